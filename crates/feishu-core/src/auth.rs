@@ -1,0 +1,40 @@
+//! App and tenant access tokens (auth/v3), and the app_ticket resend.
+//!
+//! Self-built apps trade `app_id` + `app_secret` directly; marketplace (store)
+//! apps need the hourly `app_ticket` for an app access token, then a tenant
+//! token per `tenant_key`. Every response here is flat: the fields sit beside
+//! `code` and `msg` ([`Shape::Token`](crate::Shape::Token)).
+
+mod app_access_token;
+mod app_ticket;
+mod tenant_access_token;
+
+pub use app_access_token::{AppAccessToken, AppAccessTokenRequest};
+pub use app_ticket::AppTicketResend;
+pub use tenant_access_token::{TenantAccessToken, TenantAccessTokenRequest};
+
+use crate::{InvalidRequest, Secret};
+
+/// Refuses an empty credential before any request exists.
+fn non_empty(field: &'static str, value: &str) -> Result<(), InvalidRequest> {
+    if value.trim().is_empty() {
+        return Err(InvalidRequest::EmptyField(field));
+    }
+    Ok(())
+}
+
+/// The body every self-built credential exchange sends.
+#[derive(serde::Serialize)]
+struct AppCredentials<'a> {
+    app_id: &'a str,
+    app_secret: &'a str,
+}
+
+impl<'a> AppCredentials<'a> {
+    fn new(app_id: &'a str, app_secret: &'a Secret) -> Self {
+        Self {
+            app_id,
+            app_secret: app_secret.expose(),
+        }
+    }
+}

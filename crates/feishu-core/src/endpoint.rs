@@ -1,0 +1,254 @@
+//! The `Endpoint` trait every API call implements, and the pure `build` that
+//! turns one into an `http::Request`.
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+use std::time::Duration;
+
+use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderValue, Method, Request};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::{Config, Error, InvalidRequest, Secret};
+
+/// The access token an endpoint needs in its `Authorization` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenKind {
+    /// No token: the auth/v3 token endpoints themselves.
+    None,
+    /// An `app_access_token`.
+    App,
+    /// A `tenant_access_token`: the bot acting in a tenant.
+    Tenant,
+    /// A `user_access_token`: acting as a user.
+    User,
+}
+
+impl fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::None => "no",
+            Self::App => "app",
+            Self::Tenant => "tenant",
+            Self::User => "user",
+        })
+    }
+}
+
+/// A request body.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub enum Body {
+    /// No body.
+    #[default]
+    Empty,
+    /// Serialized JSON, sent as `application/json; charset=utf-8`.
+    Json(Vec<u8>),
+}
+
+impl Body {
+    /// Serializes a value as a JSON body.
+    pub fn json(value: &impl Serialize) -> Result<Self, InvalidRequest> {
+        Ok(Self::Json(serde_json::to_vec(value)?))
+    }
+}
+
+/// The timeout of one request, carried in its `http::Extensions`; adapters
+/// apply it to the whole exchange (connect, send, read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeout(pub Duration);
+
+/// One Feishu API call: what to send and how to read the answer.
+///
+/// Implementations are plain values; adapters know no endpoint by name and
+/// serve every one through [`build`] and [`Endpoint::parse`].
+pub trait Endpoint {
+    /// What a successful call returns.
+    type Output;
+
+    /// The HTTP method.
+    fn method(&self) -> Method;
+
+    /// The path, starting `/open-apis/…`, with caller-supplied segments
+    /// percent-encoded (see [`segment`]).
+    fn path(&self) -> Cow<'_, str>;
+
+    /// Appends query parameters.
+    fn query(&self, query: &mut Query<'_>) {
+        let _ = query;
+    }
+
+    /// The body.
+    fn body(&self) -> Result<Body, InvalidRequest> {
+        Ok(Body::Empty)
+    }
+
+    /// The token the endpoint needs.
+    fn token_kind(&self) -> TokenKind;
+
+    /// Whether sending the request twice has the effect of sending it once, so
+    /// a retry after a lost answer is safe. By default: GET, HEAD, PUT, DELETE.
+    fn idempotent(&self) -> bool {
+        self.method().is_idempotent()
+    }
+
+    /// This request's timeout; `None` uses [`Config::timeout`].
+    fn timeout(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Reads the response into the output. Pure; never panics.
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
+
+    /// This endpoint with its own timeout, overriding [`Config::timeout`].
+    fn with_timeout(self, timeout: Duration) -> WithTimeout<Self>
+    where
+        Self: Sized,
+    {
+        WithTimeout {
+            endpoint: self,
+            timeout,
+        }
+    }
+}
+
+/// An endpoint with its own timeout; see [`Endpoint::with_timeout`].
+#[derive(Clone, Debug)]
+pub struct WithTimeout<E> {
+    endpoint: E,
+    timeout: Duration,
+}
+
+impl<E: Endpoint> Endpoint for WithTimeout<E> {
+    type Output = E::Output;
+
+    fn method(&self) -> Method {
+        self.endpoint.method()
+    }
+    fn path(&self) -> Cow<'_, str> {
+        self.endpoint.path()
+    }
+    fn query(&self, query: &mut Query<'_>) {
+        self.endpoint.query(query);
+    }
+    fn body(&self) -> Result<Body, InvalidRequest> {
+        self.endpoint.body()
+    }
+    fn token_kind(&self) -> TokenKind {
+        self.endpoint.token_kind()
+    }
+    fn idempotent(&self) -> bool {
+        self.endpoint.idempotent()
+    }
+    fn timeout(&self) -> Option<Duration> {
+        Some(self.timeout)
+    }
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<E::Output, Error> {
+        self.endpoint.parse(response)
+    }
+}
+
+/// Characters escaped in a path segment: all but unreserved ones, so an input
+/// like `a/b?c` stays one segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a caller-supplied path segment (`message_id`, `file_key`, …).
+///
+/// ```
+/// assert_eq!(feishu_core::segment("a/b?c").to_string(), "a%2Fb%3Fc");
+/// ```
+pub fn segment(value: &str) -> impl fmt::Display + '_ {
+    utf8_percent_encode(value, SEGMENT)
+}
+
+/// The query string under construction; keys and values are percent-encoded.
+#[derive(Debug)]
+pub struct Query<'a> {
+    uri: &'a mut String,
+    empty: bool,
+}
+
+impl Query<'_> {
+    /// Appends `key=value`.
+    pub fn push(&mut self, key: &str, value: impl fmt::Display) -> &mut Self {
+        self.uri.push(if self.empty { '?' } else { '&' });
+        self.empty = false;
+        // Writing into a String cannot fail.
+        let _ = write!(self.uri, "{}=", utf8_percent_encode(key, SEGMENT));
+        let value = value.to_string();
+        let _ = write!(self.uri, "{}", utf8_percent_encode(&value, SEGMENT));
+        self
+    }
+}
+
+/// Builds the HTTP request for an endpoint. Pure: no I/O, no clock.
+///
+/// `token` is the access token for the endpoint's [`TokenKind`]; it is ignored
+/// by endpoints that need none. The request's timeout travels in its
+/// extensions as a [`Timeout`].
+///
+/// ```
+/// use feishu_core::{Config, Secret, auth::TenantAccessTokenRequest};
+///
+/// let endpoint = TenantAccessTokenRequest::self_built("cli_slkdjalasdkjasd", Secret::new("dskLLdkasdjlasdKK"));
+/// let request = feishu_core::build(&Config::feishu(), &endpoint, None)?;
+/// assert_eq!(request.method(), "POST");
+/// assert_eq!(request.uri(), "https://open.feishu.cn/open-apis/auth/v3/tenant_access_token/internal");
+/// assert!(request.headers().get("authorization").is_none());
+/// # Ok::<(), feishu_core::Error>(())
+/// ```
+pub fn build<E: Endpoint + ?Sized>(
+    config: &Config,
+    endpoint: &E,
+    token: Option<&Secret>,
+) -> Result<Request<Vec<u8>>, Error> {
+    let path = endpoint.path();
+    let mut uri = String::with_capacity(config.base_url().len() + path.len() + 64);
+    uri.push_str(config.base_url());
+    uri.push_str(&path);
+    endpoint.query(&mut Query {
+        uri: &mut uri,
+        empty: true,
+    });
+    let uri = http::Uri::try_from(uri).map_err(InvalidRequest::from)?;
+
+    let mut request = Request::new(Vec::new());
+    *request.method_mut() = endpoint.method();
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(USER_AGENT, config.user_agent().clone());
+    match endpoint.token_kind() {
+        TokenKind::None => {}
+        kind => {
+            let token = token.ok_or(InvalidRequest::MissingToken(kind))?;
+            headers.insert(AUTHORIZATION, bearer(token)?);
+        }
+    }
+    match endpoint.body()? {
+        Body::Empty => {}
+        Body::Json(bytes) => {
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+            *request.body_mut() = bytes;
+        }
+    }
+    let timeout = endpoint.timeout().unwrap_or(config.timeout());
+    request.extensions_mut().insert(Timeout(timeout));
+    Ok(request)
+}
+
+/// `Bearer <token>`, marked sensitive so HTTP stacks neither log nor index it.
+fn bearer(token: &Secret) -> Result<HeaderValue, InvalidRequest> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+        .map_err(|_| InvalidRequest::InvalidToken)?;
+    value.set_sensitive(true);
+    Ok(value)
+}

@@ -1,0 +1,207 @@
+//! Decoding of every JSON response, in one place.
+//!
+//! Feishu answers `{"code": 0, "msg": "success", "data": {…}}`; token endpoints
+//! put their fields beside `code` instead. `code` is an integer, or a numeric
+//! string on some OAuth pages. A non-zero `code` is an error under any HTTP
+//! status; a body that is not the JSON expected is an error that keeps the raw
+//! bytes. Nothing here panics, whatever the bytes.
+//! Docs: <https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code>
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use http::response::Parts;
+use serde::de::{self, DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use crate::api_error::log_id;
+use crate::{ApiError, Error, ErrorDetails, UnexpectedResponse};
+
+/// How an endpoint lays out its response body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Shape {
+    /// `{code, msg, data}`: the output is `data` (a missing `data` reads as `{}`).
+    Data,
+    /// A token endpoint's flat body: the output's fields sit beside `code` and
+    /// `msg`. The body carries credentials, so errors never print it.
+    Token,
+}
+
+/// Why a body was rejected, before it is wrapped with the response's context.
+enum Rejection {
+    Api(Box<ApiError>),
+    Unexpected(String),
+}
+
+impl Shape {
+    /// Decodes a response into the endpoint's output.
+    ///
+    /// ```
+    /// use feishu_core::{Error, Shape};
+    ///
+    /// let ok = http::Response::new(br#"{"code":0,"msg":"success","data":{"n":1}}"#.to_vec());
+    /// let data: serde_json::Value = Shape::Data.decode(ok)?;
+    /// assert_eq!(data["n"], 1);
+    ///
+    /// let denied = http::Response::builder()
+    ///     .status(400)
+    ///     .header("X-Tt-Logid", "2024072607")
+    ///     .body(br#"{"code":99991663,"msg":"Invalid access token"}"#.to_vec())?;
+    /// let error = Shape::Data.decode::<serde_json::Value>(denied).unwrap_err();
+    /// assert_eq!((error.code(), error.log_id()), (Some(99991663), Some("2024072607")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decode<T: DeserializeOwned>(
+        self,
+        response: http::Response<Vec<u8>>,
+    ) -> Result<T, Error> {
+        let (parts, body) = response.into_parts();
+        let judged = self.judge(&parts, &body).and_then(|payload| {
+            let payload = payload.unwrap_or(&body);
+            serde_json::from_slice(payload).map_err(|e| self.rejection("unexpected fields", &e))
+        });
+        judged.map_err(|rejection| self.error(&parts, body, rejection))
+    }
+
+    /// Checks a response whose output is nothing but success, such as
+    /// `app_ticket/resend`.
+    pub fn check(self, response: http::Response<Vec<u8>>) -> Result<(), Error> {
+        let (parts, body) = response.into_parts();
+        let judged = self.judge(&parts, &body).map(drop);
+        judged.map_err(|rejection| self.error(&parts, body, rejection))
+    }
+
+    /// Reads the envelope's head. On success, returns where the output lies:
+    /// `data` for [`Shape::Data`], the whole body (`None`) for [`Shape::Token`].
+    fn judge<'b>(self, parts: &Parts, body: &'b [u8]) -> Result<Option<&'b [u8]>, Rejection> {
+        let head: Head<'b> = serde_json::from_slice(body).map_err(|e| {
+            let what = if body.is_empty() {
+                "empty body"
+            } else {
+                "not a JSON envelope"
+            };
+            self.rejection(what, &e)
+        })?;
+        let Some(Code(code)) = head.code else {
+            return Err(Rejection::Unexpected("no `code` field".to_owned()));
+        };
+        if code != 0 {
+            return Err(Rejection::Api(Box::new(head.into_api_error(parts, code))));
+        }
+        if !parts.status.is_success() {
+            return Err(Rejection::Unexpected(format!(
+                "HTTP {} with code 0",
+                parts.status.as_u16()
+            )));
+        }
+        Ok(match self {
+            Shape::Data => Some(
+                head.data
+                    .map_or(b"{}".as_slice(), |raw| raw.get().as_bytes()),
+            ),
+            Shape::Token => None,
+        })
+    }
+
+    fn rejection(self, what: &str, error: &serde_json::Error) -> Rejection {
+        Rejection::Unexpected(match self {
+            // serde's messages quote the offending value; on a token endpoint
+            // that value could be a credential, so only its position is kept.
+            Shape::Token => format!(
+                "{what}: {:?} error at line {} column {}",
+                error.classify(),
+                error.line(),
+                error.column()
+            ),
+            Shape::Data => format!("{what}: {error}"),
+        })
+    }
+
+    fn error(self, parts: &Parts, body: Vec<u8>, rejection: Rejection) -> Error {
+        match rejection {
+            Rejection::Api(error) => Error::Api(error),
+            Rejection::Unexpected(reason) => {
+                UnexpectedResponse::new(parts, body, reason, self == Shape::Token).into()
+            }
+        }
+    }
+}
+
+/// The fields every envelope may carry. Unknown fields are skipped.
+#[derive(Deserialize)]
+struct Head<'a> {
+    code: Option<Code>,
+    #[serde(borrow, alias = "message")]
+    msg: Option<Cow<'a, str>>,
+    error: Option<ErrorField>,
+    error_description: Option<String>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+}
+
+impl Head<'_> {
+    fn into_api_error(self, parts: &Parts, code: i64) -> ApiError {
+        let (details, oauth_error) = match self.error {
+            Some(ErrorField::Details(details)) => (Some(details), None),
+            Some(ErrorField::OAuth(name)) => (None, Some(name)),
+            Some(ErrorField::Other(_)) | None => (None, None),
+        };
+        let body_log_id = details.as_ref().and_then(|d| d.log_id.as_deref());
+        ApiError {
+            status: parts.status,
+            code,
+            msg: self
+                .msg
+                .map(Cow::into_owned)
+                .or(self.error_description)
+                .unwrap_or_default(),
+            log_id: log_id(&parts.headers, body_log_id),
+            details,
+            oauth_error,
+            rate_limit_reset: rate_limit_reset(&parts.headers),
+        }
+    }
+}
+
+/// `error` is an object on OpenAPI errors and a string on OAuth errors.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ErrorField {
+    Details(ErrorDetails),
+    OAuth(String),
+    Other(IgnoredAny),
+}
+
+/// `code`, as an integer or a numeric string (`"20050"`).
+struct Code(i64);
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Code;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer or a numeric string")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Code, E> {
+                Ok(Code(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Code, E> {
+                i64::try_from(v).map(Code).map_err(E::custom)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Code, E> {
+                v.trim().parse().map(Code).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// `x-ogw-ratelimit-reset`: seconds until the rate-limit window resets.
+fn rate_limit_reset(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers.get("x-ogw-ratelimit-reset")?.to_str().ok()?;
+    value.trim().parse().ok().map(Duration::from_secs)
+}

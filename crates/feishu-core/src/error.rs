@@ -1,0 +1,92 @@
+//! The error every call returns, and the errors found before a request exists.
+
+use crate::{ApiError, TokenKind, TransportError, UnexpectedResponse};
+
+/// Why a call failed.
+///
+/// The variants follow the life of a call: the request could not be built
+/// ([`Error::InvalidRequest`]), it could not be sent or answered
+/// ([`Error::Transport`]), Feishu answered with a non-zero `code`
+/// ([`Error::Api`]), or the answer was not what the endpoint promised
+/// ([`Error::UnexpectedResponse`]). No variant ever contains a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request was refused before anything was sent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(#[from] InvalidRequest),
+    /// Feishu answered with a non-zero `code` (under any HTTP status).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The response was not the JSON the endpoint expects: an HTML error page,
+    /// an empty or truncated body, wrong field types. The raw body is kept.
+    #[error(transparent)]
+    UnexpectedResponse(Box<UnexpectedResponse>),
+    /// The request could not be sent or its response could not be read.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl Error {
+    /// The Feishu `code` of an [`Error::Api`].
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Api(error) => Some(error.code),
+            _ => None,
+        }
+    }
+
+    /// The `X-Tt-Logid` of the response that caused this error, if one came back.
+    /// Feishu support asks for it.
+    pub fn log_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(error) => error.log_id.as_deref(),
+            Error::UnexpectedResponse(error) => error.log_id.as_deref(),
+            Error::InvalidRequest(_) | Error::Transport(_) => None,
+        }
+    }
+}
+
+// Boxed: they are large, and `Result<_, Error>` is on every hot path.
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Self {
+        Error::Api(Box::new(error))
+    }
+}
+
+impl From<UnexpectedResponse> for Error {
+    fn from(error: UnexpectedResponse) -> Self {
+        Error::UnexpectedResponse(Box::new(error))
+    }
+}
+
+/// A request refused before it was sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidRequest {
+    /// The first input of the tenant-token dispatch is neither an app id
+    /// (`cli_…`) nor a marketplace app access token (`a-…`). The input itself
+    /// is not repeated: it may be a secret passed in the wrong place.
+    #[error(
+        "expected an app id starting with `cli_` (self-built app) or an app access token starting with `a-` (marketplace app)"
+    )]
+    UnknownAppKind,
+    /// A required field is empty.
+    #[error("`{0}` must not be empty")]
+    EmptyField(&'static str),
+    /// The endpoint needs a token and none was given.
+    #[error("this endpoint needs a {0} access token and none was given")]
+    MissingToken(TokenKind),
+    /// The token contains characters an HTTP header cannot carry.
+    #[error("the access token contains characters an HTTP header cannot carry")]
+    InvalidToken,
+    /// A raw endpoint's path does not start with `/`.
+    #[error("the path must start with `/`")]
+    InvalidPath,
+    /// The base URL, path and query do not make a valid URI.
+    #[error("the request URI is invalid: {0}")]
+    InvalidUri(#[from] http::uri::InvalidUri),
+    /// The request body could not be serialized.
+    #[error("the request body could not be serialized: {0}")]
+    Body(#[from] serde_json::Error),
+}

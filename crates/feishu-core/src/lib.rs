@@ -1,0 +1,49 @@
+//! The sans-IO core of feishu-rs, a Rust SDK for the Feishu / Lark Open Platform.
+//!
+//! This crate turns every API call into an [`http::Request`] and turns response
+//! bytes into typed results. It opens no sockets, reads no clock, sleeps never
+//! and draws no random numbers, so it runs on any HTTP stack: use an adapter
+//! (`feishu-reqwest`, `feishu-ureq`) or send the requests yourself.
+//!
+//! ```
+//! use feishu_core::{Config, Endpoint, auth::TenantAccessTokenRequest};
+//!
+//! // The same dispatch as open-feishu's get_tenant_access_token(input_a, input_b).
+//! let endpoint = TenantAccessTokenRequest::from_inputs("cli_slkdjalasdkjasd", "dskLLdkasdjlasdKK")?;
+//! let request = feishu_core::build(&Config::feishu(), &endpoint, None)?;
+//!
+//! // Send `request` with any HTTP client, then hand the response back:
+//! let response = http::Response::new(
+//!     br#"{"code":0,"msg":"ok","tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":7200}"#.to_vec(),
+//! );
+//! let token = endpoint.parse(response)?;
+//! assert_eq!(token.expire, 7200);
+//! assert_eq!(format!("{:?}", token.tenant_access_token), "***");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod api_error;
+pub mod auth;
+mod config;
+mod endpoint;
+mod envelope;
+mod error;
+mod raw;
+mod secret;
+mod transport;
+
+pub use http;
+
+pub use api_error::{ApiError, ErrorDetail, ErrorDetails, PermissionViolation, UnexpectedResponse};
+pub use config::{
+    Config, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    FEISHU_BASE_URL, LARK_BASE_URL,
+};
+pub use endpoint::{Body, Endpoint, Query, Timeout, TokenKind, WithTimeout, build, segment};
+pub use envelope::Shape;
+pub use error::{Error, InvalidRequest};
+pub use raw::RawEndpoint;
+pub use secret::Secret;
+pub use transport::{TransportError, TransportErrorKind};

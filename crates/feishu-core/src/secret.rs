@@ -1,0 +1,65 @@
+//! Values that must never appear in a log line or an error message.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+/// An app secret, access token, ticket or key.
+///
+/// `Debug` and `Display` print `***`; the value is reachable only through
+/// [`Secret::expose`], so a secret shows up in output only where code asks for it
+/// by name.
+///
+/// ```
+/// use feishu_core::Secret;
+///
+/// let secret = Secret::new("dskLLdkasdjlasdKK");
+/// assert_eq!(format!("{secret:?} {secret}"), "*** ***");
+/// assert_eq!(secret.expose(), "dskLLdkasdjlasdKK");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret value itself, for putting on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+// Deserialize only: a secret is read from a response, and written to a request
+// through `expose`, never serialized by accident.
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self)
+    }
+}

@@ -1,0 +1,121 @@
+//! Opaque, unique identifiers: access tokens and log ids.
+//!
+//! Tokens only have to be unique and look opaque, so a counter is pushed through
+//! SplitMix64 (a bijection on `u64`, hence no collisions within one server) and
+//! keyed with a per-server seed, so two servers in one test run hand out
+//! different tokens.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Hands out fresh ids; shared by every request of one server.
+pub(crate) struct IdSource {
+    seed: u64,
+    counter: AtomicU64,
+}
+
+impl IdSource {
+    pub(crate) fn new() -> Self {
+        // std's `RandomState` is randomly keyed per process and per instance,
+        // which is all the randomness an opaque test token needs.
+        let seed = RandomState::new().build_hasher().finish();
+        Self {
+            seed,
+            counter: AtomicU64::new(0),
+        }
+    }
+
+    fn next(&self) -> u64 {
+        self.counter.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A token such as `t-3f9c…`: the prefix, then 40 lowercase hex digits,
+    /// like the samples in Feishu's docs.
+    pub(crate) fn token(&self, prefix: &str) -> String {
+        let n = self.next();
+        let unique = splitmix64(self.seed ^ n);
+        let filler = splitmix64(unique ^ self.seed.rotate_left(32));
+        let tail = splitmix64(filler) >> 32;
+        format!("{prefix}{unique:016x}{filler:016x}{tail:08x}")
+    }
+
+    /// A log id shaped like Feishu's: UTC `YYYYMMDDhhmmss`, then 20 uppercase
+    /// hex digits (`202407260711088FB107A76E0100002087`).
+    pub(crate) fn log_id(&self) -> String {
+        let unique = splitmix64(self.seed.wrapping_add(self.next()));
+        let tag = self.seed >> 48;
+        format!("{}{tag:04X}{unique:016X}", utc_timestamp())
+    }
+}
+
+/// SplitMix64's finaliser: a fast bijective mix of 64 bits.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The current UTC time as `YYYYMMDDhhmmss`.
+fn utc_timestamp() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+
+    #[test]
+    fn tokens_are_unique_and_shaped() {
+        let ids = IdSource::new();
+        let a = ids.token("t-");
+        let b = ids.token("t-");
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 42);
+        assert!(a[2..].bytes().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn log_ids_are_unique_and_shaped() {
+        let ids = IdSource::new();
+        let a = ids.log_id();
+        assert_ne!(a, ids.log_id());
+        assert_eq!(a.len(), 34);
+        assert!(a.starts_with("20"));
+    }
+}

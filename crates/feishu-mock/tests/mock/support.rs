@@ -1,0 +1,132 @@
+//! A tiny blocking HTTP client for the tests.
+
+use std::time::Duration;
+
+use feishu_mock::MockServer;
+use serde_json::Value;
+
+pub const TENANT_INTERNAL: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+pub const APP_INTERNAL: &str = "/open-apis/auth/v3/app_access_token/internal";
+pub const APP_TOKEN: &str = "/open-apis/auth/v3/app_access_token";
+pub const TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token";
+pub const TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
+pub const CHATS: &str = "/open-apis/im/v1/chats";
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: ureq::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+
+    pub fn log_id(&self) -> &str {
+        self.header("x-tt-logid").expect("X-Tt-Logid header")
+    }
+
+    /// `code`, after checking the JSON content type.
+    pub fn code(&self) -> i64 {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
+        self.json()["code"].as_i64().expect("integer code")
+    }
+
+    /// Asserts a Feishu error envelope with `status` and `code`, whose
+    /// `error.log_id` matches the header.
+    pub fn assert_error(&self, status: u16, code: i64) {
+        assert_eq!(self.status, status, "{self:?}");
+        assert_eq!(self.code(), code, "{self:?}");
+        assert_eq!(self.json()["error"]["log_id"], self.log_id(), "{self:?}");
+    }
+}
+
+/// An agent that returns 4xx/5xx as responses and keeps connections alive.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .new_agent()
+}
+
+pub fn post(server: &MockServer, path: &str, body: &str) -> Reply {
+    post_with(&agent(), server, path, body)
+}
+
+pub fn post_with(agent: &ureq::Agent, server: &MockServer, path: &str, body: &str) -> Reply {
+    let response = agent
+        .post(format!("{}{path}", server.url()))
+        .header("content-type", "application/json; charset=utf-8")
+        .send(body)
+        .expect("POST");
+    read(response)
+}
+
+pub fn get(server: &MockServer, path: &str, bearer: Option<&str>) -> Reply {
+    get_with(&agent(), server, path, bearer)
+}
+
+pub fn get_with(
+    agent: &ureq::Agent,
+    server: &MockServer,
+    path: &str,
+    bearer: Option<&str>,
+) -> Reply {
+    let mut request = agent.get(format!("{}{path}", server.url()));
+    if let Some(token) = bearer {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    read(request.call().expect("GET"))
+}
+
+pub fn read(mut response: ureq::http::Response<ureq::Body>) -> Reply {
+    let body = response.body_mut().read_to_string().expect("body");
+    Reply {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body,
+    }
+}
+
+/// A tenant token for the default self-built app.
+pub fn self_built_token(server: &MockServer) -> String {
+    let body = format!(
+        r#"{{"app_id":"{}","app_secret":"{}"}}"#,
+        feishu_mock::SELF_BUILT_APP_ID,
+        feishu_mock::SELF_BUILT_APP_SECRET
+    );
+    let reply = post(server, TENANT_INTERNAL, &body);
+    assert_eq!(reply.code(), 0, "{reply:?}");
+    reply.json()["tenant_access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned()
+}
+
+/// An app access token for the default marketplace app.
+pub fn marketplace_app_token(server: &MockServer) -> String {
+    let body = format!(
+        r#"{{"app_id":"{}","app_secret":"{}","app_ticket":"{}"}}"#,
+        feishu_mock::MARKETPLACE_APP_ID,
+        feishu_mock::MARKETPLACE_APP_SECRET,
+        feishu_mock::MARKETPLACE_APP_TICKET
+    );
+    let reply = post(server, APP_TOKEN, &body);
+    assert_eq!(reply.code(), 0, "{reply:?}");
+    reply.json()["app_access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned()
+}

@@ -1,0 +1,67 @@
+//! The conformance suite: every adapter, over real HTTP, against feishu-mock.
+//!
+//! Each test is written once, generic over [`Adapter`], and instantiated for
+//! every adapter by [`conformance!`]. Adapters must behave identically, so a
+//! test that needs an `if` on the adapter is a bug in an adapter.
+
+mod adapters;
+mod errors;
+mod tokens;
+
+use feishu_core::auth::TenantAccessToken;
+use feishu_core::{Config, Endpoint, Error, Secret, TransportError};
+
+/// What the suite needs from an adapter, in blocking form.
+pub trait Adapter {
+    /// A client for `config`.
+    fn new(config: Config) -> Self;
+    /// `Client::send`.
+    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
+    /// `Client::send_with_token`.
+    fn send_with_token<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        token: &Secret,
+    ) -> Result<E::Output, Error>;
+    /// `Client::tenant_access_token`, the seed function.
+    fn tenant_access_token(&self, input_a: &str, input_b: &str)
+    -> Result<TenantAccessToken, Error>;
+    /// `Client::execute`: one request, the whole response.
+    fn execute(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError>;
+}
+
+/// Instantiates every listed test for every adapter: `ureq::<name>` and
+/// `reqwest::<name>`.
+macro_rules! conformance {
+    ($($module:ident :: $test:ident),* $(,)?) => {
+        mod ureq {
+            $(#[test] fn $test() { crate::$module::$test::<crate::adapters::Ureq>(); })*
+        }
+        mod reqwest {
+            $(#[test] fn $test() { crate::$module::$test::<crate::adapters::Reqwest>(); })*
+        }
+    };
+}
+
+conformance! {
+    tokens::self_built_tenant_token,
+    tokens::marketplace_tenant_token,
+    tokens::unknown_prefix_is_refused_before_sending,
+    tokens::self_built_app_token_carries_both_tokens,
+    tokens::app_ticket_resend,
+    tokens::same_token_while_far_from_expiry,
+    tokens::tenant_token_calls_an_api,
+    errors::wrong_secret_is_an_api_error_with_log_id,
+    errors::invalid_token_is_an_api_error,
+    errors::html_502_keeps_the_raw_body,
+    errors::empty_body_keeps_status,
+    errors::rate_limit_reset_is_read,
+    errors::timeout_is_a_transport_error,
+    errors::redirects_are_not_followed,
+    errors::body_over_the_cap_is_refused,
+    errors::connection_refused_is_a_connect_error,
+    errors::every_status_and_header_comes_back,
+}
