@@ -6,13 +6,17 @@
 
 mod adapters;
 mod errors;
+mod lifecycle;
 mod tokens;
 
 use feishu_core::auth::TenantAccessToken;
-use feishu_core::{Config, Endpoint, Error, Secret, TransportError};
+use feishu_core::{Config, Endpoint, Error, Secret, TransportError, UserToken};
 
 /// What the suite needs from an adapter, in blocking form.
-pub trait Adapter {
+pub trait Adapter: Sync {
+    /// How many calls [`Adapter::send_concurrently`] makes at once: 64 async
+    /// tasks, or 8 threads for a blocking adapter.
+    const CONCURRENCY: usize;
     /// A client for `config`.
     fn new(config: Config) -> Self;
     /// `Client::send`.
@@ -26,6 +30,24 @@ pub trait Adapter {
     /// `Client::tenant_access_token`, the seed function.
     fn tenant_access_token(&self, input_a: &str, input_b: &str)
     -> Result<TenantAccessToken, Error>;
+    /// `Client::send_as`.
+    fn send_as<E: Endpoint>(&self, endpoint: &E, user: &UserToken) -> Result<E::Output, Error>;
+    /// `Client::tenant(tenant_key).send`.
+    fn send_in_tenant<E: Endpoint>(
+        &self,
+        tenant_key: &str,
+        endpoint: &E,
+    ) -> Result<E::Output, Error>;
+    /// `Client::set_app_ticket`.
+    fn set_app_ticket(&self, ticket: &str) -> Result<(), Error>;
+    /// `Client::user_token`: the OAuth code exchange.
+    fn user_token(&self, code: &str) -> Result<UserToken, Error>;
+    /// [`Adapter::CONCURRENCY`] simultaneous `Client::send` calls (async tasks on
+    /// a multi-thread runtime, or threads), all started before any ends.
+    fn send_concurrently<E>(&self, endpoint: E) -> Vec<Result<E::Output, Error>>
+    where
+        E: Endpoint + Clone + Send + Sync + 'static,
+        E::Output: Send + 'static;
     /// `Client::execute`: one request, the whole response.
     fn execute(
         &self,
@@ -64,4 +86,15 @@ conformance! {
     errors::body_over_the_cap_is_refused,
     errors::connection_refused_is_a_connect_error,
     errors::every_status_and_header_comes_back,
+    lifecycle::tokens_are_fetched_once_and_cached,
+    lifecycle::token_expiry_is_crossed_without_a_failed_call,
+    lifecycle::revoked_token_is_healed_transparently,
+    lifecycle::a_second_token_failure_is_returned,
+    lifecycle::one_token_request_for_concurrent_cold_calls,
+    lifecycle::marketplace_tenant_end_to_end,
+    lifecycle::marketplace_call_without_tenant_is_refused,
+    lifecycle::missing_ticket_asks_for_a_resend,
+    lifecycle::rejected_ticket_asks_for_a_resend,
+    lifecycle::user_token_end_to_end,
+    lifecycle::one_user_refresh_for_concurrent_calls,
 }

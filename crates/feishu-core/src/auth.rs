@@ -1,4 +1,5 @@
-//! App and tenant access tokens (auth/v3), and the app_ticket resend.
+//! App and tenant access tokens (auth/v3), the app_ticket resend, and user
+//! access tokens (OAuth 2.0).
 //!
 //! Self-built apps trade `app_id` + `app_secret` directly; marketplace (store)
 //! apps need the hourly `app_ticket` for an app access token, then a tenant
@@ -7,10 +8,12 @@
 
 mod app_access_token;
 mod app_ticket;
+mod oauth;
 mod tenant_access_token;
 
 pub use app_access_token::{AppAccessToken, AppAccessTokenRequest};
 pub use app_ticket::AppTicketResend;
+pub use oauth::{UserAccessToken, UserAccessTokenRequest, authorize_url};
 pub use tenant_access_token::{TenantAccessToken, TenantAccessTokenRequest};
 
 use crate::{InvalidRequest, Secret};

@@ -1,10 +1,12 @@
-//! Where requests go and how they are sent: base URL, user agent, timeout,
-//! response size cap.
+//! Where requests go, how they are sent and for which app: base URL, user
+//! agent, timeout, response size cap, app credentials, token refresh margin.
 
 use std::time::Duration;
 
 use http::HeaderValue;
 use http::uri::{Scheme, Uri};
+
+use crate::App;
 
 /// The Feishu (China) OpenAPI base URL.
 pub const FEISHU_BASE_URL: &str = "https://open.feishu.cn";
@@ -12,11 +14,20 @@ pub const FEISHU_BASE_URL: &str = "https://open.feishu.cn";
 /// The Lark (international) OpenAPI base URL.
 pub const LARK_BASE_URL: &str = "https://open.larksuite.com";
 
+/// The Feishu accounts host (OAuth authorize page).
+pub const FEISHU_ACCOUNTS_URL: &str = "https://accounts.feishu.cn";
+
+/// The Lark accounts host (OAuth authorize page).
+pub const LARK_ACCOUNTS_URL: &str = "https://accounts.larksuite.com";
+
 /// The timeout of a request that sets none of its own: 120 s, as in open-feishu.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The largest response body adapters read by default: 64 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long before a token expires it is refreshed, by default: 5 minutes.
+pub const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// The `User-Agent` sent by default: `feishu-rs/<version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("feishu-rs/", env!("CARGO_PKG_VERSION"));
@@ -35,9 +46,12 @@ pub const DEFAULT_USER_AGENT: &str = concat!("feishu-rs/", env!("CARGO_PKG_VERSI
 #[derive(Clone, Debug)]
 pub struct Config {
     base_url: String,
+    accounts_url: String,
     user_agent: HeaderValue,
     timeout: Duration,
     max_response_bytes: usize,
+    app: Option<App>,
+    token_refresh_margin: Duration,
 }
 
 /// A setting that [`Config`] refused.
@@ -60,44 +74,55 @@ pub enum ConfigError {
 impl Config {
     /// A configuration for Feishu (`https://open.feishu.cn`).
     pub fn feishu() -> Self {
-        Self::with_valid_base_url(FEISHU_BASE_URL.to_owned())
+        Self::with_valid_base_url(FEISHU_BASE_URL.to_owned(), FEISHU_ACCOUNTS_URL.to_owned())
     }
 
     /// A configuration for Lark (`https://open.larksuite.com`).
     pub fn lark() -> Self {
-        Self::with_valid_base_url(LARK_BASE_URL.to_owned())
+        Self::with_valid_base_url(LARK_BASE_URL.to_owned(), LARK_ACCOUNTS_URL.to_owned())
     }
 
     /// A configuration for any base URL: a private deployment, a proxy, or
     /// `feishu-mock`. A trailing `/` is dropped, so paths join without `//`.
+    /// The accounts URL (OAuth authorize page) defaults to the same URL.
     pub fn new(base_url: &str) -> Result<Self, ConfigError> {
-        let invalid = |reason| ConfigError::InvalidBaseUrl {
-            url: base_url.to_owned(),
-            reason,
-        };
-        let uri: Uri = base_url.parse().map_err(|_| invalid("not a valid URI"))?;
-        match uri.scheme() {
-            Some(scheme) if *scheme == Scheme::HTTP || *scheme == Scheme::HTTPS => {}
-            _ => return Err(invalid("the scheme must be http or https")),
-        }
-        if uri.authority().is_none() {
-            return Err(invalid("a host is required"));
-        }
-        if uri.query().is_some() || base_url.contains('#') {
-            return Err(invalid("a base URL takes no query or fragment"));
-        }
-        Ok(Self::with_valid_base_url(
-            base_url.trim_end_matches('/').to_owned(),
-        ))
+        let base_url = valid_url(base_url)?;
+        Ok(Self::with_valid_base_url(base_url.clone(), base_url))
     }
 
-    fn with_valid_base_url(base_url: String) -> Self {
+    fn with_valid_base_url(base_url: String, accounts_url: String) -> Self {
         Self {
             base_url,
+            accounts_url,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            app: None,
+            token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
         }
+    }
+
+    /// Sets the app the client acts for; its tokens are then fetched, cached and
+    /// refreshed automatically.
+    pub fn with_app(mut self, app: App) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    /// Sets the accounts URL, the host of the OAuth authorize page
+    /// (`https://accounts.feishu.cn` for Feishu).
+    pub fn with_accounts_url(mut self, accounts_url: &str) -> Result<Self, ConfigError> {
+        self.accounts_url = valid_url(accounts_url)?;
+        Ok(self)
+    }
+
+    /// Sets how long before expiry a cached token is refreshed (default 5 min).
+    /// Keep it well under 30 min: Feishu returns the same token until less than
+    /// 30 min remain, so a larger margin would refresh on every call. A token
+    /// whose whole lifetime is under twice the margin is refreshed halfway.
+    pub fn with_token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_refresh_margin = margin;
+        self
     }
 
     /// Sets the timeout of requests that do not set their own.
@@ -124,6 +149,21 @@ impl Config {
         &self.base_url
     }
 
+    /// The accounts URL, without a trailing `/`.
+    pub fn accounts_url(&self) -> &str {
+        &self.accounts_url
+    }
+
+    /// The app the client acts for, if one is set.
+    pub fn app(&self) -> Option<&App> {
+        self.app.as_ref()
+    }
+
+    /// How long before expiry a cached token is refreshed.
+    pub fn token_refresh_margin(&self) -> Duration {
+        self.token_refresh_margin
+    }
+
     /// The `User-Agent` header value.
     pub fn user_agent(&self) -> &HeaderValue {
         &self.user_agent
@@ -138,6 +178,27 @@ impl Config {
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
     }
+}
+
+/// Checks an absolute `http(s)` URL without query or fragment; drops a
+/// trailing `/`.
+fn valid_url(url: &str) -> Result<String, ConfigError> {
+    let invalid = |reason| ConfigError::InvalidBaseUrl {
+        url: url.to_owned(),
+        reason,
+    };
+    let uri: Uri = url.parse().map_err(|_| invalid("not a valid URI"))?;
+    match uri.scheme() {
+        Some(scheme) if *scheme == Scheme::HTTP || *scheme == Scheme::HTTPS => {}
+        _ => return Err(invalid("the scheme must be http or https")),
+    }
+    if uri.authority().is_none() {
+        return Err(invalid("a host is required"));
+    }
+    if uri.query().is_some() || url.contains('#') {
+        return Err(invalid("a base URL takes no query or fragment"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
 }
 
 impl Default for Config {

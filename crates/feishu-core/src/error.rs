@@ -25,6 +25,15 @@ pub enum Error {
     /// The request could not be sent or its response could not be read.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// A marketplace app has no valid `app_ticket` yet. Feishu was asked to
+    /// push one (`app_ticket/resend`); it arrives as the `app_ticket` event, so
+    /// retry after that. Holds the 10012 answer when Feishu rejected a ticket.
+    #[error("the marketplace app's app_ticket is pending: a resend was requested; retry once the app_ticket event has arrived{}", .0.as_ref().map(|e| format!(" ({e})")).unwrap_or_default())]
+    AppTicketPending(Option<Box<ApiError>>),
+    /// The user's access token expired and no refresh token can renew it:
+    /// send the user through the authorize page again.
+    #[error("the user access token expired and cannot be refreshed: the user must authorize again")]
+    UserTokenExpired,
 }
 
 impl Error {
@@ -32,6 +41,7 @@ impl Error {
     pub fn code(&self) -> Option<i64> {
         match self {
             Error::Api(error) => Some(error.code),
+            Error::AppTicketPending(Some(error)) => Some(error.code),
             _ => None,
         }
     }
@@ -42,7 +52,8 @@ impl Error {
         match self {
             Error::Api(error) => error.log_id.as_deref(),
             Error::UnexpectedResponse(error) => error.log_id.as_deref(),
-            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            Error::AppTicketPending(error) => error.as_ref().and_then(|e| e.log_id.as_deref()),
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::UserTokenExpired => None,
         }
     }
 }
@@ -74,6 +85,17 @@ pub enum InvalidRequest {
     /// A required field is empty.
     #[error("`{0}` must not be empty")]
     EmptyField(&'static str),
+    /// The endpoint needs the app's token and the configuration has no app
+    /// (see [`Config::with_app`](crate::Config::with_app)).
+    #[error("this call needs app credentials: set them with Config::with_app")]
+    NoApp,
+    /// A marketplace app's tenant call names no tenant.
+    #[error("a marketplace app's tenant call needs a tenant_key")]
+    MissingTenantKey,
+    /// A [`Call`](crate::Call) was driven out of order: polled while a request
+    /// was out, answered with nothing out, or polled after `Done`.
+    #[error("the call was driven out of order")]
+    OutOfOrder,
     /// The endpoint needs a token and none was given.
     #[error("this endpoint needs a {0} access token and none was given")]
     MissingToken(TokenKind),

@@ -25,25 +25,35 @@
 #![forbid(unsafe_code)]
 
 mod api_error;
+mod app;
 pub mod auth;
+mod call;
+mod client;
 mod config;
 mod endpoint;
 mod envelope;
 mod error;
 mod raw;
 mod secret;
+mod token_store;
 mod transport;
+mod user;
 
 pub use http;
 
 pub use api_error::{ApiError, ErrorDetail, ErrorDetails, PermissionViolation, UnexpectedResponse};
+pub use app::{App, AppKind};
+pub use call::{Call, Step};
+pub use client::Client;
 pub use config::{
-    Config, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
-    FEISHU_BASE_URL, LARK_BASE_URL,
+    Config, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_TOKEN_REFRESH_MARGIN,
+    DEFAULT_USER_AGENT, FEISHU_ACCOUNTS_URL, FEISHU_BASE_URL, LARK_ACCOUNTS_URL, LARK_BASE_URL,
 };
 pub use endpoint::{Body, Endpoint, Query, Timeout, TokenKind, WithTimeout, build, segment};
 pub use envelope::Shape;
 pub use error::{Error, InvalidRequest};
 pub use raw::RawEndpoint;
 pub use secret::Secret;
+pub use token_store::{CachedToken, CredentialKind, MemoryTokenStore, TokenKey, TokenStore};
 pub use transport::{TransportError, TransportErrorKind};
+pub use user::UserToken;

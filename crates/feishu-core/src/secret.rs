@@ -1,6 +1,7 @@
 //! Values that must never appear in a log line or an error message.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer};
 
@@ -8,7 +9,8 @@ use serde::{Deserialize, Deserializer};
 ///
 /// `Debug` and `Display` print `***`; the value is reachable only through
 /// [`Secret::expose`], so a secret shows up in output only where code asks for it
-/// by name.
+/// by name. Cloning is cheap (a shared, immutable string), so a token cache hit
+/// allocates nothing.
 ///
 /// ```
 /// use feishu_core::Secret;
@@ -18,11 +20,11 @@ use serde::{Deserialize, Deserializer};
 /// assert_eq!(secret.expose(), "dskLLdkasdjlasdKK");
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Secret(String);
+pub struct Secret(Arc<str>);
 
 impl Secret {
     /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
+    pub fn new(value: impl Into<Arc<str>>) -> Self {
         Self(value.into())
     }
 
@@ -46,13 +48,13 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Self(value)
+        Self(value.into())
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Self(value.to_owned())
+        Self(value.into())
     }
 }
 
@@ -60,6 +62,6 @@ impl From<&str> for Secret {
 // through `expose`, never serialized by accident.
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self)
+        String::deserialize(deserializer).map(Self::from)
     }
 }

@@ -16,12 +16,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::reply::{self, LogId};
+use crate::reply::{self, LogId, MAX_BODY};
 use crate::state::{App, AppKind, SELF_BUILT_TENANT_KEY, Shared};
 use crate::tokens::{TokenKey, TokenKind};
-
-/// Larger bodies are refused rather than buffered; real ones are ~100 bytes.
-const MAX_BODY: usize = 1 << 20;
 
 /// The auth routes.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
@@ -136,6 +133,7 @@ fn tenant_access_token_internal(
 ) -> Result<Value, AuthError> {
     let request: AppCredentials = parse(body)?;
     let token = self_built_token(shared, &request, now)?;
+    shared.count_issued(TokenKind::Tenant);
     Ok(json!({ "code": 0, "msg": "ok", "tenant_access_token": token.0, "expire": token.1 }))
 }
 
@@ -148,6 +146,7 @@ fn app_access_token_internal(
 ) -> Result<Value, AuthError> {
     let request: AppCredentials = parse(body)?;
     let token = self_built_token(shared, &request, now)?;
+    shared.count_issued(TokenKind::App);
     Ok(json!({
         "code": 0, "msg": "ok",
         "app_access_token": token.0, "tenant_access_token": token.0, "expire": token.1,
@@ -159,18 +158,13 @@ fn app_access_token(shared: &Shared, body: &[u8], now: Instant) -> Result<Value,
     let request: TicketCredentials = parse(body)?;
     non_empty(&[&request.app_id, &request.app_secret])?;
     let app = authenticate(shared, &request.app_id, &request.app_secret)?;
-    let AppKind::Marketplace { app_ticket, .. } = &app.kind else {
-        return Err(AuthError::InvalidParam);
-    };
-    if request.app_ticket.as_deref() != Some(app_ticket.as_str()) {
+    let app_ticket = shared.app_ticket(app).ok_or(AuthError::InvalidParam)?;
+    if request.app_ticket.as_ref() != Some(&app_ticket) {
         return Err(AuthError::AppTicketInvalid);
     }
-    let key = TokenKey {
-        app_id: request.app_id,
-        kind: TokenKind::App,
-        tenant_key: String::new(),
-    };
+    let key = TokenKey::app(&request.app_id);
     let granted = shared.tokens().grant(key, shared.policy, &shared.ids, now);
+    shared.count_issued(TokenKind::App);
     Ok(json!({
         "code": 0, "msg": "success", "app_access_token": granted.token, "expire": granted.expire,
     }))
@@ -185,7 +179,7 @@ fn tenant_access_token(shared: &Shared, body: &[u8], now: Instant) -> Result<Val
     let app_id = tokens
         .lookup(&request.app_access_token, TokenKind::App, now)
         .map(|key| key.app_id.clone())
-        .ok_or(AuthError::AppTokenInvalid)?;
+        .map_err(|_| AuthError::AppTokenInvalid)?;
     let installed = match shared.apps.get(&app_id).map(|app| &app.kind) {
         Some(AppKind::Marketplace { tenant_keys, .. }) => tenant_keys.contains(&request.tenant_key),
         _ => false,
@@ -193,19 +187,17 @@ fn tenant_access_token(shared: &Shared, body: &[u8], now: Instant) -> Result<Val
     if !installed {
         return Err(AuthError::TenantTokenFailed);
     }
-    let key = TokenKey {
-        app_id,
-        kind: TokenKind::Tenant,
-        tenant_key: request.tenant_key,
-    };
+    let key = TokenKey::tenant(&app_id, &request.tenant_key);
     let granted = tokens.grant(key, shared.policy, &shared.ids, now);
+    drop(tokens);
+    shared.count_issued(TokenKind::Tenant);
     Ok(json!({
         "code": 0, "msg": "success", "tenant_access_token": granted.token, "expire": granted.expire,
     }))
 }
 
 /// `POST /open-apis/auth/v3/app_ticket/resend`: the mock pushes no events, so
-/// this only validates; the ticket is a constant anyway.
+/// this only validates; tests change the ticket with `rotate_app_ticket`.
 fn app_ticket_resend(shared: &Shared, body: &[u8], _now: Instant) -> Result<Value, AuthError> {
     let request: AppCredentials = parse(body)?;
     non_empty(&[&request.app_id, &request.app_secret])?;
@@ -227,11 +219,7 @@ fn self_built_token(
     if !matches!(app.kind, AppKind::SelfBuilt) {
         return Err(AuthError::InvalidParam);
     }
-    let key = TokenKey {
-        app_id: request.app_id.clone(),
-        kind: TokenKind::Tenant,
-        tenant_key: SELF_BUILT_TENANT_KEY.to_owned(),
-    };
+    let key = TokenKey::tenant(&request.app_id, SELF_BUILT_TENANT_KEY);
     let granted = shared.tokens().grant(key, shared.policy, &shared.ids, now);
     Ok((granted.token, granted.expire))
 }

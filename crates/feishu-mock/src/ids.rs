@@ -1,4 +1,4 @@
-//! Opaque, unique identifiers: access tokens and log ids.
+//! Opaque, unique identifiers: access tokens, log ids and union ids.
 //!
 //! Tokens only have to be unique and look opaque, so a counter is pushed through
 //! SplitMix64 (a bijection on `u64`, hence no collisions within one server) and
@@ -48,6 +48,18 @@ impl IdSource {
         let tag = self.seed >> 48;
         format!("{}{tag:04X}{unique:016X}", utc_timestamp())
     }
+}
+
+/// The `union_id` of the user with `open_id`: `on_` and 32 hex digits, the
+/// same in every server and run, as a real user's union id is stable.
+pub(crate) fn union_id(open_id: &str) -> String {
+    // FNV-1a: fixed keys, unlike std's randomly keyed hashers.
+    let hash = open_id.bytes().fold(0xCBF2_9CE4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
+    });
+    let high = splitmix64(hash);
+    let low = splitmix64(high);
+    format!("on_{high:016x}{low:016x}")
 }
 
 /// SplitMix64's finaliser: a fast bijective mix of 64 bits.
@@ -108,6 +120,15 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 42);
         assert!(a[2..].bytes().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn union_ids_are_stable_per_open_id() {
+        let id = union_id("ou_mock_user");
+        assert_eq!(id, union_id("ou_mock_user"));
+        assert_ne!(id, union_id("ou_other"));
+        assert_eq!(id.len(), 35);
+        assert!(id.starts_with("on_"));
     }
 
     #[test]

@@ -8,29 +8,29 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Router};
 use serde_json::json;
 
+use crate::bearer::{bearer_token, missing_token};
 use crate::reply::{self, LogId};
 use crate::state::Shared;
-use crate::tokens::TokenKind;
+use crate::tokens::{Rejection, TokenKind};
 
 /// The IM routes.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new().route("/open-apis/im/v1/chats", get(list_chats))
 }
 
-const MISSING_TOKEN: (u32, &str) = (
-    99991661,
-    "Missing access token for authorization. Please make a request with token attached.",
-);
+/// Unknown, revoked, or not a tenant token.
 const INVALID_TOKEN: (u32, &str) = (
     99991663,
     "Invalid access token for authorization. Please make a request with token attached",
 );
+/// A tenant token that was valid once and has run out.
+const EXPIRED_TOKEN: (u32, &str) = (99991677, "token expired");
 
 async fn list_chats(
     State(shared): State<Arc<Shared>>,
@@ -38,16 +38,21 @@ async fn list_chats(
     headers: HeaderMap,
 ) -> Response {
     let Some(token) = bearer_token(&headers) else {
-        let (code, msg) = MISSING_TOKEN;
-        return reply::error(StatusCode::BAD_REQUEST, code, msg, &log_id);
+        return missing_token(&log_id);
     };
     let tenant_key = shared
         .tokens()
         .lookup(token, TokenKind::Tenant, Instant::now())
         .map(|key| key.tenant_key.clone());
-    let Some(tenant_key) = tenant_key else {
-        let (code, msg) = INVALID_TOKEN;
-        return reply::error(StatusCode::BAD_REQUEST, code, msg, &log_id);
+    let tenant_key = match tenant_key {
+        Ok(tenant_key) => tenant_key,
+        Err(rejection) => {
+            let (code, msg) = match rejection {
+                Rejection::Invalid => INVALID_TOKEN,
+                Rejection::Expired => EXPIRED_TOKEN,
+            };
+            return reply::error(StatusCode::BAD_REQUEST, code, msg, &log_id);
+        }
     };
     let chat = |chat_id: &str, name: &str| {
         json!({
@@ -69,12 +74,4 @@ async fn list_chats(
         },
     });
     reply::json(StatusCode::OK, &body)
-}
-
-/// The token after `Bearer `, if the header has that shape.
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    value
-        .strip_prefix("Bearer ")
-        .filter(|token| !token.is_empty())
 }

@@ -10,13 +10,21 @@
 //! - the five `auth/v3` endpoints (self-built and marketplace app tokens, tenant
 //!   tokens, `app_ticket/resend`), with Feishu's flat bodies, error codes and the
 //!   30-minute re-issue rule;
-//! - `GET /open-apis/im/v1/chats`, which checks `Authorization: Bearer <tenant token>`;
+//! - the OAuth v2 user token endpoint `POST /open-apis/authen/v2/oauth/token`
+//!   (code exchange and refresh-token rotation, with Feishu's 200xx error
+//!   codes), fed by [`MockServer::authorize`] in place of a browser;
+//! - `GET /open-apis/authen/v1/user_info`, which checks a user access token;
+//! - `GET /open-apis/im/v1/chats`, which checks `Authorization: Bearer <tenant token>`
+//!   and tells an expired token (99991677) from an invalid one (99991663);
 //! - a plain-text 404 for any other path;
 //! - an `X-Tt-Logid` header on every response, repeated as `error.log_id` in
 //!   JSON error bodies.
 //!
 //! Scripted [`Fault`]s (a status, a body, a delay) can be queued per path, also
 //! for paths the mock does not implement, and [`MockServer::hits`] counts requests.
+//! [`MockServer::revoke_tokens`] and [`MockServer::rotate_app_ticket`] pull the
+//! credentials out from under a client, and [`MockServer::tokens_issued`] counts
+//! the tokens it fetched.
 //!
 //! # Example
 //!
@@ -34,17 +42,23 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod bearer;
+mod builder;
 mod fault;
 mod ids;
 mod im;
 mod intercept;
+mod oauth;
 mod reply;
 mod server;
 mod state;
 mod tokens;
+mod user_info;
+mod users;
 
+pub use builder::MockServerBuilder;
 pub use fault::Fault;
-pub use server::{MockServer, MockServerBuilder};
+pub use server::MockServer;
 
 /// `app_id` of the self-built app every mock server knows.
 pub const SELF_BUILT_APP_ID: &str = "cli_mock_self_built";
@@ -58,3 +72,6 @@ pub const MARKETPLACE_APP_SECRET: &str = "mock-marketplace-secret";
 pub const MARKETPLACE_APP_TICKET: &str = "mock-app-ticket";
 /// The one tenant that installed the default marketplace app.
 pub const MARKETPLACE_TENANT_KEY: &str = "mock_tenant_1";
+/// The `open_id` of the user the examples authorize; any `open_id` may be
+/// passed to [`MockServer::authorize`], though.
+pub const MOCK_USER_OPEN_ID: &str = "ou_mock_user";

@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 /// The `Content-Type` Feishu sends on every JSON body.
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
+/// Larger request bodies are refused rather than buffered; real ones are
+/// ~100 bytes.
+pub(crate) const MAX_BODY: usize = 1 << 20;
+
 /// The log id of one request; the interceptor puts it in the `X-Tt-Logid`
 /// header and handlers repeat it in `error.log_id`.
 #[derive(Clone, Debug)]

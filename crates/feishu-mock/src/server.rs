@@ -1,13 +1,12 @@
-//! The running server: its own OS thread and tokio runtime, started by a
-//! builder, stopped on drop.
+//! The running server: its own OS thread and tokio runtime, started by
+//! [`MockServerBuilder`], stopped on drop.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, mpsc};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::middleware;
@@ -15,11 +14,12 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::builder::MockServerBuilder;
 use crate::fault::Fault;
 use crate::intercept::intercept;
-use crate::state::{App, AppKind, Shared};
-use crate::tokens::TokenPolicy;
-use crate::{auth, im, reply};
+use crate::state::Shared;
+use crate::tokens::TokenKind;
+use crate::{auth, im, oauth, reply, user_info};
 
 /// How long a dropped server lets in-flight requests finish before it cuts
 /// their connections; idle keep-alive connections close at once.
@@ -56,145 +56,12 @@ impl MockServer {
         MockServerBuilder::default()
     }
 
-    /// The base URL, such as `http://127.0.0.1:41234` (no trailing slash).
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// How many requests arrived on `path` (without the query), faults included.
-    pub fn hits(&self, path: &str) -> usize {
-        self.shared.hits(path)
-    }
-
-    /// Queues `fault` for `path` (without the query); queued faults answer in
-    /// FIFO order, each for its `times` requests.
-    ///
-    /// Any path works, including ones the mock does not implement, so a test
-    /// can script an endpoint's answer.
-    pub fn inject(&self, path: &str, fault: Fault) {
-        self.shared.inject(path, fault);
-    }
-
-    /// Sets every hit count back to zero.
-    pub fn reset_hits(&self) {
-        self.shared.reset_hits();
-    }
-}
-
-impl fmt::Debug for MockServer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MockServer")
-            .field("url", &self.url)
-            .finish()
-    }
-}
-
-impl Drop for MockServer {
-    /// Stops accepting, lets in-flight requests finish for up to a second, and
-    /// joins the server thread, so it blocks the caller for at most about a second.
-    fn drop(&mut self) {
-        self.stop.send_replace(true);
-        if let Some(thread) = self.thread.take() {
-            // A panic on the server thread already failed whatever it served.
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Configures a [`MockServer`]; starts with the default apps (see the crate's
-/// constants), a 7200 s token lifetime, a 30 min re-issue threshold and an
-/// ephemeral port.
-pub struct MockServerBuilder {
-    apps: HashMap<String, App>,
-    policy: TokenPolicy,
-    port: u16,
-}
-
-impl Default for MockServerBuilder {
-    fn default() -> Self {
-        let builder = MockServerBuilder {
-            apps: HashMap::new(),
-            policy: TokenPolicy {
-                lifetime: Duration::from_secs(7200),
-                reissue_threshold: Duration::from_secs(30 * 60),
-            },
-            port: 0,
-        };
-        builder
-            .self_built_app(crate::SELF_BUILT_APP_ID, crate::SELF_BUILT_APP_SECRET)
-            .marketplace_app(
-                crate::MARKETPLACE_APP_ID,
-                crate::MARKETPLACE_APP_SECRET,
-                crate::MARKETPLACE_APP_TICKET,
-                &[crate::MARKETPLACE_TENANT_KEY],
-            )
-    }
-}
-
-impl MockServerBuilder {
-    /// Adds a self-built app (replacing any app with this id). Its tenant key
-    /// is `mock_self_built_tenant`.
-    pub fn self_built_app(mut self, app_id: &str, app_secret: &str) -> Self {
-        let app = App {
-            secret: app_secret.to_owned(),
-            kind: AppKind::SelfBuilt,
-        };
-        self.apps.insert(app_id.to_owned(), app);
-        self
-    }
-
-    /// Adds a marketplace app (replacing any app with this id) that accepts
-    /// `app_ticket` and is installed by the tenants in `tenant_keys`.
-    pub fn marketplace_app(
-        mut self,
-        app_id: &str,
-        app_secret: &str,
-        app_ticket: &str,
-        tenant_keys: &[&str],
-    ) -> Self {
-        let app = App {
-            secret: app_secret.to_owned(),
-            kind: AppKind::Marketplace {
-                app_ticket: app_ticket.to_owned(),
-                tenant_keys: tenant_keys.iter().map(|&key| key.to_owned()).collect(),
-            },
-        };
-        self.apps.insert(app_id.to_owned(), app);
-        self
-    }
-
-    /// How long a new token lives (default 7200 s, Feishu's maximum).
-    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
-        self.policy.lifetime = lifetime;
-        self
-    }
-
-    /// A token request returns the current token while it has at least this
-    /// long left, else a new one (default 30 min, Feishu's rule). With a
-    /// lifetime at or below the threshold, every request gets a new token.
-    pub fn reissue_threshold(mut self, t: Duration) -> Self {
-        self.policy.reissue_threshold = t;
-        self
-    }
-
-    /// The port to listen on (default 0: any free port).
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// Binds `127.0.0.1:<port>` and starts serving on a new thread; the URL is
-    /// live when this returns.
-    ///
-    /// # Errors
-    ///
-    /// If the port cannot be bound, or the thread or its runtime cannot start.
-    pub fn start(self) -> io::Result<MockServer> {
-        let shared = Arc::new(Shared::new(self.apps, self.policy));
+    /// Starts serving `shared` on `127.0.0.1:<port>` from a new thread.
+    pub(crate) fn spawn(shared: Shared, port: u16) -> io::Result<MockServer> {
+        let shared = Arc::new(shared);
         let app = router(Arc::clone(&shared));
         let (stop, stop_rx) = watch::channel(false);
         let (ready_tx, ready_rx) = mpsc::channel();
-        let port = self.port;
         // A thread and runtime of its own, so starting works from sync code and
         // from inside any runtime, even a current-thread one whose test blocks.
         let thread = thread::Builder::new()
@@ -221,28 +88,113 @@ impl MockServerBuilder {
             thread: Some(thread),
         })
     }
+
+    /// The base URL, such as `http://127.0.0.1:41234` (no trailing slash).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// How many requests arrived on `path` (without the query), faults included.
+    pub fn hits(&self, path: &str) -> usize {
+        self.shared.hits(path)
+    }
+
+    /// Queues `fault` for `path` (without the query); queued faults answer in
+    /// FIFO order, each for its `times` requests.
+    ///
+    /// Any path works, including ones the mock does not implement, so a test
+    /// can script an endpoint's answer.
+    pub fn inject(&self, path: &str, fault: Fault) {
+        self.shared.inject(path, fault);
+    }
+
+    /// Sets every hit count back to zero.
+    pub fn reset_hits(&self) {
+        self.shared.reset_hits();
+    }
+
+    /// Invalidates every access token (app, tenant, user) issued so far;
+    /// refresh tokens stay valid.
+    ///
+    /// The next API call with a revoked token gets the matching token-invalid
+    /// code (99991663 tenant, 99991664 app, 99991668 user); the next token
+    /// request issues a new token, since a revoked one is never handed out again.
+    pub fn revoke_tokens(&self) {
+        self.shared.tokens().revoke_all();
+    }
+
+    /// Simulates a user approving the app in the browser: returns a fresh OAuth
+    /// authorization code for (`app_id`, `open_id`), valid 5 minutes, usable once.
+    ///
+    /// Any `open_id` works (see [`MOCK_USER_OPEN_ID`](crate::MOCK_USER_OPEN_ID)).
+    /// The user's tenant is a marketplace app's first tenant, else
+    /// `mock_self_built_tenant`. An unknown `app_id` gets a code that no
+    /// client can exchange.
+    ///
+    /// ```
+    /// use feishu_mock::{MOCK_USER_OPEN_ID, MockServer, SELF_BUILT_APP_ID};
+    ///
+    /// let server = MockServer::start();
+    /// let code = server.authorize(SELF_BUILT_APP_ID, MOCK_USER_OPEN_ID);
+    /// // The client under test posts `code` to /open-apis/authen/v2/oauth/token
+    /// // with grant_type=authorization_code and the app's credentials.
+    /// assert!(!code.is_empty());
+    /// assert_eq!(server.tokens_issued("user"), 0);
+    /// ```
+    pub fn authorize(&self, app_id: &str, open_id: &str) -> String {
+        self.shared.authorize(app_id, open_id, Instant::now())
+    }
+
+    /// Replaces the marketplace app's accepted `app_ticket` and returns the new
+    /// one; the old one then gets 10012. Tokens already issued stay valid.
+    ///
+    /// # Panics
+    ///
+    /// If `app_id` is not a marketplace app of this server.
+    pub fn rotate_app_ticket(&self, app_id: &str) -> String {
+        self.shared.rotate_app_ticket(app_id).unwrap_or_else(|| {
+            panic!("feishu-mock: rotate_app_ticket: {app_id:?} is not a marketplace app")
+        })
+    }
+
+    /// Number of token requests answered with a token, per kind: `"tenant"`
+    /// (both `tenant_access_token` endpoints), `"app"` (both
+    /// `app_access_token` endpoints) and `"user"` (OAuth code exchanges and
+    /// refreshes). Scripted faults don't count; a re-issued token does.
+    ///
+    /// # Panics
+    ///
+    /// If `kind` is none of those three.
+    pub fn tokens_issued(&self, kind: &str) -> usize {
+        let kind = match kind {
+            "tenant" => TokenKind::Tenant,
+            "app" => TokenKind::App,
+            "user" => TokenKind::User,
+            other => panic!(
+                "feishu-mock: tokens_issued: unknown kind {other:?} (use \"tenant\", \"app\" or \"user\")"
+            ),
+        };
+        self.shared.issued(kind)
+    }
 }
 
-impl fmt::Debug for MockServerBuilder {
-    /// Lists app ids and settings; secrets stay out of logs even for mock apps.
+impl fmt::Debug for MockServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let apps: BTreeMap<_, _> = self
-            .apps
-            .iter()
-            .map(|(id, app)| {
-                let kind = match app.kind {
-                    AppKind::SelfBuilt => "self-built",
-                    AppKind::Marketplace { .. } => "marketplace",
-                };
-                (id.as_str(), kind)
-            })
-            .collect();
-        f.debug_struct("MockServerBuilder")
-            .field("apps", &apps)
-            .field("token_lifetime", &self.policy.lifetime)
-            .field("reissue_threshold", &self.policy.reissue_threshold)
-            .field("port", &self.port)
+        f.debug_struct("MockServer")
+            .field("url", &self.url)
             .finish()
+    }
+}
+
+impl Drop for MockServer {
+    /// Stops accepting, lets in-flight requests finish for up to a second, and
+    /// joins the server thread, so it blocks the caller for at most about a second.
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+        if let Some(thread) = self.thread.take() {
+            // A panic on the server thread already failed whatever it served.
+            let _ = thread.join();
+        }
     }
 }
 
@@ -250,6 +202,8 @@ impl fmt::Debug for MockServerBuilder {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .merge(auth::routes())
+        .merge(oauth::routes())
+        .merge(user_info::routes())
         .merge(im::routes())
         .fallback(reply::not_found)
         .layer(middleware::from_fn_with_state(

@@ -1,17 +1,19 @@
-//! What one server knows: its apps, issued tokens, hit counts and fault queues.
+//! What one server knows: its apps, issued tokens and grants, counters and
+//! fault queues.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use crate::fault::{Fault, FaultQueue};
 use crate::ids::IdSource;
-use crate::tokens::{TokenPolicy, TokenStore};
+use crate::tokens::{TokenKind, TokenPolicy, TokenStore};
+use crate::users::{Grants, User};
 
 /// The tenant a self-built app belongs to; self-built apps live in exactly one.
 pub(crate) const SELF_BUILT_TENANT_KEY: &str = "mock_self_built_tenant";
 
 /// An app registered with the mock.
-#[derive(Clone)]
 pub(crate) struct App {
     pub(crate) secret: String,
     pub(crate) kind: AppKind,
@@ -19,13 +21,26 @@ pub(crate) struct App {
 
 /// Self-built apps trade their secret directly; marketplace apps need a ticket
 /// and are installed by tenants.
-#[derive(Clone)]
 pub(crate) enum AppKind {
     SelfBuilt,
     Marketplace {
-        app_ticket: String,
+        /// Behind a lock because a test may rotate it while the server runs.
+        app_ticket: Mutex<String>,
         tenant_keys: Vec<String>,
     },
+}
+
+impl App {
+    /// The tenant its OAuth users belong to: a marketplace app's first tenant,
+    /// or the self-built tenant.
+    pub(crate) fn user_tenant(&self) -> &str {
+        match &self.kind {
+            AppKind::SelfBuilt => SELF_BUILT_TENANT_KEY,
+            AppKind::Marketplace { tenant_keys, .. } => {
+                tenant_keys.first().map_or("", String::as_str)
+            }
+        }
+    }
 }
 
 /// State shared by the request handlers and the [`MockServer`](crate::MockServer) handle.
@@ -34,6 +49,8 @@ pub(crate) struct Shared {
     pub(crate) policy: TokenPolicy,
     pub(crate) ids: IdSource,
     tokens: Mutex<TokenStore>,
+    grants: Mutex<Grants>,
+    issued: Mutex<HashMap<TokenKind, usize>>,
     hits: Mutex<HashMap<String, usize>>,
     faults: Mutex<HashMap<String, FaultQueue>>,
 }
@@ -45,14 +62,65 @@ impl Shared {
             policy,
             ids: IdSource::new(),
             tokens: Mutex::default(),
+            grants: Mutex::default(),
+            issued: Mutex::default(),
             hits: Mutex::default(),
             faults: Mutex::default(),
         }
     }
 
-    /// The token store, locked.
+    /// The token store, locked. Lock it after [`grants`](Shared::grants)
+    /// when both are needed, never before.
     pub(crate) fn tokens(&self) -> MutexGuard<'_, TokenStore> {
         lock(&self.tokens)
+    }
+
+    /// The OAuth codes and refresh tokens, locked.
+    pub(crate) fn grants(&self) -> MutexGuard<'_, Grants> {
+        lock(&self.grants)
+    }
+
+    /// A fresh authorization code for `open_id` of `app_id`.
+    pub(crate) fn authorize(&self, app_id: &str, open_id: &str, now: Instant) -> String {
+        let tenant_key = self
+            .apps
+            .get(app_id)
+            .map_or(SELF_BUILT_TENANT_KEY, App::user_tenant);
+        let user = User {
+            app_id: app_id.to_owned(),
+            tenant_key: tenant_key.to_owned(),
+            open_id: open_id.to_owned(),
+        };
+        self.grants().authorize(user, &self.ids, now)
+    }
+
+    /// The ticket a marketplace app currently accepts.
+    pub(crate) fn app_ticket(&self, app: &App) -> Option<String> {
+        match &app.kind {
+            AppKind::Marketplace { app_ticket, .. } => Some(lock(app_ticket).clone()),
+            AppKind::SelfBuilt => None,
+        }
+    }
+
+    /// Gives a marketplace app a new ticket and returns it; `None` for any
+    /// other app id.
+    pub(crate) fn rotate_app_ticket(&self, app_id: &str) -> Option<String> {
+        let Some(AppKind::Marketplace { app_ticket, .. }) = self.apps.get(app_id).map(|a| &a.kind)
+        else {
+            return None;
+        };
+        let ticket = self.ids.token("");
+        *lock(app_ticket) = ticket.clone();
+        Some(ticket)
+    }
+
+    /// Counts one token request answered with a token of `kind`.
+    pub(crate) fn count_issued(&self, kind: TokenKind) {
+        *lock(&self.issued).entry(kind).or_default() += 1;
+    }
+
+    pub(crate) fn issued(&self, kind: TokenKind) -> usize {
+        lock(&self.issued).get(&kind).copied().unwrap_or(0)
     }
 
     pub(crate) fn count_hit(&self, path: &str) {

@@ -1,66 +1,113 @@
 //! Async adapter for feishu-rs over [reqwest].
 //!
-//! [`Client`] sends the requests `feishu-core` builds and hands the responses
-//! back to it; all protocol knowledge stays in the core. Redirects are not
-//! followed, every HTTP status comes back as a response, all headers are kept,
-//! each request's timeout is applied and bodies are read up to a size cap.
+//! [`Client`] drives `feishu-core`'s [`Call`] state machine and sends the
+//! requests it asks for; tokens, their cache and every protocol decision stay
+//! in the core. Redirects are not followed, every HTTP status comes back as a
+//! response, all headers are kept, each request's timeout is applied and bodies
+//! are read up to a size cap.
 //!
 //! ```no_run
-//! use feishu_reqwest::{Client, Config};
+//! use feishu_reqwest::{App, Client, Config, feishu_core::RawEndpoint};
 //!
 //! # async fn run() -> Result<(), feishu_reqwest::Error> {
-//! let client = Client::new(Config::feishu())?;
-//! let token = client.tenant_access_token("cli_a5d611352af9d00b", "app-secret").await?;
-//! println!("token valid for {} s", token.expire);
+//! let client = Client::new(Config::feishu().with_app(App::self_built("cli_a5d611352af9d00b", "app-secret")))?;
+//! // The tenant token is fetched, cached and refreshed on the way.
+//! let chats = client.send(&RawEndpoint::get("/open-apis/im/v1/chats")).await?;
+//! println!("{}", chats["items"]);
 //! # Ok(())
 //! # }
 //! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub use feishu_core::{self, Config, Error};
+pub use feishu_core::{self, App, Config, Error, Secret, UserToken};
+
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use feishu_core::auth::{TenantAccessToken, TenantAccessTokenRequest};
-use feishu_core::{Endpoint, Secret, Timeout, TransportError, TransportErrorKind};
+use feishu_core::{Call, Endpoint, Step, Timeout, TransportError, TransportErrorKind};
 use reqwest::redirect::Policy;
 
-/// An async Feishu client. Cloning is cheap and shares the connection pool.
+/// An async Feishu client. Cloning is cheap and shares the token cache and the
+/// connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    config: Config,
+    core: feishu_core::Client,
     http: reqwest::Client,
 }
 
 impl Client {
-    /// A client for the given configuration. Fails only if the TLS backend
-    /// cannot be initialised.
-    pub fn new(config: Config) -> Result<Self, Error> {
+    /// A client for a configuration, or for a `feishu_core::Client` with a
+    /// token store of your own. Fails only if the TLS backend cannot start.
+    pub fn new(core: impl Into<feishu_core::Client>) -> Result<Self, Error> {
+        let core = core.into();
         let http = reqwest::Client::builder()
             .redirect(Policy::none())
-            .timeout(config.timeout())
+            .timeout(core.config().timeout())
             .build()
             .map_err(transport_error)?;
-        Ok(Self { config, http })
+        Ok(Self { core, http })
+    }
+
+    /// The sans-IO client underneath.
+    pub fn core(&self) -> &feishu_core::Client {
+        &self.core
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
-        &self.config
+        self.core.config()
     }
 
-    /// Calls an endpoint that needs no access token, such as the token
-    /// endpoints themselves.
+    /// Calls an endpoint with the app's token it needs, fetched and cached on
+    /// the way (or none, for the token endpoints themselves).
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.call(endpoint, None).await
+        self.run(self.core.call(endpoint)).await
     }
 
-    /// Calls an endpoint with the access token it needs.
+    /// Calls an endpoint as a user, refreshing their token when due.
+    pub async fn send_as<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        user: &UserToken,
+    ) -> Result<E::Output, Error> {
+        self.run(self.core.call(endpoint).as_user(user)).await
+    }
+
+    /// Calls an endpoint with this token, as given.
     pub async fn send_with_token<E: Endpoint>(
         &self,
         endpoint: &E,
         token: &Secret,
     ) -> Result<E::Output, Error> {
-        self.call(endpoint, Some(token)).await
+        self.run(self.core.call(endpoint).with_token(token.clone()))
+            .await
+    }
+
+    /// This marketplace app, acting in one tenant.
+    pub fn tenant(&self, tenant_key: &str) -> Tenant {
+        Tenant {
+            client: self.clone(),
+            tenant_key: tenant_key.into(),
+        }
+    }
+
+    /// Keeps the `app_ticket` Feishu pushed to this marketplace app.
+    pub fn set_app_ticket(&self, ticket: impl Into<Secret>) -> Result<(), Error> {
+        self.core.set_app_ticket(ticket, SystemTime::now())
+    }
+
+    /// Exchanges an OAuth authorization code for the user's tokens.
+    pub async fn user_token(
+        &self,
+        code: &str,
+        redirect_uri: Option<&str>,
+    ) -> Result<UserToken, Error> {
+        let token = self
+            .send(&self.core.code_exchange(code, redirect_uri)?)
+            .await?;
+        Ok(UserToken::new(token, SystemTime::now()))
     }
 
     /// Gets a tenant access token the way open-feishu's
@@ -76,14 +123,21 @@ impl Client {
             .await
     }
 
-    async fn call<E: Endpoint>(
-        &self,
-        endpoint: &E,
-        token: Option<&Secret>,
-    ) -> Result<E::Output, Error> {
-        let request = feishu_core::build(&self.config, endpoint, token)?;
-        let response = self.execute(request).await?;
-        endpoint.parse(response)
+    /// Drives a call to its end: the whole of this adapter's logic.
+    async fn run<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
+        loop {
+            match call.poll(SystemTime::now()) {
+                Step::Send(request) => match self.execute(request).await {
+                    Ok(response) => call.on_response(response, SystemTime::now()),
+                    Err(error) => call.on_transport_error(error, SystemTime::now()),
+                },
+                Step::Wait(until) => {
+                    let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
+                    tokio::time::sleep(wait).await;
+                }
+                Step::Done(result) => return result,
+            }
+        }
     }
 
     /// Sends one request as built by [`feishu_core::build`] and reads the whole
@@ -97,7 +151,7 @@ impl Client {
         *request.timeout_mut() = timeout;
         let mut response = self.http.execute(request).await.map_err(transport_error)?;
 
-        let limit = self.config.max_response_bytes();
+        let limit = self.config().max_response_bytes();
         let declared = response.content_length().unwrap_or(0);
         if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
             return Err(TransportError::body_too_large(limit));
@@ -116,6 +170,25 @@ impl Client {
         *out.version_mut() = response.version();
         *out.headers_mut() = std::mem::take(response.headers_mut());
         Ok(out)
+    }
+}
+
+/// A marketplace app's client for one tenant; see [`Client::tenant`].
+#[derive(Clone, Debug)]
+pub struct Tenant {
+    client: Client,
+    tenant_key: Arc<str>,
+}
+
+impl Tenant {
+    /// Calls an endpoint with this tenant's token, fetched and cached on the way.
+    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let call = self
+            .client
+            .core
+            .call(endpoint)
+            .for_tenant(self.tenant_key.clone());
+        self.client.run(call).await
     }
 }
 

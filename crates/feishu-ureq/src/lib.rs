@@ -1,64 +1,102 @@
 //! Blocking adapter for feishu-rs over [ureq] 3.
 //!
-//! [`Client`] sends the requests `feishu-core` builds and hands the responses
-//! back to it; all protocol knowledge stays in the core. Redirects are not
-//! followed, every HTTP status comes back as a response, all headers are kept,
-//! each request's timeout is applied and bodies are read up to a size cap.
+//! [`Client`] drives `feishu-core`'s [`Call`] state machine and sends the
+//! requests it asks for; tokens, their cache and every protocol decision stay
+//! in the core. Redirects are not followed, every HTTP status comes back as a
+//! response, all headers are kept, each request's timeout is applied and bodies
+//! are read up to a size cap.
 //!
 //! ```no_run
-//! use feishu_ureq::{Client, Config};
+//! use feishu_ureq::{App, Client, Config, feishu_core::RawEndpoint};
 //!
-//! let client = Client::new(Config::feishu());
-//! let token = client.tenant_access_token("cli_a5d611352af9d00b", "app-secret")?;
-//! println!("token valid for {} s", token.expire);
+//! let client = Client::new(Config::feishu().with_app(App::self_built("cli_a5d611352af9d00b", "app-secret")));
+//! // The tenant token is fetched, cached and refreshed on the way.
+//! let chats = client.send(&RawEndpoint::get("/open-apis/im/v1/chats"))?;
+//! println!("{}", chats["items"]);
 //! # Ok::<(), feishu_ureq::Error>(())
 //! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub use feishu_core::{self, Config, Error};
+pub use feishu_core::{self, App, Config, Error, Secret, UserToken};
+
+use std::sync::Arc;
+use std::thread;
+use std::time::SystemTime;
 
 use feishu_core::auth::{TenantAccessToken, TenantAccessTokenRequest};
-use feishu_core::{Endpoint, Secret, Timeout, TransportError, TransportErrorKind};
+use feishu_core::{Call, Endpoint, Step, Timeout, TransportError, TransportErrorKind};
 use ureq::Agent;
 
-/// A blocking Feishu client. Cloning is cheap and shares the connection pool.
+/// A blocking Feishu client. Cloning is cheap and shares the token cache and
+/// the connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    config: Config,
+    core: feishu_core::Client,
     agent: Agent,
 }
 
 impl Client {
-    /// A client for the given configuration.
-    pub fn new(config: Config) -> Self {
+    /// A client for a configuration, or for a `feishu_core::Client` with a
+    /// token store of your own.
+    pub fn new(core: impl Into<feishu_core::Client>) -> Self {
+        let core = core.into();
         let agent = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .timeout_global(Some(config.timeout()))
+            .timeout_global(Some(core.config().timeout()))
             .build()
             .new_agent();
-        Self { config, agent }
+        Self { core, agent }
+    }
+
+    /// The sans-IO client underneath.
+    pub fn core(&self) -> &feishu_core::Client {
+        &self.core
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
-        &self.config
+        self.core.config()
     }
 
-    /// Calls an endpoint that needs no access token, such as the token
-    /// endpoints themselves.
+    /// Calls an endpoint with the app's token it needs, fetched and cached on
+    /// the way (or none, for the token endpoints themselves).
     pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.call(endpoint, None)
+        self.run(self.core.call(endpoint))
     }
 
-    /// Calls an endpoint with the access token it needs.
+    /// Calls an endpoint as a user, refreshing their token when due.
+    pub fn send_as<E: Endpoint>(&self, endpoint: &E, user: &UserToken) -> Result<E::Output, Error> {
+        self.run(self.core.call(endpoint).as_user(user))
+    }
+
+    /// Calls an endpoint with this token, as given.
     pub fn send_with_token<E: Endpoint>(
         &self,
         endpoint: &E,
         token: &Secret,
     ) -> Result<E::Output, Error> {
-        self.call(endpoint, Some(token))
+        self.run(self.core.call(endpoint).with_token(token.clone()))
+    }
+
+    /// This marketplace app, acting in one tenant.
+    pub fn tenant(&self, tenant_key: &str) -> Tenant {
+        Tenant {
+            client: self.clone(),
+            tenant_key: tenant_key.into(),
+        }
+    }
+
+    /// Keeps the `app_ticket` Feishu pushed to this marketplace app.
+    pub fn set_app_ticket(&self, ticket: impl Into<Secret>) -> Result<(), Error> {
+        self.core.set_app_ticket(ticket, SystemTime::now())
+    }
+
+    /// Exchanges an OAuth authorization code for the user's tokens.
+    pub fn user_token(&self, code: &str, redirect_uri: Option<&str>) -> Result<UserToken, Error> {
+        let token = self.send(&self.core.code_exchange(code, redirect_uri)?)?;
+        Ok(UserToken::new(token, SystemTime::now()))
     }
 
     /// Gets a tenant access token the way open-feishu's
@@ -73,10 +111,20 @@ impl Client {
         self.send(&TenantAccessTokenRequest::from_inputs(input_a, input_b)?)
     }
 
-    fn call<E: Endpoint>(&self, endpoint: &E, token: Option<&Secret>) -> Result<E::Output, Error> {
-        let request = feishu_core::build(&self.config, endpoint, token)?;
-        let response = self.execute(request)?;
-        endpoint.parse(response)
+    /// Drives a call to its end: the whole of this adapter's logic.
+    fn run<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
+        loop {
+            match call.poll(SystemTime::now()) {
+                Step::Send(request) => match self.execute(request) {
+                    Ok(response) => call.on_response(response, SystemTime::now()),
+                    Err(error) => call.on_transport_error(error, SystemTime::now()),
+                },
+                Step::Wait(until) => {
+                    thread::sleep(until.duration_since(SystemTime::now()).unwrap_or_default());
+                }
+                Step::Done(result) => return result,
+            }
+        }
     }
 
     /// Sends one request as built by [`feishu_core::build`] and reads the whole
@@ -97,7 +145,7 @@ impl Client {
             self.agent.run(request)
         };
         let (parts, body) = response.map_err(transport_error)?.into_parts();
-        let limit = self.config.max_response_bytes();
+        let limit = self.config().max_response_bytes();
         let body = body
             .into_with_config()
             .limit(u64::try_from(limit).unwrap_or(u64::MAX))
@@ -107,6 +155,25 @@ impl Client {
                 error => transport_error(error),
             })?;
         Ok(http::Response::from_parts(parts, body))
+    }
+}
+
+/// A marketplace app's client for one tenant; see [`Client::tenant`].
+#[derive(Clone, Debug)]
+pub struct Tenant {
+    client: Client,
+    tenant_key: Arc<str>,
+}
+
+impl Tenant {
+    /// Calls an endpoint with this tenant's token, fetched and cached on the way.
+    pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let call = self
+            .client
+            .core
+            .call(endpoint)
+            .for_tenant(self.tenant_key.clone());
+        self.client.run(call)
     }
 }
 

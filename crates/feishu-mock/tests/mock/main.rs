@@ -2,7 +2,10 @@
 
 mod auth;
 mod chats;
+mod credentials;
 mod faults;
 mod lifecycle;
+mod oauth;
 mod support;
 mod tokens;
+mod user_info;

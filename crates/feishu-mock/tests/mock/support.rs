@@ -11,6 +11,8 @@ pub const APP_TOKEN: &str = "/open-apis/auth/v3/app_access_token";
 pub const TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token";
 pub const TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
 pub const CHATS: &str = "/open-apis/im/v1/chats";
+pub const OAUTH_TOKEN: &str = "/open-apis/authen/v2/oauth/token";
+pub const USER_INFO: &str = "/open-apis/authen/v1/user_info";
 
 /// A response, read whole.
 #[derive(Debug)]
@@ -129,4 +131,46 @@ pub fn marketplace_app_token(server: &MockServer) -> String {
         .as_str()
         .expect("token")
         .to_owned()
+}
+
+/// `POST`s `body` to the OAuth token endpoint.
+pub fn oauth(server: &MockServer, body: &Value) -> Reply {
+    post(server, OAUTH_TOKEN, &body.to_string())
+}
+
+/// A code exchange request for the default self-built app.
+pub fn code_exchange(code: &str) -> Value {
+    serde_json::json!({
+        "grant_type": "authorization_code",
+        "client_id": feishu_mock::SELF_BUILT_APP_ID,
+        "client_secret": feishu_mock::SELF_BUILT_APP_SECRET,
+        "code": code,
+    })
+}
+
+/// A refresh request for the default self-built app.
+pub fn refresh(refresh_token: &str) -> Value {
+    serde_json::json!({
+        "grant_type": "refresh_token",
+        "client_id": feishu_mock::SELF_BUILT_APP_ID,
+        "client_secret": feishu_mock::SELF_BUILT_APP_SECRET,
+        "refresh_token": refresh_token,
+    })
+}
+
+/// `(access_token, refresh_token)` from a successful OAuth reply.
+pub fn user_tokens(reply: &Reply) -> (String, String) {
+    assert_eq!(reply.code(), 0, "{reply:?}");
+    let body = reply.json();
+    let field = |name: &str| body[name].as_str().expect(name).to_owned();
+    (field("access_token"), field("refresh_token"))
+}
+
+/// A user token pair for `MOCK_USER_OPEN_ID` of the default self-built app.
+pub fn authorized_user(server: &MockServer) -> (String, String) {
+    let code = server.authorize(
+        feishu_mock::SELF_BUILT_APP_ID,
+        feishu_mock::MOCK_USER_OPEN_ID,
+    );
+    user_tokens(&oauth(server, &code_exchange(&code)))
 }

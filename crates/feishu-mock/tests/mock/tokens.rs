@@ -61,7 +61,10 @@ fn expired_tokens_are_refused() {
     let tenant = self_built_token(&server);
     let app = marketplace_app_token(&server);
     sleep(Duration::from_millis(1100));
-    get(&server, CHATS, Some(&tenant)).assert_error(400, 99991663);
+    // Expired, not unknown: 99991677 tells the client a refetch will help.
+    let reply = get(&server, CHATS, Some(&tenant));
+    reply.assert_error(400, 99991677);
+    assert_eq!(reply.json()["msg"], "token expired");
     let request = json!({ "app_access_token": app, "tenant_key": MARKETPLACE_TENANT_KEY });
     post(&server, TENANT_TOKEN, &request.to_string()).assert_error(200, 99991664);
     // A fresh request gets a fresh token.

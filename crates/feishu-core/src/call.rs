@@ -1,0 +1,476 @@
+//! The call state machine: one endpoint carried from "call this" to a typed
+//! result, through token acquisition, the request and token repair.
+
+use std::mem;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::auth::{
+    AppAccessToken, AppAccessTokenRequest, AppTicketResend, TenantAccessToken,
+    TenantAccessTokenRequest, UserAccessToken, UserAccessTokenRequest,
+};
+use crate::token_store::TokenKey;
+use crate::user::UserNeed;
+use crate::{
+    ApiError, AppKind, CachedToken, Client, Endpoint, Error, InvalidRequest, Secret, Shape,
+    TokenKind, TransportError, UserToken, build,
+};
+
+/// What the driver of a [`Call`] must do next.
+// Steps are moved straight out of `poll`; boxing the request would cost an
+// allocation per request for nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+#[must_use]
+pub enum Step<T> {
+    /// Send this request, then feed the answer to [`Call::on_response`] or the
+    /// failure to [`Call::on_transport_error`].
+    Send(http::Request<Vec<u8>>),
+    /// Poll again at this time (another call is refreshing the token this one
+    /// needs).
+    Wait(SystemTime),
+    /// The call is over.
+    Done(Result<T, Error>),
+}
+
+/// Codes that mean "the token you sent is no good": the cached token is
+/// dropped, a new one fetched and the call repeated, once.
+const TOKEN_INVALID: [i64; 6] = [99991661, 99991663, 99991664, 99991668, 99991671, 99991677];
+
+/// Code 10012: the app ticket is invalid; Feishu must push a new one.
+const APP_TICKET_INVALID: i64 = 10012;
+
+/// One API call in progress. It never sends, sleeps or reads a clock: its
+/// driver does, and passes `now` in.
+///
+/// ```
+/// # use feishu_core::{Call, Endpoint, Error, Step};
+/// # fn transport(_: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, feishu_core::TransportError> { unimplemented!() }
+/// # fn sleep_until(_: std::time::SystemTime) {}
+/// fn drive<E: Endpoint>(mut call: Call<'_, E>) -> Result<E::Output, Error> {
+///     let now = std::time::SystemTime::now;
+///     loop {
+///         match call.poll(now()) {
+///             Step::Send(request) => match transport(request) {
+///                 Ok(response) => call.on_response(response, now()),
+///                 Err(error) => call.on_transport_error(error, now()),
+///             },
+///             Step::Wait(until) => sleep_until(until),
+///             Step::Done(result) => return result,
+///         }
+///     }
+/// }
+/// ```
+pub struct Call<'a, E: Endpoint> {
+    client: &'a Client,
+    endpoint: &'a E,
+    auth: Auth,
+    state: State<E::Output>,
+    /// Whether the one token repair this call allows was used.
+    token_repaired: bool,
+    /// The 10012 answer that made this call ask for a new ticket.
+    ticket_error: Option<Box<ApiError>>,
+    /// The token-refresh leases this call holds.
+    leases: Vec<TokenKey>,
+    /// Whether this call holds its user's refresh lease.
+    user_lease: bool,
+}
+
+/// Whose token the call carries.
+enum Auth {
+    /// The app's own app or tenant token, as the endpoint needs.
+    App,
+    /// A marketplace app's tenant token for this tenant.
+    Tenant(Arc<str>),
+    /// This user's token, refreshed as needed.
+    User(UserToken),
+    /// This token, as given; never refreshed or repaired.
+    Token(Secret),
+}
+
+enum State<T> {
+    /// Nothing in flight: `poll` decides the next step.
+    Ready,
+    /// A request is out.
+    Awaiting(Pending),
+    /// The result, for the next `poll`.
+    Finished(Result<T, Error>),
+    /// `Done` was returned.
+    Spent,
+}
+
+/// What the request in flight was for.
+enum Pending {
+    /// The endpoint itself, sent with this token.
+    Api(Option<Secret>),
+    /// The app's app access token.
+    AppToken { ticket: Option<Secret> },
+    /// A tenant access token, bought with this app token (marketplace apps).
+    TenantToken {
+        key: TokenKey,
+        app_token: Option<Secret>,
+    },
+    /// The app ticket resend; the call then fails with "ticket pending".
+    TicketResend,
+    /// The user's token refresh.
+    UserRefresh(UserToken),
+}
+
+/// What `poll` found it needs.
+#[allow(clippy::large_enum_variant)] // moved out at once, as `Step`
+enum Need {
+    /// The token to send the endpoint with (none for token-free endpoints).
+    Token(Option<Secret>),
+    /// A request to send first.
+    Send(http::Request<Vec<u8>>, Pending),
+    /// Poll again then.
+    Wait(SystemTime),
+}
+
+impl<'a, E: Endpoint> Call<'a, E> {
+    pub(crate) fn new(client: &'a Client, endpoint: &'a E) -> Self {
+        Self {
+            client,
+            endpoint,
+            auth: Auth::App,
+            state: State::Ready,
+            token_repaired: false,
+            ticket_error: None,
+            leases: Vec::new(),
+            user_lease: false,
+        }
+    }
+
+    /// Calls as a marketplace app in one tenant (its `tenant_key`). Self-built
+    /// apps have one tenant and need no key.
+    pub fn for_tenant(mut self, tenant_key: impl Into<Arc<str>>) -> Self {
+        self.auth = Auth::Tenant(tenant_key.into());
+        self
+    }
+
+    /// Calls as a user, with their access token, refreshed when due.
+    pub fn as_user(mut self, user: &UserToken) -> Self {
+        self.auth = Auth::User(user.clone());
+        self
+    }
+
+    /// Calls with this token, as given: no cache, no refresh, no repair.
+    pub fn with_token(mut self, token: Secret) -> Self {
+        self.auth = Auth::Token(token);
+        self
+    }
+
+    /// The next step at `now`.
+    pub fn poll(&mut self, now: SystemTime) -> Step<E::Output> {
+        match mem::replace(&mut self.state, State::Spent) {
+            State::Ready => match self.need(now) {
+                Ok(Need::Token(token)) => {
+                    match build(self.client.config(), self.endpoint, token.as_ref()) {
+                        Ok(request) => self.send(request, Pending::Api(token)),
+                        Err(error) => self.done(Err(error)),
+                    }
+                }
+                Ok(Need::Send(request, pending)) => self.send(request, pending),
+                Ok(Need::Wait(until)) => {
+                    self.state = State::Ready;
+                    Step::Wait(until)
+                }
+                Err(error) => self.done(Err(error)),
+            },
+            State::Finished(result) => self.done(result),
+            State::Awaiting(_) | State::Spent => self.done(Err(InvalidRequest::OutOfOrder.into())),
+        }
+    }
+
+    /// Feeds the response to the request of the last [`Step::Send`].
+    pub fn on_response(&mut self, response: http::Response<Vec<u8>>, now: SystemTime) {
+        let State::Awaiting(pending) = mem::replace(&mut self.state, State::Ready) else {
+            self.state = State::Finished(Err(InvalidRequest::OutOfOrder.into()));
+            return;
+        };
+        if let Err(error) = self.answer(pending, response, now) {
+            self.state = State::Finished(Err(error));
+        }
+    }
+
+    /// Reports that the request of the last [`Step::Send`] got no response.
+    pub fn on_transport_error(&mut self, error: TransportError, now: SystemTime) {
+        let _ = now;
+        self.state = State::Finished(Err(error.into()));
+    }
+
+    fn send(&mut self, request: http::Request<Vec<u8>>, pending: Pending) -> Step<E::Output> {
+        self.state = State::Awaiting(pending);
+        Step::Send(request)
+    }
+
+    fn done(&mut self, result: Result<E::Output, Error>) -> Step<E::Output> {
+        self.release_all();
+        self.state = State::Spent;
+        Step::Done(result)
+    }
+
+    /// Decides what the endpoint's request needs before it can go out.
+    fn need(&mut self, now: SystemTime) -> Result<Need, Error> {
+        let kind = self.endpoint.token_kind();
+        if kind == TokenKind::None {
+            return Ok(Need::Token(None));
+        }
+        match &self.auth {
+            Auth::Token(token) => Ok(Need::Token(Some(token.clone()))),
+            Auth::User(user) => self.user_token(user.clone(), now),
+            Auth::App | Auth::Tenant(_) => match kind {
+                TokenKind::App => self.app_token(now),
+                TokenKind::Tenant => self.tenant_token(now),
+                _ => Err(InvalidRequest::MissingToken(kind).into()),
+            },
+        }
+    }
+
+    fn app_token(&mut self, now: SystemTime) -> Result<Need, Error> {
+        let client = self.client;
+        let key = client.app_token_key()?;
+        if let Some(token) = client.fresh(key, now) {
+            return Ok(Need::Token(Some(token)));
+        }
+        if !self.lease(key, now) {
+            return Ok(Need::Wait(client.retry_at(now)));
+        }
+        let app = client.app()?;
+        let (request, ticket) = match app.kind() {
+            AppKind::Marketplace => {
+                let Some(ticket) = client.app_ticket(now)? else {
+                    self.release(key);
+                    return self.ticket_pending(now);
+                };
+                let request = AppAccessTokenRequest::marketplace(
+                    app.app_id(),
+                    app.app_secret().clone(),
+                    ticket.clone(),
+                );
+                (request, Some(ticket))
+            }
+            _ => (
+                AppAccessTokenRequest::self_built(app.app_id(), app.app_secret().clone()),
+                None,
+            ),
+        };
+        let request = build(client.config(), &request, None)?;
+        Ok(Need::Send(request, Pending::AppToken { ticket }))
+    }
+
+    fn tenant_token(&mut self, now: SystemTime) -> Result<Need, Error> {
+        let client = self.client;
+        let tenant = match &self.auth {
+            Auth::Tenant(tenant) => Some(tenant.clone()),
+            _ => None,
+        };
+        let key = client.tenant_token_key(tenant.as_ref())?;
+        if let Some(token) = client.fresh(&key, now) {
+            return Ok(Need::Token(Some(token)));
+        }
+        if !self.lease(&key, now) {
+            return Ok(Need::Wait(client.retry_at(now)));
+        }
+        let app = client.app()?;
+        let (request, app_token) = match (app.kind(), tenant) {
+            (AppKind::Marketplace, Some(tenant)) => match self.app_token(now)? {
+                Need::Token(Some(app_token)) => (
+                    TenantAccessTokenRequest::marketplace(app_token.clone(), &*tenant),
+                    Some(app_token),
+                ),
+                // The app token comes first; this call keeps its tenant lease.
+                other => return Ok(other),
+            },
+            _ => (
+                TenantAccessTokenRequest::self_built(app.app_id(), app.app_secret().clone()),
+                None,
+            ),
+        };
+        let request = build(client.config(), &request, None)?;
+        Ok(Need::Send(request, Pending::TenantToken { key, app_token }))
+    }
+
+    fn user_token(&mut self, user: UserToken, now: SystemTime) -> Result<Need, Error> {
+        let client = self.client;
+        let margin = client.config().token_refresh_margin();
+        let need = user.need(now, margin, client.lease_until(now), client.retry_at(now));
+        match need {
+            UserNeed::Ready(token) => Ok(Need::Token(Some(token))),
+            UserNeed::Wait(until) => Ok(Need::Wait(until)),
+            UserNeed::Reauthorize => Err(Error::UserTokenExpired),
+            UserNeed::Refresh(refresh_token) => {
+                self.user_lease = true;
+                let request = UserAccessTokenRequest::refresh_token(client.app()?, refresh_token);
+                let request = build(client.config(), &request, None)?;
+                Ok(Need::Send(request, Pending::UserRefresh(user)))
+            }
+        }
+    }
+
+    /// Asks Feishu to push a new app ticket (at most every 30 s per client),
+    /// then fails with [`Error::AppTicketPending`]: the ticket arrives later, as
+    /// an event.
+    fn ticket_pending(&mut self, now: SystemTime) -> Result<Need, Error> {
+        if !self.client.may_resend_app_ticket(now) {
+            return Err(Error::AppTicketPending(self.ticket_error.take()));
+        }
+        let app = self.client.app()?;
+        let resend = AppTicketResend::new(app.app_id(), app.app_secret().clone());
+        let request = build(self.client.config(), &resend, None)?;
+        Ok(Need::Send(request, Pending::TicketResend))
+    }
+
+    /// Handles the answer to a request; an error ends the call.
+    fn answer(
+        &mut self,
+        pending: Pending,
+        response: http::Response<Vec<u8>>,
+        now: SystemTime,
+    ) -> Result<(), Error> {
+        let client = self.client;
+        let margin = client.config().token_refresh_margin();
+        match pending {
+            Pending::Api(token) => {
+                let result = self.endpoint.parse(response);
+                match (&result, token) {
+                    (Err(Error::Api(error)), Some(token)) if self.may_repair(error.code) => {
+                        self.token_repaired = true;
+                        self.forget(&token)
+                    }
+                    _ => {
+                        self.state = State::Finished(result);
+                        Ok(())
+                    }
+                }
+            }
+            Pending::AppToken { ticket } => {
+                let key = client.app_token_key()?;
+                match Shape::Token.decode::<AppAccessToken>(response) {
+                    Ok(token) => {
+                        if let Some(tenant_token) = token.tenant_access_token {
+                            let tenant = client.tenant_token_key(None)?;
+                            client.store(
+                                &tenant,
+                                CachedToken::new(tenant_token, token.expire, now, margin),
+                            );
+                        }
+                        let app_token =
+                            CachedToken::new(token.app_access_token, token.expire, now, margin);
+                        client.store(key, app_token);
+                        self.release(key);
+                        Ok(())
+                    }
+                    Err(Error::Api(error)) if error.code == APP_TICKET_INVALID => {
+                        self.release(key);
+                        if let Some(ticket) = ticket {
+                            client.forget_app_ticket(&ticket)?;
+                        }
+                        self.ticket_error = Some(error);
+                        Ok(())
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            Pending::TenantToken { key, app_token } => {
+                match Shape::Token.decode::<TenantAccessToken>(response) {
+                    Ok(token) => {
+                        let tenant_token =
+                            CachedToken::new(token.tenant_access_token, token.expire, now, margin);
+                        client.store(&key, tenant_token);
+                        self.release(&key);
+                        Ok(())
+                    }
+                    // The app token it was bought with is dead: repair that.
+                    Err(Error::Api(error))
+                        if app_token.is_some() && self.may_repair(error.code) =>
+                    {
+                        self.token_repaired = true;
+                        if let Some(app_token) = app_token {
+                            client.invalidate(client.app_token_key()?, &app_token);
+                        }
+                        Ok(())
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            Pending::TicketResend => {
+                Shape::Token.check(response)?;
+                Err(Error::AppTicketPending(self.ticket_error.take()))
+            }
+            Pending::UserRefresh(user) => {
+                self.user_lease = false;
+                match Shape::Token.decode::<UserAccessToken>(response) {
+                    Ok(token) => {
+                        user.refreshed(token, now);
+                        Ok(())
+                    }
+                    Err(error) => {
+                        user.release();
+                        Err(error)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether `code` calls for the one token repair, and it is still unused.
+    /// Tokens given as-is are never repaired: the client cannot renew them.
+    fn may_repair(&self, code: i64) -> bool {
+        TOKEN_INVALID.contains(&code)
+            && !self.token_repaired
+            && !matches!(self.auth, Auth::Token(_))
+    }
+
+    /// Drops the cached token the server refused, so the next poll fetches anew.
+    fn forget(&self, token: &Secret) -> Result<(), Error> {
+        let client = self.client;
+        match (&self.auth, self.endpoint.token_kind()) {
+            (Auth::User(user), _) => user.invalidate(token),
+            (_, TokenKind::App) => client.invalidate(client.app_token_key()?, token),
+            (Auth::Tenant(tenant), _) => {
+                client.invalidate(&client.tenant_token_key(Some(tenant))?, token)
+            }
+            _ => client.invalidate(&client.tenant_token_key(None)?, token),
+        }
+        Ok(())
+    }
+
+    /// Takes the refresh lease for `key`, or confirms this call holds it.
+    fn lease(&mut self, key: &TokenKey, now: SystemTime) -> bool {
+        if self.leases.contains(key) {
+            return true;
+        }
+        let taken = self.client.try_lease(key, now);
+        if taken {
+            self.leases.push(key.clone());
+        }
+        taken
+    }
+
+    fn release(&mut self, key: &TokenKey) {
+        if let Some(index) = self.leases.iter().position(|held| held == key) {
+            self.leases.swap_remove(index);
+            self.client.release_lease(key);
+        }
+    }
+
+    fn release_all(&mut self) {
+        for key in self.leases.drain(..) {
+            self.client.release_lease(&key);
+        }
+        if mem::take(&mut self.user_lease) {
+            if let Auth::User(user) = &self.auth {
+                user.release();
+            }
+        }
+    }
+}
+
+impl<E: Endpoint> Drop for Call<'_, E> {
+    /// A call abandoned mid-refresh (a cancelled future) lets the next caller
+    /// refresh at once rather than wait for the lease to lapse.
+    fn drop(&mut self) {
+        self.release_all();
+    }
+}

@@ -1,0 +1,181 @@
+//! Where tokens are kept between calls, and how a cluster can share them.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use crate::Secret;
+
+/// What a stored credential is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CredentialKind {
+    /// An `app_access_token`.
+    AppAccessToken,
+    /// A `tenant_access_token`.
+    TenantAccessToken,
+    /// A marketplace app's latest `app_ticket`.
+    AppTicket,
+}
+
+/// Which credential an entry holds: Feishu instance, app, kind and tenant.
+///
+/// Cloning is cheap (shared strings), so building a key allocates nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TokenKey {
+    /// The OpenAPI base URL (Feishu, Lark, a private deployment).
+    pub base_url: Arc<str>,
+    /// The app id, `cli_…`.
+    pub app_id: Arc<str>,
+    /// The kind of credential.
+    pub kind: CredentialKind,
+    /// The tenant, for a marketplace app's tenant tokens.
+    pub tenant_key: Option<Arc<str>>,
+}
+
+impl fmt::Display for TokenKey {
+    /// A flat form fit for a shared store's key, e.g.
+    /// `feishu:https://open.feishu.cn:cli_a5d6:tenant:73658811060f175d`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            CredentialKind::AppAccessToken => "app",
+            CredentialKind::TenantAccessToken => "tenant",
+            CredentialKind::AppTicket => "ticket",
+        };
+        write!(f, "feishu:{}:{}:{kind}", self.base_url, self.app_id)?;
+        if let Some(tenant_key) = &self.tenant_key {
+            write!(f, ":{tenant_key}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A stored credential and its wall-clock times, meaningful across machines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CachedToken {
+    /// The token (or ticket).
+    pub token: Secret,
+    /// When the server said it expires.
+    pub expires_at: SystemTime,
+    /// When to fetch a new one: before `expires_at` by the refresh margin.
+    pub refresh_at: SystemTime,
+}
+
+impl CachedToken {
+    /// A token the server said is valid for `expire` seconds from `now`. It is
+    /// due for refresh `margin` before that, or halfway through a lifetime
+    /// shorter than twice the margin, so a short-lived token is still used.
+    pub fn new(token: Secret, expire: u64, now: SystemTime, margin: Duration) -> Self {
+        let lifetime = lifetime(expire);
+        Self {
+            token,
+            expires_at: later(now, lifetime),
+            refresh_at: refresh_point(now, lifetime, margin),
+        }
+    }
+
+    /// Whether it can be used at `now` without refreshing first.
+    pub fn is_fresh(&self, now: SystemTime) -> bool {
+        now < self.refresh_at
+    }
+}
+
+/// The longest lifetime believed: a server's `expire` beyond it is clamped, so
+/// no answer can overflow the clock arithmetic.
+const MAX_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// The lifetime a server's `expire` (seconds) stands for.
+pub(crate) fn lifetime(expire: u64) -> Duration {
+    Duration::from_secs(expire).min(MAX_LIFETIME)
+}
+
+/// `now + by`, or `now` when the sum would overflow.
+pub(crate) fn later(now: SystemTime, by: Duration) -> SystemTime {
+    now.checked_add(by).unwrap_or(now)
+}
+
+/// When a token issued at `issued_at` for `lifetime` is due for refresh: `margin`
+/// before expiry, or halfway through a lifetime shorter than twice the margin.
+pub(crate) fn refresh_point(
+    issued_at: SystemTime,
+    lifetime: Duration,
+    margin: Duration,
+) -> SystemTime {
+    let usable = if lifetime > margin.saturating_mul(2) {
+        lifetime - margin
+    } else {
+        lifetime / 2
+    };
+    later(issued_at, usable)
+}
+
+/// Keeps tokens and app tickets between calls.
+///
+/// The default is the in-memory [`MemoryTokenStore`]. Implement this trait to
+/// share tokens between processes, so a fleet of bots does not each fetch its
+/// own. The client keeps its single-flight bookkeeping itself; a store only
+/// answers `get`, `put` and `invalidate`, and must be cheap, since `get` runs on
+/// every call.
+///
+/// A Redis-backed store would, for example:
+/// - `get`: `GET <key>` with the key's [`Display`](fmt::Display) form, the
+///   value holding the token and both times as Unix seconds (ideally read
+///   through a local copy, since this runs on every call);
+/// - `put`: `SET <key> <value> PXAT <expires_at in ms>`, so Redis drops the
+///   entry when Feishu would;
+/// - `invalidate`: delete the key only if it still holds `token` (a `WATCH`/
+///   `MULTI` or a small Lua script comparing the value), so one process's
+///   invalidation never deletes a newer token another process just stored.
+pub trait TokenStore: Send + Sync {
+    /// The entry for `key`, if any (fresh or not).
+    fn get(&self, key: &TokenKey) -> Option<CachedToken>;
+    /// Stores an entry, replacing any other.
+    fn put(&self, key: &TokenKey, token: CachedToken);
+    /// Removes the entry for `key` if it still holds `token`.
+    fn invalidate(&self, key: &TokenKey, token: &Secret);
+}
+
+/// The default [`TokenStore`]: a map in this process's memory.
+#[derive(Default)]
+pub struct MemoryTokenStore {
+    entries: Mutex<HashMap<TokenKey, CachedToken>>,
+}
+
+impl MemoryTokenStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl fmt::Debug for MemoryTokenStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("MemoryTokenStore")
+            .field("entries", &entries.len())
+            .finish()
+    }
+}
+
+impl TokenStore for MemoryTokenStore {
+    fn get(&self, key: &TokenKey) -> Option<CachedToken> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.get(key).cloned()
+    }
+
+    fn put(&self, key: &TokenKey, token: CachedToken) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.insert(key.clone(), token);
+    }
+
+    fn invalidate(&self, key: &TokenKey, token: &Secret) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries
+            .get(key)
+            .is_some_and(|cached| cached.token == *token)
+        {
+            entries.remove(key);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! [`MockServerBuilder`]: the apps, token timing and port of a server to start.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::io;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::server::MockServer;
+use crate::state::{App, AppKind, Shared};
+use crate::tokens::TokenPolicy;
+
+/// Configures a [`MockServer`]; starts with the default apps (see the crate's
+/// constants), a 7200 s token lifetime, a 30 min re-issue threshold, a 30 day
+/// refresh token lifetime and an ephemeral port.
+pub struct MockServerBuilder {
+    apps: HashMap<String, App>,
+    policy: TokenPolicy,
+    port: u16,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        let builder = MockServerBuilder {
+            apps: HashMap::new(),
+            policy: TokenPolicy {
+                lifetime: Duration::from_secs(7200),
+                reissue_threshold: Duration::from_secs(30 * 60),
+                refresh_lifetime: Duration::from_secs(30 * 24 * 3600),
+            },
+            port: 0,
+        };
+        builder
+            .self_built_app(crate::SELF_BUILT_APP_ID, crate::SELF_BUILT_APP_SECRET)
+            .marketplace_app(
+                crate::MARKETPLACE_APP_ID,
+                crate::MARKETPLACE_APP_SECRET,
+                crate::MARKETPLACE_APP_TICKET,
+                &[crate::MARKETPLACE_TENANT_KEY],
+            )
+    }
+}
+
+impl MockServerBuilder {
+    /// Adds a self-built app (replacing any app with this id). Its tenant key
+    /// is `mock_self_built_tenant`.
+    pub fn self_built_app(mut self, app_id: &str, app_secret: &str) -> Self {
+        let app = App {
+            secret: app_secret.to_owned(),
+            kind: AppKind::SelfBuilt,
+        };
+        self.apps.insert(app_id.to_owned(), app);
+        self
+    }
+
+    /// Adds a marketplace app (replacing any app with this id) that accepts
+    /// `app_ticket` and is installed by the tenants in `tenant_keys`.
+    pub fn marketplace_app(
+        mut self,
+        app_id: &str,
+        app_secret: &str,
+        app_ticket: &str,
+        tenant_keys: &[&str],
+    ) -> Self {
+        let app = App {
+            secret: app_secret.to_owned(),
+            kind: AppKind::Marketplace {
+                app_ticket: Mutex::new(app_ticket.to_owned()),
+                tenant_keys: tenant_keys.iter().map(|&key| key.to_owned()).collect(),
+            },
+        };
+        self.apps.insert(app_id.to_owned(), app);
+        self
+    }
+
+    /// How long a new access token lives, user tokens included (default
+    /// 7200 s, Feishu's maximum).
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.policy.lifetime = lifetime;
+        self
+    }
+
+    /// A token request returns the current token while it has at least this
+    /// long left, else a new one (default 30 min, Feishu's rule). With a
+    /// lifetime at or below the threshold, every request gets a new token.
+    pub fn reissue_threshold(mut self, t: Duration) -> Self {
+        self.policy.reissue_threshold = t;
+        self
+    }
+
+    /// How long an OAuth refresh token lives (default 30 days).
+    pub fn refresh_token_lifetime(mut self, d: Duration) -> Self {
+        self.policy.refresh_lifetime = d;
+        self
+    }
+
+    /// The port to listen on (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Binds `127.0.0.1:<port>` and starts serving on a new thread; the URL is
+    /// live when this returns.
+    ///
+    /// # Errors
+    ///
+    /// If the port cannot be bound, or the thread or its runtime cannot start.
+    pub fn start(self) -> io::Result<MockServer> {
+        MockServer::spawn(Shared::new(self.apps, self.policy), self.port)
+    }
+}
+
+impl fmt::Debug for MockServerBuilder {
+    /// Lists app ids and settings; secrets stay out of logs even for mock apps.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let apps: BTreeMap<_, _> = self
+            .apps
+            .iter()
+            .map(|(id, app)| {
+                let kind = match app.kind {
+                    AppKind::SelfBuilt => "self-built",
+                    AppKind::Marketplace { .. } => "marketplace",
+                };
+                (id.as_str(), kind)
+            })
+            .collect();
+        f.debug_struct("MockServerBuilder")
+            .field("apps", &apps)
+            .field("token_lifetime", &self.policy.lifetime)
+            .field("reissue_threshold", &self.policy.reissue_threshold)
+            .field("refresh_token_lifetime", &self.policy.refresh_lifetime)
+            .field("port", &self.port)
+            .finish()
+    }
+}

@@ -1,0 +1,60 @@
+//! `GET /open-apis/authen/v1/user_info`
+//!
+//! Returns the user a user access token belongs to.
+//! The response is `data`-wrapped, unlike the OAuth token endpoint (protocol notes §2.7).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Router};
+use serde_json::json;
+
+use crate::bearer::{bearer_token, missing_token};
+use crate::ids::union_id;
+use crate::reply::{self, LogId};
+use crate::state::Shared;
+use crate::tokens::TokenKind;
+
+/// The user info route.
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new().route("/open-apis/authen/v1/user_info", get(user_info))
+}
+
+/// Every mock user has this name.
+const USER_NAME: &str = "Mock User";
+
+async fn user_info(
+    State(shared): State<Arc<Shared>>,
+    Extension(log_id): Extension<LogId>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(token) = bearer_token(&headers) else {
+        return missing_token(&log_id);
+    };
+    // Unknown, expired, revoked or not a user token: Feishu says 99991668 to all.
+    let key = shared
+        .tokens()
+        .lookup(token, TokenKind::User, Instant::now())
+        .ok()
+        .cloned();
+    let Some(key) = key else {
+        let msg =
+            "Invalid access token for authorization. Please make a request with token attached";
+        return reply::error(StatusCode::BAD_REQUEST, 99991668, msg, &log_id);
+    };
+    let body = json!({
+        "code": 0,
+        "msg": "success",
+        "data": {
+            "name": USER_NAME,
+            "open_id": key.open_id,
+            "union_id": union_id(&key.open_id),
+            "tenant_key": key.tenant_key,
+        },
+    });
+    reply::json(StatusCode::OK, &body)
+}
