@@ -5,11 +5,20 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use feishu_core::auth::TenantAccessTokenRequest;
-use feishu_core::{Config, Endpoint, Error, RawEndpoint, Secret, TransportErrorKind};
+use feishu_core::{Config, Endpoint, Error, RawEndpoint, RetryPolicy, Secret, TransportErrorKind};
 use feishu_mock::{Fault, MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET};
 
 use crate::Adapter;
-use crate::tokens::setup;
+
+/// A mock and an adapter that never retries: these tests look at how one
+/// answer maps to an error.
+fn setup<A: Adapter>() -> (MockServer, A) {
+    let mock = MockServer::start();
+    let config = Config::new(mock.url())
+        .expect("the mock's URL is valid")
+        .with_retry_policy(RetryPolicy::never());
+    (mock, A::new(config))
+}
 
 const CHATS: &str = "/open-apis/im/v1/chats";
 const TENANT_INTERNAL: &str = "/open-apis/auth/v3/tenant_access_token/internal";
@@ -141,6 +150,7 @@ pub fn body_over_the_cap_is_refused<A: Adapter>() {
     let mock = MockServer::start();
     let config = Config::new(mock.url())
         .expect("the mock's URL is valid")
+        .with_retry_policy(RetryPolicy::never())
         .with_max_response_bytes(1024);
     let client = A::new(config);
     mock.inject(
@@ -160,7 +170,9 @@ pub fn connection_refused_is_a_connect_error<A: Adapter>() {
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
         .port();
-    let config = Config::new(&format!("http://127.0.0.1:{port}")).expect("a valid URL");
+    let config = Config::new(&format!("http://127.0.0.1:{port}"))
+        .expect("a valid URL")
+        .with_retry_policy(RetryPolicy::never());
     let error = A::new(config)
         .send(&self_built())
         .expect_err("nothing listens");

@@ -55,16 +55,19 @@ impl std::error::Error for ApiError {}
 #[non_exhaustive]
 pub struct ErrorDetails {
     /// Same value as the `X-Tt-Logid` header.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub log_id: Option<String>,
     /// Text and a link to Feishu's troubleshooting search.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub troubleshooter: Option<String>,
     /// A link to a "how to fix" page.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub message: Option<String>,
     /// Key/value details.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub details: Vec<ErrorDetail>,
     /// The scopes or privileges that were missing.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub permission_violations: Vec<PermissionViolation>,
 }
 
@@ -73,8 +76,10 @@ pub struct ErrorDetails {
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// The key.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub key: Option<String>,
     /// The value.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub value: Option<String>,
 }
 
@@ -83,12 +88,44 @@ pub struct ErrorDetail {
 #[non_exhaustive]
 pub struct PermissionViolation {
     /// E.g. `action_privilege_required`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
     pub kind: Option<String>,
     /// The scope, e.g. `task:task:read`.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub subject: Option<String>,
     /// A description, when given.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub description: Option<String>,
+}
+
+/// Readers for the `error` object that never fail: one ill-typed field must
+/// not cost the others (or the log id).
+mod lenient {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    /// A string; a number or bool in its place is kept as text, null is none.
+    pub(super) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(text) => Some(text),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        })
+    }
+
+    /// A list; entries that do not read are skipped, a non-list is empty.
+    pub(super) fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Array(items) => items
+                .into_iter()
+                .filter_map(|item| serde_json::from_value(item).ok())
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
 }
 
 /// The response was not the JSON the endpoint expects.

@@ -3,17 +3,19 @@
 
 use std::mem;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::auth::{
     AppAccessToken, AppAccessTokenRequest, AppTicketResend, TenantAccessToken,
     TenantAccessTokenRequest, UserAccessToken, UserAccessTokenRequest,
 };
-use crate::token_store::TokenKey;
+use crate::envelope::rate_limit_reset;
+use crate::retry::SplitMix64;
+use crate::token_store::{TokenKey, later};
 use crate::user::UserNeed;
 use crate::{
-    ApiError, AppKind, CachedToken, Client, Endpoint, Error, InvalidRequest, Secret, Shape,
-    TokenKind, TransportError, UserToken, build,
+    ApiError, AppKind, CachedToken, Client, Endpoint, Error, Exhausted, Failure, InvalidRequest,
+    Secret, Shape, Timeout, TokenKind, TransportError, UserToken, build,
 };
 
 /// What the driver of a [`Call`] must do next.
@@ -26,8 +28,8 @@ pub enum Step<T> {
     /// Send this request, then feed the answer to [`Call::on_response`] or the
     /// failure to [`Call::on_transport_error`].
     Send(http::Request<Vec<u8>>),
-    /// Poll again at this time (another call is refreshing the token this one
-    /// needs).
+    /// Poll again at this time: a retry's backoff or a rate limit's reset, or
+    /// another call is refreshing the token this one needs.
     Wait(SystemTime),
     /// The call is over.
     Done(Result<T, Error>),
@@ -64,7 +66,15 @@ const APP_TICKET_INVALID: i64 = 10012;
 pub struct Call<'a, E: Endpoint> {
     client: &'a Client,
     endpoint: &'a E,
+    /// The endpoint with the `uuid` this call gave it, if it takes one.
+    with_uuid: Option<E>,
     auth: Auth,
+    /// When the first poll happened: the deadline counts from there.
+    started: Option<SystemTime>,
+    /// Every retried failure so far.
+    failures: Vec<Failure>,
+    /// The caller's randomness, for jitter and the `uuid`.
+    random: SplitMix64,
     state: State<E::Output>,
     /// Whether the one token repair this call allows was used.
     token_repaired: bool,
@@ -91,6 +101,8 @@ enum Auth {
 enum State<T> {
     /// Nothing in flight: `poll` decides the next step.
     Ready,
+    /// Waiting to retry until then.
+    Backoff(SystemTime),
     /// A request is out.
     Awaiting(Pending),
     /// The result, for the next `poll`.
@@ -132,7 +144,11 @@ impl<'a, E: Endpoint> Call<'a, E> {
         Self {
             client,
             endpoint,
+            with_uuid: None,
             auth: Auth::App,
+            started: None,
+            failures: Vec::new(),
+            random: SplitMix64::new(0),
             state: State::Ready,
             token_repaired: false,
             ticket_error: None,
@@ -160,17 +176,37 @@ impl<'a, E: Endpoint> Call<'a, E> {
         self
     }
 
+    /// Seeds the call's randomness: the jitter of its backoffs and, for
+    /// endpoints that take one, the `uuid` that makes a repeated send post
+    /// once. Adapters pass fresh random bits; the same seed replays the same
+    /// waits and the same `uuid`.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.random = SplitMix64::new(seed);
+        self.with_uuid = self.endpoint.with_uuid(&self.random.uuid());
+        self
+    }
+
+    /// The endpoint as sent: with this call's `uuid`, if it took one.
+    fn endpoint(&self) -> &E {
+        self.with_uuid.as_ref().unwrap_or(self.endpoint)
+    }
+
     /// The next step at `now`.
     pub fn poll(&mut self, now: SystemTime) -> Step<E::Output> {
+        let started = *self.started.get_or_insert(now);
         match mem::replace(&mut self.state, State::Spent) {
-            State::Ready => match self.need(now) {
+            State::Backoff(until) if now < until => {
+                self.state = State::Backoff(until);
+                Step::Wait(until)
+            }
+            State::Ready | State::Backoff(_) => match self.need(now) {
                 Ok(Need::Token(token)) => {
-                    match build(self.client.config(), self.endpoint, token.as_ref()) {
-                        Ok(request) => self.send(request, Pending::Api(token)),
+                    match build(self.client.config(), self.endpoint(), token.as_ref()) {
+                        Ok(request) => self.send(request, Pending::Api(token), started, now),
                         Err(error) => self.done(Err(error)),
                     }
                 }
-                Ok(Need::Send(request, pending)) => self.send(request, pending),
+                Ok(Need::Send(request, pending)) => self.send(request, pending, started, now),
                 Ok(Need::Wait(until)) => {
                     self.state = State::Ready;
                     Step::Wait(until)
@@ -188,18 +224,96 @@ impl<'a, E: Endpoint> Call<'a, E> {
             self.state = State::Finished(Err(InvalidRequest::OutOfOrder.into()));
             return;
         };
+        let idempotent = self.idempotent(&pending);
+        let reset = rate_limit_reset(response.headers());
         if let Err(error) = self.answer(pending, response, now) {
-            self.state = State::Finished(Err(error));
+            self.fail(error, idempotent, reset, now);
         }
     }
 
     /// Reports that the request of the last [`Step::Send`] got no response.
     pub fn on_transport_error(&mut self, error: TransportError, now: SystemTime) {
-        let _ = now;
-        self.state = State::Finished(Err(error.into()));
+        let State::Awaiting(pending) = mem::replace(&mut self.state, State::Ready) else {
+            self.state = State::Finished(Err(InvalidRequest::OutOfOrder.into()));
+            return;
+        };
+        let idempotent = self.idempotent(&pending);
+        if let Pending::UserRefresh(user) = &pending {
+            self.user_lease = false;
+            user.release();
+        }
+        self.fail(error.into(), idempotent, None, now);
     }
 
-    fn send(&mut self, request: http::Request<Vec<u8>>, pending: Pending) -> Step<E::Output> {
+    /// Whether the request in flight is safe to repeat after it may have been
+    /// processed. Token requests are; a user refresh is not (the refresh token
+    /// may be spent), nor a non-idempotent endpoint without a `uuid`.
+    fn idempotent(&self, pending: &Pending) -> bool {
+        match pending {
+            Pending::Api(_) => self.endpoint().idempotent(),
+            Pending::AppToken { .. } | Pending::TenantToken { .. } | Pending::TicketResend => true,
+            Pending::UserRefresh(_) => false,
+        }
+    }
+
+    /// Retries after a failure when the policy allows, or ends the call.
+    fn fail(&mut self, error: Error, idempotent: bool, reset: Option<Duration>, now: SystemTime) {
+        let failure =
+            Failure::of(&error, reset).filter(|failure| failure.allows_repeat(idempotent));
+        let Some(failure) = failure else {
+            self.state = State::Finished(Err(error));
+            return;
+        };
+        let policy = self.client.config().retry_policy();
+        let wait = match &failure {
+            Failure::RateLimited {
+                reset: Some(reset), ..
+            } => (*reset).min(policy.max_rate_limit_wait),
+            _ => {
+                let retry = u32::try_from(self.failures.len() + 1).unwrap_or(u32::MAX);
+                policy.backoff(retry, self.random.next_u64())
+            }
+        };
+        self.failures.push(failure);
+        let until = later(now, wait);
+        let deadline = self.started.map(|started| later(started, policy.deadline));
+        let attempts = u32::try_from(self.failures.len()).unwrap_or(u32::MAX);
+        if attempts >= policy.max_attempts || deadline.is_some_and(|deadline| until >= deadline) {
+            self.state = State::Finished(Err(self.exhausted(error)));
+        } else {
+            self.state = State::Backoff(until);
+        }
+    }
+
+    /// The error a call that gives up returns: the error itself after one
+    /// attempt, the whole history after several.
+    fn exhausted(&mut self, last: Error) -> Error {
+        if self.failures.len() <= 1 {
+            return last;
+        }
+        let failures = mem::take(&mut self.failures);
+        Error::Exhausted(Box::new(Exhausted { failures, last }))
+    }
+
+    /// Hands out a request, its timeout cut to what remains of the deadline.
+    fn send(
+        &mut self,
+        mut request: http::Request<Vec<u8>>,
+        pending: Pending,
+        started: SystemTime,
+        now: SystemTime,
+    ) -> Step<E::Output> {
+        let deadline = later(started, self.client.config().retry_policy().deadline);
+        let remaining = deadline.duration_since(now).unwrap_or_default();
+        if remaining.is_zero() {
+            let error = self.exhausted(TransportError::deadline_passed().into());
+            return self.done(Err(error));
+        }
+        let extensions = request.extensions_mut();
+        let timeout = extensions
+            .get::<Timeout>()
+            .map_or(remaining, |t| t.0.min(remaining));
+        extensions.insert(Timeout(timeout));
         self.state = State::Awaiting(pending);
         Step::Send(request)
     }
@@ -212,7 +326,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
 
     /// Decides what the endpoint's request needs before it can go out.
     fn need(&mut self, now: SystemTime) -> Result<Need, Error> {
-        let kind = self.endpoint.token_kind();
+        let kind = self.endpoint().token_kind();
         if kind == TokenKind::None {
             return Ok(Need::Token(None));
         }
@@ -332,16 +446,17 @@ impl<'a, E: Endpoint> Call<'a, E> {
         let margin = client.config().token_refresh_margin();
         match pending {
             Pending::Api(token) => {
-                let result = self.endpoint.parse(response);
-                match (&result, token) {
+                let result = self.endpoint().parse(response);
+                match (result, token) {
                     (Err(Error::Api(error)), Some(token)) if self.may_repair(error.code) => {
                         self.token_repaired = true;
                         self.forget(&token)
                     }
-                    _ => {
-                        self.state = State::Finished(result);
+                    (Ok(output), _) => {
+                        self.state = State::Finished(Ok(output));
                         Ok(())
                     }
+                    (Err(error), _) => Err(error),
                 }
             }
             Pending::AppToken { ticket } => {
@@ -425,7 +540,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
     /// Drops the cached token the server refused, so the next poll fetches anew.
     fn forget(&self, token: &Secret) -> Result<(), Error> {
         let client = self.client;
-        match (&self.auth, self.endpoint.token_kind()) {
+        match (&self.auth, self.endpoint().token_kind()) {
             (Auth::User(user), _) => user.invalidate(token),
             (_, TokenKind::App) => client.invalidate(client.app_token_key()?, token),
             (Auth::Tenant(tenant), _) => {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::HeaderValue;
 use http::uri::{Scheme, Uri};
 
-use crate::App;
+use crate::{App, RetryPolicy};
 
 /// The Feishu (China) OpenAPI base URL.
 pub const FEISHU_BASE_URL: &str = "https://open.feishu.cn";
@@ -52,6 +52,7 @@ pub struct Config {
     max_response_bytes: usize,
     app: Option<App>,
     token_refresh_margin: Duration,
+    retry_policy: RetryPolicy,
 }
 
 /// A setting that [`Config`] refused.
@@ -99,6 +100,7 @@ impl Config {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             app: None,
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
+            retry_policy: RetryPolicy::default(),
         }
     }
 
@@ -122,6 +124,12 @@ impl Config {
     /// whose whole lifetime is under twice the margin is refreshed halfway.
     pub fn with_token_refresh_margin(mut self, margin: Duration) -> Self {
         self.token_refresh_margin = margin;
+        self
+    }
+
+    /// Sets how calls retry; [`RetryPolicy::never`] turns retries off.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
         self
     }
 
@@ -164,6 +172,11 @@ impl Config {
         self.token_refresh_margin
     }
 
+    /// How calls retry.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry_policy
+    }
+
     /// The `User-Agent` header value.
     pub fn user_agent(&self) -> &HeaderValue {
         &self.user_agent
@@ -192,8 +205,14 @@ fn valid_url(url: &str) -> Result<String, ConfigError> {
         Some(scheme) if *scheme == Scheme::HTTP || *scheme == Scheme::HTTPS => {}
         _ => return Err(invalid("the scheme must be http or https")),
     }
-    if uri.authority().is_none() {
-        return Err(invalid("a host is required"));
+    match uri.authority() {
+        None => return Err(invalid("a host is required")),
+        // Credentials in the URL would travel in every request line and show
+        // in every `Debug` of the configuration.
+        Some(authority) if authority.as_str().contains('@') => {
+            return Err(invalid("a base URL takes no user info"));
+        }
+        Some(_) => {}
     }
     if uri.query().is_some() || url.contains('#') {
         return Err(invalid("a base URL takes no query or fragment"));

@@ -99,6 +99,20 @@ pub trait Endpoint {
         None
     }
 
+    /// For endpoints that take Feishu's `uuid` deduplication key (send, reply,
+    /// forward): a copy carrying `uuid`, unless the caller set one already.
+    /// [`Call`](crate::Call) sets one on every such call, so a retry cannot
+    /// post twice, and the endpoint must then report itself [idempotent].
+    ///
+    /// [idempotent]: Endpoint::idempotent
+    fn with_uuid(&self, uuid: &str) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        let _ = uuid;
+        None
+    }
+
     /// Reads the response into the output. Pure; never panics.
     fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
 
@@ -144,6 +158,13 @@ impl<E: Endpoint> Endpoint for WithTimeout<E> {
     }
     fn timeout(&self) -> Option<Duration> {
         Some(self.timeout)
+    }
+    fn with_uuid(&self, uuid: &str) -> Option<Self> {
+        let endpoint = self.endpoint.with_uuid(uuid)?;
+        Some(Self {
+            endpoint,
+            timeout: self.timeout,
+        })
     }
     fn parse(&self, response: http::Response<Vec<u8>>) -> Result<E::Output, Error> {
         self.endpoint.parse(response)
@@ -214,7 +235,7 @@ pub fn build<E: Endpoint + ?Sized>(
     uri.push_str(&path);
     endpoint.query(&mut Query {
         uri: &mut uri,
-        empty: true,
+        empty: !path.contains('?'),
     });
     let uri = http::Uri::try_from(uri).map_err(InvalidRequest::from)?;
 

@@ -134,8 +134,12 @@ impl Shape {
 #[derive(Deserialize)]
 struct Head<'a> {
     code: Option<Code>,
-    #[serde(borrow, alias = "message")]
+    #[serde(borrow)]
     msg: Option<Cow<'a, str>>,
+    // One doc copy spells it `message`; a separate field (not an alias) so a
+    // body with both is still read.
+    #[serde(borrow)]
+    message: Option<Cow<'a, str>>,
     error: Option<ErrorField>,
     error_description: Option<String>,
     #[serde(borrow)]
@@ -155,6 +159,7 @@ impl Head<'_> {
             code,
             msg: self
                 .msg
+                .or(self.message)
                 .map(Cow::into_owned)
                 .or(self.error_description)
                 .unwrap_or_default(),
@@ -177,6 +182,13 @@ enum ErrorField {
 
 /// `code`, as an integer or a numeric string (`"20050"`).
 struct Code(i64);
+
+/// Reads a `code` field of an output type the way the envelope does.
+pub(crate) fn deserialize_code<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<i64, D::Error> {
+    Code::deserialize(deserializer).map(|Code(code)| code)
+}
 
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -201,7 +213,7 @@ impl<'de> Deserialize<'de> for Code {
 }
 
 /// `x-ogw-ratelimit-reset`: seconds until the rate-limit window resets.
-fn rate_limit_reset(headers: &http::HeaderMap) -> Option<Duration> {
+pub(crate) fn rate_limit_reset(headers: &http::HeaderMap) -> Option<Duration> {
     let value = headers.get("x-ogw-ratelimit-reset")?.to_str().ok()?;
     value.trim().parse().ok().map(Duration::from_secs)
 }

@@ -1,6 +1,6 @@
 //! The error every call returns, and the errors found before a request exists.
 
-use crate::{ApiError, TokenKind, TransportError, UnexpectedResponse};
+use crate::{ApiError, Exhausted, TokenKind, TransportError, UnexpectedResponse};
 
 /// Why a call failed.
 ///
@@ -25,6 +25,10 @@ pub enum Error {
     /// The request could not be sent or its response could not be read.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// The call was retried and gave up: every attempt's failure, and the last
+    /// error in full.
+    #[error(transparent)]
+    Exhausted(Box<Exhausted>),
     /// A marketplace app has no valid `app_ticket` yet. Feishu was asked to
     /// push one (`app_ticket/resend`); it arrives as the `app_ticket` event, so
     /// retry after that. Holds the 10012 answer when Feishu rejected a ticket.
@@ -37,9 +41,11 @@ pub enum Error {
 }
 
 impl Error {
-    /// The Feishu `code` of an [`Error::Api`].
+    /// The Feishu `code` of an [`Error::Api`] (or of the last attempt of an
+    /// [`Error::Exhausted`]).
     pub fn code(&self) -> Option<i64> {
         match self {
+            Error::Exhausted(exhausted) => exhausted.last.code(),
             Error::Api(error) => Some(error.code),
             Error::AppTicketPending(Some(error)) => Some(error.code),
             _ => None,
@@ -53,6 +59,7 @@ impl Error {
             Error::Api(error) => error.log_id.as_deref(),
             Error::UnexpectedResponse(error) => error.log_id.as_deref(),
             Error::AppTicketPending(error) => error.as_ref().and_then(|e| e.log_id.as_deref()),
+            Error::Exhausted(exhausted) => exhausted.last.log_id(),
             Error::InvalidRequest(_) | Error::Transport(_) | Error::UserTokenExpired => None,
         }
     }
@@ -102,8 +109,8 @@ pub enum InvalidRequest {
     /// The token contains characters an HTTP header cannot carry.
     #[error("the access token contains characters an HTTP header cannot carry")]
     InvalidToken,
-    /// A raw endpoint's path does not start with `/`.
-    #[error("the path must start with `/`")]
+    /// A raw endpoint's path does not start with `/`, or has a `#fragment`.
+    #[error("the path must start with `/` and have no `#fragment`")]
     InvalidPath,
     /// The base URL, path and query do not make a valid URI.
     #[error("the request URI is invalid: {0}")]

@@ -34,6 +34,7 @@ mod endpoint;
 mod envelope;
 mod error;
 mod raw;
+mod retry;
 mod secret;
 mod token_store;
 mod transport;
@@ -53,6 +54,7 @@ pub use endpoint::{Body, Endpoint, Query, Timeout, TokenKind, WithTimeout, build
 pub use envelope::Shape;
 pub use error::{Error, InvalidRequest};
 pub use raw::RawEndpoint;
+pub use retry::{Exhausted, Failure, RetryPolicy};
 pub use secret::Secret;
 pub use token_store::{CachedToken, CredentialKind, MemoryTokenStore, TokenKey, TokenStore};
 pub use transport::{TransportError, TransportErrorKind};

@@ -13,8 +13,8 @@ use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
 /// open-feishu's `request`/`get`/`post`. Its output is `data`, as a
 /// [`serde_json::Value`] or any type you name with [`RawEndpoint::output`].
 ///
-/// The path is used as given, so encode caller-supplied segments with
-/// [`segment`](crate::segment). It needs a tenant token unless told otherwise.
+/// The path is used as given (it may carry a query of its own, but no
+/// fragment), so encode caller-supplied segments with [`segment`](crate::segment). It needs a tenant token unless told otherwise.
 ///
 /// ```
 /// use feishu_core::{Config, RawEndpoint, Secret, TokenKind};
@@ -144,7 +144,7 @@ impl<T: DeserializeOwned> Endpoint for RawEndpoint<T> {
     }
 
     fn body(&self) -> Result<Body, InvalidRequest> {
-        if !self.path.starts_with('/') {
+        if !self.path.starts_with('/') || self.path.contains('#') {
             return Err(InvalidRequest::InvalidPath);
         }
         self.body.as_ref().map_or(Ok(Body::Empty), Body::json)

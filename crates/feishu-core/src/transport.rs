@@ -88,6 +88,12 @@ impl TransportError {
         Self::new(TransportErrorKind::BodyTooLarge, BodyTooLarge { limit })
     }
 
+    /// The call's deadline ([`RetryPolicy::deadline`](crate::RetryPolicy))
+    /// passed before a request could be sent.
+    pub(crate) fn deadline_passed() -> Self {
+        Self::new(TransportErrorKind::Timeout, DeadlinePassed)
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
@@ -105,3 +111,8 @@ impl TransportError {
 struct BodyTooLarge {
     limit: usize,
 }
+
+/// The source of a timeout raised because the call's whole budget ran out.
+#[derive(Debug, thiserror::Error)]
+#[error("the call's deadline passed")]
+struct DeadlinePassed;

@@ -22,6 +22,7 @@
 
 pub use feishu_core::{self, App, Config, Error, Secret, UserToken};
 
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -124,7 +125,10 @@ impl Client {
     }
 
     /// Drives a call to its end: the whole of this adapter's logic.
-    async fn run<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
+    async fn run<E: Endpoint>(&self, call: Call<'_, E>) -> Result<E::Output, Error> {
+        // Fresh random bits for the call's jitter and `uuid`: std's hasher keys
+        // come from the OS and differ for every `RandomState`.
+        let mut call = call.seed(RandomState::new().hash_one(()));
         loop {
             match call.poll(SystemTime::now()) {
                 Step::Send(request) => match self.execute(request).await {

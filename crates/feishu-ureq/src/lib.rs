@@ -20,6 +20,7 @@
 
 pub use feishu_core::{self, App, Config, Error, Secret, UserToken};
 
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 use std::thread;
 use std::time::SystemTime;
@@ -112,7 +113,10 @@ impl Client {
     }
 
     /// Drives a call to its end: the whole of this adapter's logic.
-    fn run<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
+    fn run<E: Endpoint>(&self, call: Call<'_, E>) -> Result<E::Output, Error> {
+        // Fresh random bits for the call's jitter and `uuid`: std's hasher keys
+        // come from the OS and differ for every `RandomState`.
+        let mut call = call.seed(RandomState::new().hash_one(()));
         loop {
             match call.poll(SystemTime::now()) {
                 Step::Send(request) => match self.execute(request) {

@@ -69,9 +69,10 @@ pub struct AppAccessToken {
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,
     /// Always 0 here: a non-zero code is an [`Error::Api`].
+    #[serde(deserialize_with = "crate::envelope::deserialize_code")]
     pub code: i64,
     /// The server's message, `ok` or `success`.
-    #[serde(default)]
+    #[serde(default, alias = "message")]
     pub msg: String,
 }
 

@@ -1,0 +1,240 @@
+//! The retry policy: which failures are worth another attempt, how long to
+//! wait before it, and when to give up. Decided here, once, for every adapter.
+//! Docs: <https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control>
+
+use std::fmt;
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::{Error, TransportErrorKind};
+
+/// How a call retries. One value in [`Config`](crate::Config); every knob is
+/// here.
+///
+/// ```
+/// use std::time::Duration;
+/// use feishu_core::{Config, RetryPolicy};
+///
+/// let config = Config::feishu().with_retry_policy(RetryPolicy::never());
+/// assert_eq!(config.retry_policy().max_attempts, 1);
+///
+/// let mut patient = RetryPolicy::default();
+/// patient.max_attempts = 8;
+/// patient.deadline = Duration::from_secs(600);
+/// let config = Config::feishu().with_retry_policy(patient);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts at most, the first included (1 = never retry). Default 5.
+    pub max_attempts: u32,
+    /// The whole call's budget, waits included; each request's timeout is cut
+    /// to what remains. Default 5 min.
+    pub deadline: Duration,
+    /// The first backoff's cap; each further one doubles it. Default 250 ms.
+    pub initial_backoff: Duration,
+    /// The largest backoff cap. Default 30 s.
+    pub max_backoff: Duration,
+    /// The longest wait for a rate limit's `x-ogw-ratelimit-reset`. Default 60 s.
+    pub max_rate_limit_wait: Duration,
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn never() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The wait before retry number `retry` (1 for the first): "full jitter",
+    /// a uniform draw in `[0, min(max_backoff, initial_backoff × 2^(retry-1)))`,
+    /// so clients that failed together do not retry together.
+    pub(crate) fn backoff(&self, retry: u32, random: u64) -> Duration {
+        let doublings = retry.saturating_sub(1).min(31);
+        let cap = self
+            .initial_backoff
+            .saturating_mul(1 << doublings)
+            .min(self.max_backoff);
+        let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+        if nanos == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_nanos(random % nanos)
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            deadline: Duration::from_secs(300),
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(30),
+            max_rate_limit_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Feishu codes that mean "too many requests": the request was not processed,
+/// so any request may be repeated after the wait. 99991400 is the gateway's;
+/// the others are per-API message, chat and app limits.
+const RATE_LIMITED: [i64; 7] = [99991400, 11232, 11233, 11247, 1000004, 1000005, 230020];
+
+/// Feishu codes for a server-side fault worth another try, for requests safe
+/// to repeat: internal errors, "reduce QPS", tenant token service hiccups, and
+/// OAuth's server error / temporarily unavailable.
+const SERVER_FAULT: [i64; 6] = [1500, 5000, 10101, 10013, 20050, 20072];
+
+/// Why one attempt failed, as the retry policy saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// HTTP 429 or a rate-limit code; `reset` is `x-ogw-ratelimit-reset`.
+    RateLimited {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The Feishu code, if the body had one.
+        code: Option<i64>,
+        /// The wait the server asked for.
+        reset: Option<Duration>,
+    },
+    /// A 5xx status or a server-fault code.
+    Server {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The Feishu code, if the body had one.
+        code: Option<i64>,
+    },
+    /// The transport failed.
+    Transport(TransportErrorKind),
+}
+
+impl Failure {
+    /// Classifies a failed attempt; `None` means retrying would not help.
+    pub(crate) fn of(error: &Error, rate_limit_reset: Option<Duration>) -> Option<Self> {
+        let (status, code) = match error {
+            Error::Api(error) => (error.status, Some(error.code)),
+            Error::UnexpectedResponse(error) => (error.status, None),
+            Error::Transport(error) => {
+                return match error.kind() {
+                    TransportErrorKind::BodyTooLarge => None,
+                    kind => Some(Self::Transport(kind)),
+                };
+            }
+            _ => return None,
+        };
+        if status == StatusCode::TOO_MANY_REQUESTS
+            || code.is_some_and(|c| RATE_LIMITED.contains(&c))
+        {
+            let reset = rate_limit_reset;
+            return Some(Self::RateLimited {
+                status,
+                code,
+                reset,
+            });
+        }
+        if status.is_server_error() || code.is_some_and(|c| SERVER_FAULT.contains(&c)) {
+            return Some(Self::Server { status, code });
+        }
+        None
+    }
+
+    /// Whether a request that may have been processed is safe to repeat after
+    /// this failure: always for rate limits and refused connections (nothing
+    /// was processed), otherwise only for idempotent requests.
+    pub(crate) fn allows_repeat(&self, idempotent: bool) -> bool {
+        match self {
+            Self::RateLimited { .. } | Self::Transport(TransportErrorKind::Connect) => true,
+            Self::Server { .. } | Self::Transport(_) => idempotent,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let code = |code: &Option<i64>| code.map(|c| format!(" code {c}")).unwrap_or_default();
+        match self {
+            Self::RateLimited {
+                status,
+                code: c,
+                reset,
+            } => {
+                write!(f, "rate limited (HTTP {}{}", status.as_u16(), code(c))?;
+                if let Some(reset) = reset {
+                    write!(f, ", reset in {} s", reset.as_secs())?;
+                }
+                f.write_str(")")
+            }
+            Self::Server { status, code: c } => {
+                write!(f, "server error (HTTP {}{})", status.as_u16(), code(c))
+            }
+            Self::Transport(kind) => write!(f, "{kind} error"),
+        }
+    }
+}
+
+/// The failures of a call that gave up, and its last error in full.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Exhausted {
+    /// Why each attempt failed, in order; the last one is [`Exhausted::last`].
+    pub failures: Vec<Failure>,
+    /// The last attempt's error.
+    pub last: Error,
+}
+
+impl fmt::Display for Exhausted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "gave up after {} attempts (", self.failures.len())?;
+        for (i, failure) in self.failures.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{failure}")?;
+        }
+        write!(f, "): {}", self.last)
+    }
+}
+
+impl std::error::Error for Exhausted {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.last)
+    }
+}
+
+/// SplitMix64: a tiny, well-mixed generator, seeded by the caller so the core
+/// draws no randomness of its own and tests replay exactly.
+#[derive(Clone, Debug)]
+pub(crate) struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A random (version 4) UUID, for Feishu's `uuid` deduplication key.
+    pub(crate) fn uuid(&mut self) -> String {
+        let (high, low) = (self.next_u64(), self.next_u64());
+        let high = (high & !0xF000) | 0x4000; // version 4
+        let low = (low & !(0xC << 60)) | (0x8 << 60); // RFC 4122 variant
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            high >> 32,
+            (high >> 16) & 0xFFFF,
+            high & 0xFFFF,
+            low >> 48,
+            low & 0xFFFF_FFFF_FFFF
+        )
+    }
+}
