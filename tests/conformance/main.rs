@@ -7,6 +7,7 @@
 mod adapters;
 mod errors;
 mod lifecycle;
+mod resilience;
 mod tokens;
 
 use feishu_core::auth::TenantAccessToken;
@@ -97,4 +98,13 @@ conformance! {
     lifecycle::rejected_ticket_asks_for_a_resend,
     lifecycle::user_token_end_to_end,
     lifecycle::one_user_refresh_for_concurrent_calls,
+    resilience::rate_limit_waits_for_the_reset,
+    resilience::server_errors_on_a_get_are_retried,
+    resilience::endless_server_errors_exhaust_the_budget,
+    resilience::a_send_is_repeated_with_the_same_uuid,
+    resilience::a_post_without_uuid_is_not_repeated,
+    resilience::a_closed_connection_is_retried_when_safe,
+    resilience::a_truncated_body_is_retried_when_safe,
+    resilience::a_slow_answer_is_retried_when_safe,
+    resilience::never_retry_is_one_line,
 }

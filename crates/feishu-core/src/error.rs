@@ -89,6 +89,9 @@ pub enum InvalidRequest {
         "expected an app id starting with `cli_` (self-built app) or an app access token starting with `a-` (marketplace app)"
     )]
     UnknownAppKind,
+    /// A `uuid` longer than Feishu's 50 characters.
+    #[error("a uuid is at most 50 characters")]
+    UuidTooLong,
     /// A required field is empty.
     #[error("`{0}` must not be empty")]
     EmptyField(&'static str),

@@ -33,6 +33,7 @@ mod config;
 mod endpoint;
 mod envelope;
 mod error;
+pub mod im;
 mod raw;
 mod retry;
 mod secret;

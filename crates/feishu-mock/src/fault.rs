@@ -13,7 +13,11 @@ use crate::reply::JSON_CONTENT_TYPE;
 ///
 /// Queue one with [`MockServer::inject`](crate::MockServer::inject). A fault
 /// either *answers* the request itself ([`status`](Fault::status),
-/// [`json`](Fault::json)) or *delays* the normal answer ([`delay`](Fault::delay)).
+/// [`json`](Fault::json)), *delays* the normal answer ([`delay`](Fault::delay)),
+/// *replaces* the normal answer after the request was handled
+/// ([`after_handling`](Fault::after_handling)), or breaks the connection
+/// ([`close_connection`](Fault::close_connection),
+/// [`truncate_body`](Fault::truncate_body)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -26,44 +30,86 @@ use crate::reply::JSON_CONTENT_TYPE;
 /// // Feishu's rate-limit answer.
 /// let limited = Fault::json(429, serde_json::json!({"code": 99991400, "msg": "request trigger frequency limit"}))
 ///     .header("x-ogw-ratelimit-reset", "1");
-/// # let _ = (outage, gateway, limited);
+/// // The message is stored, but the client is told 500.
+/// let lost_answer = Fault::after_handling(500);
+/// // The connection dies without an answer, three times.
+/// let reset = Fault::close_connection().times(3);
+/// # let _ = (outage, gateway, limited, lost_answer, reset);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Fault {
     /// Waited before answering.
     delay: Duration,
-    /// `None`: let the mock answer normally (after `delay`).
-    answer: Option<Answer>,
+    action: Action,
     /// Added to the answer, whether scripted or normal.
     headers: Vec<(HeaderName, HeaderValue)>,
     /// Requests this fault still applies to.
     times: usize,
 }
 
+/// What a fault does with the request.
 #[derive(Clone, Debug)]
-struct Answer {
+pub(crate) enum Action {
+    /// Let the mock answer normally (after the delay).
+    Pass,
+    /// Answer this instead of the mock (after the delay).
+    Replace(Answer),
+    /// Let the mock handle the request, then answer this instead (after the
+    /// delay).
+    AfterHandling(Answer),
+    /// Read the request, wait the delay, close the connection unanswered.
+    CloseConnection,
+    /// Wait the delay, send a head and part of the body, close.
+    TruncateBody,
+}
+
+/// A scripted response.
+#[derive(Clone, Debug)]
+pub(crate) struct Answer {
     status: StatusCode,
     content_type: Option<HeaderValue>,
     body: Bytes,
 }
 
+impl Answer {
+    fn empty(status: u16) -> Answer {
+        Answer {
+            status: status_code(status),
+            content_type: None,
+            body: Bytes::new(),
+        }
+    }
+
+    /// This answer as a response.
+    pub(crate) fn response(&self) -> Response {
+        let mut response = Response::new(Body::from(self.body.clone()));
+        *response.status_mut() = self.status;
+        if let Some(content_type) = &self.content_type {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, content_type.clone());
+        }
+        response
+    }
+}
+
 impl Fault {
+    fn new(action: Action) -> Fault {
+        Fault {
+            delay: Duration::ZERO,
+            action,
+            headers: Vec::new(),
+            times: 1,
+        }
+    }
+
     /// Answers with `status`, an empty body and no `Content-Type`, once.
     ///
     /// # Panics
     ///
     /// If `status` is not in `100..=999`.
     pub fn status(status: u16) -> Fault {
-        Fault {
-            delay: Duration::ZERO,
-            answer: Some(Answer {
-                status: status_code(status),
-                content_type: None,
-                body: Bytes::new(),
-            }),
-            headers: Vec::new(),
-            times: 1,
-        }
+        Fault::new(Action::Replace(Answer::empty(status)))
     }
 
     /// Answers with `status` and `body` as `application/json; charset=utf-8`, once.
@@ -80,12 +126,40 @@ impl Fault {
 
     /// Waits `d`, then lets the mock answer normally, once.
     pub fn delay(d: Duration) -> Fault {
-        Fault {
-            delay: d,
-            answer: None,
-            headers: Vec::new(),
-            times: 1,
-        }
+        Fault::new(Action::Pass).then_delay(d)
+    }
+
+    /// Lets the mock handle the request (so a sent message *is* stored), then
+    /// throws its answer away and answers `status` with an empty body instead,
+    /// once: "accepted, then 500".
+    ///
+    /// With [`then_delay`](Fault::then_delay) the wait comes after the
+    /// handling, before the answer: a slow failure of a request that succeeded.
+    ///
+    /// # Panics
+    ///
+    /// If `status` is not in `100..=999`.
+    pub fn after_handling(status: u16) -> Fault {
+        Fault::new(Action::AfterHandling(Answer::empty(status)))
+    }
+
+    /// Reads the request, then closes the connection without writing a byte,
+    /// once; the mock does not handle the request.
+    ///
+    /// With [`then_delay`](Fault::then_delay) the connection hangs that long
+    /// before it closes.
+    pub fn close_connection() -> Fault {
+        Fault::new(Action::CloseConnection)
+    }
+
+    /// Sends `200` with `Content-Type: application/json; charset=utf-8`,
+    /// `Content-Length: 1000` and the first few bytes of a JSON body, then
+    /// closes the connection: a response cut mid-body, once. The mock does not
+    /// handle the request.
+    ///
+    /// With [`then_delay`](Fault::then_delay) the head is sent after that wait.
+    pub fn truncate_body() -> Fault {
+        Fault::new(Action::TruncateBody)
     }
 
     /// Replaces the body and its `Content-Type`.
@@ -95,14 +169,21 @@ impl Fault {
     ///
     /// # Panics
     ///
-    /// If `content_type` is not a valid header value.
+    /// If `content_type` is not a valid header value, or on a
+    /// [`close_connection`](Fault::close_connection) or
+    /// [`truncate_body`](Fault::truncate_body) fault, which send no body of
+    /// their choosing.
     pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Fault {
         let content_type = header_value(content_type);
-        let answer = self.answer.get_or_insert_with(|| Answer {
-            status: StatusCode::OK,
-            content_type: None,
-            body: Bytes::new(),
-        });
+        if matches!(self.action, Action::Pass) {
+            self.action = Action::Replace(Answer::empty(200));
+        }
+        let answer = match &mut self.action {
+            Action::Replace(answer) | Action::AfterHandling(answer) => answer,
+            Action::Pass | Action::CloseConnection | Action::TruncateBody => {
+                panic!("Fault::body: a broken connection sends no body of the fault's choosing")
+            }
+        };
         answer.content_type = Some(content_type);
         answer.body = Bytes::from(body.into());
         self
@@ -113,6 +194,7 @@ impl Fault {
     ///
     /// On a [`delay`](Fault::delay) fault the header is added to the normal
     /// answer. Setting `X-Tt-Logid` overrides the generated log id header.
+    /// A [`close_connection`](Fault::close_connection) fault sends no headers.
     ///
     /// # Panics
     ///
@@ -143,17 +225,9 @@ impl Fault {
         self.delay
     }
 
-    /// The scripted response, or `None` to answer normally.
-    pub(crate) fn scripted_response(&self) -> Option<Response> {
-        let answer = self.answer.as_ref()?;
-        let mut response = Response::new(Body::from(answer.body.clone()));
-        *response.status_mut() = answer.status;
-        if let Some(content_type) = &answer.content_type {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, content_type.clone());
-        }
-        Some(response)
+    /// What to do with the request.
+    pub(crate) fn action(&self) -> &Action {
+        &self.action
     }
 
     /// Puts this fault's extra headers on `headers`.
@@ -204,6 +278,13 @@ impl FaultQueue {
 mod tests {
     use super::*;
 
+    fn scripted_status(fault: &Fault) -> Option<u16> {
+        match fault.action() {
+            Action::Replace(answer) => Some(answer.response().status().as_u16()),
+            _ => None,
+        }
+    }
+
     #[test]
     fn queue_spends_each_fault_times_then_moves_on() {
         let mut queue = FaultQueue::default();
@@ -211,7 +292,7 @@ mod tests {
         queue.push(Fault::status(500).times(0));
         queue.push(Fault::delay(Duration::from_millis(1)));
         let statuses: Vec<_> = std::iter::from_fn(|| queue.next())
-            .map(|f| f.scripted_response().map(|r| r.status().as_u16()))
+            .map(|f| scripted_status(&f))
             .collect();
         assert_eq!(statuses, [Some(503), Some(503), None]);
     }
@@ -219,9 +300,29 @@ mod tests {
     #[test]
     fn body_on_a_delay_fault_scripts_a_200() {
         let fault = Fault::delay(Duration::from_millis(5)).body("text/plain", "hi");
-        let response = fault.scripted_response();
-        assert_eq!(response.map(|r| r.status()), Some(StatusCode::OK));
+        assert_eq!(scripted_status(&fault), Some(200));
         assert_eq!(fault.delay_before_answer(), Duration::from_millis(5));
+    }
+
+    #[test]
+    fn after_handling_keeps_its_body_and_delay() {
+        let fault = Fault::after_handling(500)
+            .body("text/plain", "oops")
+            .then_delay(Duration::from_millis(7));
+        let Action::AfterHandling(answer) = fault.action() else {
+            panic!("{fault:?}");
+        };
+        assert_eq!(
+            answer.response().status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(fault.delay_before_answer(), Duration::from_millis(7));
+    }
+
+    #[test]
+    #[should_panic(expected = "sends no body")]
+    fn broken_connections_take_no_body() {
+        let _ = Fault::truncate_body().body("text/plain", "x");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Opaque, unique identifiers: access tokens, log ids and union ids.
+//! Opaque, unique identifiers: access tokens, log ids, message ids, and the
+//! stable union ids and p2p chat ids.
 //!
 //! Tokens only have to be unique and look opaque, so a counter is pushed through
 //! SplitMix64 (a bijection on `u64`, hence no collisions within one server) and
@@ -41,6 +42,13 @@ impl IdSource {
         format!("{prefix}{unique:016x}{filler:016x}{tail:08x}")
     }
 
+    /// A message id: `om_` and 32 lowercase hex digits, as in Feishu's docs.
+    pub(crate) fn message_id(&self) -> String {
+        let unique = splitmix64(self.seed ^ self.next());
+        let filler = splitmix64(unique ^ self.seed.rotate_left(32));
+        format!("om_{unique:016x}{filler:016x}")
+    }
+
     /// A log id shaped like Feishu's: UTC `YYYYMMDDhhmmss`, then 20 uppercase
     /// hex digits (`202407260711088FB107A76E0100002087`).
     pub(crate) fn log_id(&self) -> String {
@@ -53,13 +61,29 @@ impl IdSource {
 /// The `union_id` of the user with `open_id`: `on_` and 32 hex digits, the
 /// same in every server and run, as a real user's union id is stable.
 pub(crate) fn union_id(open_id: &str) -> String {
-    // FNV-1a: fixed keys, unlike std's randomly keyed hashers.
-    let hash = open_id.bytes().fold(0xCBF2_9CE4_8422_2325_u64, |h, b| {
+    stable_id("on_", &[open_id])
+}
+
+/// The `chat_id` of the p2p chat between the bot of `app_id` and the user
+/// `receive_id`: `oc_` and 32 hex digits, stable like a real p2p chat.
+pub(crate) fn p2p_chat_id(app_id: &str, receive_id: &str) -> String {
+    stable_id("oc_", &[app_id, receive_id])
+}
+
+/// `prefix` and 32 hex digits that depend only on `parts`.
+fn stable_id(prefix: &str, parts: &[&str]) -> String {
+    // FNV-1a: fixed keys, unlike std's randomly keyed hashers. A NUL between
+    // parts keeps ("ab", "c") and ("a", "bc") apart.
+    let bytes = parts.iter().enumerate().flat_map(|(i, part)| {
+        let separator: &[u8] = if i == 0 { b"" } else { b"\0" };
+        separator.iter().chain(part.as_bytes())
+    });
+    let hash = bytes.fold(0xCBF2_9CE4_8422_2325_u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
     });
     let high = splitmix64(hash);
     let low = splitmix64(high);
-    format!("on_{high:016x}{low:016x}")
+    format!("{prefix}{high:016x}{low:016x}")
 }
 
 /// SplitMix64's finaliser: a fast bijective mix of 64 bits.
@@ -129,6 +153,20 @@ mod tests {
         assert_ne!(id, union_id("ou_other"));
         assert_eq!(id.len(), 35);
         assert!(id.starts_with("on_"));
+    }
+
+    #[test]
+    fn message_and_chat_ids_are_shaped() {
+        let ids = IdSource::new();
+        let a = ids.message_id();
+        assert_ne!(a, ids.message_id());
+        assert_eq!(a.len(), 35);
+        assert!(a.starts_with("om_"));
+        let chat = p2p_chat_id("cli_a", "ou_b");
+        assert_eq!(chat, p2p_chat_id("cli_a", "ou_b"));
+        assert_ne!(chat, p2p_chat_id("cli_a", "ou_c"));
+        assert_ne!(p2p_chat_id("ab", "c"), p2p_chat_id("a", "bc"));
+        assert!(chat.starts_with("oc_") && chat.len() == 35);
     }
 
     #[test]

@@ -2,13 +2,17 @@
 //! stamps each response with a fresh `X-Tt-Logid`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::reply::LogId;
+use crate::connection;
+use crate::fault::{Action, Fault};
+use crate::reply::{LogId, MAX_BODY};
+use crate::request_body;
 use crate::state::Shared;
 
 /// The header Feishu puts its log id in.
@@ -30,16 +34,10 @@ pub(crate) async fn intercept(
 
     let mut response = match &fault {
         None => next.run(request).await,
-        Some(fault) => {
-            let delay = fault.delay_before_answer();
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            match fault.scripted_response() {
-                Some(response) => response,
-                None => next.run(request).await,
-            }
-        }
+        Some(fault) => match apply(fault, request, next).await {
+            Applied::Answer(response) => response,
+            Applied::Close => return connection::close(),
+        },
     };
     if let Some(fault) = &fault {
         fault.apply_headers(response.headers_mut());
@@ -50,4 +48,53 @@ pub(crate) async fn intercept(
         }
     }
     response
+}
+
+/// What a fault made of a request.
+enum Applied {
+    /// Send this (stamped with headers).
+    Answer(Response),
+    /// Send nothing; close the connection.
+    Close,
+}
+
+async fn apply(fault: &Fault, request: Request, next: Next) -> Applied {
+    let delay = fault.delay_before_answer();
+    let answer = match fault.action() {
+        Action::Pass => {
+            sleep(delay).await;
+            next.run(request).await
+        }
+        Action::Replace(answer) => {
+            sleep(delay).await;
+            answer.response()
+        }
+        Action::AfterHandling(answer) => {
+            // The handler's side effects are what this fault is about; its
+            // answer is not.
+            drop(next.run(request).await);
+            sleep(delay).await;
+            answer.response()
+        }
+        Action::CloseConnection => {
+            // Read the request whole: closing on unread bytes makes the kernel
+            // send a reset, which could reach the client before it finishes
+            // sending, and this fault is "no answer", not "refused mid-send".
+            let _ = request_body::read(request.into_body(), MAX_BODY).await;
+            sleep(delay).await;
+            return Applied::Close;
+        }
+        Action::TruncateBody => {
+            let _ = request_body::read(request.into_body(), MAX_BODY).await;
+            sleep(delay).await;
+            connection::truncated()
+        }
+    };
+    Applied::Answer(answer)
+}
+
+async fn sleep(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
 }

@@ -16,12 +16,17 @@
 //! - `GET /open-apis/authen/v1/user_info`, which checks a user access token;
 //! - `GET /open-apis/im/v1/chats`, which checks `Authorization: Bearer <tenant token>`
 //!   and tells an expired token (99991677) from an invalid one (99991663);
+//! - `POST /open-apis/im/v1/messages`, which validates and stores a message
+//!   (see [`MockServer::messages`]) with Feishu's size limits (230025) and
+//!   `uuid` dedup: a repeated `uuid` within an hour gets the first message back;
 //! - a plain-text 404 for any other path;
 //! - an `X-Tt-Logid` header on every response, repeated as `error.log_id` in
 //!   JSON error bodies.
 //!
-//! Scripted [`Fault`]s (a status, a body, a delay) can be queued per path, also
-//! for paths the mock does not implement, and [`MockServer::hits`] counts requests.
+//! Scripted [`Fault`]s (a status, a body, a delay, an answer lost after the
+//! request was handled, a connection closed unanswered or cut mid-body) can be
+//! queued per path, also for paths the mock does not implement, and
+//! [`MockServer::hits`] counts requests.
 //! [`MockServer::revoke_tokens`] and [`MockServer::rotate_app_ticket`] pull the
 //! credentials out from under a client, and [`MockServer::tokens_issued`] counts
 //! the tokens it fetched.
@@ -44,12 +49,16 @@
 mod auth;
 mod bearer;
 mod builder;
+mod connection;
 mod fault;
 mod ids;
 mod im;
 mod intercept;
+mod messages;
 mod oauth;
+mod query;
 mod reply;
+mod request_body;
 mod server;
 mod state;
 mod tokens;
@@ -58,6 +67,7 @@ mod users;
 
 pub use builder::MockServerBuilder;
 pub use fault::Fault;
+pub use messages::StoredMessage;
 pub use server::MockServer;
 
 /// `app_id` of the self-built app every mock server knows.

@@ -6,24 +6,20 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, mpsc};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
 use axum::middleware;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::builder::MockServerBuilder;
 use crate::fault::Fault;
 use crate::intercept::intercept;
+use crate::messages::StoredMessage;
 use crate::state::Shared;
 use crate::tokens::TokenKind;
-use crate::{auth, im, oauth, reply, user_info};
-
-/// How long a dropped server lets in-flight requests finish before it cuts
-/// their connections; idle keep-alive connections close at once.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+use crate::{auth, connection, im, oauth, reply, user_info};
 
 /// A running mock server on `127.0.0.1`; dropping it stops the server.
 ///
@@ -106,6 +102,17 @@ impl MockServer {
     /// can script an endpoint's answer.
     pub fn inject(&self, path: &str, fault: Fault) {
         self.shared.inject(path, fault);
+    }
+
+    /// The messages sent so far, oldest first; a send that a `uuid` deduplicated
+    /// adds nothing.
+    ///
+    /// ```
+    /// let server = feishu_mock::MockServer::start();
+    /// assert!(server.messages().is_empty());
+    /// ```
+    pub fn messages(&self) -> Vec<StoredMessage> {
+        self.shared.messages().records()
     }
 
     /// Sets every hit count back to zero.
@@ -254,25 +261,5 @@ async fn serve(
             return;
         }
     }
-    // Without TCP_NODELAY a response split over two writes waits for the
-    // client's delayed ACK (~40 ms), which would be charged to the client.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let server = axum::serve(listener, app)
-        .with_graceful_shutdown(stopped(stop.clone()))
-        .into_future();
-    tokio::pin!(server);
-    tokio::select! {
-        _ = &mut server => return,
-        () = stopped(stop) => {}
-    }
-    // Graceful shutdown closes idle connections at once but waits for requests
-    // in flight (a long `Fault::delay`, say); bound that wait.
-    let _ = tokio::time::timeout(SHUTDOWN_GRACE, server).await;
-}
-
-/// Resolves once the server is told to stop (or its handle is gone).
-async fn stopped(mut stop: watch::Receiver<bool>) {
-    let _ = stop.wait_for(|&stop| stop).await;
+    connection::serve(listener, app, stop).await;
 }

@@ -1,5 +1,5 @@
-//! What one server knows: its apps, issued tokens and grants, counters and
-//! fault queues.
+//! What one server knows: its apps, issued tokens and grants, sent messages,
+//! counters and fault queues.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use crate::fault::{Fault, FaultQueue};
 use crate::ids::IdSource;
+use crate::messages::MessageStore;
 use crate::tokens::{TokenKind, TokenPolicy, TokenStore};
 use crate::users::{Grants, User};
 
@@ -50,6 +51,7 @@ pub(crate) struct Shared {
     pub(crate) ids: IdSource,
     tokens: Mutex<TokenStore>,
     grants: Mutex<Grants>,
+    messages: Mutex<MessageStore>,
     issued: Mutex<HashMap<TokenKind, usize>>,
     hits: Mutex<HashMap<String, usize>>,
     faults: Mutex<HashMap<String, FaultQueue>>,
@@ -63,6 +65,7 @@ impl Shared {
             ids: IdSource::new(),
             tokens: Mutex::default(),
             grants: Mutex::default(),
+            messages: Mutex::default(),
             issued: Mutex::default(),
             hits: Mutex::default(),
             faults: Mutex::default(),
@@ -78,6 +81,11 @@ impl Shared {
     /// The OAuth codes and refresh tokens, locked.
     pub(crate) fn grants(&self) -> MutexGuard<'_, Grants> {
         lock(&self.grants)
+    }
+
+    /// The sent messages, locked.
+    pub(crate) fn messages(&self) -> MutexGuard<'_, MessageStore> {
+        lock(&self.messages)
     }
 
     /// A fresh authorization code for `open_id` of `app_id`.

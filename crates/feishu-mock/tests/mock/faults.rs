@@ -101,7 +101,7 @@ fn fault_headers_can_override_the_log_id() {
 #[test]
 fn faults_can_script_unimplemented_endpoints() {
     let server = MockServer::start();
-    let path = "/open-apis/im/v1/messages";
+    let path = "/open-apis/calendar/v4/calendars";
     server.inject(
         path,
         Fault::json(200, json!({ "code": 0, "msg": "success", "data": {} })),

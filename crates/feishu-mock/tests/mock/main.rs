@@ -3,8 +3,10 @@
 mod auth;
 mod chats;
 mod credentials;
+mod dropped;
 mod faults;
 mod lifecycle;
+mod messages;
 mod oauth;
 mod support;
 mod tokens;

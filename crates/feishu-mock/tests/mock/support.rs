@@ -13,6 +13,7 @@ pub const TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
 pub const CHATS: &str = "/open-apis/im/v1/chats";
 pub const OAUTH_TOKEN: &str = "/open-apis/authen/v2/oauth/token";
 pub const USER_INFO: &str = "/open-apis/authen/v1/user_info";
+pub const MESSAGES: &str = "/open-apis/im/v1/messages";
 
 /// A response, read whole.
 #[derive(Debug)]
@@ -74,6 +75,41 @@ pub fn post_with(agent: &ureq::Agent, server: &MockServer, path: &str, body: &st
         .send(body)
         .expect("POST");
     read(response)
+}
+
+/// `POST`s `body` with `Authorization: Bearer <bearer>` when given.
+pub fn post_bearer(server: &MockServer, path: &str, bearer: Option<&str>, body: &str) -> Reply {
+    let mut request = agent()
+        .post(format!("{}{path}", server.url()))
+        .header("content-type", "application/json; charset=utf-8");
+    if let Some(token) = bearer {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    read(request.send(body).expect("POST"))
+}
+
+/// Sends `body` as a message to a `receive_id_type`, with a tenant token.
+pub fn send_message(
+    server: &MockServer,
+    token: &str,
+    receive_id_type: &str,
+    body: &Value,
+) -> Reply {
+    let path = format!("{MESSAGES}?receive_id_type={receive_id_type}");
+    post_bearer(server, &path, Some(token), &body.to_string())
+}
+
+/// A text message body for `send_message`.
+pub fn text_message(receive_id: &str, text: &str, uuid: Option<&str>) -> Value {
+    let mut body = serde_json::json!({
+        "receive_id": receive_id,
+        "msg_type": "text",
+        "content": serde_json::json!({ "text": text }).to_string(),
+    });
+    if let Some(uuid) = uuid {
+        body["uuid"] = uuid.into();
+    }
+    body
 }
 
 pub fn get(server: &MockServer, path: &str, bearer: Option<&str>) -> Reply {
