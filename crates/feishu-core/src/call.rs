@@ -1,6 +1,7 @@
 //! The call state machine: one endpoint carried from "call this" to a typed
 //! result, through token acquisition, the request and token repair.
 
+use std::fmt;
 use std::mem;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -9,10 +10,11 @@ use crate::auth::{
     AppAccessToken, AppAccessTokenRequest, AppTicketResend, TenantAccessToken,
     TenantAccessTokenRequest, UserAccessToken, UserAccessTokenRequest,
 };
+use crate::client::LeaseId;
 use crate::envelope::rate_limit_reset;
 use crate::retry::SplitMix64;
 use crate::token_store::{TokenKey, later};
-use crate::user::UserNeed;
+use crate::user::{UserLease, UserNeed};
 use crate::{
     ApiError, AppKind, CachedToken, Client, Endpoint, Error, Exhausted, Failure, InvalidRequest,
     Secret, Shape, Timeout, TokenKind, TransportError, UserToken, build,
@@ -22,7 +24,6 @@ use crate::{
 // Steps are moved straight out of `poll`; boxing the request would cost an
 // allocation per request for nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
 #[must_use]
 pub enum Step<T> {
     /// Send this request, then feed the answer to [`Call::on_response`] or the
@@ -35,9 +36,29 @@ pub enum Step<T> {
     Done(Result<T, Error>),
 }
 
+impl<T: fmt::Debug> fmt::Debug for Step<T> {
+    // A request's body may hold an app secret or a refresh token, so only its
+    // method and URI are shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Send(request) => f
+                .debug_struct("Send")
+                .field("method", request.method())
+                .field("uri", request.uri())
+                .finish_non_exhaustive(),
+            Step::Wait(until) => f.debug_tuple("Wait").field(until).finish(),
+            Step::Done(result) => f.debug_tuple("Done").field(result).finish(),
+        }
+    }
+}
+
 /// Codes that mean "the token you sent is no good": the cached token is
 /// dropped, a new one fetched and the call repeated, once.
 const TOKEN_INVALID: [i64; 6] = [99991661, 99991663, 99991664, 99991668, 99991671, 99991677];
+
+/// OAuth codes for a refresh token that can never work again: invalid,
+/// expired, revoked, already used, refresh disabled.
+const REFRESH_TOKEN_DEAD: [i64; 5] = [20026, 20037, 20064, 20073, 20074];
 
 /// Code 10012: the app ticket is invalid; Feishu must push a new one.
 const APP_TICKET_INVALID: i64 = 10012;
@@ -81,9 +102,12 @@ pub struct Call<'a, E: Endpoint> {
     /// The 10012 answer that made this call ask for a new ticket.
     ticket_error: Option<Box<ApiError>>,
     /// The token-refresh leases this call holds.
-    leases: Vec<TokenKey>,
-    /// Whether this call holds its user's refresh lease.
-    user_lease: bool,
+    leases: Vec<(TokenKey, LeaseId)>,
+    /// Tokens this call fetched, used even if the store cannot keep them or
+    /// they are already due (`expire: 0`), so a call never refetches forever.
+    fetched: Vec<(TokenKey, Secret)>,
+    /// The user refresh lease this call holds.
+    user_lease: Option<UserLease>,
 }
 
 /// Whose token the call carries.
@@ -124,8 +148,8 @@ enum Pending {
     },
     /// The app ticket resend; the call then fails with "ticket pending".
     TicketResend,
-    /// The user's token refresh.
-    UserRefresh(UserToken),
+    /// The user's token refresh, under this lease.
+    UserRefresh(UserToken, UserLease),
 }
 
 /// What `poll` found it needs.
@@ -153,7 +177,8 @@ impl<'a, E: Endpoint> Call<'a, E> {
             token_repaired: false,
             ticket_error: None,
             leases: Vec::new(),
-            user_lease: false,
+            fetched: Vec::new(),
+            user_lease: None,
         }
     }
 
@@ -238,9 +263,13 @@ impl<'a, E: Endpoint> Call<'a, E> {
             return;
         };
         let idempotent = self.idempotent(&pending);
-        if let Pending::UserRefresh(user) = &pending {
-            self.user_lease = false;
-            user.release();
+        match &pending {
+            Pending::UserRefresh(user, lease) => {
+                self.user_lease = None;
+                user.refresh_failed(*lease, false);
+            }
+            Pending::TicketResend => self.client.app_ticket_resend_failed(),
+            _ => {}
         }
         self.fail(error.into(), idempotent, None, now);
     }
@@ -252,7 +281,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
         match pending {
             Pending::Api(_) => self.endpoint().idempotent(),
             Pending::AppToken { .. } | Pending::TenantToken { .. } | Pending::TicketResend => true,
-            Pending::UserRefresh(_) => false,
+            Pending::UserRefresh(..) => false,
         }
     }
 
@@ -344,7 +373,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
     fn app_token(&mut self, now: SystemTime) -> Result<Need, Error> {
         let client = self.client;
         let key = client.app_token_key()?;
-        if let Some(token) = client.fresh(key, now) {
+        if let Some(token) = self.token(key, now) {
             return Ok(Need::Token(Some(token)));
         }
         if !self.lease(key, now) {
@@ -380,7 +409,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
             _ => None,
         };
         let key = client.tenant_token_key(tenant.as_ref())?;
-        if let Some(token) = client.fresh(&key, now) {
+        if let Some(token) = self.token(&key, now) {
             return Ok(Need::Token(Some(token)));
         }
         if !self.lease(&key, now) {
@@ -413,11 +442,11 @@ impl<'a, E: Endpoint> Call<'a, E> {
             UserNeed::Ready(token) => Ok(Need::Token(Some(token))),
             UserNeed::Wait(until) => Ok(Need::Wait(until)),
             UserNeed::Reauthorize => Err(Error::UserTokenExpired),
-            UserNeed::Refresh(refresh_token) => {
-                self.user_lease = true;
+            UserNeed::Refresh(refresh_token, lease) => {
+                self.user_lease = Some(lease);
                 let request = UserAccessTokenRequest::refresh_token(client.app()?, refresh_token);
                 let request = build(client.config(), &request, None)?;
-                Ok(Need::Send(request, Pending::UserRefresh(user)))
+                Ok(Need::Send(request, Pending::UserRefresh(user, lease)))
             }
         }
     }
@@ -443,7 +472,6 @@ impl<'a, E: Endpoint> Call<'a, E> {
         now: SystemTime,
     ) -> Result<(), Error> {
         let client = self.client;
-        let margin = client.config().token_refresh_margin();
         match pending {
             Pending::Api(token) => {
                 let result = self.endpoint().parse(response);
@@ -463,24 +491,24 @@ impl<'a, E: Endpoint> Call<'a, E> {
                 let key = client.app_token_key()?;
                 match Shape::Token.decode::<AppAccessToken>(response) {
                     Ok(token) => {
-                        if let Some(tenant_token) = token.tenant_access_token {
+                        // The self-built endpoint answers with the app's one
+                        // tenant token too.
+                        if let (AppKind::SelfBuilt, Some(tenant_token)) =
+                            (client.app()?.kind(), token.tenant_access_token)
+                        {
                             let tenant = client.tenant_token_key(None)?;
-                            client.store(
-                                &tenant,
-                                CachedToken::new(tenant_token, token.expire, now, margin),
-                            );
+                            self.keep(&tenant, tenant_token, token.expire, now);
                         }
-                        let app_token =
-                            CachedToken::new(token.app_access_token, token.expire, now, margin);
-                        client.store(key, app_token);
-                        self.release(key);
+                        self.keep(key, token.app_access_token, token.expire, now);
                         Ok(())
                     }
+                    // A rejected ticket: forget it and ask for a new one.
                     Err(Error::Api(error)) if error.code == APP_TICKET_INVALID => {
+                        let Some(ticket) = ticket else {
+                            return Err(Error::Api(error));
+                        };
                         self.release(key);
-                        if let Some(ticket) = ticket {
-                            client.forget_app_ticket(&ticket)?;
-                        }
+                        client.forget_app_ticket(&ticket)?;
                         self.ticket_error = Some(error);
                         Ok(())
                     }
@@ -490,10 +518,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
             Pending::TenantToken { key, app_token } => {
                 match Shape::Token.decode::<TenantAccessToken>(response) {
                     Ok(token) => {
-                        let tenant_token =
-                            CachedToken::new(token.tenant_access_token, token.expire, now, margin);
-                        client.store(&key, tenant_token);
-                        self.release(&key);
+                        self.keep(&key, token.tenant_access_token, token.expire, now);
                         Ok(())
                     }
                     // The app token it was bought with is dead: repair that.
@@ -502,7 +527,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
                     {
                         self.token_repaired = true;
                         if let Some(app_token) = app_token {
-                            client.invalidate(client.app_token_key()?, &app_token);
+                            self.discard(client.app_token_key()?, &app_token);
                         }
                         Ok(())
                     }
@@ -510,18 +535,26 @@ impl<'a, E: Endpoint> Call<'a, E> {
                 }
             }
             Pending::TicketResend => {
-                Shape::Token.check(response)?;
+                if let Err(error) = Shape::Token.check(response) {
+                    client.app_ticket_resend_failed();
+                    return Err(error);
+                }
                 Err(Error::AppTicketPending(self.ticket_error.take()))
             }
-            Pending::UserRefresh(user) => {
-                self.user_lease = false;
+            Pending::UserRefresh(user, lease) => {
+                self.user_lease = None;
                 match Shape::Token.decode::<UserAccessToken>(response) {
                     Ok(token) => {
-                        user.refreshed(token, now);
+                        user.refreshed(token, now, lease);
                         Ok(())
                     }
                     Err(error) => {
-                        user.release();
+                        // A refresh token Feishu will never take again is
+                        // dropped: the user must authorize anew.
+                        let dead = error
+                            .code()
+                            .is_some_and(|c| REFRESH_TOKEN_DEAD.contains(&c));
+                        user.refresh_failed(lease, dead);
                         Err(error)
                     }
                 }
@@ -538,46 +571,71 @@ impl<'a, E: Endpoint> Call<'a, E> {
     }
 
     /// Drops the cached token the server refused, so the next poll fetches anew.
-    fn forget(&self, token: &Secret) -> Result<(), Error> {
+    fn forget(&mut self, token: &Secret) -> Result<(), Error> {
         let client = self.client;
-        match (&self.auth, self.endpoint().token_kind()) {
-            (Auth::User(user), _) => user.invalidate(token),
-            (_, TokenKind::App) => client.invalidate(client.app_token_key()?, token),
-            (Auth::Tenant(tenant), _) => {
-                client.invalidate(&client.tenant_token_key(Some(tenant))?, token)
+        let key = match (&self.auth, self.endpoint().token_kind()) {
+            (Auth::User(user), _) => {
+                user.invalidate(token);
+                return Ok(());
             }
-            _ => client.invalidate(&client.tenant_token_key(None)?, token),
-        }
+            (_, TokenKind::App) => client.app_token_key()?.clone(),
+            (Auth::Tenant(tenant), _) => client.tenant_token_key(Some(tenant))?,
+            _ => client.tenant_token_key(None)?,
+        };
+        self.discard(&key, token);
         Ok(())
     }
 
     /// Takes the refresh lease for `key`, or confirms this call holds it.
     fn lease(&mut self, key: &TokenKey, now: SystemTime) -> bool {
-        if self.leases.contains(key) {
+        if self.leases.iter().any(|(held, _)| held == key) {
             return true;
         }
-        let taken = self.client.try_lease(key, now);
-        if taken {
-            self.leases.push(key.clone());
-        }
-        taken
+        let Some(id) = self.client.try_lease(key, now) else {
+            return false;
+        };
+        self.leases.push((key.clone(), id));
+        true
     }
 
     fn release(&mut self, key: &TokenKey) {
-        if let Some(index) = self.leases.iter().position(|held| held == key) {
-            self.leases.swap_remove(index);
-            self.client.release_lease(key);
+        if let Some(index) = self.leases.iter().position(|(held, _)| held == key) {
+            let (key, id) = self.leases.swap_remove(index);
+            self.client.release_lease(&key, id);
         }
     }
 
+    /// A usable token for `key`: fresh in the store, or fetched by this call.
+    fn token(&self, key: &TokenKey, now: SystemTime) -> Option<Secret> {
+        self.client.fresh(key, now).or_else(|| {
+            let fetched = self.fetched.iter().find(|(held, _)| held == key);
+            fetched.map(|(_, token)| token.clone())
+        })
+    }
+
+    /// Caches a token this call fetched, and keeps it for this call.
+    fn keep(&mut self, key: &TokenKey, token: Secret, expire: u64, now: SystemTime) {
+        let margin = self.client.config().token_refresh_margin();
+        self.client
+            .store(key, CachedToken::new(token.clone(), expire, now, margin));
+        self.fetched.retain(|(held, _)| held != key);
+        self.fetched.push((key.clone(), token));
+        self.release(key);
+    }
+
+    /// Drops a token the server refused, from the store and from this call.
+    fn discard(&mut self, key: &TokenKey, token: &Secret) {
+        self.client.invalidate(key, token);
+        self.fetched
+            .retain(|(held, kept)| !(held == key && kept == token));
+    }
+
     fn release_all(&mut self) {
-        for key in self.leases.drain(..) {
-            self.client.release_lease(&key);
+        for (key, id) in self.leases.drain(..) {
+            self.client.release_lease(&key, id);
         }
-        if mem::take(&mut self.user_lease) {
-            if let Auth::User(user) = &self.auth {
-                user.release();
-            }
+        if let (Some(lease), Auth::User(user)) = (self.user_lease.take(), &self.auth) {
+            user.refresh_failed(lease, false);
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -46,8 +47,10 @@ struct Inner {
     store: Arc<dyn TokenStore>,
     /// The app's own keys, built once so a cache hit allocates nothing.
     keys: Option<AppKeys>,
-    /// Which token refreshes are in flight, and until when at most.
-    leases: Mutex<HashMap<TokenKey, SystemTime>>,
+    /// Which token refreshes are in flight: the holder's lease and until when.
+    leases: Mutex<HashMap<TokenKey, Lease>>,
+    /// Numbers leases, so only their holder can release them.
+    next_lease: AtomicU64,
     last_ticket_resend: Mutex<Option<SystemTime>>,
 }
 
@@ -85,6 +88,7 @@ impl Client {
                 store,
                 keys,
                 leases: Mutex::new(HashMap::new()),
+                next_lease: AtomicU64::new(1),
                 last_ticket_resend: Mutex::new(None),
             }),
         }
@@ -200,17 +204,30 @@ impl Client {
     }
 
     /// Takes the refresh lease for `key` unless another call holds it.
-    pub(crate) fn try_lease(&self, key: &TokenKey, now: SystemTime) -> bool {
+    pub(crate) fn try_lease(&self, key: &TokenKey, now: SystemTime) -> Option<LeaseId> {
         let mut leases = lock(&self.inner.leases);
-        if leases.get(key).is_some_and(|until| now < *until) {
-            return false;
+        if leases.get(key).is_some_and(|lease| now < lease.until) {
+            return None;
         }
-        leases.insert(key.clone(), self.lease_until(now));
-        true
+        let id = LeaseId(self.inner.next_lease.fetch_add(1, Ordering::Relaxed));
+        let until = self.lease_until(now);
+        leases.insert(key.clone(), Lease { id, until });
+        Some(id)
     }
 
-    pub(crate) fn release_lease(&self, key: &TokenKey) {
-        lock(&self.inner.leases).remove(key);
+    /// Releases a lease, if its holder still holds it: a call that stalled
+    /// past its lease must not release the one that took over.
+    pub(crate) fn release_lease(&self, key: &TokenKey, id: LeaseId) {
+        let mut leases = lock(&self.inner.leases);
+        if leases.get(key).is_some_and(|lease| lease.id == id) {
+            leases.remove(key);
+        }
+    }
+
+    /// Lets the next call resend the app ticket at once: the last resend
+    /// never reached Feishu.
+    pub(crate) fn app_ticket_resend_failed(&self) {
+        *lock(&self.inner.last_ticket_resend) = None;
     }
 
     /// How long a refresh may hold its lease: one request's timeout, plus a
@@ -229,6 +246,15 @@ impl Client {
     pub(crate) fn retry_at(&self, now: SystemTime) -> SystemTime {
         later(now, LEASE_POLL)
     }
+}
+
+/// Identifies one holder of a refresh lease.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LeaseId(u64);
+
+struct Lease {
+    id: LeaseId,
+    until: SystemTime,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

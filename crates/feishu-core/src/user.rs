@@ -25,9 +25,15 @@ struct State {
     access: Option<Issued>,
     /// The refresh token, when `offline_access` was granted.
     refresh: Option<(Secret, Option<SystemTime>)>,
-    /// Until when a call is refreshing: the single-flight lease.
-    refreshing_until: Option<SystemTime>,
+    /// The call refreshing, and until when at most: the single-flight lease.
+    refreshing: Option<(UserLease, SystemTime)>,
+    /// Numbers leases, so only their holder can end them.
+    next_lease: u64,
 }
+
+/// Identifies one holder of a user's refresh lease.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct UserLease(u64);
 
 /// A token with its issue and expiry times, so the refresh point follows the
 /// client's margin.
@@ -40,7 +46,7 @@ struct Issued {
 /// What a call must do to have a user access token.
 pub(crate) enum UserNeed {
     Ready(Secret),
-    Refresh(Secret),
+    Refresh(Secret, UserLease),
     Wait(SystemTime),
     Reauthorize,
 }
@@ -51,7 +57,8 @@ impl UserToken {
         let mut state = State {
             access: None,
             refresh: None,
-            refreshing_until: None,
+            refreshing: None,
+            next_lease: 0,
         };
         state.update(token, now);
         Self {
@@ -65,7 +72,8 @@ impl UserToken {
             state: Arc::new(Mutex::new(State {
                 access: None,
                 refresh: Some((refresh_token, None)),
-                refreshing_until: None,
+                refreshing: None,
+                next_lease: 0,
             })),
         }
     }
@@ -102,24 +110,31 @@ impl UserToken {
         let Some(refresh) = refresh else {
             return still_valid.map_or(UserNeed::Reauthorize, UserNeed::Ready);
         };
-        if let Some(until) = state.refreshing_until.filter(|until| now < *until) {
+        if let Some((_, until)) = state.refreshing.filter(|(_, until)| now < *until) {
             // Someone else is refreshing: use the old token while it lasts.
             return still_valid.map_or(UserNeed::Wait(retry_at.min(until)), UserNeed::Ready);
         }
-        state.refreshing_until = Some(lease_until);
-        UserNeed::Refresh(refresh)
+        state.next_lease += 1;
+        let lease = UserLease(state.next_lease);
+        state.refreshing = Some((lease, lease_until));
+        UserNeed::Refresh(refresh, lease)
     }
 
-    /// Stores a refresh's answer and ends the lease.
-    pub(crate) fn refreshed(&self, token: UserAccessToken, now: SystemTime) {
+    /// Stores a refresh's answer and ends its lease.
+    pub(crate) fn refreshed(&self, token: UserAccessToken, now: SystemTime, lease: UserLease) {
         let mut state = self.lock();
         state.update(token, now);
-        state.refreshing_until = None;
+        state.end(lease);
     }
 
-    /// Ends the lease without an answer.
-    pub(crate) fn release(&self) {
-        self.lock().refreshing_until = None;
+    /// Ends a lease whose refresh got no token; a `dead` refresh token (one
+    /// Feishu will never take again) is dropped with it.
+    pub(crate) fn refresh_failed(&self, lease: UserLease, dead: bool) {
+        let mut state = self.lock();
+        if dead && state.holds(lease) {
+            state.refresh = None;
+        }
+        state.end(lease);
     }
 
     /// Forgets the access token if it is still `token`: the server refused it.
@@ -132,6 +147,18 @@ impl UserToken {
 }
 
 impl State {
+    fn holds(&self, lease: UserLease) -> bool {
+        self.refreshing.is_some_and(|(held, _)| held == lease)
+    }
+
+    /// Ends the lease if `lease` still holds it: a refresher that stalled past
+    /// its lease must not end the one that took over.
+    fn end(&mut self, lease: UserLease) {
+        if self.holds(lease) {
+            self.refreshing = None;
+        }
+    }
+
     fn update(&mut self, token: UserAccessToken, now: SystemTime) {
         self.access = Some(Issued {
             token: token.access_token,

@@ -1,0 +1,18 @@
+//! The call state machine (`Client::call` → `Call::poll` / `on_response` /
+//! `on_transport_error`), driven by hand against a scripted server on a
+//! simulated clock: no network, no sleeps, no threads.
+//!
+//! Each test is a script: what the call sends, in order, what the server
+//! answers, and what the call returns. The samples are those of
+//! feishu-protocol.md §2 (tokens) and §3 (envelope and error codes).
+
+mod expiry;
+mod failures;
+mod harness;
+mod marketplace;
+mod repair;
+mod secrets;
+mod single_flight;
+mod store;
+mod tenant;
+mod user;
