@@ -232,9 +232,14 @@ impl<'a, E: Endpoint> Call<'a, E> {
                     }
                 }
                 Ok(Need::Send(request, pending)) => self.send(request, pending, started, now),
+                // Waiting for another call's refresh spends this call's budget.
+                Ok(Need::Wait(_)) if now >= self.deadline(now) => {
+                    let error = self.gave_up(TransportError::deadline_passed().into());
+                    self.done(Err(error))
+                }
                 Ok(Need::Wait(until)) => {
                     self.state = State::Ready;
-                    Step::Wait(until)
+                    Step::Wait(until.min(self.deadline(now)))
                 }
                 Err(error) => self.done(Err(error)),
             },
@@ -289,6 +294,8 @@ impl<'a, E: Endpoint> Call<'a, E> {
     fn fail(&mut self, error: Error, idempotent: bool, reset: Option<Duration>, now: SystemTime) {
         let failure =
             Failure::of(&error, reset).filter(|failure| failure.allows_repeat(idempotent));
+        // Not worth retrying: the answer stands as it is (a business error
+        // after a retried 503 is still that business error).
         let Some(failure) = failure else {
             self.state = State::Finished(Err(error));
             return;
@@ -303,20 +310,25 @@ impl<'a, E: Endpoint> Call<'a, E> {
                 policy.backoff(retry, self.random.next_u64())
             }
         };
-        self.failures.push(failure);
         let until = later(now, wait);
-        let deadline = self.started.map(|started| later(started, policy.deadline));
+        self.failures.push(failure);
         let attempts = u32::try_from(self.failures.len()).unwrap_or(u32::MAX);
-        if attempts >= policy.max_attempts || deadline.is_some_and(|deadline| until >= deadline) {
-            self.state = State::Finished(Err(self.exhausted(error)));
+        if attempts >= policy.max_attempts || until >= self.deadline(now) {
+            self.state = State::Finished(Err(self.gave_up(error)));
         } else {
             self.state = State::Backoff(until);
         }
     }
 
-    /// The error a call that gives up returns: the error itself after one
-    /// attempt, the whole history after several.
-    fn exhausted(&mut self, last: Error) -> Error {
+    /// When the call's budget runs out.
+    fn deadline(&self, now: SystemTime) -> SystemTime {
+        let policy = self.client.config().retry_policy();
+        later(self.started.unwrap_or(now), policy.deadline)
+    }
+
+    /// The error of a call that ran out of budget or time: the error itself
+    /// after one attempt; after retries, the earlier attempts' failures too.
+    fn gave_up(&mut self, last: Error) -> Error {
         if self.failures.len() <= 1 {
             return last;
         }
@@ -335,7 +347,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
         let deadline = later(started, self.client.config().retry_policy().deadline);
         let remaining = deadline.duration_since(now).unwrap_or_default();
         if remaining.is_zero() {
-            let error = self.exhausted(TransportError::deadline_passed().into());
+            let error = self.gave_up(TransportError::deadline_passed().into());
             return self.done(Err(error));
         }
         let extensions = request.extensions_mut();
@@ -588,8 +600,13 @@ impl<'a, E: Endpoint> Call<'a, E> {
 
     /// Takes the refresh lease for `key`, or confirms this call holds it.
     fn lease(&mut self, key: &TokenKey, now: SystemTime) -> bool {
-        if self.leases.iter().any(|(held, _)| held == key) {
-            return true;
+        if let Some(index) = self.leases.iter().position(|(held, _)| held == key) {
+            // Held already: renew it, so a long retry wait cannot let it lapse
+            // and a second refresh start; if it lapsed and was taken, let go.
+            if self.client.renew_lease(key, self.leases[index].1, now) {
+                return true;
+            }
+            self.leases.swap_remove(index);
         }
         let Some(id) = self.client.try_lease(key, now) else {
             return false;

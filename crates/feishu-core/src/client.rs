@@ -215,6 +215,25 @@ impl Client {
         Some(id)
     }
 
+    /// Extends a lease its holder still holds; `false` if it lapsed and
+    /// another call took it.
+    pub(crate) fn renew_lease(&self, key: &TokenKey, id: LeaseId, now: SystemTime) -> bool {
+        let mut leases = lock(&self.inner.leases);
+        match leases.get_mut(key) {
+            Some(lease) if lease.id == id => {
+                lease.until = self.lease_until(now);
+                true
+            }
+            Some(lease) if now < lease.until => false,
+            // Lapsed and not taken: take it back.
+            _ => {
+                let until = self.lease_until(now);
+                leases.insert(key.clone(), Lease { id, until });
+                true
+            }
+        }
+    }
+
     /// Releases a lease, if its holder still holds it: a call that stalled
     /// past its lease must not release the one that took over.
     pub(crate) fn release_lease(&self, key: &TokenKey, id: LeaseId) {

@@ -46,6 +46,13 @@ pub enum Body {
     Empty,
     /// Serialized JSON, sent as `application/json; charset=utf-8`.
     Json(Vec<u8>),
+    /// Bytes of a given type, e.g. a `multipart/form-data` upload.
+    Bytes {
+        /// The `Content-Type`.
+        content_type: HeaderValue,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
 }
 
 impl Body {
@@ -258,6 +265,13 @@ pub fn build<E: Endpoint + ?Sized>(
                 CONTENT_TYPE,
                 HeaderValue::from_static("application/json; charset=utf-8"),
             );
+            *request.body_mut() = bytes;
+        }
+        Body::Bytes {
+            content_type,
+            bytes,
+        } => {
+            headers.insert(CONTENT_TYPE, content_type);
             *request.body_mut() = bytes;
         }
     }

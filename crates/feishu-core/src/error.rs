@@ -34,6 +34,10 @@ pub enum Error {
     /// retry after that. Holds the 10012 answer when Feishu rejected a ticket.
     #[error("the marketplace app's app_ticket is pending: a resend was requested; retry once the app_ticket event has arrived{}", .0.as_ref().map(|e| format!(" ({e})")).unwrap_or_default())]
     AppTicketPending(Option<Box<ApiError>>),
+    /// A list's pages do not chain: more pages announced without a token, or
+    /// a token that came back twice (a server that would loop forever).
+    #[error("broken pagination: {0}")]
+    BrokenPagination(&'static str),
     /// The user's access token expired and no refresh token can renew it:
     /// send the user through the authorize page again.
     #[error("the user access token expired and cannot be refreshed: the user must authorize again")]
@@ -60,7 +64,10 @@ impl Error {
             Error::UnexpectedResponse(error) => error.log_id.as_deref(),
             Error::AppTicketPending(error) => error.as_ref().and_then(|e| e.log_id.as_deref()),
             Error::Exhausted(exhausted) => exhausted.last.log_id(),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::UserTokenExpired => None,
+            Error::InvalidRequest(_)
+            | Error::Transport(_)
+            | Error::UserTokenExpired
+            | Error::BrokenPagination(_) => None,
         }
     }
 }
@@ -89,6 +96,26 @@ pub enum InvalidRequest {
         "expected an app id starting with `cli_` (self-built app) or an app access token starting with `a-` (marketplace app)"
     )]
     UnknownAppKind,
+    /// The receiver's id type cannot be told from the id (a `user_id` has no
+    /// prefix): name it.
+    #[error("cannot tell the receive_id_type of this id: name it explicitly")]
+    UnknownReceiveIdType,
+    /// The message content breaks a rule of its `msg_type`.
+    #[error("invalid message content: {0}")]
+    InvalidContent(&'static str),
+    /// The request body is over Feishu's limit for its kind; nothing was sent.
+    #[error("the {what} is {size} bytes, over the {limit}-byte limit")]
+    TooLarge {
+        /// What is too large, e.g. `text message body`.
+        what: &'static str,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A file to upload is empty.
+    #[error("the file to upload is empty")]
+    EmptyFile,
     /// A `uuid` longer than Feishu's 50 characters.
     #[error("a uuid is at most 50 characters")]
     UuidTooLong,

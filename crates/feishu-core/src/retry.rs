@@ -176,19 +176,29 @@ impl fmt::Display for Failure {
     }
 }
 
-/// The failures of a call that gave up, and its last error in full.
+/// A call that ran out of attempts or time after retries: why each attempt
+/// failed, and the last error in full.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Exhausted {
-    /// Why each attempt failed, in order; the last one is [`Exhausted::last`].
+    /// Why each attempt failed, in order; the last one's error is
+    /// [`Exhausted::last`] (or, when the deadline passed while the call
+    /// waited, `last` says so).
     pub failures: Vec<Failure>,
-    /// The last attempt's error.
+    /// How the call ended.
     pub last: Error,
+}
+
+impl Exhausted {
+    /// How many attempts were made.
+    pub fn attempts(&self) -> usize {
+        self.failures.len()
+    }
 }
 
 impl fmt::Display for Exhausted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "gave up after {} attempts (", self.failures.len())?;
+        write!(f, "gave up after {} attempts (", self.attempts())?;
         for (i, failure) in self.failures.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;

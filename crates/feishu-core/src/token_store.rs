@@ -90,9 +90,15 @@ pub(crate) fn lifetime(expire: u64) -> Duration {
     Duration::from_secs(expire).min(MAX_LIFETIME)
 }
 
-/// `now + by`, or `now` when the sum would overflow.
+/// About a hundred years: "never", in clock arithmetic that cannot overflow.
+const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// `now + by`, saturating: a sum past what the clock can hold is "never"
+/// (a century on), so `Duration::MAX` means no limit rather than none left.
 pub(crate) fn later(now: SystemTime, by: Duration) -> SystemTime {
-    now.checked_add(by).unwrap_or(now)
+    now.checked_add(by)
+        .or_else(|| now.checked_add(NEVER))
+        .unwrap_or(now)
 }
 
 /// When a token issued at `issued_at` for `lifetime` is due for refresh: `margin`

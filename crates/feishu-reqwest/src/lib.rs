@@ -27,7 +27,10 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use feishu_core::auth::{TenantAccessToken, TenantAccessTokenRequest};
-use feishu_core::{Call, Endpoint, Step, Timeout, TransportError, TransportErrorKind};
+use feishu_core::{
+    Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TransportError, TransportErrorKind,
+};
+use futures_util::{Stream, StreamExt, stream};
 use reqwest::redirect::Policy;
 
 /// An async Feishu client. Cloning is cheap and shares the token cache and the
@@ -84,6 +87,44 @@ impl Client {
     ) -> Result<E::Output, Error> {
         self.run(self.core.call(endpoint).with_token(token.clone()))
             .await
+    }
+
+    /// The pages of a list endpoint (or of a [`Pager`] with an item cap), one
+    /// request per page, as a stream that ends after the first error.
+    pub fn pages<E>(
+        &self,
+        list: impl Into<Pager<E>>,
+    ) -> impl Stream<Item = Result<Page<E::Item>, Error>> + '_
+    where
+        E: Paginated + 'static,
+    {
+        stream::unfold((self, list.into()), |(client, mut pager)| async move {
+            let request = pager.next_request()?.clone();
+            let page = match client.send(&request).await {
+                Ok(page) => pager.on_page(page),
+                Err(error) => Err(error),
+            };
+            if page.is_err() {
+                pager.stop();
+            }
+            Some((page, (client, pager)))
+        })
+    }
+
+    /// The items of a list endpoint, across its pages, as a stream.
+    pub fn items<E>(
+        &self,
+        list: impl Into<Pager<E>>,
+    ) -> impl Stream<Item = Result<E::Item, Error>> + '_
+    where
+        E: Paginated + 'static,
+    {
+        self.pages(list).flat_map(|page| {
+            stream::iter(match page {
+                Ok(page) => page.items.into_iter().map(Ok).collect(),
+                Err(error) => vec![Err(error)],
+            })
+        })
     }
 
     /// This marketplace app, acting in one tenant.

@@ -26,7 +26,9 @@ use std::thread;
 use std::time::SystemTime;
 
 use feishu_core::auth::{TenantAccessToken, TenantAccessTokenRequest};
-use feishu_core::{Call, Endpoint, Step, Timeout, TransportError, TransportErrorKind};
+use feishu_core::{
+    Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TransportError, TransportErrorKind,
+};
 use ureq::Agent;
 
 /// A blocking Feishu client. Cloning is cheap and shares the token cache and
@@ -79,6 +81,23 @@ impl Client {
         token: &Secret,
     ) -> Result<E::Output, Error> {
         self.run(self.core.call(endpoint).with_token(token.clone()))
+    }
+
+    /// The pages of a list endpoint (or of a [`Pager`] with an item cap), one
+    /// request per page, stopping at the first error.
+    pub fn pages<E: Paginated>(&self, list: impl Into<Pager<E>>) -> Pages<'_, E> {
+        Pages {
+            client: self,
+            pager: list.into(),
+        }
+    }
+
+    /// The items of a list endpoint, across its pages.
+    pub fn items<E: Paginated>(&self, list: impl Into<Pager<E>>) -> Items<'_, E> {
+        Items {
+            pages: self.pages(list),
+            page: Vec::new().into_iter(),
+        }
     }
 
     /// This marketplace app, acting in one tenant.
@@ -159,6 +178,52 @@ impl Client {
                 error => transport_error(error),
             })?;
         Ok(http::Response::from_parts(parts, body))
+    }
+}
+
+/// The pages of a list, one request each; see [`Client::pages`].
+#[derive(Debug)]
+pub struct Pages<'a, E> {
+    client: &'a Client,
+    pager: Pager<E>,
+}
+
+impl<E: Paginated> Iterator for Pages<'_, E> {
+    type Item = Result<Page<E::Item>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let request = self.pager.next_request()?.clone();
+        let page = self
+            .client
+            .send(&request)
+            .and_then(|page| self.pager.on_page(page));
+        if page.is_err() {
+            self.pager.stop();
+        }
+        Some(page)
+    }
+}
+
+/// The items of a list, fetched page by page; see [`Client::items`].
+#[derive(Debug)]
+pub struct Items<'a, E: Paginated> {
+    pages: Pages<'a, E>,
+    page: std::vec::IntoIter<E::Item>,
+}
+
+impl<E: Paginated> Iterator for Items<'_, E> {
+    type Item = Result<E::Item, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.page.next() {
+                return Some(Ok(item));
+            }
+            match self.pages.next()? {
+                Ok(page) => self.page = page.items.into_iter(),
+                Err(error) => return Some(Err(error)),
+            }
+        }
     }
 }
 

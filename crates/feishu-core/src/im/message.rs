@@ -1,15 +1,39 @@
-//! `POST /open-apis/im/v1/messages`
-//!
-//! Send a message to a user or a chat.
-//! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create>
+//! Messages: send, reply, update, patch a card, recall, get, list history,
+//! forward, merge forward, read receipts, follow-ups and resources.
+//! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/intro>
 
-use std::borrow::Cow;
+mod follow_up;
+mod forward;
+mod get;
+mod list;
+mod merge_forward;
+mod patch;
+mod read_users;
+mod recall;
+mod reply;
+mod resource;
+mod send;
+mod update;
+
+pub use follow_up::{FollowUp, PushFollowUp};
+pub use forward::ForwardMessage;
+pub use get::GetMessage;
+pub use list::{ContainerIdType, ListMessages, SortType};
+pub use merge_forward::MergeForward;
+pub use patch::PatchMessage;
+pub use read_users::{ReadUser, ReadUsers};
+pub use recall::RecallMessage;
+pub use reply::ReplyMessage;
+pub use resource::{MessageResource, ResourceType};
+pub use send::SendMessage;
+pub use update::UpdateMessage;
+
 use std::fmt;
 
-use http::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
+use crate::im::content::{MessageContent, ReceivedContent, body_limit};
+use crate::{Body, InvalidRequest, segment};
 
 /// What kind of id a message's `receive_id` is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25,6 +49,8 @@ pub enum ReceiveIdType {
     Email,
     /// A chat's id, `oc_…`.
     ChatId,
+    /// A thread's id, `omt_…` (forwarding only).
+    ThreadId,
 }
 
 impl ReceiveIdType {
@@ -36,6 +62,35 @@ impl ReceiveIdType {
             Self::UnionId => "union_id",
             Self::Email => "email",
             Self::ChatId => "chat_id",
+            Self::ThreadId => "thread_id",
+        }
+    }
+
+    /// Tells the type from the id: `oc_` chat, `ou_` open_id, `on_` union_id,
+    /// `omt_` thread, an email address. A `user_id` has no prefix, so it must
+    /// be named ([`InvalidRequest::UnknownReceiveIdType`]).
+    ///
+    /// ```
+    /// use feishu_core::im::message::ReceiveIdType;
+    ///
+    /// assert_eq!(ReceiveIdType::infer("oc_5ad11d72b830411d72b836c20")?, ReceiveIdType::ChatId);
+    /// assert_eq!(ReceiveIdType::infer("tom@example.com")?, ReceiveIdType::Email);
+    /// assert!(ReceiveIdType::infer("e33ggbyz").is_err());
+    /// # Ok::<(), feishu_core::InvalidRequest>(())
+    /// ```
+    pub fn infer(id: &str) -> Result<Self, InvalidRequest> {
+        let by_prefix = [
+            ("oc_", Self::ChatId),
+            ("ou_", Self::OpenId),
+            ("on_", Self::UnionId),
+            ("omt_", Self::ThreadId),
+        ];
+        if let Some((_, kind)) = by_prefix.iter().find(|(prefix, _)| id.starts_with(prefix)) {
+            return Ok(*kind);
+        }
+        match id.split_once('@') {
+            Some((local, domain)) if !local.is_empty() && domain.contains('.') => Ok(Self::Email),
+            _ => Err(InvalidRequest::UnknownReceiveIdType),
         }
     }
 }
@@ -46,140 +101,172 @@ impl fmt::Display for ReceiveIdType {
     }
 }
 
-/// Sends a message. `content` is the JSON **string** Feishu wants, e.g.
-/// `{"text":"hello"}` for `msg_type` `text`.
-///
-/// Its `uuid` makes a repeat post once: [`Call`](crate::Call) sets one when
-/// the caller did not, so a retry after a lost answer cannot post twice.
-///
-/// ```
-/// use feishu_core::im::message::{ReceiveIdType, SendMessage};
-///
-/// let send = SendMessage::new(ReceiveIdType::ChatId, "oc_5ad11d72b830411d72b836c20", "text", r#"{"text":"hello"}"#);
-/// # let _ = send;
-/// ```
-#[derive(Clone, Debug)]
-pub struct SendMessage {
-    receive_id_type: ReceiveIdType,
-    receive_id: String,
-    msg_type: String,
-    content: String,
-    uuid: Option<String>,
+/// A receiver: an id and its type, named or inferred.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Receiver {
+    id: String,
+    kind: Option<ReceiveIdType>,
 }
 
-impl SendMessage {
-    /// A message of `msg_type` with `content` (serialized JSON) for a receiver.
-    pub fn new(
-        receive_id_type: ReceiveIdType,
-        receive_id: impl Into<String>,
-        msg_type: impl Into<String>,
-        content: impl Into<String>,
-    ) -> Self {
+impl Receiver {
+    pub(crate) fn inferred(id: String) -> Self {
+        let kind = ReceiveIdType::infer(&id).ok();
+        Self { id, kind }
+    }
+
+    pub(crate) fn named(kind: ReceiveIdType, id: String) -> Self {
         Self {
-            receive_id_type,
-            receive_id: receive_id.into(),
-            msg_type: msg_type.into(),
-            content: content.into(),
-            uuid: None,
+            id,
+            kind: Some(kind),
         }
     }
 
-    /// Sets the deduplication key (at most 50 characters): requests with the
-    /// same `uuid` post at most once an hour. Derive it from an inbound
-    /// `event_id` to answer a redelivered event once.
-    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
-        self
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The type, or the error a request without one gets.
+    pub(crate) fn kind(&self) -> Result<ReceiveIdType, InvalidRequest> {
+        if self.id.is_empty() {
+            return Err(InvalidRequest::EmptyField("receive_id"));
+        }
+        self.kind.ok_or(InvalidRequest::UnknownReceiveIdType)
     }
 }
 
-#[derive(Serialize)]
-struct Wire<'a> {
-    receive_id: &'a str,
-    msg_type: &'a str,
-    content: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uuid: Option<&'a str>,
+/// A message, as the API returns it.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[non_exhaustive]
+pub struct Message {
+    /// The message id, `om_…`.
+    pub message_id: String,
+    /// The root of its reply tree.
+    pub root_id: Option<String>,
+    /// The message it replies to.
+    pub parent_id: Option<String>,
+    /// Its thread, `omt_…`.
+    pub thread_id: Option<String>,
+    /// The message type, e.g. `text` (an open set: `merge_forward`, `location`, …).
+    #[serde(default)]
+    pub msg_type: String,
+    /// When it was created: milliseconds, as Feishu sends them (a string).
+    #[serde(default)]
+    pub create_time: String,
+    /// When it was last updated: milliseconds, as a string.
+    #[serde(default)]
+    pub update_time: String,
+    /// Whether it was recalled.
+    #[serde(default)]
+    pub deleted: bool,
+    /// Whether it was edited.
+    #[serde(default)]
+    pub updated: bool,
+    /// The chat it is in, `oc_…`.
+    #[serde(default)]
+    pub chat_id: String,
+    /// Who sent it.
+    pub sender: Option<Sender>,
+    /// Its body: `content` is the JSON string of the message.
+    pub body: Option<MessageBody>,
+    /// The users it mentions.
+    #[serde(default)]
+    pub mentions: Vec<Mention>,
+    /// The merge-forward message it belongs to.
+    pub upper_message_id: Option<String>,
+}
+
+impl Message {
+    /// The content, typed by `msg_type` (unknown or malformed content kept raw).
+    pub fn content(&self) -> ReceivedContent {
+        let content = self.body.as_ref().map_or("", |body| body.content.as_str());
+        ReceivedContent::parse(&self.msg_type, content)
+    }
+}
+
+/// A message's body.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[non_exhaustive]
+pub struct MessageBody {
+    /// The content, a JSON string.
+    pub content: String,
+}
+
+/// Who sent a message.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[non_exhaustive]
+pub struct Sender {
+    /// The sender's id (an open_id, or an app_id for bots).
+    pub id: String,
+    /// `open_id` or `app_id`.
+    #[serde(default)]
+    pub id_type: String,
+    /// `user`, `app`, `anonymous` or `unknown`.
+    #[serde(default)]
+    pub sender_type: String,
+    /// The sender's tenant.
+    pub tenant_key: Option<String>,
+}
+
+/// A user a message mentions.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[non_exhaustive]
+pub struct Mention {
+    /// The placeholder in the text, e.g. `@_user_1`.
+    pub key: String,
+    /// The user's id (a string here; an object in events).
+    pub id: String,
+    /// The id's type, e.g. `open_id`.
+    #[serde(default)]
+    pub id_type: String,
+    /// The user's name.
+    #[serde(default)]
+    pub name: String,
+    /// The user's tenant.
+    pub tenant_key: Option<String>,
+}
+
+/// `/open-apis/im/v1/messages/{message_id}{rest}`, the id percent-encoded.
+pub(crate) fn message_path(message_id: &str, rest: &str) -> String {
+    format!("/open-apis/im/v1/messages/{}{rest}", segment(message_id))
+}
+
+/// The JSON body of a content-carrying request, checked against Feishu's
+/// size limit for its `msg_type` before anything is sent.
+pub(crate) fn content_body(
+    content: &MessageContent,
+    body: impl FnOnce(&str) -> Result<Body, InvalidRequest>,
+) -> Result<Body, InvalidRequest> {
+    let body = body(&content.to_content_string()?)?;
+    let size = match &body {
+        Body::Json(bytes) | Body::Bytes { bytes, .. } => bytes.len(),
+        Body::Empty => 0,
+    };
+    let limit = body_limit(content.msg_type());
+    if size > limit {
+        return Err(InvalidRequest::TooLarge {
+            what: "message body",
+            size,
+            limit,
+        });
+    }
+    Ok(body)
 }
 
 /// The longest `uuid` Feishu accepts.
 const MAX_UUID_CHARS: usize = 50;
 
-impl Endpoint for SendMessage {
-    type Output = Message;
-
-    fn method(&self) -> Method {
-        Method::POST
+/// Refuses a `uuid` Feishu would.
+pub(crate) fn check_uuid(uuid: Option<&str>) -> Result<(), InvalidRequest> {
+    if uuid.is_some_and(|uuid| uuid.chars().count() > MAX_UUID_CHARS) {
+        return Err(InvalidRequest::UuidTooLong);
     }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed("/open-apis/im/v1/messages")
-    }
-
-    fn query(&self, query: &mut Query<'_>) {
-        query.push("receive_id_type", self.receive_id_type);
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        if self.receive_id.is_empty() {
-            return Err(InvalidRequest::EmptyField("receive_id"));
-        }
-        if self
-            .uuid
-            .as_ref()
-            .is_some_and(|uuid| uuid.chars().count() > MAX_UUID_CHARS)
-        {
-            return Err(InvalidRequest::UuidTooLong);
-        }
-        Body::json(&Wire {
-            receive_id: &self.receive_id,
-            msg_type: &self.msg_type,
-            content: &self.content,
-            uuid: self.uuid.as_deref(),
-        })
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    // With a uuid, Feishu posts a repeat once.
-    fn idempotent(&self) -> bool {
-        self.uuid.is_some()
-    }
-
-    fn with_uuid(&self, uuid: &str) -> Option<Self> {
-        self.uuid.is_none().then(|| self.clone().uuid(uuid))
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Message, Error> {
-        Shape::Data.decode(response)
-    }
+    Ok(())
 }
 
-/// A message, as the API returns it.
-#[derive(Clone, Debug, Deserialize)]
-#[non_exhaustive]
-pub struct Message {
-    /// The message id, `om_…`.
-    pub message_id: String,
-    /// The message type, e.g. `text`.
-    #[serde(default)]
-    pub msg_type: String,
-    /// The chat it is in, `oc_…`.
-    #[serde(default)]
-    pub chat_id: String,
-    /// When it was created, in milliseconds, as Feishu sends it (a string).
-    #[serde(default)]
-    pub create_time: String,
-    /// The body: its `content` is the JSON string of the message.
-    pub body: Option<MessageBody>,
-}
-
-/// A message's body.
-#[derive(Clone, Debug, Deserialize)]
-#[non_exhaustive]
-pub struct MessageBody {
-    /// The content, a JSON string.
-    pub content: String,
+/// Refuses an empty id, which would change the path's meaning.
+pub(crate) fn require(field: &'static str, value: &str) -> Result<(), InvalidRequest> {
+    if value.is_empty() {
+        return Err(InvalidRequest::EmptyField(field));
+    }
+    Ok(())
 }
