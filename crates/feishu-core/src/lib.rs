@@ -34,6 +34,7 @@ pub mod download;
 mod endpoint;
 mod envelope;
 mod error;
+pub mod event;
 pub mod im;
 mod multipart;
 mod pager;

@@ -1,0 +1,469 @@
+//! The webhook pipeline: method, signature and replay window, decryption,
+//! URL verification, token check, envelope, dedup, answer.
+//! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/event-subscription-guide/callback-subscription/configure-callback-request-address>
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use http::{Method, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use serde_json::value::RawValue;
+
+use super::card::{CardAction, LegacyBody, TriggerEvent};
+use super::crypto::decrypt;
+use super::dedup::{MemorySeenStore, SeenStore};
+use super::signature::{Verified, constant_time_eq, is_signed, verify_sha1, verify_sha256};
+use super::{Event, EventError, EventKind, Schema, json_response};
+use crate::{Client, Secret};
+
+/// The default replay window: a request more than 5 minutes from `now` is refused.
+pub const DEFAULT_REPLAY_WINDOW: Duration = Duration::from_secs(300);
+
+/// A webhook receiver's configuration and its seen-set.
+///
+/// Two constructors, two security models, both explicit:
+/// - [`Webhook::encrypted`]: an encrypt key is set in the developer console.
+///   Every request must be signed (SHA-256, replay window) before anything is
+///   decrypted or trusted; the verification token is checked too if given.
+/// - [`Webhook::token_only`]: no encrypt key. The verification token, compared
+///   in constant time, is the only check — named so it is never a silent bypass.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use feishu_core::event::{Delivery, Webhook};
+///
+/// let webhook = Webhook::token_only("41a9425ea7df4536a7623e38fa321bae");
+/// let request = http::Request::post("/webhook")
+///     .body(br#"{"challenge":"0f4a","token":"41a9425ea7df4536a7623e38fa321bae","type":"url_verification"}"#.to_vec())?;
+/// let handled = webhook.handle(&request, SystemTime::now());
+/// assert!(matches!(handled.delivery, Delivery::Challenge));
+/// assert_eq!(handled.response.body(), br#"{"challenge":"0f4a"}"#);
+/// # Ok::<(), http::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Webhook {
+    encrypt_key: Option<Secret>,
+    verification_token: Option<Secret>,
+    replay_window: Duration,
+    seen: Arc<dyn SeenStore>,
+    client: Option<Client>,
+}
+
+/// What a request turned out to be.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// A URL verification, answered.
+    Challenge,
+    /// A new event: process it (after answering, within 3 s).
+    Event(Box<Event>),
+    /// A card action: answer it with [`CardResponse`](super::CardResponse)
+    /// within 3 s (the prepared answer, `{}`, leaves the card as it is).
+    CardAction(Box<CardAction>),
+    /// An event already seen: acknowledged, not delivered again.
+    Duplicate {
+        /// Its id.
+        event_id: String,
+    },
+    /// Refused: the answer carries the status, nothing was delivered.
+    Rejected(EventError),
+}
+
+/// The answer to send and what arrived.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Handled {
+    /// Send this back.
+    pub response: http::Response<Vec<u8>>,
+    /// What the request was.
+    pub delivery: Delivery,
+}
+
+impl Webhook {
+    /// A webhook for an app with an encrypt key: signatures are required.
+    pub fn encrypted(encrypt_key: impl Into<Secret>) -> Self {
+        Self::with(Some(encrypt_key.into()), None)
+    }
+
+    /// A webhook for an app without an encrypt key: the verification token is
+    /// the only check.
+    pub fn token_only(verification_token: impl Into<Secret>) -> Self {
+        Self::with(None, Some(verification_token.into()))
+    }
+
+    fn with(encrypt_key: Option<Secret>, verification_token: Option<Secret>) -> Self {
+        Self {
+            encrypt_key,
+            verification_token,
+            replay_window: DEFAULT_REPLAY_WINDOW,
+            seen: Arc::new(MemorySeenStore::default()),
+            client: None,
+        }
+    }
+
+    /// Also checks the verification token (recommended; needed for old-protocol
+    /// card callbacks and unsigned URL verifications).
+    pub fn verification_token(mut self, token: impl Into<Secret>) -> Self {
+        self.verification_token = Some(token.into());
+        self
+    }
+
+    /// Sets how far a request's timestamp may be from `now`.
+    pub fn replay_window(mut self, window: Duration) -> Self {
+        self.replay_window = window;
+        self
+    }
+
+    /// Keeps seen event ids in `store` (e.g. one shared by a cluster).
+    pub fn seen_store(mut self, store: Arc<dyn SeenStore>) -> Self {
+        self.seen = store;
+        self
+    }
+
+    /// Hands every `app_ticket` event to `client`'s token cache, so marketplace
+    /// calls work as soon as the ticket arrives.
+    pub fn app_tickets_to(mut self, client: &Client) -> Self {
+        self.client = Some(client.clone());
+        self
+    }
+
+    /// Forgets an event id, so its redelivery is processed again: for a
+    /// handler that failed before it could process the event.
+    pub fn forget(&self, event_id: &str) {
+        self.seen.release(event_id);
+    }
+
+    /// Handles one request received at `now`. Pure: no I/O, never panics.
+    pub fn handle<B: AsRef<[u8]>>(&self, request: &http::Request<B>, now: SystemTime) -> Handled {
+        match self.process(request, now) {
+            Ok((delivery, response)) => Handled { response, delivery },
+            Err(error) => {
+                // A short, fixed reason: nothing of the request echoes back.
+                let reason = if error.status() == StatusCode::UNAUTHORIZED {
+                    "unauthorized"
+                } else {
+                    "bad request"
+                };
+                Handled {
+                    response: json_response(error.status(), &json!({ "msg": reason })),
+                    delivery: Delivery::Rejected(error),
+                }
+            }
+        }
+    }
+
+    fn process<B: AsRef<[u8]>>(
+        &self,
+        request: &http::Request<B>,
+        now: SystemTime,
+    ) -> Result<(Delivery, http::Response<Vec<u8>>), EventError> {
+        if request.method() != Method::POST {
+            return Err(EventError::MethodNotAllowed);
+        }
+        let (headers, body) = (request.headers(), request.body().as_ref());
+        let outer: Outer<'_> = serde_json::from_slice(body).map_err(|_| EventError::InvalidJson)?;
+        let legacy_card = outer.is_legacy_card();
+
+        // Authenticate the raw bytes first; decrypt only what was verified.
+        let (plaintext, signed): (Cow<'_, [u8]>, Signature) =
+            match (&self.encrypt_key, outer.encrypt) {
+                (None, Some(_)) => return Err(EventError::EncryptedWithoutKey),
+                (Some(key), Some(encrypt)) if is_signed(headers) => {
+                    let verified = verify_sha256(headers, body, key, now, self.replay_window)?;
+                    (Cow::Owned(decrypt(&verified, &encrypt)?), Signature::Valid)
+                }
+                (Some(key), Some(encrypt)) => return self.unsigned_challenge(key, &encrypt),
+                (Some(key), None) if is_signed(headers) && !legacy_card => {
+                    verify_sha256(headers, body, key, now, self.replay_window)?;
+                    (Cow::Borrowed(body), Signature::Valid)
+                }
+                (_, None) => (Cow::Borrowed(body), Signature::Absent),
+            };
+
+        let payload: Payload<'_> =
+            serde_json::from_slice(&plaintext).map_err(|_| EventError::InvalidJson)?;
+        match payload.classify()? {
+            Kind::Challenge(challenge) => {
+                self.check_token(payload.token.as_deref())?;
+                Ok((Delivery::Challenge, challenge_response(challenge)))
+            }
+            Kind::LegacyCard => {
+                let token = self
+                    .verification_token
+                    .as_ref()
+                    .ok_or(EventError::NoVerificationToken)?;
+                verify_sha1(headers, body, token, now, self.replay_window)?;
+                let card: LegacyBody =
+                    serde_json::from_slice(&plaintext).map_err(|_| EventError::NotAnEvent)?;
+                let action = CardAction::from(card);
+                Ok((Delivery::CardAction(Box::new(action)), empty_answer()))
+            }
+            Kind::Event(envelope) => {
+                // With an encrypt key, an unsigned plain event is refused.
+                if self.encrypt_key.is_some() && signed == Signature::Absent {
+                    return Err(EventError::MissingSignature);
+                }
+                self.check_token(envelope.token.as_deref())?;
+                self.deliver(envelope, now)
+            }
+        }
+    }
+
+    /// An encrypted body without signature headers: only a URL verification
+    /// carrying the right verification token is answered. Every failure looks
+    /// the same, so the decryption cannot serve as an oracle.
+    fn unsigned_challenge(
+        &self,
+        encrypt_key: &Secret,
+        encrypt: &str,
+    ) -> Result<(Delivery, http::Response<Vec<u8>>), EventError> {
+        let refused = EventError::MissingSignature;
+        if self.verification_token.is_none() {
+            return Err(refused);
+        }
+        let plaintext = decrypt(&Verified::challenge_only(encrypt_key), encrypt)
+            .map_err(|_| refused.clone())?;
+        let payload: Payload<'_> =
+            serde_json::from_slice(&plaintext).map_err(|_| refused.clone())?;
+        match payload.classify() {
+            Ok(Kind::Challenge(challenge))
+                if self.check_token(payload.token.as_deref()).is_ok() =>
+            {
+                Ok((Delivery::Challenge, challenge_response(challenge)))
+            }
+            _ => Err(refused),
+        }
+    }
+
+    /// Compares the verification token, when one is configured, in constant time.
+    fn check_token(&self, token: Option<&str>) -> Result<(), EventError> {
+        let Some(expected) = &self.verification_token else {
+            return Ok(());
+        };
+        let given = token.unwrap_or_default();
+        if constant_time_eq(expected.expose().as_bytes(), given.as_bytes()) {
+            Ok(())
+        } else {
+            Err(EventError::BadToken)
+        }
+    }
+
+    /// Claims the event id and types the event.
+    fn deliver(
+        &self,
+        envelope: Envelope<'_>,
+        now: SystemTime,
+    ) -> Result<(Delivery, http::Response<Vec<u8>>), EventError> {
+        if let Some(id) = &envelope.event_id {
+            if !self.seen.claim(id, now) {
+                let delivery = Delivery::Duplicate {
+                    event_id: id.clone(),
+                };
+                let answer = if envelope.event_type == CARD_TRIGGER {
+                    empty_answer()
+                } else {
+                    ack()
+                };
+                return Ok((delivery, answer));
+            }
+        }
+        if envelope.event_type == CARD_TRIGGER {
+            let trigger: TriggerEvent = typed(envelope.event).ok_or(EventError::NotAnEvent)?;
+            return Ok((
+                Delivery::CardAction(Box::new(trigger.into())),
+                empty_answer(),
+            ));
+        }
+        let kind = envelope.kind();
+        if let (EventKind::AppTicket(ticket), Some(client)) = (&kind, &self.client) {
+            // A client without a marketplace app has no use for it; the
+            // event is still delivered below.
+            let _ = client.set_app_ticket(ticket.app_ticket.clone(), now);
+        }
+        let event = Event {
+            schema: envelope.schema,
+            event_id: envelope.event_id,
+            event_type: envelope.event_type,
+            create_time: envelope.create_time,
+            tenant_key: envelope.tenant_key,
+            app_id: envelope.app_id,
+            kind,
+        };
+        Ok((Delivery::Event(Box::new(event)), ack()))
+    }
+}
+
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("encrypted", &self.encrypt_key.is_some())
+            .field("verification_token", &self.verification_token.is_some())
+            .field("replay_window", &self.replay_window)
+            .finish_non_exhaustive()
+    }
+}
+
+const CARD_TRIGGER: &str = "card.action.trigger";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signature {
+    Valid,
+    Absent,
+}
+
+/// `200 {"msg":"success"}`: the event is acknowledged.
+fn ack() -> http::Response<Vec<u8>> {
+    json_response(StatusCode::OK, &json!({ "msg": "success" }))
+}
+
+/// `200 {}`: a card stays as it is.
+fn empty_answer() -> http::Response<Vec<u8>> {
+    json_response(StatusCode::OK, &json!({}))
+}
+
+/// A plain `{"challenge":…}`, even for an encrypted request.
+fn challenge_response(challenge: String) -> http::Response<Vec<u8>> {
+    json_response(StatusCode::OK, &json!({ "challenge": challenge }))
+}
+
+/// The outer body: encrypted or not, and whether it looks like an old card
+/// callback (which the SHA-1 rule signs).
+#[derive(Deserialize)]
+struct Outer<'a> {
+    encrypt: Option<String>,
+    #[serde(borrow)]
+    schema: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    action: Option<&'a RawValue>,
+    #[serde(borrow, rename = "type")]
+    kind: Option<Cow<'a, str>>,
+}
+
+impl Outer<'_> {
+    fn is_legacy_card(&self) -> bool {
+        self.schema.is_none() && self.kind.is_none() && self.action.is_some()
+    }
+}
+
+/// Every field any payload may carry; `classify` tells which it is.
+#[derive(Deserialize)]
+struct Payload<'a> {
+    challenge: Option<String>,
+    #[serde(borrow, rename = "type")]
+    kind: Option<Cow<'a, str>>,
+    token: Option<String>,
+    uuid: Option<String>,
+    ts: Option<String>,
+    #[serde(borrow)]
+    schema: Option<Cow<'a, str>>,
+    header: Option<Header>,
+    #[serde(borrow)]
+    event: Option<&'a RawValue>,
+    #[serde(borrow)]
+    action: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    event_id: Option<String>,
+    event_type: Option<String>,
+    create_time: Option<String>,
+    token: Option<String>,
+    app_id: Option<String>,
+    tenant_key: Option<String>,
+}
+
+/// What a v1 `event` says of itself.
+#[derive(Deserialize)]
+struct V1Event {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    app_id: Option<String>,
+    tenant_key: Option<String>,
+}
+
+enum Kind<'a> {
+    Challenge(String),
+    LegacyCard,
+    Event(Envelope<'a>),
+}
+
+/// An event envelope, v1 or v2, reduced to the same fields.
+struct Envelope<'a> {
+    schema: Schema,
+    event_id: Option<String>,
+    event_type: String,
+    create_time: Option<String>,
+    token: Option<String>,
+    app_id: Option<String>,
+    tenant_key: Option<String>,
+    event: &'a RawValue,
+}
+
+impl<'a> Payload<'a> {
+    fn classify(&self) -> Result<Kind<'a>, EventError> {
+        if self.kind.as_deref() == Some("url_verification") {
+            let challenge = self.challenge.clone().ok_or(EventError::NotAnEvent)?;
+            return Ok(Kind::Challenge(challenge));
+        }
+        let event = self.event;
+        if self.schema.is_some() || self.header.is_some() {
+            let header = self.header.as_ref().ok_or(EventError::NotAnEvent)?;
+            return Ok(Kind::Event(Envelope {
+                schema: Schema::V2,
+                event_id: header.event_id.clone(),
+                event_type: header.event_type.clone().ok_or(EventError::NotAnEvent)?,
+                create_time: header.create_time.clone(),
+                token: header.token.clone(),
+                app_id: header.app_id.clone(),
+                tenant_key: header.tenant_key.clone(),
+                event: event.ok_or(EventError::NotAnEvent)?,
+            }));
+        }
+        if let Some(event) = event {
+            let inner: V1Event =
+                serde_json::from_str(event.get()).map_err(|_| EventError::NotAnEvent)?;
+            return Ok(Kind::Event(Envelope {
+                schema: Schema::V1,
+                event_id: self.uuid.clone(),
+                event_type: inner.kind.ok_or(EventError::NotAnEvent)?,
+                create_time: self.ts.clone(),
+                token: self.token.clone(),
+                app_id: inner.app_id,
+                tenant_key: inner.tenant_key,
+                event,
+            }));
+        }
+        if self.action.is_some() {
+            return Ok(Kind::LegacyCard);
+        }
+        Err(EventError::NotAnEvent)
+    }
+}
+
+impl Envelope<'_> {
+    /// The typed event; a known type whose shape does not match is kept raw.
+    fn kind(&self) -> EventKind {
+        let known = match self.event_type.as_str() {
+            "im.message.receive_v1" => {
+                typed(self.event).map(|e| EventKind::MessageReceived(Box::new(e)))
+            }
+            "im.message.message_read_v1" => typed(self.event).map(EventKind::MessageRead),
+            "im.chat.member.bot.added_v1" => typed(self.event).map(EventKind::BotAdded),
+            "im.chat.member.bot.deleted_v1" => typed(self.event).map(EventKind::BotDeleted),
+            "app_ticket" => typed(self.event).map(EventKind::AppTicket),
+            _ => None,
+        };
+        known.unwrap_or_else(|| {
+            EventKind::Other(serde_json::from_str(self.event.get()).unwrap_or_default())
+        })
+    }
+}
+
+fn typed<T: DeserializeOwned>(event: &RawValue) -> Option<T> {
+    serde_json::from_str(event.get()).ok()
+}
