@@ -156,13 +156,27 @@ fn encoded_words(value: &str) -> Option<String> {
         }
         let bytes = match encoding {
             "B" | "b" => STANDARD.decode(text).ok()?,
-            "Q" | "q" => {
-                let spaced = text.replace('_', " ").replace('=', "%");
-                percent_decode(spaced.as_bytes()).collect()
-            }
+            "Q" | "q" => q_decode(text)?,
             _ => return None,
         };
         out.push_str(&String::from_utf8(bytes).ok()?);
+    }
+    Some(out)
+}
+
+/// RFC 2047 "Q": `_` is a space, `=XX` a byte, anything else itself.
+fn q_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(byte) = bytes.next() {
+        out.push(match byte {
+            b'_' => b' ',
+            b'=' => {
+                let hex = [bytes.next()?, bytes.next()?];
+                u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?
+            }
+            other => other,
+        });
     }
     Some(out)
 }

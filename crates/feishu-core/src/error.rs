@@ -119,6 +119,13 @@ pub enum InvalidRequest {
     /// A `uuid` longer than Feishu's 50 characters.
     #[error("a uuid is at most 50 characters")]
     UuidTooLong,
+    /// An id is `.` or `..`, which would change the request's path.
+    #[error("`{0}` cannot be `.` or `..`")]
+    InvalidId(&'static str),
+    /// The receiver's kind cannot receive this request (a thread takes
+    /// forwards, not sends).
+    #[error("a {0} cannot receive this request")]
+    UnsupportedReceiver(&'static str),
     /// A required field is empty.
     #[error("`{0}` must not be empty")]
     EmptyField(&'static str),

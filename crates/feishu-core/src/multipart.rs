@@ -126,7 +126,7 @@ pub(crate) fn sanitize_filename(name: &str) -> String {
         .collect();
     let cleaned = cleaned.replace("..", "_");
     let trimmed = cleaned.trim();
-    if trimmed.is_empty() {
+    if trimmed.is_empty() || trimmed == "." {
         "file".to_owned()
     } else {
         trimmed.to_owned()

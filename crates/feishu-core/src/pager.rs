@@ -127,7 +127,6 @@ impl<E: Paginated> Pager<E> {
                 return Ok(page);
             }
         }
-        self.yielded += page.items.len();
         // Stop on has_more = false even if a token came with it.
         if page.has_more {
             let token = page
@@ -139,6 +138,7 @@ impl<E: Paginated> Pager<E> {
             }
             self.next = Some(current.with_page_token(token));
         }
+        self.yielded += page.items.len();
         Ok(page)
     }
 

@@ -223,6 +223,10 @@ fn every_fixture_on_disk_is_swept() {
     let mut on_disk = BTreeSet::new();
     for area in std::fs::read_dir(&root).expect("tests/fixtures exists") {
         let area = area.expect("a directory entry").path();
+        // Event vectors are inputs to the webhook, not HTTP responses.
+        if area.ends_with("events") {
+            continue;
+        }
         for file in std::fs::read_dir(&area).expect("an area directory") {
             let file = file.expect("a directory entry").path();
             let relative = file.strip_prefix(&root).expect("under tests/fixtures");

@@ -11,6 +11,7 @@ use http::Method;
 use serde::Deserialize;
 
 use crate::download::{self, Download};
+use crate::im::message::require;
 use crate::multipart::Multipart;
 use crate::{Body, Endpoint, Error, InvalidRequest, Shape, TokenKind, segment};
 
@@ -171,9 +172,7 @@ impl Endpoint for DownloadFile {
     }
 
     fn body(&self) -> Result<Body, InvalidRequest> {
-        if self.file_key.is_empty() {
-            return Err(InvalidRequest::EmptyField("file_key"));
-        }
+        require("file_key", &self.file_key)?;
         Ok(Body::Empty)
     }
 

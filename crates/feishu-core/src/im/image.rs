@@ -11,6 +11,7 @@ use http::Method;
 use serde::Deserialize;
 
 use crate::download::{self, Download};
+use crate::im::message::require;
 use crate::multipart::Multipart;
 use crate::{Body, Endpoint, Error, InvalidRequest, Shape, TokenKind, segment};
 
@@ -143,9 +144,7 @@ impl Endpoint for DownloadImage {
     }
 
     fn body(&self) -> Result<Body, InvalidRequest> {
-        if self.image_key.is_empty() {
-            return Err(InvalidRequest::EmptyField("image_key"));
-        }
+        require("image_key", &self.image_key)?;
         Ok(Body::Empty)
     }
 

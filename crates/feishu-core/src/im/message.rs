@@ -263,10 +263,17 @@ pub(crate) fn check_uuid(uuid: Option<&str>) -> Result<(), InvalidRequest> {
     Ok(())
 }
 
-/// Refuses an empty id, which would change the path's meaning.
+/// Refuses an id that would change the path's meaning: empty, or a dot
+/// segment (`.`, `..`), which HTTP stacks resolve away even percent-encoded.
 pub(crate) fn require(field: &'static str, value: &str) -> Result<(), InvalidRequest> {
-    if value.is_empty() {
-        return Err(InvalidRequest::EmptyField(field));
+    match value {
+        "" => Err(InvalidRequest::EmptyField(field)),
+        "." | ".." => Err(InvalidRequest::InvalidId(field)),
+        _ => Ok(()),
     }
-    Ok(())
+}
+
+/// A caller's `uuid`; an empty one is none (Feishu would not deduplicate it).
+pub(crate) fn uuid_or_none(uuid: String) -> Option<String> {
+    Some(uuid).filter(|uuid| !uuid.is_empty())
 }

@@ -54,6 +54,17 @@ fixtures![
     "envelope/truncated_200",
     "envelope/user_privilege_99991679",
     "envelope/x_request_id_fallback",
+    "im/download_json_200",
+    "im/download_not_owner_230017",
+    "im/empty_data_ok",
+    "im/file_upload_ok",
+    "im/get_empty_items",
+    "im/get_ok",
+    "im/image_upload_ok",
+    "im/list_page",
+    "im/read_users_page",
+    "im/recalled_230011",
+    "im/send_ok",
 ];
 
 /// The response a fixture describes, e.g. `fixture("envelope/html_502")`.

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use http::Method;
 use serde::Serialize;
 
-use super::{Message, ReceiveIdType, Receiver, check_uuid, message_path, require};
+use super::{Message, ReceiveIdType, Receiver, check_uuid, message_path, require, uuid_or_none};
 use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
 
 /// `POST /open-apis/im/v1/messages/:message_id/forward`: forwards a message.
@@ -45,7 +45,7 @@ impl ForwardMessage {
 
     /// Sets the deduplication key (at most 50 characters).
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
+        self.uuid = uuid_or_none(uuid.into());
         self
     }
 }

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 
 use http::Method;
 
-use super::Message;
-use crate::{Endpoint, Error, Page, Paginated, Query, Shape, TokenKind};
+use super::{Message, require};
+use crate::{Body, Endpoint, Error, InvalidRequest, Page, Paginated, Query, Shape, TokenKind};
 
 /// What a history lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,6 +129,11 @@ impl Endpoint for ListMessages {
         if let Some(page_token) = &self.page_token {
             query.push("page_token", page_token);
         }
+    }
+
+    fn body(&self) -> Result<Body, InvalidRequest> {
+        require("container_id", &self.container_id)?;
+        Ok(Body::Empty)
     }
 
     fn token_kind(&self) -> TokenKind {

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use http::Method;
 use serde::{Deserialize, Serialize};
 
-use super::{Message, ReceiveIdType, Receiver, check_uuid};
+use super::{Message, ReceiveIdType, Receiver, check_uuid, uuid_or_none};
 use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
 
 /// `POST /open-apis/im/v1/messages/merge_forward` (an underscore): forwards
@@ -45,7 +45,7 @@ impl MergeForward {
 
     /// Sets the deduplication key (at most 50 characters).
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
+        self.uuid = uuid_or_none(uuid.into());
         self
     }
 }

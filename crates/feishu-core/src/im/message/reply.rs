@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use http::Method;
 use serde::Serialize;
 
-use super::{Message, check_uuid, content_body, message_path, require};
+use super::{Message, check_uuid, content_body, message_path, require, uuid_or_none};
 use crate::im::content::MessageContent;
 use crate::{Body, Endpoint, Error, InvalidRequest, Shape, TokenKind};
 
@@ -42,7 +42,7 @@ impl ReplyMessage {
 
     /// Sets the deduplication key (at most 50 characters).
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
+        self.uuid = uuid_or_none(uuid.into());
         self
     }
 }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use http::Method;
 use serde::Serialize;
 
-use super::{Message, ReceiveIdType, Receiver, check_uuid, content_body};
+use super::{Message, ReceiveIdType, Receiver, check_uuid, content_body, uuid_or_none};
 use crate::im::content::MessageContent;
 use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
 
@@ -61,7 +61,7 @@ impl SendMessage {
     /// same `uuid` post at most once an hour. Derive it from an inbound
     /// `event_id` to answer a redelivered event once.
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.uuid = Some(uuid.into());
+        self.uuid = uuid_or_none(uuid.into());
         self
     }
 }
@@ -93,7 +93,10 @@ impl Endpoint for SendMessage {
     }
 
     fn body(&self) -> Result<Body, InvalidRequest> {
-        self.receiver.kind()?;
+        // A thread receives forwards, not sends.
+        if self.receiver.kind()? == ReceiveIdType::ThreadId {
+            return Err(InvalidRequest::UnsupportedReceiver("thread_id"));
+        }
         check_uuid(self.uuid.as_deref())?;
         content_body(&self.content, |content| {
             Body::json(&Wire {
