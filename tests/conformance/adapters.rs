@@ -4,7 +4,10 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 
 use feishu_core::auth::TenantAccessToken;
-use feishu_core::{Config, Endpoint, Error, Secret, TransportError, UserToken};
+use feishu_core::{
+    Config, Endpoint, Error, Page, Pager, Paginated, Secret, TransportError, UserToken,
+};
+use futures_util::StreamExt;
 
 use crate::Adapter;
 
@@ -62,6 +65,20 @@ impl Adapter for Ureq {
                 .map(|call| call.join().expect("a call thread panicked"))
                 .collect()
         })
+    }
+    fn pages<E>(&self, list: Pager<E>) -> Vec<Result<Page<E::Item>, Error>>
+    where
+        E: Paginated + Send + Sync + 'static,
+        E::Item: Send,
+    {
+        self.0.pages(list).collect()
+    }
+    fn items<E>(&self, list: Pager<E>) -> Vec<Result<E::Item, Error>>
+    where
+        E: Paginated + Send + Sync + 'static,
+        E::Item: Send,
+    {
+        self.0.items(list).collect()
     }
     fn execute(
         &self,
@@ -144,6 +161,22 @@ impl Adapter for Reqwest {
             }
             results
         })
+    }
+    fn pages<E>(&self, list: Pager<E>) -> Vec<Result<Page<E::Item>, Error>>
+    where
+        E: Paginated + Send + Sync + 'static,
+        E::Item: Send,
+    {
+        self.runtime
+            .block_on(self.client.pages(list).collect::<Vec<_>>())
+    }
+    fn items<E>(&self, list: Pager<E>) -> Vec<Result<E::Item, Error>>
+    where
+        E: Paginated + Send + Sync + 'static,
+        E::Item: Send,
+    {
+        self.runtime
+            .block_on(self.client.items(list).collect::<Vec<_>>())
     }
     fn execute(
         &self,

@@ -7,11 +7,14 @@
 mod adapters;
 mod errors;
 mod lifecycle;
+mod messages;
 mod resilience;
 mod tokens;
 
 use feishu_core::auth::TenantAccessToken;
-use feishu_core::{Config, Endpoint, Error, Secret, TransportError, UserToken};
+use feishu_core::{
+    Config, Endpoint, Error, Page, Pager, Paginated, Secret, TransportError, UserToken,
+};
 
 /// What the suite needs from an adapter, in blocking form.
 pub trait Adapter: Sync {
@@ -49,6 +52,16 @@ pub trait Adapter: Sync {
     where
         E: Endpoint + Clone + Send + Sync + 'static,
         E::Output: Send + 'static;
+    /// `Client::pages`, collected.
+    fn pages<E>(&self, list: Pager<E>) -> Vec<Result<Page<E::Item>, Error>>
+    where
+        E: Paginated + Send + Sync + 'static,
+        E::Item: Send;
+    /// `Client::items`, collected.
+    fn items<E>(&self, list: Pager<E>) -> Vec<Result<E::Item, Error>>
+    where
+        E: Paginated + Send + Sync + 'static,
+        E::Item: Send;
     /// `Client::execute`: one request, the whole response.
     fn execute(
         &self,
@@ -107,4 +120,10 @@ conformance! {
     resilience::a_truncated_body_is_retried_when_safe,
     resilience::a_slow_answer_is_retried_when_safe,
     resilience::never_retry_is_one_line,
+    messages::send_get_reply_update_recall,
+    messages::every_message_of_a_long_chat_once_in_order,
+    messages::newest_first_and_an_item_cap,
+    messages::images_and_files_come_back_byte_identical,
+    messages::oversized_text_is_refused_locally,
+    messages::a_bad_receive_id_is_refused_locally,
 }

@@ -4,7 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use feishu_core::im::message::{ReceiveIdType, SendMessage};
+use feishu_core::im::content::MessageContent;
+use feishu_core::im::message::SendMessage;
 use feishu_core::{
     App, Config, Endpoint, Error, Failure, RawEndpoint, RetryPolicy, TransportErrorKind,
 };
@@ -37,12 +38,7 @@ fn chats() -> RawEndpoint {
 }
 
 fn send_text() -> SendMessage {
-    SendMessage::new(
-        ReceiveIdType::ChatId,
-        "oc_mock_general",
-        "text",
-        r#"{"text":"hello"}"#,
-    )
+    SendMessage::new("oc_mock_general", MessageContent::text("hello"))
 }
 
 /// A POST that carries no uuid: Feishu may have processed it, so it is never
@@ -91,7 +87,7 @@ pub fn endless_server_errors_exhaust_the_budget<A: Adapter>() {
     let Error::Exhausted(exhausted) = &error else {
         panic!("expected the attempt history, got {error:?}");
     };
-    assert_eq!(exhausted.failures.len(), 4);
+    assert_eq!(exhausted.attempts(), 4);
     assert!(
         exhausted
             .failures

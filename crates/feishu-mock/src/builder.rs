@@ -6,23 +6,31 @@ use std::io;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::messages::{Chats, DEFAULT_CHATS};
 use crate::server::MockServer;
 use crate::state::{App, AppKind, Shared};
 use crate::tokens::TokenPolicy;
 
 /// Configures a [`MockServer`]; starts with the default apps (see the crate's
-/// constants), a 7200 s token lifetime, a 30 min re-issue threshold, a 30 day
+/// constants), the groups `oc_mock_general` ("General") and `oc_mock_random`
+/// ("Random"), a 7200 s token lifetime, a 30 min re-issue threshold, a 30 day
 /// refresh token lifetime and an ephemeral port.
 pub struct MockServerBuilder {
     apps: HashMap<String, App>,
+    chats: Chats,
     policy: TokenPolicy,
     port: u16,
 }
 
 impl Default for MockServerBuilder {
     fn default() -> Self {
+        let mut chats = Chats::default();
+        for (chat_id, name) in DEFAULT_CHATS {
+            chats.add_group(chat_id, name);
+        }
         let builder = MockServerBuilder {
             apps: HashMap::new(),
+            chats,
             policy: TokenPolicy {
                 lifetime: Duration::from_secs(7200),
                 reissue_threshold: Duration::from_secs(30 * 60),
@@ -73,6 +81,13 @@ impl MockServerBuilder {
         self
     }
 
+    /// Adds a group chat the bot is in (renaming it if it exists); see
+    /// [`MockServer::add_chat`].
+    pub fn chat(mut self, chat_id: &str, name: &str) -> Self {
+        self.chats.add_group(chat_id, name);
+        self
+    }
+
     /// How long a new access token lives, user tokens included (default
     /// 7200 s, Feishu's maximum).
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
@@ -107,7 +122,7 @@ impl MockServerBuilder {
     ///
     /// If the port cannot be bound, or the thread or its runtime cannot start.
     pub fn start(self) -> io::Result<MockServer> {
-        MockServer::spawn(Shared::new(self.apps, self.policy), self.port)
+        MockServer::spawn(Shared::new(self.apps, self.policy, self.chats), self.port)
     }
 }
 
@@ -127,6 +142,7 @@ impl fmt::Debug for MockServerBuilder {
             .collect();
         f.debug_struct("MockServerBuilder")
             .field("apps", &apps)
+            .field("chats", &self.chats.groups().len())
             .field("token_lifetime", &self.policy.lifetime)
             .field("reissue_threshold", &self.policy.reissue_threshold)
             .field("refresh_token_lifetime", &self.policy.refresh_lifetime)

@@ -1,5 +1,6 @@
-//! Opaque, unique identifiers: access tokens, log ids, message ids, and the
-//! stable union ids and p2p chat ids.
+//! Opaque, unique identifiers: access tokens, log ids, message, thread and
+//! upload ids, page-token seals, and the stable union ids, user ids and p2p
+//! chat ids.
 //!
 //! Tokens only have to be unique and look opaque, so a counter is pushed through
 //! SplitMix64 (a bijection on `u64`, hence no collisions within one server) and
@@ -49,6 +50,35 @@ impl IdSource {
         format!("om_{unique:016x}{filler:016x}")
     }
 
+    /// A thread id: `omt_` and 16 lowercase hex digits (Feishu's sample is
+    /// `omt_d4be107c616a`).
+    pub(crate) fn thread_id(&self) -> String {
+        format!("omt_{:016x}", splitmix64(self.seed ^ self.next()))
+    }
+
+    /// An upload key such as `img_v2_041b28e3-5680-48c2-9af2-497ace79333g`:
+    /// the prefix, a UUID-shaped hex string, and Feishu's trailing `g`.
+    pub(crate) fn upload_key(&self, prefix: &str) -> String {
+        let unique = splitmix64(self.seed ^ self.next());
+        let filler = splitmix64(unique ^ self.seed.rotate_left(32));
+        let hex = format!("{unique:016x}{filler:016x}");
+        format!(
+            "{prefix}{}-{}-{}-{}-{}g",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..31]
+        )
+    }
+
+    /// A check value for `value` in `context`, keyed with this server's seed,
+    /// so a page token cannot be forged, moved to other query parameters, or
+    /// reused on another server.
+    pub(crate) fn seal(&self, context: &[&str], value: u64) -> u64 {
+        splitmix64(fnv1a(context) ^ self.seed ^ splitmix64(value))
+    }
+
     /// A log id shaped like Feishu's: UTC `YYYYMMDDhhmmss`, then 20 uppercase
     /// hex digits (`202407260711088FB107A76E0100002087`).
     pub(crate) fn log_id(&self) -> String {
@@ -70,20 +100,30 @@ pub(crate) fn p2p_chat_id(app_id: &str, receive_id: &str) -> String {
     stable_id("oc_", &[app_id, receive_id])
 }
 
+/// The `user_id` of the user with `open_id`: 8 lowercase hex digits, stable
+/// like [`union_id`]. Real user ids are tenant-assigned and have no prefix.
+pub(crate) fn user_id(open_id: &str) -> String {
+    let hash = splitmix64(fnv1a(&["user_id", open_id]));
+    format!("{:08x}", hash >> 32)
+}
+
 /// `prefix` and 32 hex digits that depend only on `parts`.
 fn stable_id(prefix: &str, parts: &[&str]) -> String {
-    // FNV-1a: fixed keys, unlike std's randomly keyed hashers. A NUL between
-    // parts keeps ("ab", "c") and ("a", "bc") apart.
+    let high = splitmix64(fnv1a(parts));
+    let low = splitmix64(high);
+    format!("{prefix}{high:016x}{low:016x}")
+}
+
+/// FNV-1a of `parts`: fixed keys, unlike std's randomly keyed hashers. A NUL
+/// between parts keeps ("ab", "c") and ("a", "bc") apart.
+fn fnv1a(parts: &[&str]) -> u64 {
     let bytes = parts.iter().enumerate().flat_map(|(i, part)| {
         let separator: &[u8] = if i == 0 { b"" } else { b"\0" };
         separator.iter().chain(part.as_bytes())
     });
-    let hash = bytes.fold(0xCBF2_9CE4_8422_2325_u64, |h, &b| {
+    bytes.fold(0xCBF2_9CE4_8422_2325_u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
-    });
-    let high = splitmix64(hash);
-    let low = splitmix64(high);
-    format!("{prefix}{high:016x}{low:016x}")
+    })
 }
 
 /// SplitMix64's finaliser: a fast bijective mix of 64 bits.
@@ -167,6 +207,32 @@ mod tests {
         assert_ne!(chat, p2p_chat_id("cli_a", "ou_c"));
         assert_ne!(p2p_chat_id("ab", "c"), p2p_chat_id("a", "bc"));
         assert!(chat.starts_with("oc_") && chat.len() == 35);
+    }
+
+    #[test]
+    fn thread_ids_upload_keys_and_user_ids_are_shaped() {
+        let ids = IdSource::new();
+        let thread = ids.thread_id();
+        assert!(thread.starts_with("omt_") && thread.len() == 20, "{thread}");
+        let key = ids.upload_key("img_v2_");
+        assert_eq!(
+            key.len(),
+            "img_v2_041b28e3-5680-48c2-9af2-497ace79333g".len()
+        );
+        assert!(key.starts_with("img_v2_") && key.ends_with('g'), "{key}");
+        assert_ne!(key, ids.upload_key("img_v2_"));
+        assert_eq!(user_id("ou_a"), user_id("ou_a"));
+        assert_ne!(user_id("ou_a"), user_id("ou_b"));
+        assert_eq!(user_id("ou_a").len(), 8);
+    }
+
+    #[test]
+    fn seals_depend_on_context_value_and_server() {
+        let ids = IdSource::new();
+        assert_eq!(ids.seal(&["a"], 1), ids.seal(&["a"], 1));
+        assert_ne!(ids.seal(&["a"], 1), ids.seal(&["a"], 2));
+        assert_ne!(ids.seal(&["a"], 1), ids.seal(&["b"], 1));
+        assert_ne!(ids.seal(&["a"], 1), IdSource::new().seal(&["a"], 1));
     }
 
     #[test]

@@ -15,10 +15,19 @@
 //!   codes), fed by [`MockServer::authorize`] in place of a browser;
 //! - `GET /open-apis/authen/v1/user_info`, which checks a user access token;
 //! - `GET /open-apis/im/v1/chats`, which checks `Authorization: Bearer <tenant token>`
-//!   and tells an expired token (99991677) from an invalid one (99991663);
-//! - `POST /open-apis/im/v1/messages`, which validates and stores a message
-//!   (see [`MockServer::messages`]) with Feishu's size limits (230025) and
-//!   `uuid` dedup: a repeated `uuid` within an hour gets the first message back;
+//!   and tells an expired token (99991677) from an invalid one (99991663),
+//!   and lists the group chats (`oc_mock_general`, `oc_mock_random`, and any
+//!   added with [`MockServer::add_chat`]);
+//! - the IM message API under `/open-apis/im/v1`, all with a tenant token:
+//!   send, reply (in a thread or not), edit, patch a card, recall, get,
+//!   history of a chat or thread with real paging, forward, merge-forward and
+//!   read receipts, with Feishu's `230xxx` errors, size limits (230025) and
+//!   `uuid` dedup (a repeated `uuid` within an hour gets the first message
+//!   back); see [`MockServer::messages`], [`MockServer::post_user_message`]
+//!   and [`MockServer::mark_read`];
+//! - image and file uploads (`multipart/form-data`, up to 10 and 30 MiB) and
+//!   binary downloads, by key or from a message, with `Content-Disposition`
+//!   names in both ASCII and RFC 5987 form; see [`MockServer::uploads`];
 //! - a plain-text 404 for any other path;
 //! - an `X-Tt-Logid` header on every response, repeated as `error.log_id` in
 //!   JSON error bodies.
@@ -30,6 +39,34 @@
 //! [`MockServer::revoke_tokens`] and [`MockServer::rotate_app_ticket`] pull the
 //! credentials out from under a client, and [`MockServer::tokens_issued`] counts
 //! the tokens it fetched.
+//!
+//! # IM errors
+//!
+//! Every IM error is HTTP 400 with a JSON envelope and `error.log_id`:
+//!
+//! | Code | When |
+//! |---|---|
+//! | 230001 | a missing or bad parameter (named in `error.field_violations`): an unknown `message_id`, a `page_size` out of range, a `page_token` not issued for the same query, a `receive_id` of the wrong shape (`open_id`s are `ou_…`) |
+//! | 230002 | a chat the mock does not know (send, forward, history) |
+//! | 230011 | a recalled message: a second recall; reply, edit, patch, forward, read receipts or resources of it |
+//! | 230017 | downloading another app's upload by key |
+//! | 230019 | an unknown thread (forward to `thread_id`, thread history) |
+//! | 230025 | a body over 150 KB, or 30 KB for `post` and `interactive` (also a card patch) |
+//! | 230027 | editing, patching, recalling or reading receipts of a message the bot did not send |
+//! | 230054 | editing anything but `text` and `post`, patching anything but `interactive` |
+//! | 234001 | a bad upload (not `multipart/form-data`, a bad or missing field, an empty file, not an image) or resource `type` |
+//! | 234003 | an unknown upload key, or one the message does not carry in its content |
+//! | 234006 | an image over 10 MiB or a file over 30 MiB |
+//!
+//! Where Feishu's behaviour is not pinned down, the mock does this: a
+//! recalled message stays in history and `GET`, `deleted: true`, with the body
+//! `{"text":"This message was recalled"}`; chat history leaves out replies
+//! inside threads (list the thread for those); inside a thread, a reply's
+//! `parent_id` is the thread's root; a merge-forward answers
+//! `{message, invalid_message_id_list}` and its content is the fixed
+//! `Merged and Forwarded Message`; a `post` reads back without its locale
+//! wrapper; `uuid`s dedup per app and per operation (send, reply, forward,
+//! merge-forward).
 //!
 //! # Example
 //!
@@ -55,13 +92,16 @@ mod ids;
 mod im;
 mod intercept;
 mod messages;
+mod multipart;
 mod oauth;
+mod pagination;
 mod query;
 mod reply;
 mod request_body;
 mod server;
 mod state;
 mod tokens;
+mod uploads;
 mod user_info;
 mod users;
 
@@ -69,6 +109,7 @@ pub use builder::MockServerBuilder;
 pub use fault::Fault;
 pub use messages::StoredMessage;
 pub use server::MockServer;
+pub use uploads::{StoredUpload, UploadKind};
 
 /// `app_id` of the self-built app every mock server knows.
 pub const SELF_BUILT_APP_ID: &str = "cli_mock_self_built";

@@ -1,18 +1,30 @@
-//! Sent messages: what the IM endpoints store, and the `uuid` dedup rule.
+//! Messages as data: what the IM endpoints store, the chats and threads they
+//! live in, and the rules Feishu applies to them.
 //!
-//! A send with a `uuid` that the same app used less than an hour before stores
-//! nothing and gets the first message back, as Feishu documents (protocol
-//! notes §6.1). The store is given the time; only handlers read a clock.
+//! The store is given the time ([`Clock`]); only handlers read a clock.
+//! Every operation that creates a message takes an optional `uuid`: a repeat
+//! by the same sender to the same operation within an hour stores nothing and
+//! gets the first message back (protocol notes §6.1).
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use crate::ids::{IdSource, p2p_chat_id};
+mod chats;
+mod compose;
+mod content;
+mod edits;
+mod history;
+mod reading;
+mod store;
 
-/// How long a send's `uuid` is remembered.
-pub(crate) const UUID_WINDOW: Duration = Duration::from_secs(60 * 60);
+pub(crate) use chats::{Chats, DEFAULT_CHATS};
+pub(crate) use compose::{NewReply, Route};
+pub(crate) use content::{
+    MERGE_FORWARD_CONTENT, RECALLED_CONTENT, is_json_object, received, resource_keys, size_limit,
+};
+pub(crate) use history::{Container, HistoryQuery};
+pub(crate) use store::{MessageStore, NewMessage};
 
 /// A message the mock stored, as [`MockServer::messages`](crate::MockServer::messages)
 /// reports it.
@@ -21,40 +33,105 @@ pub(crate) const UUID_WINDOW: Duration = Duration::from_secs(60 * 60);
 pub struct StoredMessage {
     /// `om_` and 32 hex digits.
     pub message_id: String,
-    /// The `receive_id` it was sent to.
+    /// The `receive_id` it was sent or forwarded to; for a reply, its chat.
     pub receive_id: String,
     /// The `receive_id_type` it was sent with: `open_id`, `user_id`,
-    /// `union_id`, `email` or `chat_id`.
+    /// `union_id`, `email` or `chat_id` (`thread_id` for a forward into a
+    /// thread, `chat_id` for a reply).
     pub receive_id_type: String,
-    /// Such as `text`, `post` or `interactive`.
+    /// Such as `text`, `post`, `interactive` or `merge_forward`.
     pub msg_type: String,
-    /// The `content` string as sent: serialized JSON.
+    /// The `content` string as last sent or edited: serialized JSON. It is
+    /// kept after a recall, though the API then shows the recalled text.
     pub content: String,
-    /// The idempotency key it was sent with, if any.
+    /// The idempotency key it was created with, if any.
     pub uuid: Option<String>,
-    /// The receive id when sent to a chat, else the p2p chat between the app
-    /// and the user (`oc_…`, stable per app and receive id).
+    /// The chat it is in: a group, or the p2p chat between the app and the
+    /// user (`oc_…`, stable per app and receive id).
     pub chat_id: String,
-    /// When it was created, in milliseconds since the Unix epoch.
+    /// The first message of its reply tree, for replies.
+    pub root_id: Option<String>,
+    /// The message it replies to, for replies (the root, inside a thread).
+    pub parent_id: Option<String>,
+    /// `omt_…` when it is in a thread (roots of threads included).
+    pub thread_id: Option<String>,
+    /// The `app_id` of the bot that sent it, or the `open_id` of a user.
+    pub sender_id: String,
+    /// When it was created, in milliseconds since the Unix epoch; strictly
+    /// increasing in store order.
     pub create_time_ms: u64,
+    /// When it was last edited, patched or recalled (else its creation).
+    pub update_time_ms: u64,
+    /// Recalled.
+    pub deleted: bool,
+    /// Edited (`PUT`) or, for cards, patched (`PATCH`).
+    pub updated: bool,
 }
 
-/// The app that sent a message, in the tenant it sent it in.
+/// The current time, read once by a handler and handed to the store.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Clock {
+    pub(crate) now: Instant,
+    pub(crate) unix_ms: u64,
+}
+
+impl Clock {
+    pub(crate) fn now() -> Clock {
+        let unix_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        Clock {
+            now: Instant::now(),
+            unix_ms,
+        }
+    }
+}
+
+/// Who sent a message: a bot (`app_id`) or a user (`open_id`), in a tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Sender {
-    pub(crate) app_id: String,
+    pub(crate) id: String,
+    pub(crate) is_app: bool,
     pub(crate) tenant_key: String,
 }
 
-/// A validated send request.
-#[derive(Clone, Debug)]
-pub(crate) struct NewMessage {
-    pub(crate) sender: Sender,
-    pub(crate) receive_id: String,
-    pub(crate) receive_id_type: String,
-    pub(crate) msg_type: String,
-    pub(crate) content: String,
-    pub(crate) uuid: Option<String>,
+impl Sender {
+    pub(crate) fn app(app_id: &str, tenant_key: &str) -> Sender {
+        Sender {
+            id: app_id.to_owned(),
+            is_app: true,
+            tenant_key: tenant_key.to_owned(),
+        }
+    }
+
+    pub(crate) fn user(open_id: &str, tenant_key: &str) -> Sender {
+        Sender {
+            id: open_id.to_owned(),
+            is_app: false,
+            tenant_key: tenant_key.to_owned(),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let (id_type, sender_type) = if self.is_app {
+            ("app_id", "app")
+        } else {
+            ("open_id", "user")
+        };
+        json!({
+            "id": self.id,
+            "id_type": id_type,
+            "sender_type": sender_type,
+            "tenant_key": self.tenant_key,
+        })
+    }
+}
+
+/// One user having read a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Read {
+    pub(crate) open_id: String,
+    pub(crate) time_ms: u64,
 }
 
 /// A stored message: the public record plus what only the API reports.
@@ -62,159 +139,56 @@ pub(crate) struct NewMessage {
 pub(crate) struct Message {
     pub(crate) record: StoredMessage,
     pub(crate) sender: Sender,
-    pub(crate) update_time_ms: u64,
-    pub(crate) deleted: bool,
-    pub(crate) updated: bool,
+    /// For a `merge_forward`: the messages it carries, in order.
+    pub(crate) merged: Vec<String>,
+    /// Read receipts, oldest first, one per user.
+    pub(crate) reads: Vec<Read>,
 }
 
 impl Message {
-    /// The message object of Feishu's API responses (`data` of a send).
+    /// Whether the bot of `app_id` sent it.
+    pub(crate) fn is_own(&self, app_id: &str) -> bool {
+        self.sender.is_app && self.sender.id == app_id
+    }
+
+    /// The message object of Feishu's API responses. The content reads back
+    /// as Feishu shows it ([`received`]); a recalled message shows
+    /// [`RECALLED_CONTENT`]; ids of the reply tree appear only when set.
     pub(crate) fn to_json(&self) -> Value {
         let record = &self.record;
-        json!({
+        let content = if record.deleted {
+            RECALLED_CONTENT.into()
+        } else {
+            received(&record.msg_type, &record.content)
+        };
+        let mut object = json!({
             "message_id": record.message_id,
             "msg_type": record.msg_type,
             "create_time": record.create_time_ms.to_string(),
-            "update_time": self.update_time_ms.to_string(),
-            "deleted": self.deleted,
-            "updated": self.updated,
+            "update_time": record.update_time_ms.to_string(),
+            "deleted": record.deleted,
+            "updated": record.updated,
             "chat_id": record.chat_id,
-            "sender": {
-                "id": self.sender.app_id,
-                "id_type": "app_id",
-                "sender_type": "app",
-                "tenant_key": self.sender.tenant_key,
-            },
-            "body": { "content": record.content },
-        })
-    }
-}
-
-/// Every message sent to this server, oldest first.
-#[derive(Debug, Default)]
-pub(crate) struct MessageStore {
-    messages: Vec<Message>,
-    /// (app id, uuid) to the index of the message it created and when.
-    uuids: HashMap<(String, String), (usize, Instant)>,
-}
-
-impl MessageStore {
-    /// Stores `new` and returns it, unless its `uuid` was used by the same app
-    /// less than [`UUID_WINDOW`] before `now`: then returns that first message
-    /// and stores nothing. `now_ms` is the wall-clock time of `now`.
-    pub(crate) fn send(
-        &mut self,
-        new: NewMessage,
-        ids: &IdSource,
-        now: Instant,
-        now_ms: u64,
-    ) -> &Message {
-        let key = new
-            .uuid
-            .as_ref()
-            .map(|uuid| (new.sender.app_id.clone(), uuid.clone()));
-        if let Some(key) = &key {
-            if let Some(&(index, first)) = self.uuids.get(key) {
-                if now.saturating_duration_since(first) < UUID_WINDOW {
-                    return &self.messages[index];
-                }
+            "sender": self.sender.to_json(),
+            "body": { "content": content },
+        });
+        let optional = [
+            ("root_id", &record.root_id),
+            ("parent_id", &record.parent_id),
+            ("thread_id", &record.thread_id),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                object[name] = json!(value);
             }
         }
-        let chat_id = if new.receive_id_type == "chat_id" {
-            new.receive_id.clone()
-        } else {
-            p2p_chat_id(&new.sender.app_id, &new.receive_id)
-        };
-        let record = StoredMessage {
-            message_id: ids.message_id(),
-            receive_id: new.receive_id,
-            receive_id_type: new.receive_id_type,
-            msg_type: new.msg_type,
-            content: new.content,
-            uuid: new.uuid,
-            chat_id,
-            create_time_ms: now_ms,
-        };
-        let index = self.messages.len();
-        if let Some(key) = key {
-            self.uuids.insert(key, (index, now));
-        }
-        self.messages.push(Message {
-            record,
-            sender: new.sender,
-            update_time_ms: now_ms,
-            deleted: false,
-            updated: false,
-        });
-        &self.messages[index]
+        object
     }
 
-    /// The public records, oldest first.
-    pub(crate) fn records(&self) -> Vec<StoredMessage> {
-        self.messages.iter().map(|m| m.record.clone()).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn new(app_id: &str, receive_id_type: &str, uuid: Option<&str>) -> NewMessage {
-        NewMessage {
-            sender: Sender {
-                app_id: app_id.to_owned(),
-                tenant_key: "t".to_owned(),
-            },
-            receive_id: "ou_x".to_owned(),
-            receive_id_type: receive_id_type.to_owned(),
-            msg_type: "text".to_owned(),
-            content: r#"{"text":"hi"}"#.to_owned(),
-            uuid: uuid.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn a_uuid_dedups_per_app_for_an_hour() {
-        let ids = IdSource::new();
-        let mut store = MessageStore::default();
-        let t0 = Instant::now();
-        let first = store
-            .send(new("a", "open_id", Some("u")), &ids, t0, 1)
-            .record
-            .clone();
-        let again = store.send(
-            new("a", "open_id", Some("u")),
-            &ids,
-            t0 + UUID_WINDOW / 2,
-            2,
-        );
-        assert_eq!(again.record, first);
-        store.send(new("b", "open_id", Some("u")), &ids, t0, 3);
-        assert_eq!(store.records().len(), 2);
-        let later = store.send(new("a", "open_id", Some("u")), &ids, t0 + UUID_WINDOW, 4);
-        assert_ne!(later.record.message_id, first.message_id);
-        assert_eq!(store.records().len(), 3);
-    }
-
-    #[test]
-    fn chat_id_is_the_chat_or_a_p2p_chat() {
-        let ids = IdSource::new();
-        let mut store = MessageStore::default();
-        let now = Instant::now();
-        let mut to_chat = new("a", "chat_id", None);
-        to_chat.receive_id = "oc_group".to_owned();
-        assert_eq!(store.send(to_chat, &ids, now, 0).record.chat_id, "oc_group");
-        let p2p = store
-            .send(new("a", "open_id", None), &ids, now, 0)
-            .record
-            .chat_id
-            .clone();
-        assert_eq!(p2p, p2p_chat_id("a", "ou_x"));
-        let json = store
-            .send(new("a", "open_id", None), &ids, now, 7)
-            .to_json();
-        assert_eq!(json["chat_id"], p2p);
-        assert_eq!(json["create_time"], "7");
-        assert_eq!(store.records().len(), 3);
+    /// The object of a message shown inside the merge-forward `upper`.
+    pub(crate) fn to_json_inside(&self, upper: &str) -> Value {
+        let mut object = self.to_json();
+        object["upper_message_id"] = json!(upper);
+        object
     }
 }

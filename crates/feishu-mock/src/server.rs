@@ -16,9 +16,10 @@ use tokio::sync::watch;
 use crate::builder::MockServerBuilder;
 use crate::fault::Fault;
 use crate::intercept::intercept;
-use crate::messages::StoredMessage;
-use crate::state::Shared;
+use crate::messages::{Clock, Sender, StoredMessage};
+use crate::state::{SELF_BUILT_TENANT_KEY, Shared};
 use crate::tokens::TokenKind;
+use crate::uploads::StoredUpload;
 use crate::{auth, connection, im, oauth, reply, user_info};
 
 /// A running mock server on `127.0.0.1`; dropping it stops the server.
@@ -104,8 +105,9 @@ impl MockServer {
         self.shared.inject(path, fault);
     }
 
-    /// The messages sent so far, oldest first; a send that a `uuid` deduplicated
-    /// adds nothing.
+    /// The messages sent so far (replies, forwards and user messages
+    /// included), oldest first; a request that a `uuid` deduplicated adds
+    /// nothing. Recalled messages stay, with `deleted` set.
     ///
     /// ```
     /// let server = feishu_mock::MockServer::start();
@@ -113,6 +115,73 @@ impl MockServer {
     /// ```
     pub fn messages(&self) -> Vec<StoredMessage> {
         self.shared.messages().records()
+    }
+
+    /// Adds a group chat the bot is in, or renames it. Sends, forwards and
+    /// history requests to chats the mock does not know get 230002.
+    ///
+    /// ```
+    /// let server = feishu_mock::MockServer::start();
+    /// server.add_chat("oc_team", "Team");
+    /// ```
+    pub fn add_chat(&self, chat_id: &str, name: &str) {
+        self.shared.messages().chats_mut().add_group(chat_id, name);
+    }
+
+    /// Posts a message from the user `open_id` (any `ou_…` id) in `chat_id`, as
+    /// if they had typed it, and returns its `message_id`; the bot can then
+    /// reply to, forward or read it, but not edit or recall it. `content` is
+    /// serialized JSON, as in a send; the sender's tenant is
+    /// `mock_self_built_tenant`.
+    ///
+    /// # Panics
+    ///
+    /// If the bot is in no chat `chat_id` (a group, or a p2p chat it has sent to).
+    pub fn post_user_message(
+        &self,
+        chat_id: &str,
+        open_id: &str,
+        msg_type: &str,
+        content: &str,
+    ) -> String {
+        let sender = Sender::user(open_id, SELF_BUILT_TENANT_KEY);
+        self.shared
+            .messages()
+            .post_as_user(
+                sender,
+                chat_id,
+                msg_type,
+                content,
+                &self.shared.ids,
+                Clock::now(),
+            )
+            .unwrap_or_else(|| {
+                panic!("feishu-mock: post_user_message: the bot is in no chat {chat_id:?}")
+            })
+    }
+
+    /// Marks `message_id` as read by the user `open_id` (once per user), for
+    /// `GET …/messages/:message_id/read_users`.
+    ///
+    /// # Panics
+    ///
+    /// If there is no message `message_id`.
+    pub fn mark_read(&self, message_id: &str, open_id: &str) {
+        let marked = self
+            .shared
+            .messages()
+            .mark_read(message_id, open_id, Clock::now());
+        assert!(marked, "feishu-mock: mark_read: no message {message_id:?}");
+    }
+
+    /// The images and files uploaded so far, oldest first.
+    ///
+    /// ```
+    /// let server = feishu_mock::MockServer::start();
+    /// assert!(server.uploads().is_empty());
+    /// ```
+    pub fn uploads(&self) -> Vec<StoredUpload> {
+        self.shared.uploads().records()
     }
 
     /// Sets every hit count back to zero.

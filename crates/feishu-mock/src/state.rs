@@ -1,5 +1,5 @@
-//! What one server knows: its apps, issued tokens and grants, sent messages,
-//! counters and fault queues.
+//! What one server knows: its apps, issued tokens and grants, chats and
+//! messages, uploads, counters and fault queues.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -7,8 +7,9 @@ use std::time::Instant;
 
 use crate::fault::{Fault, FaultQueue};
 use crate::ids::IdSource;
-use crate::messages::MessageStore;
+use crate::messages::{Chats, MessageStore};
 use crate::tokens::{TokenKind, TokenPolicy, TokenStore};
+use crate::uploads::UploadStore;
 use crate::users::{Grants, User};
 
 /// The tenant a self-built app belongs to; self-built apps live in exactly one.
@@ -52,20 +53,22 @@ pub(crate) struct Shared {
     tokens: Mutex<TokenStore>,
     grants: Mutex<Grants>,
     messages: Mutex<MessageStore>,
+    uploads: Mutex<UploadStore>,
     issued: Mutex<HashMap<TokenKind, usize>>,
     hits: Mutex<HashMap<String, usize>>,
     faults: Mutex<HashMap<String, FaultQueue>>,
 }
 
 impl Shared {
-    pub(crate) fn new(apps: HashMap<String, App>, policy: TokenPolicy) -> Self {
+    pub(crate) fn new(apps: HashMap<String, App>, policy: TokenPolicy, chats: Chats) -> Self {
         Self {
             apps,
             policy,
             ids: IdSource::new(),
             tokens: Mutex::default(),
             grants: Mutex::default(),
-            messages: Mutex::default(),
+            messages: Mutex::new(MessageStore::new(chats)),
+            uploads: Mutex::default(),
             issued: Mutex::default(),
             hits: Mutex::default(),
             faults: Mutex::default(),
@@ -83,9 +86,15 @@ impl Shared {
         lock(&self.grants)
     }
 
-    /// The sent messages, locked.
+    /// The chats and messages, locked. Lock it before
+    /// [`uploads`](Shared::uploads) when both are needed, never after.
     pub(crate) fn messages(&self) -> MutexGuard<'_, MessageStore> {
         lock(&self.messages)
+    }
+
+    /// The uploaded images and files, locked.
+    pub(crate) fn uploads(&self) -> MutexGuard<'_, UploadStore> {
+        lock(&self.uploads)
     }
 
     /// A fresh authorization code for `open_id` of `app_id`.

@@ -1,7 +1,8 @@
 //! `GET /open-apis/im/v1/chats`
 //!
-//! Lists the chats the bot is in. The mock serves a fixed list; it exists so
-//! clients can exercise bearer auth, generic calls and error mapping.
+//! Lists the group chats the bot is in: `oc_mock_general`, `oc_mock_random`
+//! and any added with [`MockServer::add_chat`](crate::MockServer::add_chat),
+//! in the order they were added, on one page.
 //! Docs: <https://open.feishu.cn/document/server-docs/group/chat/list>
 
 use std::sync::Arc;
@@ -36,11 +37,18 @@ pub(crate) async fn list_chats(
             "tenant_key": tenant_key,
         })
     };
+    let items: Vec<_> = shared
+        .messages()
+        .chats()
+        .groups()
+        .iter()
+        .map(|group| chat(&group.chat_id, &group.name))
+        .collect();
     let body = json!({
         "code": 0,
         "msg": "success",
         "data": {
-            "items": [chat("oc_mock_general", "General"), chat("oc_mock_random", "Random")],
+            "items": items,
             "has_more": false,
             "page_token": "",
         },

@@ -4,25 +4,24 @@
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create>
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use crate::bearer;
 use crate::im::error::ImError;
-use crate::messages::{NewMessage, Sender};
+use crate::im::request;
+use crate::messages::{Clock, NewMessage, Sender};
 use crate::query::Query;
-use crate::reply::{self, LogId, MAX_BODY};
-use crate::request_body::{self, BodyError};
+use crate::reply::LogId;
 use crate::state::Shared;
 
 /// The `receive_id_type`s a send accepts.
-const RECEIVE_ID_TYPES: [&str; 5] = ["open_id", "user_id", "union_id", "email", "chat_id"];
+pub(crate) const RECEIVE_ID_TYPES: [&str; 5] =
+    ["open_id", "user_id", "union_id", "email", "chat_id"];
 
 /// The `msg_type`s a send accepts (receive-only types are refused).
 const MSG_TYPES: [&str; 11] = [
@@ -39,13 +38,6 @@ const MSG_TYPES: [&str; 11] = [
     "system",
 ];
 
-/// Request body limit for rich text and cards.
-const POST_LIMIT: usize = 30 * 1024;
-/// Request body limit for every other `msg_type`, text included.
-const TEXT_LIMIT: usize = 150 * 1024;
-/// The longest `uuid` accepted, in characters.
-const UUID_MAX_CHARS: usize = 50;
-
 pub(crate) async fn create_message(
     State(shared): State<Arc<Shared>>,
     Extension(log_id): Extension<LogId>,
@@ -53,115 +45,60 @@ pub(crate) async fn create_message(
     uri: Uri,
     body: Body,
 ) -> Response {
-    let key = match bearer::tenant(&shared, &headers, Instant::now()) {
-        Ok(key) => key,
-        Err(e) => return e.reply(&log_id),
-    };
-    let sender = Sender {
-        app_id: key.app_id,
-        tenant_key: key.tenant_key,
-    };
+    request::respond(send(&shared, &headers, &uri, body).await, &log_id)
+}
+
+async fn send(
+    shared: &Shared,
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: Body,
+) -> Result<Value, ImError> {
+    let sender = request::bot(shared, headers)?;
     let query = Query::parse(uri.query());
-    let new = match receive_id_type(&query) {
-        Ok(receive_id_type) => match request_body::read(body, MAX_BODY).await {
-            Ok(bytes) => parse(receive_id_type, &bytes, sender),
-            Err(BodyError::TooLarge) => Err(ImError::ContentTooLong),
-            Err(BodyError::Broken) => Err(ImError::invalid("body", "could not be read")),
-        },
-        Err(e) => Err(e),
-    };
-    let new = match new {
-        Ok(new) => new,
-        Err(e) => return e.reply(&log_id),
-    };
-    let now_ms = unix_millis(SystemTime::now());
-    let message = shared
-        .messages()
-        .send(new, &shared.ids, Instant::now(), now_ms)
-        .to_json();
-    reply::json(
-        StatusCode::OK,
-        &json!({ "code": 0, "msg": "success", "data": message }),
-    )
+    let receive_id_type = request::receive_id_type(&query, &RECEIVE_ID_TYPES)?;
+    let (fields, len) = request::json_body(body).await?;
+    let new = parse(receive_id_type, &fields, len, sender)?;
+    let mut messages = shared.messages();
+    Ok(messages.send(new, &shared.ids, Clock::now())?.to_json())
 }
 
-/// The `receive_id_type` query parameter, if it is one Feishu accepts.
-fn receive_id_type(query: &Query) -> Result<&str, ImError> {
-    match query.get("receive_id_type") {
-        Some(t) if RECEIVE_ID_TYPES.contains(&t) => Ok(t),
-        _ => Err(ImError::invalid(
-            "receive_id_type",
-            "must be one of open_id, user_id, union_id, email, chat_id",
-        )),
-    }
-}
-
-/// Validates a send body `{receive_id, msg_type, content, uuid?}`.
-fn parse(receive_id_type: &str, body: &[u8], sender: Sender) -> Result<NewMessage, ImError> {
-    let fields: Map<String, Value> = serde_json::from_slice(body)
-        .map_err(|_| ImError::invalid("body", "must be a JSON object"))?;
-    let text = |name: &'static str| fields.get(name).and_then(Value::as_str);
-
-    let msg_type = text("msg_type").ok_or_else(|| ImError::invalid("msg_type", "required"))?;
+/// Validates a send body `{receive_id, msg_type, content, uuid?}` of `len` bytes.
+fn parse(
+    receive_id_type: &str,
+    fields: &Map<String, Value>,
+    len: usize,
+    sender: Sender,
+) -> Result<NewMessage, ImError> {
+    let msg_type = request::msg_type(fields, len)?;
     if !MSG_TYPES.contains(&msg_type) {
         return Err(ImError::invalid(
             "msg_type",
             format!("{msg_type:?} cannot be sent"),
         ));
     }
-    let limit = match msg_type {
-        "post" | "interactive" => POST_LIMIT,
-        _ => TEXT_LIMIT,
-    };
-    if body.len() > limit {
-        return Err(ImError::ContentTooLong);
-    }
-    let receive_id = text("receive_id")
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| ImError::invalid("receive_id", "required"))?;
-    let content = text("content")
-        .filter(|content| serde_json::from_str::<Map<String, Value>>(content).is_ok())
-        .ok_or_else(|| {
-            ImError::invalid(
-                "content",
-                "must be a string holding a serialized JSON object",
-            )
-        })?;
-    let uuid = match fields.get("uuid") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(uuid)) if uuid.is_empty() => None,
-        Some(Value::String(uuid)) if uuid.chars().count() <= UUID_MAX_CHARS => Some(uuid.clone()),
-        Some(_) => {
-            return Err(ImError::invalid(
-                "uuid",
-                "must be a string of at most 50 characters",
-            ));
-        }
-    };
     Ok(NewMessage {
         sender,
-        receive_id: receive_id.to_owned(),
+        receive_id: request::receive_id(fields)?,
         receive_id_type: receive_id_type.to_owned(),
         msg_type: msg_type.to_owned(),
-        content: content.to_owned(),
-        uuid,
+        content: request::content(fields)?,
+        uuid: request::uuid(fields.get("uuid"))?,
     })
-}
-
-fn unix_millis(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
-    fn sender() -> Sender {
-        Sender {
-            app_id: "cli_a".to_owned(),
-            tenant_key: "t".to_owned(),
-        }
+    fn parse_json(receive_id_type: &str, value: &Value) -> Result<NewMessage, ImError> {
+        let Value::Object(fields) = value else {
+            return Err(ImError::invalid("body", "must be a JSON object"));
+        };
+        let len = value.to_string().len();
+        parse(receive_id_type, fields, len, Sender::app("cli_a", "t"))
     }
 
     fn field_of(result: Result<NewMessage, ImError>) -> &'static str {
@@ -174,7 +111,7 @@ mod tests {
     #[test]
     fn accepts_a_text_message() {
         let body = json!({ "receive_id": "ou_x", "msg_type": "text", "content": "{\"text\":\"hi\"}", "uuid": "u-1" });
-        let new = parse("open_id", body.to_string().as_bytes(), sender()).expect("valid");
+        let new = parse_json("open_id", &body).expect("valid");
         assert_eq!(new.receive_id, "ou_x");
         assert_eq!(new.content, r#"{"text":"hi"}"#);
         assert_eq!(new.uuid.as_deref(), Some("u-1"));
@@ -182,34 +119,21 @@ mod tests {
 
     #[test]
     fn names_the_bad_field() {
-        let parse_json = |v: Value| parse("chat_id", v.to_string().as_bytes(), sender());
         let ok = json!({ "receive_id": "oc_x", "msg_type": "text", "content": "{}" });
         let with = |name: &str, value: Value| {
             let mut v = ok.clone();
             v[name] = value;
-            v
+            parse_json("chat_id", &v)
         };
-        assert_eq!(field_of(parse("open_id", b"[1]", sender())), "body");
+        assert_eq!(field_of(parse_json("open_id", &json!([1]))), "body");
         assert_eq!(
-            field_of(parse_json(with("msg_type", json!("merge_forward")))),
+            field_of(with("msg_type", json!("merge_forward"))),
             "msg_type"
         );
-        assert_eq!(
-            field_of(parse_json(with("receive_id", json!("")))),
-            "receive_id"
-        );
-        assert_eq!(
-            field_of(parse_json(with("content", json!({"text": "hi"})))),
-            "content"
-        );
-        assert_eq!(
-            field_of(parse_json(with("content", json!("not json")))),
-            "content"
-        );
-        assert_eq!(
-            field_of(parse_json(with("uuid", json!("u".repeat(51))))),
-            "uuid"
-        );
-        assert!(parse_json(with("uuid", json!("é".repeat(50)))).is_ok());
+        assert_eq!(field_of(with("receive_id", json!(""))), "receive_id");
+        assert_eq!(field_of(with("content", json!({"text": "hi"}))), "content");
+        assert_eq!(field_of(with("content", json!("not json"))), "content");
+        assert_eq!(field_of(with("uuid", json!("u".repeat(51)))), "uuid");
+        assert!(with("uuid", json!("é".repeat(50))).is_ok());
     }
 }

@@ -87,3 +87,36 @@ fn wrong_method_is_405() {
     assert_eq!(reply.status, 405);
     assert!(reply.header("x-tt-logid").is_some());
 }
+
+#[test]
+fn added_chats_are_listed_in_order() {
+    let server = MockServer::builder()
+        .chat("oc_built", "Built")
+        .start()
+        .expect("start");
+    server.add_chat("oc_added", "Added");
+    server.add_chat("oc_mock_random", "Renamed");
+    let token = self_built_token(&server);
+    let body = get(&server, CHATS, Some(&token)).json();
+    let chats: Vec<(String, String)> = body["data"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| {
+            (
+                c["chat_id"].as_str().expect("id").to_owned(),
+                c["name"].as_str().expect("name").to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("oc_mock_general", "General"),
+        ("oc_mock_random", "Renamed"),
+        ("oc_built", "Built"),
+        ("oc_added", "Added"),
+    ];
+    assert_eq!(
+        chats,
+        expected.map(|(id, name)| (id.to_owned(), name.to_owned()))
+    );
+}

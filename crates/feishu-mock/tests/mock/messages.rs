@@ -80,12 +80,10 @@ fn send_returns_the_message_object() {
 fn chat_ids_are_the_chat_or_a_stable_p2p_chat() {
     let server = MockServer::start();
     let token = self_built_token(&server);
-    let to_chat = send_message(
-        &server,
-        &token,
-        "chat_id",
-        &text_message("oc_team", "hi", None),
-    );
+    let unknown = text_message("oc_team", "hi", None);
+    send_message(&server, &token, "chat_id", &unknown).assert_error(400, 230002);
+    server.add_chat("oc_team", "Team");
+    let to_chat = send_message(&server, &token, "chat_id", &unknown);
     assert_eq!(to_chat.json()["data"]["chat_id"], "oc_team");
     let chat_of = |user: &str| {
         let reply = send_message(&server, &token, "open_id", &text_message(user, "hi", None));
@@ -93,6 +91,21 @@ fn chat_ids_are_the_chat_or_a_stable_p2p_chat() {
     };
     assert_eq!(chat_of("ou_bob"), chat_of("ou_bob"));
     assert_ne!(chat_of("ou_bob"), chat_of("ou_carol"));
+    // An open_id is `ou_…`.
+    let not_open_id = text_message("bob", "hi", None);
+    send_message(&server, &token, "open_id", &not_open_id).assert_error(400, 230001);
+}
+
+#[test]
+fn create_times_strictly_increase() {
+    let server = MockServer::start();
+    let token = self_built_token(&server);
+    for i in 0..30 {
+        let body = text_message("oc_mock_general", &i.to_string(), None);
+        assert_eq!(send_message(&server, &token, "chat_id", &body).code(), 0);
+    }
+    let times: Vec<u64> = server.messages().iter().map(|m| m.create_time_ms).collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
 }
 
 #[test]

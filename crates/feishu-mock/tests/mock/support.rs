@@ -14,6 +14,8 @@ pub const CHATS: &str = "/open-apis/im/v1/chats";
 pub const OAUTH_TOKEN: &str = "/open-apis/authen/v2/oauth/token";
 pub const USER_INFO: &str = "/open-apis/authen/v1/user_info";
 pub const MESSAGES: &str = "/open-apis/im/v1/messages";
+pub const IMAGES: &str = "/open-apis/im/v1/images";
+pub const FILES: &str = "/open-apis/im/v1/files";
 
 /// A response, read whole.
 #[derive(Debug)]
@@ -136,6 +138,131 @@ pub fn read(mut response: ureq::http::Response<ureq::Body>) -> Reply {
         headers: response.headers().clone(),
         body,
     }
+}
+
+/// A response whose body is kept as bytes (downloads).
+#[derive(Debug)]
+pub struct BinaryReply {
+    pub status: u16,
+    pub headers: ureq::http::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl BinaryReply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as an error reply, for a download that failed.
+    pub fn into_reply(self) -> Reply {
+        Reply {
+            status: self.status,
+            headers: self.headers,
+            body: String::from_utf8(self.bytes).expect("UTF-8 error body"),
+        }
+    }
+}
+
+/// A request with any method, `Authorization: Bearer <token>` and an
+/// optional JSON body.
+pub fn call(
+    server: &MockServer,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> Reply {
+    let request = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", server.url()))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body.map(Value::to_string).unwrap_or_default())
+        .expect("request");
+    read(agent().run(request).expect(method))
+}
+
+/// `GET`s `path` and keeps the body as bytes (up to 64 MiB).
+pub fn download(server: &MockServer, path: &str, token: &str) -> BinaryReply {
+    let mut response = agent()
+        .get(format!("{}{path}", server.url()))
+        .header("authorization", format!("Bearer {token}"))
+        .call()
+        .expect("GET");
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .expect("body");
+    BinaryReply {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        bytes,
+    }
+}
+
+/// A `multipart/form-data` body: text `fields` first, then the file part
+/// `(name, filename, content type, bytes)` if any. Returns the content type
+/// (with its boundary) and the body.
+pub fn multipart(
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &str, &[u8])>,
+) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "----feishu-mock-test-7d8a6e6df762";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, filename, content_type, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+/// `POST`s a raw body with a content type and a tenant token.
+pub fn post_raw(
+    server: &MockServer,
+    path: &str,
+    token: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Reply {
+    let response = agent()
+        .post(format!("{}{path}", server.url()))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .send(body)
+        .expect("POST");
+    read(response)
+}
+
+/// Sends a text message to a chat and returns its `data`.
+pub fn send_text(server: &MockServer, token: &str, chat_id: &str, text: &str) -> Value {
+    let reply = send_message(server, token, "chat_id", &text_message(chat_id, text, None));
+    assert_eq!(reply.code(), 0, "{reply:?}");
+    reply.json()["data"].clone()
+}
+
+/// The `message_id` of a message object.
+pub fn id_of(message: &Value) -> String {
+    message["message_id"]
+        .as_str()
+        .expect("message_id")
+        .to_owned()
 }
 
 /// A tenant token for the default self-built app.
