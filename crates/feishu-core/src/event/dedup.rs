@@ -29,8 +29,23 @@ pub struct MemorySeenStore {
 
 #[derive(Default)]
 struct Seen {
-    at: HashMap<String, SystemTime>,
-    order: VecDeque<(String, SystemTime)>,
+    /// Each id's current claim, numbered.
+    at: HashMap<String, u64>,
+    /// Claims oldest first; an entry whose number is no longer the id's
+    /// current one (released, then claimed again) is stale.
+    order: VecDeque<(String, u64, SystemTime)>,
+    next: u64,
+}
+
+impl Seen {
+    /// Drops the oldest claim, if it is still current.
+    fn pop_oldest(&mut self) {
+        if let Some((id, number, _)) = self.order.pop_front() {
+            if self.at.get(&id) == Some(&number) {
+                self.at.remove(&id);
+            }
+        }
+    }
 }
 
 impl MemorySeenStore {
@@ -64,24 +79,24 @@ impl fmt::Debug for MemorySeenStore {
 impl SeenStore for MemorySeenStore {
     fn claim(&self, id: &str, now: SystemTime) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        // Expire by age, then by count, oldest first.
-        while let Some((old, at)) = seen.order.front() {
-            let expired = now.duration_since(*at).is_ok_and(|age| age > self.max_age);
-            if !expired && seen.order.len() < self.capacity {
-                break;
-            }
-            let (old, at) = (old.clone(), *at);
-            seen.order.pop_front();
-            // Only if that entry is still the current one for the id.
-            if seen.at.get(&old) == Some(&at) {
-                seen.at.remove(&old);
-            }
+        // Forget what is too old, then answer, then make room.
+        while seen
+            .order
+            .front()
+            .is_some_and(|(_, _, at)| now.duration_since(*at).is_ok_and(|age| age > self.max_age))
+        {
+            seen.pop_oldest();
         }
         if seen.at.contains_key(id) {
             return false;
         }
-        seen.at.insert(id.to_owned(), now);
-        seen.order.push_back((id.to_owned(), now));
+        while seen.at.len() >= self.capacity && !seen.order.is_empty() {
+            seen.pop_oldest();
+        }
+        seen.next += 1;
+        let number = seen.next;
+        seen.at.insert(id.to_owned(), number);
+        seen.order.push_back((id.to_owned(), number, now));
         true
     }
 

@@ -148,6 +148,7 @@ pub struct BotMembership {
 #[non_exhaustive]
 pub struct AppTicket {
     /// The app it is for.
+    #[serde(default)]
     pub app_id: String,
     /// The ticket.
     pub app_ticket: crate::Secret,

@@ -148,8 +148,14 @@ impl Webhook {
                 } else {
                     "bad request"
                 };
+                let mut response = json_response(error.status(), &json!({ "msg": reason }));
+                if error == EventError::MethodNotAllowed {
+                    response
+                        .headers_mut()
+                        .insert(http::header::ALLOW, http::HeaderValue::from_static("POST"));
+                }
                 Handled {
-                    response: json_response(error.status(), &json!({ "msg": reason })),
+                    response,
                     delivery: Delivery::Rejected(error),
                 }
             }
@@ -165,7 +171,7 @@ impl Webhook {
             return Err(EventError::MethodNotAllowed);
         }
         let (headers, body) = (request.headers(), request.body().as_ref());
-        let outer: Outer<'_> = serde_json::from_slice(body).map_err(|_| EventError::InvalidJson)?;
+        let outer: Outer<'_> = object(body)?;
         let legacy_card = outer.is_legacy_card();
 
         // Authenticate the raw bytes first; decrypt only what was verified.
@@ -184,10 +190,16 @@ impl Webhook {
                 (_, None) => (Cow::Borrowed(body), Signature::Absent),
             };
 
-        let payload: Payload<'_> =
-            serde_json::from_slice(&plaintext).map_err(|_| EventError::InvalidJson)?;
+        let payload: Payload<'_> = object(&plaintext)?;
         match payload.classify()? {
             Kind::Challenge(challenge) => {
+                // With an encrypt key, an unsigned challenge needs the token.
+                if self.encrypt_key.is_some()
+                    && signed == Signature::Absent
+                    && self.verification_token.is_none()
+                {
+                    return Err(EventError::MissingSignature);
+                }
                 self.check_token(payload.token.as_deref())?;
                 Ok((Delivery::Challenge, challenge_response(challenge)))
             }
@@ -245,55 +257,66 @@ impl Webhook {
             return Ok(());
         };
         let given = token.unwrap_or_default();
-        if constant_time_eq(expected.expose().as_bytes(), given.as_bytes()) {
+        // An empty configured token (an unset variable) must not match a
+        // request that carries none.
+        if !expected.expose().is_empty()
+            && constant_time_eq(expected.expose().as_bytes(), given.as_bytes())
+        {
             Ok(())
         } else {
             Err(EventError::BadToken)
         }
     }
 
-    /// Claims the event id and types the event.
+    /// Types the event, then claims its id: a request refused as malformed
+    /// must not use up the id its corrected redelivery will carry.
     fn deliver(
         &self,
         envelope: Envelope<'_>,
         now: SystemTime,
     ) -> Result<(Delivery, http::Response<Vec<u8>>), EventError> {
-        if let Some(id) = &envelope.event_id {
-            if !self.seen.claim(id, now) {
-                let delivery = Delivery::Duplicate {
-                    event_id: id.clone(),
-                };
-                let answer = if envelope.event_type == CARD_TRIGGER {
-                    empty_answer()
-                } else {
-                    ack()
-                };
-                return Ok((delivery, answer));
+        let card = envelope.event_type == CARD_TRIGGER;
+        let delivery = if card {
+            let trigger: TriggerEvent = typed(envelope.event).ok_or(EventError::NotAnEvent)?;
+            Delivery::CardAction(Box::new(trigger.into()))
+        } else {
+            Delivery::Event(Box::new(Event {
+                kind: envelope.kind(),
+                schema: envelope.schema,
+                event_id: envelope.event_id.clone(),
+                event_type: envelope.event_type,
+                create_time: envelope.create_time,
+                tenant_key: envelope.tenant_key,
+                app_id: envelope.app_id,
+            }))
+        };
+        let answer = if card { empty_answer() } else { ack() };
+        if let Some(id) = envelope.event_id {
+            if !self.seen.claim(&id, now) {
+                return Ok((Delivery::Duplicate { event_id: id }, answer));
             }
         }
-        if envelope.event_type == CARD_TRIGGER {
-            let trigger: TriggerEvent = typed(envelope.event).ok_or(EventError::NotAnEvent)?;
-            return Ok((
-                Delivery::CardAction(Box::new(trigger.into())),
-                empty_answer(),
-            ));
+        if let Delivery::Event(event) = &delivery {
+            if let EventKind::AppTicket(ticket) = &event.kind {
+                self.keep_ticket(ticket, now);
+            }
         }
-        let kind = envelope.kind();
-        if let (EventKind::AppTicket(ticket), Some(client)) = (&kind, &self.client) {
-            // A client without a marketplace app has no use for it; the
-            // event is still delivered below.
+        Ok((delivery, answer))
+    }
+
+    /// Hands a ticket for the client's own app to its token cache.
+    fn keep_ticket(&self, ticket: &super::AppTicket, now: SystemTime) {
+        let Some(client) = &self.client else {
+            return;
+        };
+        let ours = client
+            .config()
+            .app()
+            .is_some_and(|app| app.app_id() == ticket.app_id);
+        if ours {
+            // Cannot fail: the client has an app. The event is delivered anyway.
             let _ = client.set_app_ticket(ticket.app_ticket.clone(), now);
         }
-        let event = Event {
-            schema: envelope.schema,
-            event_id: envelope.event_id,
-            event_type: envelope.event_type,
-            create_time: envelope.create_time,
-            tenant_key: envelope.tenant_key,
-            app_id: envelope.app_id,
-            kind,
-        };
-        Ok((Delivery::Event(Box::new(event)), ack()))
     }
 }
 
@@ -462,6 +485,18 @@ impl Envelope<'_> {
             EventKind::Other(serde_json::from_str(self.event.get()).unwrap_or_default())
         })
     }
+}
+
+/// A JSON object (serde would read a struct from an array too).
+fn object<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, EventError> {
+    let starts_an_object = bytes
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .is_some_and(|byte| *byte == b'{');
+    if !starts_an_object {
+        return Err(EventError::InvalidJson);
+    }
+    serde_json::from_slice(bytes).map_err(|_| EventError::InvalidJson)
 }
 
 fn typed<T: DeserializeOwned>(event: &RawValue) -> Option<T> {
