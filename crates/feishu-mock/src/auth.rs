@@ -196,16 +196,16 @@ fn tenant_access_token(shared: &Shared, body: &[u8], now: Instant) -> Result<Val
     }))
 }
 
-/// `POST /open-apis/auth/v3/app_ticket/resend`: the mock pushes no events, so
-/// this only validates; tests change the ticket with `rotate_app_ticket`.
+/// `POST /open-apis/auth/v3/app_ticket/resend`: answers, and pushes the
+/// current ticket to the event target (`set_event_target`) in the background,
+/// if one is set; tests change the ticket with `rotate_app_ticket`.
 fn app_ticket_resend(shared: &Shared, body: &[u8], _now: Instant) -> Result<Value, AuthError> {
     let request: AppCredentials = parse(body)?;
     non_empty(&[&request.app_id, &request.app_secret])?;
     let app = authenticate(shared, &request.app_id, &request.app_secret)?;
-    match app.kind {
-        AppKind::Marketplace { .. } => Ok(json!({ "code": 0, "msg": "success" })),
-        AppKind::SelfBuilt => Err(AuthError::NotMarketplaceApp),
-    }
+    let ticket = shared.app_ticket(app).ok_or(AuthError::NotMarketplaceApp)?;
+    shared.events.push_app_ticket(&request.app_id, &ticket);
+    Ok(json!({ "code": 0, "msg": "success" }))
 }
 
 /// Checks a self-built app's credentials and grants its tenant token.

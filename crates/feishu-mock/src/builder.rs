@@ -6,6 +6,7 @@ use std::io;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::events::EventConfig;
 use crate::messages::{Chats, DEFAULT_CHATS};
 use crate::server::MockServer;
 use crate::state::{App, AppKind, Shared};
@@ -14,11 +15,13 @@ use crate::tokens::TokenPolicy;
 /// Configures a [`MockServer`]; starts with the default apps (see the crate's
 /// constants), the groups `oc_mock_general` ("General") and `oc_mock_random`
 /// ("Random"), a 7200 s token lifetime, a 30 min re-issue threshold, a 30 day
-/// refresh token lifetime and an ephemeral port.
+/// refresh token lifetime, Feishu's event delivery timing (3 s timeout; retries
+/// after 15 s, 5 min, 1 h and 6 h) and an ephemeral port.
 pub struct MockServerBuilder {
     apps: HashMap<String, App>,
     chats: Chats,
     policy: TokenPolicy,
+    events: EventConfig,
     port: u16,
 }
 
@@ -36,6 +39,7 @@ impl Default for MockServerBuilder {
                 reissue_threshold: Duration::from_secs(30 * 60),
                 refresh_lifetime: Duration::from_secs(30 * 24 * 3600),
             },
+            events: EventConfig::default(),
             port: 0,
         };
         builder
@@ -109,6 +113,32 @@ impl MockServerBuilder {
         self
     }
 
+    /// The waits before each retry of a failed event delivery; their number
+    /// is the number of retries (default Feishu's 15 s, 5 min, 1 h and 6 h).
+    /// See [`MockServer::deliver_event`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let server = feishu_mock::MockServer::builder()
+    ///     .redelivery_delays(vec![Duration::from_millis(10); 2])
+    ///     .delivery_timeout(Duration::from_millis(500))
+    ///     .start()
+    ///     .expect("started");
+    /// # drop(server);
+    /// ```
+    pub fn redelivery_delays(mut self, delays: Vec<Duration>) -> Self {
+        self.events.redelivery_delays = delays;
+        self
+    }
+
+    /// How long a webhook has to answer HTTP 200 before the attempt counts
+    /// as failed, connecting included (default 3 s, Feishu's deadline).
+    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
+        self.events.timeout = timeout;
+        self
+    }
+
     /// The port to listen on (default 0: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -122,7 +152,8 @@ impl MockServerBuilder {
     ///
     /// If the port cannot be bound, or the thread or its runtime cannot start.
     pub fn start(self) -> io::Result<MockServer> {
-        MockServer::spawn(Shared::new(self.apps, self.policy, self.chats), self.port)
+        let shared = Shared::new(self.apps, self.policy, self.chats, self.events);
+        MockServer::spawn(shared, self.port)
     }
 }
 
@@ -146,6 +177,8 @@ impl fmt::Debug for MockServerBuilder {
             .field("token_lifetime", &self.policy.lifetime)
             .field("reissue_threshold", &self.policy.reissue_threshold)
             .field("refresh_token_lifetime", &self.policy.refresh_lifetime)
+            .field("redelivery_delays", &self.events.redelivery_delays)
+            .field("delivery_timeout", &self.events.timeout)
             .field("port", &self.port)
             .finish()
     }

@@ -28,6 +28,12 @@
 //! - image and file uploads (`multipart/form-data`, up to 10 and 30 MiB) and
 //!   binary downloads, by key or from a message, with `Content-Disposition`
 //!   names in both ASCII and RFC 5987 form; see [`MockServer::uploads`];
+//! - events pushed to a webhook as Feishu does ([`MockServer::deliver_event`]):
+//!   encrypted (AES-256-CBC) and signed (`X-Lark-Signature`) or token-only,
+//!   answered within a timeout or retried on Feishu's redelivery schedule,
+//!   optionally [`Tamper`]ed with; builders for `im.message.receive_v1`
+//!   ([`MockServer::message_event`]) and `app_ticket` events, which
+//!   `app_ticket/resend` also pushes ([`MockServer::set_event_target`]);
 //! - a plain-text 404 for any other path;
 //! - an `X-Tt-Logid` header on every response, repeated as `error.log_id` in
 //!   JSON error bodies.
@@ -87,6 +93,7 @@ mod auth;
 mod bearer;
 mod builder;
 mod connection;
+mod events;
 mod fault;
 mod ids;
 mod im;
@@ -106,6 +113,7 @@ mod user_info;
 mod users;
 
 pub use builder::MockServerBuilder;
+pub use events::{DeliveryAttempt, DeliveryReport, EventSecurity, Tamper, WebhookTarget};
 pub use fault::Fault;
 pub use messages::StoredMessage;
 pub use server::MockServer;

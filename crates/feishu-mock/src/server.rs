@@ -11,6 +11,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::middleware;
 use tokio::net::TcpListener;
+use tokio::runtime::Handle;
 use tokio::sync::watch;
 
 use crate::builder::MockServerBuilder;
@@ -30,7 +31,9 @@ use crate::{auth, connection, im, oauth, reply, user_info};
 /// ```
 pub struct MockServer {
     url: String,
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
+    /// The server thread's runtime, which also runs event deliveries.
+    pub(crate) runtime: Handle,
     stop: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -65,8 +68,8 @@ impl MockServer {
             .name("feishu-mock".to_owned())
             .spawn(move || run(port, app, stop_rx, &ready_tx))?;
         let bound = ready_rx.recv();
-        let addr = match bound {
-            Ok(Ok(addr)) => addr,
+        let (addr, runtime) = match bound {
+            Ok(Ok(bound)) => bound,
             Ok(Err(e)) => {
                 let _ = thread.join();
                 return Err(e);
@@ -81,6 +84,7 @@ impl MockServer {
         Ok(MockServer {
             url: format!("http://{addr}"),
             shared,
+            runtime,
             stop,
             thread: Some(thread),
         })
@@ -265,6 +269,7 @@ impl fmt::Debug for MockServer {
 impl Drop for MockServer {
     /// Stops accepting, lets in-flight requests finish for up to a second, and
     /// joins the server thread, so it blocks the caller for at most about a second.
+    /// Background event deliveries still retrying are abandoned.
     fn drop(&mut self) {
         self.stop.send_replace(true);
         if let Some(thread) = self.thread.take() {
@@ -289,12 +294,13 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// The server thread: a current-thread runtime serving until told to stop.
+/// The server thread: a current-thread runtime serving (and delivering
+/// events) until told to stop.
 fn run(
     port: u16,
     app: Router,
     stop: watch::Receiver<bool>,
-    ready: &mpsc::Sender<io::Result<SocketAddr>>,
+    ready: &mpsc::Sender<io::Result<(SocketAddr, Handle)>>,
 ) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -312,7 +318,7 @@ async fn serve(
     port: u16,
     app: Router,
     stop: watch::Receiver<bool>,
-    ready: &mpsc::Sender<io::Result<SocketAddr>>,
+    ready: &mpsc::Sender<io::Result<(SocketAddr, Handle)>>,
 ) {
     let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
         Ok(listener) => listener,
@@ -323,7 +329,7 @@ async fn serve(
     };
     match listener.local_addr() {
         Ok(addr) => {
-            let _ = ready.send(Ok(addr));
+            let _ = ready.send(Ok((addr, Handle::current())));
         }
         Err(e) => {
             let _ = ready.send(Err(e));

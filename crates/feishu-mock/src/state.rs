@@ -1,10 +1,11 @@
 //! What one server knows: its apps, issued tokens and grants, chats and
-//! messages, uploads, counters and fault queues.
+//! messages, uploads, counters, fault queues and event deliveries.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use crate::events::{EventConfig, EventHub};
 use crate::fault::{Fault, FaultQueue};
 use crate::ids::IdSource;
 use crate::messages::{Chats, MessageStore};
@@ -50,6 +51,9 @@ pub(crate) struct Shared {
     pub(crate) apps: HashMap<String, App>,
     pub(crate) policy: TokenPolicy,
     pub(crate) ids: IdSource,
+    /// The event target, delivery settings and log; shared with deliveries
+    /// running in the background.
+    pub(crate) events: Arc<EventHub>,
     tokens: Mutex<TokenStore>,
     grants: Mutex<Grants>,
     messages: Mutex<MessageStore>,
@@ -60,11 +64,17 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(apps: HashMap<String, App>, policy: TokenPolicy, chats: Chats) -> Self {
+    pub(crate) fn new(
+        apps: HashMap<String, App>,
+        policy: TokenPolicy,
+        chats: Chats,
+        events: EventConfig,
+    ) -> Self {
         Self {
             apps,
             policy,
             ids: IdSource::new(),
+            events: Arc::new(EventHub::new(events)),
             tokens: Mutex::default(),
             grants: Mutex::default(),
             messages: Mutex::new(MessageStore::new(chats)),

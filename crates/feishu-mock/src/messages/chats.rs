@@ -47,6 +47,16 @@ impl Chats {
         self.p2p.contains(chat_id) || self.groups.iter().any(|g| g.chat_id == chat_id)
     }
 
+    /// Whether `chat_id` is a group the bot is in.
+    pub(crate) fn is_group(&self, chat_id: &str) -> bool {
+        self.groups.iter().any(|g| g.chat_id == chat_id)
+    }
+
+    /// Adds `chat_id` as a p2p chat, one a user opened with the bot.
+    pub(crate) fn add_p2p(&mut self, chat_id: &str) {
+        self.p2p.insert(chat_id.to_owned());
+    }
+
     /// The p2p chat between the bot of `app_id` and the user `receive_id`,
     /// created on first use.
     pub(crate) fn p2p(&mut self, app_id: &str, receive_id: &str) -> String {
