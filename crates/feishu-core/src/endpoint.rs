@@ -207,11 +207,25 @@ impl Query<'_> {
     pub fn push(&mut self, key: &str, value: impl fmt::Display) -> &mut Self {
         self.uri.push(if self.empty { '?' } else { '&' });
         self.empty = false;
-        // Writing into a String cannot fail.
-        let _ = write!(self.uri, "{}=", utf8_percent_encode(key, SEGMENT));
-        let value = value.to_string();
-        let _ = write!(self.uri, "{}", utf8_percent_encode(&value, SEGMENT));
+        // Writing into a String cannot fail; the value is encoded as it is
+        // written, with no intermediate string.
+        let mut encoder = Encoder(self.uri);
+        let _ = write!(encoder, "{key}");
+        encoder.0.push('=');
+        let _ = write!(encoder, "{value}");
         self
+    }
+}
+
+/// Percent-encodes whatever is written through it into the URI.
+struct Encoder<'a>(&'a mut String);
+
+impl fmt::Write for Encoder<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for piece in utf8_percent_encode(s, SEGMENT) {
+            self.0.push_str(piece);
+        }
+        Ok(())
     }
 }
 

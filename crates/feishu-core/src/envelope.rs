@@ -58,6 +58,19 @@ impl Shape {
         self,
         response: http::Response<Vec<u8>>,
     ) -> Result<T, Error> {
+        // The common case in one pass: a success with its `data`. Anything
+        // else (an error, a missing `data`, a surprise) takes the careful path.
+        // (serde_json skips unread strings without checking their UTF-8,
+        // so the body is checked whole first: invalid bytes are refused.)
+        if self == Shape::Data && response.status().is_success() {
+            if let Ok(Ok(Success {
+                code: Code(0),
+                data: Some(data),
+            })) = std::str::from_utf8(response.body()).map(serde_json::from_str)
+            {
+                return Ok(data);
+            }
+        }
         let (parts, body) = response.into_parts();
         let judged = self.judge(&parts, &body).and_then(|payload| {
             let payload = payload.unwrap_or(&body);
@@ -130,16 +143,42 @@ impl Shape {
     }
 }
 
+/// A success read in one pass: `code` and `data`, everything else skipped.
+#[derive(Deserialize)]
+struct Success<T> {
+    code: Code,
+    data: Option<T>,
+}
+
+/// A token endpoint's output: it carries `code`, so a success reads in one pass.
+pub(crate) trait Coded: DeserializeOwned {
+    fn code(&self) -> i64;
+}
+
+/// Decodes a token endpoint's flat answer: one pass for a success, the
+/// careful path (and its typed errors) otherwise.
+pub(crate) fn decode_token<T: Coded>(response: http::Response<Vec<u8>>) -> Result<T, Error> {
+    if response.status().is_success() {
+        let text = std::str::from_utf8(response.body());
+        if let Ok(Ok(output)) = text.map(serde_json::from_str::<T>) {
+            if output.code() == 0 {
+                return Ok(output);
+            }
+        }
+    }
+    Shape::Token.decode(response)
+}
+
 /// The fields every envelope may carry. Unknown fields are skipped.
 #[derive(Deserialize)]
 struct Head<'a> {
     code: Option<Code>,
     #[serde(borrow)]
-    msg: Option<Cow<'a, str>>,
+    msg: Option<Text<'a>>,
     // One doc copy spells it `message`; a separate field (not an alias) so a
     // body with both is still read.
     #[serde(borrow)]
-    message: Option<Cow<'a, str>>,
+    message: Option<Text<'a>>,
     error: Option<ErrorField>,
     error_description: Option<String>,
     #[serde(borrow)]
@@ -160,7 +199,7 @@ impl Head<'_> {
             msg: self
                 .msg
                 .or(self.message)
-                .map(Cow::into_owned)
+                .map(|Text(text)| text.into_owned())
                 .or(self.error_description)
                 .unwrap_or_default(),
             log_id: log_id(&parts.headers, body_log_id),
@@ -178,6 +217,32 @@ enum ErrorField {
     Details(ErrorDetails),
     OAuth(String),
     Other(IgnoredAny),
+}
+
+/// A string field that borrows from the body when it can (no escapes) and
+/// owns otherwise; serde borrows a bare `Cow<str>` but not an `Option` of one.
+pub(crate) struct Text<'a>(pub(crate) Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> de::Visitor<'de> for Visitor<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+    }
 }
 
 /// `code`, as an integer or a numeric string (`"20050"`).

@@ -62,6 +62,17 @@ impl From<&str> for Secret {
 // through `expose`, never serialized by accident.
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        // Straight into the shared string: one allocation, not two.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Secret;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Secret, E> {
+                Ok(Secret(Arc::from(v)))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }

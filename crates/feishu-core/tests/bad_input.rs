@@ -96,7 +96,7 @@ fn bad_responses_fail_typed_and_keep_their_bytes() {
             "nesting past serde's limit",
             200,
             "application/json",
-            [b"{\"code\":0,\"data\":".repeat(1), b"[".repeat(10_000)].concat(),
+            [b"{\"code\":0,\"data\":".to_vec(), b"[".repeat(10_000)].concat(),
             Expect::Unexpected,
         ),
         (

@@ -11,7 +11,8 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 
 use super::AppCredentials;
-use crate::{Body, Endpoint, Error, InvalidRequest, Secret, Shape, TokenKind};
+use crate::envelope::{Coded, decode_token};
+use crate::{Body, Endpoint, Error, InvalidRequest, Secret, TokenKind};
 
 /// A request for an app access token.
 #[derive(Clone, Debug)]
@@ -76,6 +77,12 @@ pub struct AppAccessToken {
     pub msg: String,
 }
 
+impl Coded for AppAccessToken {
+    fn code(&self) -> i64 {
+        self.code
+    }
+}
+
 #[derive(Serialize)]
 struct MarketplaceBody<'a> {
     #[serde(flatten)]
@@ -123,6 +130,6 @@ impl Endpoint for AppAccessTokenRequest {
     }
 
     fn parse(&self, response: http::Response<Vec<u8>>) -> Result<AppAccessToken, Error> {
-        Shape::Token.decode(response)
+        decode_token(response)
     }
 }

@@ -11,7 +11,8 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 
 use super::{AppCredentials, non_empty};
-use crate::{Body, Endpoint, Error, InvalidRequest, Secret, Shape, TokenKind};
+use crate::envelope::{Coded, decode_token};
+use crate::{Body, Endpoint, Error, InvalidRequest, Secret, TokenKind};
 
 /// A request for a tenant access token.
 #[derive(Clone, Debug)]
@@ -98,6 +99,12 @@ pub struct TenantAccessToken {
     pub msg: String,
 }
 
+impl Coded for TenantAccessToken {
+    fn code(&self) -> i64 {
+        self.code
+    }
+}
+
 #[derive(Serialize)]
 struct MarketplaceBody<'a> {
     app_access_token: &'a str,
@@ -143,6 +150,6 @@ impl Endpoint for TenantAccessTokenRequest {
     }
 
     fn parse(&self, response: http::Response<Vec<u8>>) -> Result<TenantAccessToken, Error> {
-        Shape::Token.decode(response)
+        decode_token(response)
     }
 }

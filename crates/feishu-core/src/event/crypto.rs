@@ -23,25 +23,26 @@ pub(crate) fn decrypt(verified: &Verified<'_>, encrypt: &str) -> Result<Vec<u8>,
 }
 
 fn decrypt_with(encrypt_key: &str, encrypt: &str) -> Result<Vec<u8>, EventError> {
-    let raw = STANDARD
+    let mut raw = STANDARD
         .decode(encrypt.trim())
         .map_err(|_| EventError::BadBase64)?;
-    if raw.len() < 2 * BLOCK || raw.len() % BLOCK != 0 {
-        return Err(EventError::BadCiphertextLength(raw.len()));
+    let len = raw.len();
+    if len < 2 * BLOCK || len % BLOCK != 0 {
+        return Err(EventError::BadCiphertextLength(len));
     }
-    let (iv, ciphertext) = raw.split_at(BLOCK);
     let key = Sha256::digest(encrypt_key.as_bytes());
+    let (iv, ciphertext) = raw.split_at_mut(BLOCK);
     let decryptor = cbc::Decryptor::<Aes256>::new_from_slices(&key, iv)
-        .map_err(|_| EventError::BadCiphertextLength(raw.len()))?;
-    let mut buffer = ciphertext.to_vec();
-    // Strict PKCS#7: the pad value is 1–16 and every pad byte equals it. A
-    // wrong key almost always lands here.
+        .map_err(|_| EventError::BadCiphertextLength(len))?;
+    // Decrypted in place; strict PKCS#7: the pad value is 1–16 and every pad
+    // byte equals it. A wrong key almost always lands here.
     let plaintext_len = decryptor
-        .decrypt_padded::<Pkcs7>(&mut buffer)
+        .decrypt_padded::<Pkcs7>(ciphertext)
         .map_err(|_| EventError::BadPadding)?
         .len();
-    buffer.truncate(plaintext_len);
-    Ok(buffer)
+    raw.drain(..BLOCK);
+    raw.truncate(plaintext_len);
+    Ok(raw)
 }
 
 /// Encrypts `plaintext` as Feishu does, with the given IV: `base64(iv ‖

@@ -123,14 +123,19 @@ fn check_fresh(timestamp: &[u8], now: SystemTime, window: Duration) -> Result<()
     Ok(())
 }
 
-/// Compares a digest with a lowercase-hex signature in constant time.
+/// Compares a digest with a hex signature (either case) in constant time.
 fn compare(digest: &[u8], signature: &[u8]) -> Result<(), EventError> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let expected: Vec<u8> = digest
+    if signature.len() != digest.len() * 2 {
+        return Err(EventError::BadSignature);
+    }
+    let expected = digest
         .iter()
-        .flat_map(|byte| [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xF)]])
-        .collect();
-    if constant_time_eq(&expected, &signature.to_ascii_lowercase()) {
+        .flat_map(|byte| [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xF)]]);
+    let diff = expected
+        .zip(signature)
+        .fold(0u8, |diff, (x, y)| diff | (x ^ y.to_ascii_lowercase()));
+    if diff == 0 {
         Ok(())
     } else {
         Err(EventError::BadSignature)

@@ -18,6 +18,7 @@ use super::crypto::decrypt;
 use super::dedup::{MemorySeenStore, SeenStore};
 use super::signature::{Verified, constant_time_eq, is_signed, verify_sha1, verify_sha256};
 use super::{Event, EventError, EventKind, Schema, json_response};
+use crate::envelope::Text;
 use crate::{Client, Secret};
 
 /// The default replay window: a request more than 5 minutes from `now` is refused.
@@ -178,11 +179,13 @@ impl Webhook {
         let (plaintext, signed): (Cow<'_, [u8]>, Signature) =
             match (&self.encrypt_key, outer.encrypt) {
                 (None, Some(_)) => return Err(EventError::EncryptedWithoutKey),
-                (Some(key), Some(encrypt)) if is_signed(headers) => {
+                (Some(key), Some(Text(encrypt))) if is_signed(headers) => {
                     let verified = verify_sha256(headers, body, key, now, self.replay_window)?;
                     (Cow::Owned(decrypt(&verified, &encrypt)?), Signature::Valid)
                 }
-                (Some(key), Some(encrypt)) => return self.unsigned_challenge(key, &encrypt),
+                (Some(key), Some(Text(encrypt))) => {
+                    return self.unsigned_challenge(key, &encrypt);
+                }
                 (Some(key), None) if is_signed(headers) && !legacy_card => {
                     verify_sha256(headers, body, key, now, self.replay_window)?;
                     (Cow::Borrowed(body), Signature::Valid)
@@ -192,7 +195,7 @@ impl Webhook {
 
         let payload: Payload<'_> = object(&plaintext)?;
         match payload.classify()? {
-            Kind::Challenge(challenge) => {
+            Kind::Challenge { challenge, token } => {
                 // With an encrypt key, an unsigned challenge needs the token.
                 if self.encrypt_key.is_some()
                     && signed == Signature::Absent
@@ -200,7 +203,7 @@ impl Webhook {
                 {
                     return Err(EventError::MissingSignature);
                 }
-                self.check_token(payload.token.as_deref())?;
+                self.check_token(token.as_deref())?;
                 Ok((Delivery::Challenge, challenge_response(challenge)))
             }
             Kind::LegacyCard => {
@@ -239,11 +242,10 @@ impl Webhook {
         }
         let plaintext = decrypt(&Verified::challenge_only(encrypt_key), encrypt)
             .map_err(|_| refused.clone())?;
-        let payload: Payload<'_> =
-            serde_json::from_slice(&plaintext).map_err(|_| refused.clone())?;
+        let payload: Payload<'_> = object(&plaintext).map_err(|_| refused.clone())?;
         match payload.classify() {
-            Ok(Kind::Challenge(challenge))
-                if self.check_token(payload.token.as_deref()).is_ok() =>
+            Ok(Kind::Challenge { challenge, token })
+                if self.check_token(token.as_deref()).is_ok() =>
             {
                 Ok((Delivery::Challenge, challenge_response(challenge)))
             }
@@ -340,12 +342,21 @@ enum Signature {
 
 /// `200 {"msg":"success"}`: the event is acknowledged.
 fn ack() -> http::Response<Vec<u8>> {
-    json_response(StatusCode::OK, &json!({ "msg": "success" }))
+    fixed_answer(br#"{"msg":"success"}"#)
 }
 
 /// `200 {}`: a card stays as it is.
 fn empty_answer() -> http::Response<Vec<u8>> {
-    json_response(StatusCode::OK, &json!({}))
+    fixed_answer(b"{}")
+}
+
+fn fixed_answer(body: &[u8]) -> http::Response<Vec<u8>> {
+    let mut response = http::Response::new(body.to_vec());
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
 }
 
 /// A plain `{"challenge":…}`, even for an encrypted request.
@@ -357,17 +368,19 @@ fn challenge_response(challenge: String) -> http::Response<Vec<u8>> {
 /// callback (which the SHA-1 rule signs).
 #[derive(Deserialize)]
 struct Outer<'a> {
-    encrypt: Option<String>,
     #[serde(borrow)]
-    schema: Option<Cow<'a, str>>,
+    encrypt: Option<Text<'a>>,
+    #[serde(borrow)]
+    schema: Option<Text<'a>>,
     #[serde(borrow)]
     action: Option<&'a RawValue>,
     #[serde(borrow, rename = "type")]
-    kind: Option<Cow<'a, str>>,
+    kind: Option<Text<'a>>,
 }
 
 impl Outer<'_> {
     fn is_legacy_card(&self) -> bool {
+        // `schema` and `type` only matter by their presence here.
         self.schema.is_none() && self.kind.is_none() && self.action.is_some()
     }
 }
@@ -377,12 +390,12 @@ impl Outer<'_> {
 struct Payload<'a> {
     challenge: Option<String>,
     #[serde(borrow, rename = "type")]
-    kind: Option<Cow<'a, str>>,
+    kind: Option<Text<'a>>,
     token: Option<String>,
     uuid: Option<String>,
     ts: Option<String>,
     #[serde(borrow)]
-    schema: Option<Cow<'a, str>>,
+    schema: Option<Text<'a>>,
     header: Option<Header>,
     #[serde(borrow)]
     event: Option<&'a RawValue>,
@@ -410,7 +423,10 @@ struct V1Event {
 }
 
 enum Kind<'a> {
-    Challenge(String),
+    Challenge {
+        challenge: String,
+        token: Option<String>,
+    },
     LegacyCard,
     Event(Envelope<'a>),
 }
@@ -428,22 +444,29 @@ struct Envelope<'a> {
 }
 
 impl<'a> Payload<'a> {
-    fn classify(&self) -> Result<Kind<'a>, EventError> {
-        if self.kind.as_deref() == Some("url_verification") {
-            let challenge = self.challenge.clone().ok_or(EventError::NotAnEvent)?;
-            return Ok(Kind::Challenge(challenge));
+    fn classify(self) -> Result<Kind<'a>, EventError> {
+        if self
+            .kind
+            .as_ref()
+            .is_some_and(|Text(kind)| kind == "url_verification")
+        {
+            let challenge = self.challenge.ok_or(EventError::NotAnEvent)?;
+            return Ok(Kind::Challenge {
+                challenge,
+                token: self.token,
+            });
         }
         let event = self.event;
         if self.schema.is_some() || self.header.is_some() {
-            let header = self.header.as_ref().ok_or(EventError::NotAnEvent)?;
+            let header = self.header.ok_or(EventError::NotAnEvent)?;
             return Ok(Kind::Event(Envelope {
                 schema: Schema::V2,
-                event_id: header.event_id.clone(),
-                event_type: header.event_type.clone().ok_or(EventError::NotAnEvent)?,
-                create_time: header.create_time.clone(),
-                token: header.token.clone(),
-                app_id: header.app_id.clone(),
-                tenant_key: header.tenant_key.clone(),
+                event_id: header.event_id,
+                event_type: header.event_type.ok_or(EventError::NotAnEvent)?,
+                create_time: header.create_time,
+                token: header.token,
+                app_id: header.app_id,
+                tenant_key: header.tenant_key,
                 event: event.ok_or(EventError::NotAnEvent)?,
             }));
         }
@@ -452,10 +475,10 @@ impl<'a> Payload<'a> {
                 serde_json::from_str(event.get()).map_err(|_| EventError::NotAnEvent)?;
             return Ok(Kind::Event(Envelope {
                 schema: Schema::V1,
-                event_id: self.uuid.clone(),
+                event_id: self.uuid,
                 event_type: inner.kind.ok_or(EventError::NotAnEvent)?,
-                create_time: self.ts.clone(),
-                token: self.token.clone(),
+                create_time: self.ts,
+                token: self.token,
                 app_id: inner.app_id,
                 tenant_key: inner.tenant_key,
                 event,
