@@ -34,6 +34,7 @@ pub mod download;
 mod endpoint;
 mod envelope;
 mod error;
+#[cfg(feature = "events")]
 pub mod event;
 pub mod im;
 mod multipart;

@@ -46,9 +46,10 @@ impl Client {
     /// token store of your own. Fails only if the TLS backend cannot start.
     pub fn new(core: impl Into<feishu_core::Client>) -> Result<Self, Error> {
         let core = core.into();
+        // No client-wide timeout: every request carries its own, and two
+        // would cost two timers per request.
         let http = reqwest::Client::builder()
             .redirect(Policy::none())
-            .timeout(core.config().timeout())
             .build()
             .map_err(transport_error)?;
         Ok(Self { core, http })
@@ -191,9 +192,12 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let timeout = request.extensions().get::<Timeout>().map(|t| t.0);
+        let timeout = request
+            .extensions()
+            .get::<Timeout>()
+            .map_or(self.config().timeout(), |t| t.0);
         let mut request = reqwest::Request::try_from(request).map_err(transport_error)?;
-        *request.timeout_mut() = timeout;
+        *request.timeout_mut() = Some(timeout);
         let mut response = self.http.execute(request).await.map_err(transport_error)?;
 
         let limit = self.config().max_response_bytes();

@@ -47,7 +47,6 @@ impl Client {
         let agent = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .timeout_global(Some(core.config().timeout()))
             .build()
             .new_agent();
         Self { core, agent }
@@ -156,11 +155,23 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let timeout = request.extensions().get::<Timeout>().map(|t| t.0);
+        let timeout = request
+            .extensions()
+            .get::<Timeout>()
+            .map_or(self.config().timeout(), |t| t.0);
+        // Each phase is bounded, not the whole with `timeout_global`: with a
+        // global timeout ureq resolves every request's host on a new thread,
+        // which costs more than the rest of a pooled call. Name resolution
+        // keeps the system resolver's own limits; the call's deadline
+        // (`RetryPolicy::deadline`) bounds everything.
         let request = self
             .agent
             .configure_request(request)
-            .timeout_global(timeout)
+            .timeout_connect(Some(timeout))
+            .timeout_send_request(Some(timeout))
+            .timeout_send_body(Some(timeout))
+            .timeout_recv_response(Some(timeout))
+            .timeout_recv_body(Some(timeout))
             .build();
         let response = if request.body().is_empty() {
             self.agent.run(request.map(|_| ()))
