@@ -172,7 +172,7 @@ for pair in "feishu-ureq ureq" "feishu-reqwest reqwest"; do
         if (s - r >= 1) printf "%.1f\t%.1f\t%.1f\t%s\n", s, r, s - r, fn
       }
     }
-  ' | sort -t "$(printf '\t')" -k3,3 -g -r | head -n "$top" |
+  ' | sort -t "$(printf '\t')" -k3,3 -g -r | { head -n "$top"; cat >/dev/null; } |
     awk -F '\t' '{ mark = ($2 < 1 ? "* " : "  "); printf "%10.0f %10.0f %10.0f  %s%s\n", $1, $2, $3, mark, substr($4, 1, 150) }'
 done
 
@@ -200,7 +200,7 @@ for sdk in feishu-ureq feishu-reqwest; do
       load(once, -1); load(twice, 1)
       for (fn in cost) if (cost[fn] / calls >= 1) printf "%.1f\t%s\n", cost[fn] / calls, fn
     }
-  ' | sort -t "$(printf '\t')" -k1,1 -g -r | head -n "$top" |
+  ' | sort -t "$(printf '\t')" -k1,1 -g -r | { head -n "$top"; cat >/dev/null; } |
     awk -F '\t' '{ printf "%10.0f  %s\n", $1, substr($2, 1, 160) }'
 done
 

@@ -6,14 +6,17 @@
 //! response, all headers are kept, each request's timeout is applied and bodies
 //! are read up to a size cap.
 //!
-//! ```no_run
+//! ```
 //! use feishu_ureq::{App, Client, Config, feishu_core::RawEndpoint};
+//! # let mock = feishu_mock::MockServer::start();
+//! # let (base_url, app_id, app_secret) = (mock.url(), feishu_mock::SELF_BUILT_APP_ID, feishu_mock::SELF_BUILT_APP_SECRET);
 //!
-//! let client = Client::new(Config::feishu().with_app(App::self_built("cli_a5d611352af9d00b", "app-secret")));
+//! // Config::feishu() or Config::lark() in production; here, feishu-mock.
+//! let client = Client::new(Config::new(base_url)?.with_app(App::self_built(app_id, app_secret)));
 //! // The tenant token is fetched, cached and refreshed on the way.
 //! let chats = client.send(&RawEndpoint::get("/open-apis/im/v1/chats"))?;
-//! println!("{}", chats["items"]);
-//! # Ok::<(), feishu_ureq::Error>(())
+//! assert!(chats["items"].is_array());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
