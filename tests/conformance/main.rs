@@ -8,7 +8,9 @@ mod adapters;
 mod errors;
 mod lifecycle;
 mod messages;
+mod pagination;
 mod resilience;
+mod slow_phases;
 mod tokens;
 
 use feishu_core::auth::TenantAccessToken;
@@ -90,6 +92,7 @@ conformance! {
     tokens::app_ticket_resend,
     tokens::same_token_while_far_from_expiry,
     tokens::tenant_token_calls_an_api,
+    tokens::an_empty_tenant_token_is_refused,
     errors::wrong_secret_is_an_api_error_with_log_id,
     errors::invalid_token_is_an_api_error,
     errors::html_502_keeps_the_raw_body,
@@ -120,6 +123,10 @@ conformance! {
     resilience::a_truncated_body_is_retried_when_safe,
     resilience::a_slow_answer_is_retried_when_safe,
     resilience::never_retry_is_one_line,
+    pagination::endless_empty_pages_end_with_an_error,
+    pagination::the_page_limit_keeps_every_item_then_says_why,
+    slow_phases::the_timeout_bounds_the_whole_request,
+    slow_phases::the_deadline_bounds_the_whole_call,
     messages::send_get_reply_update_recall,
     messages::every_message_of_a_long_chat_once_in_order,
     messages::newest_first_and_an_item_cap,

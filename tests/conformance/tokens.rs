@@ -1,11 +1,13 @@
 //! The seed's flows: tenant and app tokens for self-built and marketplace apps.
 
 use feishu_core::auth::{AppAccessTokenRequest, AppTicketResend, TenantAccessTokenRequest};
-use feishu_core::{Config, Error, InvalidRequest, RawEndpoint};
+use feishu_core::{App, Config, Error, InvalidRequest, RawEndpoint, RetryPolicy};
 use feishu_mock::{
-    MARKETPLACE_APP_ID, MARKETPLACE_APP_SECRET, MARKETPLACE_APP_TICKET, MARKETPLACE_TENANT_KEY,
-    MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET,
+    Fault, MARKETPLACE_APP_ID, MARKETPLACE_APP_SECRET, MARKETPLACE_APP_TICKET,
+    MARKETPLACE_TENANT_KEY, MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET,
 };
+
+use serde_json::json;
 
 use crate::Adapter;
 
@@ -122,4 +124,30 @@ pub fn tenant_token_calls_an_api<A: Adapter>() {
             .is_some_and(|items| !items.is_empty())
     );
     assert_eq!(data["has_more"], false);
+}
+
+/// An empty token under code 0 is a broken answer, not a token: the call
+/// fails as unexpected and nothing goes out as `Bearer `.
+pub fn an_empty_tenant_token_is_refused<A: Adapter>() {
+    let mock = MockServer::start();
+    let config = Config::new(mock.url())
+        .expect("the mock's URL is valid")
+        .with_app(App::self_built(SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET))
+        .with_retry_policy(RetryPolicy::never());
+    let client = A::new(config);
+    let empty = json!({"code": 0, "msg": "ok", "tenant_access_token": "", "expire": 7200});
+    mock.inject(TENANT_INTERNAL, Fault::json(200, empty));
+
+    let error = client
+        .send(&RawEndpoint::get("/open-apis/im/v1/chats"))
+        .expect_err("an empty token is no token");
+    assert!(
+        matches!(error, Error::UnexpectedResponse(_)),
+        "expected an unexpected response, got {error:?}"
+    );
+    assert_eq!(
+        mock.hits("/open-apis/im/v1/chats"),
+        0,
+        "nothing was sent with it"
+    );
 }

@@ -1,6 +1,6 @@
 //! The error every call returns, and the errors found before a request exists.
 
-use crate::{ApiError, Exhausted, TokenKind, TransportError, UnexpectedResponse};
+use crate::{ApiError, Exhausted, PaginationError, TokenKind, TransportError, UnexpectedResponse};
 
 /// Why a call failed.
 ///
@@ -34,10 +34,11 @@ pub enum Error {
     /// retry after that. Holds the 10012 answer when Feishu rejected a ticket.
     #[error("the marketplace app's app_ticket is pending: a resend was requested; retry once the app_ticket event has arrived{}", .0.as_ref().map(|e| format!(" ({e})")).unwrap_or_default())]
     AppTicketPending(Option<Box<ApiError>>),
-    /// A list's pages do not chain: more pages announced without a token, or
-    /// a token that came back twice (a server that would loop forever).
+    /// A list's pages do not chain: more pages announced without a token, a
+    /// token that came back, or more pages than the pager's bounds allow (a
+    /// server that would go on forever).
     #[error("broken pagination: {0}")]
-    BrokenPagination(&'static str),
+    BrokenPagination(#[from] PaginationError),
     /// The user's access token expired and no refresh token can renew it:
     /// send the user through the authorize page again.
     #[error("the user access token expired and cannot be refreshed: the user must authorize again")]

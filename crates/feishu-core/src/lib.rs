@@ -59,7 +59,7 @@ pub use config::{
 pub use endpoint::{Body, Endpoint, Query, Timeout, TokenKind, WithTimeout, build, segment};
 pub use envelope::Shape;
 pub use error::{Error, InvalidRequest};
-pub use pager::{Page, Pager, Paginated};
+pub use pager::{Page, Pager, Paginated, PaginationError};
 pub use raw::RawEndpoint;
 pub use retry::{Exhausted, Failure, RetryPolicy};
 pub use secret::Secret;

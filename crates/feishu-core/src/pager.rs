@@ -1,9 +1,9 @@
 //! Pagination for every list endpoint: the next page's request from the
-//! previous page, with a cap on items, early stop, and a guard against a
+//! previous page, with a cap on items, early stop, and bounds against a
 //! server that never ends.
 //! Docs: <https://open.feishu.cn/document/server-docs/api-call-guide/paging>
 
-use std::collections::HashSet;
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Deserializer};
 
@@ -73,12 +73,65 @@ pub trait Paginated: Endpoint<Output = Page<Self::Item>> + Clone {
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Bounds
+///
+/// A server that keeps saying `has_more` cannot keep a walk going forever:
+/// after [`max_pages`](Self::max_pages) pages (default
+/// [`DEFAULT_MAX_PAGES`](Self::DEFAULT_MAX_PAGES)), or
+/// [`max_empty_pages`](Self::max_empty_pages) empty pages in a row (default
+/// [`DEFAULT_MAX_EMPTY_PAGES`](Self::DEFAULT_MAX_EMPTY_PAGES)), the next page
+/// is not asked for: [`next_request`](Self::next_request) says the walk is
+/// over and [`take_error`](Self::take_error) says why
+/// ([`PaginationError::TooManyPages`] or
+/// [`PaginationError::TooManyEmptyPages`]), after the last page's items were
+/// handed out. A token repeated within the last
+/// [`RECENT_TOKENS`](Self::RECENT_TOKENS) pages is a loop; longer cycles are
+/// caught by the page limit, so the pager's memory stays the same however
+/// long the list.
 #[derive(Clone, Debug)]
 pub struct Pager<E> {
     next: Option<E>,
     max_items: Option<usize>,
+    max_pages: usize,
+    max_empty_pages: usize,
     yielded: usize,
-    seen_tokens: HashSet<String>,
+    pages: usize,
+    empty_in_a_row: usize,
+    /// The last few tokens, oldest first.
+    recent_tokens: VecDeque<String>,
+    /// The bound that ended the walk, until taken.
+    overrun: Option<PaginationError>,
+}
+
+/// Why a list's pages stopped chaining; the walk ends on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// A page said more follow but named no token.
+    #[error("has_more without a page_token")]
+    MissingPageToken,
+    /// A page named a token a recent page named already: the walk would loop.
+    #[error("a page_token came back twice")]
+    RepeatedPageToken,
+    /// A page was handed in after the walk ended.
+    #[error("a page arrived after the last one")]
+    PageAfterEnd,
+    /// The walk read its page limit and the server still said more follow.
+    #[error("more than {limit} pages; raise Pager::max_pages if the list is really that long")]
+    TooManyPages {
+        /// The limit ([`Pager::max_pages`]).
+        limit: usize,
+    },
+    /// This many pages in a row held no item and the server still said more
+    /// follow.
+    #[error(
+        "{limit} empty pages in a row; raise Pager::max_empty_pages if the server really pages like that"
+    )]
+    TooManyEmptyPages {
+        /// The limit ([`Pager::max_empty_pages`]).
+        limit: usize,
+    },
 }
 
 impl<E: Paginated> From<E> for Pager<E> {
@@ -88,14 +141,46 @@ impl<E: Paginated> From<E> for Pager<E> {
 }
 
 impl<E: Paginated> Pager<E> {
+    /// How many pages a walk reads unless told otherwise: 1,000 pages of the
+    /// usual 20–100 items is more than any chat history a bot should read in
+    /// one go.
+    pub const DEFAULT_MAX_PAGES: usize = 1_000;
+
+    /// How many empty pages in a row a walk accepts unless told otherwise.
+    /// Feishu may answer a filtered list with a few empty pages; dozens in a
+    /// row mean a server that will never deliver anything.
+    pub const DEFAULT_MAX_EMPTY_PAGES: usize = 32;
+
+    /// How many of the latest tokens are remembered to catch a loop.
+    pub const RECENT_TOKENS: usize = 16;
+
     /// A pager from the first page's request.
     pub fn new(first: E) -> Self {
         Self {
             next: Some(first),
             max_items: None,
+            max_pages: Self::DEFAULT_MAX_PAGES,
+            max_empty_pages: Self::DEFAULT_MAX_EMPTY_PAGES,
             yielded: 0,
-            seen_tokens: HashSet::new(),
+            pages: 0,
+            empty_in_a_row: 0,
+            recent_tokens: VecDeque::with_capacity(Self::RECENT_TOKENS),
+            overrun: None,
         }
+    }
+
+    /// Reads at most this many pages (at least one); a longer list ends in
+    /// [`PaginationError::TooManyPages`] after the last page allowed.
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages.max(1);
+        self
+    }
+
+    /// Accepts at most this many empty pages in a row (at least one) before
+    /// giving up with [`PaginationError::TooManyEmptyPages`].
+    pub fn max_empty_pages(mut self, max_empty_pages: usize) -> Self {
+        self.max_empty_pages = max_empty_pages.max(1);
+        self
     }
 
     /// Stops after this many items, cutting the last page short.
@@ -114,11 +199,14 @@ impl<E: Paginated> Pager<E> {
 
     /// Takes the page the last request returned; returns it, cut to the item
     /// cap. A page that says more follow but names no new token is an error
-    /// (it would loop forever), and ends the walk.
+    /// (it would loop forever): the walk ends and its items are not handed
+    /// out. A page that reaches a [bound](Self#bounds) is handed out and ends
+    /// the walk; [`take_error`](Self::take_error) then says why.
     pub fn on_page(&mut self, mut page: Page<E::Item>) -> Result<Page<E::Item>, Error> {
         let Some(current) = self.next.take() else {
-            return Err(Error::BrokenPagination("a page arrived after the last one"));
+            return Err(PaginationError::PageAfterEnd.into());
         };
+        self.pages += 1;
         if let Some(max) = self.max_items {
             let room = max.saturating_sub(self.yielded);
             if page.items.len() >= room {
@@ -132,14 +220,43 @@ impl<E: Paginated> Pager<E> {
             let token = page
                 .page_token
                 .as_deref()
-                .ok_or(Error::BrokenPagination("has_more without a page_token"))?;
-            if !self.seen_tokens.insert(token.to_owned()) {
-                return Err(Error::BrokenPagination("a page_token came back twice"));
+                .ok_or(PaginationError::MissingPageToken)?;
+            if self.recent_tokens.iter().any(|seen| seen == token) {
+                return Err(PaginationError::RepeatedPageToken.into());
             }
-            self.next = Some(current.with_page_token(token));
+            self.empty_in_a_row = if page.items.is_empty() {
+                self.empty_in_a_row + 1
+            } else {
+                0
+            };
+            // The page is handed out; the walk ends after it, and the reason
+            // waits in `take_error`.
+            if self.empty_in_a_row >= self.max_empty_pages {
+                let limit = self.max_empty_pages;
+                self.overrun = Some(PaginationError::TooManyEmptyPages { limit });
+            } else if self.pages >= self.max_pages {
+                let limit = self.max_pages;
+                self.overrun = Some(PaginationError::TooManyPages { limit });
+            }
+            if self.overrun.is_none() {
+                if self.recent_tokens.len() == Self::RECENT_TOKENS {
+                    self.recent_tokens.pop_front();
+                }
+                self.recent_tokens.push_back(token.to_owned());
+                self.next = Some(current.with_page_token(token));
+            }
         }
         self.yielded += page.items.len();
         Ok(page)
+    }
+
+    /// Once [`next_request`](Self::next_request) returns `None`: the bound
+    /// that cut the walk short while the server still announced more pages,
+    /// if one did; `None` after a walk that reached its end, a
+    /// [`max_items`](Self::max_items) cap or [`stop`](Self::stop). Taken once,
+    /// so drivers can report it as their walk's last item.
+    pub fn take_error(&mut self) -> Option<PaginationError> {
+        self.overrun.take()
     }
 
     /// Stops early: no further request.

@@ -76,3 +76,25 @@ impl<'de> Deserialize<'de> for Secret {
         deserializer.deserialize_str(Visitor)
     }
 }
+
+/// A token from a response that must not be empty: an empty one would go out
+/// as `Bearer ` and fail every call it is cached for, so the answer is
+/// refused as unexpected instead.
+pub(crate) fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
+    let secret = Secret::deserialize(deserializer)?;
+    if secret.0.is_empty() {
+        return Err(serde::de::Error::invalid_value(
+            serde::de::Unexpected::Str(""),
+            &"a non-empty token",
+        ));
+    }
+    Ok(secret)
+}
+
+/// An optional token from a response, where an empty string means none.
+pub(crate) fn empty_as_none<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Secret>, D::Error> {
+    let secret = Option::<Secret>::deserialize(deserializer)?;
+    Ok(secret.filter(|secret| !secret.0.is_empty()))
+}

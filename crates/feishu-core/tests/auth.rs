@@ -316,3 +316,25 @@ fn html_page_from_a_token_endpoint_is_unexpected_without_an_excerpt() {
     assert_eq!(inner.body(), body("envelope/html_502"));
     assert!(!error.to_string().contains("Bad Gateway"));
 }
+
+#[test]
+fn an_empty_tenant_token_is_unexpected_not_a_token() {
+    let (_, inner) = unexpected(tenant_self_built().parse(fixture("auth/empty_tenant_token")));
+    assert_eq!(inner.body(), body("auth/empty_tenant_token"));
+    assert!(inner.reason.contains("line 1 column"), "{}", inner.reason);
+}
+
+#[test]
+fn an_empty_app_token_is_unexpected_not_a_token() {
+    let (_, inner) = unexpected(app_self_built().parse(fixture("auth/empty_app_token")));
+    assert!(inner.reason.contains("line 1 column"), "{}", inner.reason);
+}
+
+#[test]
+fn an_empty_tenant_token_beside_the_app_token_reads_as_none() {
+    let token = app_self_built()
+        .parse(fixture("auth/app_token_empty_tenant_token"))
+        .expect("the app token itself is fine");
+    assert!(token.tenant_access_token.is_none());
+    assert!(!token.app_access_token.expose().is_empty());
+}

@@ -95,7 +95,9 @@ impl Client {
     }
 
     /// The pages of a list endpoint (or of a [`Pager`] with an item cap), one
-    /// request per page, as a stream that ends after the first error.
+    /// request per page, as a stream that ends after the first error. A walk
+    /// cut short by the pager's [bounds](Pager#bounds) ends with an
+    /// [`Error::BrokenPagination`] after its last page.
     pub fn pages<E>(
         &self,
         list: impl Into<Pager<E>>,
@@ -104,7 +106,11 @@ impl Client {
         E: Paginated + 'static,
     {
         stream::unfold((self, list.into()), |(client, mut pager)| async move {
-            let request = pager.next_request()?.clone();
+            let Some(request) = pager.next_request().cloned() else {
+                // A walk cut short by a bound ends with why.
+                let error = pager.take_error()?;
+                return Some((Err(error.into()), (client, pager)));
+            };
             let page = match client.send(&request).await {
                 Ok(page) => pager.on_page(page),
                 Err(error) => Err(error),

@@ -33,6 +33,11 @@ use feishu_core::{
     Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TransportError, TransportErrorKind,
 };
 use ureq::Agent;
+use ureq::unversioned::transport::DefaultConnector;
+
+use resolver::CachingResolver;
+
+mod resolver;
 
 /// A blocking Feishu client. Cloning is cheap and shares the token cache and
 /// the connection pool.
@@ -40,6 +45,7 @@ use ureq::Agent;
 pub struct Client {
     core: feishu_core::Client,
     agent: Agent,
+    resolver: CachingResolver,
 }
 
 impl Client {
@@ -47,12 +53,17 @@ impl Client {
     /// token store of your own.
     pub fn new(core: impl Into<feishu_core::Client>) -> Self {
         let core = core.into();
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .build()
-            .new_agent();
-        Self { core, agent }
+            .build();
+        let resolver = CachingResolver::default();
+        let agent = Agent::with_parts(config, DefaultConnector::default(), resolver.clone());
+        Self {
+            core,
+            agent,
+            resolver,
+        }
     }
 
     /// The sans-IO client underneath.
@@ -86,7 +97,9 @@ impl Client {
     }
 
     /// The pages of a list endpoint (or of a [`Pager`] with an item cap), one
-    /// request per page, stopping at the first error.
+    /// request per page, stopping at the first error. A walk cut short by the
+    /// pager's [bounds](Pager#bounds) ends with an
+    /// [`Error::BrokenPagination`] after its last page.
     pub fn pages<E: Paginated>(&self, list: impl Into<Pager<E>>) -> Pages<'_, E> {
         Pages {
             client: self,
@@ -162,26 +175,29 @@ impl Client {
             .extensions()
             .get::<Timeout>()
             .map_or(self.config().timeout(), |t| t.0);
-        // Each phase is bounded, not the whole with `timeout_global`: with a
-        // global timeout ureq resolves every request's host on a new thread,
-        // which costs more than the rest of a pooled call. Name resolution
-        // keeps the system resolver's own limits; the call's deadline
-        // (`RetryPolicy::deadline`) bounds everything.
+        // One budget for the whole exchange, name resolution to the last
+        // byte of the body, as the core's `Timeout` means; ureq's per-phase
+        // timeouts would each get all of it.
         let request = self
             .agent
             .configure_request(request)
-            .timeout_connect(Some(timeout))
-            .timeout_send_request(Some(timeout))
-            .timeout_send_body(Some(timeout))
-            .timeout_recv_response(Some(timeout))
-            .timeout_recv_body(Some(timeout))
+            .timeout_global(Some(timeout))
             .build();
         let response = if request.body().is_empty() {
             self.agent.run(request.map(|_| ()))
         } else {
             self.agent.run(request)
         };
-        let (parts, body) = response.map_err(transport_error)?.into_parts();
+        let (parts, body) = response
+            .map_err(|error| {
+                let error = transport_error(error);
+                if error.kind() == TransportErrorKind::Connect {
+                    // The host may have moved: look it up again next time.
+                    self.resolver.forget();
+                }
+                error
+            })?
+            .into_parts();
         let limit = self.config().max_response_bytes();
         let body = body
             .into_with_config()
@@ -206,7 +222,10 @@ impl<E: Paginated> Iterator for Pages<'_, E> {
     type Item = Result<Page<E::Item>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let request = self.pager.next_request()?.clone();
+        let Some(request) = self.pager.next_request().cloned() else {
+            // A walk cut short by a bound ends with why.
+            return self.pager.take_error().map(|error| Err(error.into()));
+        };
         let page = self
             .client
             .send(&request)

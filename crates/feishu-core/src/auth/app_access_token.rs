@@ -64,8 +64,11 @@ impl AppAccessTokenRequest {
 #[non_exhaustive]
 pub struct AppAccessToken {
     /// The token: `a-…` for marketplace apps, `t-…` for self-built ones.
+    #[serde(deserialize_with = "crate::secret::non_empty")]
     pub app_access_token: Secret,
-    /// The tenant access token the self-built endpoint returns alongside.
+    /// The tenant access token the self-built endpoint returns alongside
+    /// (an empty one reads as none).
+    #[serde(default, deserialize_with = "crate::secret::empty_as_none")]
     pub tenant_access_token: Option<Secret>,
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,

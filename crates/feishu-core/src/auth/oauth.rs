@@ -113,10 +113,13 @@ impl UserAccessTokenRequest {
 #[non_exhaustive]
 pub struct UserAccessToken {
     /// The access token (a JWT, or `u-…` on older endpoints).
+    #[serde(deserialize_with = "crate::secret::non_empty")]
     pub access_token: Secret,
     /// Seconds it remains valid.
     pub expires_in: u64,
-    /// The refresh token, present when `offline_access` was granted.
+    /// The refresh token, present when `offline_access` was granted (an
+    /// empty one reads as none).
+    #[serde(default, deserialize_with = "crate::secret::empty_as_none")]
     pub refresh_token: Option<Secret>,
     /// Seconds the refresh token remains valid.
     pub refresh_token_expires_in: Option<u64>,

@@ -87,7 +87,8 @@ impl TenantAccessTokenRequest {
 #[derive(Clone, Debug, Deserialize)]
 #[non_exhaustive]
 pub struct TenantAccessToken {
-    /// The token, `t-…`.
+    /// The token, `t-…`; never empty.
+    #[serde(deserialize_with = "crate::secret::non_empty")]
     pub tenant_access_token: Secret,
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,

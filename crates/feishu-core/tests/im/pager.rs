@@ -3,7 +3,7 @@
 //! and `stop()` end it early.
 
 use feishu_core::im::message::{ListMessages, Message, ReadUser, ReadUsers, SortType};
-use feishu_core::{Endpoint, Error, Page, Pager};
+use feishu_core::{Endpoint, Error, Page, Pager, PaginationError};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -35,9 +35,9 @@ fn next_query<E: Endpoint + feishu_core::Paginated>(pager: &Pager<E>) -> String 
     build(request).uri().query().unwrap_or_default().to_owned()
 }
 
-fn broken<T: std::fmt::Debug>(result: Result<T, Error>) -> &'static str {
+fn broken<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
     match result {
-        Err(Error::BrokenPagination(why)) => why,
+        Err(Error::BrokenPagination(why)) => why.to_string(),
         other => panic!("expected Error::BrokenPagination, got {other:?}"),
     }
 }
@@ -265,4 +265,108 @@ fn a_pager_walks_the_list_fixture_to_its_end() {
         pager.next_request().is_none(),
         "has_more false with a token ends the walk"
     );
+}
+
+/// A page of nothing that says more follow, with a fresh token.
+fn empty(token: &str) -> Page<ReadUser> {
+    readers(0, 0, true, Some(token))
+}
+
+#[test]
+fn a_server_of_endless_empty_pages_is_cut_off() {
+    let mut pager = Pager::new(ReadUsers::new("om_1"));
+    let mut pages = 0;
+    while pager.next_request().is_some() {
+        pages += 1;
+        assert!(pages <= 1_000, "the walk must end");
+        pager
+            .on_page(empty(&format!("t{pages}")))
+            .expect("empty pages are handed out");
+    }
+    assert_eq!(pages, Pager::<ReadUsers>::DEFAULT_MAX_EMPTY_PAGES);
+    assert_eq!(
+        pager.take_error(),
+        Some(PaginationError::TooManyEmptyPages {
+            limit: Pager::<ReadUsers>::DEFAULT_MAX_EMPTY_PAGES
+        })
+    );
+    assert_eq!(pager.take_error(), None, "the reason is taken once");
+}
+
+#[test]
+fn a_page_with_items_resets_the_empty_run() {
+    let mut pager = Pager::new(ReadUsers::new("om_1")).max_empty_pages(2);
+    pager.on_page(empty("e1")).expect("a page");
+    pager
+        .on_page(readers(0, 1, true, Some("full")))
+        .expect("a page");
+    pager.on_page(empty("e2")).expect("a page");
+    assert!(pager.next_request().is_some(), "one empty page in a row");
+    pager.on_page(empty("e3")).expect("a page");
+    assert!(pager.next_request().is_none());
+    assert_eq!(
+        pager.take_error(),
+        Some(PaginationError::TooManyEmptyPages { limit: 2 })
+    );
+}
+
+#[test]
+fn the_page_limit_hands_out_the_last_page_then_says_why() {
+    let mut pager = Pager::new(ReadUsers::new("om_1")).max_pages(3);
+    for i in 0..3 {
+        let page = pager
+            .on_page(readers(i, 1, true, Some(&format!("t{i}"))))
+            .expect("a page");
+        assert_eq!(page.items.len(), 1, "no item is lost at the limit");
+    }
+    assert!(pager.next_request().is_none());
+    assert_eq!(pager.items_seen(), 3);
+    assert_eq!(
+        pager.take_error(),
+        Some(PaginationError::TooManyPages { limit: 3 })
+    );
+}
+
+#[test]
+fn a_walk_that_ends_within_its_bounds_has_no_error() {
+    let mut pager = Pager::new(ReadUsers::new("om_1")).max_pages(2);
+    pager
+        .on_page(readers(0, 1, true, Some("t1")))
+        .expect("a page");
+    pager
+        .on_page(readers(1, 1, false, None))
+        .expect("the last page");
+    assert!(pager.next_request().is_none());
+    assert_eq!(pager.take_error(), None);
+}
+
+#[test]
+fn the_default_page_limit_is_a_thousand() {
+    let mut pager = Pager::new(ReadUsers::new("om_1"));
+    let mut pages = 0;
+    while pager.next_request().is_some() {
+        pager
+            .on_page(readers(pages, 1, true, Some(&format!("t{pages}"))))
+            .expect("a page");
+        pages += 1;
+    }
+    assert_eq!(pages, 1_000);
+    assert_eq!(
+        pager.take_error(),
+        Some(PaginationError::TooManyPages { limit: 1_000 })
+    );
+}
+
+#[test]
+fn token_memory_is_bounded_but_a_recent_repeat_is_caught() {
+    let recent = Pager::<ReadUsers>::RECENT_TOKENS;
+    let mut pager = Pager::new(ReadUsers::new("om_1"));
+    for i in 0..recent {
+        pager
+            .on_page(readers(i, 1, true, Some(&format!("t{i}"))))
+            .expect("a page");
+    }
+    // The oldest remembered token, handed back, is a loop.
+    let why = broken(pager.on_page(readers(recent, 1, true, Some("t0"))));
+    assert_eq!(why, "a page_token came back twice");
 }
