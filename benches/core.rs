@@ -449,7 +449,7 @@ fn token_cache(c: &mut Criterion, run: &mut Run, f: &Fixture) {
         },
         CachedToken::new(f.token.clone(), 7200, now, DEFAULT_TOKEN_REFRESH_MARGIN),
     );
-    let client = Client::with_token_store(config, store.clone());
+    let client = Client::with_token_store(config, store.clone(), 0x5eed);
 
     let hit = || store.get(&key).expect("a cached token");
     assert!(hit().is_fresh(now));
@@ -485,13 +485,13 @@ fn token_cache(c: &mut Criterion, run: &mut Run, f: &Fixture) {
         |n| timed(n, hit),
     );
     run.single(
-        "core/token_cache/call_start_warm (client.call + poll to Step::Send)",
+        "core/token_cache/call_start_warm (client.call + poll to Step::Send; seeded by the client, with a uuid)",
         None,
         allocations(|| start(None)),
         |n| timed(n, || start(None)),
     );
     run.single(
-        "core/token_cache/call_start_warm_seeded (as the adapters: .seed(n), which adds a uuid)",
+        "core/token_cache/call_start_warm_seeded (.seed(n) on top, as a replay: a second uuid)",
         None,
         allocations(|| start(Some(7))),
         |n| timed(n, || start(Some(7))),

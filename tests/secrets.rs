@@ -51,15 +51,15 @@ fn configuration_credentials_tokens_and_caches_are_redacted() {
     debug("CachedToken", &cached);
     store.put(&key, cached);
     debug("MemoryTokenStore", &store);
-    let client = Client::with_token_store(config.clone(), store);
+    let client = Client::with_token_store(config.clone(), store, 0x5eed);
     debug("feishu_core::Client", &client);
     debug(
         "feishu_ureq::Client",
-        &feishu_ureq::Client::new(client.clone()),
+        &feishu_ureq::Client::with_core(client.clone()),
     );
     debug(
         "feishu_reqwest::Client",
-        &feishu_reqwest::Client::new(client.clone()).expect("a client"),
+        &feishu_reqwest::Client::with_core(client.clone()).expect("a client"),
     );
 
     debug(

@@ -164,7 +164,8 @@ enum Need {
 }
 
 impl<'a, E: Endpoint> Call<'a, E> {
-    pub(crate) fn new(client: &'a Client, endpoint: &'a E) -> Self {
+    /// A call seeded with `seed` (the client derives one per call).
+    pub(crate) fn new(client: &'a Client, endpoint: &'a E, seed: u64) -> Self {
         Self {
             client,
             endpoint,
@@ -172,7 +173,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
             auth: Auth::App,
             started: None,
             failures: Vec::new(),
-            random: SplitMix64::new(0),
+            random: SplitMix64::new(seed),
             state: State::Ready,
             token_repaired: false,
             ticket_error: None,
@@ -180,6 +181,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
             fetched: Vec::new(),
             user_lease: None,
         }
+        .with_fresh_uuid()
     }
 
     /// Calls as a marketplace app in one tenant (its `tenant_key`). Self-built
@@ -201,13 +203,20 @@ impl<'a, E: Endpoint> Call<'a, E> {
         self
     }
 
-    /// Seeds the call's randomness: the jitter of its backoffs and, for
+    /// Reseeds the call's randomness: the jitter of its backoffs and, for
     /// endpoints that take one, the `uuid` that makes a repeated send post
-    /// once. Adapters pass fresh random bits; the same seed replays the same
-    /// waits and the same `uuid`.
+    /// once. Every call is seeded already, from its [`Client`]'s seed; this is
+    /// for replaying one: the same seed gives the same waits and `uuid`.
     pub fn seed(mut self, seed: u64) -> Self {
         self.random = SplitMix64::new(seed);
-        self.with_uuid = self.endpoint.with_uuid(&self.random.uuid());
+        self.with_fresh_uuid()
+    }
+
+    /// Draws the `uuid`, for endpoints that take one: only they pay for it.
+    fn with_fresh_uuid(mut self) -> Self {
+        if E::TAKES_UUID {
+            self.with_uuid = self.endpoint.with_uuid(&self.random.uuid());
+        }
         self
     }
 

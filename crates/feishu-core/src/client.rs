@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use crate::auth::UserAccessTokenRequest;
+use crate::retry::SplitMix64;
 use crate::token_store::{CredentialKind, MemoryTokenStore, TokenKey, TokenStore, later};
 use crate::{App, AppKind, CachedToken, Call, Config, Endpoint, Error, InvalidRequest, Secret};
 
@@ -30,7 +31,9 @@ const LEASE_POLL: Duration = Duration::from_millis(20);
 /// use feishu_core::{App, Client, Config, RawEndpoint, Step};
 /// use std::time::SystemTime;
 ///
-/// let client = Client::new(Config::feishu().with_app(App::self_built("cli_a5d611352af9d00b", "secret")));
+/// // Fresh random bits in real code, e.g. std's `RandomState::new().hash_one(())`.
+/// let seed = 0x5eed;
+/// let client = Client::new(Config::feishu().with_app(App::self_built("cli_a5d611352af9d00b", "secret")), seed);
 /// let chats = RawEndpoint::get("/open-apis/im/v1/chats");
 /// let mut call = client.call(&chats);
 /// // Cold cache: the first request is for a tenant token.
@@ -51,6 +54,10 @@ struct Inner {
     leases: Mutex<HashMap<TokenKey, Lease>>,
     /// Numbers leases, so only their holder can release them.
     next_lease: AtomicU64,
+    /// The randomness every call's seed is derived from.
+    seed: u64,
+    /// Numbers calls, so each derives a seed of its own.
+    next_call: AtomicU64,
     last_ticket_resend: Mutex<Option<SystemTime>>,
 }
 
@@ -62,12 +69,18 @@ struct AppKeys {
 
 impl Client {
     /// A client with the in-memory token store.
-    pub fn new(config: Config) -> Self {
-        Self::with_token_store(config, Arc::new(MemoryTokenStore::new()))
+    ///
+    /// `seed` is the randomness of every call of this client: the jitter of
+    /// its retries and the `uuid` that makes a repeated send post once. The
+    /// core draws none of its own, so pass fresh random bits (the adapters
+    /// take them from the OS); each call derives its own from it.
+    pub fn new(config: Config, seed: u64) -> Self {
+        Self::with_token_store(config, Arc::new(MemoryTokenStore::new()), seed)
     }
 
-    /// A client whose tokens live in `store`, e.g. one shared by a cluster.
-    pub fn with_token_store(config: Config, store: Arc<dyn TokenStore>) -> Self {
+    /// A client whose tokens live in `store`, e.g. one shared by a cluster;
+    /// `seed` as for [`Client::new`].
+    pub fn with_token_store(config: Config, store: Arc<dyn TokenStore>, seed: u64) -> Self {
         let base_url: Arc<str> = config.base_url().into();
         let keys = config.app().map(|app| {
             let key = |kind| TokenKey {
@@ -89,6 +102,8 @@ impl Client {
                 keys,
                 leases: Mutex::new(HashMap::new()),
                 next_lease: AtomicU64::new(1),
+                seed,
+                next_call: AtomicU64::new(0),
                 last_ticket_resend: Mutex::new(None),
             }),
         }
@@ -106,8 +121,12 @@ impl Client {
 
     /// Starts a call of `endpoint`, authenticated as the endpoint needs: the
     /// app's app or tenant token, fetched and cached on the way.
+    ///
+    /// The call is seeded from the client's seed (see [`Client::new`]): no two
+    /// calls of a client share their randomness.
     pub fn call<'a, E: Endpoint>(&'a self, endpoint: &'a E) -> Call<'a, E> {
-        Call::new(self, endpoint)
+        let n = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
+        Call::new(self, endpoint, call_seed(self.inner.seed, n))
     }
 
     /// Keeps the `app_ticket` Feishu pushed to this marketplace app (the
@@ -280,10 +299,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl From<Config> for Client {
-    fn from(config: Config) -> Self {
-        Self::new(config)
-    }
+/// Call number `n`'s seed: the client's seed and `n` mixed so that
+/// neighbouring calls draw unrelated numbers.
+fn call_seed(seed: u64, n: u64) -> u64 {
+    SplitMix64::new(seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)).next_u64()
 }
 
 impl fmt::Debug for Client {

@@ -106,10 +106,16 @@ pub trait Endpoint {
         None
     }
 
-    /// For endpoints that take Feishu's `uuid` deduplication key (send, reply,
-    /// forward): a copy carrying `uuid`, unless the caller set one already.
-    /// [`Call`](crate::Call) sets one on every such call, so a retry cannot
-    /// post twice, and the endpoint must then report itself [idempotent].
+    /// Whether the endpoint takes Feishu's `uuid` deduplication key (send,
+    /// reply, forward). Only then does a [`Call`](crate::Call) draw one, and
+    /// offer it to [`with_uuid`](Endpoint::with_uuid).
+    const TAKES_UUID: bool = false;
+
+    /// For endpoints that take Feishu's `uuid` deduplication key: a copy
+    /// carrying `uuid`, unless the caller set one already. [`Call`](crate::Call)
+    /// sets one on every such call, so a retry cannot post twice, and the
+    /// endpoint must then report itself [idempotent]. Set
+    /// [`TAKES_UUID`](Endpoint::TAKES_UUID) too, or it is never called.
     ///
     /// [idempotent]: Endpoint::idempotent
     fn with_uuid(&self, uuid: &str) -> Option<Self>
@@ -144,6 +150,7 @@ pub struct WithTimeout<E> {
 
 impl<E: Endpoint> Endpoint for WithTimeout<E> {
     type Output = E::Output;
+    const TAKES_UUID: bool = E::TAKES_UUID;
 
     fn method(&self) -> Method {
         self.endpoint.method()

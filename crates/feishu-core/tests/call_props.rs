@@ -69,7 +69,7 @@ fn drive<E: Endpoint>(
     answers: &[Answer],
     seed: u64,
 ) -> (usize, Vec<Answer>) {
-    let client = Client::new(Config::feishu().with_retry_policy(policy.clone()));
+    let client = Client::new(Config::feishu().with_retry_policy(policy.clone()), 0x5eed);
     let mut call = client
         .call(endpoint)
         .with_token(Secret::new("t-x"))

@@ -32,7 +32,8 @@ use std::time::SystemTime;
 
 use feishu_core::auth::{TenantAccessToken, TenantAccessTokenRequest};
 use feishu_core::{
-    Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TransportError, TransportErrorKind,
+    Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TokenStore, TransportError,
+    TransportErrorKind,
 };
 use futures_util::{Stream, StreamExt, stream};
 use reqwest::redirect::Policy;
@@ -46,10 +47,24 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for a configuration, or for a `feishu_core::Client` with a
-    /// token store of your own. Fails only if the TLS backend cannot start.
-    pub fn new(core: impl Into<feishu_core::Client>) -> Result<Self, Error> {
-        let core = core.into();
+    /// A client for a configuration, with an in-memory token cache. Fails
+    /// only if the TLS backend cannot start.
+    pub fn new(config: Config) -> Result<Self, Error> {
+        Self::with_core(feishu_core::Client::new(config, os_seed()))
+    }
+
+    /// A client whose tokens live in `store`, e.g. one shared by a cluster.
+    pub fn with_token_store(config: Config, store: Arc<dyn TokenStore>) -> Result<Self, Error> {
+        Self::with_core(feishu_core::Client::with_token_store(
+            config,
+            store,
+            os_seed(),
+        ))
+    }
+
+    /// A client over a `feishu_core::Client` built (and seeded) by the caller,
+    /// e.g. to share its token state with a driver of their own.
+    pub fn with_core(core: feishu_core::Client) -> Result<Self, Error> {
         // No client-wide timeout: every request carries its own, and two
         // would cost two timers per request.
         let http = reqwest::Client::builder()
@@ -177,10 +192,7 @@ impl Client {
     }
 
     /// Drives a call to its end: the whole of this adapter's logic.
-    async fn run<E: Endpoint>(&self, call: Call<'_, E>) -> Result<E::Output, Error> {
-        // Fresh random bits for the call's jitter and `uuid`: std's hasher keys
-        // come from the OS and differ for every `RandomState`.
-        let mut call = call.seed(RandomState::new().hash_one(()));
+    async fn run<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
         loop {
             match call.poll(SystemTime::now()) {
                 Step::Send(request) => match self.execute(request).await {
@@ -249,6 +261,12 @@ impl Tenant {
             .for_tenant(self.tenant_key.clone());
         self.client.run(call).await
     }
+}
+
+/// Fresh random bits for a client's calls: std's hasher keys come from the
+/// OS and differ for every `RandomState`.
+fn os_seed() -> u64 {
+    RandomState::new().hash_one(())
 }
 
 fn transport_error(error: reqwest::Error) -> TransportError {

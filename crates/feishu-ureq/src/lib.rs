@@ -30,7 +30,8 @@ use std::time::SystemTime;
 
 use feishu_core::auth::{TenantAccessToken, TenantAccessTokenRequest};
 use feishu_core::{
-    Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TransportError, TransportErrorKind,
+    Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TokenStore, TransportError,
+    TransportErrorKind,
 };
 use ureq::Agent;
 use ureq::unversioned::transport::DefaultConnector;
@@ -49,10 +50,23 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for a configuration, or for a `feishu_core::Client` with a
-    /// token store of your own.
-    pub fn new(core: impl Into<feishu_core::Client>) -> Self {
-        let core = core.into();
+    /// A client for a configuration, with an in-memory token cache.
+    pub fn new(config: Config) -> Self {
+        Self::with_core(feishu_core::Client::new(config, os_seed()))
+    }
+
+    /// A client whose tokens live in `store`, e.g. one shared by a cluster.
+    pub fn with_token_store(config: Config, store: Arc<dyn TokenStore>) -> Self {
+        Self::with_core(feishu_core::Client::with_token_store(
+            config,
+            store,
+            os_seed(),
+        ))
+    }
+
+    /// A client over a `feishu_core::Client` built (and seeded) by the caller,
+    /// e.g. to share its token state with a driver of their own.
+    pub fn with_core(core: feishu_core::Client) -> Self {
         let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -147,10 +161,7 @@ impl Client {
     }
 
     /// Drives a call to its end: the whole of this adapter's logic.
-    fn run<E: Endpoint>(&self, call: Call<'_, E>) -> Result<E::Output, Error> {
-        // Fresh random bits for the call's jitter and `uuid`: std's hasher keys
-        // come from the OS and differ for every `RandomState`.
-        let mut call = call.seed(RandomState::new().hash_one(()));
+    fn run<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
         loop {
             match call.poll(SystemTime::now()) {
                 Step::Send(request) => match self.execute(request) {
@@ -277,6 +288,12 @@ impl Tenant {
             .for_tenant(self.tenant_key.clone());
         self.client.run(call)
     }
+}
+
+/// Fresh random bits for a client's calls: std's hasher keys come from the
+/// OS and differ for every `RandomState`.
+fn os_seed() -> u64 {
+    RandomState::new().hash_one(())
 }
 
 fn transport_error(error: ureq::Error) -> TransportError {

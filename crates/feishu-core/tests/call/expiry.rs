@@ -86,7 +86,7 @@ fn short_lived_token_is_refreshed_halfway() {
 #[test]
 fn configured_margin_replaces_the_default() {
     let config = self_built_config().with_token_refresh_margin(Duration::from_secs(60));
-    let client = Client::new(config);
+    let client = Client::new(config, 0x5eed);
     fetch_at_t0(&client, 7200);
     // Inside the default margin, outside the configured one.
     assert_reused(&client, after(7200 - 299));
@@ -162,7 +162,10 @@ fn call_uses_the_token_it_just_fetched_even_if_already_due() {
 
 #[test]
 fn margin_of_zero_uses_the_token_to_its_last_second() {
-    let client = Client::new(self_built_config().with_token_refresh_margin(Duration::ZERO));
+    let client = Client::new(
+        self_built_config().with_token_refresh_margin(Duration::ZERO),
+        0x5eed,
+    );
     fetch_at_t0(&client, 7200);
     assert_reused(&client, after(7199));
     assert_refetched(&client, after(7200));

@@ -66,12 +66,15 @@ pub fn after(secs: u64) -> SystemTime {
 
 /// A Feishu client for the self-built sample app.
 pub fn self_built() -> Client {
-    Client::new(self_built_config())
+    Client::new(self_built_config(), 0x5eed)
 }
 
 /// The same, with retries off: every failure ends the call.
 pub fn self_built_never_retrying() -> Client {
-    Client::new(self_built_config().with_retry_policy(RetryPolicy::never()))
+    Client::new(
+        self_built_config().with_retry_policy(RetryPolicy::never()),
+        0x5eed,
+    )
 }
 
 pub fn self_built_config() -> Config {
@@ -80,7 +83,10 @@ pub fn self_built_config() -> Config {
 
 /// A Feishu client for the sample app as a marketplace app.
 pub fn marketplace() -> Client {
-    Client::new(Config::feishu().with_app(App::marketplace(APP_ID, APP_SECRET)))
+    Client::new(
+        Config::feishu().with_app(App::marketplace(APP_ID, APP_SECRET)),
+        0x5eed,
+    )
 }
 
 /// `GET /open-apis/im/v1/chats`: a tenant-token endpoint.

@@ -375,7 +375,7 @@ fn dead_app_token_found_buying_a_tenant_token_is_replaced_once() {
 
 #[test]
 fn set_app_ticket_without_an_app_is_refused() {
-    let client = feishu_core::Client::new(feishu_core::Config::feishu());
+    let client = feishu_core::Client::new(feishu_core::Config::feishu(), 0x5eed);
     let result = client.set_app_ticket(APP_TICKET, t0());
     assert!(
         matches!(result, Err(Error::InvalidRequest(InvalidRequest::NoApp))),

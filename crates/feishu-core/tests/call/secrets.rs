@@ -96,7 +96,7 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
         )
     }));
     keep(drive(
-        Client::new(Config::feishu()).call(&chats()),
+        Client::new(Config::feishu(), 0x5eed).call(&chats()),
         t0(),
         |_: &Seen| data(json!({})),
     ));

@@ -69,7 +69,10 @@ fn dropping_the_refreshing_call_lets_a_waiting_call_take_over_at_once() {
 #[test]
 fn stalled_refresh_is_taken_over_once_its_lease_lapses() {
     // The lease lasts the configured timeout plus one second.
-    let client = Client::new(self_built_config().with_timeout(Duration::from_secs(10)));
+    let client = Client::new(
+        self_built_config().with_timeout(Duration::from_secs(10)),
+        0x5eed,
+    );
     let endpoint = chats();
     let mut a = client.call(&endpoint);
     let mut b = client.call(&endpoint);
@@ -171,7 +174,10 @@ fn stale_refresher_does_not_release_the_new_holders_lease() {
     // its lease, B takes the lease over and refreshes; when A is then dropped
     // (or answered), it removes B's lease, and C starts a second refresh while
     // B's is in flight. Expected: C waits for B.
-    let client = Client::new(self_built_config().with_timeout(Duration::from_secs(10)));
+    let client = Client::new(
+        self_built_config().with_timeout(Duration::from_secs(10)),
+        0x5eed,
+    );
     let endpoint = chats();
     let mut a = client.call(&endpoint);
     let mut b = client.call(&endpoint);

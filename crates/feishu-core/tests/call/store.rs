@@ -54,7 +54,10 @@ const TENANT_KEY_FORM: &str = "feishu:https://open.feishu.cn:cli_slkdjalasdkjasd
 
 fn recorded(config: Config) -> (Client, Arc<RecordingStore>) {
     let store = Arc::new(RecordingStore::default());
-    (Client::with_token_store(config, store.clone()), store)
+    (
+        Client::with_token_store(config, store.clone(), 0x5eed),
+        store,
+    )
 }
 
 fn tenant_key() -> TokenKey {
@@ -268,8 +271,8 @@ fn marketplace_app_keeps_ticket_app_and_tenant_tokens_under_their_keys() {
 #[test]
 fn clients_sharing_a_store_share_tokens() {
     let store: Arc<dyn TokenStore> = Arc::new(MemoryTokenStore::new());
-    let first = Client::with_token_store(self_built_config(), store.clone());
-    let second = Client::with_token_store(self_built_config(), store);
+    let first = Client::with_token_store(self_built_config(), store.clone(), 0x5eed);
+    let second = Client::with_token_store(self_built_config(), store, 0x5eed);
     let (result, _) = drive(
         first.call(&chats()),
         t0(),
@@ -292,10 +295,11 @@ fn clients_sharing_a_store_share_tokens() {
 #[test]
 fn clients_of_different_base_urls_do_not_share_tokens() {
     let store: Arc<dyn TokenStore> = Arc::new(MemoryTokenStore::new());
-    let feishu = Client::with_token_store(self_built_config(), store.clone());
+    let feishu = Client::with_token_store(self_built_config(), store.clone(), 0x5eed);
     let lark = Client::with_token_store(
         Config::lark().with_app(App::self_built(APP_ID, APP_SECRET)),
         store,
+        0x5eed,
     );
     let (result, _) = drive(
         feishu.call(&chats()),
@@ -335,7 +339,7 @@ fn call_sends_the_token_it_fetched_even_if_the_store_loses_it() {
     // next poll reads the store back (`client.fresh`), finds nothing, and asks
     // again, back to back, until the retry policy's deadline. A store is a
     // cache, not a channel: the call should send the token it was just given.
-    let client = Client::with_token_store(self_built_config(), Arc::new(ForgetfulStore));
+    let client = Client::with_token_store(self_built_config(), Arc::new(ForgetfulStore), 0x5eed);
     let (result, seen) = drive(client.call(&chats()), t0(), |seen: &Seen| {
         match seen.path.as_str() {
             TENANT_TOKEN_INTERNAL => tenant_token(TENANT_TOKEN, 7200),

@@ -173,7 +173,7 @@ fn given_token_is_never_repaired() {
 
 #[test]
 fn given_token_needs_no_app() {
-    let client = Client::new(Config::feishu());
+    let client = Client::new(Config::feishu(), 0x5eed);
     let endpoint = chats();
     let call = client
         .call(&endpoint)
@@ -188,7 +188,7 @@ fn given_token_needs_no_app() {
 
 #[test]
 fn tenant_call_without_an_app_is_refused_before_sending() {
-    let client = Client::new(Config::feishu());
+    let client = Client::new(Config::feishu(), 0x5eed);
     let (result, seen) = drive(client.call(&chats()), t0(), script([]));
     assert!(
         matches!(result, Err(Error::InvalidRequest(InvalidRequest::NoApp))),
@@ -199,7 +199,7 @@ fn tenant_call_without_an_app_is_refused_before_sending() {
 
 #[test]
 fn app_call_without_an_app_is_refused_before_sending() {
-    let client = Client::new(Config::feishu());
+    let client = Client::new(Config::feishu(), 0x5eed);
     let (result, seen) = drive(client.call(&app_info()), t0(), script([]));
     assert!(
         matches!(result, Err(Error::InvalidRequest(InvalidRequest::NoApp))),
@@ -226,7 +226,7 @@ fn user_endpoint_without_a_user_is_refused_before_sending() {
 
 #[test]
 fn token_free_endpoint_works_without_an_app() {
-    let client = Client::new(Config::feishu());
+    let client = Client::new(Config::feishu(), 0x5eed);
     let endpoint = TenantAccessTokenRequest::self_built(APP_ID, Secret::new(APP_SECRET));
     let (result, _) = drive(
         client.call(&endpoint),
@@ -264,7 +264,10 @@ fn token_free_endpoint_does_not_fill_the_cache() {
 
 #[test]
 fn requests_carry_the_configured_timeout() {
-    let client = Client::new(self_built_config().with_timeout(std::time::Duration::from_secs(7)));
+    let client = Client::new(
+        self_built_config().with_timeout(std::time::Duration::from_secs(7)),
+        0x5eed,
+    );
     let (result, seen) = drive(
         client.call(&chats()),
         t0(),

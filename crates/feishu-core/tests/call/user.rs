@@ -438,7 +438,7 @@ fn user_token_invalid_without_refresh_token_needs_reauthorization() {
 
 #[test]
 fn user_call_needs_no_app_until_a_refresh() {
-    let client = Client::new(Config::feishu());
+    let client = Client::new(Config::feishu(), 0x5eed);
     let user = user();
     let (result, _) = user_info_as(
         &client,
@@ -480,7 +480,10 @@ fn stale_user_refresher_does_not_release_the_new_refreshers_lease() {
     // clears B's lease, so C sends a second refresh with the same (rotating,
     // single-use) refresh token while B's is in flight: one of the two gets
     // 20073 and the user may have to authorize again. Expected: C waits.
-    let client = Client::new(self_built_config().with_timeout(Duration::from_secs(10)));
+    let client = Client::new(
+        self_built_config().with_timeout(Duration::from_secs(10)),
+        0x5eed,
+    );
     let user = user();
     let endpoint = user_info();
     let mut a = client.call(&endpoint).as_user(&user);

@@ -13,7 +13,10 @@ const APP_SECRET: &str = "dskLLdkasdjlasdKK";
 const TICKET: &str = "tk-7b3e9f1a2c4d6e8f";
 
 fn marketplace(app_id: &str) -> Client {
-    Client::new(Config::feishu().with_app(App::marketplace(app_id, APP_SECRET)))
+    Client::new(
+        Config::feishu().with_app(App::marketplace(app_id, APP_SECRET)),
+        0x5eed,
+    )
 }
 
 /// The §2.5 sample, carrying `ticket` for `app_id`.
@@ -98,7 +101,10 @@ fn a_refused_ticket_event_does_not_feed_the_client() {
 
 #[test]
 fn a_self_built_client_still_gets_the_event_delivered() {
-    let client = Client::new(Config::feishu().with_app(App::self_built(APP_ID, APP_SECRET)));
+    let client = Client::new(
+        Config::feishu().with_app(App::self_built(APP_ID, APP_SECRET)),
+        0x5eed,
+    );
     let webhook = Webhook::token_only(V1_TOKEN).app_tickets_to(&client);
     let handled = webhook.handle(&ticket_event(APP_ID, TICKET), now());
     assert!(matches!(event(&handled).kind, EventKind::AppTicket(_)));

@@ -50,7 +50,7 @@ pub fn config() -> Config {
 
 /// A client with this retry policy.
 pub fn client(policy: RetryPolicy) -> Client {
-    Client::new(config().with_retry_policy(policy))
+    Client::new(config().with_retry_policy(policy), 0x5eed)
 }
 
 /// The default policy, changed by `edit`.

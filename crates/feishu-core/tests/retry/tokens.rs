@@ -111,6 +111,7 @@ fn the_lease_is_kept_across_a_long_retry_wait() {
         Config::feishu()
             .with_app(feishu_core::App::self_built("cli_x", "secret"))
             .with_timeout(secs(2)),
+        0x5eed,
     );
     let endpoint = get();
     let mut a = Run::new(client.call(&endpoint).seed(42));

@@ -1,7 +1,7 @@
 //! The `uuid` a seeded call gives `SendMessage` (§4 "retry safety"): a v4
 //! UUID, built once and resent byte for byte on every retry, drawn from the
-//! caller's seed only. A caller's own uuid is kept; without a seed there is
-//! none, and a POST without one is never repeated after it may have posted.
+//! call's seed only. Every call is seeded, from its client's seed unless the
+//! caller reseeds it; a caller's own uuid is kept.
 
 use std::collections::HashSet;
 
@@ -122,23 +122,26 @@ fn a_caller_given_uuid_is_kept_and_makes_the_send_safe_to_repeat() {
 }
 
 #[test]
-fn without_a_seed_no_uuid_is_added_and_a_500_ends_the_send() {
+fn every_call_is_seeded_from_its_client_and_gets_a_uuid_of_its_own() {
     let client = client(RetryPolicy::default());
     let endpoint = send_message();
     let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TOKEN)));
-    let sent = run.send();
-    assert_eq!(sent.uuid(), None);
-    assert!(sent.json().get("uuid").is_none());
-    let answer = empty(500);
-    let error = run.retry_or_error(&answer).expect_err("not safe to repeat");
-    assert_raw_error(&error, &answer);
-    assert_eq!(run.sent.len(), 1);
+    let first = run.send();
+    let uuid = first
+        .uuid()
+        .expect("an unseeded call is seeded by its client");
+    assert_v4(&uuid);
+    run.retry_or_error(&empty(500))
+        .expect("with its uuid, a send is safe to repeat");
+    assert_eq!(run.sent[1].uuid().as_deref(), Some(uuid.as_str()));
 
-    // A rate limit is still retried: nothing was posted.
-    let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TOKEN)));
-    run.send();
-    assert_eq!(run.retry_or_error(&rate_limited(2)).ok(), Some(secs(2)));
-    assert_eq!(run.sent[1].uuid(), None);
+    let uuids: HashSet<_> = (0..64)
+        .map(|_| {
+            let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TOKEN)));
+            run.send().uuid().expect("a uuid")
+        })
+        .collect();
+    assert_eq!(uuids.len(), 64, "calls of one client share no uuid");
 }
 
 #[test]

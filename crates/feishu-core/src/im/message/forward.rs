@@ -57,6 +57,7 @@ struct Wire<'a> {
 
 impl Endpoint for ForwardMessage {
     type Output = Message;
+    const TAKES_UUID: bool = true;
 
     fn method(&self) -> Method {
         Method::POST

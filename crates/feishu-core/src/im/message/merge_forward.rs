@@ -66,6 +66,7 @@ enum Answer {
 
 impl Endpoint for MergeForward {
     type Output = Message;
+    const TAKES_UUID: bool = true;
 
     fn method(&self) -> Method {
         Method::POST

@@ -59,6 +59,7 @@ struct Wire<'a> {
 
 impl Endpoint for ReplyMessage {
     type Output = Message;
+    const TAKES_UUID: bool = true;
 
     fn method(&self) -> Method {
         Method::POST

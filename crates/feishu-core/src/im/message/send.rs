@@ -77,6 +77,7 @@ struct Wire<'a> {
 
 impl Endpoint for SendMessage {
     type Output = Message;
+    const TAKES_UUID: bool = true;
 
     fn method(&self) -> Method {
         Method::POST
