@@ -13,6 +13,8 @@
 //! call is `GET /open-apis/im/v1/chats` with the self-built app's tenant token:
 //!
 //! - `sdk`: `feishu_reqwest::Client::send(&RawEndpoint::get(..))`;
+//! - `sdk-token`: `feishu_reqwest::Client::send_with_token(..)` with the
+//!   token fetched by hand, as `raw` does: the path without the token cache;
 //! - `raw`: a plain `reqwest::Client::new()` with the same URI and
 //!   `Authorization: Bearer <the same token>`, the body parsed with
 //!   `serde_json::from_slice::<Value>` and `code == 0` checked;
@@ -24,7 +26,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use feishu_core::RawEndpoint;
-use feishu_reqwest::{App, Config};
+use feishu_reqwest::{App, Config, Secret};
 use tokio::runtime::Runtime;
 
 type BoxError = Box<dyn StdError>;
@@ -36,7 +38,7 @@ const APP_ID: &str = "cli_mock_self_built";
 const APP_SECRET: &str = "mock-self-built-secret";
 
 const USAGE: &str =
-    "usage: bench_calls_reqwest <sdk|raw|raw-timeout> --url URL [--calls N] [--warmup N]";
+    "usage: bench_calls_reqwest <sdk|sdk-token|raw|raw-timeout> --url URL [--calls N] [--warmup N]";
 
 /// The side, the mock's URL, the measured calls and the warm-up calls.
 struct Args {
@@ -63,7 +65,7 @@ fn args() -> Result<Args, BoxError> {
             "--url" => parsed.url = value()?,
             "--calls" => parsed.calls = value()?.parse()?,
             "--warmup" => parsed.warmup = value()?.parse()?,
-            "sdk" | "raw" | "raw-timeout" => parsed.mode = arg,
+            "sdk" | "sdk-token" | "raw" | "raw-timeout" => parsed.mode = arg,
             _ => return Err(USAGE.into()),
         }
     }
@@ -92,6 +94,7 @@ fn measured_region(runtime: &Runtime, calls: usize, side: &Side) -> Result<(), B
 
 enum Side {
     Sdk(feishu_reqwest::Client, RawEndpoint),
+    SdkToken(feishu_reqwest::Client, RawEndpoint, Secret),
     Raw {
         client: reqwest::Client,
         uri: String,
@@ -112,6 +115,9 @@ impl Side {
         match self {
             Side::Sdk(client, endpoint) => {
                 black_box(client.send(endpoint).await?);
+            }
+            Side::SdkToken(client, endpoint, token) => {
+                black_box(client.send_with_token(endpoint, token).await?);
             }
             Side::Raw {
                 client,
@@ -162,6 +168,12 @@ fn main() -> Result<(), BoxError> {
             let config = Config::new(base)?.with_app(App::self_built(APP_ID, APP_SECRET));
             let client = runtime.block_on(async { feishu_reqwest::Client::new(config) })?;
             Side::Sdk(client, RawEndpoint::get(CHATS))
+        }
+        "sdk-token" => {
+            let config = Config::new(base)?;
+            let client = runtime.block_on(async { feishu_reqwest::Client::new(config) })?;
+            let token = runtime.block_on(raw_token(&reqwest::Client::new(), base))?;
+            Side::SdkToken(client, RawEndpoint::get(CHATS), Secret::new(token))
         }
         mode => {
             let timeout = (mode == "raw-timeout").then_some(Duration::from_secs(30));

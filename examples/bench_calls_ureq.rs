@@ -15,6 +15,8 @@
 //! app's tenant token:
 //!
 //! - `sdk`: `feishu_ureq::Client::send(&RawEndpoint::get(..))`;
+//! - `sdk-token`: `feishu_ureq::Client::send_with_token(..)` with the token
+//!   fetched by hand, as `raw` does: the path without the token cache;
 //! - `raw`: a plain `ureq::Agent` (defaults) with the same URI and
 //!   `Authorization: Bearer <the same token>`, the body parsed with
 //!   `serde_json::from_slice::<Value>` and `code == 0` checked;
@@ -26,7 +28,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use feishu_core::RawEndpoint;
-use feishu_ureq::{App, Config};
+use feishu_ureq::{App, Config, Secret};
 
 type BoxError = Box<dyn StdError>;
 
@@ -37,7 +39,7 @@ const APP_ID: &str = "cli_mock_self_built";
 const APP_SECRET: &str = "mock-self-built-secret";
 
 const USAGE: &str =
-    "usage: bench_calls_ureq <sdk|raw|raw-sdk-agent> --url URL [--calls N] [--warmup N]";
+    "usage: bench_calls_ureq <sdk|sdk-token|raw|raw-sdk-agent> --url URL [--calls N] [--warmup N]";
 
 /// The side, the mock's URL, the measured calls and the warm-up calls.
 struct Args {
@@ -64,7 +66,7 @@ fn args() -> Result<Args, BoxError> {
             "--url" => parsed.url = value()?,
             "--calls" => parsed.calls = value()?.parse()?,
             "--warmup" => parsed.warmup = value()?.parse()?,
-            "sdk" | "raw" | "raw-sdk-agent" => parsed.mode = arg,
+            "sdk" | "sdk-token" | "raw" | "raw-sdk-agent" => parsed.mode = arg,
             _ => return Err(USAGE.into()),
         }
     }
@@ -116,6 +118,17 @@ fn main() -> Result<(), BoxError> {
             let endpoint = RawEndpoint::get(CHATS);
             let mut call = || -> Result<(), BoxError> {
                 black_box(client.send(&endpoint)?);
+                Ok(())
+            };
+            warmup(args.warmup, &mut call)?;
+            measured_region(args.calls, &mut call)
+        }
+        "sdk-token" => {
+            let client = feishu_ureq::Client::new(Config::new(base)?);
+            let token = Secret::new(raw_token(&ureq::Agent::new_with_defaults(), base)?);
+            let endpoint = RawEndpoint::get(CHATS);
+            let mut call = || -> Result<(), BoxError> {
+                black_box(client.send_with_token(&endpoint, &token)?);
                 Ok(())
             };
             warmup(args.warmup, &mut call)?;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use http::HeaderValue;
-use http::uri::{Scheme, Uri};
+use http::uri::{Authority, Scheme, Uri};
 
 use crate::{App, RetryPolicy};
 
@@ -46,6 +46,9 @@ pub const DEFAULT_USER_AGENT: &str = concat!("feishu-rs/", env!("CARGO_PKG_VERSI
 #[derive(Clone, Debug)]
 pub struct Config {
     base_url: String,
+    /// The base URL's scheme and host, parsed once: every request URI is
+    /// put together from them without parsing the base again.
+    origin: Origin,
     accounts_url: String,
     user_agent: HeaderValue,
     timeout: Duration,
@@ -93,6 +96,7 @@ impl Config {
 
     fn with_valid_base_url(base_url: String, accounts_url: String) -> Self {
         Self {
+            origin: Origin::of(&base_url),
             base_url,
             accounts_url,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
@@ -157,6 +161,11 @@ impl Config {
         &self.base_url
     }
 
+    /// The base URL's scheme, host and path prefix, for building request URIs.
+    pub(crate) fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
     /// The accounts URL, without a trailing `/`.
     pub fn accounts_url(&self) -> &str {
         &self.accounts_url
@@ -218,6 +227,31 @@ fn valid_url(url: &str) -> Result<String, ConfigError> {
         return Err(invalid("a base URL takes no query or fragment"));
     }
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// A base URL taken apart: `scheme://authority` and the path before
+/// `/open-apis` (empty unless a proxy serves Feishu under a prefix).
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub(crate) scheme: Scheme,
+    pub(crate) authority: Authority,
+    pub(crate) prefix: String,
+}
+
+impl Origin {
+    /// The parts of a base URL [`valid_url`] accepted.
+    fn of(base_url: &str) -> Self {
+        // Accepted URLs always parse; the fallback only keeps this total.
+        let uri: Uri = base_url.parse().unwrap_or_default();
+        Self {
+            scheme: uri.scheme().cloned().unwrap_or(Scheme::HTTPS),
+            authority: uri
+                .authority()
+                .cloned()
+                .unwrap_or_else(|| Authority::from_static("open.feishu.cn")),
+            prefix: uri.path().trim_end_matches('/').to_owned(),
+        }
+    }
 }
 
 impl Default for Config {

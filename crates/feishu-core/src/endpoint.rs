@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::uri::PathAndQuery;
 use http::{HeaderValue, Method, Request};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -258,14 +259,25 @@ pub fn build<E: Endpoint + ?Sized>(
     token: Option<&Secret>,
 ) -> Result<Request<Vec<u8>>, Error> {
     let path = endpoint.path();
-    let mut uri = String::with_capacity(config.base_url().len() + path.len() + 64);
-    uri.push_str(config.base_url());
-    uri.push_str(&path);
+    if !path.starts_with('/') {
+        return Err(InvalidRequest::InvalidPath.into());
+    }
+    let origin = config.origin();
+    let mut path_and_query = String::with_capacity(origin.prefix.len() + path.len() + 64);
+    path_and_query.push_str(&origin.prefix);
+    path_and_query.push_str(&path);
     endpoint.query(&mut Query {
-        uri: &mut uri,
+        uri: &mut path_and_query,
         empty: !path.contains('?'),
     });
-    let uri = http::Uri::try_from(uri).map_err(InvalidRequest::from)?;
+    // Only the path and query are parsed; the scheme and host were once, in
+    // the configuration, and are shared.
+    let mut parts = http::uri::Parts::default();
+    parts.scheme = Some(origin.scheme.clone());
+    parts.authority = Some(origin.authority.clone());
+    parts.path_and_query =
+        Some(PathAndQuery::try_from(path_and_query).map_err(InvalidRequest::from)?);
+    let uri = http::Uri::from_parts(parts).map_err(|_| InvalidRequest::InvalidPath)?;
 
     let mut request = Request::new(Vec::new());
     *request.method_mut() = endpoint.method();
