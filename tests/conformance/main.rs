@@ -84,6 +84,8 @@ macro_rules! conformance {
     };
 }
 
+mod message_actions;
+
 conformance! {
     tokens::self_built_tenant_token,
     tokens::marketplace_tenant_token,

@@ -1,4 +1,5 @@
-//! [`MockServerBuilder`]: the apps, token timing and port of a server to start.
+//! [`MockServerBuilder`]: the apps, chats, users, token timing, event
+//! delivery and port of a server to start.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -6,7 +7,7 @@ use std::io;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::events::EventConfig;
+use crate::events::{EventConfig, WebhookTarget, check_url};
 use crate::messages::{Chats, DEFAULT_CHATS};
 use crate::server::MockServer;
 use crate::state::{App, AppKind, Shared};
@@ -14,12 +15,17 @@ use crate::tokens::TokenPolicy;
 
 /// Configures a [`MockServer`]; starts with the default apps (see the crate's
 /// constants), the groups `oc_mock_general` ("General") and `oc_mock_random`
-/// ("Random"), a 7200 s token lifetime, a 30 min re-issue threshold, a 30 day
-/// refresh token lifetime, Feishu's event delivery timing (3 s timeout; retries
-/// after 15 s, 5 min, 1 h and 6 h) and an ephemeral port.
+/// ("Random") with no members yet, a 7200 s token lifetime, a 30 min
+/// re-issue threshold, a 30 day refresh token lifetime, Feishu's event
+/// delivery timing (3 s timeout; retries after 15 s, 5 min, 1 h and 6 h), no
+/// event target and an ephemeral port.
 pub struct MockServerBuilder {
     apps: HashMap<String, App>,
-    chats: Chats,
+    /// Checked when the server starts, so a bad id is an error of `start`.
+    chats: Vec<(String, String)>,
+    users: Vec<(String, String)>,
+    members: Vec<(String, String)>,
+    event_target: Option<WebhookTarget>,
     policy: TokenPolicy,
     events: EventConfig,
     port: u16,
@@ -27,13 +33,16 @@ pub struct MockServerBuilder {
 
 impl Default for MockServerBuilder {
     fn default() -> Self {
-        let mut chats = Chats::default();
-        for (chat_id, name) in DEFAULT_CHATS {
-            chats.add_group(chat_id, name);
-        }
+        let chats = DEFAULT_CHATS
+            .iter()
+            .map(|&(chat_id, name)| (chat_id.to_owned(), name.to_owned()))
+            .collect();
         let builder = MockServerBuilder {
             apps: HashMap::new(),
             chats,
+            users: Vec::new(),
+            members: Vec::new(),
+            event_target: None,
             policy: TokenPolicy {
                 lifetime: Duration::from_secs(7200),
                 reissue_threshold: Duration::from_secs(30 * 60),
@@ -86,9 +95,45 @@ impl MockServerBuilder {
     }
 
     /// Adds a group chat the bot is in (renaming it if it exists); see
-    /// [`MockServer::add_chat`].
+    /// [`MockServer::add_chat`]. A `chat_id` not shaped `oc_…` makes
+    /// [`start`](MockServerBuilder::start) fail.
     pub fn chat(mut self, chat_id: &str, name: &str) -> Self {
-        self.chats.add_group(chat_id, name);
+        self.chats.push((chat_id.to_owned(), name.to_owned()));
+        self
+    }
+
+    /// Adds a user with a name (renaming them if known); see
+    /// [`MockServer::add_user`]. An `open_id` not shaped `ou_…` makes
+    /// [`start`](MockServerBuilder::start) fail.
+    pub fn user(mut self, open_id: &str, name: &str) -> Self {
+        self.users.push((open_id.to_owned(), name.to_owned()));
+        self
+    }
+
+    /// Makes the user `open_id` a member of the group `chat_id`; see
+    /// [`MockServer::add_chat_member`]. A group not added before (by
+    /// default or with [`chat`](MockServerBuilder::chat)) makes
+    /// [`start`](MockServerBuilder::start) fail.
+    ///
+    /// ```
+    /// let server = feishu_mock::MockServer::builder()
+    ///     .chat("oc_team", "Team")
+    ///     .user("ou_alice", "Alice")
+    ///     .chat_member("oc_team", "ou_alice")
+    ///     .start()
+    ///     .expect("started");
+    /// assert_eq!(server.chats()[2].members, ["ou_alice"]);
+    /// ```
+    pub fn chat_member(mut self, chat_id: &str, open_id: &str) -> Self {
+        self.members.push((chat_id.to_owned(), open_id.to_owned()));
+        self
+    }
+
+    /// The webhook events go to: what [`MockServer::set_event_target`] sets,
+    /// from the start. A URL that is not `http://` makes
+    /// [`start`](MockServerBuilder::start) fail.
+    pub fn event_target(mut self, target: WebhookTarget) -> Self {
+        self.event_target = Some(target);
         self
     }
 
@@ -150,9 +195,33 @@ impl MockServerBuilder {
     ///
     /// # Errors
     ///
-    /// If the port cannot be bound, or the thread or its runtime cannot start.
+    /// [`io::ErrorKind::InvalidInput`] for a chat, user or member id of the
+    /// wrong shape, a member of an unknown group, or an event target that is
+    /// not an `http://` URL; otherwise, if the port cannot be bound, or the
+    /// thread or its runtime cannot start.
     pub fn start(self) -> io::Result<MockServer> {
-        let shared = Shared::new(self.apps, self.policy, self.chats, self.events);
+        let invalid = |problem: String| io::Error::new(io::ErrorKind::InvalidInput, problem);
+        let mut chats = Chats::default();
+        for (chat_id, name) in &self.chats {
+            chats
+                .add_group(chat_id, name)
+                .map_err(|e| invalid(e.to_string()))?;
+        }
+        for (open_id, name) in &self.users {
+            chats
+                .add_user(open_id, name)
+                .map_err(|e| invalid(e.to_string()))?;
+        }
+        for (chat_id, open_id) in &self.members {
+            chats
+                .add_member(chat_id, open_id)
+                .map_err(|e| invalid(e.to_string()))?;
+        }
+        if let Some(target) = &self.event_target {
+            check_url(&target.url).map_err(invalid)?;
+        }
+        let shared = Shared::new(self.apps, self.policy, chats, self.events);
+        shared.events.set_target(self.event_target);
         MockServer::spawn(shared, self.port)
     }
 }
@@ -173,7 +242,10 @@ impl fmt::Debug for MockServerBuilder {
             .collect();
         f.debug_struct("MockServerBuilder")
             .field("apps", &apps)
-            .field("chats", &self.chats.groups().len())
+            .field("chats", &self.chats.len())
+            .field("users", &self.users.len())
+            .field("members", &self.members.len())
+            .field("event_target", &self.event_target.as_ref().map(|t| &t.url))
             .field("token_lifetime", &self.policy.lifetime)
             .field("reissue_threshold", &self.policy.reissue_threshold)
             .field("refresh_token_lifetime", &self.policy.refresh_lifetime)

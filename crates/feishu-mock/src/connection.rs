@@ -158,7 +158,12 @@ async fn serve_connection(tcp: TcpStream, app: Router, stop: watch::Receiver<boo
             }
         }
     });
-    let connection = http1::Builder::new().serve_connection(TokioIo::new(tcp), service);
+    // Header names go out in canonical case (`X-Tt-Logid`, `Content-Type`),
+    // as Feishu's gateway sends them: HTTP says case does not matter, but
+    // official SDKs look some headers up by their exact spelling.
+    let connection = http1::Builder::new()
+        .title_case_headers(true)
+        .serve_connection(TokioIo::new(tcp), service);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => return,

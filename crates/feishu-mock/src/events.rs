@@ -11,13 +11,19 @@ mod api;
 mod crypto;
 mod delivery;
 mod http;
-mod payloads;
+pub(crate) mod payloads;
 
 use std::time::Duration;
 
 use serde_json::Value;
 
-pub(crate) use delivery::{EventConfig, EventHub};
+pub(crate) use delivery::{EventConfig, EventHub, Job};
+
+/// Whether events can be delivered to `url` (an `http://` URL with a host);
+/// the error says why not.
+pub(crate) fn check_url(url: &str) -> Result<(), String> {
+    http::Endpoint::parse(url).map(drop)
+}
 
 /// How the app's webhook is secured in the developer console.
 #[derive(Clone, Debug)]

@@ -72,9 +72,9 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    fn empty(status: u16) -> Answer {
+    fn empty(status: StatusCode) -> Answer {
         Answer {
-            status: status_code(status),
+            status,
             content_type: None,
             body: Bytes::new(),
         }
@@ -109,7 +109,14 @@ impl Fault {
     ///
     /// If `status` is not in `100..=999`.
     pub fn status(status: u16) -> Fault {
-        Fault::new(Action::Replace(Answer::empty(status)))
+        Fault::new(Action::Replace(Answer::empty(status_code(status))))
+    }
+
+    /// [`status`](Fault::status), or why `status` is impossible.
+    pub(crate) fn try_status(status: u16) -> Result<Fault, String> {
+        Ok(Fault::new(Action::Replace(Answer::empty(try_status_code(
+            status,
+        )?))))
     }
 
     /// Answers with `status` and `body` as `application/json; charset=utf-8`, once.
@@ -140,7 +147,14 @@ impl Fault {
     ///
     /// If `status` is not in `100..=999`.
     pub fn after_handling(status: u16) -> Fault {
-        Fault::new(Action::AfterHandling(Answer::empty(status)))
+        Fault::new(Action::AfterHandling(Answer::empty(status_code(status))))
+    }
+
+    /// [`after_handling`](Fault::after_handling), or why `status` is impossible.
+    pub(crate) fn try_after_handling(status: u16) -> Result<Fault, String> {
+        Ok(Fault::new(Action::AfterHandling(Answer::empty(
+            try_status_code(status)?,
+        ))))
     }
 
     /// Reads the request, then closes the connection without writing a byte,
@@ -173,20 +187,26 @@ impl Fault {
     /// [`close_connection`](Fault::close_connection) or
     /// [`truncate_body`](Fault::truncate_body) fault, which send no body of
     /// their choosing.
-    pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Fault {
-        let content_type = header_value(content_type);
+    pub fn body(self, content_type: &str, body: impl Into<Vec<u8>>) -> Fault {
+        self.try_body(content_type, body.into())
+            .unwrap_or_else(|e| panic!("Fault::body: {e}"))
+    }
+
+    /// [`body`](Fault::body), with the reason it cannot be set instead of a panic.
+    pub(crate) fn try_body(mut self, content_type: &str, body: Vec<u8>) -> Result<Fault, String> {
+        let content_type = try_header_value(content_type)?;
         if matches!(self.action, Action::Pass) {
-            self.action = Action::Replace(Answer::empty(200));
+            self.action = Action::Replace(Answer::empty(StatusCode::OK));
         }
         let answer = match &mut self.action {
             Action::Replace(answer) | Action::AfterHandling(answer) => answer,
             Action::Pass | Action::CloseConnection | Action::TruncateBody => {
-                panic!("Fault::body: a broken connection sends no body of the fault's choosing")
+                return Err("a broken connection sends no body of the fault's choosing".to_owned());
             }
         };
         answer.content_type = Some(content_type);
-        answer.body = Bytes::from(body.into());
-        self
+        answer.body = Bytes::from(body);
+        Ok(self)
     }
 
     /// Adds a response header, replacing a header of that name the answer would
@@ -199,11 +219,18 @@ impl Fault {
     /// # Panics
     ///
     /// If `name` or `value` is not a valid header name or value.
-    pub fn header(mut self, name: &str, value: &str) -> Fault {
-        let parsed = HeaderName::try_from(name)
-            .unwrap_or_else(|e| panic!("Fault::header: invalid header name {name:?}: {e}"));
-        self.headers.push((parsed, header_value(value)));
-        self
+    pub fn header(self, name: &str, value: &str) -> Fault {
+        self.try_header(name, value)
+            .unwrap_or_else(|e| panic!("Fault::header: {e}"))
+    }
+
+    /// [`header`](Fault::header), with the reason it cannot be added instead
+    /// of a panic.
+    pub(crate) fn try_header(mut self, name: &str, value: &str) -> Result<Fault, String> {
+        let parsed =
+            HeaderName::try_from(name).map_err(|e| format!("invalid header name {name:?}: {e}"))?;
+        self.headers.push((parsed, try_header_value(value)?));
+        Ok(self)
     }
 
     /// Applies this fault to the next `n` requests instead of one; `0` makes
@@ -242,13 +269,15 @@ impl Fault {
 }
 
 fn status_code(status: u16) -> StatusCode {
-    StatusCode::from_u16(status)
-        .unwrap_or_else(|e| panic!("Fault: invalid HTTP status {status}: {e}"))
+    try_status_code(status).unwrap_or_else(|e| panic!("Fault: {e}"))
 }
 
-fn header_value(value: &str) -> HeaderValue {
-    HeaderValue::try_from(value)
-        .unwrap_or_else(|e| panic!("Fault: invalid header value {value:?}: {e}"))
+fn try_status_code(status: u16) -> Result<StatusCode, String> {
+    StatusCode::from_u16(status).map_err(|e| format!("invalid HTTP status {status}: {e}"))
+}
+
+fn try_header_value(value: &str) -> Result<HeaderValue, String> {
+    HeaderValue::try_from(value).map_err(|e| format!("invalid header value {value:?}: {e}"))
 }
 
 /// The faults queued for one path, consumed front first.

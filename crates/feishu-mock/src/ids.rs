@@ -107,6 +107,38 @@ pub(crate) fn user_id(open_id: &str) -> String {
     format!("{:08x}", hash >> 32)
 }
 
+/// The most characters an id may have after its prefix.
+const MAX_ID_TAIL: usize = 64;
+
+/// Whether `chat_id` is shaped like Feishu's: `oc_`, then 1 to 64 ASCII
+/// letters, digits, `_` or `-`; the error says what is wrong.
+pub(crate) fn check_chat_id(chat_id: &str) -> Result<(), String> {
+    check_id(chat_id, "oc_", "chat_id")
+}
+
+/// Whether `open_id` is shaped like Feishu's: `ou_`, then 1 to 64 ASCII
+/// letters, digits, `_` or `-`; the error says what is wrong.
+pub(crate) fn check_open_id(open_id: &str) -> Result<(), String> {
+    check_id(open_id, "ou_", "open_id")
+}
+
+fn check_id(id: &str, prefix: &str, what: &str) -> Result<(), String> {
+    let tail = id
+        .strip_prefix(prefix)
+        .ok_or_else(|| format!("{what} {id:?} does not start with {prefix}"))?;
+    let shaped = (1..=MAX_ID_TAIL).contains(&tail.len())
+        && tail
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if shaped {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {id:?} must be {prefix} and 1 to {MAX_ID_TAIL} letters, digits, _ or -"
+        ))
+    }
+}
+
 /// `prefix` and 32 hex digits that depend only on `parts`.
 fn stable_id(prefix: &str, parts: &[&str]) -> String {
     let high = splitmix64(fnv1a(parts));
@@ -168,6 +200,24 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chat_and_open_ids_are_checked() {
+        assert_eq!(check_chat_id("oc_mock_general"), Ok(()));
+        assert_eq!(check_open_id("ou_7d8a6e6df7621f4c-x"), Ok(()));
+        assert_eq!(check_chat_id(&p2p_chat_id("cli_a", "ou_b")), Ok(()));
+        for bad in [
+            "",
+            "oc_",
+            "ou_alice",
+            "oc_a b",
+            "oc_ü",
+            &format!("oc_{}", "a".repeat(65)),
+        ] {
+            assert!(check_chat_id(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_open_id("on_123").is_err());
+    }
 
     #[test]
     fn civil_dates() {

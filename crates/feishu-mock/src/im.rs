@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 
 use crate::state::Shared;
 
+mod chat_members;
 mod chats;
 mod create_message;
 mod download;
@@ -20,6 +21,7 @@ mod get_message;
 mod list_messages;
 mod merge_forward;
 mod patch_message;
+mod push_follow_up;
 mod read_users;
 mod recall_message;
 mod reply_message;
@@ -33,6 +35,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     const MESSAGE: &str = "/open-apis/im/v1/messages/{message_id}";
     Router::new()
         .route("/open-apis/im/v1/chats", get(chats::list_chats))
+        .route(
+            "/open-apis/im/v1/chats/{chat_id}/members",
+            get(chat_members::chat_members),
+        )
         .route(
             "/open-apis/im/v1/messages",
             post(create_message::create_message).get(list_messages::list_messages),
@@ -55,6 +61,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route(
             &format!("{MESSAGE}/forward"),
             post(forward_message::forward_message),
+        )
+        .route(
+            &format!("{MESSAGE}/push_follow_up"),
+            post(push_follow_up::push_follow_up),
         )
         .route(
             &format!("{MESSAGE}/read_users"),

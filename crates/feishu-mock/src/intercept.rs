@@ -1,5 +1,6 @@
 //! The layer in front of every route: counts hits, applies queued faults and
-//! stamps each response with a fresh `X-Tt-Logid`.
+//! stamps each response with a fresh `X-Tt-Logid`; the control API
+//! (`/_mock/…`) passes through untouched.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,11 +10,11 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::connection;
 use crate::fault::{Action, Fault};
 use crate::reply::{LogId, MAX_BODY};
 use crate::request_body;
 use crate::state::Shared;
+use crate::{connection, control};
 
 /// The header Feishu puts its log id in.
 const LOG_ID_HEADER: &str = "x-tt-logid";
@@ -25,6 +26,11 @@ pub(crate) async fn intercept(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
+    // The control API is the test's own channel: counting its requests would
+    // muddle the counts it reports, and a fault on it would lock the test out.
+    if control::is_control_path(&path) {
+        return next.run(request).await;
+    }
     // Counted before faults apply, so a test can tell "retried" from "gave up".
     shared.count_hit(&path);
     let fault = shared.take_fault(&path);

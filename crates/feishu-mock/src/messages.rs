@@ -18,7 +18,8 @@ mod history;
 mod reading;
 mod store;
 
-pub(crate) use chats::{Chats, DEFAULT_CHATS};
+pub(crate) use chats::{Chats, ChatsError, DEFAULT_CHATS};
+pub use chats::{StoredChat, StoredUser};
 pub(crate) use compose::{NewReply, Route};
 pub(crate) use content::{
     MERGE_FORWARD_CONTENT, RECALLED_CONTENT, is_json_object, received, resource_keys, size_limit,
@@ -66,6 +67,9 @@ pub struct StoredMessage {
     pub deleted: bool,
     /// Edited (`PUT`) or, for cards, patched (`PATCH`).
     pub updated: bool,
+    /// The texts of the follow-up bubbles last pushed under it
+    /// (`POST …/push_follow_up`), in order; a new push replaces them.
+    pub follow_ups: Vec<String>,
 }
 
 /// The current time, read once by a handler and handed to the store.

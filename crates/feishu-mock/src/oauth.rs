@@ -1,8 +1,13 @@
-//! `POST /open-apis/authen/v2/oauth/token`
+//! `POST /open-apis/authen/v2/oauth/token` and `POST /oauth/v3/token`
 //!
-//! Exchanges an authorization code, or a refresh token, for a user access token
-//! and a new refresh token. Answers are flat OAuth bodies; errors are HTTP 400
-//! with `code`, `error` and `error_description` (protocol notes §2.6).
+//! Exchange an authorization code, or a refresh token, for a user access
+//! token and a new refresh token. Answers are flat OAuth bodies; errors are
+//! HTTP 400 with `code`, `error` and `error_description` (protocol notes §2.6).
+//! v3 is the accounts host's endpoint (`accounts.feishu.cn`), which Feishu
+//! recommends over v2 and official SDKs such as lark-oapi call; the mock's
+//! accounts host is its own base URL, and both versions take and give the
+//! same shapes. The grant itself, shared with the legacy OIDC endpoints
+//! ([`crate::oidc`]), is [`grant_user_tokens`].
 //! Docs: <https://open.feishu.cn/document/authentication-management/access-token/obtain-oauth-code>
 //! and <https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/refresh-user-access-token>
 
@@ -24,11 +29,13 @@ use crate::users::ACCESS_TOKEN_GRACE;
 
 /// The OAuth routes.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
-    Router::new().route("/open-apis/authen/v2/oauth/token", post(token))
+    Router::new()
+        .route("/open-apis/authen/v2/oauth/token", post(token))
+        .route("/oauth/v3/token", post(token))
 }
 
 /// What every user token grant reports; the mock grants no other scopes.
-const SCOPE: &str = "auth:user.id:read offline_access";
+pub(crate) const SCOPE: &str = "auth:user.id:read offline_access";
 
 /// The failures of the token endpoint, with Feishu's codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +54,7 @@ pub(crate) enum OAuthError {
 }
 
 impl OAuthError {
-    fn code(self) -> u32 {
+    pub(crate) fn code(self) -> u32 {
         match self {
             OAuthError::MissingParameter(_) => 20001,
             OAuthError::InvalidClient => 20002,
@@ -73,7 +80,7 @@ impl OAuthError {
         }
     }
 
-    fn description(self) -> String {
+    pub(crate) fn description(self) -> String {
         let text = match self {
             OAuthError::MissingParameter(name) => {
                 return format!("The request is missing a required parameter: {name}.");
@@ -103,7 +110,7 @@ impl OAuthError {
 }
 
 /// What the client offers in exchange for tokens.
-enum Grant<'a> {
+pub(crate) enum Grant<'a> {
     Code(&'a str),
     RefreshToken(&'a str),
 }
@@ -134,9 +141,11 @@ fn exchange(shared: &Shared, body: &[u8], now: Instant) -> Result<Value, OAuthEr
         _ => Grant::RefreshToken(required(&request, "refresh_token")?),
     };
     // Accepted and type-checked only: the mock's authorize step records no
-    // redirect URI or PKCE challenge to compare them with.
+    // redirect URI or PKCE challenge to compare them with, and grants one
+    // fixed set of scopes for `scope` to narrow.
     optional(&request, "redirect_uri")?;
     optional(&request, "code_verifier")?;
+    optional(&request, "scope")?;
     let app = shared
         .apps
         .get(client_id)
@@ -144,7 +153,35 @@ fn exchange(shared: &Shared, body: &[u8], now: Instant) -> Result<Value, OAuthEr
     if app.secret != client_secret {
         return Err(OAuthError::InvalidClient);
     }
+    let tokens = grant_user_tokens(shared, client_id, grant, now)?;
+    Ok(json!({
+        "code": 0,
+        "access_token": tokens.access_token,
+        "expires_in": tokens.expires_in,
+        "refresh_token": tokens.refresh_token,
+        "refresh_token_expires_in": tokens.refresh_expires_in,
+        "scope": SCOPE,
+        "token_type": "Bearer",
+    }))
+}
 
+/// A user's new access and refresh tokens.
+pub(crate) struct UserTokens {
+    pub(crate) access_token: String,
+    pub(crate) expires_in: u64,
+    pub(crate) refresh_token: String,
+    pub(crate) refresh_expires_in: u64,
+}
+
+/// Spends `grant` for the app `client_id` (already authenticated) and issues
+/// the user's new tokens; a refresh cuts the old access token's life to the
+/// grace period.
+pub(crate) fn grant_user_tokens(
+    shared: &Shared,
+    client_id: &str,
+    grant: Grant<'_>,
+    now: Instant,
+) -> Result<UserTokens, OAuthError> {
     let mut grants = shared.grants();
     let (user, retired) = match grant {
         Grant::Code(code) => (grants.redeem_code(code, client_id, now)?, None),
@@ -164,15 +201,12 @@ fn exchange(shared: &Shared, body: &[u8], now: Instant) -> Result<Value, OAuthEr
     let refresh = grants.issue_refresh(user, &access.token, lifetime, &shared.ids, now);
     drop(grants);
     shared.count_issued(TokenKind::User);
-    Ok(json!({
-        "code": 0,
-        "access_token": access.token,
-        "expires_in": access.expire,
-        "refresh_token": refresh.token,
-        "refresh_token_expires_in": refresh.expires_in,
-        "scope": SCOPE,
-        "token_type": "Bearer",
-    }))
+    Ok(UserTokens {
+        access_token: access.token,
+        expires_in: access.expire,
+        refresh_token: refresh.token,
+        refresh_expires_in: refresh.expires_in,
+    })
 }
 
 /// A string field that must be present and non-empty.

@@ -9,7 +9,9 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use axum::Router;
+use axum::http::Uri;
 use axum::middleware;
+use axum::response::Response;
 use tokio::net::TcpListener;
 use tokio::runtime::Handle;
 use tokio::sync::watch;
@@ -17,11 +19,11 @@ use tokio::sync::watch;
 use crate::builder::MockServerBuilder;
 use crate::fault::Fault;
 use crate::intercept::intercept;
-use crate::messages::{Clock, Sender, StoredMessage};
-use crate::state::{SELF_BUILT_TENANT_KEY, Shared};
+use crate::messages::{StoredChat, StoredMessage, StoredUser};
+use crate::state::Shared;
 use crate::tokens::TokenKind;
 use crate::uploads::StoredUpload;
-use crate::{auth, connection, im, oauth, reply, user_info};
+use crate::{auth, connection, control, im, oauth, oidc, reply, user_info};
 
 /// A running mock server on `127.0.0.1`; dropping it stops the server.
 ///
@@ -121,26 +123,79 @@ impl MockServer {
         self.shared.messages().records()
     }
 
-    /// Adds a group chat the bot is in, or renames it. Sends, forwards and
-    /// history requests to chats the mock does not know get 230002.
+    /// Adds a group chat the bot is in, or renames it (keeping its
+    /// members). Sends, forwards and history requests to chats the mock does
+    /// not know get 230002.
+    ///
+    /// # Panics
+    ///
+    /// If `chat_id` is not `oc_` and 1 to 64 ASCII letters, digits, `_` or `-`.
     ///
     /// ```
     /// let server = feishu_mock::MockServer::start();
     /// server.add_chat("oc_team", "Team");
     /// ```
     pub fn add_chat(&self, chat_id: &str, name: &str) {
-        self.shared.messages().chats_mut().add_group(chat_id, name);
+        self.shared
+            .add_chat(chat_id, name)
+            .unwrap_or_else(|e| panic!("feishu-mock: add_chat: {e}"));
     }
 
-    /// Posts a message from the user `open_id` (any `ou_…` id) in `chat_id`, as
-    /// if they had typed it, and returns its `message_id`; the bot can then
-    /// reply to, forward or read it, but not edit or recall it. `content` is
-    /// serialized JSON, as in a send; the sender's tenant is
-    /// `mock_self_built_tenant`.
+    /// Adds a user, or renames them: the name `GET /open-apis/authen/v1/user_info`
+    /// and `GET /open-apis/im/v1/chats/:chat_id/members` show. A user nobody
+    /// named is "Mock User"; users also become known by posting.
     ///
     /// # Panics
     ///
-    /// If the bot is in no chat `chat_id` (a group, or a p2p chat it has sent to).
+    /// If `open_id` is not `ou_` and 1 to 64 ASCII letters, digits, `_` or `-`.
+    pub fn add_user(&self, open_id: &str, name: &str) {
+        self.shared
+            .add_user(open_id, name)
+            .unwrap_or_else(|e| panic!("feishu-mock: add_user: {e}"));
+    }
+
+    /// Makes the user `open_id` a member of the group `chat_id` (once), and
+    /// a known user if they were not. A user who posts in a group (see
+    /// [`post_user_message`](MockServer::post_user_message)) joins it too.
+    ///
+    /// # Panics
+    ///
+    /// If `open_id` is not shaped `ou_…`, or the bot is in no group `chat_id`.
+    ///
+    /// ```
+    /// let server = feishu_mock::MockServer::start();
+    /// server.add_chat("oc_team", "Team");
+    /// server.add_chat_member("oc_team", "ou_alice");
+    /// assert_eq!(server.chats()[2].members, ["ou_alice"]);
+    /// ```
+    pub fn add_chat_member(&self, chat_id: &str, open_id: &str) {
+        self.shared
+            .add_chat_member(chat_id, open_id)
+            .unwrap_or_else(|e| panic!("feishu-mock: add_chat_member: {e}"));
+    }
+
+    /// The group chats the bot is in, with their members, in the order they
+    /// were added (p2p chats are not listed).
+    pub fn chats(&self) -> Vec<StoredChat> {
+        self.shared.messages().chats().groups().to_vec()
+    }
+
+    /// The users the mock knows, in the order they became known.
+    pub fn users(&self) -> Vec<StoredUser> {
+        self.shared.messages().chats().users().to_vec()
+    }
+
+    /// Posts a message from the user `open_id` in `chat_id`, as if they had
+    /// typed it, and returns its `message_id`; the bot can then reply to,
+    /// forward or read it, but not edit or recall it. `content` is
+    /// serialized JSON, as in a send; the sender's tenant is
+    /// `mock_self_built_tenant`. In a group, the user becomes a member.
+    ///
+    /// # Panics
+    ///
+    /// If `open_id` is not shaped `ou_…`, `content` is not a serialized JSON
+    /// object, or the bot is in no chat `chat_id` (a group, or a p2p chat it
+    /// has sent to).
     pub fn post_user_message(
         &self,
         chat_id: &str,
@@ -148,20 +203,9 @@ impl MockServer {
         msg_type: &str,
         content: &str,
     ) -> String {
-        let sender = Sender::user(open_id, SELF_BUILT_TENANT_KEY);
         self.shared
-            .messages()
-            .post_as_user(
-                sender,
-                chat_id,
-                msg_type,
-                content,
-                &self.shared.ids,
-                Clock::now(),
-            )
-            .unwrap_or_else(|| {
-                panic!("feishu-mock: post_user_message: the bot is in no chat {chat_id:?}")
-            })
+            .post_user_message(chat_id, open_id, msg_type, content)
+            .unwrap_or_else(|e| panic!("feishu-mock: post_user_message: {e}"))
     }
 
     /// Marks `message_id` as read by the user `open_id` (once per user), for
@@ -169,13 +213,11 @@ impl MockServer {
     ///
     /// # Panics
     ///
-    /// If there is no message `message_id`.
+    /// If `open_id` is not shaped `ou_…`, or there is no message `message_id`.
     pub fn mark_read(&self, message_id: &str, open_id: &str) {
-        let marked = self
-            .shared
-            .messages()
-            .mark_read(message_id, open_id, Clock::now());
-        assert!(marked, "feishu-mock: mark_read: no message {message_id:?}");
+        self.shared
+            .mark_read(message_id, open_id)
+            .unwrap_or_else(|e| panic!("feishu-mock: mark_read: {e}"));
     }
 
     /// The images and files uploaded so far, oldest first.
@@ -232,9 +274,9 @@ impl MockServer {
     ///
     /// If `app_id` is not a marketplace app of this server.
     pub fn rotate_app_ticket(&self, app_id: &str) -> String {
-        self.shared.rotate_app_ticket(app_id).unwrap_or_else(|| {
-            panic!("feishu-mock: rotate_app_ticket: {app_id:?} is not a marketplace app")
-        })
+        self.shared
+            .new_app_ticket(app_id)
+            .unwrap_or_else(|e| panic!("feishu-mock: rotate_app_ticket: {e}"))
     }
 
     /// Number of token requests answered with a token, per kind: `"tenant"`
@@ -279,19 +321,31 @@ impl Drop for MockServer {
     }
 }
 
-/// Every route, behind the hit/fault/log-id layer; unknown paths get the 404.
+/// Every route, behind the hit/fault/log-id layer (which the control API
+/// passes through); unknown paths get the 404.
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
+        .merge(control::routes())
         .merge(auth::routes())
         .merge(oauth::routes())
+        .merge(oidc::routes())
         .merge(user_info::routes())
         .merge(im::routes())
-        .fallback(reply::not_found)
+        .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
             intercept,
         ))
         .with_state(shared)
+}
+
+/// Feishu's plain-text 404, or the control API's JSON one under `/_mock`.
+async fn not_found(uri: Uri) -> Response {
+    if control::is_control_path(uri.path()) {
+        control::not_found().await
+    } else {
+        reply::not_found().await
+    }
 }
 
 /// The server thread: a current-thread runtime serving (and delivering

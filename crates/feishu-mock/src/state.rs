@@ -1,7 +1,7 @@
 //! What one server knows: its apps, issued tokens and grants, chats and
 //! messages, uploads, counters, fault queues and event deliveries.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -156,6 +156,14 @@ impl Shared {
 
     pub(crate) fn hits(&self, path: &str) -> usize {
         lock(&self.hits).get(path).copied().unwrap_or(0)
+    }
+
+    /// Every path requested so far and its count, sorted by path.
+    pub(crate) fn all_hits(&self) -> BTreeMap<String, usize> {
+        lock(&self.hits)
+            .iter()
+            .map(|(path, &n)| (path.clone(), n))
+            .collect()
     }
 
     pub(crate) fn reset_hits(&self) {

@@ -24,9 +24,6 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new().route("/open-apis/authen/v1/user_info", get(user_info))
 }
 
-/// Every mock user has this name.
-const USER_NAME: &str = "Mock User";
-
 async fn user_info(
     State(shared): State<Arc<Shared>>,
     Extension(log_id): Extension<LogId>,
@@ -46,11 +43,13 @@ async fn user_info(
             "Invalid access token for authorization. Please make a request with token attached";
         return reply::error(StatusCode::BAD_REQUEST, 99991668, msg, &log_id);
     };
+    // The name given with `add_user`, else "Mock User".
+    let name = shared.messages().chats().user_name(&key.open_id).to_owned();
     let body = json!({
         "code": 0,
         "msg": "success",
         "data": {
-            "name": USER_NAME,
+            "name": name,
             "open_id": key.open_id,
             "union_id": union_id(&key.open_id),
             "tenant_key": key.tenant_key,

@@ -6,11 +6,8 @@ use serde_json::Value;
 
 use super::delivery::Job;
 use super::http::Endpoint;
-use super::payloads::{self, Received};
 use super::{DeliveryReport, Tamper, WebhookTarget};
-use crate::messages::{Clock, Sender};
 use crate::server::MockServer;
-use crate::state::SELF_BUILT_TENANT_KEY;
 
 impl MockServer {
     /// Delivers the plaintext event `payload` to `target` as Feishu does, and
@@ -90,9 +87,13 @@ impl MockServer {
     ///
     /// The message is also stored, sent by `open_id` of
     /// `mock_self_built_tenant` (so the bot can reply to its `message_id`).
-    /// A group the mock knows gives `chat_type: "group"`; any other chat id
-    /// is taken as the p2p chat the user opened with the bot
-    /// (`chat_type: "p2p"`), which the bot is then in.
+    /// A group the mock knows gives `chat_type: "group"` (and makes the user
+    /// a member); any other chat id is taken as the p2p chat the user opened
+    /// with the bot (`chat_type: "p2p"`), which the bot is then in.
+    ///
+    /// # Panics
+    ///
+    /// If `open_id` is not shaped `ou_…` or `chat_id` not `oc_…`.
     ///
     /// ```
     /// let server = feishu_mock::MockServer::start();
@@ -102,32 +103,9 @@ impl MockServer {
     /// assert_eq!(Some(server.messages()[0].message_id.as_str()), message_id);
     /// ```
     pub fn message_event(&self, chat_id: &str, open_id: &str, text: &str, token: &str) -> Value {
-        // `Value`'s `Display` is its compact JSON form and cannot fail.
-        let content = serde_json::json!({ "text": text }).to_string();
-        let mut messages = self.shared.messages();
-        let chat_type = if messages.chats().is_group(chat_id) {
-            "group"
-        } else {
-            messages.chats_mut().add_p2p(chat_id);
-            "p2p"
-        };
-        let sender = Sender::user(open_id, SELF_BUILT_TENANT_KEY);
-        let clock = Clock::now();
-        let stored = messages
-            .post_as_user(sender, chat_id, "text", &content, &self.shared.ids, clock)
-            .and_then(|id| messages.message(&id))
-            .map(|message| message.record.clone());
-        drop(messages);
-        let Some(message) = stored else {
-            panic!("feishu-mock: message_event: the bot is in no chat {chat_id:?}");
-        };
-        let received = Received {
-            app_id: crate::SELF_BUILT_APP_ID,
-            tenant_key: SELF_BUILT_TENANT_KEY,
-            chat_type,
-            message: &message,
-        };
-        payloads::message_receive(&self.shared.events.random, token, &received)
+        self.shared
+            .message_event(chat_id, open_id, text, token)
+            .unwrap_or_else(|e| panic!("feishu-mock: message_event: {e}"))
     }
 
     /// A v1 `app_ticket` event carrying the marketplace app's current ticket
@@ -146,15 +124,9 @@ impl MockServer {
     /// assert_eq!(event["event"]["app_ticket"], MARKETPLACE_APP_TICKET);
     /// ```
     pub fn app_ticket_event(&self, app_id: &str, token: &str) -> Value {
-        let ticket = self
-            .shared
-            .apps
-            .get(app_id)
-            .and_then(|app| self.shared.app_ticket(app))
-            .unwrap_or_else(|| {
-                panic!("feishu-mock: app_ticket_event: {app_id:?} is not a marketplace app")
-            });
-        payloads::app_ticket(&self.shared.events.random, app_id, &ticket, token)
+        self.shared
+            .app_ticket_event(app_id, token)
+            .unwrap_or_else(|e| panic!("feishu-mock: app_ticket_event: {e}"))
     }
 
     /// Where `POST /open-apis/auth/v3/app_ticket/resend` pushes the app's

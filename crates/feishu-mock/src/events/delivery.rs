@@ -91,6 +91,11 @@ impl EventHub {
         *lock(&self.target) = target;
     }
 
+    /// The event target, if one is set.
+    pub(crate) fn target(&self) -> Option<WebhookTarget> {
+        lock(&self.target).clone()
+    }
+
     /// Every finished delivery, in the order they finished.
     pub(crate) fn deliveries(&self) -> Vec<DeliveryReport> {
         lock(&self.deliveries).clone()

@@ -72,7 +72,11 @@ pub(crate) async fn post(
         .await
         .map_err(|e| format!("connect: {e}"))?;
     let _ = tcp.set_nodelay(true);
-    let (mut sender, connection) = http1::handshake(TokioIo::new(tcp))
+    // Canonical case (`X-Lark-Signature`), as Feishu sends it: receivers
+    // built on official SDKs look the signature headers up by exact name.
+    let (mut sender, connection) = http1::Builder::new()
+        .title_case_headers(true)
+        .handshake(TokioIo::new(tcp))
         .await
         .map_err(|e| format!("handshake: {e}"))?;
     let _driver = AbortOnDrop(tokio::spawn(async move {

@@ -1,8 +1,8 @@
 //! `GET /open-apis/im/v1/chats`
 //!
 //! Lists the group chats the bot is in: `oc_mock_general`, `oc_mock_random`
-//! and any added with [`MockServer::add_chat`](crate::MockServer::add_chat),
-//! in the order they were added, on one page.
+//! and any added with [`MockServer::add_chat`](crate::MockServer::add_chat)
+//! (or the control API), in the order they were added, on one page.
 //! Docs: <https://open.feishu.cn/document/server-docs/group/chat/list>
 
 use std::sync::Arc;

@@ -213,8 +213,8 @@ mod tests {
     impl World {
         fn new() -> World {
             let mut chats = Chats::default();
-            chats.add_group("oc_a", "A");
-            chats.add_group("oc_b", "B");
+            chats.add_group("oc_a", "A").expect("a group");
+            chats.add_group("oc_b", "B").expect("a group");
             World {
                 store: MessageStore::new(chats),
                 ids: IdSource::new(),

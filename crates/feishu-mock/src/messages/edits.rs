@@ -65,6 +65,19 @@ impl MessageStore {
         Ok(())
     }
 
+    /// Shows `follow_ups` under a message the bot sent, replacing any shown
+    /// before; its content and `update_time` stay as they are.
+    pub(crate) fn push_follow_ups(
+        &mut self,
+        message_id: &str,
+        app_id: &str,
+        follow_ups: Vec<String>,
+    ) -> Result<(), ImError> {
+        let index = self.own_live(message_id, app_id)?;
+        self.messages[index].record.follow_ups = follow_ups;
+        Ok(())
+    }
+
     /// The index of a message that exists (230001), is not recalled (230011)
     /// and was sent by the bot of `app_id` (230027).
     fn own_live(&self, message_id: &str, app_id: &str) -> Result<usize, ImError> {
@@ -91,7 +104,7 @@ mod tests {
 
     fn store_with(msg_type: &str) -> (MessageStore, String, Clock) {
         let mut chats = Chats::default();
-        chats.add_group("oc_a", "A");
+        chats.add_group("oc_a", "A").expect("a group");
         let mut store = MessageStore::new(chats);
         let clock = Clock {
             now: Instant::now(),
@@ -148,6 +161,25 @@ mod tests {
         assert_eq!(
             texts.patch_card(&text, "cli", "{}", clock),
             Err(ImError::UnsupportedMsgType)
+        );
+    }
+
+    #[test]
+    fn follow_ups_go_under_own_live_messages() {
+        let (mut store, id, clock) = store_with("text");
+        let bubbles = vec!["Yes".to_owned(), "No".to_owned()];
+        assert_eq!(store.push_follow_ups(&id, "cli", bubbles.clone()), Ok(()));
+        let record = &store.message(&id).expect("stored").record;
+        assert_eq!(record.follow_ups, bubbles);
+        assert!(!record.updated);
+        assert_eq!(
+            store.push_follow_ups(&id, "other", bubbles.clone()),
+            Err(ImError::NotOwnMessage)
+        );
+        store.recall(&id, "cli", clock).expect("recalled");
+        assert_eq!(
+            store.push_follow_ups(&id, "cli", bubbles),
+            Err(ImError::Recalled)
         );
     }
 

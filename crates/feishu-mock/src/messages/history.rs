@@ -77,7 +77,7 @@ mod tests {
     #[test]
     fn chats_hide_thread_replies_and_threads_show_them() {
         let mut chats = Chats::default();
-        chats.add_group("oc_a", "A");
+        chats.add_group("oc_a", "A").expect("a group");
         let mut store = MessageStore::new(chats);
         let ids = IdSource::new();
         let clock = |ms| Clock {

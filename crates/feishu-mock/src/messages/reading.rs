@@ -58,7 +58,7 @@ mod tests {
 
     fn store() -> MessageStore {
         let mut chats = Chats::default();
-        chats.add_group("oc_group", "Group");
+        chats.add_group("oc_group", "Group").expect("a group");
         MessageStore::new(chats)
     }
 

@@ -155,6 +155,7 @@ impl MessageStore {
             update_time_ms: create_ms,
             deleted: false,
             updated: false,
+            follow_ups: Vec::new(),
         };
         let index = self.messages.len();
         if let Some(uuid) = &record.uuid {
@@ -251,8 +252,8 @@ impl MessageStore {
         Ok(&self.messages[index])
     }
 
-    /// Stores a message a user posted in a chat the bot is in; `None` if the
-    /// bot is in no such chat.
+    /// Stores a message a user posted in a chat the bot is in, making them a
+    /// member of it if it is a group; `None` if the bot is in no such chat.
     pub(crate) fn post_as_user(
         &mut self,
         sender: Sender,
@@ -265,6 +266,7 @@ impl MessageStore {
         if !self.chats.contains(chat_id) {
             return None;
         }
+        self.chats.note_poster(chat_id, &sender.id);
         let draft = Draft {
             sender,
             receive_id: chat_id.to_owned(),
@@ -311,7 +313,7 @@ mod tests {
 
     fn store() -> MessageStore {
         let mut chats = Chats::default();
-        chats.add_group("oc_group", "Group");
+        chats.add_group("oc_group", "Group").expect("a group");
         MessageStore::new(chats)
     }
 

@@ -25,6 +25,8 @@ pub struct Request {
     pub path: String,
     /// Names in lowercase.
     pub headers: Vec<(String, String)>,
+    /// The head's header lines exactly as they arrived, `\r\n` included.
+    pub raw_head: String,
     pub body: Vec<u8>,
     pub at: Instant,
 }
@@ -158,11 +160,13 @@ fn serve(tcp: TcpStream, log: &Log) {
     let method = parts.next().unwrap_or_default().to_owned();
     let path = parts.next().unwrap_or_default().to_owned();
     let mut headers = Vec::new();
+    let mut raw_head = String::new();
     loop {
         line.clear();
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
             return;
         }
+        raw_head.push_str(&line);
         let Some((name, value)) = line.trim_end().split_once(':') else {
             break;
         };
@@ -182,6 +186,7 @@ fn serve(tcp: TcpStream, log: &Log) {
         method,
         path,
         headers,
+        raw_head,
         body,
         at,
     });
