@@ -16,7 +16,7 @@ pub use app_ticket::AppTicketResend;
 pub use oauth::{UserAccessToken, UserAccessTokenRequest, authorize_url};
 pub use tenant_access_token::{TenantAccessToken, TenantAccessTokenRequest};
 
-use crate::{InvalidRequest, Secret};
+use crate::InvalidRequest;
 
 /// Refuses an empty credential before any request exists.
 fn non_empty(field: &'static str, value: &str) -> Result<(), InvalidRequest> {
@@ -24,20 +24,4 @@ fn non_empty(field: &'static str, value: &str) -> Result<(), InvalidRequest> {
         return Err(InvalidRequest::EmptyField(field));
     }
     Ok(())
-}
-
-/// The body every self-built credential exchange sends.
-#[derive(serde::Serialize)]
-struct AppCredentials<'a> {
-    app_id: &'a str,
-    app_secret: &'a str,
-}
-
-impl<'a> AppCredentials<'a> {
-    fn new(app_id: &'a str, app_secret: &'a Secret) -> Self {
-        Self {
-            app_id,
-            app_secret: app_secret.expose(),
-        }
-    }
 }

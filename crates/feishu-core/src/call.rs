@@ -214,7 +214,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
 
     /// Draws the `uuid`, for endpoints that take one: only they pay for it.
     fn with_fresh_uuid(mut self) -> Self {
-        if E::TAKES_UUID {
+        if E::METADATA.dedup {
             self.with_uuid = self.endpoint.with_uuid(&self.random.uuid());
         }
         self
@@ -376,17 +376,21 @@ impl<'a, E: Endpoint> Call<'a, E> {
 
     /// Decides what the endpoint's request needs before it can go out.
     fn need(&mut self, now: SystemTime) -> Result<Need, Error> {
-        let kind = self.endpoint().token_kind();
-        if kind == TokenKind::None {
+        let kinds = self.endpoint().token_kinds();
+        let Some(&first) = kinds.first() else {
             return Ok(Need::Token(None));
-        }
+        };
         match &self.auth {
             Auth::Token(token) => Ok(Need::Token(Some(token.clone()))),
+            // Refused before anything is sent: Feishu would answer 99991668.
+            Auth::User(_) if !kinds.contains(&TokenKind::User) => {
+                Err(InvalidRequest::TokenNotAccepted(TokenKind::User).into())
+            }
             Auth::User(user) => self.user_token(user.clone(), now),
-            Auth::App | Auth::Tenant(_) => match kind {
-                TokenKind::App => self.app_token(now),
-                TokenKind::Tenant => self.tenant_token(now),
-                _ => Err(InvalidRequest::MissingToken(kind).into()),
+            Auth::App | Auth::Tenant(_) => match app_kind(kinds) {
+                Some(TokenKind::App) => self.app_token(now),
+                Some(_) => self.tenant_token(now),
+                None => Err(InvalidRequest::MissingToken(first).into()),
             },
         }
     }
@@ -594,12 +598,12 @@ impl<'a, E: Endpoint> Call<'a, E> {
     /// Drops the cached token the server refused, so the next poll fetches anew.
     fn forget(&mut self, token: &Secret) -> Result<(), Error> {
         let client = self.client;
-        let key = match (&self.auth, self.endpoint().token_kind()) {
+        let key = match (&self.auth, app_kind(self.endpoint().token_kinds())) {
             (Auth::User(user), _) => {
                 user.invalidate(token);
                 return Ok(());
             }
-            (_, TokenKind::App) => client.app_token_key()?.clone(),
+            (_, Some(TokenKind::App)) => client.app_token_key()?.clone(),
             (Auth::Tenant(tenant), _) => client.tenant_token_key(Some(tenant))?,
             _ => client.tenant_token_key(None)?,
         };
@@ -664,6 +668,15 @@ impl<'a, E: Endpoint> Call<'a, E> {
             user.refresh_failed(lease, false);
         }
     }
+}
+
+/// The app's own token an endpoint takes when called as the app: the first
+/// app or tenant kind it accepts.
+fn app_kind(kinds: &[TokenKind]) -> Option<TokenKind> {
+    kinds
+        .iter()
+        .copied()
+        .find(|kind| matches!(kind, TokenKind::App | TokenKind::Tenant))
 }
 
 impl<E: Endpoint> Drop for Call<'_, E> {

@@ -1,7 +1,6 @@
 //! The `Endpoint` trait every API call implements, and the pure `build` that
 //! turns one into an `http::Request`.
 
-use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
@@ -11,13 +10,16 @@ use http::{HeaderValue, Method, Request};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
-use crate::{Config, Error, InvalidRequest, Secret};
+use crate::{Config, Error, InvalidRequest, Secret, Shape};
+
+mod declare;
 
 /// The access token an endpoint needs in its `Authorization` header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TokenKind {
-    /// No token: the auth/v3 token endpoints themselves.
+    /// No token: for [`RawEndpoint::token`](crate::RawEndpoint::token); a
+    /// typed endpoint that needs none lists no kind.
     None,
     /// An `app_access_token`.
     App,
@@ -68,20 +70,75 @@ impl Body {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timeout(pub Duration);
 
+/// How an endpoint's request body is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// No body.
+    None,
+    /// A JSON object.
+    Json,
+    /// `multipart/form-data`: an upload.
+    Multipart,
+}
+
+/// The facts of an API as Feishu documents them: what to send, with which
+/// token, and how the answer is laid out. Every [`Endpoint`] declares one as
+/// [`Endpoint::METADATA`]; [`build`] and [`Call`](crate::Call) read their
+/// decisions from it, so an endpoint's own code is only what is special.
+#[derive(Clone, Debug)]
+pub struct Metadata {
+    /// Feishu's id of the API, `service.version.resource.method`, e.g.
+    /// `im.v1.message.reply`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template: `/open-apis/im/v1/messages/:message_id/reply`.
+    /// Each `:name` segment is filled from [`Endpoint::path_param`],
+    /// validated and percent-encoded by [`build`].
+    pub path: &'static str,
+    /// The access tokens the API accepts, the one used by default first; empty
+    /// for the token endpoints themselves.
+    pub tokens: &'static [TokenKind],
+    /// The request body.
+    pub body: BodyKind,
+    /// The response body.
+    pub shape: Shape,
+    /// Whether the API lists items page by page (see [`Paginated`](crate::Paginated)).
+    pub paginated: bool,
+    /// Whether the API takes Feishu's `uuid` deduplication key: then every
+    /// [`Call`](crate::Call) gives it one, so a repeat posts once.
+    pub dedup: bool,
+    /// The API's page in Feishu's documentation.
+    pub doc: &'static str,
+}
+
 /// One Feishu API call: what to send and how to read the answer.
 ///
-/// Implementations are plain values; adapters know no endpoint by name and
-/// serve every one through [`build`] and [`Endpoint::parse`].
+/// The facts are data ([`Endpoint::METADATA`]); an endpoint's code is its
+/// fields and what is special about it. Most endpoints are declared with
+/// [`endpoint!`](crate::endpoint!), which writes the rest. Adapters know no
+/// endpoint by name and serve every one through [`build`] and
+/// [`Endpoint::parse`].
 pub trait Endpoint {
     /// What a successful call returns.
     type Output;
 
-    /// The HTTP method.
-    fn method(&self) -> Method;
+    /// The API's facts.
+    const METADATA: Metadata;
 
-    /// The path, starting `/open-apis/…`, with caller-supplied segments
-    /// percent-encoded (see [`segment`]).
-    fn path(&self) -> Cow<'_, str>;
+    /// This value's facts: [`Endpoint::METADATA`], unless one type serves
+    /// two APIs (the self-built and marketplace token flows) and picks by
+    /// value.
+    fn metadata(&self) -> Metadata {
+        Self::METADATA
+    }
+
+    /// The value of the path template's `:name` segment.
+    fn path_param(&self, name: &str) -> Option<&str> {
+        let _ = name;
+        None
+    }
 
     /// Appends query parameters.
     fn query(&self, query: &mut Query<'_>) {
@@ -89,15 +146,14 @@ pub trait Endpoint {
     }
 
     /// The body.
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        Ok(Body::Empty)
-    }
+    fn body(&self) -> Result<Body, InvalidRequest>;
 
-    /// The token the endpoint needs.
-    fn token_kind(&self) -> TokenKind;
+    /// Reads the response into the output. Pure; never panics.
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
 
     /// Whether sending the request twice has the effect of sending it once, so
-    /// a retry after a lost answer is safe. By default: GET, HEAD, PUT, DELETE.
+    /// a retry after a lost answer is safe. By default: by method (GET, HEAD,
+    /// PUT, DELETE); a `uuid` makes a send safe too.
     fn idempotent(&self) -> bool {
         self.method().is_idempotent()
     }
@@ -107,16 +163,10 @@ pub trait Endpoint {
         None
     }
 
-    /// Whether the endpoint takes Feishu's `uuid` deduplication key (send,
-    /// reply, forward). Only then does a [`Call`](crate::Call) draw one, and
-    /// offer it to [`with_uuid`](Endpoint::with_uuid).
-    const TAKES_UUID: bool = false;
-
-    /// For endpoints that take Feishu's `uuid` deduplication key: a copy
-    /// carrying `uuid`, unless the caller set one already. [`Call`](crate::Call)
-    /// sets one on every such call, so a retry cannot post twice, and the
-    /// endpoint must then report itself [idempotent]. Set
-    /// [`TAKES_UUID`](Endpoint::TAKES_UUID) too, or it is never called.
+    /// For endpoints with [`Metadata::dedup`]: a copy carrying `uuid`, unless
+    /// the caller set one already. [`Call`](crate::Call) sets one on every
+    /// such call, so a retry cannot post twice, and the endpoint must then
+    /// report itself [idempotent].
     ///
     /// [idempotent]: Endpoint::idempotent
     fn with_uuid(&self, uuid: &str) -> Option<Self>
@@ -127,8 +177,23 @@ pub trait Endpoint {
         None
     }
 
-    /// Reads the response into the output. Pure; never panics.
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
+    /// The HTTP method: [`Metadata::method`], unless the endpoint decides per
+    /// value (a [`RawEndpoint`](crate::RawEndpoint)).
+    fn method(&self) -> Method {
+        self.metadata().method
+    }
+
+    /// The accepted tokens: [`Metadata::tokens`], unless the endpoint decides
+    /// per value (a [`RawEndpoint`](crate::RawEndpoint)).
+    fn token_kinds(&self) -> &[TokenKind] {
+        self.metadata().tokens
+    }
+
+    /// Writes the path: [`Metadata::path`] with its parameters filled in,
+    /// unless the endpoint decides per value (a raw path).
+    fn write_path(&self, out: &mut String) -> Result<(), InvalidRequest> {
+        fill_path(self.metadata().path, |name| self.path_param(name), out)
+    }
 
     /// This endpoint with its own timeout, overriding [`Config::timeout`].
     fn with_timeout(self, timeout: Duration) -> WithTimeout<Self>
@@ -142,6 +207,34 @@ pub trait Endpoint {
     }
 }
 
+/// Fills a path template: literal segments as they are, each `:name` with its
+/// value, refused when empty or a dot segment (`.`, `..`, which HTTP stacks
+/// resolve away even percent-encoded) and percent-encoded otherwise.
+pub(crate) fn fill_path<'a>(
+    template: &'static str,
+    value: impl Fn(&'static str) -> Option<&'a str>,
+    out: &mut String,
+) -> Result<(), InvalidRequest> {
+    for (i, piece) in template.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let Some(name) = piece.strip_prefix(':') else {
+            out.push_str(piece);
+            continue;
+        };
+        match value(name).unwrap_or_default() {
+            "" => return Err(InvalidRequest::EmptyField(name)),
+            "." | ".." => return Err(InvalidRequest::InvalidId(name)),
+            value => {
+                // Writing into a String cannot fail.
+                let _ = write!(out, "{}", segment(value));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// An endpoint with its own timeout; see [`Endpoint::with_timeout`].
 #[derive(Clone, Debug)]
 pub struct WithTimeout<E> {
@@ -151,13 +244,13 @@ pub struct WithTimeout<E> {
 
 impl<E: Endpoint> Endpoint for WithTimeout<E> {
     type Output = E::Output;
-    const TAKES_UUID: bool = E::TAKES_UUID;
+    const METADATA: Metadata = E::METADATA;
 
-    fn method(&self) -> Method {
-        self.endpoint.method()
+    fn metadata(&self) -> Metadata {
+        self.endpoint.metadata()
     }
-    fn path(&self) -> Cow<'_, str> {
-        self.endpoint.path()
+    fn path_param(&self, name: &str) -> Option<&str> {
+        self.endpoint.path_param(name)
     }
     fn query(&self, query: &mut Query<'_>) {
         self.endpoint.query(query);
@@ -165,8 +258,8 @@ impl<E: Endpoint> Endpoint for WithTimeout<E> {
     fn body(&self) -> Result<Body, InvalidRequest> {
         self.endpoint.body()
     }
-    fn token_kind(&self) -> TokenKind {
-        self.endpoint.token_kind()
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<E::Output, Error> {
+        self.endpoint.parse(response)
     }
     fn idempotent(&self) -> bool {
         self.endpoint.idempotent()
@@ -181,8 +274,14 @@ impl<E: Endpoint> Endpoint for WithTimeout<E> {
             timeout: self.timeout,
         })
     }
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<E::Output, Error> {
-        self.endpoint.parse(response)
+    fn method(&self) -> Method {
+        self.endpoint.method()
+    }
+    fn token_kinds(&self) -> &[TokenKind] {
+        self.endpoint.token_kinds()
+    }
+    fn write_path(&self, out: &mut String) -> Result<(), InvalidRequest> {
+        self.endpoint.write_path(out)
     }
 }
 
@@ -258,17 +357,17 @@ pub fn build<E: Endpoint + ?Sized>(
     endpoint: &E,
     token: Option<&Secret>,
 ) -> Result<Request<Vec<u8>>, Error> {
-    let path = endpoint.path();
-    if !path.starts_with('/') {
+    let origin = config.origin();
+    let mut path_and_query = String::with_capacity(origin.prefix.len() + 128);
+    path_and_query.push_str(&origin.prefix);
+    endpoint.write_path(&mut path_and_query)?;
+    if !path_and_query[origin.prefix.len()..].starts_with('/') {
         return Err(InvalidRequest::InvalidPath.into());
     }
-    let origin = config.origin();
-    let mut path_and_query = String::with_capacity(origin.prefix.len() + path.len() + 64);
-    path_and_query.push_str(&origin.prefix);
-    path_and_query.push_str(&path);
+    let empty = !path_and_query.contains('?');
     endpoint.query(&mut Query {
         uri: &mut path_and_query,
-        empty: !path.contains('?'),
+        empty,
     });
     // Only the path and query are parsed; the scheme and host were once, in
     // the configuration, and are shared.
@@ -284,12 +383,9 @@ pub fn build<E: Endpoint + ?Sized>(
     *request.uri_mut() = uri;
     let headers = request.headers_mut();
     headers.insert(USER_AGENT, config.user_agent().clone());
-    match endpoint.token_kind() {
-        TokenKind::None => {}
-        kind => {
-            let token = token.ok_or(InvalidRequest::MissingToken(kind))?;
-            headers.insert(AUTHORIZATION, bearer(token)?);
-        }
+    if let Some(&kind) = endpoint.token_kinds().first() {
+        let token = token.ok_or(InvalidRequest::MissingToken(kind))?;
+        headers.insert(AUTHORIZATION, bearer(token)?);
     }
     match endpoint.body()? {
         Body::Empty => {}

@@ -28,6 +28,9 @@ pub enum Shape {
     /// A token endpoint's flat body: the output's fields sit beside `code` and
     /// `msg`. The body carries credentials, so errors never print it.
     Token,
+    /// A file's bytes; errors come as the `{code, msg}` envelope, which
+    /// [`Shape::decode`] reads as for [`Shape::Data`].
+    Binary,
 }
 
 /// Why a body was rejected, before it is wrapped with the response's context.
@@ -111,7 +114,7 @@ impl Shape {
             )));
         }
         Ok(match self {
-            Shape::Data => Some(
+            Shape::Data | Shape::Binary => Some(
                 head.data
                     .map_or(b"{}".as_slice(), |raw| raw.get().as_bytes()),
             ),
@@ -129,7 +132,7 @@ impl Shape {
                 error.line(),
                 error.column()
             ),
-            Shape::Data => format!("{what}: {error}"),
+            Shape::Data | Shape::Binary => format!("{what}: {error}"),
         })
     }
 

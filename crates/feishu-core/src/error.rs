@@ -141,6 +141,10 @@ pub enum InvalidRequest {
     /// was out, answered with nothing out, or polled after `Done`.
     #[error("the call was driven out of order")]
     OutOfOrder,
+    /// The API does not accept this kind of token (e.g. a user token for an
+    /// API only a bot may call).
+    #[error("this API does not accept a {0} access token")]
+    TokenNotAccepted(TokenKind),
     /// The endpoint needs a token and none was given.
     #[error("this endpoint needs a {0} access token and none was given")]
     MissingToken(TokenKind),

@@ -56,7 +56,9 @@ pub use config::{
     Config, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_TOKEN_REFRESH_MARGIN,
     DEFAULT_USER_AGENT, FEISHU_ACCOUNTS_URL, FEISHU_BASE_URL, LARK_ACCOUNTS_URL, LARK_BASE_URL,
 };
-pub use endpoint::{Body, Endpoint, Query, Timeout, TokenKind, WithTimeout, build, segment};
+pub use endpoint::{
+    Body, BodyKind, Endpoint, Metadata, Query, Timeout, TokenKind, WithTimeout, build, segment,
+};
 pub use envelope::Shape;
 pub use error::{Error, InvalidRequest};
 pub use pager::{Page, Pager, Paginated, PaginationError};

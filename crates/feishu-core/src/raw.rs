@@ -1,13 +1,12 @@
 //! A generic endpoint for APIs this crate has not typed yet.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use http::Method;
 use serde::de::DeserializeOwned;
 
-use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
+use crate::{Body, BodyKind, Endpoint, Error, InvalidRequest, Metadata, Query, Shape, TokenKind};
 
 /// Any `{code, msg, data}` API by method and path: the escape hatch, like
 /// open-feishu's `request`/`get`/`post`. Its output is `data`, as a
@@ -129,12 +128,42 @@ impl<T> Clone for RawEndpoint<T> {
 impl<T: DeserializeOwned> Endpoint for RawEndpoint<T> {
     type Output = T;
 
+    /// A raw endpoint decides everything per value; this says only what is
+    /// the same for all: a `{code, msg, data}` answer.
+    const METADATA: Metadata = Metadata {
+        id: "raw",
+        method: Method::GET,
+        path: "",
+        tokens: &[TokenKind::Tenant, TokenKind::User],
+        body: BodyKind::Json,
+        shape: Shape::Data,
+        paginated: false,
+        dedup: false,
+        doc: "https://open.feishu.cn/document/server-docs/api-call-guide/calling-process/overview",
+    };
+
     fn method(&self) -> Method {
         self.method.clone()
     }
 
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed(&self.path)
+    /// The kind asked for first; as an escape hatch an app or tenant
+    /// endpoint also takes a user's token ([`Call::as_user`](crate::Call::as_user)).
+    /// A user endpoint takes nothing else: called as the app, it is refused.
+    fn token_kinds(&self) -> &[TokenKind] {
+        match self.token_kind {
+            TokenKind::None => &[],
+            TokenKind::App => &[TokenKind::App, TokenKind::User],
+            TokenKind::User => &[TokenKind::User],
+            TokenKind::Tenant => &[TokenKind::Tenant, TokenKind::User],
+        }
+    }
+
+    fn write_path(&self, out: &mut String) -> Result<(), InvalidRequest> {
+        if !self.path.starts_with('/') || self.path.contains('#') {
+            return Err(InvalidRequest::InvalidPath);
+        }
+        out.push_str(&self.path);
+        Ok(())
     }
 
     fn query(&self, query: &mut Query<'_>) {
@@ -144,14 +173,7 @@ impl<T: DeserializeOwned> Endpoint for RawEndpoint<T> {
     }
 
     fn body(&self) -> Result<Body, InvalidRequest> {
-        if !self.path.starts_with('/') || self.path.contains('#') {
-            return Err(InvalidRequest::InvalidPath);
-        }
         self.body.as_ref().map_or(Ok(Body::Empty), Body::json)
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        self.token_kind
     }
 
     fn idempotent(&self) -> bool {

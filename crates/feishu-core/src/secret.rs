@@ -77,6 +77,16 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+/// Serialises a secret's value, for the request fields that carry one: named
+/// field by field (`#[serde(serialize_with = "crate::secret::expose")]`), so
+/// no secret is ever serialised by accident.
+pub(crate) fn expose<S: serde::Serializer>(
+    secret: &Secret,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(secret.expose())
+}
+
 /// A token from a response that must not be empty: an empty one would go out
 /// as `Bearer ` and fail every call it is cached for, so the answer is
 /// refused as unexpected instead.

@@ -5,17 +5,16 @@
 //! Docs: <https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/app_access_token_internal>
 //! and <https://open.larksuite.com/document/server-docs/getting-started/api-access-token/auth-v3/app_access_token>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::{Deserialize, Serialize};
 
-use super::AppCredentials;
 use crate::envelope::{Coded, decode_token};
-use crate::{Body, Endpoint, Error, InvalidRequest, Secret, TokenKind};
+use crate::{Body, BodyKind, Endpoint, Error, InvalidRequest, Metadata, Secret, Shape};
 
 /// A request for an app access token.
-#[derive(Clone, Debug)]
+///
+/// One type for two APIs: [`Endpoint::metadata`] tells which a value calls.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 pub enum AppAccessTokenRequest {
     /// A self-built app trades its `app_id` and `app_secret`.
@@ -23,6 +22,7 @@ pub enum AppAccessTokenRequest {
         /// The app id, `cli_…`.
         app_id: String,
         /// The app secret.
+        #[serde(serialize_with = "crate::secret::expose")]
         app_secret: Secret,
     },
     /// A marketplace app also needs the latest `app_ticket` Feishu pushed to it.
@@ -30,8 +30,10 @@ pub enum AppAccessTokenRequest {
         /// The app id, `cli_…`.
         app_id: String,
         /// The app secret.
+        #[serde(serialize_with = "crate::secret::expose")]
         app_secret: Secret,
         /// The ticket from the latest `app_ticket` event.
+        #[serde(serialize_with = "crate::secret::expose")]
         app_ticket: Secret,
     },
 }
@@ -86,45 +88,40 @@ impl Coded for AppAccessToken {
     }
 }
 
-#[derive(Serialize)]
-struct MarketplaceBody<'a> {
-    #[serde(flatten)]
-    credentials: AppCredentials<'a>,
-    app_ticket: &'a str,
-}
+/// `app_access_token/internal`: a self-built app's token.
+const SELF_BUILT: Metadata = Metadata {
+    id: "auth.v3.app_access_token.internal",
+    method: http::Method::POST,
+    path: "/open-apis/auth/v3/app_access_token/internal",
+    tokens: &[],
+    body: BodyKind::Json,
+    shape: Shape::Token,
+    paginated: false,
+    dedup: false,
+    doc: "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/app_access_token_internal",
+};
+
+/// `app_access_token`: a marketplace app's token, bought with its ticket.
+const MARKETPLACE: Metadata = Metadata {
+    id: "auth.v3.app_access_token.create",
+    path: "/open-apis/auth/v3/app_access_token",
+    doc: "https://open.larksuite.com/document/server-docs/getting-started/api-access-token/auth-v3/app_access_token",
+    ..SELF_BUILT
+};
 
 impl Endpoint for AppAccessTokenRequest {
     type Output = AppAccessToken;
+    const METADATA: Metadata = SELF_BUILT;
 
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed(match self {
-            Self::SelfBuilt { .. } => "/open-apis/auth/v3/app_access_token/internal",
-            Self::Marketplace { .. } => "/open-apis/auth/v3/app_access_token",
-        })
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
+    fn metadata(&self) -> Metadata {
         match self {
-            Self::SelfBuilt { app_id, app_secret } => {
-                Body::json(&AppCredentials::new(app_id, app_secret))
-            }
-            Self::Marketplace {
-                app_id,
-                app_secret,
-                app_ticket,
-            } => Body::json(&MarketplaceBody {
-                credentials: AppCredentials::new(app_id, app_secret),
-                app_ticket: app_ticket.expose(),
-            }),
+            Self::SelfBuilt { .. } => SELF_BUILT,
+            Self::Marketplace { .. } => MARKETPLACE,
         }
     }
 
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::None
+    fn body(&self) -> Result<Body, InvalidRequest> {
+        Body::json(self)
     }
 
     // Asking for a token twice is harmless: the server returns the same one.

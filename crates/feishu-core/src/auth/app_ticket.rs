@@ -4,20 +4,18 @@
 //! The ticket never comes back in this response; it arrives as an event.
 //! Docs: <https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/app_ticket_resend>
 
-use std::borrow::Cow;
+use serde::Serialize;
 
-use http::Method;
-
-use super::AppCredentials;
-use crate::{Body, Endpoint, Error, InvalidRequest, Secret, Shape, TokenKind};
+use crate::{Body, Secret, Shape, endpoint};
 
 /// A request to resend the `app_ticket` event (marketplace apps only; a
 /// self-built app gets code 10016).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AppTicketResend {
     /// The app id, `cli_…`.
     pub app_id: String,
     /// The app secret.
+    #[serde(serialize_with = "crate::secret::expose")]
     pub app_secret: Secret,
 }
 
@@ -31,31 +29,16 @@ impl AppTicketResend {
     }
 }
 
-impl Endpoint for AppTicketResend {
-    type Output = ();
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed("/open-apis/auth/v3/app_ticket/resend")
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        Body::json(&AppCredentials::new(&self.app_id, &self.app_secret))
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::None
-    }
-
-    // A second resend only triggers a second, identical ticket push.
-    fn idempotent(&self) -> bool {
-        true
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<(), Error> {
-        Shape::Token.check(response)
+endpoint! {
+    AppTicketResend => () {
+        id: "auth.v3.app_ticket.resend",
+        method: POST,
+        path: "/open-apis/auth/v3/app_ticket/resend",
+        tokens: [],
+        body: json(Body::json),
+        shape: token(|_: &AppTicketResend, response| Shape::Token.check(response)),
+        // A second resend only triggers a second, identical ticket push.
+        idempotent: true,
+        doc: "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/app_ticket_resend",
     }
 }

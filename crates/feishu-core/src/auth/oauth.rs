@@ -6,15 +6,11 @@
 //! Docs: <https://open.feishu.cn/document/authentication-management/access-token/obtain-oauth-code>
 //! and <https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/refresh-user-access-token>
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use http::Method;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    App, Body, Config, Endpoint, Error, InvalidRequest, Secret, Shape, TokenKind, segment,
-};
+use crate::{App, Config, Secret, Shape, endpoint, segment};
 
 /// The URL of the page where a user approves the app:
 /// `{accounts}/open-apis/authen/v1/authorize?client_id=…&response_type=code&…`.
@@ -55,7 +51,8 @@ pub fn authorize_url(
 }
 
 /// A request for a user access token: the code exchange or the refresh.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "grant_type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum UserAccessTokenRequest {
     /// Exchange the code the authorize page returned (valid 5 min, once).
@@ -63,12 +60,19 @@ pub enum UserAccessTokenRequest {
         /// The app id.
         client_id: String,
         /// The app secret.
+        #[serde(serialize_with = "crate::secret::expose")]
         client_secret: Secret,
         /// The code from the redirect.
+        #[serde(serialize_with = "crate::secret::expose")]
         code: Secret,
         /// The redirect URI the code was issued for, if one was sent.
+        #[serde(skip_serializing_if = "Option::is_none")]
         redirect_uri: Option<String>,
         /// The PKCE verifier, if the authorize URL carried a challenge.
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "expose_optional"
+        )]
         code_verifier: Option<Secret>,
     },
     /// Trade a refresh token for new tokens; the old refresh token dies.
@@ -76,10 +80,22 @@ pub enum UserAccessTokenRequest {
         /// The app id.
         client_id: String,
         /// The app secret.
+        #[serde(serialize_with = "crate::secret::expose")]
         client_secret: Secret,
         /// The refresh token.
+        #[serde(serialize_with = "crate::secret::expose")]
         refresh_token: Secret,
     },
+}
+
+fn expose_optional<S: serde::Serializer>(
+    secret: &Option<Secret>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(secret) => crate::secret::expose(secret, serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl UserAccessTokenRequest {
@@ -131,74 +147,17 @@ pub struct UserAccessToken {
     pub token_type: String,
 }
 
-#[derive(Serialize)]
-#[serde(tag = "grant_type", rename_all = "snake_case")]
-enum Wire<'a> {
-    AuthorizationCode {
-        client_id: &'a str,
-        client_secret: &'a str,
-        code: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        redirect_uri: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        code_verifier: Option<&'a str>,
-    },
-    RefreshToken {
-        client_id: &'a str,
-        client_secret: &'a str,
-        refresh_token: &'a str,
-    },
-}
-
-impl Endpoint for UserAccessTokenRequest {
-    type Output = UserAccessToken;
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed("/open-apis/authen/v2/oauth/token")
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        Body::json(&match self {
-            Self::AuthorizationCode {
-                client_id,
-                client_secret,
-                code,
-                redirect_uri,
-                code_verifier,
-            } => Wire::AuthorizationCode {
-                client_id,
-                client_secret: client_secret.expose(),
-                code: code.expose(),
-                redirect_uri: redirect_uri.as_deref(),
-                code_verifier: code_verifier.as_ref().map(Secret::expose),
-            },
-            Self::RefreshToken {
-                client_id,
-                client_secret,
-                refresh_token,
-            } => Wire::RefreshToken {
-                client_id,
-                client_secret: client_secret.expose(),
-                refresh_token: refresh_token.expose(),
-            },
-        })
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::None
-    }
-
-    // Codes and refresh tokens work once: a repeat would fail, or worse,
-    // burn the rotated refresh token.
-    fn idempotent(&self) -> bool {
-        false
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<UserAccessToken, Error> {
-        Shape::Token.decode(response)
+endpoint! {
+    UserAccessTokenRequest => UserAccessToken {
+        id: "authen.v2.oauth.token",
+        method: POST,
+        path: "/open-apis/authen/v2/oauth/token",
+        tokens: [],
+        body: json,
+        shape: token(|_: &UserAccessTokenRequest, response| Shape::Token.decode(response)),
+        // Codes and refresh tokens work once: a repeat would fail, or worse,
+        // burn the rotated refresh token.
+        idempotent: false,
+        doc: "https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token",
     }
 }

@@ -5,17 +5,17 @@
 //! Docs: <https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/tenant_access_token_internal>
 //! and <https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/tenant_access_token/create>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::{Deserialize, Serialize};
 
-use super::{AppCredentials, non_empty};
+use super::non_empty;
 use crate::envelope::{Coded, decode_token};
-use crate::{Body, Endpoint, Error, InvalidRequest, Secret, TokenKind};
+use crate::{Body, BodyKind, Endpoint, Error, InvalidRequest, Metadata, Secret, Shape};
 
 /// A request for a tenant access token.
-#[derive(Clone, Debug)]
+///
+/// One type for two APIs: [`Endpoint::metadata`] tells which a value calls.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 pub enum TenantAccessTokenRequest {
     /// A self-built app trades its `app_id` and `app_secret`.
@@ -23,11 +23,13 @@ pub enum TenantAccessTokenRequest {
         /// The app id, `cli_…`.
         app_id: String,
         /// The app secret.
+        #[serde(serialize_with = "crate::secret::expose")]
         app_secret: Secret,
     },
     /// A marketplace app trades its app access token for one tenant.
     Marketplace {
         /// The marketplace app access token, `a-…` (not the app id).
+        #[serde(serialize_with = "crate::secret::expose")]
         app_access_token: Secret,
         /// The tenant the token is for.
         tenant_key: String,
@@ -106,43 +108,40 @@ impl Coded for TenantAccessToken {
     }
 }
 
-#[derive(Serialize)]
-struct MarketplaceBody<'a> {
-    app_access_token: &'a str,
-    tenant_key: &'a str,
-}
+/// `tenant_access_token/internal`: a self-built app's token.
+const SELF_BUILT: Metadata = Metadata {
+    id: "auth.v3.tenant_access_token.internal",
+    method: http::Method::POST,
+    path: "/open-apis/auth/v3/tenant_access_token/internal",
+    tokens: &[],
+    body: BodyKind::Json,
+    shape: Shape::Token,
+    paginated: false,
+    dedup: false,
+    doc: "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/tenant_access_token_internal",
+};
+
+/// `tenant_access_token`: a marketplace app's token for one tenant.
+const MARKETPLACE: Metadata = Metadata {
+    id: "auth.v3.tenant_access_token.create",
+    path: "/open-apis/auth/v3/tenant_access_token",
+    doc: "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/tenant_access_token/create",
+    ..SELF_BUILT
+};
 
 impl Endpoint for TenantAccessTokenRequest {
     type Output = TenantAccessToken;
+    const METADATA: Metadata = SELF_BUILT;
 
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed(match self {
-            Self::SelfBuilt { .. } => "/open-apis/auth/v3/tenant_access_token/internal",
-            Self::Marketplace { .. } => "/open-apis/auth/v3/tenant_access_token",
-        })
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
+    fn metadata(&self) -> Metadata {
         match self {
-            Self::SelfBuilt { app_id, app_secret } => {
-                Body::json(&AppCredentials::new(app_id, app_secret))
-            }
-            Self::Marketplace {
-                app_access_token,
-                tenant_key,
-            } => Body::json(&MarketplaceBody {
-                app_access_token: app_access_token.expose(),
-                tenant_key,
-            }),
+            Self::SelfBuilt { .. } => SELF_BUILT,
+            Self::Marketplace { .. } => MARKETPLACE,
         }
     }
 
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::None
+    fn body(&self) -> Result<Body, InvalidRequest> {
+        Body::json(self)
     }
 
     // Asking for a token twice is harmless: the server returns the same one.

@@ -114,7 +114,12 @@ impl MessageContent {
     /// that is not a JSON object.
     pub fn to_content_string(&self) -> Result<String, InvalidRequest> {
         self.validate().map_err(InvalidRequest::InvalidContent)?;
-        let content = match self {
+        Ok(self.content_string()?)
+    }
+
+    /// The `content` string, unchecked.
+    fn content_string(&self) -> Result<String, serde_json::Error> {
+        match self {
             Self::Text(text) => serde_json::to_string(text),
             Self::Post(post) => serde_json::to_string(post),
             Self::Image { image_key } => serde_json::to_string(&Keys {
@@ -145,8 +150,7 @@ impl MessageContent {
                 ..Keys::default()
             }),
             Self::System(system) => serde_json::to_string(system),
-        };
-        Ok(content?)
+        }
     }
 
     /// Why Feishu would refuse this content, if it would.
@@ -156,6 +160,20 @@ impl MessageContent {
             Self::Interactive(card) => card.validate(),
             _ => Ok(()),
         }
+    }
+}
+
+/// Serialises as a request body's `msg_type` and `content` fields, the
+/// content as its JSON string. Request bodies check the content's rules
+/// first, so a refusal is a typed error rather than a serialisation one.
+impl Serialize for MessageContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeStruct as _};
+        let content = self.content_string().map_err(S::Error::custom)?;
+        let mut fields = serializer.serialize_struct("MessageContent", 2)?;
+        fields.serialize_field("msg_type", self.msg_type())?;
+        fields.serialize_field("content", &content)?;
+        fields.end()
     }
 }
 

@@ -30,10 +30,10 @@ pub use update::UpdateMessage;
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::im::content::{MessageContent, ReceivedContent, body_limit};
-use crate::{Body, InvalidRequest, segment};
+use crate::{Body, InvalidRequest};
 
 /// What kind of id a message's `receive_id` is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -121,8 +121,19 @@ impl Receiver {
         }
     }
 
-    pub(crate) fn id(&self) -> &str {
-        &self.id
+    /// Serialises as the `receive_id` field; its type goes in the query.
+    pub(crate) fn serialize_id<S: Serializer>(
+        receiver: &Receiver,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&receiver.id)
+    }
+
+    /// Appends `receive_id_type`, when it is known.
+    pub(crate) fn push_type(&self, query: &mut crate::Query<'_>) {
+        if let Ok(kind) = self.kind() {
+            query.push("receive_id_type", kind);
+        }
     }
 
     /// The type, or the error a request without one gets.
@@ -225,18 +236,15 @@ pub struct Mention {
     pub tenant_key: Option<String>,
 }
 
-/// `/open-apis/im/v1/messages/{message_id}{rest}`, the id percent-encoded.
-pub(crate) fn message_path(message_id: &str, rest: &str) -> String {
-    format!("/open-apis/im/v1/messages/{}{rest}", segment(message_id))
-}
-
-/// The JSON body of a content-carrying request, checked against Feishu's
-/// size limit for its `msg_type` before anything is sent.
+/// A content-carrying request's JSON body, checked first against the rules
+/// of its content and then against Feishu's size limit for its `msg_type`,
+/// before anything is sent.
 pub(crate) fn content_body(
+    request: &impl Serialize,
     content: &MessageContent,
-    body: impl FnOnce(&str) -> Result<Body, InvalidRequest>,
 ) -> Result<Body, InvalidRequest> {
-    let body = body(&content.to_content_string()?)?;
+    content.validate().map_err(InvalidRequest::InvalidContent)?;
+    let body = Body::json(request)?;
     let size = match &body {
         Body::Json(bytes) | Body::Bytes { bytes, .. } => bytes.len(),
         Body::Empty => 0,
@@ -261,16 +269,6 @@ pub(crate) fn check_uuid(uuid: Option<&str>) -> Result<(), InvalidRequest> {
         return Err(InvalidRequest::UuidTooLong);
     }
     Ok(())
-}
-
-/// Refuses an id that would change the path's meaning: empty, or a dot
-/// segment (`.`, `..`), which HTTP stacks resolve away even percent-encoded.
-pub(crate) fn require(field: &'static str, value: &str) -> Result<(), InvalidRequest> {
-    match value {
-        "" => Err(InvalidRequest::EmptyField(field)),
-        "." | ".." => Err(InvalidRequest::InvalidId(field)),
-        _ => Ok(()),
-    }
 }
 
 /// A caller's `uuid`; an empty one is none (Feishu would not deduplicate it).

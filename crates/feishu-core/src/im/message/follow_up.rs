@@ -3,18 +3,15 @@
 //! Show follow-up suggestions under a message the bot sent.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/im-v1/message/push_follow_up>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::Serialize;
 
-use super::{message_path, require};
-use crate::{Body, Endpoint, Error, InvalidRequest, Shape, TokenKind};
+use crate::{Body, InvalidRequest, endpoint};
 
 /// `POST /open-apis/im/v1/messages/:message_id/push_follow_up`: follow-up
 /// bubbles a user can tap to answer a bot's message.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct PushFollowUp {
+    #[serde(skip)]
     message_id: String,
     follow_ups: Vec<FollowUp>,
 }
@@ -46,37 +43,20 @@ impl PushFollowUp {
     }
 }
 
-#[derive(Serialize)]
-struct Wire<'a> {
-    follow_ups: &'a [FollowUp],
-}
-
-impl Endpoint for PushFollowUp {
-    type Output = ();
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Owned(message_path(&self.message_id, "/push_follow_up"))
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("message_id", &self.message_id)?;
-        if self.follow_ups.is_empty() {
-            return Err(InvalidRequest::EmptyField("follow_ups"));
-        }
-        Body::json(&Wire {
-            follow_ups: &self.follow_ups,
-        })
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<(), Error> {
-        Shape::Data.check(response)
+endpoint! {
+    PushFollowUp => () {
+        id: "im.v1.message.push_follow_up",
+        method: POST,
+        path: "/open-apis/im/v1/messages/:message_id/push_follow_up",
+        tokens: [Tenant],
+        params: [message_id],
+        body: json(|push: &PushFollowUp| {
+            if push.follow_ups.is_empty() {
+                return Err(InvalidRequest::EmptyField("follow_ups"));
+            }
+            Body::json(push)
+        }),
+        shape: unit,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/im-v1/message/push_follow_up",
     }
 }

@@ -3,20 +3,21 @@
 //! Forward a message to a user, a chat or a thread.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/forward>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::Serialize;
 
-use super::{Message, ReceiveIdType, Receiver, check_uuid, message_path, require, uuid_or_none};
-use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
+use super::{Message, ReceiveIdType, Receiver, check_uuid, uuid_or_none};
+use crate::{Body, Query, endpoint};
 
 /// `POST /open-apis/im/v1/messages/:message_id/forward`: forwards a message.
 /// Deduplicated by `uuid` (a query parameter here).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ForwardMessage {
+    #[serde(skip)]
     message_id: String,
+    #[serde(rename = "receive_id", serialize_with = "Receiver::serialize_id")]
     receiver: Receiver,
+    /// A query parameter here, not a body field.
+    #[serde(skip)]
     uuid: Option<String>,
 }
 
@@ -50,55 +51,26 @@ impl ForwardMessage {
     }
 }
 
-#[derive(Serialize)]
-struct Wire<'a> {
-    receive_id: &'a str,
-}
-
-impl Endpoint for ForwardMessage {
-    type Output = Message;
-    const TAKES_UUID: bool = true;
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Owned(message_path(&self.message_id, "/forward"))
-    }
-
-    fn query(&self, query: &mut Query<'_>) {
-        if let Ok(kind) = self.receiver.kind() {
-            query.push("receive_id_type", kind);
-        }
-        if let Some(uuid) = &self.uuid {
-            query.push("uuid", uuid);
-        }
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("message_id", &self.message_id)?;
-        self.receiver.kind()?;
-        check_uuid(self.uuid.as_deref())?;
-        Body::json(&Wire {
-            receive_id: self.receiver.id(),
-        })
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    // With a uuid, Feishu forwards a repeat once.
-    fn idempotent(&self) -> bool {
-        self.uuid.is_some()
-    }
-
-    fn with_uuid(&self, uuid: &str) -> Option<Self> {
-        self.uuid.is_none().then(|| self.clone().uuid(uuid))
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Message, Error> {
-        Shape::Data.decode(response)
+endpoint! {
+    ForwardMessage => Message {
+        id: "im.v1.message.forward",
+        method: POST,
+        path: "/open-apis/im/v1/messages/:message_id/forward",
+        tokens: [Tenant, User],
+        params: [message_id],
+        query: |forward: &ForwardMessage, query: &mut Query<'_>| {
+            forward.receiver.push_type(query);
+            if let Some(uuid) = &forward.uuid {
+                query.push("uuid", uuid);
+            }
+        },
+        body: json(|forward: &ForwardMessage| {
+            forward.receiver.kind()?;
+            check_uuid(forward.uuid.as_deref())?;
+            Body::json(forward)
+        }),
+        shape: data,
+        dedup: uuid,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/forward",
     }
 }

@@ -3,13 +3,10 @@
 //! Get one message.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/get>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::Deserialize;
 
-use super::{Message, message_path, require};
-use crate::{Body, Endpoint, Error, InvalidRequest, Shape, TokenKind};
+use super::Message;
+use crate::{Shape, endpoint};
 
 /// `GET /open-apis/im/v1/messages/:message_id`: one message (the bot must be
 /// in its chat).
@@ -50,29 +47,19 @@ impl TryFrom<Items> for OneMessage {
     }
 }
 
-impl Endpoint for GetMessage {
-    type Output = Message;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Owned(message_path(&self.message_id, ""))
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("message_id", &self.message_id)?;
-        Ok(Body::Empty)
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Message, Error> {
-        Shape::Data
-            .decode(response)
-            .map(|OneMessage(message)| message)
+endpoint! {
+    GetMessage => Message {
+        id: "im.v1.message.get",
+        method: GET,
+        path: "/open-apis/im/v1/messages/:message_id",
+        tokens: [Tenant, User],
+        params: [message_id],
+        body: none,
+        shape: data(|_: &GetMessage, response| {
+            Shape::Data
+                .decode(response)
+                .map(|OneMessage(message)| message)
+        }),
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/get",
     }
 }

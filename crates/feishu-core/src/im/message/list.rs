@@ -3,12 +3,8 @@
 //! List the history of a chat or a thread, page by page.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/list>
 
-use std::borrow::Cow;
-
-use http::Method;
-
-use super::{Message, require};
-use crate::{Body, Endpoint, Error, InvalidRequest, Page, Paginated, Query, Shape, TokenKind};
+use super::Message;
+use crate::{InvalidRequest, Page, Query, endpoint};
 
 /// What a history lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,65 +89,46 @@ impl ListMessages {
     }
 }
 
-impl Endpoint for ListMessages {
-    type Output = Page<Message>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed("/open-apis/im/v1/messages")
-    }
-
-    fn query(&self, query: &mut Query<'_>) {
-        let container_id_type = match self.container_id_type {
-            ContainerIdType::Chat => "chat",
-            ContainerIdType::Thread => "thread",
-        };
-        query
-            .push("container_id_type", container_id_type)
-            .push("container_id", &self.container_id);
-        if let Some(start) = self.start_time {
-            query.push("start_time", start);
-        }
-        if let Some(end) = self.end_time {
-            query.push("end_time", end);
-        }
-        let sort_type = match self.sort_type {
-            SortType::ByCreateTimeAsc => "ByCreateTimeAsc",
-            SortType::ByCreateTimeDesc => "ByCreateTimeDesc",
-        };
-        query.push("sort_type", sort_type);
-        if let Some(page_size) = self.page_size {
-            query.push("page_size", page_size);
-        }
-        if let Some(page_token) = &self.page_token {
-            query.push("page_token", page_token);
-        }
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("container_id", &self.container_id)?;
-        Ok(Body::Empty)
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Page<Message>, Error> {
-        Shape::Data.decode(response)
-    }
-}
-
-impl Paginated for ListMessages {
-    type Item = Message;
-
-    fn with_page_token(&self, page_token: &str) -> Self {
-        Self {
-            page_token: Some(page_token.to_owned()),
-            ..self.clone()
-        }
+endpoint! {
+    ListMessages => Page<Message> {
+        id: "im.v1.message.list",
+        method: GET,
+        path: "/open-apis/im/v1/messages",
+        tokens: [Tenant, User],
+        query: |list: &ListMessages, query: &mut Query<'_>| {
+            let container_id_type = match list.container_id_type {
+                ContainerIdType::Chat => "chat",
+                ContainerIdType::Thread => "thread",
+            };
+            query
+                .push("container_id_type", container_id_type)
+                .push("container_id", &list.container_id);
+            if let Some(start) = list.start_time {
+                query.push("start_time", start);
+            }
+            if let Some(end) = list.end_time {
+                query.push("end_time", end);
+            }
+            let sort_type = match list.sort_type {
+                SortType::ByCreateTimeAsc => "ByCreateTimeAsc",
+                SortType::ByCreateTimeDesc => "ByCreateTimeDesc",
+            };
+            query.push("sort_type", sort_type);
+            if let Some(page_size) = list.page_size {
+                query.push("page_size", page_size);
+            }
+            if let Some(page_token) = &list.page_token {
+                query.push("page_token", page_token);
+            }
+        },
+        body: none(|list: &ListMessages| {
+            if list.container_id.is_empty() {
+                return Err(InvalidRequest::EmptyField("container_id"));
+            }
+            Ok(())
+        }),
+        shape: data,
+        pages: page_token => Message,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/list",
     }
 }

@@ -3,20 +3,21 @@
 //! Forward several messages of one chat as a single merged message.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/merge_forward>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::{Deserialize, Serialize};
 
 use super::{Message, ReceiveIdType, Receiver, check_uuid, uuid_or_none};
-use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
+use crate::{Body, InvalidRequest, Query, Shape, endpoint};
 
 /// `POST /open-apis/im/v1/messages/merge_forward` (an underscore): forwards
 /// messages as one. Deduplicated by `uuid` (a query parameter here).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct MergeForward {
+    #[serde(rename = "receive_id", serialize_with = "Receiver::serialize_id")]
     receiver: Receiver,
+    #[serde(rename = "message_id_list")]
     message_ids: Vec<String>,
+    /// A query parameter here, not a body field.
+    #[serde(skip)]
     uuid: Option<String>,
 }
 
@@ -50,12 +51,6 @@ impl MergeForward {
     }
 }
 
-#[derive(Serialize)]
-struct Wire<'a> {
-    receive_id: &'a str,
-    message_id_list: &'a [String],
-}
-
 /// The answer names the new message; some doc copies wrap it in `message`.
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -64,55 +59,32 @@ enum Answer {
     Plain(Message),
 }
 
-impl Endpoint for MergeForward {
-    type Output = Message;
-    const TAKES_UUID: bool = true;
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed("/open-apis/im/v1/messages/merge_forward")
-    }
-
-    fn query(&self, query: &mut Query<'_>) {
-        if let Ok(kind) = self.receiver.kind() {
-            query.push("receive_id_type", kind);
-        }
-        if let Some(uuid) = &self.uuid {
-            query.push("uuid", uuid);
-        }
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        self.receiver.kind()?;
-        if self.message_ids.is_empty() {
-            return Err(InvalidRequest::EmptyField("message_id_list"));
-        }
-        check_uuid(self.uuid.as_deref())?;
-        Body::json(&Wire {
-            receive_id: self.receiver.id(),
-            message_id_list: &self.message_ids,
-        })
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    // With a uuid, Feishu forwards a repeat once.
-    fn idempotent(&self) -> bool {
-        self.uuid.is_some()
-    }
-
-    fn with_uuid(&self, uuid: &str) -> Option<Self> {
-        self.uuid.is_none().then(|| self.clone().uuid(uuid))
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Message, Error> {
-        Shape::Data.decode(response).map(|answer| match answer {
-            Answer::Wrapped { message } | Answer::Plain(message) => message,
-        })
+endpoint! {
+    MergeForward => Message {
+        id: "im.v1.message.merge_forward",
+        method: POST,
+        path: "/open-apis/im/v1/messages/merge_forward",
+        tokens: [Tenant],
+        query: |merge: &MergeForward, query: &mut Query<'_>| {
+            merge.receiver.push_type(query);
+            if let Some(uuid) = &merge.uuid {
+                query.push("uuid", uuid);
+            }
+        },
+        body: json(|merge: &MergeForward| {
+            merge.receiver.kind()?;
+            if merge.message_ids.is_empty() {
+                return Err(InvalidRequest::EmptyField("message_id_list"));
+            }
+            check_uuid(merge.uuid.as_deref())?;
+            Body::json(merge)
+        }),
+        shape: data(|_: &MergeForward, response| {
+            Shape::Data.decode(response).map(|answer| match answer {
+                Answer::Wrapped { message } | Answer::Plain(message) => message,
+            })
+        }),
+        dedup: uuid,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/merge_forward",
     }
 }

@@ -3,21 +3,21 @@
 //! Update a card the bot sent with `"update_multi": true`.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::Serialize;
 
-use super::{content_body, message_path, require};
+use super::content_body;
+use crate::endpoint;
 use crate::im::content::{Card, MessageContent};
-use crate::{Body, Endpoint, Error, InvalidRequest, Shape, TokenKind};
 
 /// `PATCH /open-apis/im/v1/messages/:message_id`: replaces a card's content.
 /// Only cards sent with `"config":{"update_multi":true}`, within 14 days, at
 /// most 5 updates a second per message; the card is at most 30 KB.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct PatchMessage {
+    #[serde(skip)]
     message_id: String,
+    /// Only `content` goes out: a patch carries no `msg_type`.
+    #[serde(rename = "content", serialize_with = "content_only")]
     card: MessageContent,
 }
 
@@ -31,37 +31,27 @@ impl PatchMessage {
     }
 }
 
-#[derive(Serialize)]
-struct Wire<'a> {
-    content: &'a str,
+endpoint! {
+    PatchMessage => () {
+        id: "im.v1.message.patch",
+        method: PATCH,
+        path: "/open-apis/im/v1/messages/:message_id",
+        tokens: [Tenant, User],
+        params: [message_id],
+        body: json(|patch: &PatchMessage| content_body(patch, &patch.card)),
+        shape: unit,
+        // Setting the same card twice leaves the same card.
+        idempotent: true,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch",
+    }
 }
 
-impl Endpoint for PatchMessage {
-    type Output = ();
-
-    fn method(&self) -> Method {
-        Method::PATCH
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Owned(message_path(&self.message_id, ""))
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("message_id", &self.message_id)?;
-        content_body(&self.card, |content| Body::json(&Wire { content }))
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    // Setting the same card twice leaves the same card.
-    fn idempotent(&self) -> bool {
-        true
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<(), Error> {
-        Shape::Data.check(response)
-    }
+fn content_only<S: serde::Serializer>(
+    card: &MessageContent,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let content = card
+        .to_content_string()
+        .map_err(serde::ser::Error::custom)?;
+    serializer.serialize_str(&content)
 }

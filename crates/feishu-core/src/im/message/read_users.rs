@@ -3,13 +3,9 @@
 //! Who has read a message the bot sent (within 7 days).
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/read_users>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::Deserialize;
 
-use super::{message_path, require};
-use crate::{Body, Endpoint, Error, InvalidRequest, Page, Paginated, Query, Shape, TokenKind};
+use crate::{Page, Query, endpoint};
 
 /// `GET /open-apis/im/v1/messages/:message_id/read_users`: one page of the
 /// users who read a message; walk them all with a [`Pager`](crate::Pager).
@@ -55,48 +51,25 @@ pub struct ReadUser {
     pub tenant_key: Option<String>,
 }
 
-impl Endpoint for ReadUsers {
-    type Output = Page<ReadUser>;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Owned(message_path(&self.message_id, "/read_users"))
-    }
-
-    fn query(&self, query: &mut Query<'_>) {
-        query.push("user_id_type", self.user_id_type);
-        if let Some(page_size) = self.page_size {
-            query.push("page_size", page_size);
-        }
-        if let Some(page_token) = &self.page_token {
-            query.push("page_token", page_token);
-        }
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("message_id", &self.message_id)?;
-        Ok(Body::Empty)
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Page<ReadUser>, Error> {
-        Shape::Data.decode(response)
-    }
-}
-
-impl Paginated for ReadUsers {
-    type Item = ReadUser;
-
-    fn with_page_token(&self, page_token: &str) -> Self {
-        Self {
-            page_token: Some(page_token.to_owned()),
-            ..self.clone()
-        }
+endpoint! {
+    ReadUsers => Page<ReadUser> {
+        id: "im.v1.message.read_users",
+        method: GET,
+        path: "/open-apis/im/v1/messages/:message_id/read_users",
+        tokens: [Tenant, User],
+        params: [message_id],
+        query: |list: &ReadUsers, query: &mut Query<'_>| {
+            query.push("user_id_type", list.user_id_type);
+            if let Some(page_size) = list.page_size {
+                query.push("page_size", page_size);
+            }
+            if let Some(page_token) = &list.page_token {
+                query.push("page_token", page_token);
+            }
+        },
+        body: none,
+        shape: data,
+        pages: page_token => ReadUser,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/read_users",
     }
 }

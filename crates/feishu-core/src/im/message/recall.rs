@@ -3,12 +3,7 @@
 //! Recall a message.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/delete>
 
-use std::borrow::Cow;
-
-use http::Method;
-
-use super::{message_path, require};
-use crate::{Body, Endpoint, Error, InvalidRequest, Shape, TokenKind};
+use crate::endpoint;
 
 /// `DELETE /open-apis/im/v1/messages/:message_id`: recalls a message. A bot
 /// may recall its own messages up to 24 h old (others' as a group owner or
@@ -27,27 +22,15 @@ impl RecallMessage {
     }
 }
 
-impl Endpoint for RecallMessage {
-    type Output = ();
-
-    fn method(&self) -> Method {
-        Method::DELETE
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Owned(message_path(&self.message_id, ""))
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("message_id", &self.message_id)?;
-        Ok(Body::Empty)
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<(), Error> {
-        Shape::Data.check(response)
+endpoint! {
+    RecallMessage => () {
+        id: "im.v1.message.delete",
+        method: DELETE,
+        path: "/open-apis/im/v1/messages/:message_id",
+        tokens: [Tenant, User],
+        params: [message_id],
+        body: none,
+        shape: unit,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/delete",
     }
 }

@@ -3,23 +3,24 @@
 //! Reply to a message, in its chat or in a thread.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/reply>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::Serialize;
 
-use super::{Message, check_uuid, content_body, message_path, require, uuid_or_none};
+use super::{Message, check_uuid, content_body, uuid_or_none};
+use crate::endpoint;
 use crate::im::content::MessageContent;
-use crate::{Body, Endpoint, Error, InvalidRequest, Shape, TokenKind};
 
 /// `POST /open-apis/im/v1/messages/:message_id/reply`: replies to a message.
 /// In a topic group the reply goes into the thread on its own. Deduplicated
 /// by `uuid` like [`SendMessage`](super::SendMessage).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ReplyMessage {
+    #[serde(skip)]
     message_id: String,
+    #[serde(flatten)]
     content: MessageContent,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     reply_in_thread: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     uuid: Option<String>,
 }
 
@@ -47,55 +48,19 @@ impl ReplyMessage {
     }
 }
 
-#[derive(Serialize)]
-struct Wire<'a> {
-    content: &'a str,
-    msg_type: &'a str,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    reply_in_thread: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uuid: Option<&'a str>,
-}
-
-impl Endpoint for ReplyMessage {
-    type Output = Message;
-    const TAKES_UUID: bool = true;
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Owned(message_path(&self.message_id, "/reply"))
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("message_id", &self.message_id)?;
-        check_uuid(self.uuid.as_deref())?;
-        content_body(&self.content, |content| {
-            Body::json(&Wire {
-                content,
-                msg_type: self.content.msg_type(),
-                reply_in_thread: self.reply_in_thread,
-                uuid: self.uuid.as_deref(),
-            })
-        })
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    // With a uuid, Feishu posts a repeat once.
-    fn idempotent(&self) -> bool {
-        self.uuid.is_some()
-    }
-
-    fn with_uuid(&self, uuid: &str) -> Option<Self> {
-        self.uuid.is_none().then(|| self.clone().uuid(uuid))
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Message, Error> {
-        Shape::Data.decode(response)
+endpoint! {
+    ReplyMessage => Message {
+        id: "im.v1.message.reply",
+        method: POST,
+        path: "/open-apis/im/v1/messages/:message_id/reply",
+        tokens: [Tenant, User],
+        params: [message_id],
+        body: json(|reply: &ReplyMessage| {
+            check_uuid(reply.uuid.as_deref())?;
+            content_body(reply, &reply.content)
+        }),
+        shape: data,
+        dedup: uuid,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/reply",
     }
 }

@@ -3,13 +3,8 @@
 //! Download an image, file, audio or video of a message.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get>
 
-use std::borrow::Cow;
-
-use http::Method;
-
-use super::{message_path, require};
 use crate::download::{self, Download};
-use crate::{Body, Endpoint, Error, InvalidRequest, Query, TokenKind, segment};
+use crate::{Query, endpoint};
 
 /// Which kind of resource to fetch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,39 +41,24 @@ impl MessageResource {
     }
 }
 
-impl Endpoint for MessageResource {
-    type Output = Download;
-
-    fn method(&self) -> Method {
-        Method::GET
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        let rest = format!("/resources/{}", segment(&self.file_key));
-        Cow::Owned(message_path(&self.message_id, &rest))
-    }
-
-    fn query(&self, query: &mut Query<'_>) {
-        query.push(
-            "type",
-            match self.kind {
+endpoint! {
+    MessageResource => Download {
+        id: "im.v1.message_resource.get",
+        method: GET,
+        path: "/open-apis/im/v1/messages/:message_id/resources/:file_key",
+        tokens: [Tenant, User],
+        params: [message_id, file_key],
+        query: |resource: &MessageResource, query: &mut Query<'_>| {
+            let kind = match resource.kind {
                 ResourceType::Image => "image",
                 ResourceType::File => "file",
-            },
-        );
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        require("message_id", &self.message_id)?;
-        require("file_key", &self.file_key)?;
-        Ok(Body::Empty)
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Download, Error> {
-        download::parse(response, &self.file_key)
+            };
+            query.push("type", kind);
+        },
+        body: none,
+        shape: binary(|resource: &MessageResource, response| {
+            download::parse(response, &resource.file_key)
+        }),
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get",
     }
 }

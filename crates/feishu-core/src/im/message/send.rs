@@ -3,14 +3,11 @@
 //! Send a message to a user or a chat.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create>
 
-use std::borrow::Cow;
-
-use http::Method;
 use serde::Serialize;
 
 use super::{Message, ReceiveIdType, Receiver, check_uuid, content_body, uuid_or_none};
 use crate::im::content::MessageContent;
-use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
+use crate::{InvalidRequest, Query, endpoint};
 
 /// `POST /open-apis/im/v1/messages`: sends a message.
 ///
@@ -26,10 +23,13 @@ use crate::{Body, Endpoint, Error, InvalidRequest, Query, Shape, TokenKind};
 /// assert_eq!(request.uri().query(), Some("receive_id_type=chat_id"));
 /// # Ok::<(), feishu_core::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct SendMessage {
+    #[serde(rename = "receive_id", serialize_with = "Receiver::serialize_id")]
     receiver: Receiver,
+    #[serde(flatten)]
     content: MessageContent,
+    #[serde(skip_serializing_if = "Option::is_none")]
     uuid: Option<String>,
 }
 
@@ -66,63 +66,23 @@ impl SendMessage {
     }
 }
 
-#[derive(Serialize)]
-struct Wire<'a> {
-    receive_id: &'a str,
-    msg_type: &'a str,
-    content: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uuid: Option<&'a str>,
-}
-
-impl Endpoint for SendMessage {
-    type Output = Message;
-    const TAKES_UUID: bool = true;
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed("/open-apis/im/v1/messages")
-    }
-
-    fn query(&self, query: &mut Query<'_>) {
-        if let Ok(kind) = self.receiver.kind() {
-            query.push("receive_id_type", kind);
-        }
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        // A thread receives forwards, not sends.
-        if self.receiver.kind()? == ReceiveIdType::ThreadId {
-            return Err(InvalidRequest::UnsupportedReceiver("thread_id"));
-        }
-        check_uuid(self.uuid.as_deref())?;
-        content_body(&self.content, |content| {
-            Body::json(&Wire {
-                receive_id: self.receiver.id(),
-                msg_type: self.content.msg_type(),
-                content,
-                uuid: self.uuid.as_deref(),
-            })
-        })
-    }
-
-    fn token_kind(&self) -> TokenKind {
-        TokenKind::Tenant
-    }
-
-    // With a uuid, Feishu posts a repeat once.
-    fn idempotent(&self) -> bool {
-        self.uuid.is_some()
-    }
-
-    fn with_uuid(&self, uuid: &str) -> Option<Self> {
-        self.uuid.is_none().then(|| self.clone().uuid(uuid))
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Message, Error> {
-        Shape::Data.decode(response)
+endpoint! {
+    SendMessage => Message {
+        id: "im.v1.message.create",
+        method: POST,
+        path: "/open-apis/im/v1/messages",
+        tokens: [Tenant, User],
+        query: |send: &SendMessage, query: &mut Query<'_>| send.receiver.push_type(query),
+        body: json(|send: &SendMessage| {
+            // A thread receives forwards, not sends.
+            if send.receiver.kind()? == ReceiveIdType::ThreadId {
+                return Err(InvalidRequest::UnsupportedReceiver("thread_id"));
+            }
+            check_uuid(send.uuid.as_deref())?;
+            content_body(send, &send.content)
+        }),
+        shape: data,
+        dedup: uuid,
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create",
     }
 }
