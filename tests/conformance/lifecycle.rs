@@ -19,7 +19,7 @@ const TENANT_INTERNAL: &str = "/open-apis/auth/v3/tenant_access_token/internal";
 const APP_MARKETPLACE: &str = "/open-apis/auth/v3/app_access_token";
 const TENANT_MARKETPLACE: &str = "/open-apis/auth/v3/tenant_access_token";
 const TICKET_RESEND: &str = "/open-apis/auth/v3/app_ticket/resend";
-const OAUTH_TOKEN: &str = "/open-apis/authen/v2/oauth/token";
+const OAUTH_TOKEN: &str = "/oauth/v3/token";
 
 fn chats() -> RawEndpoint {
     RawEndpoint::get(CHATS)

@@ -49,6 +49,7 @@ pub struct Config {
     /// The base URL's scheme and host, parsed once: every request URI is
     /// put together from them without parsing the base again.
     origin: Origin,
+    accounts_origin: Origin,
     accounts_url: String,
     user_agent: HeaderValue,
     timeout: Duration,
@@ -97,6 +98,7 @@ impl Config {
     fn with_valid_base_url(base_url: String, accounts_url: String) -> Self {
         Self {
             origin: Origin::of(&base_url),
+            accounts_origin: Origin::of(&accounts_url),
             base_url,
             accounts_url,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
@@ -119,6 +121,7 @@ impl Config {
     /// (`https://accounts.feishu.cn` for Feishu).
     pub fn with_accounts_url(mut self, accounts_url: &str) -> Result<Self, ConfigError> {
         self.accounts_url = valid_url(accounts_url)?;
+        self.accounts_origin = Origin::of(&self.accounts_url);
         Ok(self)
     }
 
@@ -164,6 +167,11 @@ impl Config {
     /// The base URL's scheme, host and path prefix, for building request URIs.
     pub(crate) fn origin(&self) -> &Origin {
         &self.origin
+    }
+
+    /// The same for the accounts URL.
+    pub(crate) fn accounts_origin(&self) -> &Origin {
+        &self.accounts_origin
     }
 
     /// The accounts URL, without a trailing `/`.

@@ -82,6 +82,17 @@ pub enum BodyKind {
     Multipart,
 }
 
+/// Which of Feishu's hosts serves an API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Host {
+    /// The Open API host, [`Config::base_url`] (`https://open.feishu.cn`).
+    Open,
+    /// The accounts host, [`Config::accounts_url`] (`https://accounts.feishu.cn`):
+    /// OAuth.
+    Accounts,
+}
+
 /// The facts of an API as Feishu documents them: what to send, with which
 /// token, and how the answer is laid out. Every [`Endpoint`] declares one as
 /// [`Endpoint::METADATA`]; [`build`] and [`Call`](crate::Call) read their
@@ -93,6 +104,8 @@ pub struct Metadata {
     pub id: &'static str,
     /// The HTTP method.
     pub method: Method,
+    /// The host that serves it.
+    pub host: Host,
     /// The path template: `/open-apis/im/v1/messages/:message_id/reply`.
     /// Each `:name` segment is filled from [`Endpoint::path_param`],
     /// validated and percent-encoded by [`build`].
@@ -357,7 +370,10 @@ pub fn build<E: Endpoint + ?Sized>(
     endpoint: &E,
     token: Option<&Secret>,
 ) -> Result<Request<Vec<u8>>, Error> {
-    let origin = config.origin();
+    let origin = match endpoint.metadata().host {
+        Host::Open => config.origin(),
+        Host::Accounts => config.accounts_origin(),
+    };
     let mut path_and_query = String::with_capacity(origin.prefix.len() + 128);
     path_and_query.push_str(&origin.prefix);
     endpoint.write_path(&mut path_and_query)?;

@@ -57,7 +57,8 @@ pub use config::{
     DEFAULT_USER_AGENT, FEISHU_ACCOUNTS_URL, FEISHU_BASE_URL, LARK_ACCOUNTS_URL, LARK_BASE_URL,
 };
 pub use endpoint::{
-    Body, BodyKind, Endpoint, Metadata, Query, Timeout, TokenKind, WithTimeout, build, segment,
+    Body, BodyKind, Endpoint, Host, Metadata, Query, Timeout, TokenKind, WithTimeout, build,
+    segment,
 };
 pub use envelope::Shape;
 pub use error::{Error, InvalidRequest};

@@ -6,7 +6,9 @@ use std::marker::PhantomData;
 use http::Method;
 use serde::de::DeserializeOwned;
 
-use crate::{Body, BodyKind, Endpoint, Error, InvalidRequest, Metadata, Query, Shape, TokenKind};
+use crate::{
+    Body, BodyKind, Endpoint, Error, Host, InvalidRequest, Metadata, Query, Shape, TokenKind,
+};
 
 /// Any `{code, msg, data}` API by method and path: the escape hatch, like
 /// open-feishu's `request`/`get`/`post`. Its output is `data`, as a
@@ -133,6 +135,7 @@ impl<T: DeserializeOwned> Endpoint for RawEndpoint<T> {
     const METADATA: Metadata = Metadata {
         id: "raw",
         method: Method::GET,
+        host: Host::Open,
         path: "",
         tokens: &[TokenKind::Tenant, TokenKind::User],
         body: BodyKind::Json,

@@ -320,3 +320,29 @@ fn a_user_token_for_a_bot_only_api_is_refused_before_sending() {
         "Bearer eyJhbGciOiJFUzI1NiIs.user"
     );
 }
+
+#[test]
+fn user_tokens_come_from_oauth_v3_on_the_accounts_host() {
+    let app = App::self_built("cli_a", "secret");
+    let exchange = UserAccessTokenRequest::authorization_code(&app, "code", None);
+    assert_eq!(exchange.metadata().host, feishu_core::Host::Accounts);
+    for (config, uri) in [
+        (Config::feishu(), "https://accounts.feishu.cn/oauth/v3/token"),
+        (Config::lark(), "https://accounts.larksuite.com/oauth/v3/token"),
+        (
+            Config::new("http://127.0.0.1:9000").expect("a valid URL"),
+            "http://127.0.0.1:9000/oauth/v3/token",
+        ),
+    ] {
+        let request = feishu_core::build(&config, &exchange, None).expect("a request");
+        assert_eq!(request.uri(), uri);
+    }
+    // Everything else goes to the Open API host.
+    let chats = feishu_core::build(
+        &Config::feishu(),
+        &GetMessage::new("om_1"),
+        Some(&feishu_core::Secret::new("t-1")),
+    )
+    .expect("a request");
+    assert_eq!(chats.uri(), "https://open.feishu.cn/open-apis/im/v1/messages/om_1");
+}

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Coded, decode_token};
-use crate::{Body, BodyKind, Endpoint, Error, InvalidRequest, Metadata, Secret, Shape};
+use crate::{Body, BodyKind, Endpoint, Error, Host, InvalidRequest, Metadata, Secret, Shape};
 
 /// A request for an app access token.
 ///
@@ -92,6 +92,7 @@ impl Coded for AppAccessToken {
 const SELF_BUILT: Metadata = Metadata {
     id: "auth.v3.app_access_token.internal",
     method: http::Method::POST,
+    host: Host::Open,
     path: "/open-apis/auth/v3/app_access_token/internal",
     tokens: &[],
     body: BodyKind::Json,

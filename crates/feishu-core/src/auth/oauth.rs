@@ -1,10 +1,13 @@
-//! `POST /open-apis/authen/v2/oauth/token`, and the authorize page URL
+//! `POST {accounts}/oauth/v3/token`, and the authorize page URL
 //!
 //! User access tokens through OAuth 2.0: send the user to the authorize page,
 //! exchange the code it returns, refresh before expiry. Refresh tokens rotate:
-//! each works once.
+//! each works once. v3 is the version Feishu recommends and the official SDK
+//! uses: the same bodies as the deprecated `/open-apis/authen/v2/oauth/token`
+//! on the accounts host, with PKCE checked strictly (a `code_verifier`
+//! without a `code_challenge` is refused).
 //! Docs: <https://open.feishu.cn/document/authentication-management/access-token/obtain-oauth-code>
-//! and <https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/refresh-user-access-token>
+//! and <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/get-user-access-token-v3>
 
 use std::fmt::Write as _;
 
@@ -149,15 +152,16 @@ pub struct UserAccessToken {
 
 endpoint! {
     UserAccessTokenRequest => UserAccessToken {
-        id: "authen.v2.oauth.token",
+        id: "authen.v3.oauth.token",
         method: POST,
-        path: "/open-apis/authen/v2/oauth/token",
+        host: Accounts,
+        path: "/oauth/v3/token",
         tokens: [],
         body: json,
         shape: token(|_: &UserAccessTokenRequest, response| Shape::Token.decode(response)),
         // Codes and refresh tokens work once: a repeat would fail, or worse,
         // burn the rotated refresh token.
         idempotent: false,
-        doc: "https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token",
+        doc: "https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/get-user-access-token-v3",
     }
 }

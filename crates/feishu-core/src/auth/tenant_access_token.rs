@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::non_empty;
 use crate::envelope::{Coded, decode_token};
-use crate::{Body, BodyKind, Endpoint, Error, InvalidRequest, Metadata, Secret, Shape};
+use crate::{Body, BodyKind, Endpoint, Error, Host, InvalidRequest, Metadata, Secret, Shape};
 
 /// A request for a tenant access token.
 ///
@@ -112,6 +112,7 @@ impl Coded for TenantAccessToken {
 const SELF_BUILT: Metadata = Metadata {
     id: "auth.v3.tenant_access_token.internal",
     method: http::Method::POST,
+    host: Host::Open,
     path: "/open-apis/auth/v3/tenant_access_token/internal",
     tokens: &[],
     body: BodyKind::Json,

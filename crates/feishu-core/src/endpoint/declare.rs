@@ -44,7 +44,8 @@
 ///
 /// The entries, in this order (those in brackets may be left out):
 ///
-/// - `id`, `method` (an [`http::Method`] constant's name), `path` (the
+/// - `id`, `method` (an [`http::Method`] constant's name), \[`host:
+///   Accounts`\] (for OAuth; the Open API host by default), `path` (the
 ///   template, `:name` segments filled from fields of that name);
 /// - `tokens`: the [`TokenKind`](crate::TokenKind)s the API accepts, the
 ///   default first; `[]` for none;
@@ -74,6 +75,7 @@ macro_rules! endpoint {
         $endpoint:ty => $output:ty {
             id: $id:literal,
             method: $method:ident,
+            $(host: $host:ident,)?
             path: $path:literal,
             tokens: [$($token:ident),* $(,)?],
             $(params: [$($param:ident),* $(,)?],)?
@@ -92,6 +94,7 @@ macro_rules! endpoint {
             const METADATA: $crate::Metadata = $crate::Metadata {
                 id: $id,
                 method: $crate::http::Method::$method,
+                host: $crate::__endpoint_host!($($host)?),
                 path: $path,
                 tokens: &[$($crate::TokenKind::$token),*],
                 body: $crate::__endpoint_body_kind!($body),
@@ -225,6 +228,17 @@ macro_rules! __endpoint_parse {
     };
     ($self:ident, $response:ident, $shape:ident($parse:expr)) => {
         ($parse)($self, $response)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __endpoint_host {
+    () => {
+        $crate::Host::Open
+    };
+    ($host:ident) => {
+        $crate::Host::$host
     };
 }
 
