@@ -22,6 +22,15 @@ fn client() -> &'static (MockServer, feishu_ureq::Client) {
     })
 }
 
+/// `uuid` made unique to this case, still within Feishu's 50 characters.
+fn unique(uuid: &str) -> String {
+    static CASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let case = CASES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut unique = format!("{case}-{uuid}");
+    unique.truncate(50);
+    unique
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -30,7 +39,10 @@ proptest! {
         let (_, client) = client();
         let mut send = SendMessage::new("oc_mock_general", MessageContent::text(text.clone()));
         if let Some(uuid) = uuid {
-            send = send.uuid(uuid);
+            // One mock serves every case, and it deduplicates by uuid for an
+            // hour, as Feishu does: a uuid two cases drew alike would answer
+            // the second with the first's message. So each case's is its own.
+            send = send.uuid(unique(&uuid));
         }
         let sent = client.send(&send).expect("the mock accepts it");
         let got = client.send(&GetMessage::new(&sent.message_id)).expect("it reads back");

@@ -1,14 +1,15 @@
 //! The shared state behind every call: configuration, the token store, the
 //! single-flight leases and the app ticket.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use crate::auth::UserAccessTokenRequest;
+use crate::call::single_flight::{LeaseId, SingleFlight, Taken, Waker, lock};
 use crate::retry::SplitMix64;
+use crate::store::StoreOp;
 use crate::token_store::{CredentialKind, MemoryTokenStore, TokenKey, TokenStore, later};
 use crate::{App, AppKind, CachedToken, Call, Config, Endpoint, Error, InvalidRequest, Secret};
 
@@ -18,8 +19,12 @@ const APP_TICKET_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 /// How often a marketplace app may ask Feishu to resend its ticket.
 const APP_TICKET_RESEND_INTERVAL: Duration = Duration::from_secs(30);
 
-/// How often a call waiting for another call's token refresh looks again.
+/// How often a call waiting for another call's token refresh looks again,
+/// when its driver registered no [`Waker`] to be told.
 const LEASE_POLL: Duration = Duration::from_millis(20);
+
+/// The same, when a waker tells the waiters: only a fallback.
+const LEASE_POLL_WOKEN: Duration = Duration::from_secs(1);
 
 /// The sans-IO client: configuration plus the token state every call shares.
 ///
@@ -50,10 +55,10 @@ struct Inner {
     store: Arc<dyn TokenStore>,
     /// The app's own keys, built once so a cache hit allocates nothing.
     keys: Option<AppKeys>,
-    /// Which token refreshes are in flight: the holder's lease and until when.
-    leases: Mutex<HashMap<TokenKey, Lease>>,
-    /// Numbers leases, so only their holder can release them.
-    next_lease: AtomicU64,
+    /// Which token refreshes are in flight.
+    refreshing: SingleFlight<TokenKey>,
+    /// Whether the driver has a store shared with other processes.
+    shared: AtomicBool,
     /// The randomness every call's seed is derived from.
     seed: u64,
     /// Numbers calls, so each derives a seed of its own.
@@ -100,8 +105,8 @@ impl Client {
                 config,
                 store,
                 keys,
-                leases: Mutex::new(HashMap::new()),
-                next_lease: AtomicU64::new(1),
+                refreshing: SingleFlight::new(),
+                shared: AtomicBool::new(false),
                 seed,
                 next_call: AtomicU64::new(0),
                 last_ticket_resend: Mutex::new(None),
@@ -141,6 +146,49 @@ impl Client {
         );
         self.inner.store.put(&keys.ticket, ticket);
         Ok(())
+    }
+
+    /// Tells the client its driver has a store shared with other processes:
+    /// calls then load tokens from it before fetching their own, lock it
+    /// fleet-wide while they fetch, and save what they fetch, through
+    /// [`Step::Store`](crate::Step::Store) steps; the design is in
+    /// [`store`](crate::store).
+    pub fn use_shared_store(&self) {
+        self.inner.shared.store(true, Ordering::Relaxed);
+    }
+
+    /// Keeps the `app_ticket` as [`Client::set_app_ticket`] does, and returns
+    /// the [`StoreOp::Save`] that shares it with the other processes: carry
+    /// it out on the shared store (calls elsewhere load it when they need
+    /// it).
+    pub fn share_app_ticket(
+        &self,
+        ticket: impl Into<Secret>,
+        now: SystemTime,
+    ) -> Result<StoreOp, Error> {
+        let ticket = ticket.into();
+        self.set_app_ticket(ticket.clone(), now)?;
+        let key = self.keys()?.ticket.clone();
+        let token = CachedToken::new(ticket, APP_TICKET_LIFETIME.as_secs(), now, Duration::ZERO);
+        Ok(StoreOp::Save {
+            key,
+            token,
+            fence: None,
+        })
+    }
+
+    /// Registers how to wake this client's waiting calls: when a token
+    /// refresh ends, every call that waits for it ([`Step::Wait`](crate::Step::Wait))
+    /// may poll at once instead of at its wake-up time. Drivers call it once;
+    /// the closure must be cheap and must not block (notify a condition
+    /// variable, an async `Notify`).
+    pub fn set_waker(&self, waker: Waker) {
+        self.inner.refreshing.set_waker(waker);
+    }
+
+    /// The stored ticket key, for loading a shared ticket.
+    pub(crate) fn app_ticket_key(&self) -> Result<&TokenKey, Error> {
+        Ok(&self.keys()?.ticket)
     }
 
     /// The code exchange for an OAuth authorization code, for the configured
@@ -224,42 +272,28 @@ impl Client {
 
     /// Takes the refresh lease for `key` unless another call holds it.
     pub(crate) fn try_lease(&self, key: &TokenKey, now: SystemTime) -> Option<LeaseId> {
-        let mut leases = lock(&self.inner.leases);
-        if leases.get(key).is_some_and(|lease| now < lease.until) {
-            return None;
+        match self.inner.refreshing.take(key, now, self.lease_until(now)) {
+            Taken::Held(id) => Some(id),
+            Taken::Busy(_) => None,
         }
-        let id = LeaseId(self.inner.next_lease.fetch_add(1, Ordering::Relaxed));
-        let until = self.lease_until(now);
-        leases.insert(key.clone(), Lease { id, until });
-        Some(id)
     }
 
     /// Extends a lease its holder still holds; `false` if it lapsed and
     /// another call took it.
     pub(crate) fn renew_lease(&self, key: &TokenKey, id: LeaseId, now: SystemTime) -> bool {
-        let mut leases = lock(&self.inner.leases);
-        match leases.get_mut(key) {
-            Some(lease) if lease.id == id => {
-                lease.until = self.lease_until(now);
-                true
-            }
-            Some(lease) if now < lease.until => false,
-            // Lapsed and not taken: take it back.
-            _ => {
-                let until = self.lease_until(now);
-                leases.insert(key.clone(), Lease { id, until });
-                true
-            }
-        }
+        self.inner
+            .refreshing
+            .renew(key, id, now, self.lease_until(now))
     }
 
-    /// Releases a lease, if its holder still holds it: a call that stalled
-    /// past its lease must not release the one that took over.
+    /// Releases a lease, if its holder still holds it, and wakes the waiters.
     pub(crate) fn release_lease(&self, key: &TokenKey, id: LeaseId) {
-        let mut leases = lock(&self.inner.leases);
-        if leases.get(key).is_some_and(|lease| lease.id == id) {
-            leases.remove(key);
-        }
+        self.inner.refreshing.release(key, id);
+    }
+
+    /// Wakes the calls waiting for a refresh (a user's ended).
+    pub(crate) fn wake_waiters(&self) {
+        self.inner.refreshing.wake();
     }
 
     /// Lets the next call resend the app ticket at once: the last resend
@@ -280,23 +314,21 @@ impl Client {
         )
     }
 
-    /// When a call that waits for another's refresh looks again.
+    /// When a call that waits for another's refresh looks again at the
+    /// latest: soon without a waker, as a fallback with one.
     pub(crate) fn retry_at(&self, now: SystemTime) -> SystemTime {
-        later(now, LEASE_POLL)
+        let poll = if self.inner.refreshing.has_waker() {
+            LEASE_POLL_WOKEN
+        } else {
+            LEASE_POLL
+        };
+        later(now, poll)
     }
-}
 
-/// Identifies one holder of a refresh lease.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct LeaseId(u64);
-
-struct Lease {
-    id: LeaseId,
-    until: SystemTime,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Whether calls hand out [`Step::Store`](crate::Step::Store) steps.
+    pub(crate) fn shares(&self) -> bool {
+        self.inner.shared.load(Ordering::Relaxed)
+    }
 }
 
 /// Call number `n`'s seed: the client's seed and `n` mixed so that

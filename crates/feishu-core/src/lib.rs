@@ -42,6 +42,7 @@ mod pager;
 mod raw;
 mod retry;
 mod secret;
+pub mod store;
 mod token_store;
 mod transport;
 mod user;
@@ -50,6 +51,7 @@ pub use http;
 
 pub use api_error::{ApiError, ErrorDetail, ErrorDetails, PermissionViolation, UnexpectedResponse};
 pub use app::{App, AppKind};
+pub use call::single_flight::Waker;
 pub use call::{Call, Step};
 pub use client::Client;
 pub use config::{
@@ -66,6 +68,7 @@ pub use pager::{Page, Pager, Paginated, PaginationError};
 pub use raw::RawEndpoint;
 pub use retry::{Exhausted, Failure, RetryPolicy};
 pub use secret::Secret;
+pub use store::{Fence, StoreAnswer, StoreOp};
 pub use token_store::{CachedToken, CredentialKind, MemoryTokenStore, TokenKey, TokenStore};
 pub use transport::{TransportError, TransportErrorKind};
 pub use user::UserToken;

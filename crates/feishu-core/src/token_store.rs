@@ -1,4 +1,4 @@
-//! Where tokens are kept between calls, and how a cluster can share them.
+//! Where a process keeps its tokens between calls.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -116,23 +116,17 @@ pub(crate) fn refresh_point(
     later(issued_at, usable)
 }
 
-/// Keeps tokens and app tickets between calls.
+/// Keeps tokens and app tickets between calls, in this process.
 ///
-/// The default is the in-memory [`MemoryTokenStore`]. Implement this trait to
-/// share tokens between processes, so a fleet of bots does not each fetch its
-/// own. The client keeps its single-flight bookkeeping itself; a store only
-/// answers `get`, `put` and `invalidate`, and must be cheap, since `get` runs on
-/// every call.
-///
-/// A Redis-backed store would, for example:
-/// - `get`: `GET <key>` with the key's [`Display`](fmt::Display) form, the
-///   value holding the token and both times as Unix seconds (ideally read
-///   through a local copy, since this runs on every call);
-/// - `put`: `SET <key> <value> PXAT <expires_at in ms>`, so Redis drops the
-///   entry when Feishu would;
-/// - `invalidate`: delete the key only if it still holds `token` (a `WATCH`/
-///   `MULTI` or a small Lua script comparing the value), so one process's
-///   invalidation never deletes a newer token another process just stored.
+/// The default is the in-memory [`MemoryTokenStore`]. It is read inside
+/// [`Call::poll`](crate::Call::poll), on every call, so an implementation must
+/// answer from memory and never do I/O: no network, no file, no lock held
+/// across anything slow. To share tokens between processes (Redis, a
+/// database), keep this cache and give the driver the shared store: see
+/// [`Client::use_shared_store`](crate::Client::use_shared_store) and the
+/// design in [`store`](crate::store). The client keeps its
+/// single-flight bookkeeping itself; a store only answers `get`, `put` and
+/// `invalidate`.
 pub trait TokenStore: Send + Sync {
     /// The entry for `key`, if any (fresh or not).
     fn get(&self, key: &TokenKey) -> Option<CachedToken>;

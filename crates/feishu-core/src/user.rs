@@ -1,11 +1,12 @@
 //! A user's tokens, shared by every call made as that user.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use crate::Secret;
 use crate::auth::UserAccessToken;
+use crate::call::single_flight::{LeaseId, SingleFlight, Taken, lock};
 use crate::token_store::{later, lifetime, refresh_point};
 
 /// A user's access and refresh tokens, refreshed automatically by the calls
@@ -17,7 +18,14 @@ use crate::token_store::{later, lifetime, refresh_point};
 /// persist; [`UserToken::from_refresh_token`] restores it after a restart.
 #[derive(Clone)]
 pub struct UserToken {
-    state: Arc<Mutex<State>>,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// The refresh lease: the same single flight as the app's tokens, with
+    /// one credential.
+    refreshing: SingleFlight<()>,
 }
 
 struct State {
@@ -25,15 +33,7 @@ struct State {
     access: Option<Issued>,
     /// The refresh token, when `offline_access` was granted.
     refresh: Option<(Secret, Option<SystemTime>)>,
-    /// The call refreshing, and until when at most: the single-flight lease.
-    refreshing: Option<(UserLease, SystemTime)>,
-    /// Numbers leases, so only their holder can end them.
-    next_lease: u64,
 }
-
-/// Identifies one holder of a user's refresh lease.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct UserLease(u64);
 
 /// A token with its issue and expiry times, so the refresh point follows the
 /// client's margin.
@@ -46,7 +46,7 @@ struct Issued {
 /// What a call must do to have a user access token.
 pub(crate) enum UserNeed {
     Ready(Secret),
-    Refresh(Secret, UserLease),
+    Refresh(Secret, LeaseId),
     Wait(SystemTime),
     Reauthorize,
 }
@@ -57,24 +57,25 @@ impl UserToken {
         let mut state = State {
             access: None,
             refresh: None,
-            refreshing: None,
-            next_lease: 0,
         };
         state.update(token, now);
-        Self {
-            state: Arc::new(Mutex::new(state)),
-        }
+        Self::with_state(state)
     }
 
     /// A user known only by a persisted refresh token: the first call refreshes.
     pub fn from_refresh_token(refresh_token: Secret) -> Self {
+        Self::with_state(State {
+            access: None,
+            refresh: Some((refresh_token, None)),
+        })
+    }
+
+    fn with_state(state: State) -> Self {
         Self {
-            state: Arc::new(Mutex::new(State {
-                access: None,
-                refresh: Some((refresh_token, None)),
-                refreshing: None,
-                next_lease: 0,
-            })),
+            shared: Arc::new(Shared {
+                state: Mutex::new(state),
+                refreshing: SingleFlight::new(),
+            }),
         }
     }
 
@@ -84,11 +85,11 @@ impl UserToken {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.shared.state)
     }
 
     /// Decides how a call gets a token at `now`; a refresh takes the lease
-    /// until `lease_until`, and waiters poll again at `retry_at`.
+    /// until `lease_until`, and waiters look again at `retry_at` at the latest.
     pub(crate) fn need(
         &self,
         now: SystemTime,
@@ -96,45 +97,39 @@ impl UserToken {
         lease_until: SystemTime,
         retry_at: SystemTime,
     ) -> UserNeed {
-        let mut state = self.lock();
-        let valid = state.access.as_ref().filter(|a| now < a.expires_at);
-        if let Some(access) = valid.filter(|a| a.is_fresh(now, margin)) {
-            return UserNeed::Ready(access.token.clone());
-        }
-        let still_valid = valid.map(|a| a.token.clone());
-        let refresh = state
-            .refresh
-            .as_ref()
-            .filter(|(_, expires_at)| expires_at.is_none_or(|at| now < at))
-            .map(|(token, _)| token.clone());
-        let Some(refresh) = refresh else {
-            return still_valid.map_or(UserNeed::Reauthorize, UserNeed::Ready);
+        let (still_valid, refresh) = match self.lock().need(now, margin) {
+            Ok(ready) => return ready,
+            Err(stale) => stale,
         };
-        if let Some((_, until)) = state.refreshing.filter(|(_, until)| now < *until) {
+        match self.shared.refreshing.take(&(), now, lease_until) {
             // Someone else is refreshing: use the old token while it lasts.
-            return still_valid.map_or(UserNeed::Wait(retry_at.min(until)), UserNeed::Ready);
+            Taken::Busy(until) => {
+                still_valid.map_or(UserNeed::Wait(retry_at.min(until)), UserNeed::Ready)
+            }
+            Taken::Held(lease) => match self.lock().need(now, margin) {
+                // The refresh that just ended left a fresh token.
+                Ok(ready) => {
+                    self.shared.refreshing.release(&(), lease);
+                    ready
+                }
+                Err(_) => UserNeed::Refresh(refresh, lease),
+            },
         }
-        state.next_lease += 1;
-        let lease = UserLease(state.next_lease);
-        state.refreshing = Some((lease, lease_until));
-        UserNeed::Refresh(refresh, lease)
     }
 
     /// Stores a refresh's answer and ends its lease.
-    pub(crate) fn refreshed(&self, token: UserAccessToken, now: SystemTime, lease: UserLease) {
-        let mut state = self.lock();
-        state.update(token, now);
-        state.end(lease);
+    pub(crate) fn refreshed(&self, token: UserAccessToken, now: SystemTime, lease: LeaseId) {
+        self.lock().update(token, now);
+        self.shared.refreshing.release(&(), lease);
     }
 
     /// Ends a lease whose refresh got no token; a `dead` refresh token (one
     /// Feishu will never take again) is dropped with it.
-    pub(crate) fn refresh_failed(&self, lease: UserLease, dead: bool) {
-        let mut state = self.lock();
-        if dead && state.holds(lease) {
-            state.refresh = None;
+    pub(crate) fn refresh_failed(&self, lease: LeaseId, dead: bool) {
+        if dead && self.shared.refreshing.holds(&(), lease) {
+            self.lock().refresh = None;
         }
-        state.end(lease);
+        self.shared.refreshing.release(&(), lease);
     }
 
     /// Forgets the access token if it is still `token`: the server refused it.
@@ -147,15 +142,28 @@ impl UserToken {
 }
 
 impl State {
-    fn holds(&self, lease: UserLease) -> bool {
-        self.refreshing.is_some_and(|(held, _)| held == lease)
-    }
-
-    /// Ends the lease if `lease` still holds it: a refresher that stalled past
-    /// its lease must not end the one that took over.
-    fn end(&mut self, lease: UserLease) {
-        if self.holds(lease) {
-            self.refreshing = None;
+    /// A token ready at `now`, or what a refresh would start from: the access
+    /// token still valid (if any) and the refresh token. With neither a
+    /// fresh token nor a live refresh token, the user must authorize anew.
+    #[allow(clippy::type_complexity)] // one private answer, read right away
+    fn need(
+        &self,
+        now: SystemTime,
+        margin: Duration,
+    ) -> Result<UserNeed, (Option<Secret>, Secret)> {
+        let valid = self.access.as_ref().filter(|a| now < a.expires_at);
+        if let Some(access) = valid.filter(|a| a.is_fresh(now, margin)) {
+            return Ok(UserNeed::Ready(access.token.clone()));
+        }
+        let still_valid = valid.map(|a| a.token.clone());
+        let refresh = self
+            .refresh
+            .as_ref()
+            .filter(|(_, expires_at)| expires_at.is_none_or(|at| now < at))
+            .map(|(token, _)| token.clone());
+        match refresh {
+            Some(refresh) => Err((still_valid, refresh)),
+            None => Ok(still_valid.map_or(UserNeed::Reauthorize, UserNeed::Ready)),
         }
     }
 

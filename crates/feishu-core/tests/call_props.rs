@@ -117,6 +117,7 @@ fn drive<E: Endpoint>(
                 assert!(until >= now, "waits into the past");
                 now = until;
             }
+            Step::Store(op) => panic!("no shared store here, yet asked for {op:?}"),
             Step::Done(_) => return (sends, before_resend),
         }
     }

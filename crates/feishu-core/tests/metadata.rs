@@ -327,8 +327,14 @@ fn user_tokens_come_from_oauth_v3_on_the_accounts_host() {
     let exchange = UserAccessTokenRequest::authorization_code(&app, "code", None);
     assert_eq!(exchange.metadata().host, feishu_core::Host::Accounts);
     for (config, uri) in [
-        (Config::feishu(), "https://accounts.feishu.cn/oauth/v3/token"),
-        (Config::lark(), "https://accounts.larksuite.com/oauth/v3/token"),
+        (
+            Config::feishu(),
+            "https://accounts.feishu.cn/oauth/v3/token",
+        ),
+        (
+            Config::lark(),
+            "https://accounts.larksuite.com/oauth/v3/token",
+        ),
         (
             Config::new("http://127.0.0.1:9000").expect("a valid URL"),
             "http://127.0.0.1:9000/oauth/v3/token",
@@ -344,5 +350,8 @@ fn user_tokens_come_from_oauth_v3_on_the_accounts_host() {
         Some(&feishu_core::Secret::new("t-1")),
     )
     .expect("a request");
-    assert_eq!(chats.uri(), "https://open.feishu.cn/open-apis/im/v1/messages/om_1");
+    assert_eq!(
+        chats.uri(),
+        "https://open.feishu.cn/open-apis/im/v1/messages/om_1"
+    );
 }

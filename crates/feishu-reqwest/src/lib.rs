@@ -32,7 +32,7 @@ use std::time::SystemTime;
 
 use feishu_core::auth::{TenantAccessToken, TenantAccessTokenRequest};
 use feishu_core::{
-    Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TokenStore, TransportError,
+    Call, Endpoint, Page, Pager, Paginated, StoreAnswer, Step, Timeout, TokenStore, TransportError,
     TransportErrorKind,
 };
 use futures_util::{Stream, StreamExt, stream};
@@ -203,6 +203,8 @@ impl Client {
                     let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
                     tokio::time::sleep(wait).await;
                 }
+                // This client has no shared store, so no call asks for one.
+                Step::Store(_) => call.on_store(StoreAnswer::Unavailable, SystemTime::now()),
                 Step::Done(result) => return result,
             }
         }

@@ -30,7 +30,7 @@ use std::time::SystemTime;
 
 use feishu_core::auth::{TenantAccessToken, TenantAccessTokenRequest};
 use feishu_core::{
-    Call, Endpoint, Page, Pager, Paginated, Step, Timeout, TokenStore, TransportError,
+    Call, Endpoint, Page, Pager, Paginated, StoreAnswer, Step, Timeout, TokenStore, TransportError,
     TransportErrorKind,
 };
 use ureq::Agent;
@@ -171,6 +171,8 @@ impl Client {
                 Step::Wait(until) => {
                     thread::sleep(until.duration_since(SystemTime::now()).unwrap_or_default());
                 }
+                // This client has no shared store, so no call asks for one.
+                Step::Store(_) => call.on_store(StoreAnswer::Unavailable, SystemTime::now()),
                 Step::Done(result) => return result,
             }
         }

@@ -134,6 +134,7 @@ fn call_near_the_end_of_time_does_not_panic() {
                 feed(&mut call, reply, end);
             }
             Step::Wait(_) => {}
+            Step::Store(op) => panic!("no shared store here, yet asked for {op:?}"),
             Step::Done(_) => return,
         }
     }

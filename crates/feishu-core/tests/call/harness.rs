@@ -449,6 +449,7 @@ where
                 assert!(until >= now, "a wait into the past: {until:?} < {now:?}");
                 now = until;
             }
+            Step::Store(op) => panic!("no shared store here, yet asked for {op:?}"),
             Step::Done(result) => return (result, seen),
         }
     }

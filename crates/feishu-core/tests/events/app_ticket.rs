@@ -37,6 +37,7 @@ fn first_request(client: &Client) -> (String, Value) {
             (request.uri().path().to_owned(), body)
         }
         Step::Wait(until) => panic!("expected a request, got a wait until {until:?}"),
+        Step::Store(op) => panic!("expected a request, got {op:?}"),
         Step::Done(result) => panic!("expected a request, got {result:?}"),
     }
 }

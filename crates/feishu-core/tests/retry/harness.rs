@@ -378,6 +378,7 @@ where
                 assert!(again.same_request(&previous), "{again:?} != {previous:?}");
                 return Ok(Duration::ZERO);
             }
+            Step::Store(op) => panic!("no shared store here, yet asked for {op:?}"),
             Step::Done(Err(error)) => return Err(error),
             Step::Done(Ok(output)) => panic!("{answer:?} ended the call with success: {output:?}"),
         };

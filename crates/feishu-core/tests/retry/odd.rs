@@ -141,6 +141,7 @@ fn a_clock_going_backwards_mid_retry_does_not_panic() {
                 assert!(timeout <= Some(feishu_core::DEFAULT_TIMEOUT), "{timeout:?}");
                 break;
             }
+            Step::Store(op) => panic!("no shared store here, yet asked for {op:?}"),
             Step::Done(result) => {
                 assert!(result.is_err());
                 break;

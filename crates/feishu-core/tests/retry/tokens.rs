@@ -151,6 +151,7 @@ fn a_call_waiting_for_another_calls_token_gives_up_at_its_deadline() {
                 );
                 b.now = until;
             }
+            Step::Store(op) => panic!("no shared store here, yet asked for {op:?}"),
             Step::Done(result) => {
                 let error = result.expect_err("B cannot succeed without a token");
                 assert_eq!(kind_of(&error), Some(TransportErrorKind::Timeout));
