@@ -1,5 +1,7 @@
-//! The adapters under test, behind the suite's blocking [`Adapter`] trait.
+//! The adapters under test: what differs between them, and [`surface!`],
+//! the suite's blocking view of any client, written once.
 
+use std::future::Future;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
@@ -7,43 +9,100 @@ use feishu_core::auth::TenantAccessToken;
 use feishu_core::{
     Config, Endpoint, Error, Page, Pager, Paginated, Secret, TransportError, UserToken,
 };
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 
 use crate::Adapter;
+
+/// Implements [`Surface`](crate::Surface) for an adapter: each call made on
+/// [`Adapter::client`] inside an async block, then `.await`ed if the adapter
+/// is async (`surface!(Reqwest, .await)`), and run by [`Adapter::block_on`].
+macro_rules! surface {
+    ($adapter:ty $(, .$await:tt)?) => {
+        impl crate::Surface for $adapter {
+            fn send<E: Endpoint>(
+                &self,
+                endpoint: &E,
+            ) -> Result<E::Output, Error> {
+                self.block_on(async { self.client().send(endpoint) $(.$await)? })
+            }
+            fn send_with_token<E: Endpoint>(
+                &self,
+                endpoint: &E,
+                token: &Secret,
+            ) -> Result<E::Output, Error> {
+                self.block_on(async { self.client().send_with_token(endpoint, token) $(.$await)? })
+            }
+            fn tenant_access_token(
+                &self,
+                a: &str,
+                b: &str,
+            ) -> Result<TenantAccessToken, Error> {
+                self.block_on(async { self.client().tenant_access_token(a, b) $(.$await)? })
+            }
+            fn send_as<E: Endpoint>(
+                &self,
+                endpoint: &E,
+                user: &UserToken,
+            ) -> Result<E::Output, Error> {
+                self.block_on(async { self.client().send_as(endpoint, user) $(.$await)? })
+            }
+            fn send_in_tenant<E: Endpoint>(
+                &self,
+                tenant: &str,
+                endpoint: &E,
+            ) -> Result<E::Output, Error> {
+                self.block_on(async { self.client().tenant(tenant).send(endpoint) $(.$await)? })
+            }
+            fn set_app_ticket(&self, ticket: &str) -> Result<(), Error> {
+                self.client().set_app_ticket(ticket)
+            }
+            fn user_token(&self, code: &str) -> Result<UserToken, Error> {
+                self.block_on(async { self.client().user_token(code, None) $(.$await)? })
+            }
+            fn pages<E>(
+                &self,
+                list: Pager<E>,
+            ) -> Vec<Result<Page<E::Item>, Error>>
+            where
+                E: Paginated + Send + Sync + 'static,
+                E::Item: Send,
+            {
+                self.block_on(async { self.client().pages(list).collect::<Vec<_>>() $(.$await)? })
+            }
+            fn items<E>(&self, list: Pager<E>) -> Vec<Result<E::Item, Error>>
+            where
+                E: Paginated + Send + Sync + 'static,
+                E::Item: Send,
+            {
+                self.block_on(async { self.client().items(list).collect::<Vec<_>>() $(.$await)? })
+            }
+            fn execute(
+                &self,
+                request: http::Request<Vec<u8>>,
+            ) -> Result<http::Response<Vec<u8>>, TransportError> {
+                self.block_on(async { self.client().execute(request) $(.$await)? })
+            }
+        }
+    };
+}
 
 /// `feishu-ureq`, called directly.
 pub struct Ureq(feishu_ureq::Client);
 
+surface!(Ureq);
+
 impl Adapter for Ureq {
+    type Client = feishu_ureq::Client;
     const CONCURRENCY: usize = 8;
 
     fn new(config: Config) -> Self {
         Self(feishu_ureq::Client::new(config))
     }
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.0.send(endpoint)
+    fn client(&self) -> &Self::Client {
+        &self.0
     }
-    fn send_with_token<E: Endpoint>(
-        &self,
-        endpoint: &E,
-        token: &Secret,
-    ) -> Result<E::Output, Error> {
-        self.0.send_with_token(endpoint, token)
-    }
-    fn tenant_access_token(&self, a: &str, b: &str) -> Result<TenantAccessToken, Error> {
-        self.0.tenant_access_token(a, b)
-    }
-    fn send_as<E: Endpoint>(&self, endpoint: &E, user: &UserToken) -> Result<E::Output, Error> {
-        self.0.send_as(endpoint, user)
-    }
-    fn send_in_tenant<E: Endpoint>(&self, tenant: &str, endpoint: &E) -> Result<E::Output, Error> {
-        self.0.tenant(tenant).send(endpoint)
-    }
-    fn set_app_ticket(&self, ticket: &str) -> Result<(), Error> {
-        self.0.set_app_ticket(ticket)
-    }
-    fn user_token(&self, code: &str) -> Result<UserToken, Error> {
-        self.0.user_token(code, None)
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        future.now_or_never().expect("a blocking call never yields")
     }
     fn send_concurrently<E>(&self, endpoint: E) -> Vec<Result<E::Output, Error>>
     where
@@ -66,26 +125,6 @@ impl Adapter for Ureq {
                 .collect()
         })
     }
-    fn pages<E>(&self, list: Pager<E>) -> Vec<Result<Page<E::Item>, Error>>
-    where
-        E: Paginated + Send + Sync + 'static,
-        E::Item: Send,
-    {
-        self.0.pages(list).collect()
-    }
-    fn items<E>(&self, list: Pager<E>) -> Vec<Result<E::Item, Error>>
-    where
-        E: Paginated + Send + Sync + 'static,
-        E::Item: Send,
-    {
-        self.0.items(list).collect()
-    }
-    fn execute(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        self.0.execute(request)
-    }
 }
 
 /// `feishu-reqwest`, each call driven to completion on a multi-thread tokio
@@ -95,7 +134,10 @@ pub struct Reqwest {
     client: feishu_reqwest::Client,
 }
 
+surface!(Reqwest, .await);
+
 impl Adapter for Reqwest {
+    type Client = feishu_reqwest::Client;
     const CONCURRENCY: usize = 64;
 
     fn new(config: Config) -> Self {
@@ -110,32 +152,11 @@ impl Adapter for Reqwest {
         };
         Self { runtime, client }
     }
-    fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.runtime.block_on(self.client.send(endpoint))
+    fn client(&self) -> &Self::Client {
+        &self.client
     }
-    fn send_with_token<E: Endpoint>(
-        &self,
-        endpoint: &E,
-        token: &Secret,
-    ) -> Result<E::Output, Error> {
-        self.runtime
-            .block_on(self.client.send_with_token(endpoint, token))
-    }
-    fn tenant_access_token(&self, a: &str, b: &str) -> Result<TenantAccessToken, Error> {
-        self.runtime.block_on(self.client.tenant_access_token(a, b))
-    }
-    fn send_as<E: Endpoint>(&self, endpoint: &E, user: &UserToken) -> Result<E::Output, Error> {
-        self.runtime.block_on(self.client.send_as(endpoint, user))
-    }
-    fn send_in_tenant<E: Endpoint>(&self, tenant: &str, endpoint: &E) -> Result<E::Output, Error> {
-        self.runtime
-            .block_on(self.client.tenant(tenant).send(endpoint))
-    }
-    fn set_app_ticket(&self, ticket: &str) -> Result<(), Error> {
-        self.client.set_app_ticket(ticket)
-    }
-    fn user_token(&self, code: &str) -> Result<UserToken, Error> {
-        self.runtime.block_on(self.client.user_token(code, None))
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
     }
     fn send_concurrently<E>(&self, endpoint: E) -> Vec<Result<E::Output, Error>>
     where
@@ -161,27 +182,5 @@ impl Adapter for Reqwest {
             }
             results
         })
-    }
-    fn pages<E>(&self, list: Pager<E>) -> Vec<Result<Page<E::Item>, Error>>
-    where
-        E: Paginated + Send + Sync + 'static,
-        E::Item: Send,
-    {
-        self.runtime
-            .block_on(self.client.pages(list).collect::<Vec<_>>())
-    }
-    fn items<E>(&self, list: Pager<E>) -> Vec<Result<E::Item, Error>>
-    where
-        E: Paginated + Send + Sync + 'static,
-        E::Item: Send,
-    {
-        self.runtime
-            .block_on(self.client.items(list).collect::<Vec<_>>())
-    }
-    fn execute(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        self.runtime.block_on(self.client.execute(request))
     }
 }

@@ -13,18 +13,39 @@ mod resilience;
 mod slow_phases;
 mod tokens;
 
+use std::future::Future;
+
 use feishu_core::auth::TenantAccessToken;
 use feishu_core::{
     Config, Endpoint, Error, Page, Pager, Paginated, Secret, TransportError, UserToken,
 };
 
-/// What the suite needs from an adapter, in blocking form.
-pub trait Adapter: Sync {
+/// What differs between adapters: how a client is built, how the suite
+/// waits for its calls, and how it runs many at once. The calls themselves
+/// are [`Surface`], written once for every adapter by [`surface!`].
+pub trait Adapter: Surface + Sync + Sized {
+    /// The adapter's client.
+    type Client;
     /// How many calls [`Adapter::send_concurrently`] makes at once: 64 async
     /// tasks, or 8 threads for a blocking adapter.
     const CONCURRENCY: usize;
     /// A client for `config`.
     fn new(config: Config) -> Self;
+    /// The client under test.
+    fn client(&self) -> &Self::Client;
+    /// Runs `future` to its end: on the adapter's runtime, or in one poll for
+    /// a blocking client, whose calls never yield.
+    fn block_on<F: Future>(&self, future: F) -> F::Output;
+    /// [`Adapter::CONCURRENCY`] simultaneous `Client::send` calls (async tasks on
+    /// a multi-thread runtime, or threads), all started before any ends.
+    fn send_concurrently<E>(&self, endpoint: E) -> Vec<Result<E::Output, Error>>
+    where
+        E: Endpoint + Clone + Send + Sync + 'static,
+        E::Output: Send + 'static;
+}
+
+/// A client's surface, in blocking form: what the tests call.
+pub trait Surface {
     /// `Client::send`.
     fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error>;
     /// `Client::send_with_token`.
@@ -48,12 +69,6 @@ pub trait Adapter: Sync {
     fn set_app_ticket(&self, ticket: &str) -> Result<(), Error>;
     /// `Client::user_token`: the OAuth code exchange.
     fn user_token(&self, code: &str) -> Result<UserToken, Error>;
-    /// [`Adapter::CONCURRENCY`] simultaneous `Client::send` calls (async tasks on
-    /// a multi-thread runtime, or threads), all started before any ends.
-    fn send_concurrently<E>(&self, endpoint: E) -> Vec<Result<E::Output, Error>>
-    where
-        E: Endpoint + Clone + Send + Sync + 'static,
-        E::Output: Send + 'static;
     /// `Client::pages`, collected.
     fn pages<E>(&self, list: Pager<E>) -> Vec<Result<Page<E::Item>, Error>>
     where

@@ -31,6 +31,7 @@ mod call;
 mod client;
 mod config;
 pub mod download;
+pub mod driver;
 mod endpoint;
 mod envelope;
 mod error;

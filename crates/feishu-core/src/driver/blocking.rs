@@ -1,0 +1,247 @@
+//! The blocking driver: calls return when they are done.
+
+use std::fmt;
+use std::sync::Arc;
+use std::vec;
+
+use crate::auth::{TenantAccessToken, TenantAccessTokenRequest};
+use crate::driver::{Clock, Transport, next_page, on_page, until};
+use crate::{
+    Call, Client, Config, Endpoint, Error, Page, Pager, Paginated, Secret, Step, StoreAnswer,
+    UserToken,
+};
+
+/// A blocking Feishu client over any [`Transport`] and [`Clock`].
+///
+/// It owns what a program calls: [`send`](Self::send) and its variants,
+/// [`pages`](Self::pages) and [`items`](Self::items), the marketplace
+/// [`tenant`](Self::tenant) view, the app ticket and the OAuth code exchange.
+/// Tokens, their cache and every protocol decision stay in the [`Client`]
+/// underneath; this type only drives its calls. Cloning shares the token
+/// state (and clones the transport and clock).
+///
+/// ```
+/// use std::time::SystemTime;
+/// use feishu_core::driver::BlockingClient;
+/// use feishu_core::{App, Client, Config, TransportError};
+///
+/// // A transport is a function from request to response; here, one canned
+/// // answer for the token endpoint.
+/// let transport = |request: http::Request<Vec<u8>>| -> Result<_, TransportError> {
+///     assert_eq!(request.uri().path(), "/open-apis/auth/v3/tenant_access_token/internal");
+///     let body = r#"{"code":0,"msg":"ok","tenant_access_token":"t-7f1bcd13fc57d46bac21793a18e560","expire":7200}"#;
+///     Ok(http::Response::new(body.as_bytes().to_vec()))
+/// };
+/// let core = Client::new(Config::feishu(), 0x5eed);
+/// let client = BlockingClient::new(core, transport, (SystemTime::now, std::thread::sleep));
+///
+/// // open-feishu's get_tenant_access_token(input_a, input_b).
+/// let token = client.tenant_access_token("cli_a5d611352af9d00b", "app-secret")?;
+/// assert_eq!(token.expire, 7200);
+/// # Ok::<(), feishu_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct BlockingClient<T, C> {
+    core: Client,
+    transport: T,
+    clock: C,
+}
+
+impl<T: Transport, C: Clock> BlockingClient<T, C> {
+    /// A client driving `core`'s calls over `transport`, on `clock`.
+    pub fn new(core: Client, transport: T, clock: C) -> Self {
+        Self {
+            core,
+            transport,
+            clock,
+        }
+    }
+
+    /// The sans-IO client underneath: configuration and token state.
+    pub fn core(&self) -> &Client {
+        &self.core
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        self.core.config()
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &C {
+        &self.clock
+    }
+
+    /// Calls an endpoint with the app's token it needs, fetched and cached on
+    /// the way (or none, for the token endpoints themselves).
+    pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        self.drive(self.core.call(endpoint))
+    }
+
+    /// Calls an endpoint as a user, refreshing their token when due.
+    pub fn send_as<E: Endpoint>(&self, endpoint: &E, user: &UserToken) -> Result<E::Output, Error> {
+        self.drive(self.core.call(endpoint).as_user(user))
+    }
+
+    /// Calls an endpoint with this token, as given.
+    pub fn send_with_token<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        token: &Secret,
+    ) -> Result<E::Output, Error> {
+        self.drive(self.core.call(endpoint).with_token(token.clone()))
+    }
+
+    /// The pages of a list endpoint (or of a [`Pager`] with an item cap), one
+    /// request per page, stopping at the first error. A walk cut short by the
+    /// pager's [bounds](Pager#bounds) ends with an
+    /// [`Error::BrokenPagination`] after its last page.
+    pub fn pages<E: Paginated>(&self, list: impl Into<Pager<E>>) -> Pages<'_, E, T, C> {
+        Pages {
+            client: self,
+            pager: list.into(),
+        }
+    }
+
+    /// The items of a list endpoint, across its pages; see
+    /// [`pages`](Self::pages).
+    pub fn items<E: Paginated>(&self, list: impl Into<Pager<E>>) -> Items<'_, E, T, C> {
+        Items {
+            pages: self.pages(list),
+            page: Vec::new().into_iter(),
+        }
+    }
+
+    /// This marketplace app, acting in one tenant (its `tenant_key`).
+    pub fn tenant(&self, tenant_key: impl Into<Arc<str>>) -> Tenant<T, C>
+    where
+        T: Clone,
+        C: Clone,
+    {
+        Tenant {
+            client: self.clone(),
+            tenant_key: tenant_key.into(),
+        }
+    }
+
+    /// Keeps the `app_ticket` Feishu pushed to this marketplace app.
+    pub fn set_app_ticket(&self, ticket: impl Into<Secret>) -> Result<(), Error> {
+        self.core.set_app_ticket(ticket, self.clock.now())
+    }
+
+    /// Exchanges an OAuth authorization code for the user's tokens.
+    pub fn user_token(&self, code: &str, redirect_uri: Option<&str>) -> Result<UserToken, Error> {
+        let token = self.send(&self.core.code_exchange(code, redirect_uri)?)?;
+        Ok(UserToken::new(token, self.clock.now()))
+    }
+
+    /// Gets a tenant access token the way open-feishu's
+    /// `get_tenant_access_token(input_a, input_b)` does: `cli_…` + app secret
+    /// for a self-built app, `a-…` app access token + tenant key for a
+    /// marketplace app; any other prefix is refused before anything is sent.
+    pub fn tenant_access_token(
+        &self,
+        input_a: &str,
+        input_b: &str,
+    ) -> Result<TenantAccessToken, Error> {
+        self.send(&TenantAccessTokenRequest::from_inputs(input_a, input_b)?)
+    }
+
+    /// Drives a call to its end: sends what it asks for, sleeps while it
+    /// waits. For a call set up beyond the methods above, e.g. reseeded with
+    /// [`Call::seed`] to replay one.
+    pub fn drive<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
+        loop {
+            match call.poll(self.clock.now()) {
+                Step::Send(request) => match self.transport.send(request) {
+                    Ok(response) => call.on_response(response, self.clock.now()),
+                    Err(error) => call.on_transport_error(error, self.clock.now()),
+                },
+                Step::Wait(at) => self.clock.sleep(until(self.clock.now(), at)),
+                // No shared store is driven here yet: the call goes on with
+                // its process's cache, as the store seam allows.
+                Step::Store(_) => call.on_store(StoreAnswer::Unavailable, self.clock.now()),
+                Step::Done(result) => return result,
+            }
+        }
+    }
+}
+
+impl<T, C> fmt::Debug for BlockingClient<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingClient")
+            .field("core", &self.core)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The pages of a list, one request each; see [`BlockingClient::pages`].
+#[derive(Debug)]
+pub struct Pages<'a, E, T, C> {
+    client: &'a BlockingClient<T, C>,
+    pager: Pager<E>,
+}
+
+impl<E: Paginated, T: Transport, C: Clock> Iterator for Pages<'_, E, T, C> {
+    type Item = Result<Page<E::Item>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let request = match next_page(&mut self.pager)? {
+            Ok(request) => request,
+            Err(error) => return Some(Err(error)),
+        };
+        Some(on_page(&mut self.pager, self.client.send(&request)))
+    }
+}
+
+/// The items of a list, fetched page by page; see [`BlockingClient::items`].
+#[derive(Debug)]
+pub struct Items<'a, E: Paginated, T, C> {
+    pages: Pages<'a, E, T, C>,
+    page: vec::IntoIter<E::Item>,
+}
+
+impl<E: Paginated, T: Transport, C: Clock> Iterator for Items<'_, E, T, C> {
+    type Item = Result<E::Item, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.page.next() {
+                return Some(Ok(item));
+            }
+            match self.pages.next()? {
+                Ok(page) => self.page = page.items.into_iter(),
+                Err(error) => return Some(Err(error)),
+            }
+        }
+    }
+}
+
+/// A marketplace app's client for one tenant; see [`BlockingClient::tenant`].
+#[derive(Clone)]
+pub struct Tenant<T, C> {
+    client: BlockingClient<T, C>,
+    tenant_key: Arc<str>,
+}
+
+impl<T, C> fmt::Debug for Tenant<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tenant")
+            .field("client", &self.client)
+            .field("tenant_key", &self.tenant_key)
+            .finish()
+    }
+}
+
+impl<T: Transport, C: Clock> Tenant<T, C> {
+    /// Calls an endpoint with this tenant's token, fetched and cached on the way.
+    pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let call = self.client.core.call(endpoint);
+        self.client.drive(call.for_tenant(self.tenant_key.clone()))
+    }
+}
