@@ -186,6 +186,14 @@ impl Client {
         self.inner.refreshing.set_waker(waker);
     }
 
+    /// How many times this client's waiting calls were woken so far. A driver
+    /// reads it before a call's poll and, when the call says
+    /// [`Step::Wait`](crate::Step::Wait), sleeps only while it is unchanged:
+    /// a refresh that ended between the poll and the sleep is not missed.
+    pub fn wakeups(&self) -> u64 {
+        self.inner.refreshing.wakeups()
+    }
+
     /// The stored ticket key, for loading a shared ticket.
     pub(crate) fn app_ticket_key(&self) -> Result<&TokenKey, Error> {
         Ok(&self.keys()?.ticket)

@@ -37,6 +37,9 @@ pub(crate) struct SingleFlight<K> {
     leases: Mutex<HashMap<K, (LeaseId, SystemTime)>>,
     next: AtomicU64,
     waker: Mutex<Option<Waker>>,
+    /// How many times waiters were woken: a driver that saw it change since
+    /// its call's last poll polls at once, so no wake-up is lost.
+    wakeups: AtomicU64,
 }
 
 impl<K: Eq + Hash + Clone> SingleFlight<K> {
@@ -45,6 +48,7 @@ impl<K: Eq + Hash + Clone> SingleFlight<K> {
             leases: Mutex::new(HashMap::new()),
             next: AtomicU64::new(1),
             waker: Mutex::new(None),
+            wakeups: AtomicU64::new(0),
         }
     }
 
@@ -102,12 +106,17 @@ impl<K: Eq + Hash + Clone> SingleFlight<K> {
         *lock(&self.waker) = Some(waker);
     }
 
+    pub(crate) fn wakeups(&self) -> u64 {
+        self.wakeups.load(Ordering::Acquire)
+    }
+
     pub(crate) fn has_waker(&self) -> bool {
         lock(&self.waker).is_some()
     }
 
-    /// Calls the driver's waker, outside every lock.
+    /// Counts the wake-up, then calls the driver's waker, outside every lock.
     pub(crate) fn wake(&self) {
+        self.wakeups.fetch_add(1, Ordering::Release);
         let waker = lock(&self.waker).clone();
         if let Some(waker) = waker {
             waker();
