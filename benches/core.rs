@@ -33,10 +33,10 @@ const APP_SECRET: &str = "dskLLdkasdjlasdKK";
 const CHAT_ID: &str = "oc_5ad11d72b830411d72b836c20";
 const TENANT_TOKEN: &str = "t-caecc734c2e3328a62489fe0648c4b98779515d3";
 
-/// feishu-protocol.md §2.4: the self-built tenant-token answer.
+/// The self-built tenant-token answer, as Feishu's tenant_access_token/internal page shows it.
 const TOKEN_RESPONSE: &str = r#"{ "code": 0, "msg": "ok", "tenant_access_token": "t-caecc734c2e3328a62489fe0648c4b98779515d3", "expire": 7200 }"#;
 
-/// feishu-protocol.md §6.1: the send-message answer.
+/// The send-message answer, as Feishu's send-message page shows it.
 const SEND_RESPONSE: &str = r#"{ "code": 0, "msg": "success", "data": { "message_id": "om_dc13264520392913993dd051dba21dcf", "root_id": "om_40eb06e7b84dc71c03e009ad3c754195",
   "parent_id": "om_d4be107c616aed9c1da8ed8068570a9f", "thread_id": "omt_d4be107c616a", "msg_type": "card", "create_time": "1615380573411",
   "update_time": "1615380573411", "deleted": false, "updated": false, "chat_id": "oc_5ad11d72b830411d72b836c20",

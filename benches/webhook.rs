@@ -55,7 +55,8 @@ impl SeenStore for NeverSeen {
     fn release(&self, _id: &str) {}
 }
 
-/// feishu-protocol.md §5.6, with the text padded so the JSON is `size` bytes.
+/// An `im.message.receive_v1` event as Feishu documents it, with the text
+/// padded so the JSON is `size` bytes.
 fn event_json(size: usize) -> Vec<u8> {
     let event = |pad: usize| {
         let text = format!("@_user_1 hello {}", "x".repeat(pad));

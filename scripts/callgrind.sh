@@ -5,7 +5,8 @@
 #   bash scripts/callgrind.sh            # N=500, each side 3 times
 #   CALLS=200 REPEAT=1 bash scripts/callgrind.sh
 #
-# Builds feishu-mock and examples/bench_calls_{ureq,reqwest}.rs in release,
+# Builds feishu-mock and benches/calls/{ureq,reqwest}.rs (the root package's
+# `calls_ureq` and `calls_reqwest` bench targets) in release,
 # starts feishu-mock in a separate process (so the server's instructions are
 # not counted), then runs each side under `valgrind --tool=callgrind` twice,
 # with N and with 2N cached-token `GET /open-apis/im/v1/chats` calls after the
@@ -45,10 +46,20 @@ done
 
 echo "== building (release)"
 cargo build --release -p feishu-mock --bin feishu-mock
-cargo build --release -p feishu-rs --example bench_calls_ureq --example bench_calls_reqwest
-
-mkdir -p "$out"
+mkdir -p "$out/bin"
 rm -f "$out"/*.out "$out"/*.txt "$out"/*.log
+# A bench target's binary carries a hash in its name: cargo reports the path.
+cargo build --release -p feishu-rs --bench calls_ureq --bench calls_reqwest \
+  --message-format=json-render-diagnostics >"$out/build.json"
+for program in calls_ureq calls_reqwest; do
+  exe=$(grep "\"name\":\"$program\"" "$out/build.json" |
+    grep -o '"executable":"[^"]*"' | sed 's/^"executable":"//; s/"$//' | tail -1)
+  if [ -z "$exe" ]; then
+    echo "callgrind.sh: cargo built no $program binary" >&2
+    exit 1
+  fi
+  cp "$exe" "$out/bin/$program"
+done
 
 # A fresh log: a stale one could hand over the previous run's URL.
 mock_log=$(mktemp "${TMPDIR:-/tmp}/feishu-mock.XXXXXX")
@@ -57,7 +68,8 @@ mock_pid=$!
 trap 'kill "$mock_pid" 2>/dev/null || true; rm -f "$mock_log"' EXIT
 url=""
 for _ in $(seq 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$mock_log" || true)
+  # The first URL of the banner: its control API line repeats it.
+  url=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$mock_log" || true)
   [ -n "$url" ] && break
   kill -0 "$mock_pid" 2>/dev/null || break
   sleep 0.1
@@ -79,7 +91,7 @@ run() {
   local name=$1 program=$2 mode=$3 rep=$4 n
   for n in "$calls" "$((2 * calls))"; do
     valgrind --tool=callgrind --callgrind-out-file="$out/$name.r$rep.$n.out" \
-      "$target/release/examples/$program" "$mode" --url "$url" --calls "$n" --warmup "$warmup" \
+      "$out/bin/$program" "$mode" --url "$url" --calls "$n" --warmup "$warmup" \
       >"$out/$name.r$rep.$n.log" 2>&1 || {
       echo "callgrind.sh: $program $mode --calls $n failed:" >&2
       tail -20 "$out/$name.r$rep.$n.log" >&2
@@ -98,14 +110,14 @@ run() {
 # profiles are kept as <side>.<N>.out for the annotations below.
 declare -A ir spread
 sides=(
-  "feishu-ureq bench_calls_ureq sdk"
-  "feishu-ureq-token bench_calls_ureq sdk-token"
-  "ureq bench_calls_ureq raw"
-  "ureq+sdk-timeouts bench_calls_ureq raw-sdk-agent"
-  "feishu-reqwest bench_calls_reqwest sdk"
-  "feishu-reqwest-token bench_calls_reqwest sdk-token"
-  "reqwest bench_calls_reqwest raw"
-  "reqwest+sdk-timeouts bench_calls_reqwest raw-timeout"
+  "feishu-ureq calls_ureq sdk"
+  "feishu-ureq-token calls_ureq sdk-token"
+  "ureq calls_ureq raw"
+  "ureq+sdk-timeouts calls_ureq raw-sdk-agent"
+  "feishu-reqwest calls_reqwest sdk"
+  "feishu-reqwest-token calls_reqwest sdk-token"
+  "reqwest calls_reqwest raw"
+  "reqwest+sdk-timeouts calls_reqwest raw-timeout"
 )
 for side in "${sides[@]}"; do
   read -r name program mode <<<"$side"

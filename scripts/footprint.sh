@@ -3,10 +3,10 @@
 #
 #   bash scripts/footprint.sh
 #
-# examples/min_token.rs (a tenant token through feishu-ureq) and
-# examples/raw_ureq_token.rs (the same by hand with ureq + serde_json) are
-# examples of the root package, whose dev-dependencies (tokio, axum, reqwest,
-# feishu-mock...) would blur what each one links. So each is copied into a
+# benches/footprint/min_token.rs (a tenant token through feishu-ureq) and
+# benches/footprint/raw_ureq_token.rs (the same by hand with ureq + serde_json)
+# are bench targets of the root package, whose dev-dependencies (tokio, axum,
+# reqwest, feishu-mock...) would blur what each one links. So each is copied into a
 # throwaway crate of its own, in a temp dir, with only what it needs:
 #
 #   min-token       feishu-ureq = { path = crates/feishu-ureq }  (its defaults: rustls)
@@ -72,12 +72,12 @@ version_of() {
 }
 ureq_version=$(version_of ureq)
 serde_json_version=$(version_of serde_json)
-crate min-token examples/min_token.rs \
+crate min-token benches/footprint/min_token.rs \
   "feishu-ureq = { path = \"$root/crates/feishu-ureq\" }"
-crate raw-ureq-token examples/raw_ureq_token.rs \
+crate raw-ureq-token benches/footprint/raw_ureq_token.rs \
   "ureq = { version = \"$ureq_version\", default-features = false, features = [\"rustls\"] }
 serde_json = \"$serde_json_version\""
-crate raw-ureq-default examples/raw_ureq_token.rs \
+crate raw-ureq-default benches/footprint/raw_ureq_token.rs \
   "ureq = \"$ureq_version\"
 serde_json = \"$serde_json_version\""
 
@@ -107,7 +107,8 @@ mock_log="$work/mock.log"
 mock_pid=$!
 url=""
 for _ in $(seq 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$mock_log" || true)
+  # The first URL of the banner: its control API line repeats it.
+  url=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$mock_log" || true)
   [ -n "$url" ] && break
   sleep 0.1
 done

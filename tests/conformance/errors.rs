@@ -5,7 +5,9 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use feishu_core::auth::TenantAccessTokenRequest;
-use feishu_core::{Config, Endpoint, Error, RawEndpoint, RetryPolicy, Secret, TransportErrorKind};
+use feishu_core::{
+    Config, Endpoint, Error, RawEndpoint, RetryPolicy, Secret, TransportErrorKind, codes,
+};
 use feishu_mock::{Fault, MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET};
 
 use crate::Adapter;
@@ -49,7 +51,7 @@ pub fn wrong_secret_is_an_api_error_with_log_id<A: Adapter>() {
     let Error::Api(api) = &error else {
         panic!("expected an API error, got {error:?}");
     };
-    assert_eq!(api.code, 10014);
+    assert_eq!(api.code, codes::APP_SECRET_INVALID);
     assert_eq!(api.status, 200, "auth/v3 reports bad credentials under 200");
     let log_id = api.log_id.as_deref().expect("the X-Tt-Logid header");
     assert!(!log_id.is_empty());
@@ -66,7 +68,10 @@ pub fn invalid_token_is_an_api_error<A: Adapter>() {
     let Error::Api(api) = &error else {
         panic!("expected an API error, got {error:?}");
     };
-    assert_eq!((api.status.as_u16(), api.code), (400, 99991663));
+    assert_eq!(
+        (api.status.as_u16(), api.code),
+        (400, codes::TENANT_ACCESS_TOKEN_INVALID)
+    );
     assert!(error.log_id().is_some());
 }
 
@@ -97,7 +102,7 @@ pub fn empty_body_keeps_status<A: Adapter>() {
 
 pub fn rate_limit_reset_is_read<A: Adapter>() {
     let (mock, client) = setup::<A>();
-    let body = serde_json::json!({"code": 99991400, "msg": "request trigger frequency limit"});
+    let body = serde_json::json!({"code": codes::REQUEST_TRIGGER_FREQUENCY_LIMIT, "msg": "request trigger frequency limit"});
     mock.inject(
         CHATS,
         Fault::json(429, body)
@@ -110,7 +115,10 @@ pub fn rate_limit_reset_is_read<A: Adapter>() {
     let Error::Api(api) = error else {
         panic!("expected an API error, got {error:?}");
     };
-    assert_eq!((api.status.as_u16(), api.code), (429, 99991400));
+    assert_eq!(
+        (api.status.as_u16(), api.code),
+        (429, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT)
+    );
     assert_eq!(api.rate_limit_reset, Some(Duration::from_secs(52)));
 }
 

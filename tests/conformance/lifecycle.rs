@@ -4,7 +4,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use feishu_core::{App, Config, Error, InvalidRequest, RawEndpoint, TokenKind};
+use feishu_core::{App, Config, Error, InvalidRequest, RawEndpoint, TokenKind, codes};
 use feishu_mock::{
     Fault, MARKETPLACE_APP_ID, MARKETPLACE_APP_SECRET, MARKETPLACE_APP_TICKET,
     MARKETPLACE_TENANT_KEY, MOCK_USER_OPEN_ID, MockServer, SELF_BUILT_APP_ID,
@@ -84,11 +84,10 @@ pub fn revoked_token_is_healed_transparently<A: Adapter>() {
 pub fn a_second_token_failure_is_returned<A: Adapter>() {
     let mock = MockServer::start();
     let client = self_built::<A>(&mock);
-    let invalid =
-        serde_json::json!({"code": 99991663, "msg": "Invalid access token for authorization."});
+    let invalid = serde_json::json!({"code": codes::TENANT_ACCESS_TOKEN_INVALID, "msg": "Invalid access token for authorization."});
     mock.inject(CHATS, Fault::json(400, invalid).times(5));
     let error = client.send(&chats()).expect_err("the repair is tried once");
-    assert_eq!(error.code(), Some(99991663));
+    assert_eq!(error.code(), Some(codes::TENANT_ACCESS_TOKEN_INVALID));
     assert_eq!(mock.hits(CHATS), 2, "one call, one repeat, no loop");
     assert_eq!(mock.hits(TENANT_INTERNAL), 2);
 }
@@ -172,7 +171,7 @@ pub fn rejected_ticket_asks_for_a_resend<A: Adapter>() {
         matches!(&error, Error::AppTicketPending(Some(_))),
         "{error:?}"
     );
-    assert_eq!(error.code(), Some(10012));
+    assert_eq!(error.code(), Some(codes::APP_TICKET_INVALID));
     assert_eq!(mock.hits(TICKET_RESEND), 1);
     client
         .set_app_ticket(&fresh_ticket)

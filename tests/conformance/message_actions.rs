@@ -9,7 +9,7 @@ use feishu_core::im::content::{Card, MessageContent, ReceivedContent};
 use feishu_core::im::message::{
     FollowUp, ForwardMessage, MergeForward, PatchMessage, PushFollowUp, ReadUsers, SendMessage,
 };
-use feishu_core::{App, Config, Pager};
+use feishu_core::{App, Config, Pager, codes};
 use feishu_mock::{MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET};
 use serde_json::json;
 
@@ -54,7 +54,11 @@ pub fn follow_ups_go_under_the_bots_message<A: Adapter>() {
     let error = client
         .send(&PushFollowUp::new(&theirs, vec![FollowUp::new("Yes")]))
         .expect_err("only under the bot's own messages");
-    assert_eq!(error.code(), Some(230027), "{error:?}");
+    assert_eq!(
+        error.code(),
+        Some(codes::LACK_OF_NECESSARY_PERMISSIONS),
+        "{error:?}"
+    );
 }
 
 pub fn forward_and_merge_forward<A: Adapter>() {
@@ -84,7 +88,7 @@ pub fn forward_and_merge_forward<A: Adapter>() {
     let error = client
         .send(&ForwardMessage::new(&first, "oc_nowhere"))
         .expect_err("the bot is in no such chat");
-    assert_eq!(error.code(), Some(230002), "{error:?}");
+    assert_eq!(error.code(), Some(codes::BOT_NOT_IN_CHAT), "{error:?}");
 }
 
 pub fn a_card_is_patched<A: Adapter>() {
@@ -112,7 +116,11 @@ pub fn a_card_is_patched<A: Adapter>() {
     let error = client
         .send(&PatchMessage::new(&text, card("x")))
         .expect_err("only cards are patched");
-    assert_eq!(error.code(), Some(230054), "{error:?}");
+    assert_eq!(
+        error.code(),
+        Some(codes::UNSUPPORTED_MESSAGE_TYPE),
+        "{error:?}"
+    );
 }
 
 pub fn read_receipts_are_listed<A: Adapter>() {
@@ -133,5 +141,9 @@ pub fn read_receipts_are_listed<A: Adapter>() {
     let error = client
         .send(&ReadUsers::new(&theirs))
         .expect_err("only the bot's own messages");
-    assert_eq!(error.code(), Some(230027), "{error:?}");
+    assert_eq!(
+        error.code(),
+        Some(codes::LACK_OF_NECESSARY_PERMISSIONS),
+        "{error:?}"
+    );
 }

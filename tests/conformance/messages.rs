@@ -8,7 +8,7 @@ use feishu_core::im::message::{
     GetMessage, ListMessages, MessageResource, RecallMessage, ReplyMessage, ResourceType,
     SendMessage, SortType, UpdateMessage,
 };
-use feishu_core::{App, Config, Error, InvalidRequest, Pager};
+use feishu_core::{App, Config, Error, InvalidRequest, Pager, codes};
 use feishu_mock::{MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET};
 
 use crate::Adapter;
@@ -69,7 +69,7 @@ pub fn send_get_reply_update_recall<A: Adapter>() {
     let again = client
         .send(&RecallMessage::new(&sent.message_id))
         .expect_err("a second recall");
-    assert_eq!(again.code(), Some(230011));
+    assert_eq!(again.code(), Some(codes::MESSAGE_RECALLED));
     let got = client
         .send(&GetMessage::new(&sent.message_id))
         .expect("got");

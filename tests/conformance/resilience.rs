@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use feishu_core::im::content::MessageContent;
 use feishu_core::im::message::SendMessage;
 use feishu_core::{
-    App, Config, Endpoint, Error, Failure, RawEndpoint, RetryPolicy, TransportErrorKind,
+    App, Config, Endpoint, Error, Failure, RawEndpoint, RetryPolicy, TransportErrorKind, codes,
 };
 use feishu_mock::{Fault, MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET};
 
@@ -59,7 +59,7 @@ fn transport_kind(error: &Error) -> TransportErrorKind {
 
 pub fn rate_limit_waits_for_the_reset<A: Adapter>() {
     let (mock, client) = setup::<A>(quick_policy());
-    let limited = serde_json::json!({"code": 99991400, "msg": "request trigger frequency limit"});
+    let limited = serde_json::json!({"code": codes::REQUEST_TRIGGER_FREQUENCY_LIMIT, "msg": "request trigger frequency limit"});
     mock.inject(
         CHATS,
         Fault::json(429, limited).header("x-ogw-ratelimit-reset", "1"),

@@ -1,7 +1,7 @@
 //! The seed's flows: tenant and app tokens for self-built and marketplace apps.
 
 use feishu_core::auth::{AppAccessTokenRequest, AppTicketResend, TenantAccessTokenRequest};
-use feishu_core::{App, Config, Error, InvalidRequest, RawEndpoint, RetryPolicy};
+use feishu_core::{App, Config, Error, InvalidRequest, RawEndpoint, RetryPolicy, codes};
 use feishu_mock::{
     Fault, MARKETPLACE_APP_ID, MARKETPLACE_APP_SECRET, MARKETPLACE_APP_TICKET,
     MARKETPLACE_TENANT_KEY, MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET,
@@ -95,7 +95,7 @@ pub fn app_ticket_resend<A: Adapter>() {
             SELF_BUILT_APP_SECRET,
         ))
         .expect_err("a self-built app has no ticket");
-    assert_eq!(error.code(), Some(10016));
+    assert_eq!(error.code(), Some(codes::RESEND_APP_TICKET_FAILED));
 }
 
 /// The re-issue rule: with 30 minutes or more left, Feishu returns the same

@@ -16,7 +16,9 @@ use serde::Deserialize;
 pub struct ApiError {
     /// The HTTP status (Feishu reports many errors under 200 or 400).
     pub status: StatusCode,
-    /// The Feishu error code, e.g. `99991663` (tenant token invalid).
+    /// The Feishu error code, e.g.
+    /// [`TENANT_ACCESS_TOKEN_INVALID`](crate::codes::TENANT_ACCESS_TOKEN_INVALID); see
+    /// [`codes`](crate::codes).
     pub code: i64,
     /// The message, from `msg` (or OAuth's `error_description`); may be empty.
     pub msg: String,

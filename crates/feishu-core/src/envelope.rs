@@ -54,7 +54,8 @@ impl Shape {
     ///     .header("X-Tt-Logid", "2024072607")
     ///     .body(br#"{"code":99991663,"msg":"Invalid access token"}"#.to_vec())?;
     /// let error = Shape::Data.decode::<serde_json::Value>(denied).unwrap_err();
-    /// assert_eq!((error.code(), error.log_id()), (Some(99991663), Some("2024072607")));
+    /// assert_eq!(error.code(), Some(feishu_core::codes::TENANT_ACCESS_TOKEN_INVALID));
+    /// assert_eq!(error.log_id(), Some("2024072607"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decode<T: DeserializeOwned>(

@@ -31,7 +31,8 @@ pub enum Error {
     Exhausted(Box<Exhausted>),
     /// A marketplace app has no valid `app_ticket` yet. Feishu was asked to
     /// push one (`app_ticket/resend`); it arrives as the `app_ticket` event, so
-    /// retry after that. Holds the 10012 answer when Feishu rejected a ticket.
+    /// retry after that. Holds the [`APP_TICKET_INVALID`](crate::codes::APP_TICKET_INVALID)
+    /// answer when Feishu rejected a ticket.
     #[error("the marketplace app's app_ticket is pending: a resend was requested; retry once the app_ticket event has arrived{}", .0.as_ref().map(|e| format!(" ({e})")).unwrap_or_default())]
     AppTicketPending(Option<Box<ApiError>>),
     /// A list's pages do not chain: more pages announced without a token, a

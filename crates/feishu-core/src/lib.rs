@@ -29,6 +29,7 @@ mod app;
 pub mod auth;
 mod call;
 mod client;
+pub mod codes;
 mod config;
 pub mod download;
 pub mod driver;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::{Error, TransportErrorKind};
+use crate::{Error, TransportErrorKind, codes};
 
 /// How a call retries. One value in [`Config`](crate::Config); every knob is
 /// here.
@@ -78,16 +78,6 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Feishu codes that mean "too many requests": the request was not processed,
-/// so any request may be repeated after the wait. 99991400 is the gateway's;
-/// the others are per-API message, chat and app limits.
-const RATE_LIMITED: [i64; 7] = [99991400, 11232, 11233, 11247, 1000004, 1000005, 230020];
-
-/// Feishu codes for a server-side fault worth another try, for requests safe
-/// to repeat: internal errors, "reduce QPS", tenant token service hiccups, and
-/// OAuth's server error / temporarily unavailable.
-const SERVER_FAULT: [i64; 6] = [1500, 5000, 10101, 10013, 20050, 20072];
-
 /// Why one attempt failed, as the retry policy saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -127,7 +117,7 @@ impl Failure {
             _ => return None,
         };
         if status == StatusCode::TOO_MANY_REQUESTS
-            || code.is_some_and(|c| RATE_LIMITED.contains(&c))
+            || code.is_some_and(|c| codes::RATE_LIMITED.contains(&c))
         {
             let reset = rate_limit_reset;
             return Some(Self::RateLimited {
@@ -136,7 +126,7 @@ impl Failure {
                 reset,
             });
         }
-        if status.is_server_error() || code.is_some_and(|c| SERVER_FAULT.contains(&c)) {
+        if status.is_server_error() || code.is_some_and(|c| codes::SERVER_FAULT.contains(&c)) {
             return Some(Self::Server { status, code });
         }
         None

@@ -1,5 +1,5 @@
 //! Parsing the auth/v3 token responses, fed with the golden responses in
-//! `tests/fixtures/auth/` (protocol §2.3–§2.6).
+//! `tests/fixtures/auth/`.
 //!
 //! Token responses are flat: the token and `expire` sit beside `code` and
 //! `msg`. Their bodies carry credentials, so an unexpected body is kept for the
@@ -9,7 +9,7 @@
 mod support;
 
 use feishu_core::auth::{AppAccessTokenRequest, AppTicketResend, TenantAccessTokenRequest};
-use feishu_core::{ApiError, Endpoint, Error, Secret, Shape, UnexpectedResponse};
+use feishu_core::{ApiError, Endpoint, Error, Secret, Shape, UnexpectedResponse, codes};
 use support::{body, fixture};
 
 const APP_ID: &str = "cli_slkdjalasdkjasd";
@@ -140,7 +140,7 @@ fn token_response_without_msg_is_accepted() {
     let body = br#"{"code":0,"tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":1799}"#;
     let token = tenant_self_built()
         .parse(http::Response::new(body.to_vec()))
-        .expect("`msg` is optional (protocol §2.3)");
+        .expect("`msg` is optional");
     assert_eq!(token.msg, "");
     assert_eq!(token.expire, 1799);
 }
@@ -150,7 +150,7 @@ fn token_response_spelling_msg_as_message_is_accepted() {
     let body = br#"{"code":0,"message":"ok","tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":7200}"#;
     let token = tenant_self_built()
         .parse(http::Response::new(body.to_vec()))
-        .expect("one doc copy spells `msg` as `message` (protocol §2.3)");
+        .expect("one doc copy spells `msg` as `message`");
     assert_eq!(token.expire, 7200);
 }
 
@@ -159,7 +159,7 @@ fn token_response_spelling_msg_as_message_keeps_the_message() {
     let body = br#"{"code":0,"message":"ok","tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":7200}"#;
     let token = tenant_self_built()
         .parse(http::Response::new(body.to_vec()))
-        .expect("one doc copy spells `msg` as `message` (protocol §2.3)");
+        .expect("one doc copy spells `msg` as `message`");
     assert_eq!(token.msg, "ok");
 }
 
@@ -168,7 +168,7 @@ fn token_response_with_code_zero_as_a_string_is_success() {
     let body = br#"{"code":"0","msg":"ok","tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":7200}"#;
     let token = tenant_self_built()
         .parse(http::Response::new(body.to_vec()))
-        .expect("`code` may be a numeric string (protocol §2.3)");
+        .expect("`code` may be a numeric string");
     assert_eq!(token.code, 0);
 }
 
@@ -181,28 +181,28 @@ fn credential_errors_arrive_under_http_200() {
         (
             "auth/invalid_param_200",
             |r| tenant_self_built().parse(r).map(drop),
-            10003,
+            codes::INVALID_PARAM,
             "invalid param",
             "20250301093020F607182930415263748F",
         ),
         (
             "auth/wrong_secret_200",
             |r| app_self_built().parse(r).map(drop),
-            10014,
+            codes::APP_SECRET_INVALID,
             "app secret invalid",
             "2025030109302107182930415263748590",
         ),
         (
             "auth/ticket_invalid",
             |r| app_marketplace().parse(r).map(drop),
-            10012,
+            codes::APP_TICKET_INVALID,
             "get app access token failed",
             "202503010930221829304152637485960A",
         ),
         (
             "auth/invalid_param_200",
             |r| AppTicketResend::new(APP_ID, APP_SECRET).parse(r),
-            10003,
+            codes::INVALID_PARAM,
             "invalid param",
             "20250301093020F607182930415263748F",
         ),
@@ -223,7 +223,7 @@ fn oauth_error_with_a_string_code_is_an_api_error() {
     let error = api_error(Shape::Token.check(fixture("auth/oauth_code_string")));
 
     assert_eq!(error.status, 500);
-    assert_eq!(error.code, 20050);
+    assert_eq!(error.code, codes::OAUTH_SERVER_ERROR);
     assert_eq!(error.oauth_error.as_deref(), Some("server_error"));
     // Without `msg`, the message is OAuth's `error_description`.
     assert_eq!(
@@ -246,7 +246,7 @@ fn api_error_from_a_token_endpoint_displays_code_and_msg() {
         error.to_string(),
         "Feishu error 10014 (HTTP 200): app secret invalid [log id 2025030109302107182930415263748590]"
     );
-    assert_eq!(error.code(), Some(10014));
+    assert_eq!(error.code(), Some(codes::APP_SECRET_INVALID));
     assert_eq!(error.log_id(), Some("2025030109302107182930415263748590"));
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use feishu_core::auth::TenantAccessTokenRequest;
 use feishu_core::event::{Delivery, EventError, Webhook, encrypt};
-use feishu_core::{Endpoint, Error, RawEndpoint};
+use feishu_core::{Endpoint, Error, RawEndpoint, codes};
 use sha2::{Digest, Sha256};
 
 /// How a response must fail.
@@ -62,14 +62,14 @@ fn bad_responses_fail_typed_and_keep_their_bytes() {
             400,
             "application/json",
             br#"{"code":"99991663","msg":"bad token"}"#.to_vec(),
-            Expect::Api(99991663),
+            Expect::Api(codes::TENANT_ACCESS_TOKEN_INVALID),
         ),
         (
             "200 with code != 0",
             200,
             "application/json",
             br#"{"code":10003,"msg":"invalid param"}"#.to_vec(),
-            Expect::Api(10003),
+            Expect::Api(codes::INVALID_PARAM),
         ),
         (
             "code not a number",

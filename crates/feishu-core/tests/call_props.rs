@@ -3,17 +3,21 @@
 //! may have been processed unless it is safe to, and never waits past the
 //! deadline.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#[path = "support/harness.rs"]
+mod harness;
+
+use std::time::Duration;
 
 use feishu_core::{
-    Client, Config, Endpoint, RawEndpoint, RetryPolicy, Secret, Step, TransportError,
-    TransportErrorKind,
+    Client, Config, Endpoint, RawEndpoint, RetryPolicy, Secret, Step, TransportErrorKind, codes,
 };
 use proptest::prelude::*;
 
+use harness::{Answer, Run, t0};
+
 /// One answer the transport may give.
 #[derive(Clone, Debug)]
-enum Answer {
+enum Scripted {
     Ok,
     Status(u16),
     RateLimited(u64),
@@ -21,13 +25,44 @@ enum Answer {
     Transport(TransportErrorKind),
 }
 
-fn answer() -> impl Strategy<Value = Answer> {
+impl Scripted {
+    /// The answer itself: a bare `application/json` body, or a failure.
+    fn answer(&self) -> Answer {
+        let json = |status, body: String| Answer::Http {
+            status,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: body.into_bytes(),
+        };
+        match self {
+            Self::Ok => json(200, r#"{"code":0,"data":{}}"#.to_owned()),
+            Self::Status(status) => json(*status, String::new()),
+            Self::RateLimited(reset) => json(
+                429,
+                format!(
+                    r#"{{"code":{},"msg":"limited"}}"#,
+                    codes::REQUEST_TRIGGER_FREQUENCY_LIMIT
+                ),
+            )
+            .reset(*reset),
+            Self::TokenInvalid => json(
+                400,
+                format!(
+                    r#"{{"code":{},"msg":"invalid token"}}"#,
+                    codes::TENANT_ACCESS_TOKEN_INVALID
+                ),
+            ),
+            Self::Transport(kind) => Answer::Fail(*kind),
+        }
+    }
+}
+
+fn answer() -> impl Strategy<Value = Scripted> {
     prop_oneof![
-        Just(Answer::Ok),
+        Just(Scripted::Ok),
         prop_oneof![Just(500u16), Just(502), Just(503), Just(504), Just(400)]
-            .prop_map(Answer::Status),
-        (0u64..120).prop_map(Answer::RateLimited),
-        Just(Answer::TokenInvalid),
+            .prop_map(Scripted::Status),
+        (0u64..120).prop_map(Scripted::RateLimited),
+        Just(Scripted::TokenInvalid),
         prop_oneof![
             Just(TransportErrorKind::Connect),
             Just(TransportErrorKind::Timeout),
@@ -35,7 +70,7 @@ fn answer() -> impl Strategy<Value = Answer> {
             Just(TransportErrorKind::Other),
             Just(TransportErrorKind::BodyTooLarge),
         ]
-        .prop_map(Answer::Transport),
+        .prop_map(Scripted::Transport),
     ]
 }
 
@@ -51,62 +86,38 @@ fn policy() -> impl Strategy<Value = RetryPolicy> {
     })
 }
 
-fn response(status: u16, body: &str, reset: Option<u64>) -> http::Response<Vec<u8>> {
-    let mut builder = http::Response::builder()
-        .status(status)
-        .header("content-type", "application/json");
-    if let Some(reset) = reset {
-        builder = builder.header("x-ogw-ratelimit-reset", reset.to_string());
-    }
-    builder.body(body.as_bytes().to_vec()).expect("a response")
-}
-
 /// Drives a call against scripted answers (the last repeats); returns the
 /// answers that preceded each resend, and checks the clock on the way.
 fn drive<E: Endpoint>(
     endpoint: &E,
     policy: &RetryPolicy,
-    answers: &[Answer],
+    answers: &[Scripted],
     seed: u64,
-) -> (usize, Vec<Answer>) {
+) -> (usize, Vec<Scripted>)
+where
+    E::Output: std::fmt::Debug,
+{
     let client = Client::new(Config::feishu().with_retry_policy(policy.clone()), 0x5eed);
-    let mut call = client
+    let call = client
         .call(endpoint)
         .with_token(Secret::new("t-x"))
         .seed(seed);
-    let start = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    let deadline = start + policy.deadline;
-    let mut now: SystemTime = start;
-    let (mut sends, mut before_resend, mut last) = (0, Vec::new(), None);
+    let deadline = t0() + policy.deadline;
+    let mut run = Run::new(call);
+    let (mut before_resend, mut last) = (Vec::new(), None);
     for _ in 0..200 {
-        match call.poll(now) {
+        match run.poll() {
             Step::Send(_) => {
                 if let Some(previous) = last.take() {
                     before_resend.push(previous);
                 }
+                let sends = run.sent.len();
                 let answer = answers
-                    .get(sends)
+                    .get(sends - 1)
                     .or(answers.last())
                     .cloned()
-                    .unwrap_or(Answer::Ok);
-                sends += 1;
-                match &answer {
-                    Answer::Ok => {
-                        call.on_response(response(200, r#"{"code":0,"data":{}}"#, None), now)
-                    }
-                    Answer::Status(status) => call.on_response(response(*status, "", None), now),
-                    Answer::RateLimited(reset) => call.on_response(
-                        response(429, r#"{"code":99991400,"msg":"limited"}"#, Some(*reset)),
-                        now,
-                    ),
-                    Answer::TokenInvalid => call.on_response(
-                        response(400, r#"{"code":99991663,"msg":"invalid token"}"#, None),
-                        now,
-                    ),
-                    Answer::Transport(kind) => {
-                        call.on_transport_error(TransportError::new(*kind, "scripted"), now)
-                    }
-                }
+                    .unwrap_or(Scripted::Ok);
+                run.answer(&answer.answer());
                 last = Some(answer);
             }
             Step::Wait(until) => {
@@ -114,11 +125,11 @@ fn drive<E: Endpoint>(
                     until <= deadline,
                     "waits past the deadline: {until:?} > {deadline:?}"
                 );
-                assert!(until >= now, "waits into the past");
-                now = until;
+                assert!(until >= run.now, "waits into the past");
+                run.now = until;
             }
             Step::Store(op) => panic!("no shared store here, yet asked for {op:?}"),
-            Step::Done(_) => return (sends, before_resend),
+            Step::Done(_) => return (run.sent.len(), before_resend),
         }
     }
     panic!("the call never ended");
@@ -148,7 +159,10 @@ proptest! {
         for answer in before_resend {
             // Only a refusal that proves nothing was processed allows a resend.
             prop_assert!(
-                matches!(answer, Answer::RateLimited(_) | Answer::Transport(TransportErrorKind::Connect)),
+                matches!(
+                    answer,
+                    Scripted::RateLimited(_) | Scripted::Transport(TransportErrorKind::Connect)
+                ),
                 "a non-idempotent POST was repeated after {answer:?}"
             );
         }

@@ -1,5 +1,7 @@
-//! Message content: what is sent (§6.2 of the protocol notes), what is
-//! received (§6.3, §5.6), and that reading received content never fails.
+//! Message content: what is sent (the `content` JSON string of each
+//! `msg_type`), what is received (message reads and `im.message.receive_v1`
+//! events, where a `post` has no locale wrapper), and that reading received
+//! content never fails.
 
 use feishu_core::InvalidRequest;
 use feishu_core::im::content::{
@@ -159,7 +161,7 @@ fn sent_content_reads_back() {
     ));
 }
 
-/// The received samples of §6.3 and §5.6.
+/// Received contents, as message reads and receive events carry them.
 const RECEIVED: &[(&str, &str)] = &[
     ("text", r#"{"text":"@_user_1 hello"}"#),
     (
@@ -308,7 +310,7 @@ fn body_limits() {
     assert_eq!(body_limit("interactive"), 30 * 1024);
 }
 
-/// Each send variant, its `msg_type` and the §6.2 sample it must produce.
+/// Each send variant, its `msg_type` and the documented `content` it must produce.
 #[rustfmt::skip]
 fn send_cases() -> Vec<(MessageContent, &'static str, Value)> {
     let card = json!({"config": {"wide_screen_mode": true, "update_multi": true},

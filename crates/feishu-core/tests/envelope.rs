@@ -1,5 +1,5 @@
 //! Decoding `{code, msg, data}` envelopes, fed with the golden responses in
-//! `tests/fixtures/envelope/` (protocol §3, §4, §6.4).
+//! `tests/fixtures/envelope/`.
 //!
 //! `code == 0` under a 2xx status is success and the output is `data`; any
 //! other `code` is an [`Error::Api`] whatever the status. Bodies that are not
@@ -10,7 +10,7 @@ mod support;
 
 use std::time::Duration;
 
-use feishu_core::{ApiError, Endpoint, Error, RawEndpoint, Shape};
+use feishu_core::{ApiError, Endpoint, Error, RawEndpoint, Shape, codes};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use support::{fixture, response};
@@ -84,7 +84,7 @@ fn data_ok_decodes_into_a_typed_output_through_raw_endpoint() {
     assert_eq!(message.message_id, "om_…");
     assert_eq!(message.msg_type, "text");
     assert_eq!(message.create_time, "1615380573411");
-    // `content` is a JSON string inside the JSON (protocol §9 item 24).
+    // `content` is a JSON string inside the JSON.
     assert_eq!(message.body.content, r#"{"text":"hi"}"#);
 }
 
@@ -129,7 +129,7 @@ fn message_is_accepted_in_place_of_msg() {
     assert_eq!(image.image_key, "img_v2_xxx");
 
     let error = api_error("envelope/msg_as_message_error");
-    assert_eq!(error.code, 99991663);
+    assert_eq!(error.code, codes::TENANT_ACCESS_TOKEN_INVALID);
     assert_eq!(
         error.msg,
         "Invalid access token for authorization. Please make a request with token attached."
@@ -151,7 +151,7 @@ fn code_zero_given_as_a_string_is_success() {
     let body = r#"{"code":"0","msg":"success","data":{"n":1}}"#;
     let data: Value = Shape::Data
         .decode(response(200, &[], body))
-        .expect("`code` may be a numeric string (protocol §2.3)");
+        .expect("`code` may be a numeric string");
     assert_eq!(data, json!({"n": 1}));
 }
 
@@ -162,7 +162,7 @@ fn permission_denied_carries_the_whole_error_object() {
     let error = api_error("envelope/permission_denied_99991672");
 
     assert_eq!(error.status, 400);
-    assert_eq!(error.code, 99991672);
+    assert_eq!(error.code, codes::ACCESS_DENIED);
     assert_eq!(
         error.msg,
         "Access denied. One of the following scopes is required: [contact:user.employee_id:readonly]"
@@ -217,7 +217,7 @@ fn permission_denied_carries_the_whole_error_object() {
 fn user_privilege_error_lists_every_missing_privilege() {
     let error = api_error("envelope/user_privilege_99991679");
 
-    assert_eq!(error.code, 99991679);
+    assert_eq!(error.code, codes::UNAUTHORIZED);
     assert!(
         error
             .msg
@@ -244,7 +244,7 @@ fn invalid_tenant_token_is_an_api_error_under_http_400() {
     let error = api_error("envelope/tenant_token_invalid_400");
 
     assert_eq!(error.status, 400);
-    assert_eq!(error.code, 99991663);
+    assert_eq!(error.code, codes::TENANT_ACCESS_TOKEN_INVALID);
     // The fixture spells the header `X-Tt-Logid`: header names are case-insensitive.
     assert_eq!(
         error.log_id.as_deref(),
@@ -258,7 +258,7 @@ fn rate_limit_under_429_carries_the_reset_delay() {
     let error = api_error("envelope/rate_limited_429");
 
     assert_eq!(error.status, 429);
-    assert_eq!(error.code, 99991400);
+    assert_eq!(error.code, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT);
     assert_eq!(error.msg, "request trigger frequency limit");
     assert_eq!(error.rate_limit_reset, Some(Duration::from_secs(52)));
     assert_eq!(error.log_id, None);
@@ -269,7 +269,7 @@ fn rate_limit_under_400_is_the_same_code_without_a_reset_header() {
     let error = api_error("envelope/rate_limited_400");
 
     assert_eq!(error.status, 400);
-    assert_eq!(error.code, 99991400);
+    assert_eq!(error.code, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT);
     assert_eq!(error.rate_limit_reset, None);
 }
 
@@ -346,10 +346,10 @@ fn log_id_prefers_x_tt_logid_then_x_request_id_then_the_body() {
 #[test]
 fn code_is_read_as_an_integer_or_a_numeric_string() {
     for (code, expected) in [
-        ("99991663", 99991663),
-        ("\"99991663\"", 99991663),
+        ("99991663", codes::TENANT_ACCESS_TOKEN_INVALID),
+        ("\"99991663\"", codes::TENANT_ACCESS_TOKEN_INVALID),
         ("-1", -1),
-        ("\"20050\"", 20050),
+        ("\"20050\"", codes::OAUTH_SERVER_ERROR),
     ] {
         let body = format!(r#"{{"code":{code},"msg":"no"}}"#);
         let error = Shape::Data
@@ -375,8 +375,8 @@ fn non_zero_code_is_an_error_even_under_http_200() {
     let body = r#"{"code":230002,"msg":"Bot/User can NOT be out of the chat."}"#;
     let error = Shape::Data
         .decode::<Value>(response(200, &[], body))
-        .expect_err("HTTP 200 does not mean success (protocol §9 item 9)");
-    assert_eq!(error.code(), Some(230002));
+        .expect_err("HTTP 200 does not mean success");
+    assert_eq!(error.code(), Some(codes::BOT_NOT_IN_CHAT));
 }
 
 #[test]
@@ -384,7 +384,7 @@ fn raw_endpoint_reports_errors_as_shape_data_does() {
     let error = list_messages()
         .parse(fixture("envelope/permission_denied_99991672"))
         .expect_err("code 99991672");
-    assert_eq!(error.code(), Some(99991672));
+    assert_eq!(error.code(), Some(codes::ACCESS_DENIED));
     assert_eq!(error.log_id(), Some("202502271443593BB72D35D902E18D1343"));
 }
 
@@ -406,7 +406,7 @@ fn envelope_with_both_msg_and_message_keeps_its_code() {
     let error = Shape::Data
         .decode::<Value>(response(400, &[], body))
         .expect_err("a non-zero code");
-    assert_eq!(error.code(), Some(99991663));
+    assert_eq!(error.code(), Some(codes::TENANT_ACCESS_TOKEN_INVALID));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Building requests: `feishu_core::build(&config, &endpoint, token)` for every
-//! endpoint of the core (protocol §1, §2.1, §2.4, §2.5, §3.2, §7). The mistakes
+//! endpoint of the core: base URLs, auth headers, token bodies, the
+//! app_ticket resend, request headers and paging. The mistakes
 //! refused before any request exists are in `refused.rs`.
 
 use std::time::Duration;
@@ -84,7 +85,7 @@ fn token_endpoints() -> [(&'static str, BuildOn, &'static str, Value); 5] {
                 build(config, &endpoint, None)
             },
             "/open-apis/auth/v3/tenant_access_token",
-            // The real app access token, not the app id (protocol §9 item 12).
+            // The real app access token, not the app id.
             json!({"app_access_token": APP_ACCESS_TOKEN, "tenant_key": TENANT_KEY}),
         ),
         (

@@ -1,6 +1,5 @@
 //! No secret is ever printed: app secrets, tickets and tokens show as `***` in
-//! `Debug` and `Display`, and no error message repeats one (style.md, protocol
-//! §9 item 13).
+//! `Debug` and `Display`, and no error message repeats one (style.md).
 
 #[path = "support/fixture.rs"]
 mod support;

@@ -1,14 +1,14 @@
 //! Responses that are not the JSON an endpoint expects (HTML and plain-text
 //! error pages, empty and truncated bodies, a `code` 0 under HTTP 5xx) are an
 //! [`Error::UnexpectedResponse`] that keeps the body byte for byte and shows
-//! an excerpt of it (protocol §3.3, §9 item 10). Also: the `Error` helpers.
+//! an excerpt of it. Also: the `Error` helpers.
 
 #[path = "support/fixture.rs"]
 mod support;
 
 use feishu_core::{
     Endpoint, Error, InvalidRequest, RawEndpoint, Shape, TransportError, TransportErrorKind,
-    UnexpectedResponse,
+    UnexpectedResponse, codes,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -206,7 +206,7 @@ fn error_code_is_the_feishu_code_of_api_errors_only() {
     let invalid = Error::from(InvalidRequest::InvalidPath);
     let transport = Error::from(TransportError::body_too_large(10));
 
-    assert_eq!(api.code(), Some(99991400));
+    assert_eq!(api.code(), Some(codes::REQUEST_TRIGGER_FREQUENCY_LIMIT));
     assert_eq!(unexpected.code(), None);
     assert_eq!(invalid.code(), None);
     assert_eq!(transport.code(), None);

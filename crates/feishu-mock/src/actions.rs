@@ -3,13 +3,12 @@
 //! bug in the test), and the control API, which answers it as a 4xx.
 
 use std::fmt;
-use std::time::Instant;
 
 use serde_json::{Value, json};
 
 use crate::events::payloads::{self, Received};
 use crate::ids::check_open_id;
-use crate::messages::{ChatsError, Clock, Sender, is_json_object};
+use crate::messages::{ChatsError, Sender, is_json_object};
 use crate::state::{SELF_BUILT_TENANT_KEY, Shared};
 
 /// Why an operation on the mock's world cannot be done.
@@ -72,14 +71,17 @@ impl Shared {
         }
         let sender = Sender::user(open_id, SELF_BUILT_TENANT_KEY);
         self.messages()
-            .post_as_user(sender, chat_id, msg_type, content, &self.ids, Clock::now())
+            .post_as_user(sender, chat_id, msg_type, content, &self.ids, self.moment())
             .ok_or_else(|| ActionError::NotFound(format!("the bot is in no chat {chat_id:?}")))
     }
 
     /// Records that `open_id` read `message_id`.
     pub(crate) fn mark_read(&self, message_id: &str, open_id: &str) -> Result<(), ActionError> {
         check_open_id(open_id).map_err(ActionError::Invalid)?;
-        if self.messages().mark_read(message_id, open_id, Clock::now()) {
+        if self
+            .messages()
+            .mark_read(message_id, open_id, self.moment())
+        {
             Ok(())
         } else {
             Err(ActionError::NotFound(format!("no message {message_id:?}")))
@@ -107,7 +109,7 @@ impl Shared {
             "p2p"
         };
         let sender = Sender::user(open_id, SELF_BUILT_TENANT_KEY);
-        let clock = Clock::now();
+        let clock = self.moment();
         let stored = messages
             .post_as_user(sender, chat_id, "text", &content, &self.ids, clock)
             .and_then(|id| messages.message(&id))
@@ -156,7 +158,7 @@ impl Shared {
         open_id: &str,
     ) -> Result<String, ActionError> {
         check_open_id(open_id).map_err(ActionError::Invalid)?;
-        Ok(self.authorize(app_id, open_id, Instant::now()))
+        Ok(self.authorize(app_id, open_id, self.now()))
     }
 }
 

@@ -91,7 +91,7 @@ fn endpoint(logic: Logic) -> MethodRouter<Arc<Shared>> {
               Extension(log_id): Extension<LogId>,
               body: Body| async move {
             let result = match to_bytes(body, MAX_BODY).await {
-                Ok(bytes) => logic(&shared, &bytes, Instant::now()),
+                Ok(bytes) => logic(&shared, &bytes, shared.now()),
                 Err(_) => Err(AuthError::InvalidParam),
             };
             match result {

@@ -6,6 +6,7 @@ use std::time::Instant;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
+use crate::codes;
 use crate::reply::{self, LogId};
 use crate::state::Shared;
 use crate::tokens::{Rejection, TokenKey, TokenKind};
@@ -22,7 +23,7 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 pub(crate) fn missing_token(log_id: &LogId) -> Response {
     reply::error(
         StatusCode::BAD_REQUEST,
-        99991661,
+        codes::MISSING_ACCESS_TOKEN,
         "Missing access token for authorization. Please make a request with token attached.",
         log_id,
     )
@@ -45,10 +46,10 @@ impl TenantAuthError {
         let (code, msg) = match self {
             TenantAuthError::Missing => return missing_token(log_id),
             TenantAuthError::Invalid => (
-                99991663,
+                codes::TENANT_ACCESS_TOKEN_INVALID,
                 "Invalid access token for authorization. Please make a request with token attached",
             ),
-            TenantAuthError::Expired => (99991677, "token expired"),
+            TenantAuthError::Expired => (codes::ACCESS_TOKEN_EXPIRED, "token expired"),
         };
         reply::error(StatusCode::BAD_REQUEST, code, msg, log_id)
     }

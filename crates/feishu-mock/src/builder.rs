@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::clock::{Clock, SystemClock};
 use crate::events::{EventConfig, WebhookTarget, check_url};
 use crate::messages::{Chats, DEFAULT_CHATS};
 use crate::server::MockServer;
@@ -18,7 +19,7 @@ use crate::tokens::TokenPolicy;
 /// ("Random") with no members yet, a 7200 s token lifetime, a 30 min
 /// re-issue threshold, a 30 day refresh token lifetime, Feishu's event
 /// delivery timing (3 s timeout; retries after 15 s, 5 min, 1 h and 6 h), no
-/// event target and an ephemeral port.
+/// event target, the real clock and an ephemeral port.
 pub struct MockServerBuilder {
     apps: HashMap<String, App>,
     /// Checked when the server starts, so a bad id is an error of `start`.
@@ -28,6 +29,7 @@ pub struct MockServerBuilder {
     event_target: Option<WebhookTarget>,
     policy: TokenPolicy,
     events: EventConfig,
+    clock: Arc<dyn Clock>,
     port: u16,
 }
 
@@ -49,6 +51,7 @@ impl Default for MockServerBuilder {
                 refresh_lifetime: Duration::from_secs(30 * 24 * 3600),
             },
             events: EventConfig::default(),
+            clock: Arc::new(SystemClock),
             port: 0,
         };
         builder
@@ -184,6 +187,29 @@ impl MockServerBuilder {
         self
     }
 
+    /// The clock the server judges time by (default [`SystemClock`], the real
+    /// one): token, code and refresh-token lifetimes, the re-issue threshold,
+    /// the `uuid` dedup window and message times. Give it a
+    /// [`ManualClock`](crate::ManualClock) to move time forward in a test
+    /// instead of sleeping; event delivery keeps the real clock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let clock = feishu_mock::ManualClock::new();
+    /// let server = feishu_mock::MockServer::builder()
+    ///     .token_lifetime(Duration::from_secs(60))
+    ///     .clock(clock.clone())
+    ///     .start()
+    ///     .expect("started");
+    /// clock.advance(Duration::from_secs(61)); // every token issued so far has run out
+    /// # drop(server);
+    /// ```
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
     /// The port to listen on (default 0: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -220,7 +246,7 @@ impl MockServerBuilder {
         if let Some(target) = &self.event_target {
             check_url(&target.url).map_err(invalid)?;
         }
-        let shared = Shared::new(self.apps, self.policy, chats, self.events);
+        let shared = Shared::new(self.apps, self.policy, chats, self.events, self.clock);
         shared.events.set_target(self.event_target);
         MockServer::spawn(shared, self.port)
     }

@@ -1,4 +1,5 @@
-//! Events pushed to a webhook, as Feishu delivers them (protocol notes §5):
+//! Events pushed to a webhook, as Feishu delivers them
+//! ([event subscription](https://open.feishu.cn/document/ukTMukTMukTM/uUTNz4SN1MjL1UzM)):
 //! the types of [`MockServer::deliver_event`](crate::MockServer::deliver_event)
 //! and its relatives.
 //!

@@ -56,7 +56,9 @@
 //! [`MockServer::hits`] counts requests.
 //! [`MockServer::revoke_tokens`] and [`MockServer::rotate_app_ticket`] pull the
 //! credentials out from under a client, and [`MockServer::tokens_issued`] counts
-//! the tokens it fetched.
+//! the tokens it fetched. A [`ManualClock`] given to
+//! [`MockServerBuilder::clock`] lets a test move the mock's time forward, so
+//! tokens expire and grants lapse without sleeping.
 //!
 //! # The control API
 //!
@@ -118,6 +120,8 @@ mod actions;
 mod auth;
 mod bearer;
 mod builder;
+mod clock;
+mod codes;
 mod connection;
 mod control;
 mod events;
@@ -141,6 +145,7 @@ mod user_info;
 mod users;
 
 pub use builder::MockServerBuilder;
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use events::{DeliveryAttempt, DeliveryReport, EventSecurity, Tamper, WebhookTarget};
 pub use fault::Fault;
 pub use messages::{StoredChat, StoredMessage, StoredUser};

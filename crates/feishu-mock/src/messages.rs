@@ -1,14 +1,17 @@
 //! Messages as data: what the IM endpoints store, the chats and threads they
 //! live in, and the rules Feishu applies to them.
 //!
-//! The store is given the time ([`Clock`]); only handlers read a clock.
+//! The store is given the time ([`Moment`]); only handlers read the server's
+//! [`Clock`](crate::Clock).
 //! Every operation that creates a message takes an optional `uuid`: a repeat
 //! by the same sender to the same operation within an hour stores nothing and
-//! gets the first message back (protocol notes §6.1).
+//! gets the first message back, as Feishu's send-message `uuid` promises.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, UNIX_EPOCH};
 
 use serde_json::{Value, json};
+
+use crate::Clock;
 
 mod chats;
 mod compose;
@@ -74,18 +77,20 @@ pub struct StoredMessage {
 
 /// The current time, read once by a handler and handed to the store.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Clock {
+pub(crate) struct Moment {
     pub(crate) now: Instant,
     pub(crate) unix_ms: u64,
 }
 
-impl Clock {
-    pub(crate) fn now() -> Clock {
-        let unix_ms = SystemTime::now()
+impl Moment {
+    /// What `clock` says now.
+    pub(crate) fn of(clock: &dyn Clock) -> Moment {
+        let unix_ms = clock
+            .system_now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        Clock {
-            now: Instant::now(),
+        Moment {
+            now: clock.now(),
             unix_ms,
         }
     }

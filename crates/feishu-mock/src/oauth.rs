@@ -2,7 +2,7 @@
 //!
 //! Exchange an authorization code, or a refresh token, for a user access
 //! token and a new refresh token. Answers are flat OAuth bodies; errors are
-//! HTTP 400 with `code`, `error` and `error_description` (protocol notes §2.6).
+//! HTTP 400 with `code`, `error` and `error_description`.
 //! v3 is the accounts host's endpoint (`accounts.feishu.cn`), which Feishu
 //! recommends over v2 and official SDKs such as lark-oapi call; the mock's
 //! accounts host is its own base URL, and both versions take and give the
@@ -117,7 +117,7 @@ pub(crate) enum Grant<'a> {
 
 async fn token(State(shared): State<Arc<Shared>>, body: Body) -> Response {
     let result = match to_bytes(body, MAX_BODY).await {
-        Ok(bytes) => exchange(&shared, &bytes, Instant::now()),
+        Ok(bytes) => exchange(&shared, &bytes, shared.now()),
         Err(_) => Err(OAuthError::MalformedRequest),
     };
     match result {

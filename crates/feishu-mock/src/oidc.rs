@@ -1,8 +1,8 @@
 //! `POST /open-apis/authen/v1/oidc/access_token` and
 //! `POST /open-apis/authen/v1/oidc/refresh_access_token`
 //!
-//! The legacy user token endpoints (protocol notes §2.7), still offered by
-//! official SDKs: the app authenticates with its app access token as
+//! The legacy user token endpoints ("historical version, not recommended"),
+//! still offered by official SDKs: the app authenticates with its app access token as
 //! `Authorization: Bearer` (a self-built app's is its tenant token), not with
 //! its secret. Answers are `data`-wrapped; grant errors keep Feishu's 200xx
 //! codes but come with HTTP 200, as this legacy API sends them. Codes,
@@ -22,6 +22,7 @@ use axum::{Extension, Router};
 use serde_json::{Map, Value, json};
 
 use crate::bearer::{bearer_token, missing_token};
+use crate::codes;
 use crate::oauth::{Grant, OAuthError, SCOPE, grant_user_tokens};
 use crate::reply::{self, LogId, MAX_BODY};
 use crate::request_body;
@@ -81,7 +82,7 @@ async fn oidc(
     body: Body,
     kind: Kind,
 ) -> Response {
-    let now = Instant::now();
+    let now = shared.now();
     let result = match app_id(shared, headers, now) {
         Ok(app_id) => match request_body::read(body, MAX_BODY).await {
             Ok(bytes) => exchange(shared, &app_id, &bytes, kind, now).map_err(Refusal::Grant),
@@ -131,9 +132,11 @@ fn app_id(shared: &Shared, headers: &HeaderMap, now: Instant) -> Result<String, 
     };
     match key {
         Ok(key) => Ok(key.app_id.clone()),
-        Err(Rejection::Expired) => Err(Refusal::Token(99991677, "token expired")),
+        Err(Rejection::Expired) => {
+            Err(Refusal::Token(codes::ACCESS_TOKEN_EXPIRED, "token expired"))
+        }
         Err(Rejection::Invalid) => Err(Refusal::Token(
-            99991664,
+            codes::APP_ACCESS_TOKEN_INVALID,
             "Invalid access token for authorization. Please make a request with token attached",
         )),
     }

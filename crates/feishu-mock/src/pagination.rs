@@ -1,4 +1,4 @@
-//! Paging (protocol notes §7): `page_size`, and opaque `page_token`s that
+//! Paging: `page_size`, and opaque `page_token`s that
 //! stay valid while the query stays the same.
 //!
 //! A token is URL-safe base64 (with `=` padding, as Feishu's are) of 16

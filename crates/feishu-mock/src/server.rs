@@ -6,7 +6,6 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, mpsc};
 use std::thread::{self, JoinHandle};
-use std::time::Instant;
 
 use axum::Router;
 use axum::http::Uri;
@@ -264,7 +263,7 @@ impl MockServer {
     /// assert_eq!(server.tokens_issued("user"), 0);
     /// ```
     pub fn authorize(&self, app_id: &str, open_id: &str) -> String {
-        self.shared.authorize(app_id, open_id, Instant::now())
+        self.shared.authorize(app_id, open_id, self.shared.now())
     }
 
     /// Replaces the marketplace app's accepted `app_ticket` and returns the new

@@ -5,10 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use crate::Clock;
 use crate::events::{EventConfig, EventHub};
 use crate::fault::{Fault, FaultQueue};
 use crate::ids::IdSource;
-use crate::messages::{Chats, MessageStore};
+use crate::messages::{Chats, MessageStore, Moment};
 use crate::tokens::{TokenKind, TokenPolicy, TokenStore};
 use crate::uploads::UploadStore;
 use crate::users::{Grants, User};
@@ -54,6 +55,8 @@ pub(crate) struct Shared {
     /// The event target, delivery settings and log; shared with deliveries
     /// running in the background.
     pub(crate) events: Arc<EventHub>,
+    /// What time it is: read by the handlers, never by the stores.
+    clock: Arc<dyn Clock>,
     tokens: Mutex<TokenStore>,
     grants: Mutex<Grants>,
     messages: Mutex<MessageStore>,
@@ -69,12 +72,14 @@ impl Shared {
         policy: TokenPolicy,
         chats: Chats,
         events: EventConfig,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             apps,
             policy,
             ids: IdSource::new(),
             events: Arc::new(EventHub::new(events)),
+            clock,
             tokens: Mutex::default(),
             grants: Mutex::default(),
             messages: Mutex::new(MessageStore::new(chats)),
@@ -83,6 +88,16 @@ impl Shared {
             hits: Mutex::default(),
             faults: Mutex::default(),
         }
+    }
+
+    /// The server's clock, now.
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    /// The server's clock, now, as the message store takes it.
+    pub(crate) fn moment(&self) -> Moment {
+        Moment::of(self.clock.as_ref())
     }
 
     /// The token store, locked. Lock it after [`grants`](Shared::grants)

@@ -3,7 +3,8 @@
 //! Each (app, kind, tenant) key has one *current* app or tenant token. Asking
 //! again returns that token while it has at least the re-issue threshold left;
 //! otherwise a new token with the full lifetime becomes current, and the old one
-//! stays valid until its own expiry, as Feishu documents (protocol notes §2.2).
+//! stays valid until its own expiry, as Feishu documents (the 30-minute rule of
+//! [tenant_access_token](https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/tenant_access_token_internal)).
 //! User tokens have no current token: every grant mints a fresh one.
 //!
 //! Expired and revoked tokens are kept, so a call with one can be told apart

@@ -1,10 +1,9 @@
 //! `GET /open-apis/authen/v1/user_info`
 //!
 //! Returns the user a user access token belongs to.
-//! The response is `data`-wrapped, unlike the OAuth token endpoint (protocol notes §2.7).
+//! The response is `data`-wrapped, unlike the OAuth token endpoint.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -14,6 +13,7 @@ use axum::{Extension, Router};
 use serde_json::json;
 
 use crate::bearer::{bearer_token, missing_token};
+use crate::codes;
 use crate::ids::union_id;
 use crate::reply::{self, LogId};
 use crate::state::Shared;
@@ -35,13 +35,18 @@ async fn user_info(
     // Unknown, expired, revoked or not a user token: Feishu says 99991668 to all.
     let key = shared
         .tokens()
-        .lookup(token, TokenKind::User, Instant::now())
+        .lookup(token, TokenKind::User, shared.now())
         .ok()
         .cloned();
     let Some(key) = key else {
         let msg =
             "Invalid access token for authorization. Please make a request with token attached";
-        return reply::error(StatusCode::BAD_REQUEST, 99991668, msg, &log_id);
+        return reply::error(
+            StatusCode::BAD_REQUEST,
+            codes::USER_ACCESS_TOKEN_INVALID,
+            msg,
+            &log_id,
+        );
     };
     // The name given with `add_user`, else "Mock User".
     let name = shared.messages().chats().user_name(&key.open_id).to_owned();

@@ -2,7 +2,7 @@
 //!
 //! A code lives 5 minutes and works once. A refresh token works once too: using
 //! it rotates it away, and the access token it was issued with keeps a 1-minute
-//! grace period (protocol notes §2.6). Used codes and refresh tokens are kept so
+//! grace period. Used codes and refresh tokens are kept so
 //! a second use gets "already used", not "unknown".
 
 use std::collections::HashMap;

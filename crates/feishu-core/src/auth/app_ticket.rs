@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::{Body, Secret, Shape, endpoint};
 
 /// A request to resend the `app_ticket` event (marketplace apps only; a
-/// self-built app gets code 10016).
+/// self-built app gets [`RESEND_APP_TICKET_FAILED`](crate::codes::RESEND_APP_TICKET_FAILED)).
 #[derive(Clone, Debug, Serialize)]
 pub struct AppTicketResend {
     /// The app id, `cli_…`.

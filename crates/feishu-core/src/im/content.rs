@@ -287,7 +287,8 @@ impl From<&str> for Text {
 
 /// The largest request body Feishu accepts for a message of `msg_type`, in
 /// bytes: 30 KB for `post` and `interactive`, 150 KB for the others (a KB
-/// is 1024 bytes). Style markup counts; beyond it Feishu answers 230025.
+/// is 1024 bytes). Style markup counts; beyond it Feishu answers
+/// [`CONTENT_TOO_LONG`](crate::codes::CONTENT_TOO_LONG).
 ///
 /// ```
 /// assert_eq!(feishu_core::im::content::body_limit("post"), 30 * 1024);

@@ -1,6 +1,7 @@
 //! When a cached token is refreshed: `expire` is read from each answer, never
 //! assumed; the refresh point is `expire` minus the margin (5 min by default),
-//! or halfway through a lifetime shorter than twice the margin (§2.2).
+//! or halfway through a lifetime shorter than twice the margin (a token with
+//! under 30 min left may be handed out again).
 
 use std::time::{Duration, SystemTime};
 
@@ -146,7 +147,7 @@ fn call_uses_the_token_it_just_fetched_even_if_already_due() {
     // the call only sends a token it reads back from the store as fresh
     // (call.rs `tenant_token`, `client.fresh`), so it asks for a token again,
     // back to back, until the retry policy's deadline (5 min) ends the call.
-    // §2.2: clamp the TTL to a small positive minimum; at least, a call should
+    // Clamp the TTL to a small positive minimum; at least, a call should
     // send the token it was just given.
     let client = self_built();
     let chats = chats();

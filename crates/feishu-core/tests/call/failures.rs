@@ -49,7 +49,7 @@ fn transport_error_on_a_request_not_safe_to_repeat_is_returned_at_once() {
         json!({"receive_id": "oc_a0553eda9014c201e6969b478895c230", "msg_type": "text", "content": "{\"text\":\"hi\"}"}),
     )
     .query("receive_id_type", "chat_id");
-    let (result, seen) = drive(client.call(&endpoint), t0(), |seen: &Seen| {
+    let (result, seen) = drive(client.call(&endpoint), t0(), |seen: &Sent| {
         match seen.path.as_str() {
             TENANT_TOKEN_INTERNAL => tenant_token(TENANT_TOKEN, 7200),
             _ => transport(TransportErrorKind::Timeout),
@@ -141,7 +141,7 @@ fn transport_error_on_a_user_refresh_is_not_repeated_and_releases_the_user() {
     let client = self_built();
     let user = UserToken::from_refresh_token(Secret::new(USER_REFRESH));
     let endpoint = user_info();
-    let (result, seen) = drive(client.call(&endpoint).as_user(&user), t0(), |_: &Seen| {
+    let (result, seen) = drive(client.call(&endpoint).as_user(&user), t0(), |_: &Sent| {
         transport(TransportErrorKind::Timeout)
     });
     let Err(Error::Transport(error)) = result else {

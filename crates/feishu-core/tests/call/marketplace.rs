@@ -1,7 +1,7 @@
 //! Marketplace (store) apps: the `app_ticket`, its throttled resend, the app
-//! token bought with it, and one tenant token per `tenant_key` (§2.4, §2.5).
+//! token bought with it, and one tenant token per `tenant_key`.
 
-use feishu_core::{Error, InvalidRequest, RawEndpoint};
+use feishu_core::{Error, InvalidRequest, RawEndpoint, codes};
 use serde_json::{Value, json};
 
 use crate::harness::*;
@@ -30,7 +30,7 @@ fn chats_in(
     tenant: &str,
     now: std::time::SystemTime,
     server: impl Server,
-) -> (Result<Value, Error>, Vec<Seen>) {
+) -> (Result<Value, Error>, Vec<Sent>) {
     let endpoint = chats();
     let call = client.call(&endpoint).for_tenant(tenant);
     drive(call, now, server)
@@ -94,7 +94,7 @@ fn resend_may_go_out_again_after_30_seconds() {
 
 #[test]
 fn failed_resend_is_returned() {
-    // 10016: resend failed (not a store app).
+    // RESEND_APP_TICKET_FAILED: not a store app.
     let client = marketplace();
     let (result, _) = chats_in(
         &client,
@@ -102,10 +102,14 @@ fn failed_resend_is_returned() {
         t0(),
         script([(
             ticket_resend(),
-            failure(200, 10016, "resend app ticket failed"),
+            failure(
+                200,
+                codes::RESEND_APP_TICKET_FAILED,
+                "resend app ticket failed",
+            ),
         )]),
     );
-    assert_eq!(api_code(&result), 10016);
+    assert_eq!(api_code(&result), codes::RESEND_APP_TICKET_FAILED);
 }
 
 #[test]
@@ -262,12 +266,16 @@ fn rejected_ticket_is_forgotten_and_a_resend_requested() {
         script([
             (
                 app_token_request(),
-                failure(200, 10012, "get app access token failed"),
+                failure(
+                    200,
+                    codes::APP_TICKET_INVALID,
+                    "get app access token failed",
+                ),
             ),
             (ticket_resend(), ticket_resent()),
         ]),
     );
-    assert_eq!(assert_pending(&result), Some(10012));
+    assert_eq!(assert_pending(&result), Some(codes::APP_TICKET_INVALID));
     assert_eq!(paths(&seen), [APP_TOKEN_STORE, TICKET_RESEND]);
 
     // The rejected ticket is gone: the next call asks for a resend again.
@@ -300,10 +308,14 @@ fn rejected_ticket_within_the_resend_window_reports_the_rejection_without_a_rese
         after(2),
         script([(
             app_token_request(),
-            failure(200, 10012, "get app access token failed"),
+            failure(
+                200,
+                codes::APP_TICKET_INVALID,
+                "get app access token failed",
+            ),
         )]),
     );
-    assert_eq!(assert_pending(&result), Some(10012));
+    assert_eq!(assert_pending(&result), Some(codes::APP_TICKET_INVALID));
     assert_eq!(paths(&seen), [APP_TOKEN_STORE]);
 }
 
@@ -359,7 +371,7 @@ fn dead_app_token_found_buying_a_tenant_token_is_replaced_once() {
         script([
             (
                 tenant_token_request_for(APP_TOKEN, TENANT_KEY),
-                failure(400, 99991664, "invalid app token"),
+                failure(400, codes::APP_ACCESS_TOKEN_INVALID, "invalid app token"),
             ),
             (app_token_request(), app_token(APP_TOKEN_2, 7140)),
             (
@@ -411,17 +423,24 @@ fn marketplace_app_token_answer_with_a_tenant_token_is_accepted() {
 
 #[test]
 fn self_built_app_token_rejected_with_10012_is_returned() {
-    // call.rs `Pending::AppToken`: 10012 releases the lease, forgets the
-    // ticket if there was one and returns Ok, so the next poll builds the same
-    // app-token request again. A marketplace app then finds no ticket and stops
+    // call.rs `Pending::AppToken`: APP_TICKET_INVALID releases the lease,
+    // forgets the ticket if there was one and returns Ok, so the next poll
+    // builds the same app-token request again. A marketplace app then finds no ticket and stops
     // with AppTicketPending; a self-built app has no ticket to lose and repeats
     // the request, without backoff, until the retry policy's deadline (5 min).
     let client = self_built();
     let endpoint: RawEndpoint = app_info();
-    let (result, seen) = drive(client.call(&endpoint), t0(), |_: &Seen| {
-        failure(200, 10012, "get app access token failed")
+    let (result, seen) = drive(client.call(&endpoint), t0(), |_: &Sent| {
+        failure(
+            200,
+            codes::APP_TICKET_INVALID,
+            "get app access token failed",
+        )
     });
-    assert_eq!(result.err().and_then(|e| e.code()), Some(10012));
+    assert_eq!(
+        result.err().and_then(|e| e.code()),
+        Some(codes::APP_TICKET_INVALID)
+    );
     assert_eq!(paths(&seen), [APP_TOKEN_INTERNAL]);
 }
 

@@ -1,14 +1,20 @@
-//! Token repair (§3.4, action R1): a token-invalid code drops the cached token,
+//! Token repair: a token-invalid code drops the cached token,
 //! fetches a new one and repeats the call, once; every other error is returned
 //! as it came.
 
-use feishu_core::{Error, TokenKind};
+use feishu_core::{Error, TokenKind, codes};
 use serde_json::json;
 
 use crate::harness::*;
 
 /// The codes that mean "the token you sent is no good" on a tenant call.
-const TOKEN_INVALID: [i64; 5] = [99991661, 99991663, 99991664, 99991671, 99991677];
+const TOKEN_INVALID: [i64; 5] = [
+    codes::MISSING_ACCESS_TOKEN,
+    codes::TENANT_ACCESS_TOKEN_INVALID,
+    codes::APP_ACCESS_TOKEN_INVALID,
+    codes::ACCESS_TOKEN_INVALID,
+    codes::ACCESS_TOKEN_EXPIRED,
+];
 
 #[test]
 fn token_invalid_code_refetches_the_token_and_repeats_once() {
@@ -84,7 +90,7 @@ fn app_token_invalid_on_an_app_endpoint_refetches_the_app_token() {
             ),
             (
                 Expect::api(APP_INFO, APP_TOKEN),
-                failure(400, 99991664, "invalid app token"),
+                failure(400, codes::APP_ACCESS_TOKEN_INVALID, "invalid app token"),
             ),
             (
                 Expect::token_request(APP_TOKEN_INTERNAL, app_credentials()),
@@ -110,7 +116,7 @@ fn second_token_invalid_answer_is_returned_without_another_repair() {
             (chats_with(TENANT_TOKEN_2), tenant_token_invalid()),
         ]),
     );
-    assert_eq!(api_code(&result), 99991663);
+    assert_eq!(api_code(&result), codes::TENANT_ACCESS_TOKEN_INVALID);
     assert_eq!(count(&seen, CHATS), 2);
     assert_eq!(count(&seen, TENANT_TOKEN_INTERNAL), 2);
 }
@@ -153,17 +159,21 @@ fn business_error_is_returned_at_once() {
             (tenant_token_request(), tenant_token(TENANT_TOKEN, 7200)),
             (
                 chats_with(TENANT_TOKEN),
-                failure(400, 230002, "The bot can not be outside the group."),
+                failure(
+                    400,
+                    codes::BOT_NOT_IN_CHAT,
+                    "The bot can not be outside the group.",
+                ),
             ),
         ]),
     );
-    assert_eq!(api_code(&result), 230002);
+    assert_eq!(api_code(&result), codes::BOT_NOT_IN_CHAT);
     assert_eq!(paths(&seen), [TENANT_TOKEN_INTERNAL, CHATS]);
 }
 
 #[test]
 fn permission_errors_are_returned_at_once_with_their_violations() {
-    for code in [99991672, 99991676] {
+    for code in [codes::ACCESS_DENIED, codes::TOKEN_NO_PERMISSION] {
         let client = self_built();
         let denied = json_reply(
             400,
@@ -207,7 +217,7 @@ fn token_invalid_code_on_a_token_free_endpoint_is_returned_at_once() {
         t0(),
         script([(Expect::get(CHATS), tenant_token_invalid())]),
     );
-    assert_eq!(api_code(&result), 99991663);
+    assert_eq!(api_code(&result), codes::TENANT_ACCESS_TOKEN_INVALID);
     assert_eq!(paths(&seen), [CHATS]);
 }
 
@@ -224,7 +234,7 @@ fn unreadable_answer_is_returned_without_repair() {
         t0(),
         script([
             (tenant_token_request(), tenant_token(TENANT_TOKEN, 7200)),
-            (chats_with(TENANT_TOKEN), Reply::Response(html)),
+            (chats_with(TENANT_TOKEN), Answer::from(html)),
         ]),
     );
     let Err(Error::UnexpectedResponse(error)) = result else {
@@ -236,13 +246,16 @@ fn unreadable_answer_is_returned_without_repair() {
 
 #[test]
 fn failed_token_request_is_returned_without_a_retry() {
-    // A bad app id answers HTTP 200 with a non-zero code (§2.4).
+    // A bad app id answers HTTP 200 with a non-zero code.
     let client = self_built();
     let (result, seen) = drive(
         client.call(&chats()),
         t0(),
-        script([(tenant_token_request(), failure(200, 10003, "invalid param"))]),
+        script([(
+            tenant_token_request(),
+            failure(200, codes::INVALID_PARAM, "invalid param"),
+        )]),
     );
-    assert_eq!(api_code(&result), 10003);
+    assert_eq!(api_code(&result), codes::INVALID_PARAM);
     assert_eq!(paths(&seen), [TENANT_TOKEN_INTERNAL]);
 }

@@ -1,7 +1,7 @@
-//! No secret in any `Debug` or `Display` form a call produces (§9 #13): the
+//! No secret in any `Debug` or `Display` form a call produces: the
 //! client, user tokens, the `Step::Send` requests, and every error.
 
-use feishu_core::{Client, Config, Error, Secret, TransportErrorKind, UserToken};
+use feishu_core::{Client, Config, Error, Secret, TransportErrorKind, UserToken, codes};
 use serde_json::{Value, json};
 
 use crate::harness::*;
@@ -43,10 +43,10 @@ fn user() -> UserToken {
 }
 
 /// Runs the flows of the other modules, keeping every request and result.
-fn every_flow() -> (Vec<Seen>, Vec<Error>) {
+fn every_flow() -> (Vec<Sent>, Vec<Error>) {
     let mut requests = Vec::new();
     let mut errors = Vec::new();
-    let mut keep = |(result, seen): (Result<Value, Error>, Vec<Seen>)| {
+    let mut keep = |(result, seen): (Result<Value, Error>, Vec<Sent>)| {
         requests.extend(seen);
         if let Err(error) = result {
             errors.push(error);
@@ -58,7 +58,7 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         client.call(&chats()),
         t0(),
-        |seen: &Seen| match seen.path.as_str() {
+        |seen: &Sent| match seen.path.as_str() {
             TENANT_TOKEN_INTERNAL => tenant_token(TENANT_TOKEN, 7200),
             _ => tenant_token_invalid(),
         },
@@ -66,7 +66,7 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         self_built_never_retrying().call(&app_info()),
         t0(),
-        |seen: &Seen| match seen.path.as_str() {
+        |seen: &Sent| match seen.path.as_str() {
             APP_TOKEN_INTERNAL => app_token_internal(APP_TOKEN, TENANT_TOKEN_2, 7200),
             _ => transport(TransportErrorKind::Timeout),
         },
@@ -75,9 +75,9 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         client.call(&chats()),
         t0(),
-        |seen: &Seen| match seen.path.as_str() {
+        |seen: &Sent| match seen.path.as_str() {
             TENANT_TOKEN_INTERNAL => tenant_token(TENANT_TOKEN_2, 7200),
-            _ => failure(503, 1500, "internal error"),
+            _ => failure(503, codes::INTERNAL_ERROR, "internal error"),
         },
     ));
     let given = chats();
@@ -86,10 +86,10 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
             .call(&given)
             .with_token(Secret::new("t-given-by-the-caller")),
         t0(),
-        |_: &Seen| tenant_token_invalid(),
+        |_: &Sent| tenant_token_invalid(),
     ));
     // A token answer that is not what was promised keeps its bytes unshown.
-    keep(drive(client.call(&chats()), after(7200), |_: &Seen| {
+    keep(drive(client.call(&chats()), after(7200), |_: &Sent| {
         json_reply(
             200,
             json!({"code": 0, "tenant_access_token": TENANT_TOKEN_2, "expire": "soon"}),
@@ -98,7 +98,7 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         Client::new(Config::feishu(), 0x5eed).call(&chats()),
         t0(),
-        |_: &Seen| data(json!({})),
+        |_: &Sent| data(json!({})),
     ));
 
     // Marketplace: pending, then a rejected ticket, then no tenant key.
@@ -107,7 +107,7 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         store.call(&endpoint).for_tenant(TENANT_KEY),
         t0(),
-        |_: &Seen| ticket_resent(),
+        |_: &Sent| ticket_resent(),
     ));
     store
         .set_app_ticket(APP_TICKET, t0())
@@ -115,8 +115,12 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         store.call(&endpoint).for_tenant(TENANT_KEY),
         after(60),
-        |seen: &Seen| match seen.path.as_str() {
-            APP_TOKEN_STORE => failure(200, 10012, "get app access token failed"),
+        |seen: &Sent| match seen.path.as_str() {
+            APP_TOKEN_STORE => failure(
+                200,
+                codes::APP_TICKET_INVALID,
+                "get app access token failed",
+            ),
             _ => ticket_resent(),
         },
     ));
@@ -126,13 +130,13 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         store.call(&endpoint).for_tenant(TENANT_KEY),
         after(62),
-        |seen: &Seen| match seen.path.as_str() {
+        |seen: &Sent| match seen.path.as_str() {
             APP_TOKEN_STORE => app_token(APP_TOKEN, 7140),
             TENANT_TOKEN_STORE => store_tenant_token(TENANT_TOKEN, 7200),
             _ => data(json!({})),
         },
     ));
-    keep(drive(store.call(&endpoint), after(62), |_: &Seen| {
+    keep(drive(store.call(&endpoint), after(62), |_: &Sent| {
         data(json!({}))
     }));
 
@@ -142,7 +146,7 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         client.call(&user_endpoint).as_user(&user),
         after(7000),
-        |seen: &Seen| match seen.path.as_str() {
+        |seen: &Sent| match seen.path.as_str() {
             OAUTH_TOKEN => user_tokens(USER_ACCESS_2, USER_REFRESH_2, 7200),
             _ => data(json!({})),
         },
@@ -150,7 +154,7 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         client.call(&user_endpoint).as_user(&user),
         after(7000 + 7200),
-        |_: &Seen| {
+        |_: &Sent| {
             json_reply(
                 400,
                 json!({"code": "20073", "error": "invalid_grant", "error_description": "The refresh token has been used."}),
@@ -161,7 +165,7 @@ fn every_flow() -> (Vec<Seen>, Vec<Error>) {
     keep(drive(
         client.call(&user_endpoint).as_user(&without_refresh),
         after(7200),
-        |_: &Seen| data(json!({})),
+        |_: &Sent| data(json!({})),
     ));
 
     (requests, errors)
@@ -178,7 +182,7 @@ fn client_debug_shows_no_secret() {
     client
         .set_app_ticket(APP_TICKET, t0())
         .expect("a marketplace app");
-    let (result, _) = drive(client.call(&app_info()), t0(), |seen: &Seen| {
+    let (result, _) = drive(client.call(&app_info()), t0(), |seen: &Sent| {
         match seen.path.as_str() {
             APP_TOKEN_STORE => app_token(APP_TOKEN, 7140),
             _ => data(json!({})),
@@ -238,7 +242,7 @@ fn every_error_shows_no_secret() {
 fn sent_token_request_debug_does_not_spell_the_secret_in_bytes() {
     // `Step` derives Debug, and http::Request's Debug prints the Vec<u8> body
     // as `[123, 34, 97, …]`: the app_secret (or refresh token, or code) is one
-    // `String::from_utf8` away. §9 #13: never log app_secret, not even at debug
+    // `String::from_utf8` away. Never log app_secret, not even at debug
     // level. Expected: Step's Debug leaves out (or redacts) the body.
     let (requests, _) = every_flow();
     for request in &requests {

@@ -1,10 +1,10 @@
-//! One token refresh in flight per cache key (§2.2, §9 #15): calls that find a
+//! One token refresh in flight per cache key: calls that find a
 //! refresh under way wait for it; a refresher that is dropped, fails, or stalls
 //! past its lease hands over to the next call.
 
 use std::time::Duration;
 
-use feishu_core::{Client, DEFAULT_TIMEOUT};
+use feishu_core::{Client, DEFAULT_TIMEOUT, codes};
 
 use crate::harness::*;
 
@@ -105,8 +105,12 @@ fn failed_refresh_lets_a_waiting_call_try_at_once() {
     let _ = expect_send(a.poll(t0()));
     let _ = expect_wait(b.poll(t0()));
 
-    feed(&mut a, failure(200, 10003, "invalid param"), t0());
-    assert_eq!(api_code(&expect_done(a.poll(t0()))), 10003);
+    feed(
+        &mut a,
+        failure(200, codes::INVALID_PARAM, "invalid param"),
+        t0(),
+    );
+    assert_eq!(api_code(&expect_done(a.poll(t0()))), codes::INVALID_PARAM);
     let b_token = expect_send(b.poll(t0()));
     assert_eq!(b_token.path, TENANT_TOKEN_INTERNAL);
 }
@@ -132,7 +136,7 @@ fn refreshes_for_different_tenants_run_side_by_side() {
     client
         .set_app_ticket(APP_TICKET, t0())
         .expect("a marketplace app");
-    let (result, _) = drive(client.call(&app_info()), t0(), |seen: &Seen| {
+    let (result, _) = drive(client.call(&app_info()), t0(), |seen: &Sent| {
         match seen.path.as_str() {
             APP_TOKEN_STORE => app_token(APP_TOKEN, 7140),
             _ => data(serde_json::json!({})),
@@ -145,8 +149,8 @@ fn refreshes_for_different_tenants_run_side_by_side() {
     let mut b = client.call(&endpoint).for_tenant(OTHER_TENANT_KEY);
     let a_token = expect_send(a.poll(after(1)));
     let b_token = expect_send(b.poll(after(1)));
-    assert_eq!(a_token.body["tenant_key"], TENANT_KEY);
-    assert_eq!(b_token.body["tenant_key"], OTHER_TENANT_KEY);
+    assert_eq!(a_token.json()["tenant_key"], TENANT_KEY);
+    assert_eq!(b_token.json()["tenant_key"], OTHER_TENANT_KEY);
 }
 
 #[test]
@@ -165,7 +169,7 @@ fn tenant_calls_wait_while_the_shared_app_token_is_fetched() {
 
     let b_token = expect_send(b.poll(until));
     assert_eq!(b_token.path, TENANT_TOKEN_STORE);
-    assert_eq!(b_token.body["app_access_token"], APP_TOKEN);
+    assert_eq!(b_token.json()["app_access_token"], APP_TOKEN);
 }
 
 #[test]

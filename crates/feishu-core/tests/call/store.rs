@@ -1,6 +1,6 @@
 //! The `TokenStore` a client keeps its tokens in: what the call asks of it
 //! (`get` on every call, `put` on a fetch, compare-and-delete `invalidate` on a
-//! refused token), and the keys it uses (§2.2: base URL + app + kind + tenant).
+//! refused token), and the keys it uses (base URL + app + kind + tenant).
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -250,7 +250,7 @@ fn marketplace_app_keeps_ticket_app_and_tenant_tokens_under_their_keys() {
     let (result, _) = drive(
         client.call(&endpoint).for_tenant(TENANT_KEY),
         t0(),
-        |seen: &Seen| match seen.path.as_str() {
+        |seen: &Sent| match seen.path.as_str() {
             APP_TOKEN_STORE => app_token(APP_TOKEN, 7140),
             TENANT_TOKEN_STORE => store_tenant_token(TENANT_TOKEN, 7200),
             _ => data(chat_list()),
@@ -340,7 +340,7 @@ fn call_sends_the_token_it_fetched_even_if_the_store_loses_it() {
     // again, back to back, until the retry policy's deadline. A store is a
     // cache, not a channel: the call should send the token it was just given.
     let client = Client::with_token_store(self_built_config(), Arc::new(ForgetfulStore), 0x5eed);
-    let (result, seen) = drive(client.call(&chats()), t0(), |seen: &Seen| {
+    let (result, seen) = drive(client.call(&chats()), t0(), |seen: &Sent| {
         match seen.path.as_str() {
             TENANT_TOKEN_INTERNAL => tenant_token(TENANT_TOKEN, 7200),
             _ => data(chat_list()),

@@ -1,8 +1,8 @@
 //! A self-built app's tenant and app tokens: fetched on a cold cache, reused
-//! on a warm one; tokens given as-is; calls without an app (§2.1, §2.4).
+//! on a warm one; tokens given as-is; calls without an app.
 
 use feishu_core::auth::TenantAccessTokenRequest;
-use feishu_core::{Client, Config, Error, InvalidRequest, Secret, TokenKind};
+use feishu_core::{Client, Config, Error, InvalidRequest, Secret, TokenKind, codes};
 use serde_json::json;
 
 use crate::harness::*;
@@ -167,7 +167,7 @@ fn given_token_is_never_repaired() {
         t0(),
         script([(chats_with("t-given-by-the-caller"), tenant_token_invalid())]),
     );
-    assert_eq!(api_code(&result), 99991663);
+    assert_eq!(api_code(&result), codes::TENANT_ACCESS_TOKEN_INVALID);
     assert_eq!(paths(&seen), [CHATS]);
 }
 

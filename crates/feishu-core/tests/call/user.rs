@@ -1,11 +1,12 @@
 //! Calls as a user (`Call::as_user`): the access token is sent, refreshed
 //! before expiry with a rotating refresh token, once for all concurrent calls
-//! as that user (§2.6, §3.4 99991668, §9 #16).
+//! as that user (refresh tokens rotate and work once); a refused user token
+//! ([`codes::USER_ACCESS_TOKEN_INVALID`]) is refreshed, then the call repeated.
 
 use std::time::Duration;
 
 use feishu_core::auth::{UserAccessToken, UserAccessTokenRequest};
-use feishu_core::{App, Client, Config, Endpoint, Error, Secret, UserToken};
+use feishu_core::{App, Client, Config, Endpoint, Error, Secret, UserToken, codes};
 use serde_json::{Value, json};
 
 use crate::harness::*;
@@ -46,7 +47,7 @@ fn user_info_as(
     user: &UserToken,
     now: std::time::SystemTime,
     server: impl Server,
-) -> (Result<Value, Error>, Vec<Seen>) {
+) -> (Result<Value, Error>, Vec<Sent>) {
     let endpoint = user_info();
     drive(client.call(&endpoint).as_user(user), now, server)
 }
@@ -268,9 +269,12 @@ fn different_users_refresh_independently() {
     let mut a = client.call(&endpoint).as_user(&alice);
     let mut b = client.call(&endpoint).as_user(&bob);
 
-    assert_eq!(expect_send(a.poll(now)).body["refresh_token"], USER_REFRESH);
     assert_eq!(
-        expect_send(b.poll(now)).body["refresh_token"],
+        expect_send(a.poll(now)).json()["refresh_token"],
+        USER_REFRESH
+    );
+    assert_eq!(
+        expect_send(b.poll(now)).json()["refresh_token"],
         USER_REFRESH_3
     );
 }
@@ -328,7 +332,7 @@ fn expired_refresh_token_needs_reauthorization() {
 
 #[test]
 fn failed_refresh_returns_the_oauth_error() {
-    // The refresh page types `code` as a string (§2.3).
+    // The refresh page types `code` as a string.
     let client = self_built();
     let used = json_reply(
         400,
@@ -343,7 +347,7 @@ fn failed_refresh_returns_the_oauth_error() {
     let Err(Error::Api(error)) = result else {
         panic!("expected an API error, got {result:?}");
     };
-    assert_eq!(error.code, 20073);
+    assert_eq!(error.code, codes::REFRESH_TOKEN_ALREADY_USED);
     assert_eq!(error.status, 400);
     assert_eq!(error.oauth_error.as_deref(), Some("invalid_grant"));
     assert_eq!(error.msg, "The refresh token has been used.");
@@ -360,10 +364,10 @@ fn failed_refresh_releases_the_user_for_the_next_call() {
         after(7200),
         script([(
             refresh_request(USER_REFRESH),
-            failure(500, 20050, "server error"),
+            failure(500, codes::OAUTH_SERVER_ERROR, "server error"),
         )]),
     );
-    assert_eq!(api_code(&result), 20050);
+    assert_eq!(api_code(&result), codes::OAUTH_SERVER_ERROR);
 
     let endpoint = user_info();
     let mut next = client.call(&endpoint).as_user(&user);
@@ -380,7 +384,11 @@ fn user_token_invalid_code_refreshes_and_repeats_once() {
         script([
             (
                 Expect::api(USER_INFO, USER_ACCESS),
-                failure(400, 99991668, "user access token invalid"),
+                failure(
+                    400,
+                    codes::USER_ACCESS_TOKEN_INVALID,
+                    "user access token invalid",
+                ),
             ),
             (
                 refresh_request(USER_REFRESH),
@@ -403,7 +411,11 @@ fn user_token_invalid_twice_is_returned() {
         script([
             (
                 Expect::api(USER_INFO, USER_ACCESS),
-                failure(400, 99991668, "user access token invalid"),
+                failure(
+                    400,
+                    codes::USER_ACCESS_TOKEN_INVALID,
+                    "user access token invalid",
+                ),
             ),
             (
                 refresh_request(USER_REFRESH),
@@ -411,11 +423,15 @@ fn user_token_invalid_twice_is_returned() {
             ),
             (
                 Expect::api(USER_INFO, USER_ACCESS_2),
-                failure(400, 99991668, "user access token invalid"),
+                failure(
+                    400,
+                    codes::USER_ACCESS_TOKEN_INVALID,
+                    "user access token invalid",
+                ),
             ),
         ]),
     );
-    assert_eq!(api_code(&result), 99991668);
+    assert_eq!(api_code(&result), codes::USER_ACCESS_TOKEN_INVALID);
     assert_eq!(count(&seen, OAUTH_TOKEN), 1);
 }
 
@@ -429,7 +445,11 @@ fn user_token_invalid_without_refresh_token_needs_reauthorization() {
         after(60),
         script([(
             Expect::api(USER_INFO, USER_ACCESS),
-            failure(400, 99991668, "user access token invalid"),
+            failure(
+                400,
+                codes::USER_ACCESS_TOKEN_INVALID,
+                "user access token invalid",
+            ),
         )]),
     );
     assert!(matches!(result, Err(Error::UserTokenExpired)), "{result:?}");
@@ -479,7 +499,8 @@ fn stale_user_refresher_does_not_release_the_new_refreshers_lease() {
     // A stalls past its lease, B takes over and sends the refresh; dropping A
     // clears B's lease, so C sends a second refresh with the same (rotating,
     // single-use) refresh token while B's is in flight: one of the two gets
-    // 20073 and the user may have to authorize again. Expected: C waits.
+    // REFRESH_TOKEN_ALREADY_USED and the user may have to authorize again.
+    // Expected: C waits.
     let client = Client::new(
         self_built_config().with_timeout(Duration::from_secs(10)),
         0x5eed,

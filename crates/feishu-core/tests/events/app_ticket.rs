@@ -1,4 +1,4 @@
-//! §2.5: the hourly `app_ticket` event feeds a marketplace `Client`, so its
+//! The hourly `app_ticket` event feeds a marketplace `Client`, so its
 //! next call buys the app token with that ticket.
 
 use feishu_core::event::{EventKind, Webhook};
@@ -19,7 +19,7 @@ fn marketplace(app_id: &str) -> Client {
     )
 }
 
-/// The §2.5 sample, carrying `ticket` for `app_id`.
+/// The documented `app_ticket` event sample, carrying `ticket` for `app_id`.
 fn ticket_event(app_id: &str, ticket: &str) -> Request<Vec<u8>> {
     let mut json = body_json("v1_app_ticket.json");
     json["event"]["app_id"] = json!(app_id);

@@ -1,4 +1,4 @@
-//! §5.7 card callbacks: the old flat protocol (SHA-1 with the verification
+//! Card callbacks: the old flat protocol (SHA-1 with the verification
 //! token over the exact bytes), `card.action.trigger` (a v2 event, SHA-256
 //! with the encrypt key), and `CardResponse` bodies for both.
 
@@ -60,7 +60,8 @@ fn legacy_card_signature_covers_whitespace_and_the_trailing_newline() {
     let handled = legacy("card_legacy_pretty_nl", &Webhook::token_only(VT));
     assert_legacy_sample(card_action(&handled));
 
-    // The compact body's signature does not sign the re-formatted bytes (§9.1).
+    // The compact body's signature does not sign the re-formatted bytes: only
+    // the raw request bytes are hashed.
     let compact = signed_body("card_legacy");
     let request = signed(
         pretty.body.as_bytes(),
@@ -82,7 +83,7 @@ fn legacy_card_with_a_bad_sha1_is_401() {
     let handled = Webhook::token_only(VT).handle(&request, now());
     assert_rejected(&handled, EventError::BadSignature, 401);
 
-    // The wrong verification token, and the SHA-256 event rule (§9.7).
+    // The wrong verification token, and the SHA-256 event rule.
     assert_rejected(
         &legacy("card_legacy", &Webhook::token_only(V1_TOKEN)),
         EventError::BadSignature,

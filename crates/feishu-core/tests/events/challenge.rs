@@ -1,5 +1,5 @@
-//! §5.2 URL verification: `{"challenge":…}` answered in plain JSON even when
-//! the request was encrypted (§9.23); the unsigned encrypted exception answers
+//! URL verification: `{"challenge":…}` answered in plain JSON even when
+//! the request was encrypted; the unsigned encrypted exception answers
 //! only a challenge with the right token, and every refusal on that path is
 //! byte-identical, so it is no decryption oracle.
 

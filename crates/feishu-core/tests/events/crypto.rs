@@ -1,6 +1,6 @@
-//! §5.3 decryption and `encrypt`, against the official vector and the openssl
+//! Decryption and `encrypt`, against the official vector and the openssl
 //! vectors; every malformed ciphertext is a typed `EventError` (400), reached
-//! through a valid signature so the decrypt step runs (§9 items 3 and 7).
+//! through a valid signature so the decrypt step runs.
 
 use feishu_core::event::{EventError, EventKind, Webhook, encrypt};
 use serde_json::Value;
@@ -193,7 +193,7 @@ fn pad_value_seventeen_is_bad_padding() {
 
 #[test]
 fn pad_value_sixteen_over_other_bytes_is_bad_padding() {
-    // 15 text bytes then 0x10: never "drop last_byte bytes" unchecked (§9.3).
+    // 15 text bytes then 0x10: never "drop last_byte bytes" unchecked.
     assert_rejected(&decrypting("pad_16_partial"), EventError::BadPadding, 400);
 }
 

@@ -1,6 +1,6 @@
-//! §5.1 at-least-once delivery: each `event_id` (v2) or `uuid` (v1) is
+//! At-least-once delivery: each `event_id` (v2) or `uuid` (v1) is
 //! claimed once; a redelivery is acknowledged with 200 and not delivered
-//! again (§9.21). `MemorySeenStore` is bounded by count and by age.
+//! again. `MemorySeenStore` is bounded by count and by age.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};

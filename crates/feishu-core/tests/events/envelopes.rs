@@ -1,6 +1,7 @@
-//! §5.5 envelopes, v1 and v2, reduced to one `Event`; the typed kinds (§5.6
-//! and the docs' field lists of the IM events), and every other or misshapen
-//! event kept raw, never lost (§9.22: `ts` and `create_time` stay strings).
+//! Event envelopes, v1 and v2, reduced to one `Event`; the typed kinds (the
+//! receive-event sample and the docs' field lists of the IM events), and
+//! every other or misshapen event kept raw, never lost (`ts` and
+//! `create_time` stay strings: their unit is not fixed).
 
 use feishu_core::event::{Event, EventKind, Schema, Webhook};
 use feishu_core::im::content::ReceivedContent;
@@ -332,7 +333,7 @@ fn known_type_with_a_wrong_shape_is_other_never_lost() {
 
 #[test]
 fn v2_is_recognised_by_its_header_alone() {
-    // §5.5: v2 if `schema == "2.0"` OR it has a `header` object.
+    // v2 if `schema == "2.0"` OR it has a `header` object.
     let mut json = body_json("v2_bot_added.json");
     json.as_object_mut().expect("an object").remove("schema");
     let handled = Webhook::token_only(VT).handle(&post(json.to_string().as_bytes()), now());

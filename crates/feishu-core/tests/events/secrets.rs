@@ -1,4 +1,4 @@
-//! §9.13: no Debug or Display of the webhook, its errors, its outcomes or a
+//! No Debug or Display of the webhook, its errors, its outcomes or a
 //! card action shows the encrypt key, the verification token, a card-update
 //! token or an app ticket.
 

@@ -1,6 +1,6 @@
-//! §5.4 request signatures with `Webhook::encrypted(key)`: SHA-256 over the
+//! Request signatures with `Webhook::encrypted(key)`: SHA-256 over the
 //! exact received bytes, verbatim headers, constant-time compare and a replay
-//! window (§9 items 1, 2, 5, 6, 7).
+//! window.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,7 +81,8 @@ fn trailing_newline_is_part_of_the_signed_bytes() {
 
 #[test]
 fn signature_covers_the_envelope_not_the_plaintext() {
-    // §9.2: a signature over the decrypted plaintext is refused.
+    // A signature over the decrypted plaintext is refused: it covers the
+    // encrypted envelope as received.
     let v = vector("receive_v1");
     let over_plaintext = sha256_signature(
         v.timestamp.as_bytes(),
@@ -115,7 +116,8 @@ fn wrong_encrypt_key_is_bad_signature() {
 
 #[test]
 fn sha1_card_rule_does_not_sign_events() {
-    // §9.7: an event signed with SHA-1 + the verification token is refused.
+    // An event signed with SHA-1 + the verification token (the old card rule)
+    // is refused.
     let s = signed_body("card_legacy");
     let body = vector("receive_v1").body;
     let request = signed(body.as_bytes(), &s.timestamp, &s.nonce, &s.signature);

@@ -1,5 +1,5 @@
-//! §5.4 Verification Token: `Webhook::token_only(token)` (the only check
-//! without an encrypt key, §9.8) and `Webhook::encrypted(key)
+//! The Verification Token: `Webhook::token_only(token)` (the only check
+//! without an encrypt key) and `Webhook::encrypted(key)
 //! .verification_token(token)` (checked inside the decrypted plaintext).
 
 use feishu_core::event::{EventError, Schema, Webhook};

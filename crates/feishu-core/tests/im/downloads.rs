@@ -1,4 +1,4 @@
-//! Reading downloads (§6.6): a 200 with non-JSON bytes is the file, kept
+//! Reading downloads: a 200 with non-JSON bytes is the file, kept
 //! exactly; its name comes from `Content-Disposition` in every form Feishu
 //! may use; anything else is an error, never mistaken for a file.
 
@@ -7,9 +7,9 @@ use feishu_core::http::{HeaderValue, Response};
 use feishu_core::im::file::DownloadFile;
 use feishu_core::im::image::DownloadImage;
 use feishu_core::im::message::{MessageResource, ResourceType};
-use feishu_core::{Endpoint, Error};
+use feishu_core::{Endpoint, Error, codes};
 
-use crate::golden::{body, im};
+use crate::fixture::{body, fixture};
 
 const KEY: &str = "file_v2_7a2b9c";
 
@@ -199,14 +199,17 @@ fn a_key_that_is_a_path_comes_out_safe_too() {
 #[test]
 fn a_json_error_envelope_is_an_api_error() {
     for result in [
-        resource().parse(im("download_not_owner_230017")),
-        DownloadFile::new(KEY).parse(im("download_not_owner_230017")),
-        DownloadImage::new(KEY).parse(im("download_not_owner_230017")),
+        resource().parse(fixture("im/download_not_owner_230017")),
+        DownloadFile::new(KEY).parse(fixture("im/download_not_owner_230017")),
+        DownloadImage::new(KEY).parse(fixture("im/download_not_owner_230017")),
     ] {
         let Err(Error::Api(error)) = result else {
             panic!("expected Error::Api, got {result:?}");
         };
-        assert_eq!((error.status.as_u16(), error.code), (400, 230017));
+        assert_eq!(
+            (error.status.as_u16(), error.code),
+            (400, codes::BOT_NOT_RESOURCE_OWNER)
+        );
         assert_eq!(
             error.log_id.as_deref(),
             Some("202503011020091A2B3C4D5E6F7081920A")
@@ -217,14 +220,14 @@ fn a_json_error_envelope_is_an_api_error() {
 #[test]
 fn a_json_success_is_never_mistaken_for_a_file() {
     for result in [
-        resource().parse(im("download_json_200")),
-        DownloadFile::new(KEY).parse(im("download_json_200")),
+        resource().parse(fixture("im/download_json_200")),
+        DownloadFile::new(KEY).parse(fixture("im/download_json_200")),
     ] {
         let Err(Error::UnexpectedResponse(error)) = result else {
             panic!("expected Error::UnexpectedResponse, got {result:?}");
         };
         assert_eq!(error.status, 200);
-        assert_eq!(error.body(), body("download_json_200"));
+        assert_eq!(error.body(), body("im/download_json_200"));
         assert_eq!(
             error.log_id.as_deref(),
             Some("202503011020101A2B3C4D5E6F7081920B")
@@ -248,7 +251,7 @@ fn a_json_success_is_never_mistaken_for_a_file() {
         .expect("a valid response");
     assert_eq!(
         resource().parse(denied).err().and_then(|e| e.code()),
-        Some(230017)
+        Some(codes::BOT_NOT_RESOURCE_OWNER)
     );
 }
 

@@ -1,5 +1,6 @@
 //! `feishu_core::download::filename`, the `Content-Disposition` reader, on
-//! its own: every §6.6 form, and odd inputs that must never panic.
+//! its own: every form Feishu may use (`filename*` per RFC 5987, a quoted
+//! `filename`, an RFC 2047 encoded word), and odd inputs that must never panic.
 
 use feishu_core::download::filename;
 

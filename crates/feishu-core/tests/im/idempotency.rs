@@ -1,4 +1,5 @@
-//! Which IM calls are safe to send twice (§6.1 `uuid`, §9 item 19), and the
+//! Which IM calls are safe to send twice (only with a stable `uuid`: a fresh
+//! one per attempt defeats Feishu's dedup), and the
 //! `uuid` a `Call` may add to the four that take one.
 
 use std::time::Duration;

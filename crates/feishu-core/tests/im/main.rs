@@ -1,9 +1,9 @@
-//! Instant messaging (`/open-apis/im/v1`, protocol §6 and §7): the requests
+//! Instant messaging (`/open-apis/im/v1`): the requests
 //! every IM endpoint builds, what is refused before a request exists, how
 //! answers, downloads and pages are read, and which calls are safe to retry.
 //!
 //! Fed with the golden responses in `tests/fixtures/im/` (the samples of
-//! §6.1 and §6.4). Tests marked `#[ignore = "bug: …"]` describe behaviour
+//! the IM API pages). Tests marked `#[ignore = "bug: …"]` describe behaviour
 //! the core should have and does not yet; each names the defect.
 
 #[path = "../support/fixture.rs"]
@@ -11,7 +11,6 @@ mod fixture;
 
 mod downloads;
 mod filename;
-mod golden;
 mod idempotency;
 mod multipart;
 mod pager;
@@ -28,9 +27,9 @@ use serde_json::Value;
 pub const ODD_ID: &str = "om_a/b?c";
 /// [`ODD_ID`] as a path segment.
 pub const ODD_ID_ENCODED: &str = "om_a%2Fb%3Fc";
-/// A chat id, as in the protocol's samples.
+/// A chat id, as in Feishu's IM samples.
 pub const CHAT_ID: &str = "oc_5ad11d72b830411d72b836c20";
-/// The uuid of the §6.1 sample.
+/// The uuid of the send-message sample.
 pub const UUID: &str = "a0d69e20-1dd1-458b-k525-dfeca4015204";
 
 /// The request an endpoint builds on the Feishu base URL with a tenant token.

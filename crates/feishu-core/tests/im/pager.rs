@@ -1,4 +1,4 @@
-//! Walking IM lists with a `Pager` (§7): pages chain by token, the walk
+//! Walking IM lists with a `Pager`: pages chain by token, the walk
 //! stops on `has_more: false` only, broken chains are errors, and `max_items`
 //! and `stop()` end it early.
 
@@ -257,8 +257,8 @@ fn a_pager_walks_the_list_fixture_to_its_end() {
     let mut pager = Pager::from(list.clone());
     let request = pager.next_request().expect("a first request").clone();
     let page = request
-        .parse(crate::golden::im("list_page"))
-        .expect("the §6.4 sample");
+        .parse(crate::fixture::fixture("im/list_page"))
+        .expect("the list sample");
     let page = pager.on_page(page).expect("a page");
     assert_eq!(page.items.len(), 1);
     assert!(

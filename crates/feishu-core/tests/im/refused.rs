@@ -1,6 +1,6 @@
-//! What the IM endpoints refuse before any request exists (§6.1, §6.2,
-//! §6.5): receivers whose type cannot be told, empty ids, long uuids,
-//! oversized bodies and files, empty uploads and invalid content.
+//! What the IM endpoints refuse before any request exists: receivers whose
+//! type cannot be told, empty ids, long uuids, oversized bodies and files,
+//! empty uploads and invalid content.
 
 use feishu_core::im::content::{Card, MessageContent, Post, PostElement, PostLocale};
 use feishu_core::im::file::{DownloadFile, FileType, MAX_FILE_BYTES, UploadFile};

@@ -1,4 +1,4 @@
-//! The request of every message endpoint (§6.1, §6.4): method, exact URI with
+//! The request of every message endpoint: method, exact URI with
 //! percent-encoded ids, query, headers and the exact JSON body.
 
 use feishu_core::Paginated;

@@ -1,4 +1,5 @@
-//! Reading IM answers (§6.1, §6.3, §6.4, §6.7), fed with the golden
+//! Reading IM answers (messages, lists, uploads and the IM error codes), fed
+//! with the golden
 //! responses in `tests/fixtures/im/`.
 
 use feishu_core::im::content::{MessageContent, ReceivedContent};
@@ -9,12 +10,11 @@ use feishu_core::im::message::{
     ReadUsers, RecallMessage, ReplyMessage, SendMessage, UpdateMessage,
 };
 use feishu_core::im::{content::Card, message::FollowUp};
-use feishu_core::{Endpoint, Error, UnexpectedResponse};
+use feishu_core::{Endpoint, Error, UnexpectedResponse, codes};
 use serde_json::json;
 
 use crate::CHAT_ID;
-use crate::fixture::response;
-use crate::golden::{body, im};
+use crate::fixture::{body, fixture, response};
 
 fn send() -> SendMessage {
     SendMessage::new(CHAT_ID, MessageContent::text("test content"))
@@ -27,7 +27,7 @@ fn unexpected<T: std::fmt::Debug>(result: Result<T, Error>) -> UnexpectedRespons
     }
 }
 
-/// Checks the §6.1 sample message, field by field.
+/// Checks the send-message sample, field by field.
 fn assert_sample_message(message: &Message, msg_type: &str) {
     assert_eq!(message.message_id, "om_dc13264520392913993dd051dba21dcf");
     assert_eq!(
@@ -65,7 +65,9 @@ fn assert_sample_message(message: &Message, msg_type: &str) {
 
 #[test]
 fn send_reads_the_whole_message() {
-    let message = send().parse(im("send_ok")).expect("the §6.1 sample");
+    let message = send()
+        .parse(fixture("im/send_ok"))
+        .expect("the send-message sample");
     assert_sample_message(&message, "card");
     assert_eq!(
         message.upper_message_id.as_deref(),
@@ -83,21 +85,23 @@ fn send_reads_the_whole_message() {
 
 #[test]
 fn reply_update_and_forward_read_the_same_message() {
-    let reply = ReplyMessage::new("om_1", MessageContent::text("x")).parse(im("send_ok"));
+    let reply = ReplyMessage::new("om_1", MessageContent::text("x")).parse(fixture("im/send_ok"));
     assert_sample_message(&reply.expect("a reply answers a message"), "card");
-    let update = UpdateMessage::new("om_1", MessageContent::text("x")).parse(im("send_ok"));
+    let update = UpdateMessage::new("om_1", MessageContent::text("x")).parse(fixture("im/send_ok"));
     assert_sample_message(&update.expect("an edit answers a message"), "card");
-    let forward = ForwardMessage::new("om_1", CHAT_ID).parse(im("send_ok"));
+    let forward = ForwardMessage::new("om_1", CHAT_ID).parse(fixture("im/send_ok"));
     assert_sample_message(&forward.expect("a forward answers a message"), "card");
 }
 
 #[test]
 fn merge_forward_reads_a_plain_or_wrapped_message() {
     let merge = MergeForward::new(CHAT_ID, vec!["om_1".into(), "om_2".into()]);
-    let plain = merge.parse(im("send_ok")).expect("data is the message");
+    let plain = merge
+        .parse(fixture("im/send_ok"))
+        .expect("data is the message");
     assert_sample_message(&plain, "card");
 
-    let envelope: serde_json::Value = serde_json::from_slice(&body("send_ok")).expect("JSON");
+    let envelope: serde_json::Value = serde_json::from_slice(&body("im/send_ok")).expect("JSON");
     let wrapped = json!({"code": 0, "msg": "success", "data": {"message": envelope["data"]}});
     let wrapped = response(
         200,
@@ -113,7 +117,7 @@ fn merge_forward_reads_a_plain_or_wrapped_message() {
 #[test]
 fn get_reads_the_one_item_and_types_its_content() {
     let message = GetMessage::new("om_1")
-        .parse(im("get_ok"))
+        .parse(fixture("im/get_ok"))
         .expect("items[0]");
     assert_sample_message(&message, "text");
     assert_eq!(message.upper_message_id, None);
@@ -127,9 +131,9 @@ fn get_reads_the_one_item_and_types_its_content() {
 
 #[test]
 fn get_with_no_item_is_unexpected_and_keeps_the_body() {
-    let error = unexpected(GetMessage::new("om_1").parse(im("get_empty_items")));
+    let error = unexpected(GetMessage::new("om_1").parse(fixture("im/get_empty_items")));
     assert_eq!(error.status, 200);
-    assert_eq!(error.body(), body("get_empty_items"));
+    assert_eq!(error.body(), body("im/get_empty_items"));
     assert_eq!(
         error.log_id.as_deref(),
         Some("202503011020021A2B3C4D5E6F70819203")
@@ -144,8 +148,8 @@ fn get_with_no_item_is_unexpected_and_keeps_the_body() {
 #[test]
 fn a_list_page_with_a_token_but_no_more_reads_has_more_false() {
     let page = ListMessages::chat(CHAT_ID)
-        .parse(im("list_page"))
-        .expect("the §6.4 sample");
+        .parse(fixture("im/list_page"))
+        .expect("the documented sample");
     assert!(!page.has_more);
     assert_eq!(
         page.page_token.as_deref(),
@@ -168,8 +172,8 @@ fn a_list_page_with_a_token_but_no_more_reads_has_more_false() {
 #[test]
 fn a_read_users_page_reads_its_readers() {
     let page = ReadUsers::new("om_1")
-        .parse(im("read_users_page"))
-        .expect("the §6.4 sample");
+        .parse(fixture("im/read_users_page"))
+        .expect("the documented sample");
     assert!(!page.has_more);
     assert_eq!(page.page_token, None, "an empty token reads as none");
     assert_eq!(page.items.len(), 1);
@@ -182,29 +186,31 @@ fn a_read_users_page_reads_its_readers() {
 
 #[test]
 fn uploads_read_their_keys() {
-    let image = UploadImage::new("a.png", vec![1]).parse(im("image_upload_ok"));
+    let image = UploadImage::new("a.png", vec![1]).parse(fixture("im/image_upload_ok"));
     assert_eq!(image.expect("an image key").image_key, "img_v2_xxx");
-    let file = UploadFile::new(FileType::Pdf, "a.pdf", vec![1]).parse(im("file_upload_ok"));
+    let file = UploadFile::new(FileType::Pdf, "a.pdf", vec![1]).parse(fixture("im/file_upload_ok"));
     assert_eq!(file.expect("a file key").file_key, "file_v2_xxx");
 }
 
 #[test]
 fn a_missing_key_is_unexpected() {
-    let error = unexpected(UploadImage::new("a.png", vec![1]).parse(im("file_upload_ok")));
-    assert_eq!(error.body(), body("file_upload_ok"));
+    let error = unexpected(UploadImage::new("a.png", vec![1]).parse(fixture("im/file_upload_ok")));
+    assert_eq!(error.body(), body("im/file_upload_ok"));
 }
 
 #[test]
 fn recall_patch_and_follow_up_take_empty_data() {
     let card = Card::raw(json!({"elements": []}));
     RecallMessage::new("om_1")
-        .parse(im("empty_data_ok"))
+        .parse(fixture("im/empty_data_ok"))
         .expect("{} is success");
     PatchMessage::new("om_1", card.clone())
-        .parse(im("empty_data_ok"))
+        .parse(fixture("im/empty_data_ok"))
         .expect("{} is success");
     let follow_up = PushFollowUp::new("om_1", vec![FollowUp::new("ok")]);
-    follow_up.parse(im("empty_data_ok")).expect("{} is success");
+    follow_up
+        .parse(fixture("im/empty_data_ok"))
+        .expect("{} is success");
 
     // `data` left out altogether is success too.
     let bare = || {
@@ -226,16 +232,18 @@ fn recall_patch_and_follow_up_take_empty_data() {
 fn a_recalled_message_is_an_api_error_230011() {
     for result in [
         RecallMessage::new("om_1")
-            .parse(im("recalled_230011"))
+            .parse(fixture("im/recalled_230011"))
             .err(),
-        GetMessage::new("om_1").parse(im("recalled_230011")).err(),
-        send().parse(im("recalled_230011")).err(),
+        GetMessage::new("om_1")
+            .parse(fixture("im/recalled_230011"))
+            .err(),
+        send().parse(fixture("im/recalled_230011")).err(),
     ] {
         let Some(Error::Api(error)) = result else {
             panic!("expected Error::Api, got {result:?}");
         };
         assert_eq!(error.status, 400);
-        assert_eq!(error.code, 230011);
+        assert_eq!(error.code, codes::MESSAGE_RECALLED);
         assert_eq!(error.msg, "The message was withdrawn.");
         assert_eq!(
             error.log_id.as_deref(),
@@ -288,4 +296,16 @@ fn message_content_is_typed_by_msg_type() {
         serde_json::from_value(json!({"message_id": "om_1", "msg_type": "text"}))
             .expect("a message without a body");
     assert!(matches!(no_body.content(), ReceivedContent::Unknown { .. }));
+}
+
+/// Every IM fixture is valid and answers JSON.
+#[test]
+fn every_im_fixture_is_a_json_response() {
+    let names = crate::fixture::ALL.iter().map(|(name, _)| *name);
+    for name in names.filter(|name| name.starts_with("im/")) {
+        let response = fixture(name);
+        let content_type = response.headers().get("content-type");
+        assert!(content_type.is_some_and(|v| v.as_bytes().starts_with(b"application/json")));
+        serde_json::from_slice::<serde_json::Value>(response.body()).expect("the body is JSON");
+    }
 }

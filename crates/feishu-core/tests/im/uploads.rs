@@ -1,5 +1,5 @@
-//! Uploads (§6.5, `multipart/form-data`) and the requests of the binary
-//! downloads (§6.4, §6.6).
+//! Uploads (`multipart/form-data`) and the requests of the binary
+//! downloads.
 
 use feishu_core::im::file::{DownloadFile, FileType, UploadFile};
 use feishu_core::im::image::{DownloadImage, ImageType, UploadImage};

@@ -1,4 +1,5 @@
-//! Backoff (§4 "exponential backoff with jitter"): "full jitter", the wait
+//! Backoff (exponential backoff with jitter, as Feishu's rate-limit guide
+//! advises when no reset header comes): "full jitter", the wait
 //! before retry n drawn in [0, min(max_backoff, initial_backoff × 2^(n-1))),
 //! from the call's seed only, so the same seed replays the same waits.
 
@@ -33,7 +34,7 @@ fn waits(policy: &RetryPolicy, seed: u64, answer: &Answer) -> (Vec<Duration>, Er
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(seed),
     );
     run.send();
@@ -51,7 +52,7 @@ fn the_same_seed_replays_the_same_waits_and_another_seed_does_not() {
     assert_eq!(a, b);
     assert_ne!(a, c);
     // The waits depend on the seed, not on what failed.
-    let (d, _) = waits(&policy, 7, &fail(TransportErrorKind::Reset));
+    let (d, _) = waits(&policy, 7, &transport(TransportErrorKind::Reset));
     assert_eq!(a, d);
 }
 
@@ -141,7 +142,7 @@ fn a_huge_backoff_does_not_panic() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     run.send();
@@ -160,7 +161,7 @@ fn rate_limit_resets_do_not_count_as_backoffs_but_do_count_as_attempts() {
         let mut run = Run::new(
             client
                 .call(&endpoint)
-                .with_token(Secret::new(TOKEN))
+                .with_token(Secret::new(TENANT_TOKEN))
                 .seed(seed),
         );
         run.send();

@@ -1,4 +1,4 @@
-//! The budget (§4 "enforce both an attempt cap and an elapsed-time budget"):
+//! The budget (both an attempt cap and an elapsed-time budget):
 //! `max_attempts` sends at most, then `Error::Exhausted` with every failure;
 //! `RetryPolicy::never()` returns the raw error; the deadline bounds the
 //! waits and each request's timeout.
@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use feishu_core::http::StatusCode;
-use feishu_core::{Error, Failure, RetryPolicy, Secret, Step, TransportErrorKind};
+use feishu_core::{Error, Failure, RetryPolicy, Secret, Step, TransportErrorKind, codes};
 
 use crate::harness::*;
 
@@ -17,7 +17,7 @@ fn three_attempts_of_an_endless_503_then_exhausted_with_every_failure() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(42),
     );
     let first = run.send();
@@ -67,13 +67,14 @@ fn exhausted_names_each_kind_of_failure() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(42),
     );
     run.send();
     run.retry_or_error(&rate_limited(7)).expect("retried");
-    run.retry_or_error(&code(400, 10101)).expect("retried");
-    run.retry_or_error(&fail(TransportErrorKind::Reset))
+    run.retry_or_error(&code(400, codes::INTERNAL_SERVER_ERROR))
+        .expect("retried");
+    run.retry_or_error(&transport(TransportErrorKind::Reset))
         .expect("retried");
     let error = run.retry_or_error(&html(502)).expect_err("budget spent");
     let Error::Exhausted(exhausted) = &error else {
@@ -84,12 +85,12 @@ fn exhausted_names_each_kind_of_failure() {
         vec![
             Failure::RateLimited {
                 status: StatusCode::TOO_MANY_REQUESTS,
-                code: Some(99991400),
+                code: Some(codes::REQUEST_TRIGGER_FREQUENCY_LIMIT),
                 reset: Some(secs(7)),
             },
             Failure::Server {
                 status: StatusCode::BAD_REQUEST,
-                code: Some(10101),
+                code: Some(codes::INTERNAL_SERVER_ERROR),
             },
             Failure::Transport(TransportErrorKind::Reset),
             Failure::Server {
@@ -113,15 +114,15 @@ fn never_sends_once_and_returns_the_raw_error() {
     for answer in [
         empty(503),
         rate_limited(1),
-        code(400, 1500),
-        fail(TransportErrorKind::Connect),
-        fail(TransportErrorKind::Timeout),
+        code(400, codes::INTERNAL_ERROR),
+        transport(TransportErrorKind::Connect),
+        transport(TransportErrorKind::Timeout),
     ] {
         let endpoint = get();
         let mut run = Run::new(
             client
                 .call(&endpoint)
-                .with_token(Secret::new(TOKEN))
+                .with_token(Secret::new(TENANT_TOKEN))
                 .seed(1),
         );
         run.send();
@@ -147,7 +148,7 @@ fn a_rate_limit_reset_past_the_deadline_gives_up_instead_of_waiting() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     run.send();
@@ -161,7 +162,7 @@ fn a_rate_limit_reset_past_the_deadline_gives_up_instead_of_waiting() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     run.send();
@@ -177,7 +178,10 @@ fn a_rate_limit_reset_past_the_deadline_gives_up_instead_of_waiting() {
         exhausted.failures[1],
         Failure::RateLimited { reset: Some(reset), .. } if reset == secs(5)
     ));
-    assert_eq!(exhausted.last.code(), Some(99991400));
+    assert_eq!(
+        exhausted.last.code(),
+        Some(codes::REQUEST_TRIGGER_FREQUENCY_LIMIT)
+    );
 }
 
 #[test]
@@ -197,7 +201,7 @@ fn every_send_timeout_is_at_most_what_remains_of_the_deadline() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     // The whole budget, not the configured 120 s.
@@ -217,12 +221,12 @@ fn the_token_request_spends_the_same_budget() {
     let endpoint = get();
     let mut run = Run::new(client.call(&endpoint).seed(1));
     let token_request = run.send();
-    assert_eq!(token_request.path(), TENANT_TOKEN_PATH);
+    assert_eq!(token_request.path, TENANT_TOKEN_INTERNAL);
     assert_eq!(token_request.timeout, Some(secs(2)));
     run.advance(ms(1250));
-    run.answer(&tenant_token(TOKEN));
+    run.answer(&tenant_token(TENANT_TOKEN, 7200));
     let api = run.send();
-    assert_eq!(api.bearer(), Some(TOKEN));
+    assert_eq!(api.bearer(), Some(TENANT_TOKEN));
     assert_eq!(api.timeout, Some(ms(750)));
 }
 
@@ -234,7 +238,7 @@ fn an_endpoint_timeout_shorter_than_what_remains_is_kept() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     assert_eq!(run.send().timeout, Some(ms(100)));
@@ -253,7 +257,7 @@ fn a_driver_polling_after_the_deadline_gets_an_error_not_a_send() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     run.send();
@@ -277,7 +281,7 @@ fn a_driver_polling_after_the_deadline_gets_an_error_not_a_send() {
 fn a_zero_deadline_sends_nothing() {
     let client = client(policy(|p| p.deadline = Duration::ZERO));
     let endpoint = get();
-    let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TOKEN)));
+    let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TENANT_TOKEN)));
     let error = run.done().expect_err("no budget at all");
     assert_eq!(kind_of(&error), Some(TransportErrorKind::Timeout));
     assert!(run.sent.is_empty());
@@ -287,7 +291,7 @@ fn a_zero_deadline_sends_nothing() {
 fn a_deadline_of_duration_max_means_no_deadline() {
     let client = client(policy(|p| p.deadline = Duration::MAX));
     let endpoint = get();
-    let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TOKEN)));
+    let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TENANT_TOKEN)));
     let sent = run.send();
     assert_eq!(sent.timeout, Some(feishu_core::DEFAULT_TIMEOUT));
     assert!(run.retry_or_error(&empty(503)).is_ok());

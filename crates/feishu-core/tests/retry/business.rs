@@ -1,24 +1,24 @@
-//! Business errors (§3.4 "FF", §4 "other business codes: no retry"): most are
+//! Business errors (fail fast: no retry for other business codes): most are
 //! permanent, so no request is ever repeated after one, whatever its method.
 
-use feishu_core::{RetryPolicy, Secret};
+use feishu_core::{RetryPolicy, Secret, codes};
 
 use crate::harness::*;
 
 fn business_errors() -> Vec<Answer> {
     vec![
         // IM: the bot is not in the chat.
-        code(400, 230002),
+        code(400, codes::BOT_NOT_IN_CHAT),
         // The app lacks a scope.
-        code(400, 99991672),
+        code(400, codes::ACCESS_DENIED),
         // Invalid parameter, under 400 and under 200.
-        code(400, 10003),
-        code(200, 10003),
+        code(400, codes::INVALID_PARAM),
+        code(200, codes::INVALID_PARAM),
         // IP not whitelisted; app deactivated.
-        code(400, 99991401),
-        code(400, 10014),
+        code(400, codes::IP_NOT_IN_WHITELIST),
+        code(400, codes::APP_SECRET_INVALID),
         // A token the caller gave: never repaired, and not a retry matter.
-        code(400, 99991663),
+        code(400, codes::TENANT_ACCESS_TOKEN_INVALID),
         // A wrong path's plain-text 404, and a 4xx with no body.
         text(404, "404 page not found"),
         empty(403),
@@ -52,13 +52,13 @@ fn a_business_error_after_retries_ends_the_call_at_once() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(3),
     );
     run.send();
     run.retry_or_error(&empty(503)).expect("retried");
     run.retry_or_error(&rate_limited(1)).expect("retried");
-    let answer = code(400, 230002);
+    let answer = code(400, codes::BOT_NOT_IN_CHAT);
     let error = run.retry_or_error(&answer).expect_err("not retried");
     assert_raw_error(&error, &answer);
     assert_eq!(run.sent.len(), 3);

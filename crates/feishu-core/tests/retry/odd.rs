@@ -47,7 +47,7 @@ fn answers_during_a_backoff_are_out_of_order() {
         let mut run = Run::new(
             client
                 .call(&endpoint)
-                .with_token(Secret::new(TOKEN))
+                .with_token(Secret::new(TENANT_TOKEN))
                 .seed(1),
         );
         run.send();
@@ -56,7 +56,7 @@ fn answers_during_a_backoff_are_out_of_order() {
         if response {
             run.answer(&ok());
         } else {
-            run.answer(&fail(feishu_core::TransportErrorKind::Connect));
+            run.answer(&transport(feishu_core::TransportErrorKind::Connect));
         }
         assert_out_of_order(run.done());
     }
@@ -69,7 +69,7 @@ fn a_second_answer_to_one_request_is_out_of_order() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     run.send();
@@ -85,20 +85,20 @@ fn polling_with_a_request_out_or_after_done_is_out_of_order() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     run.send();
     assert_out_of_order(run.done());
     // After Done, anything goes, and nothing panics.
     run.answer(&ok());
-    run.answer(&fail(feishu_core::TransportErrorKind::Timeout));
+    run.answer(&transport(feishu_core::TransportErrorKind::Timeout));
     assert_out_of_order(run.done());
 
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     run.send();
@@ -114,7 +114,7 @@ fn a_clock_going_backwards_mid_retry_does_not_panic() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(1),
     );
     run.send();

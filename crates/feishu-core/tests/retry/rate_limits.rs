@@ -1,4 +1,4 @@
-//! Rate limits (§4): HTTP 429 or a rate-limit code. The request was not
+//! Rate limits: HTTP 429 or a rate-limit code. The request was not
 //! processed, so any request is repeated, after `x-ogw-ratelimit-reset`
 //! seconds when the server says, capped; after a jittered backoff otherwise.
 
@@ -6,12 +6,20 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use feishu_core::http::StatusCode;
-use feishu_core::{Failure, RetryPolicy, Secret, Step};
+use feishu_core::{Failure, RetryPolicy, Secret, Step, codes};
 
 use crate::harness::*;
 
-/// The per-API rate-limit codes of §3.4, besides the gateway's 99991400.
-const OTHER_RATE_LIMIT_CODES: [i64; 6] = [11232, 11233, 11247, 1000004, 1000005, 230020];
+/// The per-API rate-limit codes, besides the gateway's
+/// [`codes::REQUEST_TRIGGER_FREQUENCY_LIMIT`].
+const OTHER_RATE_LIMIT_CODES: [i64; 6] = [
+    codes::MESSAGE_RATE_LIMITED,
+    codes::CHAT_RATE_LIMITED,
+    codes::INTERNAL_SEND_RATE_LIMITED,
+    codes::METHOD_RATE_LIMITED,
+    codes::APP_RATE_LIMITED,
+    codes::IM_RATE_LIMITED,
+];
 
 #[test]
 fn a_429_with_a_reset_header_waits_that_long_then_resends_the_same_request() {
@@ -20,12 +28,12 @@ fn a_429_with_a_reset_header_waits_that_long_then_resends_the_same_request() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(42),
     );
 
     let first = run.send();
-    assert_eq!((first.method.as_str(), first.path()), ("GET", CHATS));
+    assert_eq!((first.method.as_str(), first.path.as_str()), ("GET", CHATS));
     run.answer(&rate_limited(7));
     let until = t0() + secs(7);
     assert!(matches!(run.poll(), Step::Wait(at) if at == until));
@@ -49,7 +57,7 @@ fn a_429_with_a_reset_header_waits_that_long_then_resends_the_same_request() {
 fn code_99991400_is_a_rate_limit_under_429_400_and_200() {
     let client = client(RetryPolicy::default());
     for status in [429, 400, 200] {
-        let answer = code(status, 99991400).reset(3);
+        let answer = code(status, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT).reset(3);
         assert_eq!(
             first_answer(&client, &get(), &answer).ok(),
             Some(secs(3)),
@@ -59,7 +67,7 @@ fn code_99991400_is_a_rate_limit_under_429_400_and_200() {
             failure_of(&get(), &answer),
             Failure::RateLimited {
                 status: StatusCode::from_u16(status).expect("a status"),
-                code: Some(99991400),
+                code: Some(codes::REQUEST_TRIGGER_FREQUENCY_LIMIT),
                 reset: Some(secs(3)),
             }
         );
@@ -94,7 +102,10 @@ fn the_other_rate_limit_codes_wait_for_the_reset_too() {
 #[test]
 fn the_rate_limit_codes_without_a_header_back_off() {
     let client = client(RetryPolicy::default());
-    for code_ in [99991400].into_iter().chain(OTHER_RATE_LIMIT_CODES) {
+    for code_ in [codes::REQUEST_TRIGGER_FREQUENCY_LIMIT]
+        .into_iter()
+        .chain(OTHER_RATE_LIMIT_CODES)
+    {
         let answer = code(400, code_);
         let wait = first_answer(&client, &post(), &answer).expect("retried");
         assert!(wait < INITIAL_BACKOFF, "{answer:?}: {wait:?}");
@@ -132,11 +143,12 @@ fn a_429_without_the_header_backs_off_with_jitter_below_the_cap() {
     let mut waits = HashSet::new();
     for seed in 0..32 {
         for answer in [
-            code(429, 99991400),
+            code(429, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT),
             empty(429),
             html(429),
             // Not a number of seconds: no reset.
-            code(429, 99991400).header("x-ogw-ratelimit-reset", "soon"),
+            code(429, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT)
+                .header("x-ogw-ratelimit-reset", "soon"),
         ] {
             let wait =
                 first_answer_seeded(&client, &get(), seed, &answer).expect("a 429 is retried");
@@ -175,7 +187,8 @@ fn a_429_with_an_html_body_is_still_rate_limited() {
 #[test]
 fn the_reset_header_name_is_case_insensitive() {
     let client = client(RetryPolicy::default());
-    let answer = code(429, 99991400).header("X-Ogw-Ratelimit-Reset", "5");
+    let answer =
+        code(429, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT).header("X-Ogw-Ratelimit-Reset", "5");
     assert_eq!(first_answer(&client, &get(), &answer).ok(), Some(secs(5)));
 }
 
@@ -186,19 +199,24 @@ fn rate_limits_are_retried_even_for_a_non_idempotent_post() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(42),
     );
     let first = run.send();
-    assert_eq!((first.method.as_str(), first.path()), ("POST", MESSAGES));
+    assert_eq!(
+        (first.method.as_str(), first.path.as_str()),
+        ("POST", MESSAGES)
+    );
     // The request was not processed: repeat it, the same bytes each time.
     assert_eq!(run.retry_or_error(&rate_limited(1)).ok(), Some(secs(1)));
     assert_eq!(
-        run.retry_or_error(&code(400, 99991400).reset(2)).ok(),
+        run.retry_or_error(&code(400, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT).reset(2))
+            .ok(),
         Some(secs(2))
     );
     assert_eq!(
-        run.retry_or_error(&code(400, 230020).reset(3)).ok(),
+        run.retry_or_error(&code(400, codes::IM_RATE_LIMITED).reset(3))
+            .ok(),
         Some(secs(3))
     );
     let backoff = run.retry_or_error(&html(429)).expect("retried");

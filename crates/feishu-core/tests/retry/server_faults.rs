@@ -1,10 +1,10 @@
-//! Server faults (§3.4, §4): 5xx statuses, whatever the body, and the codes
-//! 1500, 5000, 10101 and 10013. The request may have been processed, so only
+//! Server faults: 5xx statuses, whatever the body, and the internal-error
+//! codes (`codes::SERVER_FAULT`). The request may have been processed, so only
 //! a request safe to repeat is retried: a GET, or a send carrying the uuid the
 //! call gave it. A raw POST fails at once with that error.
 
 use feishu_core::http::StatusCode;
-use feishu_core::{Failure, RawEndpoint, RetryPolicy};
+use feishu_core::{Failure, RawEndpoint, RetryPolicy, codes};
 use serde_json::json;
 
 use crate::harness::*;
@@ -21,9 +21,14 @@ fn server_faults() -> Vec<Answer> {
             status,
             json!({"code": -1, "msg": "Internal Server Error"}),
         ));
-        answers.push(code(status, 1500));
+        answers.push(code(status, codes::INTERNAL_ERROR));
     }
-    for code_ in [1500, 5000, 10101, 10013] {
+    for code_ in [
+        codes::INTERNAL_ERROR,
+        codes::INTERNAL_ERROR_REDUCE_QPS,
+        codes::INTERNAL_SERVER_ERROR,
+        codes::GET_TENANT_ACCESS_TOKEN_FAILED,
+    ] {
         for status in [200, 400] {
             answers.push(code(status, code_));
         }
@@ -97,13 +102,14 @@ fn a_server_fault_then_success_returns_the_output() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(feishu_core::Secret::new(TOKEN))
+            .with_token(feishu_core::Secret::new(TENANT_TOKEN))
             .seed(7),
     );
     run.send();
     run.retry_or_error(&empty(502)).expect("retried");
     run.retry_or_error(&html(504)).expect("retried");
-    run.retry_or_error(&code(200, 5000)).expect("retried");
+    run.retry_or_error(&code(200, codes::INTERNAL_ERROR_REDUCE_QPS))
+        .expect("retried");
     run.answer(&ok());
     let message = run.done().expect("success");
     assert_eq!(message.message_id, "om_dc13264520392913993dd051dba21dcf");

@@ -2,7 +2,7 @@
 //! call keeps its refresh lease across the retry, so other calls of the same
 //! client wait for it instead of asking for a token of their own.
 
-use feishu_core::{Config, Error, RetryPolicy, Step, TransportErrorKind};
+use feishu_core::{Config, Error, RetryPolicy, Step, TransportErrorKind, codes};
 
 use crate::harness::*;
 
@@ -12,7 +12,7 @@ fn a_503_on_the_token_request_is_retried_and_the_call_proceeds() {
     let endpoint = get();
     let mut a = Run::new(client.call(&endpoint).seed(42));
     let token_request = a.send();
-    assert_eq!(token_request.path(), TENANT_TOKEN_PATH);
+    assert_eq!(token_request.path, TENANT_TOKEN_INTERNAL);
     a.answer(&empty(503));
     let Step::Wait(until) = a.poll() else {
         panic!("expected a backoff");
@@ -34,15 +34,21 @@ fn a_503_on_the_token_request_is_retried_and_the_call_proceeds() {
     b.now = until;
     assert!(matches!(b.poll(), Step::Wait(_)));
 
-    a.answer(&tenant_token(TOKEN));
+    a.answer(&tenant_token(TENANT_TOKEN, 7200));
     let api = a.send();
-    assert_eq!((api.path(), api.bearer()), (CHATS, Some(TOKEN)));
+    assert_eq!(
+        (api.path.as_str(), api.bearer()),
+        (CHATS, Some(TENANT_TOKEN))
+    );
     a.answer(&ok());
     a.done().expect("success");
 
     // B goes straight to the API with the cached token.
     let api = b.send();
-    assert_eq!((api.path(), api.bearer()), (CHATS, Some(TOKEN)));
+    assert_eq!(
+        (api.path.as_str(), api.bearer()),
+        (CHATS, Some(TENANT_TOKEN))
+    );
     assert_eq!(b.sent.len(), 1);
 }
 
@@ -51,32 +57,32 @@ fn token_request_failures_are_retried_by_the_same_rules() {
     let retried = [
         empty(503),
         html(502),
-        code(200, 10013),
-        code(400, 99991400).reset(2),
+        code(200, codes::GET_TENANT_ACCESS_TOKEN_FAILED),
+        code(400, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT).reset(2),
         rate_limited(3),
-        fail(TransportErrorKind::Connect),
-        fail(TransportErrorKind::Timeout),
-        fail(TransportErrorKind::Reset),
-        fail(TransportErrorKind::Other),
+        transport(TransportErrorKind::Connect),
+        transport(TransportErrorKind::Timeout),
+        transport(TransportErrorKind::Reset),
+        transport(TransportErrorKind::Other),
     ];
     for answer in retried {
         // A fresh client each time: a cold token cache.
         let client = client(RetryPolicy::default());
         let endpoint = get();
         let mut run = Run::new(client.call(&endpoint).seed(42));
-        assert_eq!(run.send().path(), TENANT_TOKEN_PATH);
+        assert_eq!(run.send().path, TENANT_TOKEN_INTERNAL);
         run.retry_or_error(&answer)
             .unwrap_or_else(|error| panic!("{answer:?} was not retried: {error}"));
-        run.answer(&tenant_token(TOKEN));
-        assert_eq!(run.send().bearer(), Some(TOKEN), "{answer:?}");
+        run.answer(&tenant_token(TENANT_TOKEN, 7200));
+        assert_eq!(run.send().bearer(), Some(TENANT_TOKEN), "{answer:?}");
         run.answer(&ok());
         run.done().expect("success");
     }
     // Bad credentials and oversized bodies are not.
     for answer in [
-        code(200, 10014),
-        code(400, 10003),
-        fail(TransportErrorKind::BodyTooLarge),
+        code(200, codes::APP_SECRET_INVALID),
+        code(400, codes::INVALID_PARAM),
+        transport(TransportErrorKind::BodyTooLarge),
     ] {
         let client = client(RetryPolicy::default());
         let endpoint = get();
@@ -98,11 +104,15 @@ fn a_token_request_failing_every_time_exhausts_the_budget_and_frees_the_lease() 
         panic!("expected Exhausted, got {error:?}");
     };
     assert_eq!(exhausted.failures.len(), 3);
-    assert!(run.sent.iter().all(|sent| sent.path() == TENANT_TOKEN_PATH));
+    assert!(
+        run.sent
+            .iter()
+            .all(|sent| sent.path == TENANT_TOKEN_INTERNAL)
+    );
 
     // The next call may fetch a token at once.
     let mut next = Run::at(client.call(&endpoint).seed(43), run.now);
-    assert_eq!(next.send().path(), TENANT_TOKEN_PATH);
+    assert_eq!(next.send().path, TENANT_TOKEN_INTERNAL);
 }
 
 #[test]
@@ -115,11 +125,11 @@ fn the_lease_is_kept_across_a_long_retry_wait() {
     );
     let endpoint = get();
     let mut a = Run::new(client.call(&endpoint).seed(42));
-    assert_eq!(a.send().path(), TENANT_TOKEN_PATH);
-    a.answer(&code(429, 99991400).reset(5));
+    assert_eq!(a.send().path, TENANT_TOKEN_INTERNAL);
+    a.answer(&code(429, codes::REQUEST_TRIGGER_FREQUENCY_LIMIT).reset(5));
     assert_eq!(a.wait(), secs(5));
     // A sends its token request again...
-    assert_eq!(a.send().path(), TENANT_TOKEN_PATH);
+    assert_eq!(a.send().path, TENANT_TOKEN_INTERNAL);
     // ...so B, polled at the same time, must wait for it.
     let mut b = Run::at(client.call(&endpoint).seed(43), a.now);
     let step = b.poll();
@@ -135,7 +145,7 @@ fn a_call_waiting_for_another_calls_token_gives_up_at_its_deadline() {
     let endpoint = get();
     // A takes the lease; its token request never comes back.
     let mut a = Run::new(client.call(&endpoint).seed(42));
-    assert_eq!(a.send().path(), TENANT_TOKEN_PATH);
+    assert_eq!(a.send().path, TENANT_TOKEN_INTERNAL);
 
     let mut b = Run::new(client.call(&endpoint).seed(43));
     let deadline = t0() + secs(2);

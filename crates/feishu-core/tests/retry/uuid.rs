@@ -1,4 +1,5 @@
-//! The `uuid` a seeded call gives `SendMessage` (§4 "retry safety"): a v4
+//! The `uuid` a seeded call gives `SendMessage` (what makes a resent POST
+//! safe): a v4
 //! UUID, built once and resent byte for byte on every retry, drawn from the
 //! call's seed only. Every call is seeded, from its client's seed unless the
 //! caller reseeds it; a caller's own uuid is kept.
@@ -33,7 +34,7 @@ fn uuid_of(client: &Client, endpoint: &SendMessage, seed: u64) -> Option<String>
     let mut run = Run::new(
         client
             .call(endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(seed),
     );
     run.send().uuid()
@@ -47,11 +48,11 @@ fn a_seeded_send_message_carries_a_v4_uuid() {
         let mut run = Run::new(
             client
                 .call(&endpoint)
-                .with_token(Secret::new(TOKEN))
+                .with_token(Secret::new(TENANT_TOKEN))
                 .seed(seed),
         );
         let sent = run.send();
-        assert_eq!(sent.path(), MESSAGES);
+        assert_eq!(sent.path, MESSAGES);
         let uuid = sent.uuid().expect("the call adds a uuid");
         assert_v4(&uuid);
         // The rest of the body is the caller's.
@@ -69,12 +70,12 @@ fn the_uuid_and_the_whole_body_are_identical_on_every_retry() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(42),
     );
     let first = run.send();
     run.retry_or_error(&empty(500)).expect("retried");
-    run.retry_or_error(&fail(feishu_core::TransportErrorKind::Timeout))
+    run.retry_or_error(&transport(feishu_core::TransportErrorKind::Timeout))
         .expect("retried");
     run.retry_or_error(&rate_limited(1)).expect("retried");
     run.answer(&ok());
@@ -109,7 +110,7 @@ fn a_caller_given_uuid_is_kept_and_makes_the_send_safe_to_repeat() {
     let client = client(RetryPolicy::default());
     let endpoint = send_message().uuid("evt-8d2b1d5f-reply");
     for seeded in [true, false] {
-        let call = client.call(&endpoint).with_token(Secret::new(TOKEN));
+        let call = client.call(&endpoint).with_token(Secret::new(TENANT_TOKEN));
         let call = if seeded { call.seed(42) } else { call };
         let mut run = Run::new(call);
         let first = run.send();
@@ -125,7 +126,7 @@ fn a_caller_given_uuid_is_kept_and_makes_the_send_safe_to_repeat() {
 fn every_call_is_seeded_from_its_client_and_gets_a_uuid_of_its_own() {
     let client = client(RetryPolicy::default());
     let endpoint = send_message();
-    let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TOKEN)));
+    let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TENANT_TOKEN)));
     let first = run.send();
     let uuid = first
         .uuid()
@@ -137,7 +138,7 @@ fn every_call_is_seeded_from_its_client_and_gets_a_uuid_of_its_own() {
 
     let uuids: HashSet<_> = (0..64)
         .map(|_| {
-            let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TOKEN)));
+            let mut run = Run::new(client.call(&endpoint).with_token(Secret::new(TENANT_TOKEN)));
             run.send().uuid().expect("a uuid")
         })
         .collect();
@@ -152,7 +153,7 @@ fn a_send_message_with_its_own_timeout_still_gets_a_uuid_and_retries() {
     let mut run = Run::new(
         client
             .call(&endpoint)
-            .with_token(Secret::new(TOKEN))
+            .with_token(Secret::new(TENANT_TOKEN))
             .seed(42),
     );
     let first = run.send();

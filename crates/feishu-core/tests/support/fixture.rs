@@ -1,9 +1,14 @@
 //! Golden responses: `tests/fixtures/<area>/<case>.json`, built from the samples
-//! in feishu-protocol.md, the way gidgethub keeps `tests/samples/`.
+//! on Feishu's API pages, the way gidgethub keeps `tests/samples/`.
 //!
 //! Each file is `{"status": 200, "headers": {"name": "value", …}, "body": "…"}`.
 //! The body is a JSON string so that HTML, empty and truncated bodies are kept
 //! byte for byte; a body that is not UTF-8 is given as `"body_base64"` instead.
+//!
+//! The webhook's inputs live in `tests/fixtures/events/`: the request bodies of
+//! `bodies/` ([`event_body`]) and the openssl-derived vectors
+//! ([`EVENT_VECTORS`], [`EVENT_FAILURES`], [`EVENT_SIGNATURES`]), which the
+//! events tests read into their own types.
 //!
 //! The files are compiled in with `include_str!`: the crate's clippy.toml bans
 //! file reads, and a compiled-in fixture cannot go missing at run time.
@@ -69,6 +74,52 @@ fixtures![
     "im/recalled_230011",
     "im/send_ok",
 ];
+
+macro_rules! event_bodies {
+    ($($name:literal),* $(,)?) => {
+        /// Every hand-written or generated body in `fixtures/events/bodies/`,
+        /// by file name.
+        pub const EVENT_BODIES: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../fixtures/events/bodies/", $name)))),*
+        ];
+    };
+}
+
+event_bodies![
+    "big_64k.json",
+    "block_96.json",
+    "card_legacy.json",
+    "card_trigger.json",
+    "empty.txt",
+    "hello.txt",
+    "unicode.json",
+    "url_verification.json",
+    "url_verification_wrong_token.json",
+    "v1_app_ticket.json",
+    "v1_p2p_chat_create.json",
+    "v2_bot_added.json",
+    "v2_bot_deleted.json",
+    "v2_message_read.json",
+    "v2_receive.json",
+    "v2_unknown.json",
+    "v2_wrong_shape.json",
+];
+
+/// `fixtures/events/vectors.json`: encrypted, signed requests.
+pub const EVENT_VECTORS: &str = include_str!("../fixtures/events/vectors.json");
+/// `fixtures/events/failures.json`: signed bodies whose decryption must fail.
+pub const EVENT_FAILURES: &str = include_str!("../fixtures/events/failures.json");
+/// `fixtures/events/signatures.json`: plain bodies signed over their bytes.
+pub const EVENT_SIGNATURES: &str = include_str!("../fixtures/events/signatures.json");
+
+/// A request body from `fixtures/events/bodies/`, by file name.
+pub fn event_body(name: &str) -> &'static str {
+    EVENT_BODIES
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, text)| *text)
+        .unwrap_or_else(|| panic!("no event body {name:?}; add it to support/fixture.rs"))
+}
 
 /// The response a fixture describes, e.g. `fixture("envelope/html_502")`.
 pub fn fixture(name: &str) -> http::Response<Vec<u8>> {

@@ -1,4 +1,6 @@
-//! Feishu's event crypto, from the protocol notes (§5.3, §5.4), written for
+//! Feishu's event crypto, from its
+//! [encryption guide](https://open.larksuite.com/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/encrypt-key-encryption-configuration-case),
+//! written for
 //! the mock alone: the SDK has its own, and the two must agree.
 //!
 //! - AES key: `SHA-256(utf8(encrypt_key))`; cipher AES-256-CBC with PKCS#7
@@ -92,7 +94,7 @@ impl Random {
 mod tests {
     use super::*;
 
-    /// The official vector (protocol notes §5.3).
+    /// The official vector, from Feishu's encryption guide.
     const KEY: &str = "test key";
     const ENCRYPTED: &str = "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=";
     const IV: [u8; 16] = [

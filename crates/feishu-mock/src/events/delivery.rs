@@ -11,7 +11,7 @@ use super::http::{self, Endpoint};
 use super::payloads;
 use super::{DeliveryAttempt, DeliveryReport, EventSecurity, Tamper, WebhookTarget};
 
-/// Feishu's redelivery delays: 15 s, 5 min, 1 h, 6 h (protocol notes §5.1).
+/// Feishu's redelivery delays: 15 s, 5 min, 1 h, 6 h.
 const FEISHU_REDELIVERY: [Duration; 4] = [
     Duration::from_secs(15),
     Duration::from_secs(5 * 60),

@@ -1,5 +1,6 @@
-//! The plaintext events the mock builds: the v1 `app_ticket` event (protocol
-//! notes §2.5) and the v2 `im.message.receive_v1` event (§5.6).
+//! The plaintext events the mock builds: the v1
+//! [`app_ticket` event](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/event/app_ticket-events)
+//! and the v2 `im.message.receive_v1` event.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -6,7 +6,6 @@
 //! Docs: <https://open.feishu.cn/document/server-docs/group/chat/list>
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Extension;
 use axum::extract::State;
@@ -23,7 +22,7 @@ pub(crate) async fn list_chats(
     Extension(log_id): Extension<LogId>,
     headers: HeaderMap,
 ) -> Response {
-    let tenant_key = match bearer::tenant(&shared, &headers, Instant::now()) {
+    let tenant_key = match bearer::tenant(&shared, &headers, shared.now()) {
         Ok(key) => key.tenant_key,
         Err(e) => return e.reply(&log_id),
     };

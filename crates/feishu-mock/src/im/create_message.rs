@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::im::error::ImError;
 use crate::im::request;
-use crate::messages::{Clock, NewMessage, Sender};
+use crate::messages::{NewMessage, Sender};
 use crate::query::Query;
 use crate::reply::LogId;
 use crate::state::Shared;
@@ -60,7 +60,7 @@ async fn send(
     let (fields, len) = request::json_body(body).await?;
     let new = parse(receive_id_type, &fields, len, sender)?;
     let mut messages = shared.messages();
-    Ok(messages.send(new, &shared.ids, Clock::now())?.to_json())
+    Ok(messages.send(new, &shared.ids, shared.moment())?.to_json())
 }
 
 /// Validates a send body `{receive_id, msg_type, content, uuid?}` of `len` bytes.

@@ -1,4 +1,4 @@
-//! The binary downloads (protocol notes §6.6):
+//! The binary downloads:
 //!
 //! - `GET /open-apis/im/v1/images/:image_key` and
 //!   `GET /open-apis/im/v1/files/:file_key`: what this app uploaded;

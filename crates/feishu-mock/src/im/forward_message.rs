@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::im::error::ImError;
 use crate::im::request;
-use crate::messages::{Clock, Route};
+use crate::messages::Route;
 use crate::query::Query;
 use crate::reply::LogId;
 use crate::state::Shared;
@@ -54,7 +54,7 @@ async fn forward(
     let route = route(&query, &fields, sender)?;
     let mut messages = shared.messages();
     Ok(messages
-        .forward(message_id, route, &shared.ids, Clock::now())?
+        .forward(message_id, route, &shared.ids, shared.moment())?
         .to_json())
 }
 

@@ -38,7 +38,7 @@ fn list(shared: &Shared, headers: &HeaderMap, uri: &Uri) -> Result<Value, ImErro
     request::bot(shared, headers)?;
     let query = Query::parse(uri.query());
     let history = history_query(&query)?;
-    // A token is good only for the parameters it was issued with (§7: keep
+    // A token is good only for the parameters it was issued with (clients keep
     // them the same on every page); page_size may change.
     let context = [
         "messages",

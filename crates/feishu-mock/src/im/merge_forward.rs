@@ -16,7 +16,6 @@ use serde_json::{Value, json};
 use crate::im::error::ImError;
 use crate::im::forward_message::route;
 use crate::im::request;
-use crate::messages::Clock;
 use crate::query::Query;
 use crate::reply::LogId;
 use crate::state::Shared;
@@ -58,6 +57,6 @@ async fn merge(
             ImError::invalid("message_id_list", "must be a list of 1 to 100 message ids")
         })?;
     let mut messages = shared.messages();
-    let (message, invalid) = messages.merge_forward(&ids, route, &shared.ids, Clock::now())?;
+    let (message, invalid) = messages.merge_forward(&ids, route, &shared.ids, shared.moment())?;
     Ok(json!({ "message": message.to_json(), "invalid_message_id_list": invalid }))
 }

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::im::error::ImError;
 use crate::im::request;
-use crate::messages::{Clock, size_limit};
+use crate::messages::size_limit;
 use crate::reply::LogId;
 use crate::state::Shared;
 
@@ -41,6 +41,6 @@ async fn patch(
     }
     let content = request::content(&fields)?;
     let mut messages = shared.messages();
-    messages.patch_card(message_id, &bot.id, &content, Clock::now())?;
+    messages.patch_card(message_id, &bot.id, &content, shared.moment())?;
     Ok(json!({}))
 }

@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 
 use crate::im::error::ImError;
 use crate::im::request;
-use crate::messages::Clock;
 use crate::reply::LogId;
 use crate::state::Shared;
 
@@ -30,6 +29,6 @@ fn recall(shared: &Shared, headers: &HeaderMap, message_id: &str) -> Result<Valu
     let bot = request::bot(shared, headers)?;
     shared
         .messages()
-        .recall(message_id, &bot.id, Clock::now())?;
+        .recall(message_id, &bot.id, shared.moment())?;
     Ok(json!({}))
 }

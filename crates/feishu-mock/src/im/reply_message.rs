@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::im::error::ImError;
 use crate::im::request;
-use crate::messages::{Clock, NewReply};
+use crate::messages::NewReply;
 use crate::reply::LogId;
 use crate::state::Shared;
 
@@ -51,6 +51,6 @@ async fn reply(
     };
     let mut messages = shared.messages();
     Ok(messages
-        .reply(message_id, new, &shared.ids, Clock::now())?
+        .reply(message_id, new, &shared.ids, shared.moment())?
         .to_json())
 }

@@ -2,8 +2,6 @@
 //! the common fields (`msg_type`, `content`, `uuid`, `receive_id_type`), and
 //! the success envelope.
 
-use std::time::Instant;
-
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -22,7 +20,7 @@ const UUID_MAX_CHARS: usize = 50;
 
 /// The bot of the request's tenant access token.
 pub(crate) fn bot(shared: &Shared, headers: &HeaderMap) -> Result<Sender, ImError> {
-    let key = bearer::tenant(shared, headers, Instant::now())?;
+    let key = bearer::tenant(shared, headers, shared.now())?;
     Ok(Sender::app(&key.app_id, &key.tenant_key))
 }
 

@@ -14,7 +14,6 @@ use serde_json::Value;
 
 use crate::im::error::ImError;
 use crate::im::request;
-use crate::messages::Clock;
 use crate::reply::LogId;
 use crate::state::Shared;
 
@@ -40,6 +39,6 @@ async fn update(
     let content = request::content(&fields)?;
     let mut messages = shared.messages();
     Ok(messages
-        .edit(message_id, &bot.id, msg_type, &content, Clock::now())?
+        .edit(message_id, &bot.id, msg_type, &content, shared.moment())?
         .to_json())
 }

@@ -2,7 +2,7 @@
 //! forwards and merge-forwards.
 
 use super::store::{Draft, Op, Placement};
-use super::{Clock, MERGE_FORWARD_CONTENT, Message, MessageStore, Sender};
+use super::{MERGE_FORWARD_CONTENT, Message, MessageStore, Moment, Sender};
 use crate::ids::IdSource;
 use crate::im::error::ImError;
 
@@ -36,7 +36,7 @@ impl MessageStore {
         target: &str,
         new: NewReply,
         ids: &IdSource,
-        clock: Clock,
+        clock: Moment,
     ) -> Result<&Message, ImError> {
         let NewReply {
             sender,
@@ -93,7 +93,7 @@ impl MessageStore {
         source: &str,
         route: Route,
         ids: &IdSource,
-        clock: Clock,
+        clock: Moment,
     ) -> Result<&Message, ImError> {
         if let Some(index) =
             self.deduped(&route.sender.id, Op::Forward, route.uuid.as_deref(), clock)
@@ -126,7 +126,7 @@ impl MessageStore {
         sources: &[String],
         route: Route,
         ids: &IdSource,
-        clock: Clock,
+        clock: Moment,
     ) -> Result<(&Message, Vec<String>), ImError> {
         let dedup = self.deduped(
             &route.sender.id,
@@ -207,7 +207,7 @@ mod tests {
     struct World {
         store: MessageStore,
         ids: IdSource,
-        clock: Clock,
+        clock: Moment,
     }
 
     impl World {
@@ -218,7 +218,7 @@ mod tests {
             World {
                 store: MessageStore::new(chats),
                 ids: IdSource::new(),
-                clock: Clock {
+                clock: Moment {
                     now: Instant::now(),
                     unix_ms: 1,
                 },

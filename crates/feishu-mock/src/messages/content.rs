@@ -39,7 +39,7 @@ pub(crate) fn is_json_object(content: &str) -> bool {
 /// The locales a post is read back in, in order of preference.
 const POST_LOCALES: [&str; 3] = ["zh_cn", "en_us", "ja_jp"];
 
-/// `content` as reading a message shows it (protocol notes §6.3): a `post`
+/// `content` as reading a message shows it: a `post`
 /// loses its locale wrapper, keeping one locale (`zh_cn`, else `en_us`, else
 /// `ja_jp`, else the first). Everything else reads back as sent.
 pub(crate) fn received<'a>(msg_type: &str, content: &'a str) -> Cow<'a, str> {

@@ -1,7 +1,7 @@
 //! Changing a sent message: editing text and rich text, patching cards,
 //! recalling. Only the bot that sent a message may change it (230027).
 
-use super::{Clock, Message, MessageStore, StoredMessage};
+use super::{Message, MessageStore, Moment, StoredMessage};
 use crate::im::error::ImError;
 
 /// The `msg_type`s `PUT` can edit, and edit into.
@@ -16,7 +16,7 @@ impl MessageStore {
         app_id: &str,
         msg_type: &str,
         content: &str,
-        clock: Clock,
+        clock: Moment,
     ) -> Result<&Message, ImError> {
         let index = self.own_live(message_id, app_id)?;
         let record = &mut self.messages[index].record;
@@ -37,7 +37,7 @@ impl MessageStore {
         message_id: &str,
         app_id: &str,
         content: &str,
-        clock: Clock,
+        clock: Moment,
     ) -> Result<(), ImError> {
         let index = self.own_live(message_id, app_id)?;
         let record = &mut self.messages[index].record;
@@ -56,7 +56,7 @@ impl MessageStore {
         &mut self,
         message_id: &str,
         app_id: &str,
-        clock: Clock,
+        clock: Moment,
     ) -> Result<(), ImError> {
         let index = self.own_live(message_id, app_id)?;
         let record = &mut self.messages[index].record;
@@ -90,7 +90,7 @@ impl MessageStore {
 }
 
 /// A new `update_time`: now, but always later than the last one.
-fn touch(record: &mut StoredMessage, clock: Clock) {
+fn touch(record: &mut StoredMessage, clock: Moment) {
     record.update_time_ms = clock.unix_ms.max(record.update_time_ms.saturating_add(1));
 }
 
@@ -102,11 +102,11 @@ mod tests {
     use crate::ids::IdSource;
     use crate::messages::{Chats, NewMessage, Sender};
 
-    fn store_with(msg_type: &str) -> (MessageStore, String, Clock) {
+    fn store_with(msg_type: &str) -> (MessageStore, String, Moment) {
         let mut chats = Chats::default();
         chats.add_group("oc_a", "A").expect("a group");
         let mut store = MessageStore::new(chats);
-        let clock = Clock {
+        let clock = Moment {
             now: Instant::now(),
             unix_ms: 100,
         };

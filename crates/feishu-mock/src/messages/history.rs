@@ -72,7 +72,7 @@ mod tests {
 
     use super::*;
     use crate::ids::IdSource;
-    use crate::messages::{Chats, Clock, NewMessage, NewReply, Sender};
+    use crate::messages::{Chats, Moment, NewMessage, NewReply, Sender};
 
     #[test]
     fn chats_hide_thread_replies_and_threads_show_them() {
@@ -80,7 +80,7 @@ mod tests {
         chats.add_group("oc_a", "A").expect("a group");
         let mut store = MessageStore::new(chats);
         let ids = IdSource::new();
-        let clock = |ms| Clock {
+        let clock = |ms| Moment {
             now: Instant::now(),
             unix_ms: ms,
         };

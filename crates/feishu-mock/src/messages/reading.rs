@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Clock, MessageStore, Read};
+use super::{MessageStore, Moment, Read};
 use crate::im::error::ImError;
 
 impl MessageStore {
@@ -20,7 +20,7 @@ impl MessageStore {
 
     /// Records that `open_id` read `message_id` (once per user); `false` if
     /// there is no such message.
-    pub(crate) fn mark_read(&mut self, message_id: &str, open_id: &str, clock: Clock) -> bool {
+    pub(crate) fn mark_read(&mut self, message_id: &str, open_id: &str, clock: Moment) -> bool {
         let Ok(index) = self.index_of(message_id) else {
             return false;
         };
@@ -52,8 +52,8 @@ mod tests {
     use crate::ids::IdSource;
     use crate::messages::{Chats, NewMessage, Sender};
 
-    fn clock(now: Instant, unix_ms: u64) -> Clock {
-        Clock { now, unix_ms }
+    fn clock(now: Instant, unix_ms: u64) -> Moment {
+        Moment { now, unix_ms }
     }
 
     fn store() -> MessageStore {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::{Chats, Clock, Message, Sender, StoredMessage};
+use super::{Chats, Message, Moment, Sender, StoredMessage};
 use crate::ids::IdSource;
 use crate::im::error::ImError;
 
@@ -116,7 +116,7 @@ impl MessageStore {
         sender_id: &str,
         op: Op,
         uuid: Option<&str>,
-        clock: Clock,
+        clock: Moment,
     ) -> Option<usize> {
         let key = (sender_id.to_owned(), op, uuid?.to_owned());
         let &(index, first) = self.uuids.get(&key)?;
@@ -126,7 +126,7 @@ impl MessageStore {
     /// Stores `draft` and returns its index. Creation times strictly increase
     /// in store order: a message created in the same millisecond as the one
     /// before gets the next millisecond.
-    pub(super) fn insert(&mut self, draft: Draft, op: Op, ids: &IdSource, clock: Clock) -> usize {
+    pub(super) fn insert(&mut self, draft: Draft, op: Op, ids: &IdSource, clock: Moment) -> usize {
         let create_ms = clock.unix_ms.max(self.last_create_ms.saturating_add(1));
         self.last_create_ms = create_ms;
         let Draft {
@@ -224,7 +224,7 @@ impl MessageStore {
         &mut self,
         new: NewMessage,
         ids: &IdSource,
-        clock: Clock,
+        clock: Moment,
     ) -> Result<&Message, ImError> {
         let NewMessage {
             sender,
@@ -261,7 +261,7 @@ impl MessageStore {
         msg_type: &str,
         content: &str,
         ids: &IdSource,
-        clock: Clock,
+        clock: Moment,
     ) -> Option<String> {
         if !self.chats.contains(chat_id) {
             return None;
@@ -292,8 +292,8 @@ mod tests {
     use super::*;
     use crate::ids::p2p_chat_id;
 
-    fn clock(now: Instant, unix_ms: u64) -> Clock {
-        Clock { now, unix_ms }
+    fn clock(now: Instant, unix_ms: u64) -> Moment {
+        Moment { now, unix_ms }
     }
 
     fn new(app_id: &str, receive_id_type: &str, uuid: Option<&str>) -> NewMessage {

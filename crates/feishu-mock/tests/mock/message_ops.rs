@@ -192,7 +192,7 @@ fn edits_text_and_post_messages_of_the_bot() {
     assert!(stored.updated);
     assert_eq!(stored.msg_type, "post");
     assert_eq!(stored.content, post.to_string());
-    // Read back, a post has no locale wrapper (protocol notes §6.3).
+    // Read back, a post has no locale wrapper.
     let read_back = &get_items(&server, &token, &id)[0]["body"]["content"];
     assert_eq!(read_back.as_str(), Some(post["zh_cn"].to_string().as_str()));
 

@@ -1,10 +1,11 @@
 //! `POST /open-apis/im/v1/messages`: the success shape, uuid dedup,
 //! validation and auth.
 
-use std::thread::sleep;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use feishu_mock::{MARKETPLACE_APP_ID, MARKETPLACE_TENANT_KEY, MockServer, SELF_BUILT_APP_ID};
+use feishu_mock::{
+    MARKETPLACE_APP_ID, MARKETPLACE_TENANT_KEY, ManualClock, MockServer, SELF_BUILT_APP_ID,
+};
 use serde_json::{Value, json};
 
 use crate::support::{
@@ -271,9 +272,11 @@ fn size_limits_depend_on_msg_type() {
 
 #[test]
 fn tenant_token_is_required() {
+    let clock = ManualClock::new();
     let server = MockServer::builder()
         .token_lifetime(Duration::from_millis(200))
         .reissue_threshold(Duration::ZERO)
+        .clock(clock.clone())
         .start()
         .expect("start");
     let body = text_message("ou_a", "hi", None).to_string();
@@ -283,7 +286,7 @@ fn tenant_token_is_required() {
     let app_token = marketplace_app_token(&server);
     post_bearer(&server, &path, Some(&app_token), &body).assert_error(400, 99991663);
     let token = self_built_token(&server);
-    sleep(Duration::from_millis(300));
+    clock.advance(Duration::from_millis(300));
     post_bearer(&server, &path, Some(&token), &body).assert_error(400, 99991677);
     let fresh = self_built_token(&server);
     server.revoke_tokens();

@@ -1,11 +1,11 @@
 //! `POST /open-apis/authen/v2/oauth/token`: code exchange, refresh rotation
 //! and every error code. (Code expiry, 5 minutes, is unit-tested in `users.rs`.)
 
-use std::thread::sleep;
 use std::time::Duration;
 
 use feishu_mock::{
-    MARKETPLACE_APP_ID, MARKETPLACE_APP_SECRET, MOCK_USER_OPEN_ID, MockServer, SELF_BUILT_APP_ID,
+    MARKETPLACE_APP_ID, MARKETPLACE_APP_SECRET, MOCK_USER_OPEN_ID, ManualClock, MockServer,
+    SELF_BUILT_APP_ID,
 };
 use serde_json::{Value, json};
 
@@ -135,12 +135,14 @@ fn refresh_rotates_both_tokens() {
 
 #[test]
 fn expired_refresh_token() {
+    let clock = ManualClock::new();
     let server = MockServer::builder()
         .refresh_token_lifetime(Duration::from_millis(400))
+        .clock(clock.clone())
         .start()
         .expect("start");
     let (_, refresh_token) = authorized_user(&server);
-    sleep(Duration::from_millis(500));
+    clock.advance(Duration::from_millis(500));
     let reply = oauth(&server, &refresh(&refresh_token));
     assert_oauth_error(&reply, 20037, "invalid_grant");
 }

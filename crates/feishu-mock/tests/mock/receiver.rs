@@ -1,6 +1,6 @@
 //! A tiny webhook for the event tests: records every request and answers
 //! scripted statuses after scripted delays; plus an independent decryption
-//! and signature check, straight from the protocol notes (§5.3, §5.4).
+//! and signature check, straight from Feishu's encryption and signature rules.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,9 +1,8 @@
 //! The re-issue rule and token expiry, on real time.
 
-use std::thread::sleep;
 use std::time::Duration;
 
-use feishu_mock::{MARKETPLACE_TENANT_KEY, MockServer};
+use feishu_mock::{MARKETPLACE_TENANT_KEY, ManualClock, MockServer};
 use serde_json::json;
 
 use crate::support::{
@@ -24,9 +23,11 @@ fn same_token_while_far_from_expiry() {
 
 #[test]
 fn new_token_below_threshold_and_both_stay_valid() {
+    let clock = ManualClock::new();
     let server = MockServer::builder()
         .token_lifetime(Duration::from_secs(3))
         .reissue_threshold(Duration::from_secs(2))
+        .clock(clock.clone())
         .start()
         .expect("start");
     let first = self_built_token(&server);
@@ -40,7 +41,7 @@ fn new_token_below_threshold_and_both_stay_valid() {
     let expire = again["expire"].as_u64().expect("expire");
     assert!((2..=3).contains(&expire), "{expire}");
 
-    sleep(Duration::from_millis(1200));
+    clock.advance(Duration::from_millis(1200));
     let renewed = post(&server, TENANT_INTERNAL, &body).json();
     let second = renewed["tenant_access_token"].as_str().expect("token");
     assert_ne!(second, first);
@@ -53,14 +54,16 @@ fn new_token_below_threshold_and_both_stay_valid() {
 
 #[test]
 fn expired_tokens_are_refused() {
+    let clock = ManualClock::new();
     let server = MockServer::builder()
         .token_lifetime(Duration::from_millis(1000))
         .reissue_threshold(Duration::ZERO)
+        .clock(clock.clone())
         .start()
         .expect("start");
     let tenant = self_built_token(&server);
     let app = marketplace_app_token(&server);
-    sleep(Duration::from_millis(1100));
+    clock.advance(Duration::from_millis(1100));
     // Expired, not unknown: 99991677 tells the client a refetch will help.
     let reply = get(&server, CHATS, Some(&tenant));
     reply.assert_error(400, 99991677);

@@ -1,9 +1,8 @@
 //! `GET /open-apis/authen/v1/user_info`: user tokens only.
 
-use std::thread::sleep;
 use std::time::Duration;
 
-use feishu_mock::{MOCK_USER_OPEN_ID, MockServer};
+use feishu_mock::{MOCK_USER_OPEN_ID, ManualClock, MockServer};
 
 use crate::support::{USER_INFO, authorized_user, get, marketplace_app_token, self_built_token};
 
@@ -52,11 +51,13 @@ fn other_tokens_are_invalid_for_authorization() {
 
 #[test]
 fn expired_user_tokens_are_invalid() {
+    let clock = ManualClock::new();
     let server = MockServer::builder()
         .token_lifetime(Duration::from_millis(400))
+        .clock(clock.clone())
         .start()
         .expect("start");
     let (access, _) = authorized_user(&server);
-    sleep(Duration::from_millis(500));
+    clock.advance(Duration::from_millis(500));
     get(&server, USER_INFO, Some(&access)).assert_error(400, 99991668);
 }

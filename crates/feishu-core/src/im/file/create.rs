@@ -14,7 +14,7 @@ use crate::{InvalidRequest, endpoint};
 pub const MAX_FILE_BYTES: usize = 30 * 1024 * 1024;
 
 /// The kind of an uploaded file; it must match the `msg_type` it is sent as
-/// (else 230055).
+/// (else [`FILE_TYPE_MISMATCH`](crate::codes::FILE_TYPE_MISMATCH)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FileType {

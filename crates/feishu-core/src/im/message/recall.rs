@@ -7,7 +7,8 @@ use crate::endpoint;
 
 /// `DELETE /open-apis/im/v1/messages/:message_id`: recalls a message. A bot
 /// may recall its own messages up to 24 h old (others' as a group owner or
-/// admin); a second recall answers 230011.
+/// admin); a second recall answers
+/// [`MESSAGE_RECALLED`](crate::codes::MESSAGE_RECALLED).
 #[derive(Clone, Debug)]
 pub struct RecallMessage {
     message_id: String,

@@ -10,7 +10,8 @@ use crate::endpoint;
 use crate::im::content::MessageContent;
 
 /// `PUT /open-apis/im/v1/messages/:message_id`: replaces a text or post
-/// message's content (other types are refused by Feishu with 230054).
+/// message's content (other types are refused by Feishu with
+/// [`UNSUPPORTED_MESSAGE_TYPE`](crate::codes::UNSUPPORTED_MESSAGE_TYPE)).
 #[derive(Clone, Debug, Serialize)]
 pub struct UpdateMessage {
     #[serde(skip)]

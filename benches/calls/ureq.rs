@@ -2,8 +2,11 @@
 //! `scripts/callgrind.sh` (instructions per call) and profilers.
 //!
 //! ```sh
-//! cargo run --release --example bench_calls_ureq -- sdk --url http://127.0.0.1:9000 --calls 200
+//! cargo run --release --bench calls_ureq -- sdk --url http://127.0.0.1:9000 --calls 200
 //! ```
+//!
+//! A `[[bench]]` target without a harness, so CI compiles it; run without a
+//! side (as `cargo bench` does) it prints its usage and exits.
 //!
 //! Both sides first make `--warmup` calls (default 20: the connection, the
 //! token cache, lazily built state), then `--calls` calls inside
@@ -39,7 +42,7 @@ const APP_ID: &str = "cli_mock_self_built";
 const APP_SECRET: &str = "mock-self-built-secret";
 
 const USAGE: &str =
-    "usage: bench_calls_ureq <sdk|sdk-token|raw|raw-sdk-agent> --url URL [--calls N] [--warmup N]";
+    "usage: calls_ureq <sdk|sdk-token|raw|raw-sdk-agent> --url URL [--calls N] [--warmup N]";
 
 /// The side, the mock's URL, the measured calls and the warm-up calls.
 struct Args {
@@ -49,14 +52,22 @@ struct Args {
     warmup: usize,
 }
 
-fn args() -> Result<Args, BoxError> {
+/// The arguments; `None` when there are none (`cargo bench` passes only
+/// `--bench`).
+fn args() -> Result<Option<Args>, BoxError> {
     let mut parsed = Args {
         mode: String::new(),
         url: String::new(),
         calls: 200,
         warmup: 20,
     };
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args()
+        .skip(1)
+        .filter(|arg| arg != "--bench")
+        .peekable();
+    if args.peek().is_none() {
+        return Ok(None);
+    }
     while let Some(arg) = args.next() {
         let mut value = || {
             args.next()
@@ -73,7 +84,7 @@ fn args() -> Result<Args, BoxError> {
     if parsed.mode.is_empty() || parsed.url.is_empty() {
         return Err(USAGE.into());
     }
-    Ok(parsed)
+    Ok(Some(parsed))
 }
 
 /// The calls callgrind counts. Not inlined, so its name stays in the binary.
@@ -109,7 +120,10 @@ fn raw_token(agent: &ureq::Agent, base: &str) -> Result<String, BoxError> {
 }
 
 fn main() -> Result<(), BoxError> {
-    let args = args()?;
+    let Some(args) = args()? else {
+        eprintln!("{USAGE} (scripts/callgrind.sh runs it)");
+        return Ok(());
+    };
     let base = args.url.trim_end_matches('/');
     match args.mode.as_str() {
         "sdk" => {

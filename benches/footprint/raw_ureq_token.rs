@@ -3,11 +3,11 @@
 //!
 //! ```sh
 //! cargo run -p feishu-mock -- --port 9000 &
-//! cargo run --example raw_ureq_token -- --url http://127.0.0.1:9000
+//! cargo bench --bench raw_ureq_token -- --url http://127.0.0.1:9000
 //! ```
 //!
 //! Same settings and output as `min_token`: `--url` / `FEISHU_BASE_URL`
-//! (default `http://127.0.0.1:9000`), `--app-id` / `FEISHU_APP_ID` and
+//! (with neither, it prints how to run it and exits), `--app-id` / `FEISHU_APP_ID` and
 //! `--app-secret` / `FEISHU_APP_SECRET` (default feishu-mock's self-built
 //! app). It prints the token's length and lifetime, never the token.
 
@@ -18,19 +18,16 @@ use std::process::ExitCode;
 /// `feishu_mock::SELF_BUILT_APP_ID` and `_SECRET`, spelled out.
 const MOCK_APP_ID: &str = "cli_mock_self_built";
 const MOCK_APP_SECRET: &str = "mock-self-built-secret";
-const DEFAULT_URL: &str = "http://127.0.0.1:9000";
 const TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token/internal";
 
 /// `--name value` from the command line, else the environment variable.
-fn setting(flag: &str, var: &str, default: &str) -> String {
+fn setting(flag: &str, var: &str) -> Option<String> {
     let args: Vec<String> = env::args().collect();
     let from_args = args
         .iter()
         .position(|arg| arg == flag)
         .and_then(|i| args.get(i + 1).cloned());
-    from_args
-        .or_else(|| env::var(var).ok())
-        .unwrap_or_else(|| default.to_owned())
+    from_args.or_else(|| env::var(var).ok())
 }
 
 /// The token's length and lifetime, from `POST …/tenant_access_token/internal`.
@@ -52,9 +49,15 @@ fn fetch(url: &str, app_id: &str, app_secret: &str) -> Result<(usize, u64), Box<
 }
 
 fn main() -> ExitCode {
-    let url = setting("--url", "FEISHU_BASE_URL", DEFAULT_URL);
-    let app_id = setting("--app-id", "FEISHU_APP_ID", MOCK_APP_ID);
-    let app_secret = setting("--app-secret", "FEISHU_APP_SECRET", MOCK_APP_SECRET);
+    let Some(url) = setting("--url", "FEISHU_BASE_URL") else {
+        eprintln!(
+            "raw_ureq_token: give --url URL (scripts/footprint.sh runs it against feishu-mock)"
+        );
+        return ExitCode::SUCCESS;
+    };
+    let app_id = setting("--app-id", "FEISHU_APP_ID").unwrap_or_else(|| MOCK_APP_ID.to_owned());
+    let app_secret =
+        setting("--app-secret", "FEISHU_APP_SECRET").unwrap_or_else(|| MOCK_APP_SECRET.to_owned());
     match fetch(&url, &app_id, &app_secret) {
         Ok((length, expire)) => {
             println!("tenant access token: {length} chars, expires in {expire} s");

@@ -2,8 +2,11 @@
 //! `scripts/callgrind.sh` (instructions per call) and profilers.
 //!
 //! ```sh
-//! cargo run --release --example bench_calls_reqwest -- sdk --url http://127.0.0.1:9000 --calls 200
+//! cargo run --release --bench calls_reqwest -- sdk --url http://127.0.0.1:9000 --calls 200
 //! ```
+//!
+//! A `[[bench]]` target without a harness, so CI compiles it; run without a
+//! side (as `cargo bench` does) it prints its usage and exits.
 //!
 //! Everything runs on one thread (a current-thread tokio runtime), hyper's
 //! connection task included. Both sides first make `--warmup` calls (default
@@ -38,7 +41,7 @@ const APP_ID: &str = "cli_mock_self_built";
 const APP_SECRET: &str = "mock-self-built-secret";
 
 const USAGE: &str =
-    "usage: bench_calls_reqwest <sdk|sdk-token|raw|raw-timeout> --url URL [--calls N] [--warmup N]";
+    "usage: calls_reqwest <sdk|sdk-token|raw|raw-timeout> --url URL [--calls N] [--warmup N]";
 
 /// The side, the mock's URL, the measured calls and the warm-up calls.
 struct Args {
@@ -48,14 +51,22 @@ struct Args {
     warmup: usize,
 }
 
-fn args() -> Result<Args, BoxError> {
+/// The arguments; `None` when there are none (`cargo bench` passes only
+/// `--bench`).
+fn args() -> Result<Option<Args>, BoxError> {
     let mut parsed = Args {
         mode: String::new(),
         url: String::new(),
         calls: 200,
         warmup: 20,
     };
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args()
+        .skip(1)
+        .filter(|arg| arg != "--bench")
+        .peekable();
+    if args.peek().is_none() {
+        return Ok(None);
+    }
     while let Some(arg) = args.next() {
         let mut value = || {
             args.next()
@@ -72,7 +83,7 @@ fn args() -> Result<Args, BoxError> {
     if parsed.mode.is_empty() || parsed.url.is_empty() {
         return Err(USAGE.into());
     }
-    Ok(parsed)
+    Ok(Some(parsed))
 }
 
 /// The calls before: not counted. (Kept apart from `measured_region` by its
@@ -158,7 +169,10 @@ async fn raw_token(client: &reqwest::Client, base: &str) -> Result<String, BoxEr
 }
 
 fn main() -> Result<(), BoxError> {
-    let args = args()?;
+    let Some(args) = args()? else {
+        eprintln!("{USAGE} (scripts/callgrind.sh runs it)");
+        return Ok(());
+    };
     let base = args.url.trim_end_matches('/');
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
