@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use feishu_core::codes::{APP_SECRET_INVALID, TENANT_ACCESS_TOKEN_INVALID};
 use feishu_core::{
     App, CachedToken, Call, Client, Config, Endpoint, Error, Fence, RawEndpoint, RetryPolicy, Step,
     StoreAnswer, StoreOp, TokenKey,
@@ -162,7 +163,7 @@ impl Feishu {
         self.requests.push(path.clone());
         match path.as_str() {
             TENANT_INTERNAL | TENANT_TOKEN_STORE if self.refuse_tokens => {
-                response(json!({"code": 10014, "msg": "app secret invalid"}))
+                response(json!({"code": APP_SECRET_INVALID, "msg": "app secret invalid"}))
             }
             TENANT_INTERNAL | TENANT_TOKEN_STORE => response(
                 json!({"code": 0, "msg": "ok", "tenant_access_token": TENANT_TOKEN, "expire": 7200}),
@@ -373,7 +374,7 @@ fn a_failed_fetch_unlocks_before_the_call_ends() {
     let chats = RawEndpoint::get(CHATS);
     let client = self_built();
     let error = drive(client.call(&chats), &mut feishu, &store, t0()).expect_err("refused");
-    assert_eq!(error.code(), Some(10014));
+    assert_eq!(error.code(), Some(APP_SECRET_INVALID));
     assert_eq!(store.log(), ["load tenant", "lock tenant", "unlock tenant"]);
     // The next process may lock at once.
     let other = self_built();
@@ -401,7 +402,9 @@ fn a_refused_shared_token_is_invalidated_everywhere() {
             Step::Store(op) => call.on_store(store.carry_out(&op, now), now),
             Step::Send(request) if request.uri().path() == CHATS && !revoked => {
                 revoked = true;
-                let answer = response(json!({"code": 99991663, "msg": "Invalid access token"}));
+                let answer = response(
+                    json!({"code": TENANT_ACCESS_TOKEN_INVALID, "msg": "Invalid access token"}),
+                );
                 call.on_response(answer, now);
             }
             Step::Send(request) => call.on_response(feishu.answer(&request), now),

@@ -11,6 +11,7 @@ use crate::auth::{
     AppAccessToken, AppAccessTokenRequest, AppTicketResend, TenantAccessToken,
     TenantAccessTokenRequest, UserAccessToken, UserAccessTokenRequest,
 };
+use crate::codes::{APP_TICKET_INVALID, REFRESH_TOKEN_DEAD, TOKEN_INVALID};
 use crate::store::{Fence, StoreAnswer, StoreOp};
 use crate::token_store::{TokenKey, later};
 use crate::user::UserNeed;
@@ -18,17 +19,6 @@ use crate::{
     ApiError, AppKind, CachedToken, Client, Error, InvalidRequest, Secret, Shape, TokenKind,
     UserToken, build,
 };
-
-/// Codes that mean "the token you sent is no good": the cached token is
-/// dropped, a new one fetched and the call repeated, once.
-const TOKEN_INVALID: [i64; 6] = [99991661, 99991663, 99991664, 99991668, 99991671, 99991677];
-
-/// OAuth codes for a refresh token that can never work again: invalid,
-/// expired, revoked, already used, refresh disabled.
-const REFRESH_TOKEN_DEAD: [i64; 5] = [20026, 20037, 20064, 20073, 20074];
-
-/// Code 10012: the app ticket is invalid; Feishu must push a new one.
-const APP_TICKET_INVALID: i64 = 10012;
 
 /// How often a call whose token another process is fetching looks in the
 /// shared store again: about one token request's round trip.
@@ -99,7 +89,8 @@ pub(super) struct Credentials {
     pub(super) auth: Auth,
     /// Whether the one token repair this call allows was used.
     repaired: bool,
-    /// The 10012 answer that made this call ask for a new ticket.
+    /// The [`APP_TICKET_INVALID`] answer that made this call ask for a new
+    /// ticket.
     ticket_error: Option<Box<ApiError>>,
     /// The process's refresh leases this call holds.
     leases: Vec<(TokenKey, LeaseId)>,
@@ -143,7 +134,8 @@ impl Credentials {
         };
         match &self.auth {
             Auth::Token(token) => Ok(Need::Token(Some(token.clone()))),
-            // Refused before anything is sent: Feishu would answer 99991668.
+            // Refused before anything is sent: Feishu would answer
+            // `USER_ACCESS_TOKEN_INVALID`.
             Auth::User(_) if !kinds.contains(&TokenKind::User) => {
                 Err(InvalidRequest::TokenNotAccepted(TokenKind::User).into())
             }
