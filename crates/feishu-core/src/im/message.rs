@@ -2,31 +2,32 @@
 //! forward, merge forward, read receipts, follow-ups and resources.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/intro>
 
-mod follow_up;
+mod create;
+mod delete;
 mod forward;
 mod get;
 mod list;
 mod merge_forward;
 mod patch;
+mod push_follow_up;
 mod read_users;
-mod recall;
 mod reply;
-mod resource;
-mod send;
 mod update;
 
-pub use follow_up::{FollowUp, PushFollowUp};
+pub use create::SendMessage;
+pub use delete::RecallMessage;
 pub use forward::ForwardMessage;
 pub use get::GetMessage;
 pub use list::{ContainerIdType, ListMessages, SortType};
 pub use merge_forward::MergeForward;
 pub use patch::PatchMessage;
+pub use push_follow_up::{FollowUp, PushFollowUp};
 pub use read_users::{ReadUser, ReadUsers};
-pub use recall::RecallMessage;
 pub use reply::ReplyMessage;
-pub use resource::{MessageResource, ResourceType};
-pub use send::SendMessage;
 pub use update::UpdateMessage;
+// A resource of its own in Feishu's docs (`message-resource`), read through
+// messages: re-exported here, where callers look for it.
+pub use crate::im::message_resource::{MessageResource, ResourceType};
 
 use std::fmt;
 

@@ -137,6 +137,87 @@ impl ReceivedContent {
         }
     }
 
+    /// Resolves the `@_user_N` placeholders of mentions from the message's
+    /// `mentions`, given as `(key, id, name)`: in a text each placeholder
+    /// becomes `@name`, as the reader saw it; in a post each `at` element
+    /// gets the user's id and name. Placeholders with no mention (`@_all`,
+    /// an id-less mention) stay as they are; other contents are unchanged.
+    ///
+    /// ```
+    /// use feishu_core::im::content::{PostElement, ReceivedContent};
+    ///
+    /// let mentions = [("@_user_1", "ou_84aad35d084aa403a838cf73ee18467", "Tom")];
+    /// let text = ReceivedContent::parse("text", r#"{"text":"@_user_1 hello"}"#);
+    /// assert_eq!(text.resolve_mentions(mentions), ReceivedContent::Text { text: "@Tom hello".into() });
+    ///
+    /// let post = ReceivedContent::parse("post", r#"{"title":"","content":[[{"tag":"at","user_id":"@_user_1","user_name":""}]]}"#);
+    /// let ReceivedContent::Post { content, .. } = post.resolve_mentions(mentions) else { unreachable!() };
+    /// assert_eq!(content[0][0], PostElement::At {
+    ///     user_id: "ou_84aad35d084aa403a838cf73ee18467".into(),
+    ///     user_name: Some("Tom".into()),
+    ///     style: vec![],
+    /// });
+    /// ```
+    pub fn resolve_mentions<'a>(
+        self,
+        mentions: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Self {
+        // Longest keys first, so `@_user_1` never eats the start of `@_user_12`.
+        let mut mentions: Vec<(&str, &str, &str)> = mentions
+            .into_iter()
+            .filter(|(key, _, _)| !key.is_empty())
+            .collect();
+        mentions.sort_by_key(|(key, _, _)| std::cmp::Reverse(key.len()));
+        if mentions.is_empty() {
+            return self;
+        }
+        match self {
+            Self::Text { text } => Self::Text {
+                text: replace_mentions(&text, &mentions),
+            },
+            Self::Post { title, content } => Self::Post {
+                title,
+                content: content
+                    .into_iter()
+                    .map(|line| {
+                        line.into_iter()
+                            .map(|element| resolve_at(element, &mentions))
+                            .collect()
+                    })
+                    .collect(),
+            },
+            other => other,
+        }
+    }
+
+    /// The words a reader sees, for a `text` or a `post` (its title, then
+    /// one line per paragraph: text, link texts, `@name` for mentions, code,
+    /// `[EMOJI]` for emoji; images, videos and rules add nothing); `None`
+    /// for other contents.
+    ///
+    /// ```
+    /// use feishu_core::im::content::ReceivedContent;
+    ///
+    /// let post = ReceivedContent::parse("post", r#"{"title":"Build","content":[[{"tag":"text","text":"see "},{"tag":"a","text":"logs","href":"https://ci"}],[{"tag":"code_block","language":"SHELL","text":"make test"}]]}"#);
+    /// assert_eq!(post.plain_text().as_deref(), Some("Build\nsee logs\nmake test"));
+    /// ```
+    pub fn plain_text(&self) -> Option<String> {
+        match self {
+            Self::Text { text } => Some(text.clone()),
+            Self::Post { title, content } => {
+                let mut lines: Vec<String> = Vec::with_capacity(content.len() + 1);
+                if !title.is_empty() {
+                    lines.push(title.clone());
+                }
+                for paragraph in content {
+                    lines.push(paragraph.iter().map(element_text).collect());
+                }
+                Some(lines.join("\n"))
+            }
+            _ => None,
+        }
+    }
+
     fn parse_known(msg_type: &str, content: &str) -> Option<Self> {
         Some(match msg_type {
             "text" => {
@@ -203,6 +284,71 @@ impl ReceivedContent {
             }
             _ => return None,
         })
+    }
+}
+
+/// `text` with each mention placeholder replaced by `@name`; `mentions` is
+/// sorted longest key first.
+fn replace_mentions(text: &str, mentions: &[(&str, &str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match mentions.iter().find(|(key, _, _)| rest.starts_with(key)) {
+            Some((key, _, name)) => {
+                out.push('@');
+                out.push_str(name);
+                rest = &rest[key.len()..];
+            }
+            None => {
+                out.push('@');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An `at` element with its placeholder resolved, when a mention has it.
+fn resolve_at(element: PostElement, mentions: &[(&str, &str, &str)]) -> PostElement {
+    match element {
+        PostElement::At {
+            user_id,
+            user_name,
+            style,
+        } => match mentions.iter().find(|(key, _, _)| *key == user_id) {
+            Some((_, id, name)) if !id.is_empty() => PostElement::At {
+                user_id: (*id).to_owned(),
+                user_name: Some((*name).to_owned()).filter(|name| !name.is_empty()).or(user_name),
+                style,
+            },
+            _ => PostElement::At {
+                user_id,
+                user_name,
+                style,
+            },
+        },
+        other => other,
+    }
+}
+
+/// What a reader sees of one post element.
+fn element_text(element: &PostElement) -> String {
+    match element {
+        PostElement::Text { text, .. }
+        | PostElement::Link { text, .. }
+        | PostElement::CodeBlock { text, .. }
+        | PostElement::Markdown { text } => text.clone(),
+        PostElement::At {
+            user_id, user_name, ..
+        } => match user_name.as_deref() {
+            Some(name) if !name.is_empty() => format!("@{name}"),
+            _ => format!("@{user_id}"),
+        },
+        PostElement::Emotion { emoji_type } => format!("[{emoji_type}]"),
+        _ => String::new(),
     }
 }
 
