@@ -1,22 +1,15 @@
-//! The binary downloads:
-//!
-//! - `GET /open-apis/im/v1/images/:image_key` and
-//!   `GET /open-apis/im/v1/files/:file_key`: what this app uploaded;
-//! - `GET /open-apis/im/v1/messages/:message_id/resources/:file_key?type=image|file`:
-//!   a resource the message carries in its content.
+//! What the binary downloads share: finding the upload a request may read,
+//! and answering it.
 //!
 //! Success is HTTP 200 with the raw bytes, the upload's `Content-Type`, and a
 //! `Content-Disposition` with both an ASCII `filename` and an RFC 5987
 //! `filename*`. Failure is the usual JSON envelope: 234003 for an unknown key,
-//! 230017 for another app's upload.
-//! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get>
+//! 230017 for another app's upload. The endpoints are
+//! [`image::get`](crate::im::image::get), [`file::get`](crate::im::file::get)
+//! and [`message_resource::get`](crate::im::message_resource::get).
 
-use std::sync::Arc;
-
-use axum::Extension;
 use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -43,46 +36,8 @@ const ATTR_CHAR_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
-pub(crate) async fn get_image(
-    State(shared): State<Arc<Shared>>,
-    Extension(log_id): Extension<LogId>,
-    Path(key): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    respond(
-        own_upload(&shared, &headers, &key, UploadKind::Image),
-        &log_id,
-    )
-}
-
-pub(crate) async fn get_file(
-    State(shared): State<Arc<Shared>>,
-    Extension(log_id): Extension<LogId>,
-    Path(key): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    respond(
-        own_upload(&shared, &headers, &key, UploadKind::File),
-        &log_id,
-    )
-}
-
-pub(crate) async fn message_resource(
-    State(shared): State<Arc<Shared>>,
-    Extension(log_id): Extension<LogId>,
-    Path((message_id, key)): Path<(String, String)>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    let query = Query::parse(uri.query());
-    respond(
-        resource(&shared, &headers, &message_id, &key, &query),
-        &log_id,
-    )
-}
-
 /// An upload of `kind` that the request's app made (another app's: 230017).
-fn own_upload(
+pub(crate) fn own_upload(
     shared: &Shared,
     headers: &HeaderMap,
     key: &str,
@@ -99,7 +54,7 @@ fn own_upload(
 
 /// A resource of `message_id`: its content must carry `key` as the kind
 /// `type` asks for (234003 otherwise), and the key must have been uploaded.
-fn resource(
+pub(crate) fn resource(
     shared: &Shared,
     headers: &HeaderMap,
     message_id: &str,
@@ -128,7 +83,8 @@ fn resource(
     uploads.get(key, kind).cloned().ok_or(ImError::FileNotFound)
 }
 
-fn respond(result: Result<Upload, ImError>, log_id: &LogId) -> Response {
+/// The upload as an attachment, or the error's JSON envelope.
+pub(crate) fn respond(result: Result<Upload, ImError>, log_id: &LogId) -> Response {
     match result {
         Ok(upload) => attachment(upload),
         Err(e) => e.reply(log_id),

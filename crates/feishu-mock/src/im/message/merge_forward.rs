@@ -14,7 +14,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::im::error::ImError;
-use crate::im::forward_message::route;
+use crate::im::message::forward::route;
 use crate::im::request;
 use crate::query::Query;
 use crate::reply::LogId;

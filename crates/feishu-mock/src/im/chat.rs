@@ -1,0 +1,3 @@
+//! Group chats: list the ones the bot is in.
+
+pub(super) mod list;

@@ -1,0 +1,5 @@
+//! Images: upload one to send in messages, download one this app uploaded.
+//! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/image/image-overview>
+
+pub(super) mod create;
+pub(super) mod get;
