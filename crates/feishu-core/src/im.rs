@@ -6,3 +6,4 @@ pub mod content;
 pub mod file;
 pub mod image;
 pub mod message;
+pub mod message_resource;
