@@ -9,7 +9,16 @@
 //!   out, the whole response back, whatever its status. Any closure of the
 //!   right shape is one.
 //! - a clock, [`Clock`] or [`AsyncClock`]: the time now, and a way to wait.
-//!   A pair of functions is one: `(SystemTime::now, std::thread::sleep)`.
+//!   A pair of functions is one: `(SystemTime::now, std::thread::sleep)`. A
+//!   clock that also has a [waker](Clock::waker) ends a call's wait for
+//!   another call's token refresh the moment it ends; without one the call
+//!   looks again every 20 ms.
+//!
+//! and, for a fleet of processes that should fetch each token once, a third:
+//!
+//! - a shared store, [`SharedStore`] or [`AsyncSharedStore`] (Redis, a
+//!   database), given with `with_shared_store`: the drive loop carries out
+//!   the [`Step::Store`](crate::Step::Store) operations of its calls on it.
 //!
 //! The driver itself stays pure: it reads no clock, sleeps never and opens no
 //! socket; its randomness is the seed of the [`Client`](crate::Client) it is given. An
@@ -46,13 +55,15 @@ use std::time::{Duration, SystemTime};
 
 use http::{Request, Response};
 
-use crate::{Error, Page, Pager, Paginated, TransportError, TransportErrorKind};
+use crate::{Error, Page, Pager, Paginated, TransportError, TransportErrorKind, Waker};
 
 mod blocking;
 mod nonblocking;
+mod shared_store;
 
 pub use blocking::{BlockingClient, Items, Pages, Tenant};
 pub use nonblocking::{AsyncClient, AsyncItems, AsyncPages, AsyncTenant};
+pub use shared_store::{AsyncSharedStore, SharedStore};
 
 /// A request as the core builds it: [`build`](crate::build)'s output.
 pub type HttpRequest = Request<Vec<u8>>;
@@ -115,11 +126,36 @@ where
 ///
 /// A pair `(now, sleep)` of `Fn() -> SystemTime` and `Fn(Duration)` is a
 /// clock: `(SystemTime::now, std::thread::sleep)`, or a simulated one in tests.
+///
+/// # Wake-ups
+///
+/// A call that waits for another call's token refresh is told when it ends
+/// if the clock has a [`waker`](Self::waker): the driver registers it with
+/// [`Client::set_waker`](crate::Client::set_waker), and waits with
+/// [`sleep_unless`](Self::sleep_unless), which such a clock ends early.
+/// Without one, the call looks again every 20 ms. E.g. a condition variable:
+/// the waker notifies it under its mutex, and `sleep_unless` checks `woken`
+/// under the same mutex before each `wait_timeout`, so no wake-up falls
+/// between the check and the wait.
 pub trait Clock {
     /// The time now: token expiry, backoff and deadlines are judged by it.
     fn now(&self) -> SystemTime;
     /// Blocks for `duration`: a retry's backoff or a rate limit's reset.
     fn sleep(&self, duration: Duration);
+    /// What wakes [`sleep_unless`](Self::sleep_unless) early: cheap, and
+    /// never blocking. `None` (the default): nothing does.
+    fn waker(&self) -> Option<Waker> {
+        None
+    }
+    /// Blocks for `duration`, or until `woken()` is true after the
+    /// [waker](Self::waker) was called, whichever comes first (ending
+    /// sooner is harmless: the call is polled again). The default checks
+    /// `woken` once, then sleeps the whole `duration`.
+    fn sleep_unless(&self, duration: Duration, woken: &dyn Fn() -> bool) {
+        if !woken() {
+            self.sleep(duration);
+        }
+    }
 }
 
 impl<N, S> Clock for (N, S)
@@ -139,11 +175,36 @@ where
 ///
 /// A pair `(now, sleep)` of `Fn() -> SystemTime` and `Fn(Duration) -> F`,
 /// `F` a `Send` future, is a clock: `(SystemTime::now, tokio::time::sleep)`.
+///
+/// Wake-ups work as for [`Clock`](Clock#wake-ups). E.g. with tokio's
+/// `Notify`: the waker calls `notify_waiters`, and `sleep_unless` makes its
+/// `notified()` future, pins it and `enable`s it before it checks `woken`,
+/// then waits for it under a `timeout`.
 pub trait AsyncClock: Send + Sync {
     /// The time now: token expiry, backoff and deadlines are judged by it.
     fn now(&self) -> SystemTime;
     /// Waits for `duration` without blocking the thread.
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
+    /// What wakes [`sleep_unless`](Self::sleep_unless) early: cheap, and
+    /// never blocking. `None` (the default): nothing does.
+    fn waker(&self) -> Option<Waker> {
+        None
+    }
+    /// Waits for `duration`, or until `woken()` is true after the
+    /// [waker](Self::waker) was called, whichever comes first (ending
+    /// sooner is harmless: the call is polled again). The default checks
+    /// `woken` once, then sleeps the whole `duration`.
+    fn sleep_unless(
+        &self,
+        duration: Duration,
+        woken: &(dyn Fn() -> bool + Sync),
+    ) -> impl Future<Output = ()> + Send {
+        async move {
+            if !woken() {
+                self.sleep(duration).await;
+            }
+        }
+    }
 }
 
 impl<N, S, F> AsyncClock for (N, S)

@@ -2,11 +2,13 @@
 //!
 //! [`Client`] is `feishu-core`'s [`AsyncClient`] over this crate's
 //! [`ReqwestTransport`] and [`TokioClock`]: every method it offers (`send`,
-//! `send_as`, `tenant`, …) is the core's, and [`pages`](Client::pages) and
-//! [`items`](Client::items) are its walks as `Stream`s. This crate only moves
-//! bytes: redirects are not followed, every HTTP status comes back as a
-//! response, all headers are kept, each request's timeout is applied and
-//! bodies are read up to a size cap.
+//! `send_as`, `tenant`, `share_app_ticket`, …) is the core's, and
+//! [`pages`](Client::pages) and [`items`](Client::items) are its walks as
+//! `Stream`s. This crate only moves bytes: redirects are not followed, every
+//! HTTP status comes back as a response, all headers are kept, each request's
+//! timeout is applied and bodies are read up to a size cap. A fleet of
+//! processes fetches each token once through a store they share:
+//! [`Client::with_shared_store`].
 //!
 //! ```
 //! use feishu_reqwest::{App, Client, Config, feishu_core::RawEndpoint};
@@ -28,13 +30,17 @@
 
 pub use feishu_core::{self, App, Config, Error, Secret, UserToken};
 
+pub use clock::TokioClock;
+
 use std::hash::{BuildHasher, RandomState};
-use std::{ops::Deref, sync::Arc, time::Duration, time::SystemTime};
+use std::{ops::Deref, sync::Arc, time::Duration};
 
 use feishu_core::driver::{self, AsyncClient, AsyncTransport, HttpRequest, HttpResponse};
 use feishu_core::{Client as Core, Page, Pager, Paginated, Timeout, TokenStore};
 use feishu_core::{TransportError, TransportErrorKind as Kind};
 use futures_util::{Stream, stream};
+
+mod clock;
 
 /// An async Feishu client. Cloning is cheap and shares the token cache and the
 /// connection pool. Its methods are [`AsyncClient`]'s, but for the walks.
@@ -60,7 +66,15 @@ impl Client {
     /// e.g. to share its token state with a driver of their own.
     pub fn with_core(core: Core) -> Result<Self, Error> {
         let transport = ReqwestTransport::new(core.config())?;
-        Ok(Self(AsyncClient::new(core, transport, TOKIO_CLOCK)))
+        let clock = TokioClock::default();
+        Ok(Self(AsyncClient::new(core, transport, clock)))
+    }
+
+    /// The client with a store shared with other processes, meeting
+    /// [`SharedStore`](driver::SharedStore#contract)'s contract; see
+    /// [`AsyncClient::with_shared_store`].
+    pub fn with_shared_store<S: driver::AsyncSharedStore + 'static>(self, store: Arc<S>) -> Self {
+        Self(self.0.with_shared_store(store))
     }
 
     /// Sends one request as built by [`feishu_core::build`] and reads the whole
@@ -148,12 +162,6 @@ impl AsyncTransport for ReqwestTransport {
         Ok(http::Response::from(response).map(|_| body))
     }
 }
-
-/// The [`AsyncClock`](feishu_core::driver::AsyncClock): the system's time,
-/// and `tokio::time::sleep`.
-pub type TokioClock = (fn() -> SystemTime, fn(Duration) -> tokio::time::Sleep);
-
-const TOKIO_CLOCK: TokioClock = (SystemTime::now, tokio::time::sleep);
 
 /// Fresh random bits for a client's calls: std's hasher keys come from the
 /// OS and differ for every `RandomState`.

@@ -2,10 +2,12 @@
 //!
 //! [`Client`] is `feishu-core`'s [`BlockingClient`] over this crate's
 //! [`UreqTransport`] and [`StdClock`]: every method it offers (`send`,
-//! `send_as`, `tenant`, `pages`, `items`, …) is the core's. This crate only
-//! moves bytes: redirects are not followed, every HTTP status comes back as a
-//! response, all headers are kept, each request's timeout bounds the whole
-//! exchange and bodies are read up to a size cap.
+//! `send_as`, `tenant`, `pages`, `items`, `share_app_ticket`, …) is the
+//! core's. This crate only moves bytes: redirects are not followed, every
+//! HTTP status comes back as a response, all headers are kept, each request's
+//! timeout bounds the whole exchange and bodies are read up to a size cap.
+//! A fleet of processes fetches each token once through a store they share:
+//! [`Client::with_shared_store`].
 //!
 //! ```
 //! use feishu_ureq::{App, Client, Config, feishu_core::RawEndpoint};
@@ -24,8 +26,10 @@
 
 pub use feishu_core::{self, App, Config, Error, Secret, UserToken};
 
+pub use clock::StdClock;
+
 use std::hash::{BuildHasher, RandomState};
-use std::{ops::Deref, sync::Arc, thread, time::Duration, time::SystemTime};
+use std::{ops::Deref, sync::Arc, time::Duration};
 
 use feishu_core::driver::{self, BlockingClient, HttpRequest, HttpResponse, Transport};
 use feishu_core::{Client as Core, Timeout, TokenStore};
@@ -33,6 +37,7 @@ use feishu_core::{TransportError, TransportErrorKind as Kind};
 use resolver::CachingResolver;
 use ureq::{Agent, unversioned::transport::DefaultConnector};
 
+mod clock;
 mod resolver;
 
 /// A blocking Feishu client. Cloning is cheap and shares the token cache and
@@ -62,7 +67,14 @@ impl Client {
     /// e.g. to share its token state with a driver of their own.
     pub fn with_core(core: Core) -> Self {
         let transport = UreqTransport::new(core.config());
-        Self(BlockingClient::new(core, transport, STD_CLOCK))
+        Self(BlockingClient::new(core, transport, StdClock::default()))
+    }
+
+    /// The client with a store shared with other processes, meeting
+    /// [`SharedStore`](driver::SharedStore#contract)'s contract; see
+    /// [`BlockingClient::with_shared_store`].
+    pub fn with_shared_store(self, store: Arc<dyn driver::SharedStore>) -> Self {
+        Self(self.0.with_shared_store(store))
     }
 
     /// Sends one request as built by [`feishu_core::build`] and reads the whole
@@ -146,12 +158,6 @@ impl Transport for UreqTransport {
         })
     }
 }
-
-/// The [`Clock`](feishu_core::driver::Clock): the system's time, and
-/// `thread::sleep`.
-pub type StdClock = (fn() -> SystemTime, fn(Duration));
-
-const STD_CLOCK: StdClock = (SystemTime::now, thread::sleep);
 
 /// Fresh random bits for a client's calls: std's hasher keys come from the
 /// OS and differ for every `RandomState`.

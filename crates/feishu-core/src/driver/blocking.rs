@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::vec;
 
 use crate::auth::{TenantAccessToken, TenantAccessTokenRequest};
-use crate::driver::{Clock, Transport, next_page, on_page, until};
+use crate::driver::{Clock, SharedStore, Transport, next_page, on_page, until};
 use crate::{
     Call, Client, Config, Endpoint, Error, Page, Pager, Paginated, Secret, Step, StoreAnswer,
     UserToken,
@@ -17,8 +17,10 @@ use crate::{
 /// [`pages`](Self::pages) and [`items`](Self::items), the marketplace
 /// [`tenant`](Self::tenant) view, the app ticket and the OAuth code exchange.
 /// Tokens, their cache and every protocol decision stay in the [`Client`]
-/// underneath; this type only drives its calls. Cloning shares the token
-/// state (and clones the transport and clock).
+/// underneath; this type only drives its calls, and carries out their
+/// shared-store operations when it [has a store](Self::with_shared_store).
+/// Cloning shares the token state and the store (and clones the transport and
+/// clock).
 ///
 /// ```
 /// use std::time::SystemTime;
@@ -45,16 +47,32 @@ pub struct BlockingClient<T, C> {
     core: Client,
     transport: T,
     clock: C,
+    store: Option<Arc<dyn SharedStore>>,
 }
 
 impl<T: Transport, C: Clock> BlockingClient<T, C> {
-    /// A client driving `core`'s calls over `transport`, on `clock`.
+    /// A client driving `core`'s calls over `transport`, on `clock`; the
+    /// clock's [waker](Clock::waker), if it has one, becomes `core`'s.
     pub fn new(core: Client, transport: T, clock: C) -> Self {
+        if let Some(waker) = clock.waker() {
+            core.set_waker(waker);
+        }
         Self {
             core,
             transport,
             clock,
+            store: None,
         }
+    }
+
+    /// The client with a store shared with other processes: its calls load
+    /// tokens from it before fetching their own, lock it fleet-wide while
+    /// they fetch, and save what they fetch ([`Client::use_shared_store`]).
+    /// The store must meet [`SharedStore`]'s contract.
+    pub fn with_shared_store(mut self, store: Arc<dyn SharedStore>) -> Self {
+        self.core.use_shared_store();
+        self.store = Some(store);
+        self
     }
 
     /// The sans-IO client underneath: configuration and token state.
@@ -134,6 +152,21 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
         self.core.set_app_ticket(ticket, self.clock.now())
     }
 
+    /// Keeps the `app_ticket` as [`set_app_ticket`](Self::set_app_ticket)
+    /// does and saves it in the shared store, if the client has one, for the
+    /// other processes' calls to load ([`Client::share_app_ticket`]). A
+    /// store that is [unavailable](crate::StoreAnswer::Unavailable) leaves it
+    /// with this process: the others ask Feishu to push it again.
+    pub fn share_app_ticket(&self, ticket: impl Into<Secret>) -> Result<(), Error> {
+        let now = self.clock.now();
+        let Some(store) = &self.store else {
+            return self.core.set_app_ticket(ticket, now);
+        };
+        let save = self.core.share_app_ticket(ticket, now)?;
+        store.carry_out(&save, now);
+        Ok(())
+    }
+
     /// Exchanges an OAuth authorization code for the user's tokens.
     pub fn user_token(&self, code: &str, redirect_uri: Option<&str>) -> Result<UserToken, Error> {
         let token = self.send(&self.core.code_exchange(code, redirect_uri)?)?;
@@ -153,19 +186,32 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
     }
 
     /// Drives a call to its end: sends what it asks for, sleeps while it
-    /// waits. For a call set up beyond the methods above, e.g. reseeded with
-    /// [`Call::seed`] to replay one.
+    /// waits (less, when a refresh it waits for ends first), and carries out
+    /// its store operations. For a call set up beyond the methods above, e.g.
+    /// reseeded with [`Call::seed`] to replay one.
     pub fn drive<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
         loop {
+            // Read before the poll: a refresh that ends between the poll and
+            // the sleep changes it, and the sleep does not start.
+            let seen = self.core.wakeups();
             match call.poll(self.clock.now()) {
                 Step::Send(request) => match self.transport.send(request) {
                     Ok(response) => call.on_response(response, self.clock.now()),
                     Err(error) => call.on_transport_error(error, self.clock.now()),
                 },
-                Step::Wait(at) => self.clock.sleep(until(self.clock.now(), at)),
-                // No shared store is driven here yet: the call goes on with
-                // its process's cache, as the store seam allows.
-                Step::Store(_) => call.on_store(StoreAnswer::Unavailable, self.clock.now()),
+                Step::Wait(at) => {
+                    let woken = || self.core.wakeups() != seen;
+                    self.clock.sleep_unless(until(self.clock.now(), at), &woken);
+                }
+                Step::Store(op) => {
+                    // Without a store the call goes on with its process's
+                    // cache, as the store seam allows.
+                    let answer = match &self.store {
+                        Some(store) => store.carry_out(&op, self.clock.now()),
+                        None => StoreAnswer::Unavailable,
+                    };
+                    call.on_store(answer, self.clock.now());
+                }
                 Step::Done(result) => return result,
             }
         }
@@ -176,6 +222,7 @@ impl<T, C> fmt::Debug for BlockingClient<T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlockingClient")
             .field("core", &self.core)
+            .field("shared_store", &self.store.is_some())
             .finish_non_exhaustive()
     }
 }
