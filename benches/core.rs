@@ -278,7 +278,10 @@ impl Fixture {
     }
 
     fn sdk_token_parse(&self, response: Response<Vec<u8>>) -> TenantAccessToken {
-        self.token_request.parse(response).expect("token parse")
+        self.token_request
+            .parse(response)
+            .map_err(feishu_core::Error::from)
+            .expect("token parse")
     }
 
     fn sdk_send_build(&self) -> Request<Vec<u8>> {
@@ -297,7 +300,10 @@ impl Fixture {
     }
 
     fn sdk_send_parse(&self, response: Response<Vec<u8>>) -> Message {
-        self.send.parse(response).expect("send parse")
+        self.send
+            .parse(response)
+            .map_err(feishu_core::Error::from)
+            .expect("send parse")
     }
 
     /// Both sides must do the same work, or the ratio means nothing.

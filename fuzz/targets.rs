@@ -49,11 +49,18 @@ pub fn envelope(data: &[u8]) {
         http::StatusCode::from_u16(200 + u16::from(status) * 2).unwrap_or(http::StatusCode::OK);
     *response.headers_mut() = headers(block);
     let raw = RawEndpoint::get("/open-apis/x");
-    if let Err(feishu_core::Error::UnexpectedResponse(error)) = raw.parse(response.clone()) {
+    if let Err(feishu_core::Error::UnexpectedResponse(error)) = raw
+        .parse(response.clone())
+        .map_err(feishu_core::Error::from)
+    {
         assert_eq!(error.body(), body, "the raw body is kept");
     }
-    let _ = Shape::Token.decode::<feishu_core::auth::TenantAccessToken>(response.clone());
-    let _ = Shape::Data.check(response);
+    let _ = Shape::Token
+        .decode::<feishu_core::auth::TenantAccessToken>(response.clone())
+        .map_err(feishu_core::Error::from);
+    let _ = Shape::Data
+        .check(response)
+        .map_err(feishu_core::Error::from);
 }
 
 const KEY: &str = "fuzz-encrypt-key";
@@ -130,7 +137,7 @@ pub fn pager(data: &[u8]) {
             return;
         };
         let response = http::Response::new(page.to_vec());
-        let parsed: Result<Page<_>, _> = request.parse(response);
+        let parsed: Result<Page<_>, _> = request.parse(response).map_err(feishu_core::Error::from);
         match parsed.and_then(|page| pager.on_page(page)) {
             Ok(_) => {}
             Err(_) => return,

@@ -203,7 +203,10 @@ pub fn a_bad_receive_id_is_refused_locally<A: Adapter>() {
     assert!(
         matches!(
             error,
-            Error::InvalidRequest(InvalidRequest::UnknownReceiveIdType)
+            Error::InvalidRequest(InvalidRequest::InvalidField {
+                field: "receive_id_type",
+                ..
+            })
         ),
         "{error:?}"
     );

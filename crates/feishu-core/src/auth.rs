@@ -21,7 +21,7 @@ use crate::InvalidRequest;
 /// Refuses an empty credential before any request exists.
 fn non_empty(field: &'static str, value: &str) -> Result<(), InvalidRequest> {
     if value.trim().is_empty() {
-        return Err(InvalidRequest::EmptyField(field));
+        return Err(InvalidRequest::empty(field));
     }
     Ok(())
 }

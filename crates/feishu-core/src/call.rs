@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime};
 use crate::envelope::rate_limit_reset;
 use crate::store::{StoreAnswer, StoreOp};
 use crate::{
-    Client, Endpoint, Error, InvalidRequest, Secret, Timeout, TransportError, UserToken, build,
+    Client, Endpoint, Error, Misuse, ParseError, Secret, Timeout, TransportError, UserToken, build,
 };
 use budget::Budget;
 use credentials::{Auth, Credentials, Need, TokenFetch};
@@ -178,7 +178,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
         self.budget.start(now);
         match mem::replace(&mut self.state, State::Spent) {
             State::Awaiting(_) | State::Storing { .. } | State::Spent => {
-                self.done(Err(InvalidRequest::OutOfOrder.into()))
+                self.done(Err(Misuse::OutOfOrder.into()))
             }
             // Store writes the call owes (a fetched token, a released lock)
             // go out first, also before its result.
@@ -234,7 +234,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
     /// Feeds the response to the request of the last [`Step::Send`].
     pub fn on_response(&mut self, response: http::Response<Vec<u8>>, now: SystemTime) {
         let State::Awaiting(pending) = mem::replace(&mut self.state, State::Ready) else {
-            self.state = State::Finished(Err(InvalidRequest::OutOfOrder.into()));
+            self.state = State::Finished(Err(Misuse::OutOfOrder.into()));
             return;
         };
         let idempotent = self.idempotent(&pending);
@@ -251,7 +251,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
     /// Reports that the request of the last [`Step::Send`] got no response.
     pub fn on_transport_error(&mut self, error: TransportError, now: SystemTime) {
         let State::Awaiting(pending) = mem::replace(&mut self.state, State::Ready) else {
-            self.state = State::Finished(Err(InvalidRequest::OutOfOrder.into()));
+            self.state = State::Finished(Err(Misuse::OutOfOrder.into()));
             return;
         };
         let idempotent = self.idempotent(&pending);
@@ -264,7 +264,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
     /// Feeds the outcome of the last [`Step::Store`].
     pub fn on_store(&mut self, answer: StoreAnswer, now: SystemTime) {
         let State::Storing { op, resume } = mem::replace(&mut self.state, State::Ready) else {
-            self.state = State::Finished(Err(InvalidRequest::OutOfOrder.into()));
+            self.state = State::Finished(Err(Misuse::OutOfOrder.into()));
             return;
         };
         self.credentials.stored(self.client, op, answer, now);
@@ -288,7 +288,9 @@ impl<'a, E: Endpoint> Call<'a, E> {
         response: http::Response<Vec<u8>>,
     ) -> Result<(), Error> {
         match (self.endpoint().parse(response), token) {
-            (Err(Error::Api(error)), Some(token)) if self.credentials.may_repair(error.code) => {
+            (Err(ParseError::Api(error)), Some(token))
+                if self.credentials.may_repair(error.code) =>
+            {
                 let kinds = self
                     .with_uuid
                     .as_ref()
@@ -300,7 +302,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
                 self.state = State::Finished(Ok(output));
                 Ok(())
             }
-            (Err(error), _) => Err(error),
+            (Err(error), _) => Err(error.into()),
         }
     }
 

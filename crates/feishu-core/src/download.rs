@@ -11,7 +11,7 @@ use percent_encoding::percent_decode;
 use serde::de::IgnoredAny;
 
 use crate::multipart::sanitize_filename;
-use crate::{Error, Shape, UnexpectedResponse};
+use crate::{ParseError, Shape, UnexpectedResponse};
 
 /// A downloaded file, its bytes exactly as the server sent them.
 #[derive(Clone, PartialEq, Eq)]
@@ -38,7 +38,7 @@ impl fmt::Debug for Download {
 
 /// Reads a download: 200 with a non-JSON body is the file; anything else is
 /// the error envelope (or an unexpected body), never mistaken for a file.
-pub(crate) fn parse(response: http::Response<Vec<u8>>, key: &str) -> Result<Download, Error> {
+pub(crate) fn parse(response: http::Response<Vec<u8>>, key: &str) -> Result<Download, ParseError> {
     let content_type = response
         .headers()
         .get(CONTENT_TYPE)

@@ -10,7 +10,7 @@ use http::{HeaderValue, Method, Request};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
-use crate::{Config, Error, InvalidRequest, Secret, Shape};
+use crate::{Config, Error, InvalidRequest, ParseError, Secret, Shape};
 
 mod declare;
 
@@ -161,8 +161,9 @@ pub trait Endpoint {
     /// The body.
     fn body(&self) -> Result<Body, InvalidRequest>;
 
-    /// Reads the response into the output. Pure; never panics.
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
+    /// Reads the response into the output: an API error or an unexpected
+    /// body otherwise. Pure; never panics.
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, ParseError>;
 
     /// Whether sending the request twice has the effect of sending it once, so
     /// a retry after a lost answer is safe. By default: by method (GET, HEAD,
@@ -237,8 +238,8 @@ pub(crate) fn fill_path<'a>(
             continue;
         };
         match value(name).unwrap_or_default() {
-            "" => return Err(InvalidRequest::EmptyField(name)),
-            "." | ".." => return Err(InvalidRequest::InvalidId(name)),
+            "" => return Err(InvalidRequest::empty(name)),
+            "." | ".." => return Err(InvalidRequest::field(name, "cannot be `.` or `..`")),
             value => {
                 // Writing into a String cannot fail.
                 let _ = write!(out, "{}", segment(value));
@@ -271,7 +272,7 @@ impl<E: Endpoint> Endpoint for WithTimeout<E> {
     fn body(&self) -> Result<Body, InvalidRequest> {
         self.endpoint.body()
     }
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<E::Output, Error> {
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<E::Output, ParseError> {
         self.endpoint.parse(response)
     }
     fn idempotent(&self) -> bool {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::api_error::log_id;
-use crate::{ApiError, Error, ErrorDetails, UnexpectedResponse};
+use crate::{ApiError, ErrorDetails, ParseError, UnexpectedResponse};
 
 /// How an endpoint lays out its response body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl Shape {
     /// Decodes a response into the endpoint's output.
     ///
     /// ```
-    /// use feishu_core::{Error, Shape};
+    /// use feishu_core::Shape;
     ///
     /// let ok = http::Response::new(br#"{"code":0,"msg":"success","data":{"n":1}}"#.to_vec());
     /// let data: serde_json::Value = Shape::Data.decode(ok)?;
@@ -61,7 +61,7 @@ impl Shape {
     pub fn decode<T: DeserializeOwned>(
         self,
         response: http::Response<Vec<u8>>,
-    ) -> Result<T, Error> {
+    ) -> Result<T, ParseError> {
         // The common case in one pass: a success with its `data`. Anything
         // else (an error, a missing `data`, a surprise) takes the careful path.
         // (serde_json skips unread strings without checking their UTF-8,
@@ -85,7 +85,7 @@ impl Shape {
 
     /// Checks a response whose output is nothing but success, such as
     /// `app_ticket/resend`.
-    pub fn check(self, response: http::Response<Vec<u8>>) -> Result<(), Error> {
+    pub fn check(self, response: http::Response<Vec<u8>>) -> Result<(), ParseError> {
         let (parts, body) = response.into_parts();
         let judged = self.judge(&parts, &body).map(drop);
         judged.map_err(|rejection| self.error(&parts, body, rejection))
@@ -137,9 +137,9 @@ impl Shape {
         })
     }
 
-    fn error(self, parts: &Parts, body: Vec<u8>, rejection: Rejection) -> Error {
+    fn error(self, parts: &Parts, body: Vec<u8>, rejection: Rejection) -> ParseError {
         match rejection {
-            Rejection::Api(error) => Error::Api(error),
+            Rejection::Api(error) => ParseError::Api(error),
             Rejection::Unexpected(reason) => {
                 UnexpectedResponse::new(parts, body, reason, self == Shape::Token).into()
             }
@@ -161,7 +161,7 @@ pub(crate) trait Coded: DeserializeOwned {
 
 /// Decodes a token endpoint's flat answer: one pass for a success, the
 /// careful path (and its typed errors) otherwise.
-pub(crate) fn decode_token<T: Coded>(response: http::Response<Vec<u8>>) -> Result<T, Error> {
+pub(crate) fn decode_token<T: Coded>(response: http::Response<Vec<u8>>) -> Result<T, ParseError> {
     if response.status().is_success() {
         let text = std::str::from_utf8(response.body());
         if let Ok(Ok(output)) = text.map(serde_json::from_str::<T>) {

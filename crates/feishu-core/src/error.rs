@@ -44,6 +44,9 @@ pub enum Error {
     /// send the user through the authorize page again.
     #[error("the user access token expired and cannot be refreshed: the user must authorize again")]
     UserTokenExpired,
+    /// The driver broke the call's contract (see [`Misuse`]).
+    #[error("driver misuse: {0}")]
+    Misuse(#[from] Misuse),
 }
 
 impl Error {
@@ -69,6 +72,7 @@ impl Error {
             Error::InvalidRequest(_)
             | Error::Transport(_)
             | Error::UserTokenExpired
+            | Error::Misuse(_)
             | Error::BrokenPagination(_) => None,
         }
     }
@@ -87,10 +91,88 @@ impl From<UnexpectedResponse> for Error {
     }
 }
 
+/// Why a response did not give the endpoint's output: what
+/// [`Endpoint::parse`](crate::Endpoint::parse) can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// Feishu answered with a non-zero `code` (under any HTTP status).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The response was not the JSON the endpoint expects; the raw body is
+    /// kept.
+    #[error(transparent)]
+    UnexpectedResponse(Box<UnexpectedResponse>),
+}
+
+impl ParseError {
+    /// The Feishu `code` of an [`ParseError::Api`].
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Self::Api(error) => Some(error.code),
+            Self::UnexpectedResponse(_) => None,
+        }
+    }
+
+    /// The `X-Tt-Logid` of the response, if one came back.
+    pub fn log_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(error) => error.log_id.as_deref(),
+            Self::UnexpectedResponse(error) => error.log_id.as_deref(),
+        }
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(error: ParseError) -> Self {
+        match error {
+            ParseError::Api(error) => Error::Api(error),
+            ParseError::UnexpectedResponse(error) => Error::UnexpectedResponse(error),
+        }
+    }
+}
+
+impl From<ApiError> for ParseError {
+    fn from(error: ApiError) -> Self {
+        Self::Api(Box::new(error))
+    }
+}
+
+impl From<UnexpectedResponse> for ParseError {
+    fn from(error: UnexpectedResponse) -> Self {
+        Self::UnexpectedResponse(Box::new(error))
+    }
+}
+
 /// A request refused before it was sent.
+///
+/// The variants are kinds of fault, not one per endpoint: a field that breaks
+/// a rule Feishu has for it is an [`InvalidRequest::InvalidField`], whatever
+/// the endpoint.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InvalidRequest {
+    /// A field breaks a rule Feishu has for it: empty, too long, a path
+    /// segment that would change the path (`.`, `..`), an id whose type
+    /// cannot be told, content its `msg_type` does not allow.
+    #[error("`{field}`: {reason}")]
+    InvalidField {
+        /// The field, as Feishu names it (`message_id`, `uuid`, `content`).
+        field: &'static str,
+        /// What is wrong with it, e.g. `must not be empty`.
+        reason: &'static str,
+    },
+    /// The request body, or a file in it, is over Feishu's limit for its
+    /// kind; nothing was sent.
+    #[error("the {what} is {size} bytes, over the {limit}-byte limit")]
+    TooLarge {
+        /// What is too large, e.g. `message body`.
+        what: &'static str,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The first input of the tenant-token dispatch is neither an app id
     /// (`cli_…`) nor a marketplace app access token (`a-…`). The input itself
     /// is not repeated: it may be a secret passed in the wrong place.
@@ -98,39 +180,6 @@ pub enum InvalidRequest {
         "expected an app id starting with `cli_` (self-built app) or an app access token starting with `a-` (marketplace app)"
     )]
     UnknownAppKind,
-    /// The receiver's id type cannot be told from the id (a `user_id` has no
-    /// prefix): name it.
-    #[error("cannot tell the receive_id_type of this id: name it explicitly")]
-    UnknownReceiveIdType,
-    /// The message content breaks a rule of its `msg_type`.
-    #[error("invalid message content: {0}")]
-    InvalidContent(&'static str),
-    /// The request body is over Feishu's limit for its kind; nothing was sent.
-    #[error("the {what} is {size} bytes, over the {limit}-byte limit")]
-    TooLarge {
-        /// What is too large, e.g. `text message body`.
-        what: &'static str,
-        /// Its size in bytes.
-        size: usize,
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// A file to upload is empty.
-    #[error("the file to upload is empty")]
-    EmptyFile,
-    /// A `uuid` longer than Feishu's 50 characters.
-    #[error("a uuid is at most 50 characters")]
-    UuidTooLong,
-    /// An id is `.` or `..`, which would change the request's path.
-    #[error("`{0}` cannot be `.` or `..`")]
-    InvalidId(&'static str),
-    /// The receiver's kind cannot receive this request (a thread takes
-    /// forwards, not sends).
-    #[error("a {0} cannot receive this request")]
-    UnsupportedReceiver(&'static str),
-    /// A required field is empty.
-    #[error("`{0}` must not be empty")]
-    EmptyField(&'static str),
     /// The endpoint needs the app's token and the configuration has no app
     /// (see [`Config::with_app`](crate::Config::with_app)).
     #[error("this call needs app credentials: set them with Config::with_app")]
@@ -138,10 +187,6 @@ pub enum InvalidRequest {
     /// A marketplace app's tenant call names no tenant.
     #[error("a marketplace app's tenant call needs a tenant_key")]
     MissingTenantKey,
-    /// A [`Call`](crate::Call) was driven out of order: polled while a request
-    /// was out, answered with nothing out, or polled after `Done`.
-    #[error("the call was driven out of order")]
-    OutOfOrder,
     /// The API does not accept this kind of token (e.g. a user token for an
     /// API only a bot may call).
     #[error("this API does not accept a {0} access token")]
@@ -161,4 +206,35 @@ pub enum InvalidRequest {
     /// The request body could not be serialized.
     #[error("the request body could not be serialized: {0}")]
     Body(#[from] serde_json::Error),
+}
+
+impl InvalidRequest {
+    /// `field` breaks a rule: `reason`.
+    pub const fn field(field: &'static str, reason: &'static str) -> Self {
+        Self::InvalidField { field, reason }
+    }
+
+    /// `field` is empty, and Feishu requires it.
+    pub const fn empty(field: &'static str) -> Self {
+        Self::field(field, "must not be empty")
+    }
+
+    /// The field at fault, for an [`InvalidRequest::InvalidField`].
+    pub fn field_name(&self) -> Option<&'static str> {
+        match self {
+            Self::InvalidField { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+/// A driver used a [`Call`](crate::Call) against its contract: the caller's
+/// bug, not the request's.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Misuse {
+    /// Polled while a request or a store operation was out, answered with
+    /// nothing out, or polled after `Done`.
+    #[error("the call was driven out of order")]
+    OutOfOrder,
 }

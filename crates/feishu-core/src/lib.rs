@@ -65,7 +65,7 @@ pub use endpoint::{
     segment,
 };
 pub use envelope::Shape;
-pub use error::{Error, InvalidRequest};
+pub use error::{Error, InvalidRequest, Misuse, ParseError};
 pub use pager::{Page, Pager, Paginated, PaginationError};
 pub use raw::RawEndpoint;
 pub use retry::{Exhausted, Failure, RetryPolicy};

@@ -7,7 +7,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 
 use crate::{
-    Body, BodyKind, Endpoint, Error, Host, InvalidRequest, Metadata, Query, Shape, TokenKind,
+    Body, BodyKind, Endpoint, Host, InvalidRequest, Metadata, ParseError, Query, Shape, TokenKind,
 };
 
 /// Any `{code, msg, data}` API by method and path: the escape hatch, like
@@ -184,7 +184,7 @@ impl<T: DeserializeOwned> Endpoint for RawEndpoint<T> {
             .unwrap_or_else(|| self.method.is_idempotent())
     }
 
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<T, Error> {
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<T, ParseError> {
         Shape::Data.decode(response)
     }
 }

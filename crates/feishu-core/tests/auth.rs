@@ -72,6 +72,7 @@ fn assert_prints_no_token(error: &Error) {
 fn self_built_tenant_token_is_read_from_the_flat_body() {
     let token = tenant_self_built()
         .parse(fixture("auth/tenant_internal_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
 
     assert_eq!(
@@ -87,6 +88,7 @@ fn self_built_tenant_token_is_read_from_the_flat_body() {
 fn marketplace_tenant_token_is_read_from_the_flat_body() {
     let token = tenant_marketplace()
         .parse(fixture("auth/tenant_marketplace_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
 
     assert_eq!(
@@ -101,6 +103,7 @@ fn marketplace_tenant_token_is_read_from_the_flat_body() {
 fn self_built_app_token_response_carries_both_tokens() {
     let token = app_self_built()
         .parse(fixture("auth/app_internal_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
 
     assert_eq!(
@@ -120,6 +123,7 @@ fn self_built_app_token_response_carries_both_tokens() {
 fn marketplace_app_token_has_no_tenant_token_and_a_shorter_expiry() {
     let token = app_marketplace()
         .parse(fixture("auth/app_marketplace_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
 
     assert_eq!(token.app_access_token.expose(), "a-6U1SbDiM6XIH2DcTCPyeub");
@@ -132,6 +136,7 @@ fn marketplace_app_token_has_no_tenant_token_and_a_shorter_expiry() {
 fn ticket_resend_success_is_unit() {
     AppTicketResend::new(APP_ID, APP_SECRET)
         .parse(fixture("auth/resend_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
 }
 
@@ -140,6 +145,7 @@ fn token_response_without_msg_is_accepted() {
     let body = br#"{"code":0,"tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":1799}"#;
     let token = tenant_self_built()
         .parse(http::Response::new(body.to_vec()))
+        .map_err(feishu_core::Error::from)
         .expect("`msg` is optional");
     assert_eq!(token.msg, "");
     assert_eq!(token.expire, 1799);
@@ -150,6 +156,7 @@ fn token_response_spelling_msg_as_message_is_accepted() {
     let body = br#"{"code":0,"message":"ok","tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":7200}"#;
     let token = tenant_self_built()
         .parse(http::Response::new(body.to_vec()))
+        .map_err(feishu_core::Error::from)
         .expect("one doc copy spells `msg` as `message`");
     assert_eq!(token.expire, 7200);
 }
@@ -159,6 +166,7 @@ fn token_response_spelling_msg_as_message_keeps_the_message() {
     let body = br#"{"code":0,"message":"ok","tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":7200}"#;
     let token = tenant_self_built()
         .parse(http::Response::new(body.to_vec()))
+        .map_err(feishu_core::Error::from)
         .expect("one doc copy spells `msg` as `message`");
     assert_eq!(token.msg, "ok");
 }
@@ -168,6 +176,7 @@ fn token_response_with_code_zero_as_a_string_is_success() {
     let body = br#"{"code":"0","msg":"ok","tenant_access_token":"t-caecc734c2e3328a62489fe0648c4b98779515d3","expire":7200}"#;
     let token = tenant_self_built()
         .parse(http::Response::new(body.to_vec()))
+        .map_err(feishu_core::Error::from)
         .expect("`code` may be a numeric string");
     assert_eq!(token.code, 0);
 }
@@ -180,28 +189,47 @@ fn credential_errors_arrive_under_http_200() {
     let cases: [(&str, Parse, i64, &str, &str); 4] = [
         (
             "auth/invalid_param_200",
-            |r| tenant_self_built().parse(r).map(drop),
+            |r| {
+                tenant_self_built()
+                    .parse(r)
+                    .map_err(feishu_core::Error::from)
+                    .map(drop)
+            },
             codes::INVALID_PARAM,
             "invalid param",
             "20250301093020F607182930415263748F",
         ),
         (
             "auth/wrong_secret_200",
-            |r| app_self_built().parse(r).map(drop),
+            |r| {
+                app_self_built()
+                    .parse(r)
+                    .map_err(feishu_core::Error::from)
+                    .map(drop)
+            },
             codes::APP_SECRET_INVALID,
             "app secret invalid",
             "2025030109302107182930415263748590",
         ),
         (
             "auth/ticket_invalid",
-            |r| app_marketplace().parse(r).map(drop),
+            |r| {
+                app_marketplace()
+                    .parse(r)
+                    .map_err(feishu_core::Error::from)
+                    .map(drop)
+            },
             codes::APP_TICKET_INVALID,
             "get app access token failed",
             "202503010930221829304152637485960A",
         ),
         (
             "auth/invalid_param_200",
-            |r| AppTicketResend::new(APP_ID, APP_SECRET).parse(r),
+            |r| {
+                AppTicketResend::new(APP_ID, APP_SECRET)
+                    .parse(r)
+                    .map_err(feishu_core::Error::from)
+            },
             codes::INVALID_PARAM,
             "invalid param",
             "20250301093020F607182930415263748F",
@@ -220,7 +248,11 @@ fn credential_errors_arrive_under_http_200() {
 
 #[test]
 fn oauth_error_with_a_string_code_is_an_api_error() {
-    let error = api_error(Shape::Token.check(fixture("auth/oauth_code_string")));
+    let error = api_error(
+        Shape::Token
+            .check(fixture("auth/oauth_code_string"))
+            .map_err(feishu_core::Error::from),
+    );
 
     assert_eq!(error.status, 500);
     assert_eq!(error.code, codes::OAUTH_SERVER_ERROR);
@@ -241,6 +273,7 @@ fn oauth_error_with_a_string_code_is_an_api_error() {
 fn api_error_from_a_token_endpoint_displays_code_and_msg() {
     let error = app_self_built()
         .parse(fixture("auth/wrong_secret_200"))
+        .map_err(feishu_core::Error::from)
         .expect_err("code 10014");
     assert_eq!(
         error.to_string(),
@@ -254,7 +287,11 @@ fn api_error_from_a_token_endpoint_displays_code_and_msg() {
 
 #[test]
 fn truncated_token_body_is_kept_but_never_printed() {
-    let (error, inner) = unexpected(tenant_self_built().parse(fixture("auth/truncated_token")));
+    let (error, inner) = unexpected(
+        tenant_self_built()
+            .parse(fixture("auth/truncated_token"))
+            .map_err(feishu_core::Error::from),
+    );
 
     assert_eq!(inner.body(), body("auth/truncated_token"));
     assert_eq!(inner.status, 200);
@@ -273,7 +310,11 @@ fn truncated_token_body_is_kept_but_never_printed() {
 
 #[test]
 fn token_of_the_wrong_type_is_kept_but_never_printed() {
-    let (error, inner) = unexpected(tenant_self_built().parse(fixture("auth/token_wrong_type")));
+    let (error, inner) = unexpected(
+        tenant_self_built()
+            .parse(fixture("auth/token_wrong_type"))
+            .map_err(feishu_core::Error::from),
+    );
 
     assert_eq!(inner.body(), body("auth/token_wrong_type"));
     // The position of the fault is given; the value at it is not quoted.
@@ -284,7 +325,11 @@ fn token_of_the_wrong_type_is_kept_but_never_printed() {
 
 #[test]
 fn app_token_as_a_number_is_unexpected_and_the_tenant_token_beside_it_is_not_printed() {
-    let (error, inner) = unexpected(app_self_built().parse(fixture("auth/app_token_as_number")));
+    let (error, inner) = unexpected(
+        app_self_built()
+            .parse(fixture("auth/app_token_as_number"))
+            .map_err(feishu_core::Error::from),
+    );
 
     assert_eq!(inner.body(), body("auth/app_token_as_number"));
     assert_prints_no_token(&error);
@@ -293,7 +338,11 @@ fn app_token_as_a_number_is_unexpected_and_the_tenant_token_beside_it_is_not_pri
 #[test]
 fn a_bare_token_as_the_whole_body_is_not_printed() {
     let body = b"t-caecc734c2e3328a62489fe0648c4b98779515d3".to_vec();
-    let (error, inner) = unexpected(tenant_self_built().parse(http::Response::new(body.clone())));
+    let (error, inner) = unexpected(
+        tenant_self_built()
+            .parse(http::Response::new(body.clone()))
+            .map_err(feishu_core::Error::from),
+    );
     assert_eq!(inner.body(), body);
     assert_prints_no_token(&error);
 }
@@ -304,13 +353,18 @@ fn the_same_truncated_body_from_a_data_endpoint_shows_an_excerpt() {
     // only token endpoints hide their bodies.
     let error = Shape::Data
         .decode::<serde_json::Value>(fixture("auth/truncated_token"))
+        .map_err(feishu_core::Error::from)
         .expect_err("truncated JSON");
     assert!(error.to_string().contains("t-caecc"));
 }
 
 #[test]
 fn html_page_from_a_token_endpoint_is_unexpected_without_an_excerpt() {
-    let (error, inner) = unexpected(tenant_self_built().parse(fixture("envelope/html_502")));
+    let (error, inner) = unexpected(
+        tenant_self_built()
+            .parse(fixture("envelope/html_502"))
+            .map_err(feishu_core::Error::from),
+    );
 
     assert_eq!(inner.status, 502);
     assert_eq!(inner.body(), body("envelope/html_502"));
@@ -319,14 +373,22 @@ fn html_page_from_a_token_endpoint_is_unexpected_without_an_excerpt() {
 
 #[test]
 fn an_empty_tenant_token_is_unexpected_not_a_token() {
-    let (_, inner) = unexpected(tenant_self_built().parse(fixture("auth/empty_tenant_token")));
+    let (_, inner) = unexpected(
+        tenant_self_built()
+            .parse(fixture("auth/empty_tenant_token"))
+            .map_err(feishu_core::Error::from),
+    );
     assert_eq!(inner.body(), body("auth/empty_tenant_token"));
     assert!(inner.reason.contains("line 1 column"), "{}", inner.reason);
 }
 
 #[test]
 fn an_empty_app_token_is_unexpected_not_a_token() {
-    let (_, inner) = unexpected(app_self_built().parse(fixture("auth/empty_app_token")));
+    let (_, inner) = unexpected(
+        app_self_built()
+            .parse(fixture("auth/empty_app_token"))
+            .map_err(feishu_core::Error::from),
+    );
     assert!(inner.reason.contains("line 1 column"), "{}", inner.reason);
 }
 
@@ -334,6 +396,7 @@ fn an_empty_app_token_is_unexpected_not_a_token() {
 fn an_empty_tenant_token_beside_the_app_token_reads_as_none() {
     let token = app_self_built()
         .parse(fixture("auth/app_token_empty_tenant_token"))
+        .map_err(feishu_core::Error::from)
         .expect("the app token itself is fine");
     assert!(token.tenant_access_token.is_none());
     assert!(!token.app_access_token.expose().is_empty());

@@ -116,6 +116,7 @@ fn bad_responses_fail_typed_and_keep_their_bytes() {
         let endpoint = RawEndpoint::get("/open-apis/im/v1/chats").output::<Items>();
         let error = endpoint
             .parse(response(status, content_type, body.clone()))
+            .map_err(feishu_core::Error::from)
             .expect_err(name);
         match (&expect, &error) {
             (Expect::Unexpected, Error::UnexpectedResponse(unexpected)) => {
@@ -136,7 +137,9 @@ fn bad_responses_fail_typed_and_keep_their_bytes() {
         // The token endpoints read the same bytes the same way, minus the
         // excerpt (their bodies carry credentials).
         let token = TenantAccessTokenRequest::self_built("cli_x", "secret");
-        let _ = token.parse(response(status, content_type, body));
+        let _ = token
+            .parse(response(status, content_type, body))
+            .map_err(feishu_core::Error::from);
     }
 }
 

@@ -295,7 +295,10 @@ fn invalid_content_is_refused() {
     ];
     for (content, reason) in refused {
         match content.to_content_string() {
-            Err(InvalidRequest::InvalidContent(why)) => assert_eq!(why, reason),
+            Err(InvalidRequest::InvalidField {
+                field: "content",
+                reason: why,
+            }) => assert_eq!(why, reason),
             other => panic!("{content:?} gave {other:?}"),
         }
     }

@@ -41,7 +41,10 @@ fn list_messages() -> RawEndpoint<MessagePage> {
 }
 
 fn api_error(name: &str) -> ApiError {
-    match Shape::Data.decode::<Value>(fixture(name)) {
+    match Shape::Data
+        .decode::<Value>(fixture(name))
+        .map_err(feishu_core::Error::from)
+    {
         Err(Error::Api(error)) => *error,
         other => panic!("{name}: expected Error::Api, got {other:?}"),
     }
@@ -53,6 +56,7 @@ fn api_error(name: &str) -> ApiError {
 fn data_ok_decodes_data_as_a_json_value() {
     let data: Value = Shape::Data
         .decode(fixture("envelope/data_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
 
     assert_eq!(data["has_more"], false);
@@ -75,6 +79,7 @@ fn data_ok_decodes_data_as_a_json_value() {
 fn data_ok_decodes_into_a_typed_output_through_raw_endpoint() {
     let page = list_messages()
         .parse(fixture("envelope/data_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
 
     assert!(!page.has_more);
@@ -92,6 +97,7 @@ fn data_ok_decodes_into_a_typed_output_through_raw_endpoint() {
 fn missing_data_reads_as_an_empty_object() {
     let data: Value = Shape::Data
         .decode(fixture("envelope/data_missing"))
+        .map_err(feishu_core::Error::from)
         .expect("`data` may be missing");
     assert_eq!(data, json!({}));
 
@@ -103,6 +109,7 @@ fn missing_data_reads_as_an_empty_object() {
     let typed = RawEndpoint::get("/open-apis/im/v1/pins")
         .output::<Optional>()
         .parse(fixture("envelope/data_missing"))
+        .map_err(feishu_core::Error::from)
         .expect("a type whose fields all default reads `{}`");
     assert!(typed.items.is_empty());
 }
@@ -112,6 +119,7 @@ fn null_data_reads_as_an_empty_object() {
     let body = r#"{"code":0,"msg":"success","data":null}"#;
     let data: Value = Shape::Data
         .decode(response(200, &[], body))
+        .map_err(feishu_core::Error::from)
         .expect("`data: null` is no data");
     assert_eq!(data, json!({}));
 }
@@ -125,6 +133,7 @@ fn message_is_accepted_in_place_of_msg() {
     let image = RawEndpoint::post("/open-apis/im/v1/images", json!({}))
         .output::<Image>()
         .parse(fixture("envelope/msg_as_message"))
+        .map_err(feishu_core::Error::from)
         .expect("success does not depend on `msg`");
     assert_eq!(image.image_key, "img_v2_xxx");
 
@@ -140,9 +149,11 @@ fn message_is_accepted_in_place_of_msg() {
 fn check_accepts_a_success_and_ignores_data() {
     Shape::Data
         .check(fixture("envelope/data_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
     Shape::Data
         .check(fixture("envelope/data_missing"))
+        .map_err(feishu_core::Error::from)
         .expect("code 0 under HTTP 200");
 }
 
@@ -151,6 +162,7 @@ fn code_zero_given_as_a_string_is_success() {
     let body = r#"{"code":"0","msg":"success","data":{"n":1}}"#;
     let data: Value = Shape::Data
         .decode(response(200, &[], body))
+        .map_err(feishu_core::Error::from)
         .expect("`code` may be a numeric string");
     assert_eq!(data, json!({"n": 1}));
 }
@@ -285,7 +297,10 @@ fn rate_limit_reset_is_read_as_whole_seconds() {
         ("18446744073709551616", None),
     ] {
         let headers = [("X-Ogw-Ratelimit-Reset", header)];
-        let error = match Shape::Data.decode::<Value>(response(429, &headers, body)) {
+        let error = match Shape::Data
+            .decode::<Value>(response(429, &headers, body))
+            .map_err(feishu_core::Error::from)
+        {
             Err(Error::Api(error)) => error,
             other => panic!("{header:?}: expected Error::Api, got {other:?}"),
         };
@@ -335,7 +350,10 @@ fn log_id_prefers_x_tt_logid_then_x_request_id_then_the_body() {
         (&[("x-tt-logid", "caf\u{e9}")], Some("from-body")),
     ];
     for (headers, expected) in cases {
-        let error = match Shape::Data.decode::<Value>(response(400, headers, body)) {
+        let error = match Shape::Data
+            .decode::<Value>(response(400, headers, body))
+            .map_err(feishu_core::Error::from)
+        {
             Err(error) => error,
             Ok(data) => panic!("{headers:?}: expected an error, got {data}"),
         };
@@ -354,6 +372,7 @@ fn code_is_read_as_an_integer_or_a_numeric_string() {
         let body = format!(r#"{{"code":{code},"msg":"no"}}"#);
         let error = Shape::Data
             .decode::<Value>(response(400, &[], &body))
+            .map_err(feishu_core::Error::from)
             .expect_err("a non-zero code");
         assert_eq!(error.code(), Some(expected), "code {code}");
     }
@@ -363,7 +382,10 @@ fn code_is_read_as_an_integer_or_a_numeric_string() {
 fn code_that_is_not_an_integer_is_unexpected() {
     for code in ["\"abc\"", "1.5", "true", "{}", "[]", "18446744073709551615"] {
         let body = format!(r#"{{"code":{code},"msg":"no"}}"#);
-        match Shape::Data.decode::<Value>(response(200, &[], &body)) {
+        match Shape::Data
+            .decode::<Value>(response(200, &[], &body))
+            .map_err(feishu_core::Error::from)
+        {
             Err(Error::UnexpectedResponse(error)) => assert_eq!(error.body(), body.as_bytes()),
             other => panic!("code {code}: expected Error::UnexpectedResponse, got {other:?}"),
         }
@@ -375,6 +397,7 @@ fn non_zero_code_is_an_error_even_under_http_200() {
     let body = r#"{"code":230002,"msg":"Bot/User can NOT be out of the chat."}"#;
     let error = Shape::Data
         .decode::<Value>(response(200, &[], body))
+        .map_err(feishu_core::Error::from)
         .expect_err("HTTP 200 does not mean success");
     assert_eq!(error.code(), Some(codes::BOT_NOT_IN_CHAT));
 }
@@ -383,6 +406,7 @@ fn non_zero_code_is_an_error_even_under_http_200() {
 fn raw_endpoint_reports_errors_as_shape_data_does() {
     let error = list_messages()
         .parse(fixture("envelope/permission_denied_99991672"))
+        .map_err(feishu_core::Error::from)
         .expect_err("code 99991672");
     assert_eq!(error.code(), Some(codes::ACCESS_DENIED));
     assert_eq!(error.log_id(), Some("202502271443593BB72D35D902E18D1343"));
@@ -405,6 +429,7 @@ fn envelope_with_both_msg_and_message_keeps_its_code() {
     let body = r#"{"code":99991663,"msg":"Invalid access token","message":"Invalid access token"}"#;
     let error = Shape::Data
         .decode::<Value>(response(400, &[], body))
+        .map_err(feishu_core::Error::from)
         .expect_err("a non-zero code");
     assert_eq!(error.code(), Some(codes::TENANT_ACCESS_TOKEN_INVALID));
 }
@@ -416,7 +441,10 @@ fn error_object_survives_one_ill_typed_field() {
         r#"{"log_id":"from-body","troubleshooter":"see log","details":[{"key":"retry_after","value":3}]}"#,
     ] {
         let body = format!(r#"{{"code":99991672,"msg":"denied","error":{error_object}}}"#);
-        let error = match Shape::Data.decode::<Value>(response(400, &[], &body)) {
+        let error = match Shape::Data
+            .decode::<Value>(response(400, &[], &body))
+            .map_err(feishu_core::Error::from)
+        {
             Err(Error::Api(error)) => error,
             other => panic!("{error_object}: expected Error::Api, got {other:?}"),
         };

@@ -148,13 +148,35 @@ fn decode_all(response: &http::Response<Vec<u8>>) -> Outcome {
     };
     let input = response.body().as_slice();
 
-    let data = check(input, Shape::Data.decode::<Value>(copy()), false);
-    check(input, Shape::Data.check(copy()), false);
-    check(input, Shape::Token.check(copy()), true);
+    let data = check(
+        input,
+        Shape::Data
+            .decode::<Value>(copy())
+            .map_err(feishu_core::Error::from),
+        false,
+    );
+    check(
+        input,
+        Shape::Data.check(copy()).map_err(feishu_core::Error::from),
+        false,
+    );
+    check(
+        input,
+        Shape::Token.check(copy()).map_err(feishu_core::Error::from),
+        true,
+    );
     let tenant = TenantAccessTokenRequest::self_built("cli_slkdjalasdkjasd", "dskLLdkasdjlasdKK");
-    check(input, tenant.parse(copy()), true);
+    check(
+        input,
+        tenant.parse(copy()).map_err(feishu_core::Error::from),
+        true,
+    );
     let app = AppAccessTokenRequest::self_built("cli_slkdjalasdkjasd", "dskLLdkasdjlasdKK");
-    check(input, app.parse(copy()), true);
+    check(
+        input,
+        app.parse(copy()).map_err(feishu_core::Error::from),
+        true,
+    );
     data
 }
 

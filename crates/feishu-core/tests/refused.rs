@@ -51,7 +51,9 @@ fn from_inputs_refuses_an_empty_second_input() {
         (APP_ACCESS_TOKEN, "", "tenant_key"),
     ] {
         match TenantAccessTokenRequest::from_inputs(input_a, input_b) {
-            Err(InvalidRequest::EmptyField(name)) => assert_eq!(name, field, "{input_a}"),
+            Err(InvalidRequest::InvalidField { field: name, .. }) => {
+                assert_eq!(name, field, "{input_a}")
+            }
             other => panic!("{input_a} {input_b:?}: expected EmptyField, got {other:?}"),
         }
     }

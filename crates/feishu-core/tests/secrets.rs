@@ -131,12 +131,15 @@ fn token_requests_print_ids_but_not_credentials() {
 fn parsed_tokens_print_as_stars() {
     let tenant = TenantAccessTokenRequest::self_built(APP_ID, APP_SECRET)
         .parse(fixture("auth/tenant_internal_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("a token");
     let app = AppAccessTokenRequest::self_built(APP_ID, APP_SECRET)
         .parse(fixture("auth/app_internal_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("a token");
     let marketplace = AppAccessTokenRequest::marketplace(APP_ID, APP_SECRET, APP_TICKET)
         .parse(fixture("auth/app_marketplace_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("a token");
 
     for shown in renderings!(tenant) {
@@ -226,11 +229,11 @@ fn errors() -> Vec<(&'static str, Error)> {
         ),
         (
             "Api (credentials)",
-            tenant.parse(fixture("auth/invalid_param_200")).expect_err("10003"),
+            tenant.parse(fixture("auth/invalid_param_200")).map_err(feishu_core::Error::from).expect_err("10003"),
         ),
         (
             "Api (OAuth)",
-            Shape::Token.check(fixture("auth/oauth_code_string")).expect_err("20050"),
+            Shape::Token.check(fixture("auth/oauth_code_string")).map_err(feishu_core::Error::from).expect_err("20050"),
         ),
         (
             "Api (with a token beside the code)",
@@ -238,20 +241,20 @@ fn errors() -> Vec<(&'static str, Error)> {
                 .parse(http::Response::new(
                     format!(r#"{{"code":10014,"msg":"app secret invalid","tenant_access_token":"{TENANT_TOKEN}"}}"#)
                         .into_bytes(),
-                ))
+                )).map_err(feishu_core::Error::from)
                 .expect_err("10014"),
         ),
         (
             "UnexpectedResponse (truncated token)",
-            tenant.parse(fixture("auth/truncated_token")).expect_err("truncated"),
+            tenant.parse(fixture("auth/truncated_token")).map_err(feishu_core::Error::from).expect_err("truncated"),
         ),
         (
             "UnexpectedResponse (expire of the wrong type)",
-            tenant.parse(fixture("auth/token_wrong_type")).expect_err("wrong type"),
+            tenant.parse(fixture("auth/token_wrong_type")).map_err(feishu_core::Error::from).expect_err("wrong type"),
         ),
         (
             "UnexpectedResponse (app token of the wrong type)",
-            app.parse(fixture("auth/app_token_as_number")).expect_err("wrong type"),
+            app.parse(fixture("auth/app_token_as_number")).map_err(feishu_core::Error::from).expect_err("wrong type"),
         ),
         (
             "UnexpectedResponse (app token endpoint, HTTP 500 with code 0)",
@@ -260,7 +263,7 @@ fn errors() -> Vec<(&'static str, Error)> {
                     .status(500)
                     .body(fixture("auth/app_internal_ok").into_body())
                     .expect("a valid response"),
-            )
+            ).map_err(feishu_core::Error::from)
             .expect_err("HTTP 500"),
         ),
         (

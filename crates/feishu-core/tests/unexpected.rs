@@ -19,7 +19,10 @@ fn unexpected(name: &str) -> UnexpectedResponse {
 }
 
 fn unexpected_from(response: http::Response<Vec<u8>>) -> UnexpectedResponse {
-    match Shape::Data.decode::<Value>(response) {
+    match Shape::Data
+        .decode::<Value>(response)
+        .map_err(feishu_core::Error::from)
+    {
         Err(Error::UnexpectedResponse(error)) => *error,
         other => panic!("expected Error::UnexpectedResponse, got {other:?}"),
     }
@@ -135,6 +138,7 @@ fn data_of_the_wrong_shape_is_unexpected_and_keeps_the_body() {
     let error = RawEndpoint::get("/open-apis/im/v1/messages")
         .output::<Image>()
         .parse(fixture("envelope/data_ok"))
+        .map_err(feishu_core::Error::from)
         .expect_err("`data` is a message page, not an image");
 
     let Error::UnexpectedResponse(error) = error else {
@@ -150,6 +154,7 @@ fn unexpected_response_log_id_falls_back_to_x_request_id() {
     let headers = [("x-request-id", "9c1f4e2a")];
     let error = Shape::Data
         .decode::<Value>(response(504, &headers, "upstream request timeout"))
+        .map_err(feishu_core::Error::from)
         .expect_err("not JSON");
     assert_eq!(error.log_id(), Some("9c1f4e2a"));
 }
@@ -199,9 +204,11 @@ fn into_body_hands_back_the_bytes() {
 fn error_code_is_the_feishu_code_of_api_errors_only() {
     let api = Shape::Data
         .decode::<Value>(fixture("envelope/rate_limited_429"))
+        .map_err(feishu_core::Error::from)
         .expect_err("code 99991400");
     let unexpected = Shape::Data
         .decode::<Value>(fixture("envelope/html_502"))
+        .map_err(feishu_core::Error::from)
         .expect_err("HTML");
     let invalid = Error::from(InvalidRequest::InvalidPath);
     let transport = Error::from(TransportError::body_too_large(10));
@@ -216,9 +223,11 @@ fn error_code_is_the_feishu_code_of_api_errors_only() {
 fn error_log_id_comes_from_any_response_and_never_from_before_one() {
     let api = Shape::Data
         .decode::<Value>(fixture("envelope/tenant_token_invalid_400"))
+        .map_err(feishu_core::Error::from)
         .expect_err("code 99991663");
     let unexpected = Shape::Data
         .decode::<Value>(fixture("envelope/plain_404"))
+        .map_err(feishu_core::Error::from)
         .expect_err("plain text");
     let invalid = Error::from(InvalidRequest::InvalidToken);
     let transport = Error::from(TransportError::new(

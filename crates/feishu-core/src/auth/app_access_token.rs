@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Coded, decode_token};
-use crate::{Body, BodyKind, Endpoint, Error, Host, InvalidRequest, Metadata, Secret, Shape};
+use crate::{Body, BodyKind, Endpoint, Host, InvalidRequest, Metadata, ParseError, Secret, Shape};
 
 /// A request for an app access token.
 ///
@@ -74,7 +74,7 @@ pub struct AppAccessToken {
     pub tenant_access_token: Option<Secret>,
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,
-    /// Always 0 here: a non-zero code is an [`Error::Api`].
+    /// Always 0 here: a non-zero code is an [`ParseError::Api`].
     #[serde(deserialize_with = "crate::envelope::deserialize_code")]
     pub code: i64,
     /// The server's message, `ok` or `success`.
@@ -130,7 +130,7 @@ impl Endpoint for AppAccessTokenRequest {
         true
     }
 
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<AppAccessToken, Error> {
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<AppAccessToken, ParseError> {
         decode_token(response)
     }
 }

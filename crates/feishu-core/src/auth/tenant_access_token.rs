@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::non_empty;
 use crate::envelope::{Coded, decode_token};
-use crate::{Body, BodyKind, Endpoint, Error, Host, InvalidRequest, Metadata, Secret, Shape};
+use crate::{Body, BodyKind, Endpoint, Host, InvalidRequest, Metadata, ParseError, Secret, Shape};
 
 /// A request for a tenant access token.
 ///
@@ -94,7 +94,7 @@ pub struct TenantAccessToken {
     pub tenant_access_token: Secret,
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,
-    /// Always 0 here: a non-zero code is an [`Error::Api`].
+    /// Always 0 here: a non-zero code is an [`ParseError::Api`].
     #[serde(deserialize_with = "crate::envelope::deserialize_code")]
     pub code: i64,
     /// The server's message, `ok` or `success`.
@@ -150,7 +150,7 @@ impl Endpoint for TenantAccessTokenRequest {
         true
     }
 
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<TenantAccessToken, Error> {
+    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<TenantAccessToken, ParseError> {
         decode_token(response)
     }
 }

@@ -16,8 +16,8 @@ use crate::store::{Fence, StoreAnswer, StoreOp};
 use crate::token_store::{TokenKey, later};
 use crate::user::UserNeed;
 use crate::{
-    ApiError, AppKind, CachedToken, Client, Error, InvalidRequest, Secret, Shape, TokenKind,
-    UserToken, build,
+    ApiError, AppKind, CachedToken, Client, Error, InvalidRequest, ParseError, Secret, Shape,
+    TokenKind, UserToken, build,
 };
 
 /// How often a call whose token another process is fetching looks in the
@@ -310,7 +310,7 @@ impl Credentials {
                         Ok(())
                     }
                     // A rejected ticket: forget it and ask for a new one.
-                    Err(Error::Api(error)) if error.code == APP_TICKET_INVALID => {
+                    Err(ParseError::Api(error)) if error.code == APP_TICKET_INVALID => {
                         let Some(ticket) = ticket else {
                             return Err(Error::Api(error));
                         };
@@ -322,7 +322,7 @@ impl Credentials {
                     }
                     // The lease (and the fleet-wide lock) stay with this
                     // call while it retries; its end releases them.
-                    Err(error) => Err(error),
+                    Err(error) => Err(error.into()),
                 }
             }
             TokenFetch::Tenant { key, app_token } => {
@@ -332,7 +332,7 @@ impl Credentials {
                         Ok(())
                     }
                     // The app token it was bought with is dead: repair that.
-                    Err(Error::Api(error))
+                    Err(ParseError::Api(error))
                         if app_token.is_some() && self.may_repair(error.code) =>
                     {
                         self.repaired = true;
@@ -341,13 +341,13 @@ impl Credentials {
                         }
                         Ok(())
                     }
-                    Err(error) => Err(error),
+                    Err(error) => Err(error.into()),
                 }
             }
             TokenFetch::TicketResend => {
                 if let Err(error) = Shape::Token.check(response) {
                     client.app_ticket_resend_failed();
-                    return Err(error);
+                    return Err(error.into());
                 }
                 Err(Error::AppTicketPending(self.ticket_error.take()))
             }
@@ -366,7 +366,7 @@ impl Credentials {
                             .code()
                             .is_some_and(|c| REFRESH_TOKEN_DEAD.contains(&c));
                         user.refresh_failed(lease, dead);
-                        Err(error)
+                        Err(error.into())
                     }
                 };
                 client.wake_waiters();

@@ -60,7 +60,7 @@
 ///   `fn(&Self) -> Result<(), InvalidRequest>` checking a bodiless request;
 /// - `shape`: `data` (the output is `data`), `unit` (`data` is ignored),
 ///   `data(function)`, `token(function)` or `binary(function)` with
-///   `fn(&Self, http::Response<Vec<u8>>) -> Result<Output, Error>`;
+///   `fn(&Self, http::Response<Vec<u8>>) -> Result<Output, ParseError>`;
 /// - \[`pages: field => Item`\]: a list: the `Option<String>` field holding
 ///   the `page_token`, and what the [`Page`](crate::Page)s hold; implements
 ///   [`Paginated`](crate::Paginated);
@@ -126,7 +126,7 @@ macro_rules! endpoint {
             fn parse(
                 &self,
                 response: $crate::http::Response<::std::vec::Vec<u8>>,
-            ) -> ::core::result::Result<$output, $crate::Error> {
+            ) -> ::core::result::Result<$output, $crate::ParseError> {
                 $crate::__endpoint_parse!(self, response, $shape $(($shape_fn))?)
             }
 

@@ -109,11 +109,12 @@ impl MessageContent {
     /// The `content` string: the content serialized as JSON, to be put in
     /// the request body as a string.
     ///
-    /// Refuses ([`InvalidRequest::InvalidContent`]) what Feishu would refuse:
+    /// Refuses (an [`InvalidRequest::InvalidField`] of `content`) what Feishu would refuse:
     /// a post without a locale, an `img` sharing its paragraph, a raw card
     /// that is not a JSON object.
     pub fn to_content_string(&self) -> Result<String, InvalidRequest> {
-        self.validate().map_err(InvalidRequest::InvalidContent)?;
+        self.validate()
+            .map_err(|reason| InvalidRequest::field("content", reason))?;
         Ok(self.content_string()?)
     }
 

@@ -36,6 +36,11 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::im::content::{MessageContent, ReceivedContent, body_limit};
 use crate::{Body, InvalidRequest};
 
+/// A receiver whose id type cannot be told from its id (a `user_id` has no
+/// prefix).
+const UNKNOWN_RECEIVE_ID_TYPE: InvalidRequest =
+    InvalidRequest::field("receive_id_type", "cannot be told from the id: name it");
+
 /// What kind of id a message's `receive_id` is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -69,7 +74,7 @@ impl ReceiveIdType {
 
     /// Tells the type from the id: `oc_` chat, `ou_` open_id, `on_` union_id,
     /// `omt_` thread, an email address. A `user_id` has no prefix, so it must
-    /// be named ([`InvalidRequest::UnknownReceiveIdType`]).
+    /// be named (an [`InvalidRequest::InvalidField`] of `receive_id_type`).
     ///
     /// ```
     /// use feishu_core::im::message::ReceiveIdType;
@@ -91,7 +96,7 @@ impl ReceiveIdType {
         }
         match id.split_once('@') {
             Some((local, domain)) if !local.is_empty() && domain.contains('.') => Ok(Self::Email),
-            _ => Err(InvalidRequest::UnknownReceiveIdType),
+            _ => Err(UNKNOWN_RECEIVE_ID_TYPE),
         }
     }
 }
@@ -140,9 +145,9 @@ impl Receiver {
     /// The type, or the error a request without one gets.
     pub(crate) fn kind(&self) -> Result<ReceiveIdType, InvalidRequest> {
         if self.id.is_empty() {
-            return Err(InvalidRequest::EmptyField("receive_id"));
+            return Err(InvalidRequest::empty("receive_id"));
         }
-        self.kind.ok_or(InvalidRequest::UnknownReceiveIdType)
+        self.kind.ok_or(UNKNOWN_RECEIVE_ID_TYPE)
     }
 }
 
@@ -244,7 +249,9 @@ pub(crate) fn content_body(
     request: &impl Serialize,
     content: &MessageContent,
 ) -> Result<Body, InvalidRequest> {
-    content.validate().map_err(InvalidRequest::InvalidContent)?;
+    content
+        .validate()
+        .map_err(|reason| InvalidRequest::field("content", reason))?;
     let body = Body::json(request)?;
     let size = match &body {
         Body::Json(bytes) | Body::Bytes { bytes, .. } => bytes.len(),
@@ -267,7 +274,7 @@ const MAX_UUID_CHARS: usize = 50;
 /// Refuses a `uuid` Feishu would.
 pub(crate) fn check_uuid(uuid: Option<&str>) -> Result<(), InvalidRequest> {
     if uuid.is_some_and(|uuid| uuid.chars().count() > MAX_UUID_CHARS) {
-        return Err(InvalidRequest::UuidTooLong);
+        return Err(InvalidRequest::field("uuid", "is at most 50 characters"));
     }
     Ok(())
 }

@@ -2,17 +2,14 @@
 //! an error, never a panic, and frees what the call held.
 
 use feishu_core::http::Method;
-use feishu_core::{Error, InvalidRequest, RawEndpoint, Secret, TransportErrorKind, UserToken};
+use feishu_core::{Error, Misuse, RawEndpoint, Secret, TransportErrorKind, UserToken};
 use serde_json::json;
 
 use crate::harness::*;
 
 fn assert_out_of_order<T: std::fmt::Debug>(result: Result<T, Error>) {
     assert!(
-        matches!(
-            result,
-            Err(Error::InvalidRequest(InvalidRequest::OutOfOrder))
-        ),
+        matches!(result, Err(Error::Misuse(Misuse::OutOfOrder))),
         "{result:?}"
     );
 }

@@ -17,6 +17,7 @@ fn issued(access: &str, refresh: Option<&str>, expires_in: u64) -> UserAccessTok
     let answer = json_response(200, user_token_body(access, refresh, expires_in));
     UserAccessTokenRequest::refresh_token(&app, Secret::new("unused"))
         .parse(answer)
+        .map_err(feishu_core::Error::from)
         .expect("the OAuth sample parses")
 }
 

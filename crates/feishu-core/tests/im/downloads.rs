@@ -39,15 +39,26 @@ fn resource() -> MessageResource {
 
 /// The download every downloading endpoint reads from `response`; they must agree.
 fn download(response: impl Fn() -> Response<Vec<u8>>) -> Download {
-    let first = resource().parse(response()).expect("a file");
-    let image = MessageResource::new("om_1", KEY, ResourceType::Image).parse(response());
+    let first = resource()
+        .parse(response())
+        .map_err(feishu_core::Error::from)
+        .expect("a file");
+    let image = MessageResource::new("om_1", KEY, ResourceType::Image)
+        .parse(response())
+        .map_err(feishu_core::Error::from);
     assert_eq!(image.expect("a file"), first);
     assert_eq!(
-        DownloadFile::new(KEY).parse(response()).expect("a file"),
+        DownloadFile::new(KEY)
+            .parse(response())
+            .map_err(feishu_core::Error::from)
+            .expect("a file"),
         first
     );
     assert_eq!(
-        DownloadImage::new(KEY).parse(response()).expect("a file"),
+        DownloadImage::new(KEY)
+            .parse(response())
+            .map_err(feishu_core::Error::from)
+            .expect("a file"),
         first
     );
     first
@@ -182,6 +193,7 @@ fn a_dot_name_is_not_a_path_component() {
     assert_ne!(
         DownloadFile::new(".")
             .parse(file(None))
+            .map_err(feishu_core::Error::from)
             .expect("a file")
             .filename,
         "."
@@ -192,6 +204,7 @@ fn a_dot_name_is_not_a_path_component() {
 fn a_key_that_is_a_path_comes_out_safe_too() {
     let download = DownloadFile::new("../x/y")
         .parse(file(None))
+        .map_err(feishu_core::Error::from)
         .expect("a file");
     assert_eq!(download.filename, "__x_y");
 }
@@ -199,9 +212,15 @@ fn a_key_that_is_a_path_comes_out_safe_too() {
 #[test]
 fn a_json_error_envelope_is_an_api_error() {
     for result in [
-        resource().parse(fixture("im/download_not_owner_230017")),
-        DownloadFile::new(KEY).parse(fixture("im/download_not_owner_230017")),
-        DownloadImage::new(KEY).parse(fixture("im/download_not_owner_230017")),
+        resource()
+            .parse(fixture("im/download_not_owner_230017"))
+            .map_err(feishu_core::Error::from),
+        DownloadFile::new(KEY)
+            .parse(fixture("im/download_not_owner_230017"))
+            .map_err(feishu_core::Error::from),
+        DownloadImage::new(KEY)
+            .parse(fixture("im/download_not_owner_230017"))
+            .map_err(feishu_core::Error::from),
     ] {
         let Err(Error::Api(error)) = result else {
             panic!("expected Error::Api, got {result:?}");
@@ -220,8 +239,12 @@ fn a_json_error_envelope_is_an_api_error() {
 #[test]
 fn a_json_success_is_never_mistaken_for_a_file() {
     for result in [
-        resource().parse(fixture("im/download_json_200")),
-        DownloadFile::new(KEY).parse(fixture("im/download_json_200")),
+        resource()
+            .parse(fixture("im/download_json_200"))
+            .map_err(feishu_core::Error::from),
+        DownloadFile::new(KEY)
+            .parse(fixture("im/download_json_200"))
+            .map_err(feishu_core::Error::from),
     ] {
         let Err(Error::UnexpectedResponse(error)) = result else {
             panic!("expected Error::UnexpectedResponse, got {result:?}");
@@ -240,7 +263,7 @@ fn a_json_success_is_never_mistaken_for_a_file() {
         .body(br#"{"code":0,"msg":"success"}"#.to_vec())
         .expect("a valid response");
     assert!(matches!(
-        resource().parse(upper),
+        resource().parse(upper).map_err(feishu_core::Error::from),
         Err(Error::UnexpectedResponse(_))
     ));
     // A JSON error under 200 is the API error it reports.
@@ -250,14 +273,20 @@ fn a_json_success_is_never_mistaken_for_a_file() {
         .body(br#"{"code":230017,"msg":"not owner"}"#.to_vec())
         .expect("a valid response");
     assert_eq!(
-        resource().parse(denied).err().and_then(|e| e.code()),
+        resource()
+            .parse(denied)
+            .map_err(feishu_core::Error::from)
+            .err()
+            .and_then(|e| e.code()),
         Some(codes::BOT_NOT_RESOURCE_OWNER)
     );
 }
 
 #[test]
 fn a_gateway_html_page_is_unexpected() {
-    let result = resource().parse(crate::fixture::fixture("envelope/html_502"));
+    let result = resource()
+        .parse(crate::fixture::fixture("envelope/html_502"))
+        .map_err(feishu_core::Error::from);
     let Err(Error::UnexpectedResponse(error)) = result else {
         panic!("expected Error::UnexpectedResponse, got {result:?}");
     };
@@ -274,7 +303,9 @@ fn an_error_status_with_bytes_is_never_a_file() {
             .header("content-type", "application/octet-stream")
             .body(bytes())
             .expect("a valid response");
-        let Err(Error::UnexpectedResponse(error)) = resource().parse(response) else {
+        let Err(Error::UnexpectedResponse(error)) =
+            resource().parse(response).map_err(feishu_core::Error::from)
+        else {
             panic!("HTTP {status}: expected Error::UnexpectedResponse");
         };
         assert_eq!(error.body(), bytes(), "HTTP {status}: the body is kept");

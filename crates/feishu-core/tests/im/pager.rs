@@ -258,6 +258,7 @@ fn a_pager_walks_the_list_fixture_to_its_end() {
     let request = pager.next_request().expect("a first request").clone();
     let page = request
         .parse(crate::fixture::fixture("im/list_page"))
+        .map_err(feishu_core::Error::from)
         .expect("the list sample");
     let page = pager.on_page(page).expect("a page");
     assert_eq!(page.items.len(), 1);

@@ -22,7 +22,15 @@ fn text() -> MessageContent {
 #[test]
 fn a_receiver_whose_type_cannot_be_told_is_refused() {
     for id in ["e33ggbyz", "@example.com", "tom@localhost", "OC_upper"] {
-        let unknown = |e: InvalidRequest| matches!(e, InvalidRequest::UnknownReceiveIdType);
+        let unknown = |e: InvalidRequest| {
+            matches!(
+                e,
+                InvalidRequest::InvalidField {
+                    field: "receive_id_type",
+                    ..
+                }
+            )
+        };
         assert!(unknown(refused(&SendMessage::new(id, text()))), "{id}");
         assert!(unknown(refused(&ForwardMessage::new("om_1", id))), "{id}");
         assert!(
@@ -74,7 +82,7 @@ fn empty_ids_are_refused() {
     ];
     for (error, field) in cases {
         assert!(
-            matches!(error, InvalidRequest::EmptyField(f) if f == field),
+            matches!(error, InvalidRequest::InvalidField { field: f, reason: "must not be empty" } if f == field),
             "{field}: {error:?}"
         );
     }
@@ -84,7 +92,13 @@ fn empty_ids_are_refused() {
 fn an_empty_container_id_is_refused() {
     let error = refused(&ListMessages::chat(""));
     assert!(
-        matches!(error, InvalidRequest::EmptyField("container_id")),
+        matches!(
+            error,
+            InvalidRequest::InvalidField {
+                field: "container_id",
+                ..
+            }
+        ),
         "{error:?}"
     );
 }
@@ -115,20 +129,30 @@ fn send_refuses_a_thread_receiver() {
     // ReceiveIdType::ThreadId is documented "forwarding only".
     let error = refused(&SendMessage::new("omt_d4be107c616a", text()));
     assert!(
-        matches!(error, InvalidRequest::UnsupportedReceiver("thread_id")),
+        matches!(
+            error,
+            InvalidRequest::InvalidField {
+                field: "receive_id_type",
+                ..
+            }
+        ),
         "{error:?}"
     );
     let named = SendMessage::to(ReceiveIdType::ThreadId, "omt_d4be107c616a", text());
     assert!(matches!(
         refused(&named),
-        InvalidRequest::UnsupportedReceiver("thread_id")
+        InvalidRequest::InvalidField {
+            field: "receive_id_type",
+            ..
+        }
     ));
 }
 
 #[test]
 fn a_uuid_over_50_characters_is_refused() {
     let long = "u".repeat(51);
-    let too_long = |e: InvalidRequest| matches!(e, InvalidRequest::UuidTooLong);
+    let too_long =
+        |e: InvalidRequest| matches!(e, InvalidRequest::InvalidField { field: "uuid", .. });
     assert!(too_long(refused(
         &SendMessage::new(CHAT_ID, text()).uuid(&long)
     )));
@@ -213,10 +237,13 @@ fn a_post_or_card_body_is_at_most_30_kb() {
 fn an_empty_upload_is_refused() {
     assert!(matches!(
         refused(&UploadImage::new("a.png", vec![])),
-        InvalidRequest::EmptyFile
+        InvalidRequest::InvalidField { field: "image", .. }
     ));
     let file = UploadFile::new(FileType::Pdf, "a.pdf", vec![]);
-    assert!(matches!(refused(&file), InvalidRequest::EmptyFile));
+    assert!(matches!(
+        refused(&file),
+        InvalidRequest::InvalidField { field: "file", .. }
+    ));
 }
 
 #[test]
@@ -294,7 +321,7 @@ fn invalid_content_is_refused() {
     ];
     for (error, why) in cases {
         assert!(
-            matches!(error, InvalidRequest::InvalidContent(w) if w == why),
+            matches!(error, InvalidRequest::InvalidField { field: "content", reason: w } if w == why),
             "{error:?}"
         );
     }

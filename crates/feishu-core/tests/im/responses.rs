@@ -67,6 +67,7 @@ fn assert_sample_message(message: &Message, msg_type: &str) {
 fn send_reads_the_whole_message() {
     let message = send()
         .parse(fixture("im/send_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("the send-message sample");
     assert_sample_message(&message, "card");
     assert_eq!(
@@ -85,11 +86,17 @@ fn send_reads_the_whole_message() {
 
 #[test]
 fn reply_update_and_forward_read_the_same_message() {
-    let reply = ReplyMessage::new("om_1", MessageContent::text("x")).parse(fixture("im/send_ok"));
+    let reply = ReplyMessage::new("om_1", MessageContent::text("x"))
+        .parse(fixture("im/send_ok"))
+        .map_err(feishu_core::Error::from);
     assert_sample_message(&reply.expect("a reply answers a message"), "card");
-    let update = UpdateMessage::new("om_1", MessageContent::text("x")).parse(fixture("im/send_ok"));
+    let update = UpdateMessage::new("om_1", MessageContent::text("x"))
+        .parse(fixture("im/send_ok"))
+        .map_err(feishu_core::Error::from);
     assert_sample_message(&update.expect("an edit answers a message"), "card");
-    let forward = ForwardMessage::new("om_1", CHAT_ID).parse(fixture("im/send_ok"));
+    let forward = ForwardMessage::new("om_1", CHAT_ID)
+        .parse(fixture("im/send_ok"))
+        .map_err(feishu_core::Error::from);
     assert_sample_message(&forward.expect("a forward answers a message"), "card");
 }
 
@@ -98,6 +105,7 @@ fn merge_forward_reads_a_plain_or_wrapped_message() {
     let merge = MergeForward::new(CHAT_ID, vec!["om_1".into(), "om_2".into()]);
     let plain = merge
         .parse(fixture("im/send_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("data is the message");
     assert_sample_message(&plain, "card");
 
@@ -109,7 +117,10 @@ fn merge_forward_reads_a_plain_or_wrapped_message() {
         &wrapped.to_string(),
     );
     assert_eq!(
-        merge.parse(wrapped).expect("data.message is the message"),
+        merge
+            .parse(wrapped)
+            .map_err(feishu_core::Error::from)
+            .expect("data.message is the message"),
         plain
     );
 }
@@ -118,6 +129,7 @@ fn merge_forward_reads_a_plain_or_wrapped_message() {
 fn get_reads_the_one_item_and_types_its_content() {
     let message = GetMessage::new("om_1")
         .parse(fixture("im/get_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("items[0]");
     assert_sample_message(&message, "text");
     assert_eq!(message.upper_message_id, None);
@@ -131,7 +143,11 @@ fn get_reads_the_one_item_and_types_its_content() {
 
 #[test]
 fn get_with_no_item_is_unexpected_and_keeps_the_body() {
-    let error = unexpected(GetMessage::new("om_1").parse(fixture("im/get_empty_items")));
+    let error = unexpected(
+        GetMessage::new("om_1")
+            .parse(fixture("im/get_empty_items"))
+            .map_err(feishu_core::Error::from),
+    );
     assert_eq!(error.status, 200);
     assert_eq!(error.body(), body("im/get_empty_items"));
     assert_eq!(
@@ -149,6 +165,7 @@ fn get_with_no_item_is_unexpected_and_keeps_the_body() {
 fn a_list_page_with_a_token_but_no_more_reads_has_more_false() {
     let page = ListMessages::chat(CHAT_ID)
         .parse(fixture("im/list_page"))
+        .map_err(feishu_core::Error::from)
         .expect("the documented sample");
     assert!(!page.has_more);
     assert_eq!(
@@ -173,6 +190,7 @@ fn a_list_page_with_a_token_but_no_more_reads_has_more_false() {
 fn a_read_users_page_reads_its_readers() {
     let page = ReadUsers::new("om_1")
         .parse(fixture("im/read_users_page"))
+        .map_err(feishu_core::Error::from)
         .expect("the documented sample");
     assert!(!page.has_more);
     assert_eq!(page.page_token, None, "an empty token reads as none");
@@ -186,15 +204,23 @@ fn a_read_users_page_reads_its_readers() {
 
 #[test]
 fn uploads_read_their_keys() {
-    let image = UploadImage::new("a.png", vec![1]).parse(fixture("im/image_upload_ok"));
+    let image = UploadImage::new("a.png", vec![1])
+        .parse(fixture("im/image_upload_ok"))
+        .map_err(feishu_core::Error::from);
     assert_eq!(image.expect("an image key").image_key, "img_v2_xxx");
-    let file = UploadFile::new(FileType::Pdf, "a.pdf", vec![1]).parse(fixture("im/file_upload_ok"));
+    let file = UploadFile::new(FileType::Pdf, "a.pdf", vec![1])
+        .parse(fixture("im/file_upload_ok"))
+        .map_err(feishu_core::Error::from);
     assert_eq!(file.expect("a file key").file_key, "file_v2_xxx");
 }
 
 #[test]
 fn a_missing_key_is_unexpected() {
-    let error = unexpected(UploadImage::new("a.png", vec![1]).parse(fixture("im/file_upload_ok")));
+    let error = unexpected(
+        UploadImage::new("a.png", vec![1])
+            .parse(fixture("im/file_upload_ok"))
+            .map_err(feishu_core::Error::from),
+    );
     assert_eq!(error.body(), body("im/file_upload_ok"));
 }
 
@@ -203,13 +229,16 @@ fn recall_patch_and_follow_up_take_empty_data() {
     let card = Card::raw(json!({"elements": []}));
     RecallMessage::new("om_1")
         .parse(fixture("im/empty_data_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("{} is success");
     PatchMessage::new("om_1", card.clone())
         .parse(fixture("im/empty_data_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("{} is success");
     let follow_up = PushFollowUp::new("om_1", vec![FollowUp::new("ok")]);
     follow_up
         .parse(fixture("im/empty_data_ok"))
+        .map_err(feishu_core::Error::from)
         .expect("{} is success");
 
     // `data` left out altogether is success too.
@@ -222,9 +251,11 @@ fn recall_patch_and_follow_up_take_empty_data() {
     };
     RecallMessage::new("om_1")
         .parse(bare())
+        .map_err(feishu_core::Error::from)
         .expect("no data is success");
     PatchMessage::new("om_1", card)
         .parse(bare())
+        .map_err(feishu_core::Error::from)
         .expect("no data is success");
 }
 
@@ -233,11 +264,16 @@ fn a_recalled_message_is_an_api_error_230011() {
     for result in [
         RecallMessage::new("om_1")
             .parse(fixture("im/recalled_230011"))
+            .map_err(feishu_core::Error::from)
             .err(),
         GetMessage::new("om_1")
             .parse(fixture("im/recalled_230011"))
+            .map_err(feishu_core::Error::from)
             .err(),
-        send().parse(fixture("im/recalled_230011")).err(),
+        send()
+            .parse(fixture("im/recalled_230011"))
+            .map_err(feishu_core::Error::from)
+            .err(),
     ] {
         let Some(Error::Api(error)) = result else {
             panic!("expected Error::Api, got {result:?}");
@@ -255,7 +291,7 @@ fn a_recalled_message_is_an_api_error_230011() {
 #[test]
 fn an_html_gateway_page_is_unexpected() {
     let html = crate::fixture::fixture("envelope/html_502");
-    let error = unexpected(send().parse(html));
+    let error = unexpected(send().parse(html).map_err(feishu_core::Error::from));
     assert_eq!(error.status, 502);
     assert_eq!(error.body(), crate::fixture::body("envelope/html_502"));
 }

@@ -3,17 +3,14 @@
 
 use std::fmt::Debug;
 
-use feishu_core::{Error, InvalidRequest, RetryPolicy, Secret, Step, TransportError};
+use feishu_core::{Error, Misuse, RetryPolicy, Secret, Step, TransportError};
 
 use crate::harness::*;
 
 #[track_caller]
 fn assert_out_of_order<T: Debug>(result: Result<T, Error>) {
     assert!(
-        matches!(
-            result,
-            Err(Error::InvalidRequest(InvalidRequest::OutOfOrder))
-        ),
+        matches!(result, Err(Error::Misuse(Misuse::OutOfOrder))),
         "{result:?}"
     );
 }

@@ -321,7 +321,9 @@ fn resolve_at(element: PostElement, mentions: &[(&str, &str, &str)]) -> PostElem
         } => match mentions.iter().find(|(key, _, _)| *key == user_id) {
             Some((_, id, name)) if !id.is_empty() => PostElement::At {
                 user_id: (*id).to_owned(),
-                user_name: Some((*name).to_owned()).filter(|name| !name.is_empty()).or(user_name),
+                user_name: Some((*name).to_owned())
+                    .filter(|name| !name.is_empty())
+                    .or(user_name),
                 style,
             },
             _ => PostElement::At {

@@ -103,7 +103,7 @@ endpoint! {
         tokens: [Tenant, User],
         body: multipart(|upload: &UploadFile| {
             if upload.file.is_empty() {
-                return Err(InvalidRequest::EmptyFile);
+                return Err(InvalidRequest::empty("file"));
             }
             if upload.file.len() > MAX_FILE_BYTES {
                 return Err(InvalidRequest::TooLarge {

@@ -76,7 +76,7 @@ endpoint! {
         tokens: [Tenant, User],
         body: multipart(|upload: &UploadImage| {
             if upload.image.is_empty() {
-                return Err(InvalidRequest::EmptyFile);
+                return Err(InvalidRequest::empty("image"));
             }
             if upload.image.len() > MAX_IMAGE_BYTES {
                 return Err(InvalidRequest::TooLarge {

@@ -76,7 +76,10 @@ endpoint! {
         body: json(|send: &SendMessage| {
             // A thread receives forwards, not sends.
             if send.receiver.kind()? == ReceiveIdType::ThreadId {
-                return Err(InvalidRequest::UnsupportedReceiver("thread_id"));
+                return Err(InvalidRequest::field(
+                    "receive_id_type",
+                    "cannot be thread_id: a thread receives forwards, not sends",
+                ));
             }
             check_uuid(send.uuid.as_deref())?;
             content_body(send, &send.content)

@@ -123,7 +123,7 @@ endpoint! {
         },
         body: none(|list: &ListMessages| {
             if list.container_id.is_empty() {
-                return Err(InvalidRequest::EmptyField("container_id"));
+                return Err(InvalidRequest::empty("container_id"));
             }
             Ok(())
         }),

@@ -74,7 +74,7 @@ endpoint! {
         body: json(|merge: &MergeForward| {
             merge.receiver.kind()?;
             if merge.message_ids.is_empty() {
-                return Err(InvalidRequest::EmptyField("message_id_list"));
+                return Err(InvalidRequest::empty("message_id_list"));
             }
             check_uuid(merge.uuid.as_deref())?;
             Body::json(merge)

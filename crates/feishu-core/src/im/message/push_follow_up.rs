@@ -52,7 +52,7 @@ endpoint! {
         params: [message_id],
         body: json(|push: &PushFollowUp| {
             if push.follow_ups.is_empty() {
-                return Err(InvalidRequest::EmptyField("follow_ups"));
+                return Err(InvalidRequest::empty("follow_ups"));
             }
             Body::json(push)
         }),
