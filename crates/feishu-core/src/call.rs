@@ -7,17 +7,21 @@
 //! the shared store, refresh and repair).
 
 mod budget;
+pub(crate) mod client;
 mod credentials;
-
+pub(crate) mod retry;
 pub(crate) mod single_flight;
+pub mod store;
+pub(crate) mod token_store;
+pub(crate) mod user;
 
 use std::fmt;
 use std::mem;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::envelope::rate_limit_reset;
 use crate::store::{StoreAnswer, StoreOp};
+use crate::wire::envelope::rate_limit_reset;
 use crate::{
     Client, Endpoint, Error, Misuse, ParseError, Secret, Timeout, TransportError, UserToken, build,
 };

@@ -21,56 +21,65 @@
 //! assert_eq!(format!("{:?}", token.tenant_access_token), "***");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Map
+//!
+//! The modules follow a call from the caller's value to the typed answer:
+//!
+//! | layer | modules | what it does |
+//! |---|---|---|
+//! | the APIs | [`auth`], [`im`] | one file per Feishu API, declared as data ([`endpoint!`]) |
+//! | the wire | `wire`: [`Endpoint`], [`build`], [`Shape`], [`RawEndpoint`], [`Pager`], [`download`] | an endpoint's facts into an `http::Request`, the response bytes back into its output or a [`ParseError`] |
+//! | the call | `call`: [`Client`], [`Call`], [`RetryPolicy`], [`TokenStore`], [`UserToken`], [`store`] | one call as a state machine: tokens (cache, single flight, the shared store), retries, repair |
+//! | the drivers | [`driver`] | the loop that runs calls over a transport and a clock the caller supplies, blocking or async |
+//! | receiving | `event` (feature `events`) | webhook verification, decryption and typed events |
+//! | foundations | [`Config`], [`App`], [`Secret`], [`codes`], [`Error`] | settings, credentials, Feishu's error codes, the error every call returns |
+//!
+//! Nothing here does I/O: `wire` is pure functions, `call` takes `now` and
+//! hands out steps, and `driver` asks its caller to send and to sleep.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod api_error;
+mod api;
 mod app;
-pub mod auth;
 mod call;
-mod client;
 pub mod codes;
 mod config;
-pub mod download;
 pub mod driver;
-mod endpoint;
-mod envelope;
 mod error;
 #[cfg(feature = "events")]
 pub mod event;
-pub mod im;
-mod multipart;
-mod pager;
-mod raw;
-mod retry;
 mod secret;
-pub mod store;
-mod token_store;
-mod transport;
-mod user;
+mod wire;
+
+pub use api::{auth, im};
+pub use call::store;
+pub use wire::download;
 
 pub use http;
 
-pub use api_error::{ApiError, ErrorDetail, ErrorDetails, PermissionViolation, UnexpectedResponse};
 pub use app::{App, AppKind};
+pub use call::client::Client;
+pub use call::retry::{Exhausted, Failure, RetryPolicy};
 pub use call::single_flight::Waker;
+pub use call::store::{Fence, StoreAnswer, StoreOp};
+pub use call::token_store::{CachedToken, CredentialKind, MemoryTokenStore, TokenKey, TokenStore};
+pub use call::user::UserToken;
 pub use call::{Call, Step};
-pub use client::Client;
 pub use config::{
     Config, ConfigError, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_TOKEN_REFRESH_MARGIN,
     DEFAULT_USER_AGENT, FEISHU_ACCOUNTS_URL, FEISHU_BASE_URL, LARK_ACCOUNTS_URL, LARK_BASE_URL,
 };
-pub use endpoint::{
+pub use error::{Error, InvalidRequest, Misuse, ParseError};
+pub use secret::Secret;
+pub use wire::api_error::{
+    ApiError, ErrorDetail, ErrorDetails, PermissionViolation, UnexpectedResponse,
+};
+pub use wire::endpoint::{
     Body, BodyKind, Endpoint, Host, Metadata, Query, Timeout, TokenKind, WithTimeout, build,
     segment,
 };
-pub use envelope::Shape;
-pub use error::{Error, InvalidRequest, Misuse, ParseError};
-pub use pager::{Page, Pager, Paginated, PaginationError};
-pub use raw::RawEndpoint;
-pub use retry::{Exhausted, Failure, RetryPolicy};
-pub use secret::Secret;
-pub use store::{Fence, StoreAnswer, StoreOp};
-pub use token_store::{CachedToken, CredentialKind, MemoryTokenStore, TokenKey, TokenStore};
-pub use transport::{TransportError, TransportErrorKind};
-pub use user::UserToken;
+pub use wire::envelope::Shape;
+pub use wire::pager::{Page, Pager, Paginated, PaginationError};
+pub use wire::raw::RawEndpoint;
+pub use wire::transport::{TransportError, TransportErrorKind};

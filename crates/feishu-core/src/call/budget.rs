@@ -3,8 +3,8 @@
 use std::mem;
 use std::time::{Duration, SystemTime};
 
-use crate::retry::SplitMix64;
-use crate::token_store::later;
+use crate::call::retry::SplitMix64;
+use crate::call::token_store::later;
 use crate::{Error, Exhausted, Failure, RetryPolicy};
 
 /// What a call has spent: when it started, why each retried attempt failed,

@@ -11,10 +11,10 @@ use crate::auth::{
     AppAccessToken, AppAccessTokenRequest, AppTicketResend, TenantAccessToken,
     TenantAccessTokenRequest, UserAccessToken, UserAccessTokenRequest,
 };
+use crate::call::token_store::{TokenKey, later};
+use crate::call::user::UserNeed;
 use crate::codes::{APP_TICKET_INVALID, REFRESH_TOKEN_DEAD, TOKEN_INVALID};
 use crate::store::{Fence, StoreAnswer, StoreOp};
-use crate::token_store::{TokenKey, later};
-use crate::user::UserNeed;
 use crate::{
     ApiError, AppKind, CachedToken, Client, Error, InvalidRequest, ParseError, Secret, Shape,
     TokenKind, UserToken, build,

@@ -18,7 +18,7 @@ use super::crypto::decrypt;
 use super::dedup::{MemorySeenStore, SeenStore};
 use super::signature::{Verified, constant_time_eq, is_signed, verify_sha1, verify_sha256};
 use super::{Event, EventError, EventKind, Schema, json_response};
-use crate::envelope::Text;
+use crate::wire::envelope::Text;
 use crate::{Client, Secret};
 
 /// The default replay window: a request more than 5 minutes from `now` is refused.

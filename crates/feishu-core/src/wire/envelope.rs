@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::api_error::log_id;
+use crate::wire::api_error::log_id;
 use crate::{ApiError, ErrorDetails, ParseError, UnexpectedResponse};
 
 /// How an endpoint lays out its response body.

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::non_empty;
-use crate::envelope::{Coded, decode_token};
+use crate::wire::envelope::{Coded, decode_token};
 use crate::{Body, BodyKind, Endpoint, Host, InvalidRequest, Metadata, ParseError, Secret, Shape};
 
 /// A request for a tenant access token.
@@ -95,7 +95,7 @@ pub struct TenantAccessToken {
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,
     /// Always 0 here: a non-zero code is an [`ParseError::Api`].
-    #[serde(deserialize_with = "crate::envelope::deserialize_code")]
+    #[serde(deserialize_with = "crate::wire::envelope::deserialize_code")]
     pub code: i64,
     /// The server's message, `ok` or `success`.
     #[serde(default, alias = "message")]

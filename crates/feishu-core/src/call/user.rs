@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use crate::Secret;
 use crate::auth::UserAccessToken;
 use crate::call::single_flight::{LeaseId, SingleFlight, Taken, lock};
-use crate::token_store::{later, lifetime, refresh_point};
+use crate::call::token_store::{later, lifetime, refresh_point};
 
 /// A user's access and refresh tokens, refreshed automatically by the calls
 /// made with it ([`Call::as_user`](crate::Call::as_user)).

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::multipart::{Multipart, sanitize_filename};
+use crate::wire::multipart::{Multipart, sanitize_filename};
 use crate::{InvalidRequest, endpoint};
 
 /// The largest file Feishu takes: 30 MB.

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::multipart::Multipart;
+use crate::wire::multipart::Multipart;
 use crate::{InvalidRequest, endpoint};
 
 /// The largest image Feishu takes: 10 MB.

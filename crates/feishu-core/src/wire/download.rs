@@ -10,7 +10,7 @@ use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use percent_encoding::percent_decode;
 use serde::de::IgnoredAny;
 
-use crate::multipart::sanitize_filename;
+use crate::wire::multipart::sanitize_filename;
 use crate::{ParseError, Shape, UnexpectedResponse};
 
 /// A downloaded file, its bytes exactly as the server sent them.

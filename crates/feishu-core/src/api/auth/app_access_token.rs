@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::envelope::{Coded, decode_token};
+use crate::wire::envelope::{Coded, decode_token};
 use crate::{Body, BodyKind, Endpoint, Host, InvalidRequest, Metadata, ParseError, Secret, Shape};
 
 /// A request for an app access token.
@@ -75,7 +75,7 @@ pub struct AppAccessToken {
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,
     /// Always 0 here: a non-zero code is an [`ParseError::Api`].
-    #[serde(deserialize_with = "crate::envelope::deserialize_code")]
+    #[serde(deserialize_with = "crate::wire::envelope::deserialize_code")]
     pub code: i64,
     /// The server's message, `ok` or `success`.
     #[serde(default, alias = "message")]

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use crate::auth::UserAccessTokenRequest;
+use crate::call::retry::SplitMix64;
 use crate::call::single_flight::{LeaseId, SingleFlight, Taken, Waker, lock};
-use crate::retry::SplitMix64;
+use crate::call::token_store::{CredentialKind, MemoryTokenStore, TokenKey, TokenStore, later};
 use crate::store::StoreOp;
-use crate::token_store::{CredentialKind, MemoryTokenStore, TokenKey, TokenStore, later};
 use crate::{App, AppKind, CachedToken, Call, Config, Endpoint, Error, InvalidRequest, Secret};
 
 /// How long a stored app ticket is trusted: Feishu pushes a new one hourly.

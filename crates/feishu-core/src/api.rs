@@ -1,0 +1,4 @@
+//! The APIs, one file per Feishu API, each declared as data.
+
+pub mod auth;
+pub mod im;
