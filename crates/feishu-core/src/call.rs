@@ -39,7 +39,7 @@ pub enum Step<T> {
     Send(http::Request<Vec<u8>>),
     /// Poll again at this time: a retry's backoff or a rate limit's reset, or
     /// another call is refreshing the token this one needs (then sooner, if
-    /// the client's [waker](Client::set_waker) fires).
+    /// the client's [waker](Client::add_waker) fires).
     Wait(SystemTime),
     /// Carry this out on the store shared with other processes, then feed
     /// the outcome to [`Call::on_store`]. Only for a client that

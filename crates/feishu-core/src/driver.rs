@@ -131,7 +131,7 @@ where
 ///
 /// A call that waits for another call's token refresh is told when it ends
 /// if the clock has a [`waker`](Self::waker): the driver registers it with
-/// [`Client::set_waker`](crate::Client::set_waker), and waits with
+/// [`Client::add_waker`](crate::Client::add_waker), and waits with
 /// [`sleep_unless`](Self::sleep_unless), which such a clock ends early.
 /// Without one, the call looks again every 20 ms. E.g. a condition variable:
 /// the waker notifies it under its mutex, and `sleep_unless` checks `woken`

@@ -28,7 +28,7 @@
 //!
 //! | layer | modules | what it does |
 //! |---|---|---|
-//! | the APIs | [`auth`], [`im`] | one file per Feishu API, declared as data ([`endpoint!`]) |
+//! | the APIs | [`auth`], [`im`], [`cardkit`], [`card`] | one file per Feishu API, declared as data ([`endpoint!`]); the Card JSON 2.0 builder and the CardKit streaming machine |
 //! | the wire | `wire`: [`Endpoint`], [`build`], [`Shape`], [`RawEndpoint`], [`Pager`], [`download`] | an endpoint's facts into an `http::Request`, the response bytes back into its output or a [`ParseError`] |
 //! | the call | `call`: [`Client`], [`Call`], [`RetryPolicy`], [`TokenStore`], [`UserToken`], [`store`] | one call as a state machine: tokens (cache, single flight, the shared store), retries, repair |
 //! | the drivers | [`driver`] | the loop that runs calls over a transport and a clock the caller supplies, blocking or async |
@@ -52,7 +52,7 @@ pub mod event;
 mod secret;
 mod wire;
 
-pub use api::{auth, im};
+pub use api::{auth, card, cardkit, im};
 pub use call::store;
 pub use wire::download;
 

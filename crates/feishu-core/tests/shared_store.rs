@@ -212,7 +212,11 @@ fn a_token_one_process_fetched_is_loaded_by_the_next() {
 
     let a = self_built();
     drive(a.call(&chats), &mut feishu, &store, t0()).expect("the chats");
-    assert_eq!(store.log(), ["load tenant", "lock tenant", "save tenant"]);
+    assert_eq!(
+        store.log(),
+        ["load tenant", "lock tenant", "load tenant", "save tenant"],
+        "a load again once locked: another process may have saved meanwhile"
+    );
     assert_eq!(feishu.token_requests(), 1);
 
     let b = self_built();
@@ -265,7 +269,14 @@ fn while_one_process_fetches_the_others_wait_then_load_its_token() {
     );
     assert_eq!(
         store.log(),
-        ["load tenant", "lock tenant", "load tenant", "lock tenant"]
+        [
+            "load tenant",
+            "lock tenant",
+            "load tenant",
+            "load tenant",
+            "lock tenant"
+        ],
+        "A loads, locks and loads again; B loads and finds A's lock"
     );
 
     // A's answer arrives; it saves the token under its fence.
@@ -375,12 +386,19 @@ fn a_failed_fetch_unlocks_before_the_call_ends() {
     let client = self_built();
     let error = drive(client.call(&chats), &mut feishu, &store, t0()).expect_err("refused");
     assert_eq!(error.code(), Some(APP_SECRET_INVALID));
-    assert_eq!(store.log(), ["load tenant", "lock tenant", "unlock tenant"]);
+    assert_eq!(
+        store.log(),
+        ["load tenant", "lock tenant", "load tenant", "unlock tenant"]
+    );
     // The next process may lock at once.
     let other = self_built();
     feishu.refuse_tokens = false;
     drive(other.call(&chats), &mut feishu, &store, t0()).expect("the chats");
-    assert_eq!(store.log(), ["load tenant", "lock tenant", "save tenant"]);
+    assert_eq!(
+        store.log(),
+        ["load tenant", "lock tenant", "load tenant", "save tenant"],
+        "a load again once locked: another process may have saved meanwhile"
+    );
 }
 
 #[test]
@@ -420,6 +438,7 @@ fn a_refused_shared_token_is_invalidated_everywhere() {
             "load tenant",
             "invalidate tenant",
             "lock tenant",
+            "load tenant",
             "save tenant"
         ],
         "the refused token leaves the store; a new one is fetched and shared"
@@ -481,7 +500,7 @@ fn waiters_are_woken_when_a_refresh_ends() {
     let client = Client::new(config, 7);
     let woken = Arc::new(AtomicUsize::new(0));
     let counter = woken.clone();
-    client.set_waker(Arc::new(move || {
+    client.add_waker(Arc::new(move || {
         counter.fetch_add(1, Ordering::Relaxed);
     }));
     let mut feishu = Feishu::default();

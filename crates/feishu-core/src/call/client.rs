@@ -177,13 +177,14 @@ impl Client {
         })
     }
 
-    /// Registers how to wake this client's waiting calls: when a token
-    /// refresh ends, every call that waits for it ([`Step::Wait`](crate::Step::Wait))
-    /// may poll at once instead of at its wake-up time. Drivers call it once;
-    /// the closure must be cheap and must not block (notify a condition
-    /// variable, an async `Notify`).
-    pub fn set_waker(&self, waker: Waker) {
-        self.inner.refreshing.set_waker(waker);
+    /// Adds a way to wake this client's waiting calls: when a token refresh
+    /// ends, every call that waits for it ([`Step::Wait`](crate::Step::Wait))
+    /// may poll at once instead of at its wake-up time. Each driver adds its
+    /// own once (clones of a client share them all); the closure must be
+    /// cheap and must not block (notify a condition variable, an async
+    /// `Notify`).
+    pub fn add_waker(&self, waker: Waker) {
+        self.inner.refreshing.add_waker(waker);
     }
 
     /// How many times this client's waiting calls were woken so far. A driver

@@ -223,6 +223,12 @@ impl Credentials {
         if !self.lease(client, key, now) {
             return Some(Need::Wait(client.retry_at(now)));
         }
+        // A refresh that ended between the look in the cache and the lease
+        // left its token there: use it rather than fetch again.
+        if let Some(token) = client.fresh(key, now) {
+            self.release(client, key);
+            return Some(Need::Token(Some(token)));
+        }
         let shared = self.shared.as_mut()?;
         if let Some(until) = shared.wait_until.filter(|until| now < *until) {
             return Some(Need::Wait(until));
@@ -413,6 +419,9 @@ impl Credentials {
                 self.release(client, &key);
             }
             (StoreOp::Lock { key, .. }, StoreAnswer::Locked(Some(fence))) => {
+                // Another process may have saved a token between this call's
+                // load and its lock: look once more before fetching.
+                shared.loaded.retain(|loaded| *loaded != key);
                 shared.fences.push((key, fence));
             }
             (StoreOp::Lock { key, .. }, StoreAnswer::Locked(None)) => {

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
-/// Wakes a driver's waiting calls: [`Client::set_waker`](crate::Client::set_waker).
+/// Wakes a driver's waiting calls: [`Client::add_waker`](crate::Client::add_waker).
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// Identifies one holder of a lease.
@@ -36,7 +36,8 @@ pub(crate) enum Taken {
 pub(crate) struct SingleFlight<K> {
     leases: Mutex<HashMap<K, (LeaseId, SystemTime)>>,
     next: AtomicU64,
-    waker: Mutex<Option<Waker>>,
+    /// Every driver's waker: clones of one client may have several drivers.
+    wakers: Mutex<Vec<Waker>>,
     /// How many times waiters were woken: a driver that saw it change since
     /// its call's last poll polls at once, so no wake-up is lost.
     wakeups: AtomicU64,
@@ -47,7 +48,7 @@ impl<K: Eq + Hash + Clone> SingleFlight<K> {
         Self {
             leases: Mutex::new(HashMap::new()),
             next: AtomicU64::new(1),
-            waker: Mutex::new(None),
+            wakers: Mutex::new(Vec::new()),
             wakeups: AtomicU64::new(0),
         }
     }
@@ -102,8 +103,8 @@ impl<K: Eq + Hash + Clone> SingleFlight<K> {
             .is_some_and(|(held, _)| *held == id)
     }
 
-    pub(crate) fn set_waker(&self, waker: Waker) {
-        *lock(&self.waker) = Some(waker);
+    pub(crate) fn add_waker(&self, waker: Waker) {
+        lock(&self.wakers).push(waker);
     }
 
     pub(crate) fn wakeups(&self) -> u64 {
@@ -111,14 +112,14 @@ impl<K: Eq + Hash + Clone> SingleFlight<K> {
     }
 
     pub(crate) fn has_waker(&self) -> bool {
-        lock(&self.waker).is_some()
+        !lock(&self.wakers).is_empty()
     }
 
     /// Counts the wake-up, then calls the driver's waker, outside every lock.
     pub(crate) fn wake(&self) {
         self.wakeups.fetch_add(1, Ordering::Release);
-        let waker = lock(&self.waker).clone();
-        if let Some(waker) = waker {
+        let wakers = lock(&self.wakers).clone();
+        for waker in wakers {
             waker();
         }
     }
@@ -185,7 +186,7 @@ mod tests {
         let flight = SingleFlight::new();
         let woken = Arc::new(AtomicUsize::new(0));
         let counter = woken.clone();
-        flight.set_waker(Arc::new(move || {
+        flight.add_waker(Arc::new(move || {
             counter.fetch_add(1, Ordering::Relaxed);
         }));
         let Taken::Held(id) = flight.take(&"k", at(0), at(10)) else {

@@ -55,7 +55,7 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
     /// clock's [waker](Clock::waker), if it has one, becomes `core`'s.
     pub fn new(core: Client, transport: T, clock: C) -> Self {
         if let Some(waker) = clock.waker() {
-            core.set_waker(waker);
+            core.add_waker(waker);
         }
         Self {
             core,

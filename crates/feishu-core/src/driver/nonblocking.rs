@@ -69,7 +69,7 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
     /// clock's [waker](AsyncClock::waker), if it has one, becomes `core`'s.
     pub fn new(core: Client, transport: T, clock: C) -> Self {
         if let Some(waker) = clock.waker() {
-            core.set_waker(waker);
+            core.add_waker(waker);
         }
         Self {
             core,

@@ -82,7 +82,7 @@ use crate::{StoreAnswer, StoreOp};
 ///     .with_shared_store(Arc::new(store));
 /// client.send(&RawEndpoint::get("/open-apis/im/v1/chats"))?;
 /// // Nobody had it: locked fleet-wide, fetched, saved under the fence.
-/// assert_eq!(*ops.lock().expect("unpoisoned"), ["load", "lock", "write"]);
+/// assert_eq!(*ops.lock().expect("unpoisoned"), ["load", "lock", "load", "write"]);
 /// # Ok::<(), feishu_core::Error>(())
 /// ```
 pub trait SharedStore: Send + Sync {

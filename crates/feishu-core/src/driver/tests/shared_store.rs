@@ -203,8 +203,8 @@ fn a_token_one_process_fetched_serves_the_other() {
     assert_eq!(feishu.tokens(), 1);
     assert_eq!(
         store.ops.load(Ordering::Relaxed),
-        4,
-        "load, lock, save; load"
+        5,
+        "load, lock, load, save; load"
     );
 }
 
