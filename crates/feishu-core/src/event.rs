@@ -1,23 +1,64 @@
-//! Events and callbacks over webhooks: a pure pipeline from an incoming
-//! `http::Request` to a verified, decrypted, typed event and the
-//! `http::Response` to answer, safe against forgery and replay.
+//! Receiving: events and card callbacks, over a webhook or the
+//! [long connection](crate::long_connection), typed and dispatched to the
+//! same handlers.
+//!
+//! - [`Webhook`]: a pure pipeline from an incoming `http::Request` to a
+//!   verified, decrypted, typed event and the `http::Response` to answer,
+//!   safe against forgery and replay.
+//! - [`Event`] / [`EventKind`] / [`V1Event`]: every event Feishu sends that
+//!   bots use, typed ([`types`] lists them), the rest kept raw and still
+//!   acknowledged.
+//! - [`Dispatcher`]: typed handlers per event type, a fallback, a
+//!   card-action handler answering a [`CardResponse`]; [`Webhook::serve`]
+//!   and the long connection's [`Session`](crate::long_connection::Session)
+//!   feed it the same [`Incoming`] values, deduplicated by `event_id`
+//!   through one [`SeenStore`].
+//!
 //! Docs: <https://open.feishu.cn/document/ukTMukTMukTM/uUTNz4SN1MjL1UzM>
 
+mod approval;
 mod card;
+mod chat;
+mod contact;
 mod crypto;
 mod dedup;
+mod dispatch;
+pub(crate) mod envelope;
 mod im;
+mod kind;
+pub(crate) mod lenient;
+mod serve;
 mod signature;
+mod v1;
 mod webhook;
+mod workflow;
 
+pub use approval::{ApprovalInstance, ApprovalStatus, ApprovalTask};
 pub use card::{Action, CardAction, CardProtocol, CardResponse, ToastKind};
+pub use chat::{
+    ChatDisbanded, ChatMembersChanged, ChatSettings, ChatUpdated, ChatUser, ModeratorList,
+};
+pub use contact::{
+    ContactUser, Department, DepartmentChanged, DepartmentStatus, UserChanged, UserStatus,
+};
 pub use crypto::encrypt;
 pub use dedup::{MemorySeenStore, SeenStore};
-pub use im::{
-    AppTicket, BotMembership, EventMention, EventMessage, EventSender, MessageRead,
-    MessageReceived, Reader, UserId,
+pub use dispatch::{
+    Async, Blocking, BoxFuture, Dispatcher, Flavor, HandlerError, Incoming, Outcome,
 };
-pub use webhook::{Delivery, Handled, Webhook};
+pub use im::{
+    BotMembership, BotMenu, BotP2pChatEntered, Emoji, EventMention, EventMessage, EventSender,
+    MenuOperator, MessageRead, MessageRecalled, MessageReceived, Reaction, Reader, UserId,
+};
+pub use kind::{EventKind, EventType, V1Event, types};
+pub use v1::{
+    AppOpened, AppStatusChanged, AppTicket, AppUninstalled, OrderPaid, P2pChatCreated,
+    V1BotMembership, V1MessageRead, V1User,
+};
+pub use webhook::{DEFAULT_REPLAY_WINDOW, Delivery, Handled, Webhook};
+pub use workflow::{
+    BitableRecordChanged, CalendarEventChanged, FieldValue, RecordAction, TaskUpdated, TaskUsers,
+};
 
 use std::time::Duration;
 
@@ -90,7 +131,7 @@ impl EventError {
 }
 
 /// Which envelope an event came in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Schema {
     /// `{"type":"event_callback","uuid",…,"event":{…}}`.
@@ -119,24 +160,53 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// The events typed so far; every other type arrives as [`EventKind::Other`].
-#[derive(Clone, Debug, PartialEq)]
+/// An [`Event`] without its payload: what a typed handler gets beside the
+/// payload ([`Dispatcher::on`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum EventKind {
-    /// `im.message.receive_v1`.
-    MessageReceived(Box<MessageReceived>),
-    /// `im.message.message_read_v1`.
-    MessageRead(MessageRead),
-    /// `im.chat.member.bot.added_v1`.
-    BotAdded(BotMembership),
-    /// `im.chat.member.bot.deleted_v1`.
-    BotDeleted(BotMembership),
-    /// `app_ticket`: kept by a webhook given a client
-    /// ([`Webhook::app_tickets_to`]).
-    AppTicket(AppTicket),
-    /// Any other type, or a known type whose `event` did not match its shape:
-    /// the raw `event` JSON.
-    Other(serde_json::Value),
+pub struct EventHeader {
+    /// The envelope it came in.
+    pub schema: Schema,
+    /// The dedup id: `header.event_id` (v2) or `uuid` (v1).
+    pub event_id: Option<String>,
+    /// The type, e.g. `im.message.receive_v1` (v1: `event.type`).
+    pub event_type: String,
+    /// When it was created, as sent (v1: `ts`).
+    pub create_time: Option<String>,
+    /// The tenant.
+    pub tenant_key: Option<String>,
+    /// The app it is for.
+    pub app_id: Option<String>,
+}
+
+impl Event {
+    /// The header and the payload, apart.
+    pub fn into_parts(self) -> (EventHeader, EventKind) {
+        let header = EventHeader {
+            schema: self.schema,
+            event_id: self.event_id,
+            event_type: self.event_type,
+            create_time: self.create_time,
+            tenant_key: self.tenant_key,
+            app_id: self.app_id,
+        };
+        (header, self.kind)
+    }
+}
+
+impl EventHeader {
+    /// The event again, with `kind` as its payload.
+    pub fn with_kind(self, kind: EventKind) -> Event {
+        Event {
+            schema: self.schema,
+            event_id: self.event_id,
+            event_type: self.event_type,
+            create_time: self.create_time,
+            tenant_key: self.tenant_key,
+            app_id: self.app_id,
+            kind,
+        }
+    }
 }
 
 /// A JSON answer.

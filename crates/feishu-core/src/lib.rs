@@ -32,7 +32,7 @@
 //! | the wire | `wire`: [`Endpoint`], [`build`], [`Shape`], [`RawEndpoint`], [`Pager`], [`download`] | an endpoint's facts into an `http::Request`, the response bytes back into its output or a [`ParseError`] |
 //! | the call | `call`: [`Client`], [`Call`], [`RetryPolicy`], [`TokenStore`], [`UserToken`], [`store`] | one call as a state machine: tokens (cache, single flight, the shared store), retries, repair |
 //! | the drivers | [`driver`] | the loop that runs calls over a transport and a clock the caller supplies, blocking or async |
-//! | receiving | `event` (feature `events`) | webhook verification, decryption and typed events |
+//! | receiving | `event` (feature `events`), `long_connection` (feature `long-connection`) | webhook verification and decryption, typed v1 and v2 events, one dispatcher for both channels; the WebSocket frame codec and session machine |
 //! | foundations | [`Config`], [`App`], [`Secret`], [`codes`], [`Error`] | settings, credentials, Feishu's error codes, the error every call returns |
 //!
 //! Nothing here does I/O: `wire` is pure functions, `call` takes `now` and
@@ -49,6 +49,8 @@ pub mod driver;
 mod error;
 #[cfg(feature = "events")]
 pub mod event;
+#[cfg(feature = "long-connection")]
+pub mod long_connection;
 mod secret;
 mod wire;
 

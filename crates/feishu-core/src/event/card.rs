@@ -26,6 +26,9 @@ pub enum CardProtocol {
 pub struct CardAction {
     /// The protocol it came by.
     pub protocol: CardProtocol,
+    /// The dedup id of a `card.action.trigger` (its `header.event_id`); the
+    /// old protocol has none.
+    pub event_id: Option<String>,
     /// Who acted.
     pub operator: UserId,
     /// The operator's tenant.
@@ -83,6 +86,7 @@ impl From<LegacyBody> for CardAction {
     fn from(body: LegacyBody) -> Self {
         Self {
             protocol: CardProtocol::Legacy,
+            event_id: None,
             operator: UserId {
                 open_id: body.open_id,
                 union_id: None,
@@ -127,6 +131,7 @@ impl From<TriggerEvent> for CardAction {
     fn from(event: TriggerEvent) -> Self {
         Self {
             protocol: CardProtocol::V2,
+            event_id: None,
             operator: UserId {
                 open_id: event.operator.open_id,
                 union_id: event.operator.union_id,
@@ -194,6 +199,12 @@ impl CardResponse {
     /// sent as `{"toast":…}` only when there is no card, as its format is
     /// unconfirmed).
     pub fn into_response(self, protocol: CardProtocol) -> http::Response<Vec<u8>> {
+        super::json_response(http::StatusCode::OK, &self.into_json(protocol))
+    }
+
+    /// The answer's JSON, as [`CardResponse::into_response`] sends it: the
+    /// long connection carries the same JSON in its ACK.
+    pub fn into_json(self, protocol: CardProtocol) -> Value {
         let toast = self.toast.map(|(kind, content)| {
             let kind = match kind {
                 ToastKind::Info => "info",
@@ -203,7 +214,7 @@ impl CardResponse {
             };
             json!({ "type": kind, "content": content })
         });
-        let body = match (protocol, self.card) {
+        match (protocol, self.card) {
             (CardProtocol::Legacy, Some(Card::Raw(card))) => card,
             (CardProtocol::Legacy, _) => toast.map_or_else(|| json!({}), |t| json!({ "toast": t })),
             (_, card) => {
@@ -216,8 +227,7 @@ impl CardResponse {
                 }
                 Value::Object(body)
             }
-        };
-        super::json_response(http::StatusCode::OK, &body)
+        }
     }
 }
 

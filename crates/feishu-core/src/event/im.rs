@@ -1,9 +1,10 @@
-//! Typed IM events: a message received or read, the bot added to or removed
-//! from a chat.
+//! Typed IM events: a message received, read, recalled or reacted to, the
+//! bot added to or removed from a chat, a user opening its chat, a menu click.
 //! Docs: <https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/events/receive>
 
 use serde::Deserialize;
 
+use super::lenient;
 use crate::im::content::ReceivedContent;
 
 /// A user's ids, as events carry them (an object, unlike the message API).
@@ -78,8 +79,49 @@ pub struct EventMessage {
 
 impl EventMessage {
     /// The content, typed by `message_type` (unknown or malformed kept raw).
+    /// Mentions stay `@_user_N` placeholders; see
+    /// [`EventMessage::resolved_content`].
     pub fn content(&self) -> ReceivedContent {
         ReceivedContent::parse(&self.message_type, &self.content)
+    }
+
+    /// The content with its mentions resolved from
+    /// [`mentions`](EventMessage::mentions): in a text each `@_user_N`
+    /// becomes `@Name`, as the reader saw it; in a post each `at` element
+    /// gets the user's open_id (else union_id, else user_id) and name.
+    ///
+    /// ```
+    /// # use feishu_core::event::EventMessage;
+    /// # use feishu_core::im::content::ReceivedContent;
+    /// let message: EventMessage = serde_json::from_value(serde_json::json!({
+    ///     "message_id": "om_1", "message_type": "text",
+    ///     "content": "{\"text\":\"@_user_1 deploy\"}",
+    ///     "mentions": [{"key": "@_user_1", "id": {"open_id": "ou_bot"}, "name": "Release Bot"}],
+    /// }))?;
+    /// assert_eq!(message.resolved_content(), ReceivedContent::Text { text: "@Release Bot deploy".into() });
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn resolved_content(&self) -> ReceivedContent {
+        self.content()
+            .resolve_mentions(self.mentions.iter().map(|mention| {
+                let id = &mention.id;
+                let id = id.open_id.as_deref().or(id.union_id.as_deref());
+                let id = id.or(mention.id.user_id.as_deref()).unwrap_or_default();
+                (mention.key.as_str(), id, mention.name.as_str())
+            }))
+    }
+
+    /// The message this one quotes (a reply, 回复): its `parent_id`. Fetch it
+    /// with [`GetMessage`](crate::im::message::GetMessage) to read what was quoted.
+    pub fn reply_to(&self) -> Option<&str> {
+        self.parent_id.as_deref().filter(|id| !id.is_empty())
+    }
+
+    /// Whether the message mentions the user or bot with this open_id.
+    pub fn mentions_open_id(&self, open_id: &str) -> bool {
+        self.mentions
+            .iter()
+            .any(|mention| mention.id.open_id.as_deref() == Some(open_id))
     }
 }
 
@@ -143,13 +185,94 @@ pub struct BotMembership {
     pub name: Option<String>,
 }
 
-/// The `app_ticket` event (v1 only): a marketplace app's hourly ticket.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+/// `im.message.reaction.created_v1` / `im.message.reaction.deleted_v1`: a
+/// reaction added to or removed from a message.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[non_exhaustive]
-pub struct AppTicket {
-    /// The app it is for.
+pub struct Reaction {
+    /// The message, `om_…`.
+    pub message_id: String,
+    /// The emoji.
     #[serde(default)]
-    pub app_id: String,
-    /// The ticket.
-    pub app_ticket: crate::Secret,
+    pub reaction_type: Emoji,
+    /// `user` or `app`.
+    #[serde(default)]
+    pub operator_type: String,
+    /// The user who reacted (when `operator_type` is `user`).
+    #[serde(default)]
+    pub user_id: UserId,
+    /// The app that reacted (when `operator_type` is `app`).
+    pub app_id: Option<String>,
+    /// When, in milliseconds, as sent.
+    #[serde(default, deserialize_with = "lenient::text_or_empty")]
+    pub action_time: String,
+}
+
+/// An emoji, e.g. `THUMBSUP`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Emoji {
+    /// Its name, e.g. `THUMBSUP`, `SMILE`, `DONE`.
+    #[serde(default)]
+    pub emoji_type: String,
+}
+
+/// `im.message.recalled_v1`: a message was recalled.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[non_exhaustive]
+pub struct MessageRecalled {
+    /// The message, `om_…`.
+    pub message_id: String,
+    /// Its chat, `oc_…`.
+    #[serde(default)]
+    pub chat_id: String,
+    /// When, in milliseconds, as sent.
+    #[serde(default, deserialize_with = "lenient::text_or_empty")]
+    pub recall_time: String,
+    /// Who recalled it: `message_owner`, `group_owner`, `group_manager` or
+    /// `enterprise_manager`.
+    #[serde(default)]
+    pub recall_type: String,
+}
+
+/// `im.chat.access_event.bot_p2p_chat_entered_v1`: a user opened the chat
+/// with the bot.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[non_exhaustive]
+pub struct BotP2pChatEntered {
+    /// The one-to-one chat, `oc_…`.
+    pub chat_id: String,
+    /// The user.
+    #[serde(default)]
+    pub operator_id: UserId,
+    /// The last message in the chat, if any.
+    pub last_message_id: Option<String>,
+    /// When it was sent, in milliseconds, as sent.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub last_message_create_time: Option<String>,
+}
+
+/// `application.bot.menu_v6`: a user clicked the bot's menu.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[non_exhaustive]
+pub struct BotMenu {
+    /// Who clicked.
+    #[serde(default)]
+    pub operator: MenuOperator,
+    /// The menu item's key, as configured in the developer console.
+    pub event_key: String,
+    /// When, in seconds, as sent.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub timestamp: Option<String>,
+}
+
+/// The user of a [`BotMenu`] click.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[non_exhaustive]
+pub struct MenuOperator {
+    /// Their name.
+    pub operator_name: Option<String>,
+    /// Their ids.
+    #[serde(default)]
+    pub operator_id: UserId,
 }

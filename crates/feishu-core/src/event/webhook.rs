@@ -8,16 +8,13 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::{Method, StatusCode};
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::json;
-use serde_json::value::RawValue;
 
-use super::card::{CardAction, LegacyBody, TriggerEvent};
 use super::crypto::decrypt;
 use super::dedup::{MemorySeenStore, SeenStore};
+use super::envelope::{self, Envelope, Kind, Outer, Payload, object};
 use super::signature::{Verified, constant_time_eq, is_signed, verify_sha1, verify_sha256};
-use super::{Event, EventError, EventKind, Schema, json_response};
+use super::{CardAction, Event, EventError, EventKind, Incoming, V1Event, json_response};
 use crate::wire::envelope::Text;
 use crate::{Client, Secret};
 
@@ -212,9 +209,7 @@ impl Webhook {
                     .as_ref()
                     .ok_or(EventError::NoVerificationToken)?;
                 verify_sha1(headers, body, token, now, self.replay_window)?;
-                let card: LegacyBody =
-                    serde_json::from_slice(&plaintext).map_err(|_| EventError::NotAnEvent)?;
-                let action = CardAction::from(card);
+                let action = envelope::legacy_card(&plaintext)?;
                 Ok((Delivery::CardAction(Box::new(action)), empty_answer()))
             }
             Kind::Event(envelope) => {
@@ -277,30 +272,24 @@ impl Webhook {
         envelope: Envelope<'_>,
         now: SystemTime,
     ) -> Result<(Delivery, http::Response<Vec<u8>>), EventError> {
-        let card = envelope.event_type == CARD_TRIGGER;
-        let delivery = if card {
-            let trigger: TriggerEvent = typed(envelope.event).ok_or(EventError::NotAnEvent)?;
-            Delivery::CardAction(Box::new(trigger.into()))
+        let answer = if envelope.is_card_action() {
+            empty_answer()
         } else {
-            Delivery::Event(Box::new(Event {
-                kind: envelope.kind(),
-                schema: envelope.schema,
-                event_id: envelope.event_id.clone(),
-                event_type: envelope.event_type,
-                create_time: envelope.create_time,
-                tenant_key: envelope.tenant_key,
-                app_id: envelope.app_id,
-            }))
+            ack()
         };
-        let answer = if card { empty_answer() } else { ack() };
-        if let Some(id) = envelope.event_id {
+        let event_id = envelope.event_id.clone();
+        let delivery = match envelope.into_incoming()? {
+            Incoming::Event(event) => Delivery::Event(event),
+            Incoming::CardAction(action) => Delivery::CardAction(action),
+        };
+        if let Some(id) = event_id {
             if !self.seen.claim(&id, now) {
                 return Ok((Delivery::Duplicate { event_id: id }, answer));
             }
         }
         if let Delivery::Event(event) = &delivery {
-            if let EventKind::AppTicket(ticket) = &event.kind {
-                self.keep_ticket(ticket, now);
+            if let EventKind::V1(V1Event::AppTicket(ticket)) = &event.kind {
+                self.keep_ticket(ticket.as_ref(), now);
             }
         }
         Ok((delivery, answer))
@@ -332,8 +321,6 @@ impl fmt::Debug for Webhook {
     }
 }
 
-const CARD_TRIGGER: &str = "card.action.trigger";
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Signature {
     Valid,
@@ -362,166 +349,4 @@ fn fixed_answer(body: &[u8]) -> http::Response<Vec<u8>> {
 /// A plain `{"challenge":…}`, even for an encrypted request.
 fn challenge_response(challenge: String) -> http::Response<Vec<u8>> {
     json_response(StatusCode::OK, &json!({ "challenge": challenge }))
-}
-
-/// The outer body: encrypted or not, and whether it looks like an old card
-/// callback (which the SHA-1 rule signs).
-#[derive(Deserialize)]
-struct Outer<'a> {
-    #[serde(borrow)]
-    encrypt: Option<Text<'a>>,
-    #[serde(borrow)]
-    schema: Option<Text<'a>>,
-    #[serde(borrow)]
-    action: Option<&'a RawValue>,
-    #[serde(borrow, rename = "type")]
-    kind: Option<Text<'a>>,
-}
-
-impl Outer<'_> {
-    fn is_legacy_card(&self) -> bool {
-        // `schema` and `type` only matter by their presence here.
-        self.schema.is_none() && self.kind.is_none() && self.action.is_some()
-    }
-}
-
-/// Every field any payload may carry; `classify` tells which it is.
-#[derive(Deserialize)]
-struct Payload<'a> {
-    challenge: Option<String>,
-    #[serde(borrow, rename = "type")]
-    kind: Option<Text<'a>>,
-    token: Option<String>,
-    uuid: Option<String>,
-    ts: Option<String>,
-    #[serde(borrow)]
-    schema: Option<Text<'a>>,
-    header: Option<Header>,
-    #[serde(borrow)]
-    event: Option<&'a RawValue>,
-    #[serde(borrow)]
-    action: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Header {
-    event_id: Option<String>,
-    event_type: Option<String>,
-    create_time: Option<String>,
-    token: Option<String>,
-    app_id: Option<String>,
-    tenant_key: Option<String>,
-}
-
-/// What a v1 `event` says of itself.
-#[derive(Deserialize)]
-struct V1Event {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    app_id: Option<String>,
-    tenant_key: Option<String>,
-}
-
-enum Kind<'a> {
-    Challenge {
-        challenge: String,
-        token: Option<String>,
-    },
-    LegacyCard,
-    Event(Envelope<'a>),
-}
-
-/// An event envelope, v1 or v2, reduced to the same fields.
-struct Envelope<'a> {
-    schema: Schema,
-    event_id: Option<String>,
-    event_type: String,
-    create_time: Option<String>,
-    token: Option<String>,
-    app_id: Option<String>,
-    tenant_key: Option<String>,
-    event: &'a RawValue,
-}
-
-impl<'a> Payload<'a> {
-    fn classify(self) -> Result<Kind<'a>, EventError> {
-        if self
-            .kind
-            .as_ref()
-            .is_some_and(|Text(kind)| kind == "url_verification")
-        {
-            let challenge = self.challenge.ok_or(EventError::NotAnEvent)?;
-            return Ok(Kind::Challenge {
-                challenge,
-                token: self.token,
-            });
-        }
-        let event = self.event;
-        if self.schema.is_some() || self.header.is_some() {
-            let header = self.header.ok_or(EventError::NotAnEvent)?;
-            return Ok(Kind::Event(Envelope {
-                schema: Schema::V2,
-                event_id: header.event_id,
-                event_type: header.event_type.ok_or(EventError::NotAnEvent)?,
-                create_time: header.create_time,
-                token: header.token,
-                app_id: header.app_id,
-                tenant_key: header.tenant_key,
-                event: event.ok_or(EventError::NotAnEvent)?,
-            }));
-        }
-        if let Some(event) = event {
-            let inner: V1Event =
-                serde_json::from_str(event.get()).map_err(|_| EventError::NotAnEvent)?;
-            return Ok(Kind::Event(Envelope {
-                schema: Schema::V1,
-                event_id: self.uuid,
-                event_type: inner.kind.ok_or(EventError::NotAnEvent)?,
-                create_time: self.ts,
-                token: self.token,
-                app_id: inner.app_id,
-                tenant_key: inner.tenant_key,
-                event,
-            }));
-        }
-        if self.action.is_some() {
-            return Ok(Kind::LegacyCard);
-        }
-        Err(EventError::NotAnEvent)
-    }
-}
-
-impl Envelope<'_> {
-    /// The typed event; a known type whose shape does not match is kept raw.
-    fn kind(&self) -> EventKind {
-        let known = match self.event_type.as_str() {
-            "im.message.receive_v1" => {
-                typed(self.event).map(|e| EventKind::MessageReceived(Box::new(e)))
-            }
-            "im.message.message_read_v1" => typed(self.event).map(EventKind::MessageRead),
-            "im.chat.member.bot.added_v1" => typed(self.event).map(EventKind::BotAdded),
-            "im.chat.member.bot.deleted_v1" => typed(self.event).map(EventKind::BotDeleted),
-            "app_ticket" => typed(self.event).map(EventKind::AppTicket),
-            _ => None,
-        };
-        known.unwrap_or_else(|| {
-            EventKind::Other(serde_json::from_str(self.event.get()).unwrap_or_default())
-        })
-    }
-}
-
-/// A JSON object (serde would read a struct from an array too).
-fn object<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, EventError> {
-    let starts_an_object = bytes
-        .iter()
-        .find(|byte| !byte.is_ascii_whitespace())
-        .is_some_and(|byte| *byte == b'{');
-    if !starts_an_object {
-        return Err(EventError::InvalidJson);
-    }
-    serde_json::from_slice(bytes).map_err(|_| EventError::InvalidJson)
-}
-
-fn typed<T: DeserializeOwned>(event: &RawValue) -> Option<T> {
-    serde_json::from_str(event.get()).ok()
 }

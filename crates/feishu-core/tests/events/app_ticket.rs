@@ -1,7 +1,7 @@
 //! The hourly `app_ticket` event feeds a marketplace `Client`, so its
 //! next call buys the app token with that ticket.
 
-use feishu_core::event::{EventKind, Webhook};
+use feishu_core::event::{EventKind, V1Event, Webhook};
 use feishu_core::http::Request;
 use feishu_core::{App, Client, Config, RawEndpoint, Step};
 use serde_json::{Value, json};
@@ -55,7 +55,10 @@ fn app_ticket_event_feeds_the_client() {
     let client = marketplace(APP_ID);
     let webhook = Webhook::token_only(V1_TOKEN).app_tickets_to(&client);
     let handled = webhook.handle(&ticket_event(APP_ID, TICKET), now());
-    assert!(matches!(event(&handled).kind, EventKind::AppTicket(_)));
+    assert!(matches!(
+        event(&handled).kind,
+        EventKind::V1(V1Event::AppTicket(_))
+    ));
 
     let (path, body) = first_request(&client);
     assert_eq!(path, "/open-apis/auth/v3/app_access_token");
@@ -108,7 +111,10 @@ fn a_self_built_client_still_gets_the_event_delivered() {
     );
     let webhook = Webhook::token_only(V1_TOKEN).app_tickets_to(&client);
     let handled = webhook.handle(&ticket_event(APP_ID, TICKET), now());
-    assert!(matches!(event(&handled).kind, EventKind::AppTicket(_)));
+    assert!(matches!(
+        event(&handled).kind,
+        EventKind::V1(V1Event::AppTicket(_))
+    ));
 }
 
 #[test]

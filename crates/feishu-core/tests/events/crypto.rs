@@ -75,7 +75,7 @@ fn every_openssl_vector_decrypts_through_the_pipeline() {
             );
             assert_eq!(event.event_type, header["event_type"], "{}", v.name);
             assert_eq!(event.create_time.as_deref(), header["create_time"].as_str());
-            if let EventKind::Other(raw) = &event.kind {
+            if let EventKind::Unknown { raw, .. } = &event.kind {
                 assert_eq!(raw, &json["event"], "{}", v.name);
             }
         }
@@ -118,7 +118,7 @@ fn unicode_encrypt_key_is_hashed_as_utf8() {
     let v = vector("unicode_key");
     assert_eq!(v.encrypt_key, "密钥🔑 key");
     let handled = Webhook::encrypted(v.encrypt_key.as_str()).handle(&v.request(), now());
-    let EventKind::Other(raw) = &event(&handled).kind else {
+    let EventKind::Unknown { raw, .. } = &event(&handled).kind else {
         panic!("an unknown type stays raw");
     };
     assert_eq!(

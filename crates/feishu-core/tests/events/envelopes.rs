@@ -3,7 +3,7 @@
 //! every other or misshapen event kept raw, never lost (`ts` and
 //! `create_time` stay strings: their unit is not fixed).
 
-use feishu_core::event::{Event, EventKind, Schema, Webhook};
+use feishu_core::event::{Event, EventKind, Schema, V1Event, Webhook};
 use feishu_core::im::content::ReceivedContent;
 use serde_json::json;
 
@@ -41,7 +41,7 @@ fn v1_app_ticket_sample() {
     assert_eq!(event.create_time.as_deref(), Some("1502199207.7171419"));
     assert_eq!(event.app_id.as_deref(), Some("cli_xxx"));
     assert_eq!(event.tenant_key, None);
-    let EventKind::AppTicket(ticket) = &event.kind else {
+    let EventKind::V1(V1Event::AppTicket(ticket)) = &event.kind else {
         panic!("expected an app ticket, got {:?}", event.kind);
     };
     assert_eq!(ticket.app_id, "cli_xxx");
@@ -49,7 +49,7 @@ fn v1_app_ticket_sample() {
 }
 
 #[test]
-fn v1_sample_of_an_untyped_kind_is_kept_raw() {
+fn v1_p2p_chat_create_sample_is_typed() {
     let event = v1("v1_p2p_chat_create.json");
     assert_eq!(event.schema, Schema::V1);
     assert_eq!(
@@ -60,9 +60,32 @@ fn v1_sample_of_an_untyped_kind_is_kept_raw() {
     assert_eq!(event.create_time.as_deref(), Some("1502199207.7171419"));
     assert_eq!(event.tenant_key.as_deref(), Some("736588c9260f175c"));
     assert_eq!(event.app_id.as_deref(), Some("cli_9c8609450f78d102"));
+    let EventKind::V1(V1Event::P2pChatCreate(created)) = &event.kind else {
+        panic!("expected p2p_chat_create, got {:?}", event.kind);
+    };
+    assert_eq!(created.chat_id, "oc_26b66a5eb603162b849f91bcd8815b20");
+    assert_eq!(
+        created.operator.open_id.as_deref(),
+        Some("ou_2d2c0399b53d06fd195bb393cd1e38f2")
+    );
+    assert_eq!(created.user.name.as_deref(), Some("user_name"));
+    assert_eq!(created.user.user_id.as_deref(), Some("gfa21d92"));
+}
+
+#[test]
+fn v1_sample_of_an_untyped_kind_is_kept_raw() {
+    let mut json = body_json("v1_p2p_chat_create.json");
+    json["event"]["type"] = json!("chat_disband");
+    let handled = Webhook::token_only(V1_TOKEN).handle(&post(json.to_string().as_bytes()), now());
+    let event = event(&handled);
+    assert_eq!(event.schema, Schema::V1);
+    assert_eq!(event.event_type, "chat_disband");
     assert_eq!(
         event.kind,
-        EventKind::Other(body_json("v1_p2p_chat_create.json")["event"].clone())
+        EventKind::V1(V1Event::Unknown {
+            event_type: "chat_disband".into(),
+            raw: json["event"].clone(),
+        })
     );
 }
 
@@ -261,18 +284,45 @@ fn v2_bot_deleted_is_typed() {
 }
 
 #[test]
-fn unknown_type_is_other_with_the_raw_event() {
-    let event = v2("v2_unknown.json");
+fn unknown_type_is_kept_with_the_raw_event() {
+    // `v2_unknown.json` was written when `contact.user.created_v3` was not
+    // typed; it is now, so the sample is renamed to a type that is not.
+    let mut json = body_json("v2_unknown.json");
+    json["header"]["event_type"] = json!("vc.meeting.all_meeting_started_v1");
+    let handled = Webhook::token_only(VT).handle(&post(json.to_string().as_bytes()), now());
+    let event = event(&handled).clone();
     assert_v2_header(
         &event,
         "7e2a9c1b3d4f5e6a7b8c9d0e1f2a3b4c",
-        "contact.user.created_v3",
+        "vc.meeting.all_meeting_started_v1",
         "1700000000000",
     );
     assert_eq!(
         event.kind,
-        EventKind::Other(body_json("v2_unknown.json")["event"].clone())
+        EventKind::Unknown {
+            event_type: "vc.meeting.all_meeting_started_v1".into(),
+            raw: json["event"].clone(),
+        }
     );
+}
+
+#[test]
+fn contact_user_created_sample_is_typed() {
+    let event = v2("v2_unknown.json");
+    assert_eq!(event.event_type, "contact.user.created_v3");
+    let EventKind::UserCreated(created) = &event.kind else {
+        panic!("expected contact.user.created_v3, got {:?}", event.kind);
+    };
+    assert_eq!(
+        created.object.open_id.as_deref(),
+        Some("ou_7dab8a3d3cdcc9da365777c7ad535d62")
+    );
+    assert_eq!(created.object.name.as_deref(), Some("张三"));
+    assert_eq!(
+        created.object.department_ids,
+        ["od-4e6ac4d14bcd5071a37a39de902c7141"]
+    );
+    assert_eq!(created.old_object, None);
 }
 
 #[test]
@@ -286,7 +336,10 @@ fn known_type_with_a_wrong_shape_is_other_never_lost() {
     );
     assert_eq!(
         misshapen.kind,
-        EventKind::Other(body_json("v2_wrong_shape.json")["event"].clone())
+        EventKind::Unknown {
+            event_type: "im.message.receive_v1".into(),
+            raw: body_json("v2_wrong_shape.json")["event"].clone(),
+        }
     );
 
     // Each typed kind, given an event missing a required field.
@@ -318,7 +371,14 @@ fn known_type_with_a_wrong_shape_is_other_never_lost() {
         let handled = Webhook::token_only(VT).handle(&post(json.to_string().as_bytes()), now());
         let event = event(&handled);
         assert_eq!(event.event_type, event_type);
-        assert_eq!(event.kind, EventKind::Other(misshapen), "{name}");
+        assert_eq!(
+            event.kind,
+            EventKind::Unknown {
+                event_type: event_type.into(),
+                raw: misshapen
+            },
+            "{name}"
+        );
     }
 
     // A v1 app_ticket without its ticket.
@@ -327,7 +387,10 @@ fn known_type_with_a_wrong_shape_is_other_never_lost() {
     let handled = Webhook::token_only(V1_TOKEN).handle(&post(json.to_string().as_bytes()), now());
     assert_eq!(
         event(&handled).kind,
-        EventKind::Other(json["event"].clone())
+        EventKind::V1(V1Event::Unknown {
+            event_type: "app_ticket".into(),
+            raw: json["event"].clone(),
+        })
     );
 }
 

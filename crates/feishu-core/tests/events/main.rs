@@ -18,14 +18,17 @@ mod fixture;
 mod app_ticket;
 mod cards;
 mod challenge;
+mod content;
 mod crypto;
 mod dedup;
+mod dispatch;
 mod envelopes;
 mod malformed;
 mod props;
 mod secrets;
 mod signatures;
 mod token_only;
+mod typed;
 
 use std::time::{Duration, SystemTime};
 

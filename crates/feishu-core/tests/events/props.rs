@@ -75,7 +75,7 @@ proptest! {
             return Err(TestCaseError::fail(format!("{:?}", handled.delivery)));
         };
         prop_assert_eq!(event.event_id.as_deref(), Some(event_id.as_str()));
-        prop_assert_eq!(&event.kind, &EventKind::Other(inner));
+        prop_assert_eq!(&event.kind, &EventKind::Unknown { event_type: "custom.any_v1".into(), raw: inner });
     }
 }
 

@@ -2,7 +2,7 @@
 //! card action shows the encrypt key, the verification token, a card-update
 //! token or an app ticket.
 
-use feishu_core::event::{CardProtocol, EventError, EventKind, Handled, Webhook};
+use feishu_core::event::{CardProtocol, EventError, EventKind, Handled, V1Event, Webhook};
 
 use crate::*;
 
@@ -130,6 +130,9 @@ fn misshapen_app_ticket_debug_hides_the_ticket() {
         .expect("an event")
         .remove("app_id");
     let handled = Webhook::token_only(V1_TOKEN).handle(&post(ticket.to_string().as_bytes()), now());
-    assert!(matches!(event(&handled).kind, EventKind::AppTicket(_)));
+    assert!(matches!(
+        event(&handled).kind,
+        EventKind::V1(V1Event::AppTicket(_))
+    ));
     assert_hidden("Handled", &shown(&handled));
 }
