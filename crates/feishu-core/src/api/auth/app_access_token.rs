@@ -7,12 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::envelope::{Coded, decode_token};
-use crate::{Body, BodyKind, Endpoint, Host, InvalidRequest, Metadata, ParseError, Secret, Shape};
+use crate::wire::envelope::Coded;
+use crate::{Metadata, Secret};
 
 /// A request for an app access token.
 ///
-/// One type for two APIs: [`Endpoint::metadata`] tells which a value calls.
+/// One type for two APIs: [`Endpoint::metadata`](crate::Endpoint::metadata) tells which a value calls.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -74,7 +74,7 @@ pub struct AppAccessToken {
     pub tenant_access_token: Option<Secret>,
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,
-    /// Always 0 here: a non-zero code is an [`ParseError::Api`].
+    /// Always 0 here: a non-zero code is an [`ParseError::Api`](crate::ParseError::Api).
     #[serde(deserialize_with = "crate::wire::envelope::deserialize_code")]
     pub code: i64,
     /// The server's message, `ok` or `success`.
@@ -89,48 +89,17 @@ impl Coded for AppAccessToken {
 }
 
 /// `app_access_token/internal`: a self-built app's token.
-const SELF_BUILT: Metadata = Metadata {
-    id: "auth.v3.app_access_token.internal",
-    method: http::Method::POST,
-    host: Host::Open,
-    path: "/open-apis/auth/v3/app_access_token/internal",
-    tokens: &[],
-    body: BodyKind::Json,
-    shape: Shape::Token,
-    paginated: false,
-    dedup: false,
-    doc: "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/app_access_token_internal",
-};
+const SELF_BUILT: Metadata = super::token_api(
+    "auth.v3.app_access_token.internal",
+    "/open-apis/auth/v3/app_access_token/internal",
+    "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/app_access_token_internal",
+);
 
 /// `app_access_token`: a marketplace app's token, bought with its ticket.
-const MARKETPLACE: Metadata = Metadata {
-    id: "auth.v3.app_access_token.create",
-    path: "/open-apis/auth/v3/app_access_token",
-    doc: "https://open.larksuite.com/document/server-docs/getting-started/api-access-token/auth-v3/app_access_token",
-    ..SELF_BUILT
-};
+const MARKETPLACE: Metadata = super::token_api(
+    "auth.v3.app_access_token.create",
+    "/open-apis/auth/v3/app_access_token",
+    "https://open.larksuite.com/document/server-docs/getting-started/api-access-token/auth-v3/app_access_token",
+);
 
-impl Endpoint for AppAccessTokenRequest {
-    type Output = AppAccessToken;
-    const METADATA: Metadata = SELF_BUILT;
-
-    fn metadata(&self) -> Metadata {
-        match self {
-            Self::SelfBuilt { .. } => SELF_BUILT,
-            Self::Marketplace { .. } => MARKETPLACE,
-        }
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        Body::json(self)
-    }
-
-    // Asking for a token twice is harmless: the server returns the same one.
-    fn idempotent(&self) -> bool {
-        true
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<AppAccessToken, ParseError> {
-        decode_token(response)
-    }
-}
+super::two_flows!(AppAccessTokenRequest => AppAccessToken, SELF_BUILT, MARKETPLACE);

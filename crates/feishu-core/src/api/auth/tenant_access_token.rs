@@ -8,12 +8,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::non_empty;
-use crate::wire::envelope::{Coded, decode_token};
-use crate::{Body, BodyKind, Endpoint, Host, InvalidRequest, Metadata, ParseError, Secret, Shape};
+use crate::wire::envelope::Coded;
+use crate::{InvalidRequest, Metadata, Secret};
 
 /// A request for a tenant access token.
 ///
-/// One type for two APIs: [`Endpoint::metadata`] tells which a value calls.
+/// One type for two APIs: [`Endpoint::metadata`](crate::Endpoint::metadata) tells which a value calls.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -94,7 +94,7 @@ pub struct TenantAccessToken {
     pub tenant_access_token: Secret,
     /// Seconds it remains valid, counted from the response (at most 7200).
     pub expire: u64,
-    /// Always 0 here: a non-zero code is an [`ParseError::Api`].
+    /// Always 0 here: a non-zero code is an [`ParseError::Api`](crate::ParseError::Api).
     #[serde(deserialize_with = "crate::wire::envelope::deserialize_code")]
     pub code: i64,
     /// The server's message, `ok` or `success`.
@@ -109,48 +109,17 @@ impl Coded for TenantAccessToken {
 }
 
 /// `tenant_access_token/internal`: a self-built app's token.
-const SELF_BUILT: Metadata = Metadata {
-    id: "auth.v3.tenant_access_token.internal",
-    method: http::Method::POST,
-    host: Host::Open,
-    path: "/open-apis/auth/v3/tenant_access_token/internal",
-    tokens: &[],
-    body: BodyKind::Json,
-    shape: Shape::Token,
-    paginated: false,
-    dedup: false,
-    doc: "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/tenant_access_token_internal",
-};
+const SELF_BUILT: Metadata = super::token_api(
+    "auth.v3.tenant_access_token.internal",
+    "/open-apis/auth/v3/tenant_access_token/internal",
+    "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/tenant_access_token_internal",
+);
 
 /// `tenant_access_token`: a marketplace app's token for one tenant.
-const MARKETPLACE: Metadata = Metadata {
-    id: "auth.v3.tenant_access_token.create",
-    path: "/open-apis/auth/v3/tenant_access_token",
-    doc: "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/tenant_access_token/create",
-    ..SELF_BUILT
-};
+const MARKETPLACE: Metadata = super::token_api(
+    "auth.v3.tenant_access_token.create",
+    "/open-apis/auth/v3/tenant_access_token",
+    "https://open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/tenant_access_token/create",
+);
 
-impl Endpoint for TenantAccessTokenRequest {
-    type Output = TenantAccessToken;
-    const METADATA: Metadata = SELF_BUILT;
-
-    fn metadata(&self) -> Metadata {
-        match self {
-            Self::SelfBuilt { .. } => SELF_BUILT,
-            Self::Marketplace { .. } => MARKETPLACE,
-        }
-    }
-
-    fn body(&self) -> Result<Body, InvalidRequest> {
-        Body::json(self)
-    }
-
-    // Asking for a token twice is harmless: the server returns the same one.
-    fn idempotent(&self) -> bool {
-        true
-    }
-
-    fn parse(&self, response: http::Response<Vec<u8>>) -> Result<TenantAccessToken, ParseError> {
-        decode_token(response)
-    }
-}
+super::two_flows!(TenantAccessTokenRequest => TenantAccessToken, SELF_BUILT, MARKETPLACE);
