@@ -105,5 +105,4 @@ fn the_async_driver_sleeps_on_its_clock() {
     assert_eq!(time(), start() + Duration::from_secs(3), "slept the reset");
 }
 
-mod real_time;
 mod shared_store;
