@@ -78,6 +78,30 @@ fn transport_kind(error: &Error) -> Option<TransportErrorKind> {
     }
 }
 
+/// Calls the chats through `config` and asserts the call failed with a
+/// timeout within 1.2 × `bound`; `what` names the bound in the message.
+fn times_out_within<A: Adapter>(config: Config, bound: Duration, what: &str) {
+    let client = A::new(config);
+    let started = Instant::now();
+    let error = client
+        .send_with_token(
+            &RawEndpoint::get("/open-apis/im/v1/chats"),
+            &Secret::new("t-any"),
+        )
+        .expect_err("the answer takes far longer than the bound");
+    let took = started.elapsed();
+
+    assert_eq!(
+        transport_kind(&error),
+        Some(TransportErrorKind::Timeout),
+        "{error:?}"
+    );
+    assert!(
+        took <= bound * 6 / 5,
+        "the call took {took:?} against a {bound:?} {what}"
+    );
+}
+
 /// The request's timeout bounds the whole exchange: a server that sends its
 /// head at 0.9 × the timeout and then trickles the body gets a timeout error
 /// by 1.2 × the timeout.
@@ -88,26 +112,7 @@ pub fn the_timeout_bounds_the_whole_request<A: Adapter>() {
         .expect("a loopback URL")
         .with_timeout(timeout)
         .with_retry_policy(RetryPolicy::never());
-    let client = A::new(config);
-
-    let started = Instant::now();
-    let error = client
-        .send_with_token(
-            &RawEndpoint::get("/open-apis/im/v1/chats"),
-            &Secret::new("t-any"),
-        )
-        .expect_err("the answer takes far longer than the timeout");
-    let took = started.elapsed();
-
-    assert_eq!(
-        transport_kind(&error),
-        Some(TransportErrorKind::Timeout),
-        "{error:?}"
-    );
-    assert!(
-        took <= timeout * 6 / 5,
-        "one request took {took:?} against a {timeout:?} timeout"
-    );
+    times_out_within::<A>(config, timeout, "timeout");
 }
 
 /// The call's deadline bounds the whole call: each request's timeout is cut
@@ -121,24 +126,5 @@ pub fn the_deadline_bounds_the_whole_call<A: Adapter>() {
         .expect("a loopback URL")
         .with_timeout(Duration::from_secs(60))
         .with_retry_policy(policy);
-    let client = A::new(config);
-
-    let started = Instant::now();
-    let error = client
-        .send_with_token(
-            &RawEndpoint::get("/open-apis/im/v1/chats"),
-            &Secret::new("t-any"),
-        )
-        .expect_err("the answer takes far longer than the deadline");
-    let took = started.elapsed();
-
-    assert_eq!(
-        transport_kind(&error),
-        Some(TransportErrorKind::Timeout),
-        "{error:?}"
-    );
-    assert!(
-        took <= deadline * 6 / 5,
-        "the call took {took:?} against a {deadline:?} deadline"
-    );
+    times_out_within::<A>(config, deadline, "deadline");
 }
