@@ -52,22 +52,21 @@ async fn webhook(State(bot): State<Bot>, request: Request) -> Response {
         Delivery::Event(event) => {
             if let (EventKind::MessageReceived(received), Some(event_id)) =
                 (event.kind, event.event_id)
+                && let ReceivedContent::Text { text } = received.message.content()
             {
-                if let ReceivedContent::Text { text } = received.message.content() {
-                    // The uuid comes from the event id: a redelivered event
-                    // cannot make the bot answer twice.
-                    let reply = ReplyMessage::new(
-                        received.message.message_id,
-                        MessageContent::text(format!("echo: {text}")),
-                    )
-                    .uuid(format!("echo-{event_id}"));
-                    let client = bot.client.clone();
-                    tokio::spawn(async move {
-                        if let Err(error) = client.send(&reply).await {
-                            eprintln!("reply failed: {error}");
-                        }
-                    });
-                }
+                // The uuid comes from the event id: a redelivered event
+                // cannot make the bot answer twice.
+                let reply = ReplyMessage::new(
+                    received.message.message_id,
+                    MessageContent::text(format!("echo: {text}")),
+                )
+                .uuid(format!("echo-{event_id}"));
+                let client = bot.client.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = client.send(&reply).await {
+                        eprintln!("reply failed: {error}");
+                    }
+                });
             }
         }
         Delivery::Rejected(error) => eprintln!("refused a request: {error}"),

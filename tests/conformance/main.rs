@@ -99,6 +99,8 @@ macro_rules! conformance {
     };
 }
 
+mod cardkit;
+mod cards;
 mod message_actions;
 
 conformance! {

@@ -20,6 +20,10 @@
 //!   database), given with `with_shared_store`: the drive loop carries out
 //!   the [`Step::Store`](crate::Step::Store) operations of its calls on it.
 //!
+//! and, to see what calls do, any number of [`Observer`]s, given with
+//! `with_observer`: each call's requests, waits and store operations, and a
+//! [`CallSummary`] at its end, the same for both flavours.
+//!
 //! The driver itself stays pure: it reads no clock, sleeps never and opens no
 //! socket; its randomness is the seed of the [`Client`](crate::Client) it is given. An
 //! adapter (`feishu-ureq`, `feishu-reqwest`) is then its transport, its
@@ -58,11 +62,20 @@ use http::{Request, Response};
 use crate::{Error, Page, Pager, Paginated, TransportError, TransportErrorKind, Waker};
 
 mod blocking;
+mod card_stream;
 mod nonblocking;
+mod observe;
 mod shared_store;
+#[cfg(feature = "tracing")]
+pub mod trace;
 
 pub use blocking::{BlockingClient, Items, Pages, Tenant};
+pub use card_stream::{Chunk, ChunkStream, FromFn, StreamReplyError, chunks_from_fn};
 pub use nonblocking::{AsyncClient, AsyncItems, AsyncPages, AsyncTenant};
+pub use observe::{
+    Attempt, CallEvent, CallInfo, CallObserver, CallSummary, Observer, Outcome, Purpose,
+    StoreOutcome, WaitReason, Watching,
+};
 pub use shared_store::{AsyncSharedStore, SharedStore};
 
 /// A request as the core builds it: [`build`](crate::build)'s output.

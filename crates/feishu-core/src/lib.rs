@@ -57,8 +57,12 @@ mod wire;
 pub use api::{auth, card, cardkit, im};
 pub use call::store;
 pub use wire::download;
+pub use wire::generated;
 
 pub use http;
+// For `string_enum!`, so generated crates need no serde of their own for it.
+#[doc(hidden)]
+pub use serde;
 
 pub use app::{App, AppKind};
 pub use call::client::Client;

@@ -198,6 +198,28 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// The largest WebSocket message a driver accepts: one frame, so a
+    /// payload (or the parts of one) within the bounds above plus room for
+    /// the headers. Drivers hand it to their WebSocket library as its
+    /// message and frame limit, so a peer announcing more is refused before
+    /// anything is buffered.
+    ///
+    /// ```
+    /// use feishu_core::long_connection::Options;
+    ///
+    /// let mut options = Options::default();
+    /// options.max_payload_bytes = 1 << 20;
+    /// options.max_fragment_bytes = 4 << 20;
+    /// assert_eq!(options.max_message_bytes(), (4 << 20) + (64 << 10));
+    /// ```
+    pub fn max_message_bytes(&self) -> usize {
+        self.max_payload_bytes
+            .max(self.max_fragment_bytes)
+            .saturating_add(64 << 10)
+    }
+}
+
 /// Counters of what a [`Session`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]

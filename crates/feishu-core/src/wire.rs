@@ -5,6 +5,7 @@ pub(crate) mod api_error;
 pub mod download;
 pub(crate) mod endpoint;
 pub(crate) mod envelope;
+pub mod generated;
 pub(crate) mod multipart;
 pub(crate) mod pager;
 pub(crate) mod raw;

@@ -163,7 +163,9 @@ async fn serve_connection(tcp: TcpStream, app: Router, stop: watch::Receiver<boo
     // official SDKs look some headers up by their exact spelling.
     let connection = http1::Builder::new()
         .title_case_headers(true)
-        .serve_connection(TokioIo::new(tcp), service);
+        .serve_connection(TokioIo::new(tcp), service)
+        // The long connection's WebSocket upgrade.
+        .with_upgrades();
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => return,

@@ -48,10 +48,10 @@ pub(crate) async fn intercept(
     if let Some(fault) = &fault {
         fault.apply_headers(response.headers_mut());
     }
-    if !response.headers().contains_key(LOG_ID_HEADER) {
-        if let Ok(value) = HeaderValue::try_from(log_id) {
-            response.headers_mut().insert(LOG_ID_HEADER, value);
-        }
+    if !response.headers().contains_key(LOG_ID_HEADER)
+        && let Ok(value) = HeaderValue::try_from(log_id)
+    {
+        response.headers_mut().insert(LOG_ID_HEADER, value);
     }
     response
 }

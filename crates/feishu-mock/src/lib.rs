@@ -35,6 +35,13 @@
 //!   `uuid` within an hour gets the first message back); see
 //!   [`MockServer::messages`], [`MockServer::post_user_message`] and
 //!   [`MockServer::mark_read`];
+//! - CardKit (`/open-apis/cardkit/v1`: card entities, their settings, full
+//!   and batch updates, components, streamed content, `id_convert`) and the
+//!   delayed card update, with each card's `sequence`, streaming mode,
+//!   10-operations-a-second limit and `uuid` dedup, and card entities sent
+//!   as messages or replies; [`MockServer::card`] shows a card's JSON and
+//!   every write, [`MockServer::card_action_event`] and
+//!   [`MockServer::deliver_card_action`] play a user's click;
 //! - image and file uploads (`multipart/form-data`, up to 10 and 30 MiB) and
 //!   binary downloads, by key or from a message, with `Content-Disposition`
 //!   names in both ASCII and RFC 5987 form; see [`MockServer::uploads`];
@@ -44,6 +51,11 @@
 //!   optionally [`Tamper`]ed with; builders for `im.message.receive_v1`
 //!   ([`MockServer::message_event`]) and `app_ticket` events, which
 //!   `app_ticket/resend` also pushes ([`MockServer::set_event_target`]);
+//! - the [long connection](long_connection)'s gateway: `POST
+//!   /callback/ws/endpoint` and the WebSocket it points to, with events
+//!   pushed ([`MockServer::push_event`]) in parts and gzipped on request,
+//!   ACKs recorded ([`MockServer::acks`]), redelivery, drops, pongs with new
+//!   settings and refused upgrades;
 //! - a plain-text 404 for any other path;
 //! - an `X-Tt-Logid` header on every response, repeated as `error.log_id` in
 //!   JSON error bodies. Header names go out in canonical case (`X-Tt-Logid`,
@@ -120,6 +132,7 @@ mod actions;
 mod auth;
 mod bearer;
 mod builder;
+mod cardkit;
 mod clock;
 mod codes;
 mod connection;
@@ -129,6 +142,7 @@ mod fault;
 mod ids;
 mod im;
 mod intercept;
+pub mod long_connection;
 mod messages;
 mod multipart;
 mod oauth;
@@ -138,6 +152,7 @@ mod query;
 mod reply;
 mod request_body;
 mod server;
+mod spec;
 mod state;
 mod tokens;
 mod uploads;
@@ -145,6 +160,7 @@ mod user_info;
 mod users;
 
 pub use builder::MockServerBuilder;
+pub use cardkit::{CardWrite, StoredCard};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use events::{DeliveryAttempt, DeliveryReport, EventSecurity, Tamper, WebhookTarget};
 pub use fault::Fault;

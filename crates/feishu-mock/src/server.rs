@@ -323,6 +323,7 @@ impl Drop for MockServer {
 /// Every route, behind the hit/fault/log-id layer (which the control API
 /// passes through); unknown paths get the 404.
 fn router(shared: Arc<Shared>) -> Router {
+    let spec = crate::spec::fallback();
     Router::new()
         .merge(control::routes())
         .merge(auth::routes())
@@ -330,7 +331,13 @@ fn router(shared: Arc<Shared>) -> Router {
         .merge(oidc::routes())
         .merge(user_info::routes())
         .merge(im::routes())
-        .fallback(not_found)
+        .merge(crate::cardkit::routes())
+        .merge(crate::long_connection::routes())
+        // Every other API of the spec, checked and answered from it (also a
+        // method the routes above lack on their path); paths it does not know
+        // get `not_found`'s answers.
+        .fallback(spec.clone())
+        .method_not_allowed_fallback(spec)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
             intercept,
@@ -339,7 +346,7 @@ fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// Feishu's plain-text 404, or the control API's JSON one under `/_mock`.
-async fn not_found(uri: Uri) -> Response {
+pub(crate) async fn not_found(uri: Uri) -> Response {
     if control::is_control_path(uri.path()) {
         control::not_found().await
     } else {

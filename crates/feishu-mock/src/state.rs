@@ -55,12 +55,15 @@ pub(crate) struct Shared {
     /// The event target, delivery settings and log; shared with deliveries
     /// running in the background.
     pub(crate) events: Arc<EventHub>,
+    /// The long-connection gateway: settings, pushed events, connections.
+    pub(crate) long_connection: crate::long_connection::Gateway,
     /// What time it is: read by the handlers, never by the stores.
     clock: Arc<dyn Clock>,
     tokens: Mutex<TokenStore>,
     grants: Mutex<Grants>,
     messages: Mutex<MessageStore>,
     uploads: Mutex<UploadStore>,
+    cards: Mutex<crate::cardkit::CardStore>,
     issued: Mutex<HashMap<TokenKind, usize>>,
     hits: Mutex<HashMap<String, usize>>,
     faults: Mutex<HashMap<String, FaultQueue>>,
@@ -79,11 +82,13 @@ impl Shared {
             policy,
             ids: IdSource::new(),
             events: Arc::new(EventHub::new(events)),
+            long_connection: Default::default(),
             clock,
             tokens: Mutex::default(),
             grants: Mutex::default(),
             messages: Mutex::new(MessageStore::new(chats)),
             uploads: Mutex::default(),
+            cards: Mutex::default(),
             issued: Mutex::default(),
             hits: Mutex::default(),
             faults: Mutex::default(),
@@ -120,6 +125,12 @@ impl Shared {
     /// The uploaded images and files, locked.
     pub(crate) fn uploads(&self) -> MutexGuard<'_, UploadStore> {
         lock(&self.uploads)
+    }
+
+    /// The card entities, locked. Lock it before
+    /// [`messages`](Shared::messages) when both are needed, never after.
+    pub(crate) fn cards(&self) -> MutexGuard<'_, crate::cardkit::CardStore> {
+        lock(&self.cards)
     }
 
     /// A fresh authorization code for `open_id` of `app_id`.

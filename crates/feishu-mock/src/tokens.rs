@@ -125,13 +125,14 @@ impl TokenStore {
             let issued = self.issued.get(token)?;
             Some((token, issued.expires_at.saturating_duration_since(now)))
         });
-        if let Some((token, left)) = current {
-            if !left.is_zero() && left >= policy.reissue_threshold {
-                return Granted {
-                    token: token.clone(),
-                    expire: left.as_secs(),
-                };
-            }
+        if let Some((token, left)) = current
+            && !left.is_zero()
+            && left >= policy.reissue_threshold
+        {
+            return Granted {
+                token: token.clone(),
+                expire: left.as_secs(),
+            };
         }
         let granted = self.mint(key.clone(), policy.lifetime, ids, now);
         self.current.insert(key, granted.token.clone());

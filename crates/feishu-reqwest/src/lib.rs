@@ -31,6 +31,8 @@
 pub use feishu_core::{self, App, Config, Error, Secret, UserToken};
 
 pub use clock::TokioClock;
+#[cfg(feature = "long-connection")]
+pub use long_connection::LongConnection;
 
 use std::hash::{BuildHasher, RandomState};
 use std::{ops::Deref, sync::Arc, time::Duration};
@@ -40,7 +42,12 @@ use feishu_core::{Client as Core, Page, Pager, Paginated, Timeout, TokenStore};
 use feishu_core::{TransportError, TransportErrorKind as Kind};
 use futures_util::{Stream, stream};
 
+mod card_stream;
 mod clock;
+#[cfg(feature = "long-connection")]
+pub mod long_connection;
+#[cfg(feature = "tracing")]
+pub use feishu_core::driver::trace;
 
 /// An async Feishu client. Cloning is cheap and shares the token cache and the
 /// connection pool. Its methods are [`AsyncClient`]'s, but for the walks.
@@ -67,7 +74,10 @@ impl Client {
     pub fn with_core(core: Core) -> Result<Self, Error> {
         let transport = ReqwestTransport::new(core.config())?;
         let clock = TokioClock::default();
-        Ok(Self(AsyncClient::new(core, transport, clock)))
+        let client = AsyncClient::new(core, transport, clock);
+        #[cfg(feature = "tracing")]
+        let client = client.with_observer(Arc::new(trace::Tracing));
+        Ok(Self(client))
     }
 
     /// The client with a store shared with other processes, meeting
@@ -75,6 +85,13 @@ impl Client {
     /// [`AsyncClient::with_shared_store`].
     pub fn with_shared_store<S: driver::AsyncSharedStore + 'static>(self, store: Arc<S>) -> Self {
         Self(self.0.with_shared_store(store))
+    }
+
+    /// The client with one more observer of its calls (metrics: a closure
+    /// over each [`CallSummary`](driver::CallSummary)); see
+    /// [`AsyncClient::with_observer`].
+    pub fn with_observer(self, observer: Arc<dyn driver::Observer>) -> Self {
+        Self(self.0.with_observer(observer))
     }
 
     /// Sends one request as built by [`feishu_core::build`] and reads the whole

@@ -27,6 +27,8 @@
 pub use feishu_core::{self, App, Config, Error, Secret, UserToken};
 
 pub use clock::StdClock;
+#[cfg(feature = "long-connection")]
+pub use long_connection::LongConnection;
 
 use std::hash::{BuildHasher, RandomState};
 use std::{ops::Deref, sync::Arc, time::Duration};
@@ -38,7 +40,11 @@ use resolver::CachingResolver;
 use ureq::{Agent, unversioned::transport::DefaultConnector};
 
 mod clock;
+#[cfg(feature = "long-connection")]
+pub mod long_connection;
 mod resolver;
+#[cfg(feature = "tracing")]
+pub use feishu_core::driver::trace;
 
 /// A blocking Feishu client. Cloning is cheap and shares the token cache and
 /// the connection pool. Its methods are [`BlockingClient`]'s.
@@ -67,7 +73,10 @@ impl Client {
     /// e.g. to share its token state with a driver of their own.
     pub fn with_core(core: Core) -> Self {
         let transport = UreqTransport::new(core.config());
-        Self(BlockingClient::new(core, transport, StdClock::default()))
+        let client = BlockingClient::new(core, transport, StdClock::default());
+        #[cfg(feature = "tracing")]
+        let client = client.with_observer(Arc::new(trace::Tracing));
+        Self(client)
     }
 
     /// The client with a store shared with other processes, meeting
@@ -75,6 +84,13 @@ impl Client {
     /// [`BlockingClient::with_shared_store`].
     pub fn with_shared_store(self, store: Arc<dyn driver::SharedStore>) -> Self {
         Self(self.0.with_shared_store(store))
+    }
+
+    /// The client with one more observer of its calls (metrics: a closure
+    /// over each [`CallSummary`](driver::CallSummary)); see
+    /// [`BlockingClient::with_observer`].
+    pub fn with_observer(self, observer: Arc<dyn driver::Observer>) -> Self {
+        Self(self.0.with_observer(observer))
     }
 
     /// Sends one request as built by [`feishu_core::build`] and reads the whole

@@ -134,6 +134,13 @@ impl Client {
         Call::new(self, endpoint, call_seed(self.inner.seed, n))
     }
 
+    /// A seed of its own for a machine a driver runs beside its calls (a
+    /// card stream's `uuid`s), derived from the client's as a call's is.
+    pub(crate) fn derive_seed(&self) -> u64 {
+        let n = self.inner.next_call.fetch_add(1, Ordering::Relaxed);
+        call_seed(self.inner.seed, n)
+    }
+
     /// Keeps the `app_ticket` Feishu pushed to this marketplace app (the
     /// `app_ticket` event), received at `now`.
     pub fn set_app_ticket(&self, ticket: impl Into<Secret>, now: SystemTime) -> Result<(), Error> {

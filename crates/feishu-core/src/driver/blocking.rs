@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::vec;
 
 use crate::auth::{TenantAccessToken, TenantAccessTokenRequest};
-use crate::driver::{Clock, SharedStore, Transport, next_page, on_page, until};
+use crate::driver::observe::Watch;
+use crate::driver::{CallInfo, Clock, Observer, SharedStore, Transport, next_page, on_page, until};
 use crate::{
     Call, Client, Config, Endpoint, Error, Page, Pager, Paginated, Secret, Step, StoreAnswer,
     UserToken,
@@ -48,6 +49,7 @@ pub struct BlockingClient<T, C> {
     transport: T,
     clock: C,
     store: Option<Arc<dyn SharedStore>>,
+    observers: Vec<Arc<dyn Observer>>,
 }
 
 impl<T: Transport, C: Clock> BlockingClient<T, C> {
@@ -62,6 +64,7 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
             transport,
             clock,
             store: None,
+            observers: Vec::new(),
         }
     }
 
@@ -72,6 +75,17 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
     pub fn with_shared_store(mut self, store: Arc<dyn SharedStore>) -> Self {
         self.core.use_shared_store();
         self.store = Some(store);
+        self
+    }
+
+    /// The client with one more [`Observer`] of its calls: told each
+    /// request, wait and store operation, and given a [`CallSummary`] at
+    /// each call's end (attempts, waits and why, outcome, code, log id).
+    /// Adapters add their `tracing` observer themselves.
+    ///
+    /// [`CallSummary`]: super::CallSummary
+    pub fn with_observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observers.push(observer);
         self
     }
 
@@ -98,12 +112,12 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
     /// Calls an endpoint with the app's token it needs, fetched and cached on
     /// the way (or none, for the token endpoints themselves).
     pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.drive(self.core.call(endpoint))
+        self.run(self.core.call(endpoint), endpoint)
     }
 
     /// Calls an endpoint as a user, refreshing their token when due.
     pub fn send_as<E: Endpoint>(&self, endpoint: &E, user: &UserToken) -> Result<E::Output, Error> {
-        self.drive(self.core.call(endpoint).as_user(user))
+        self.run(self.core.call(endpoint).as_user(user), endpoint)
     }
 
     /// Calls an endpoint with this token, as given.
@@ -112,7 +126,7 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
         endpoint: &E,
         token: &Secret,
     ) -> Result<E::Output, Error> {
-        self.drive(self.core.call(endpoint).with_token(token.clone()))
+        self.run(self.core.call(endpoint).with_token(token.clone()), endpoint)
     }
 
     /// The pages of a list endpoint (or of a [`Pager`] with an item cap), one
@@ -189,19 +203,72 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
     /// waits (less, when a refresh it waits for ends first), and carries out
     /// its store operations. For a call set up beyond the methods above, e.g.
     /// reseeded with [`Call::seed`] to replay one.
-    pub fn drive<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
+    ///
+    /// Observers see the call as one of the endpoint type's
+    /// [`Metadata`](crate::Metadata).
+    pub fn drive<E: Endpoint>(&self, call: Call<'_, E>) -> Result<E::Output, Error> {
+        let watch = Watch::start(
+            &self.observers,
+            || CallInfo::of_type::<E>(),
+            !E::METADATA.tokens.is_empty(),
+            self.clock.now(),
+        );
+        self.drive_watched(call, watch)
+    }
+
+    /// Drives a call of `endpoint`, watched by the observers.
+    fn run<E: Endpoint>(&self, call: Call<'_, E>, endpoint: &E) -> Result<E::Output, Error> {
+        let watch = Watch::start(
+            &self.observers,
+            || CallInfo::of(endpoint),
+            !endpoint.token_kinds().is_empty(),
+            self.clock.now(),
+        );
+        self.drive_watched(call, watch)
+    }
+
+    fn drive_watched<E: Endpoint>(
+        &self,
+        mut call: Call<'_, E>,
+        mut watch: Option<Box<Watch>>,
+    ) -> Result<E::Output, Error> {
         loop {
             // Read before the poll: a refresh that ends between the poll and
             // the sleep changes it, and the sleep does not start.
             let seen = self.core.wakeups();
-            match call.poll(self.clock.now()) {
-                Step::Send(request) => match self.transport.send(request) {
-                    Ok(response) => call.on_response(response, self.clock.now()),
-                    Err(error) => call.on_transport_error(error, self.clock.now()),
-                },
+            let step = call.poll(self.clock.now());
+            if let Some(watch) = &mut watch {
+                watch.polled(matches!(step, Step::Wait(_)));
+            }
+            match step {
+                Step::Send(request) => {
+                    if let Some(watch) = &mut watch {
+                        watch.sending(&request, self.clock.now());
+                    }
+                    match self.transport.send(request) {
+                        Ok(response) => {
+                            let now = self.clock.now();
+                            if let Some(watch) = &mut watch {
+                                watch.answered(&response, now);
+                            }
+                            call.on_response(response, now);
+                        }
+                        Err(error) => {
+                            let now = self.clock.now();
+                            if let Some(watch) = &mut watch {
+                                watch.failed(&error, now);
+                            }
+                            call.on_transport_error(error, now);
+                        }
+                    }
+                }
                 Step::Wait(at) => {
                     let woken = || self.core.wakeups() != seen;
-                    self.clock.sleep_unless(until(self.clock.now(), at), &woken);
+                    let from = self.clock.now();
+                    self.clock.sleep_unless(until(from, at), &woken);
+                    if let Some(watch) = &mut watch {
+                        watch.waited(from, self.clock.now());
+                    }
                 }
                 Step::Store(op) => {
                     // Without a store the call goes on with its process's
@@ -210,9 +277,17 @@ impl<T: Transport, C: Clock> BlockingClient<T, C> {
                         Some(store) => store.carry_out(&op, self.clock.now()),
                         None => StoreAnswer::Unavailable,
                     };
+                    if let Some(watch) = &mut watch {
+                        watch.stored(&op, &answer);
+                    }
                     call.on_store(answer, self.clock.now());
                 }
-                Step::Done(result) => return result,
+                Step::Done(result) => {
+                    if let Some(watch) = watch {
+                        watch.end(&result, self.clock.now());
+                    }
+                    return result;
+                }
             }
         }
     }
@@ -223,6 +298,7 @@ impl<T, C> fmt::Debug for BlockingClient<T, C> {
         f.debug_struct("BlockingClient")
             .field("core", &self.core)
             .field("shared_store", &self.store.is_some())
+            .field("observers", &self.observers.len())
             .finish_non_exhaustive()
     }
 }
@@ -289,6 +365,7 @@ impl<T: Transport, C: Clock> Tenant<T, C> {
     /// Calls an endpoint with this tenant's token, fetched and cached on the way.
     pub fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let call = self.client.core.call(endpoint);
-        self.client.drive(call.for_tenant(self.tenant_key.clone()))
+        self.client
+            .run(call.for_tenant(self.tenant_key.clone()), endpoint)
     }
 }

@@ -5,8 +5,11 @@ use std::sync::Arc;
 use std::vec;
 
 use crate::auth::{TenantAccessToken, TenantAccessTokenRequest};
+use crate::driver::observe::Watch;
 use crate::driver::shared_store::DynAsyncSharedStore;
-use crate::driver::{AsyncClock, AsyncSharedStore, AsyncTransport, next_page, on_page, until};
+use crate::driver::{
+    AsyncClock, AsyncSharedStore, AsyncTransport, CallInfo, Observer, next_page, on_page, until,
+};
 use crate::{
     Call, Client, Config, Endpoint, Error, Page, Pager, Paginated, Secret, Step, StoreAnswer,
     UserToken,
@@ -62,6 +65,7 @@ pub struct AsyncClient<T, C> {
     transport: T,
     clock: C,
     store: Option<Arc<dyn DynAsyncSharedStore>>,
+    observers: Vec<Arc<dyn Observer>>,
 }
 
 impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
@@ -76,6 +80,7 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
             transport,
             clock,
             store: None,
+            observers: Vec::new(),
         }
     }
 
@@ -87,6 +92,13 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
     pub fn with_shared_store<S: AsyncSharedStore + 'static>(mut self, store: Arc<S>) -> Self {
         self.core.use_shared_store();
         self.store = Some(store);
+        self
+    }
+
+    /// The client with one more [`Observer`] of its calls, as for
+    /// [`BlockingClient::with_observer`](crate::driver::BlockingClient::with_observer).
+    pub fn with_observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observers.push(observer);
         self
     }
 
@@ -113,7 +125,7 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
     /// Calls an endpoint with the app's token it needs, fetched and cached on
     /// the way (or none, for the token endpoints themselves).
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        self.drive(self.core.call(endpoint)).await
+        self.run(self.core.call(endpoint), endpoint).await
     }
 
     /// Calls an endpoint as a user, refreshing their token when due.
@@ -122,7 +134,8 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
         endpoint: &E,
         user: &UserToken,
     ) -> Result<E::Output, Error> {
-        self.drive(self.core.call(endpoint).as_user(user)).await
+        self.run(self.core.call(endpoint).as_user(user), endpoint)
+            .await
     }
 
     /// Calls an endpoint with this token, as given.
@@ -131,7 +144,7 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
         endpoint: &E,
         token: &Secret,
     ) -> Result<E::Output, Error> {
-        self.drive(self.core.call(endpoint).with_token(token.clone()))
+        self.run(self.core.call(endpoint).with_token(token.clone()), endpoint)
             .await
     }
 
@@ -216,20 +229,72 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
     /// waits (less, when a refresh it waits for ends first), and carries out
     /// its store operations. For a call set up beyond the methods above, e.g.
     /// reseeded with [`Call::seed`] to replay one.
-    pub async fn drive<E: Endpoint>(&self, mut call: Call<'_, E>) -> Result<E::Output, Error> {
+    ///
+    /// Observers see the call as one of the endpoint type's
+    /// [`Metadata`](crate::Metadata).
+    pub async fn drive<E: Endpoint>(&self, call: Call<'_, E>) -> Result<E::Output, Error> {
+        let watch = Watch::start(
+            &self.observers,
+            || CallInfo::of_type::<E>(),
+            !E::METADATA.tokens.is_empty(),
+            self.clock.now(),
+        );
+        self.drive_watched(call, watch).await
+    }
+
+    /// Drives a call of `endpoint`, watched by the observers.
+    async fn run<E: Endpoint>(&self, call: Call<'_, E>, endpoint: &E) -> Result<E::Output, Error> {
+        let watch = Watch::start(
+            &self.observers,
+            || CallInfo::of(endpoint),
+            !endpoint.token_kinds().is_empty(),
+            self.clock.now(),
+        );
+        self.drive_watched(call, watch).await
+    }
+
+    async fn drive_watched<E: Endpoint>(
+        &self,
+        mut call: Call<'_, E>,
+        mut watch: Option<Box<Watch>>,
+    ) -> Result<E::Output, Error> {
         loop {
             // Read before the poll: a refresh that ends between the poll and
             // the sleep changes it, and the sleep does not start.
             let seen = self.core.wakeups();
-            match call.poll(self.clock.now()) {
-                Step::Send(request) => match self.transport.send(request).await {
-                    Ok(response) => call.on_response(response, self.clock.now()),
-                    Err(error) => call.on_transport_error(error, self.clock.now()),
-                },
+            let step = call.poll(self.clock.now());
+            if let Some(watch) = &mut watch {
+                watch.polled(matches!(step, Step::Wait(_)));
+            }
+            match step {
+                Step::Send(request) => {
+                    if let Some(watch) = &mut watch {
+                        watch.sending(&request, self.clock.now());
+                    }
+                    match self.transport.send(request).await {
+                        Ok(response) => {
+                            let now = self.clock.now();
+                            if let Some(watch) = &mut watch {
+                                watch.answered(&response, now);
+                            }
+                            call.on_response(response, now);
+                        }
+                        Err(error) => {
+                            let now = self.clock.now();
+                            if let Some(watch) = &mut watch {
+                                watch.failed(&error, now);
+                            }
+                            call.on_transport_error(error, now);
+                        }
+                    }
+                }
                 Step::Wait(at) => {
                     let woken = || self.core.wakeups() != seen;
-                    let wait = until(self.clock.now(), at);
-                    self.clock.sleep_unless(wait, &woken).await;
+                    let from = self.clock.now();
+                    self.clock.sleep_unless(until(from, at), &woken).await;
+                    if let Some(watch) = &mut watch {
+                        watch.waited(from, self.clock.now());
+                    }
                 }
                 Step::Store(op) => {
                     // Without a store the call goes on with its process's
@@ -238,9 +303,17 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncClient<T, C> {
                         Some(store) => store.carry_out(&op, self.clock.now()).await,
                         None => StoreAnswer::Unavailable,
                     };
+                    if let Some(watch) = &mut watch {
+                        watch.stored(&op, &answer);
+                    }
                     call.on_store(answer, self.clock.now());
                 }
-                Step::Done(result) => return result,
+                Step::Done(result) => {
+                    if let Some(watch) = watch {
+                        watch.end(&result, self.clock.now());
+                    }
+                    return result;
+                }
             }
         }
     }
@@ -251,6 +324,7 @@ impl<T, C> fmt::Debug for AsyncClient<T, C> {
         f.debug_struct("AsyncClient")
             .field("core", &self.core)
             .field("shared_store", &self.store.is_some())
+            .field("observers", &self.observers.len())
             .finish_non_exhaustive()
     }
 }
@@ -311,7 +385,7 @@ impl<T: AsyncTransport, C: AsyncClock> AsyncTenant<T, C> {
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let call = self.client.core.call(endpoint);
         self.client
-            .drive(call.for_tenant(self.tenant_key.clone()))
+            .run(call.for_tenant(self.tenant_key.clone()), endpoint)
             .await
     }
 }

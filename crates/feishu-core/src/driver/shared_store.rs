@@ -11,7 +11,8 @@ use crate::{StoreAnswer, StoreOp};
 /// driver: it carries out the [`StoreOp`]s calls hand out, so a fleet fetches
 /// each token once and an app ticket pushed to one replica serves them all.
 /// Give one to [`BlockingClient::with_shared_store`](super::BlockingClient::with_shared_store);
-/// the design is in [`store`](crate::store).
+/// the design is in [`store`](crate::store). The `feishu-redis` crate is one
+/// over Redis, blocking and async.
 ///
 /// # Contract
 ///

@@ -15,7 +15,7 @@ use crate::{App, Client, Config, RawEndpoint, TransportError};
 
 const TOKEN: &str = r#"{"code":0,"msg":"ok","tenant_access_token":"t-7f1bcd13fc57d46bac21793a18e560","expire":7200}"#;
 const RATE_LIMITED: &str = r#"{"code":99991400,"msg":"request trigger frequency limit"}"#;
-const CHATS: &str = r#"{"code":0,"msg":"success","data":{"items":[],"has_more":false}}"#;
+pub(super) const CHATS: &str = r#"{"code":0,"msg":"success","data":{"items":[],"has_more":false}}"#;
 
 fn start() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
@@ -105,4 +105,5 @@ fn the_async_driver_sleeps_on_its_clock() {
     assert_eq!(time(), start() + Duration::from_secs(3), "slept the reset");
 }
 
+mod observe;
 mod shared_store;

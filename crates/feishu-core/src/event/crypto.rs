@@ -64,10 +64,10 @@ pub fn encrypt(encrypt_key: &str, iv: [u8; BLOCK], plaintext: &[u8]) -> String {
     let mut out = iv.to_vec();
     // The key is 32 bytes (a SHA-256) and the IV 16, so `new` cannot fail,
     // and the buffer holds a whole padded block more than the plaintext.
-    if let Ok(encryptor) = cbc::Encryptor::<Aes256>::new_from_slices(&key, &iv) {
-        if let Ok(ciphertext) = encryptor.encrypt_padded::<Pkcs7>(&mut buffer, plaintext.len()) {
-            out.extend_from_slice(ciphertext);
-        }
+    if let Ok(encryptor) = cbc::Encryptor::<Aes256>::new_from_slices(&key, &iv)
+        && let Ok(ciphertext) = encryptor.encrypt_padded::<Pkcs7>(&mut buffer, plaintext.len())
+    {
+        out.extend_from_slice(ciphertext);
     }
     STANDARD.encode(out)
 }

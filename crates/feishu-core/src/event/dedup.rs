@@ -40,10 +40,10 @@ struct Seen {
 impl Seen {
     /// Drops the oldest claim, if it is still current.
     fn pop_oldest(&mut self) {
-        if let Some((id, number, _)) = self.order.pop_front() {
-            if self.at.get(&id) == Some(&number) {
-                self.at.remove(&id);
-            }
+        if let Some((id, number, _)) = self.order.pop_front()
+            && self.at.get(&id) == Some(&number)
+        {
+            self.at.remove(&id);
         }
     }
 }

@@ -282,15 +282,15 @@ impl Webhook {
             Incoming::Event(event) => Delivery::Event(event),
             Incoming::CardAction(action) => Delivery::CardAction(action),
         };
-        if let Some(id) = event_id {
-            if !self.seen.claim(&id, now) {
-                return Ok((Delivery::Duplicate { event_id: id }, answer));
-            }
+        if let Some(id) = event_id
+            && !self.seen.claim(&id, now)
+        {
+            return Ok((Delivery::Duplicate { event_id: id }, answer));
         }
-        if let Delivery::Event(event) = &delivery {
-            if let EventKind::V1(V1Event::AppTicket(ticket)) = &event.kind {
-                self.keep_ticket(ticket.as_ref(), now);
-            }
+        if let Delivery::Event(event) = &delivery
+            && let EventKind::V1(V1Event::AppTicket(ticket)) = &event.kind
+        {
+            self.keep_ticket(ticket.as_ref(), now);
         }
         Ok((delivery, answer))
     }

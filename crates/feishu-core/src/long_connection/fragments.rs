@@ -138,14 +138,14 @@ impl Fragments {
             }
             let (id, started) = (id.clone(), *started);
             self.order.pop_front();
-            if self.partial.get(&id).is_some_and(|p| p.started == started) {
-                if let Some(partial) = self.remove(&id) {
-                    let reason = DropReason::FragmentsExpired {
-                        received: partial.received,
-                        sum: partial.parts.len(),
-                    };
-                    given_up.push((id, reason));
-                }
+            if self.partial.get(&id).is_some_and(|p| p.started == started)
+                && let Some(partial) = self.remove(&id)
+            {
+                let reason = DropReason::FragmentsExpired {
+                    received: partial.received,
+                    sum: partial.parts.len(),
+                };
+                given_up.push((id, reason));
             }
         }
     }

@@ -66,14 +66,14 @@ impl Shape {
         // else (an error, a missing `data`, a surprise) takes the careful path.
         // (serde_json skips unread strings without checking their UTF-8,
         // so the body is checked whole first: invalid bytes are refused.)
-        if self == Shape::Data && response.status().is_success() {
-            if let Ok(Ok(Success {
+        if self == Shape::Data
+            && response.status().is_success()
+            && let Ok(Ok(Success {
                 code: Code(0),
                 data: Some(data),
             })) = std::str::from_utf8(response.body()).map(serde_json::from_str)
-            {
-                return Ok(data);
-            }
+        {
+            return Ok(data);
         }
         let (parts, body) = response.into_parts();
         let judged = self.judge(&parts, &body).and_then(|payload| {
@@ -164,10 +164,10 @@ pub(crate) trait Coded: DeserializeOwned {
 pub(crate) fn decode_token<T: Coded>(response: http::Response<Vec<u8>>) -> Result<T, ParseError> {
     if response.status().is_success() {
         let text = std::str::from_utf8(response.body());
-        if let Ok(Ok(output)) = text.map(serde_json::from_str::<T>) {
-            if output.code() == 0 {
-                return Ok(output);
-            }
+        if let Ok(Ok(output)) = text.map(serde_json::from_str::<T>)
+            && output.code() == 0
+        {
+            return Ok(output);
         }
     }
     Shape::Token.decode(response)

@@ -191,11 +191,11 @@ impl Fake {
         }
         let sequence = body["sequence"].as_i64().unwrap_or(0);
         let uuid = body["uuid"].as_str().map(str::to_owned);
-        if let Some(uuid) = &uuid {
-            if self.uuids.get(uuid) == Some(&sequence) {
-                self.record(kind, at, body, true, true);
-                return ok();
-            }
+        if let Some(uuid) = &uuid
+            && self.uuids.get(uuid) == Some(&sequence)
+        {
+            self.record(kind, at, body, true, true);
+            return ok();
         }
         if self.over_rate(at) {
             self.record(kind, at, body, false, false);
@@ -218,11 +218,12 @@ impl Fake {
                     path.ends_with(&format!("/elements/{}/content", self.element_id)),
                     "{path}"
                 );
-                if let Some(after) = self.streaming_ends_after {
-                    if self.content_writes >= after && self.streaming {
-                        self.streaming = false;
-                        return self.refuse(200850);
-                    }
+                if let Some(after) = self.streaming_ends_after
+                    && self.content_writes >= after
+                    && self.streaming
+                {
+                    self.streaming = false;
+                    return self.refuse(200850);
                 }
                 if !self.streaming {
                     return self.refuse(300309);

@@ -30,7 +30,13 @@ pub(super) async fn index(State(shared): State<Arc<Shared>>) -> Response {
         })
         .collect();
     apps.sort_by(|a, b| a["app_id"].as_str().cmp(&b["app_id"].as_str()));
-    respond(Ok(json!({ "apps": apps, "routes": ROUTES })))
+    let routes: Vec<&str> = ROUTES
+        .iter()
+        .chain(&crate::cardkit::CONTROL_ROUTES)
+        .chain(&crate::long_connection::CONTROL_ROUTES)
+        .copied()
+        .collect();
+    respond(Ok(json!({ "apps": apps, "routes": routes })))
 }
 
 fn chat_json(chat: &StoredChat) -> Value {

@@ -118,10 +118,10 @@ impl Chats {
     /// Records that `open_id` posted in `chat_id`: they become known, and a
     /// member if it is a group.
     pub(crate) fn note_poster(&mut self, chat_id: &str, open_id: &str) {
-        if let Some(group) = self.groups.iter_mut().find(|g| g.chat_id == chat_id) {
-            if !group.members.iter().any(|m| m == open_id) {
-                group.members.push(open_id.to_owned());
-            }
+        if let Some(group) = self.groups.iter_mut().find(|g| g.chat_id == chat_id)
+            && !group.members.iter().any(|m| m == open_id)
+        {
+            group.members.push(open_id.to_owned());
         }
         self.know(open_id);
     }

@@ -83,7 +83,8 @@ fn unknown_token_is_invalid() {
 #[test]
 fn wrong_method_is_405() {
     let server = MockServer::start();
-    let reply = post(&server, CHATS, "{}");
+    // POST is the spec's chat.create; no API PUTs here.
+    let reply = crate::support::call(&server, "PUT", CHATS, "t-any", None);
     assert_eq!(reply.status, 405);
     assert!(reply.header("x-tt-logid").is_some());
 }

@@ -59,8 +59,23 @@ async fn send(
     let receive_id_type = request::receive_id_type(&query, &RECEIVE_ID_TYPES)?;
     let (fields, len) = request::json_body(body).await?;
     let new = parse(receive_id_type, &fields, len, sender)?;
-    let mut messages = shared.messages();
-    Ok(messages.send(new, &shared.ids, shared.moment())?.to_json())
+    let (app_id, msg_type, content, uuid) = (
+        new.sender.id.clone(),
+        new.msg_type.clone(),
+        new.content.clone(),
+        new.uuid.clone(),
+    );
+    crate::cardkit::send_entity(
+        shared,
+        &app_id,
+        &msg_type,
+        &content,
+        uuid.as_deref(),
+        || {
+            let mut messages = shared.messages();
+            Ok(messages.send(new, &shared.ids, shared.moment())?.to_json())
+        },
+    )
 }
 
 /// Validates a send body `{receive_id, msg_type, content, uuid?}` of `len` bytes.

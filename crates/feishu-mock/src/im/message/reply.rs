@@ -42,15 +42,29 @@ async fn reply(
         Some(Value::Bool(in_thread)) => *in_thread,
         Some(_) => return Err(ImError::invalid("reply_in_thread", "must be a boolean")),
     };
+    let (content, uuid) = (
+        request::content(&fields)?,
+        request::uuid(fields.get("uuid"))?,
+    );
+    let app_id = sender.id.clone();
     let new = NewReply {
         sender,
-        msg_type,
-        content: request::content(&fields)?,
-        uuid: request::uuid(fields.get("uuid"))?,
+        msg_type: msg_type.clone(),
+        content: content.clone(),
+        uuid: uuid.clone(),
         in_thread,
     };
-    let mut messages = shared.messages();
-    Ok(messages
-        .reply(message_id, new, &shared.ids, shared.moment())?
-        .to_json())
+    crate::cardkit::send_entity(
+        shared,
+        &app_id,
+        &msg_type,
+        &content,
+        uuid.as_deref(),
+        || {
+            let mut messages = shared.messages();
+            Ok(messages
+                .reply(message_id, new, &shared.ids, shared.moment())?
+                .to_json())
+        },
+    )
 }

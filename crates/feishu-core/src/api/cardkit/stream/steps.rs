@@ -171,10 +171,10 @@ impl CardStream {
 
     /// How the stream ended, once streaming is off.
     pub(super) fn result(&mut self) -> Result<Streamed, StreamError> {
-        if self.failed_in_a_row >= MAX_FAILED_WRITES_IN_A_ROW {
-            if let Some(cause) = self.last_write_error.take() {
-                return Err(self.error(Stage::Write, cause));
-            }
+        if self.failed_in_a_row >= MAX_FAILED_WRITES_IN_A_ROW
+            && let Some(cause) = self.last_write_error.take()
+        {
+            return Err(self.error(Stage::Write, cause));
         }
         let (Some(card_id), Some(message_id)) = (self.card_id.clone(), self.message_id.clone())
         else {

@@ -266,10 +266,9 @@ impl PostElement {
     pub fn with_style(mut self, added: TextStyle) -> Self {
         if let Self::Text { style, .. } | Self::Link { style, .. } | Self::At { style, .. } =
             &mut self
+            && !style.contains(&added)
         {
-            if !style.contains(&added) {
-                style.push(added);
-            }
+            style.push(added);
         }
         self
     }
