@@ -147,6 +147,32 @@ pub fn a_card_actions_toast_arrives_in_the_ack<A: Adapter>() {
     running.stop().expect("a clean shutdown");
 }
 
+pub fn a_card_action_answered_with_a_new_card_carries_it_in_the_ack<A: Adapter>() {
+    let mock = mock();
+    let (running, _) = start::<A>(&mock);
+    connected(&mock);
+    let card = json!({
+        "schema": "2.0",
+        "body": {"elements": [{"tag": "markdown", "content": "Approved"}]}
+    });
+    let message_id = mock.push_event(card_action(
+        "ev_card_new",
+        json!({"order": 4, "new_card": card}),
+    ));
+    all_acked(&mock);
+    let ack = mock
+        .acks()
+        .into_iter()
+        .find(|a| a.message_id == message_id)
+        .expect("its ACK");
+    assert_eq!(ack.code, 200);
+    let data: serde_json::Value =
+        serde_json::from_str(ack.data.as_deref().expect("the answer")).expect("JSON");
+    assert_eq!(data["card"], json!({"type": "raw", "data": card}));
+    assert_eq!(data["toast"]["content"], "done: 4");
+    running.stop().expect("a clean shutdown");
+}
+
 pub fn a_late_card_handler_gets_the_fallback_toast<A: Adapter>() {
     let mock = mock();
     let (running, _) = start::<A>(&mock);

@@ -21,7 +21,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use feishu_core::event::{CardAction, CardResponse, EventHeader, MessageReceived, ToastKind};
-use feishu_core::im::content::ReceivedContent;
+use feishu_core::im::content::{Card, ReceivedContent};
 use feishu_core::long_connection::{Options, SessionError, Stats};
 use feishu_core::{App, Config};
 use feishu_mock::long_connection::{ClientConfig, LongConnectionSettings};
@@ -62,6 +62,7 @@ suite! {
     delivery::a_slow_handler_does_not_stall_others,
     delivery::a_full_pool_holds_events_back_and_loses_none,
     delivery::a_card_actions_toast_arrives_in_the_ack,
+    delivery::a_card_action_answered_with_a_new_card_carries_it_in_the_ack,
     delivery::a_late_card_handler_gets_the_fallback_toast,
     delivery::unknown_events_are_acked_200,
     delivery::a_failed_handler_is_acked_500_and_redelivered,
@@ -156,7 +157,13 @@ impl Handlers {
         let late = action.action.value["late"] == json!(true);
         let delay = if late { LATE_CARD } else { Duration::ZERO };
         let answer = format!("done: {}", action.action.value["order"]);
-        (delay, CardResponse::toast(ToastKind::Success, answer))
+        let response = CardResponse::toast(ToastKind::Success, answer);
+        // Asked for a new card: the clicked one is replaced by it.
+        let response = match action.action.value.get("new_card") {
+            Some(card) => response.card(Card::Raw(card.clone())),
+            None => response,
+        };
+        (delay, response)
     }
 
     /// The fallback's work.
