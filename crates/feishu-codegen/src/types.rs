@@ -88,13 +88,16 @@ pub fn doc_text(text: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        if word.starts_with("http://") || word.starts_with("https://") {
-            let url: String = word
+        // A URL may follow punctuation, e.g. `(https://…)`.
+        if let Some(at) = word.find("https://").or_else(|| word.find("http://")) {
+            let (before, from) = word.split_at(at);
+            let url: String = from
                 .chars()
                 .take_while(|c| !matches!(c, ')' | ']' | '>' | '"' | '\'' | ','))
                 .collect();
+            out.push_str(&escape(before));
             let _ = write!(out, "<{url}>");
-            out.push_str(&escape(&word[url.len()..]));
+            out.push_str(&escape(&from[url.len()..]));
         } else {
             out.push_str(&escape(word));
         }

@@ -40,7 +40,7 @@ impl SearchBasicInfoCountryRegionSubdivision {
         self
     }
 
-    /// List of country/region IDs, which can be obtained through the \[Query country/region information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -….
+    /// List of country/region IDs, which can be obtained through the \[Query country/region information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -….
     pub fn country_region_id_list(mut self, value: Vec<String>) -> Self {
         self.country_region_id_list = Some(value);
         self

@@ -223,12 +223,12 @@ pub struct BasicInfo {
 pub struct BasicInfoAddressList {
     /// Address type, the enumeration value can be queried by the \[Get Field Details\] interface, and can be queried according to the following parameters:- object\_api\_name: address- custom\_api\_name:….
     pub address_types: Vec<String>,
-    /// City, you can get details through the interface \[Query city information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -city/search).
+    /// City, you can get details through the interface \[Query city information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -city/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_id_v2: Option<String>,
     /// Country region id, it can be obtained through the \[Query Country/Region Information\] interface.
     pub country_region_id: String,
-    /// District/county, you can get details through the interface \[Query District/County Information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -district/search).
+    /// District/county, you can get details through the interface \[Query District/County Information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -district/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub district_id_v2: Option<String>,
     /// Whether primary address.
@@ -836,12 +836,12 @@ pub struct DependentForUpdateAddress {
 pub struct DependentForUpdateAddress2 {
     /// address type, the enumeration value can be queried by the \[Get Field Details\] interface, and can be queried according to the following parameters:- object\_api\_name: address- custom\_api\_name:….
     pub address_types: Vec<String>,
-    /// City, you can get details through the interface \[Query city information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -city/search).
+    /// City, you can get details through the interface \[Query city information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -city/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_id_v2: Option<String>,
     /// country region id, It can be obtained through the \[Query Country/Region Information\] interface.
     pub country_region_id: String,
-    /// District/county, you can get details through the interface \[Query District/County Information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -district/search).
+    /// District/county, you can get details through the interface \[Query District/County Information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -district/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub district_id_v2: Option<String>,
     /// main address.
@@ -1100,12 +1100,12 @@ pub struct EmergencyContactForUpdateAddress {
 pub struct EmergencyContactForUpdateAddress2 {
     /// Address type, the enumeration value can be queried by the \[Get Field Details\] interface, and can be queried according to the following parameters:- object\_api\_name: address- custom\_api\_name:….
     pub address_types: Vec<String>,
-    /// City, you can get details through the interface \[Query city information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -city/search).
+    /// City, you can get details through the interface \[Query city information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -city/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_id_v2: Option<String>,
     /// Country region id, it can be obtained through the \[Query Country/Region Information\] interface.
     pub country_region_id: String,
-    /// District/county, you can get details through the interface \[Query District/County Information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -district/search).
+    /// District/county, you can get details through the interface \[Query District/County Information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -district/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub district_id_v2: Option<String>,
     /// Whether primary address.
@@ -2168,12 +2168,12 @@ pub struct ResidentTaxForUpdateCustomFields {
 pub struct ResidentTaxForUpdateTaxAddress {
     /// Address type, enumeration value can query the \[Get Field Details\] interface to obtain, query according to the following parameters: - object\_api\_name = "address" - custom\_api\_name = "address\_type".
     pub address_types: Vec<String>,
-    /// City, you can get details through the interface \[Query city information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -city/search).
+    /// City, you can get details through the interface \[Query city information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -city/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_id_v2: Option<String>,
     /// Country/Region, it can be obtained through the \[Query Country/Region Information\] interface.
     pub country_region_id: String,
-    /// District/county, you can get details through the interface \[Query District/County Information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -district/search).
+    /// District/county, you can get details through the interface \[Query District/County Information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -district/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub district_id_v2: Option<String>,
     /// Whether primary address.
@@ -2222,12 +2222,12 @@ pub struct ResidentTaxForUpdateTaxAddress {
 pub struct ResidentTaxForUpdateTaxAddress2 {
     /// Address type, the enumeration value can be queried by the \[Get Field Details\] interface, and can be queried according to the following parameters:- object\_api\_name: address- custom\_api\_name:….
     pub address_types: Vec<String>,
-    /// City, you can get details through the interface \[Query city information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -city/search).
+    /// City, you can get details through the interface \[Query city information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -city/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_id_v2: Option<String>,
     /// Country/Region.
     pub country_region_id: String,
-    /// District/county, you can get details through the interface \[Query District/County Information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic\_info -district/search).
+    /// District/county, you can get details through the interface \[Query District/County Information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info> -district/search).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub district_id_v2: Option<String>,
     /// main address.
@@ -2939,7 +2939,7 @@ impl SearchPreHire {
         self
     }
 
-    /// The list of personal information IDs can be obtained through \[\[Event\] Update personal information\] (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/events/updated).
+    /// The list of personal information IDs can be obtained through \[\[Event\] Update personal information\] (<https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/events/updated>).
     pub fn person_ids(mut self, value: Vec<String>) -> Self {
         self.person_ids = Some(value);
         self

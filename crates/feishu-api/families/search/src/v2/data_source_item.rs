@@ -21,7 +21,7 @@ pub struct Acl {
     /// Options:allow(允许访问),deny(禁止访问).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<Access>,
-    /// Options:user\_id(UserID 用户在租户内的身份ID，详细说明请参考：https://open.feishu.cn/document/home/user-identity-introduction/introduction),open\_id(OpenID….
+    /// Options:user\_id(UserID 用户在租户内的身份ID，详细说明请参考：<https://open.feishu.cn/document/home/user-identity-introduction/introduction>),open\_id(OpenID….
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// `value`.
