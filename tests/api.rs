@@ -1,5 +1,5 @@
 //! The generated API over real HTTP, both adapters, against feishu-mock's
-//! spec-driven fallback: the stateful contacts and Bitable flows, a
+//! spec-driven fallback: the stateful contacts, chats and Bitable flows, a
 //! generated list walked across pages, and the mock refusing wrong requests
 //! with Feishu's error envelope.
 #![allow(clippy::unwrap_used)]
@@ -10,7 +10,13 @@ use feishu_api::bitable::v1::app_table_record::{
 };
 use feishu_api::contact::v3::department::{ChildrenDepartment, CreateDepartment};
 use feishu_api::contact::v3::user::{BatchGetIdUser, CreateUser, FindByDepartmentUser, GetUser};
-use feishu_api::im::v1::chat::CreateChat;
+use feishu_api::im::v1::chat::{CreateChat, DeleteChat, GetChat, ListChat, SearchChat, UpdateChat};
+use feishu_api::im::v1::chat_members::{
+    CreateChatMembers, DeleteChatMembers, GetChatMembers, IsInChatChatMembers,
+};
+use feishu_api::im::v1::pin::CreatePin;
+use feishu_core::im::content::MessageContent;
+use feishu_core::im::message::SendMessage;
 use feishu_core::{App, Config, Endpoint, Error, Paginated, RawEndpoint};
 use feishu_mock::{MockServer, SELF_BUILT_APP_ID, SELF_BUILT_APP_SECRET};
 use serde_json::json;
@@ -198,10 +204,70 @@ fn contacts_are_stored<C: Client>() {
     assert_eq!(children[0].name.as_deref(), Some("Engineering"));
 }
 
+fn chats_are_stored<C: Client>() {
+    let (mock, client) = setup::<C>();
+    mock.add_user("ou_ada", "Ada");
+    mock.add_user("ou_bob", "Bob");
+    let created = client
+        .send(
+            &CreateChat::new()
+                .name("Launch")
+                .description("ship it")
+                .user_id_list(vec!["ou_ada".into(), "not-an-id".into()]),
+        )
+        .unwrap();
+    let chat_id = created.chat_id.unwrap();
+    assert_eq!(created.name.as_deref(), Some("Launch"));
+
+    // The IM routes see the new group: the bot posts in it.
+    client
+        .send(&SendMessage::new(&chat_id, MessageContent::text("hello")))
+        .unwrap();
+    assert_eq!(mock.messages()[0].chat_id, chat_id);
+
+    let added = client
+        .send(&CreateChatMembers::new(&chat_id).id_list(vec!["ou_bob".into()]))
+        .unwrap();
+    assert_eq!(added.invalid_id_list, Some(vec![]));
+    let members = client.all(GetChatMembers::new(&chat_id)).unwrap();
+    let names: Vec<_> = members.iter().filter_map(|m| m.name.as_deref()).collect();
+    assert_eq!(names, ["Ada", "Bob"]);
+    let removed = client
+        .send(&DeleteChatMembers::new(&chat_id).id_list(vec!["ou_ada".into()]))
+        .unwrap();
+    assert_eq!(removed.invalid_id_list, Some(vec![]));
+    assert_eq!(mock.chats().last().unwrap().members, ["ou_bob"]);
+
+    client
+        .send(&UpdateChat::new(&chat_id).name("Launched"))
+        .unwrap();
+    let read = client.send(&GetChat::new(&chat_id)).unwrap();
+    assert_eq!(read.name.as_deref(), Some("Launched"));
+    assert_eq!(read.description.as_deref(), Some("ship it"));
+    assert_eq!(read.user_count.as_deref(), Some("1"));
+
+    // Listed with the two every mock starts with, a page at a time.
+    let listed = client.all(ListChat::new().page_size(1)).unwrap();
+    let ids: Vec<_> = listed.iter().filter_map(|c| c.chat_id.as_deref()).collect();
+    assert_eq!(ids, ["oc_mock_general", "oc_mock_random", chat_id.as_str()]);
+    let found = client.all(SearchChat::new().set_query("launch")).unwrap();
+    assert_eq!(found.len(), 1);
+    let inside = client.send(&IsInChatChatMembers::new(&chat_id)).unwrap();
+    assert_eq!(inside.is_in_chat, Some(true));
+
+    client.send(&DeleteChat::new(&chat_id)).unwrap();
+    match client.send(&GetChat::new(&chat_id)) {
+        Err(Error::Api(e)) => assert_eq!(e.code, 230002),
+        other => panic!("expected the chat to be gone, got {other:?}"),
+    }
+    let inside = client.send(&IsInChatChatMembers::new(&chat_id)).unwrap();
+    assert_eq!(inside.is_in_chat, Some(false));
+}
+
 fn a_stateless_api_answers_in_shape<C: Client>() {
     let (_mock, client) = setup::<C>();
-    let chat = client.send(&CreateChat::new().name("standup")).unwrap();
-    assert!(chat.chat_id.is_some(), "the schema's fields are there");
+    let pin = client.send(&CreatePin::new("om_mock")).unwrap();
+    assert!(pin.pin.is_some(), "the schema's fields are there");
 }
 
 fn wrong_requests_get_feishus_errors<C: Client>() {
@@ -251,6 +317,7 @@ both_adapters!(
     bitable_records_are_stored,
     a_generated_list_walks_every_page,
     contacts_are_stored,
+    chats_are_stored,
     a_stateless_api_answers_in_shape,
     wrong_requests_get_feishus_errors,
 );

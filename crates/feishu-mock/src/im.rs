@@ -12,7 +12,6 @@ use axum::routing::{get, post};
 
 use crate::state::Shared;
 
-mod chat;
 mod chat_members;
 mod download;
 pub(crate) mod error;
@@ -27,7 +26,6 @@ mod request;
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     const MESSAGE: &str = "/open-apis/im/v1/messages/{message_id}";
     Router::new()
-        .route("/open-apis/im/v1/chats", get(chat::list::list_chats))
         .route(
             "/open-apis/im/v1/chats/{chat_id}/members",
             get(chat_members::get::chat_members),

@@ -4,7 +4,8 @@
 //! their types and enums); a wrong one gets Feishu's error envelope with a
 //! non-zero code and the `X-Tt-Logid` the interceptor adds. A right one is
 //! answered with a value shaped like the API's `data` schema, or, for the
-//! stateful families (contacts, Bitable records), from their stores.
+//! stateful families (contacts, group chats and their members, Bitable
+//! records), from their stores.
 //!
 //! The spec is `spec/apis.json`, written by feishu-codegen from
 //! `spec/feishu-apis.json` and embedded at build time.
@@ -22,10 +23,12 @@ use serde_json::{Value, json};
 use crate::bearer;
 use crate::reply::{self, LogId, MAX_BODY};
 use crate::state::Shared;
-use crate::tokens::TokenKind;
+use crate::bearer::TenantAuthError;
+use crate::tokens::{Rejection, TokenKind};
 
 mod bitable;
 mod catalogue;
+mod chat;
 mod contact;
 mod sample;
 mod validate;
@@ -108,6 +111,10 @@ async fn serve(shared: &Shared, stores: &Mutex<Stores>, request: Request) -> Res
     if let Some(refusal) = refuse_token(shared, api, request.headers(), &log_id) {
         return refusal;
     }
+    // The tenant the chat answers name, as the IM routes do.
+    let tenant_key = bearer::tenant(shared, request.headers(), shared.now())
+        .map(|key| key.tenant_key)
+        .unwrap_or_default();
     let query = request.uri().query().map(decode_query).unwrap_or_default();
     let content_type = request
         .headers()
@@ -143,6 +150,10 @@ async fn serve(shared: &Shared, stores: &Mutex<Stores>, request: Request) -> Res
             .answer(&call)
             .or_else(|| stores.contact.answer(&call))
     };
+    let answer = answer.or_else(|| {
+        let mut messages = shared.messages();
+        chat::answer(messages.chats_mut(), &shared.ids, &tenant_key, &call)
+    });
     match answer {
         Some(Ok(data)) => reply::json(
             StatusCode::OK,
@@ -188,18 +199,34 @@ fn refuse_token(
     };
     let now = shared.now();
     let tokens = shared.tokens();
-    let accepted = api.tokens.iter().any(|kind| {
-        let kind = match kind.as_str() {
-            "app" => TokenKind::App,
-            "user" => TokenKind::User,
-            _ => TokenKind::Tenant,
-        };
+    let mut expired = false;
+    let mut usable = |kind| match tokens.lookup(token, kind, now) {
+        Ok(_) => true,
+        Err(rejection) => {
+            expired |= rejection == Rejection::Expired;
+            false
+        }
+    };
+    let accepted = api.tokens.iter().any(|kind| match kind.as_str() {
         // A self-built app's app token is a tenant token.
-        tokens.lookup(token, kind, now).is_ok()
-            || (kind == TokenKind::App && tokens.lookup(token, TokenKind::Tenant, now).is_ok())
+        "app" => usable(TokenKind::App) || usable(TokenKind::Tenant),
+        "user" => usable(TokenKind::User),
+        _ => usable(TokenKind::Tenant),
     });
     if accepted {
         return None;
+    }
+    // As the IM routes answer: a token that ran out is expired, one the
+    // mock never issued is invalid; a live token of another kind is told
+    // which kinds the API takes.
+    if expired {
+        return Some(TenantAuthError::Expired.reply(log_id));
+    }
+    let known = [TokenKind::Tenant, TokenKind::App, TokenKind::User]
+        .into_iter()
+        .any(|kind| tokens.lookup(token, kind, now).is_ok());
+    if !known && api.tokens.iter().any(|t| t == "tenant") {
+        return Some(TenantAuthError::Invalid.reply(log_id));
     }
     let code = if api.tokens.iter().any(|t| t == "tenant") {
         crate::codes::TENANT_ACCESS_TOKEN_INVALID
@@ -236,7 +263,8 @@ fn decode(s: &str) -> String {
 }
 
 /// One page of `items`: `page_size` (default 20, at most 500) from the
-/// offset the `page_token` carries; a token only while more follow.
+/// offset the `page_token` carries; the next token while more follow, an
+/// empty one on the last page, as Feishu answers.
 pub(crate) fn page(items: Vec<Value>, call: &Call<'_>) -> Answer {
     let size = call
         .query("page_size")
@@ -257,9 +285,15 @@ pub(crate) fn page(items: Vec<Value>, call: &Call<'_>) -> Answer {
     let total = items.len();
     let end = (start + size).min(total);
     let has_more = end < total;
-    let mut data = json!({ "items": items[start..end], "has_more": has_more, "total": total });
-    if has_more {
-        data["page_token"] = json!(format!("pt-{end}"));
-    }
-    Ok(data)
+    let page_token = if has_more {
+        format!("pt-{end}")
+    } else {
+        String::new()
+    };
+    Ok(json!({
+        "items": items[start..end],
+        "has_more": has_more,
+        "page_token": page_token,
+        "total": total,
+    }))
 }

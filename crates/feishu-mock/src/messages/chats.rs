@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use crate::ids::{check_chat_id, check_open_id, p2p_chat_id};
+use crate::ids::{check_chat_id, check_open_id, p2p_chat_id, union_id, user_id};
 
 /// The groups every server starts with: `(chat_id, name)`.
 pub(crate) const DEFAULT_CHATS: [(&str, &str); 2] =
@@ -25,6 +25,8 @@ pub struct StoredChat {
     pub chat_id: String,
     /// Its name.
     pub name: String,
+    /// Its description, empty unless one was set through the chat API.
+    pub description: String,
     /// The `open_id`s of its members (users, not bots), in the order they
     /// joined.
     pub members: Vec<String>,
@@ -80,10 +82,47 @@ impl Chats {
             None => self.groups.push(StoredChat {
                 chat_id: chat_id.to_owned(),
                 name: name.to_owned(),
+                description: String::new(),
                 members: Vec::new(),
             }),
         }
         Ok(())
+    }
+
+    /// The group `chat_id`, to change its name, description or members.
+    pub(crate) fn group_mut(&mut self, chat_id: &str) -> Option<&mut StoredChat> {
+        self.groups.iter_mut().find(|g| g.chat_id == chat_id)
+    }
+
+    /// Disbands the group `chat_id`; whether the bot was in it.
+    pub(crate) fn remove_group(&mut self, chat_id: &str) -> bool {
+        let before = self.groups.len();
+        self.groups.retain(|g| g.chat_id != chat_id);
+        self.groups.len() < before
+    }
+
+    /// The `open_id` of the user `id` names as `id_type` (`open_id`,
+    /// `union_id` or `user_id`). An `open_id` of the right shape names a
+    /// user even if the mock has not met them; the derived ids only name
+    /// users it knows, as only those can be mapped back.
+    pub(crate) fn resolve(&self, id_type: &str, id: &str) -> Option<String> {
+        match id_type {
+            "open_id" => check_open_id(id).is_ok().then(|| id.to_owned()),
+            "union_id" | "user_id" => self
+                .users
+                .iter()
+                .map(|u| &u.open_id)
+                .find(|open_id| {
+                    let derived = if id_type == "union_id" {
+                        union_id(open_id)
+                    } else {
+                        user_id(open_id)
+                    };
+                    derived == id
+                })
+                .cloned(),
+            _ => None,
+        }
     }
 
     /// Adds a user, or renames them if known.
@@ -230,6 +269,29 @@ mod tests {
             Err(ChatsError::BadId(_))
         ));
         assert!(chats.add_user("on_1", "x").is_err());
+    }
+
+    #[test]
+    fn users_are_resolved_by_any_id_they_have() {
+        let mut chats = Chats::default();
+        chats.add_user("ou_1", "Alice").expect("added");
+        assert_eq!(chats.resolve("open_id", "ou_2").as_deref(), Some("ou_2"));
+        assert_eq!(chats.resolve("open_id", "alice"), None);
+        let by_union = chats.resolve("union_id", &union_id("ou_1"));
+        assert_eq!(by_union.as_deref(), Some("ou_1"));
+        let by_user_id = chats.resolve("user_id", &user_id("ou_1"));
+        assert_eq!(by_user_id.as_deref(), Some("ou_1"));
+        assert_eq!(chats.resolve("user_id", &user_id("ou_unknown")), None);
+        assert_eq!(chats.resolve("app_id", "cli_x"), None);
+    }
+
+    #[test]
+    fn groups_are_disbanded_once() {
+        let mut chats = Chats::default();
+        chats.add_group("oc_a", "A").expect("added");
+        assert!(chats.remove_group("oc_a"));
+        assert!(!chats.remove_group("oc_a"));
+        assert!(!chats.contains("oc_a"));
     }
 
     #[test]
