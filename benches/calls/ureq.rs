@@ -24,14 +24,21 @@
 //!   `Authorization: Bearer <the same token>`, the body parsed with
 //!   `serde_json::from_slice::<Value>` and `code == 0` checked;
 //! - `raw-sdk-agent`: `raw`, but with the agent configured and each request
-//!   given a timeout as feishu-ureq does: isolates what that costs.
+//!   given a timeout as feishu-ureq does: isolates what that costs;
+//! - `sdk-generated`: `send(&feishu_api::im::v1::chat::ListChat::new())`,
+//!   the generated endpoint, its page typed from the spec;
+//! - `sdk-handwritten`: the same API declared by hand in this file with
+//!   feishu-core's `endpoint!`, as the core's own endpoints are, and a
+//!   hand-written item type with the same fields: what generation costs
+//!   over writing it.
 
 use std::error::Error as StdError;
 use std::hint::black_box;
 use std::time::Duration;
 
-use feishu_core::RawEndpoint;
+use feishu_core::{Page, RawEndpoint, endpoint};
 use feishu_ureq::{App, Config, Secret};
+use serde::Deserialize;
 
 type BoxError = Box<dyn StdError>;
 
@@ -41,8 +48,43 @@ const TOKEN: &str = "/open-apis/auth/v3/tenant_access_token/internal";
 const APP_ID: &str = "cli_mock_self_built";
 const APP_SECRET: &str = "mock-self-built-secret";
 
-const USAGE: &str =
-    "usage: calls_ureq <sdk|sdk-token|raw|raw-sdk-agent> --url URL [--calls N] [--warmup N]";
+const USAGE: &str = "usage: calls_ureq <sdk|sdk-token|sdk-generated|sdk-handwritten|raw|raw-sdk-agent> \
+     --url URL [--calls N] [--warmup N]";
+
+/// `GET /open-apis/im/v1/chats`, written by hand: the `sdk-handwritten` side.
+#[derive(Clone, Debug, Default)]
+struct HandwrittenListChat;
+
+/// A chat of the list, the generated `model::ListChat`'s fields by hand.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)] // read by `black_box` only
+struct HandwrittenChat {
+    avatar: Option<String>,
+    chat_id: Option<String>,
+    chat_mode: Option<String>,
+    chat_status: Option<String>,
+    description: Option<String>,
+    external: Option<bool>,
+    labels: Option<Vec<String>>,
+    name: Option<String>,
+    owner_id: Option<String>,
+    owner_id_type: Option<String>,
+    p2p_target_id: Option<String>,
+    p2p_target_type: Option<String>,
+    tenant_key: Option<String>,
+}
+
+endpoint! {
+    HandwrittenListChat => Page<HandwrittenChat> {
+        id: "im.v1.chat.list",
+        method: GET,
+        path: "/open-apis/im/v1/chats",
+        tokens: [Tenant, User],
+        body: none,
+        shape: data,
+        doc: "https://open.feishu.cn/document/server-docs/group/chat/list",
+    }
+}
 
 /// The side, the mock's URL, the measured calls and the warm-up calls.
 struct Args {
@@ -77,7 +119,9 @@ fn args() -> Result<Option<Args>, BoxError> {
             "--url" => parsed.url = value()?,
             "--calls" => parsed.calls = value()?.parse()?,
             "--warmup" => parsed.warmup = value()?.parse()?,
-            "sdk" | "sdk-token" | "raw" | "raw-sdk-agent" => parsed.mode = arg,
+            "sdk" | "sdk-token" | "sdk-generated" | "sdk-handwritten" | "raw" | "raw-sdk-agent" => {
+                parsed.mode = arg
+            }
             _ => return Err(USAGE.into()),
         }
     }
@@ -119,6 +163,18 @@ fn raw_token(agent: &ureq::Agent, base: &str) -> Result<String, BoxError> {
     }
 }
 
+/// The `sdk` side with a typed endpoint.
+fn typed<E: feishu_core::Endpoint>(base: &str, args: &Args, endpoint: &E) -> Result<(), BoxError> {
+    let config = Config::new(base)?.with_app(App::self_built(APP_ID, APP_SECRET));
+    let client = feishu_ureq::Client::new(config);
+    let mut call = || -> Result<(), BoxError> {
+        black_box(client.send(endpoint)?);
+        Ok(())
+    };
+    warmup(args.warmup, &mut call)?;
+    measured_region(args.calls, &mut call)
+}
+
 fn main() -> Result<(), BoxError> {
     let Some(args) = args()? else {
         eprintln!("{USAGE} (scripts/callgrind.sh runs it)");
@@ -137,6 +193,8 @@ fn main() -> Result<(), BoxError> {
             warmup(args.warmup, &mut call)?;
             measured_region(args.calls, &mut call)
         }
+        "sdk-generated" => typed(base, &args, &feishu_api::im::v1::chat::ListChat::new()),
+        "sdk-handwritten" => typed(base, &args, &HandwrittenListChat),
         "sdk-token" => {
             let client = feishu_ureq::Client::new(Config::new(base)?);
             let token = Secret::new(raw_token(&ureq::Agent::new_with_defaults(), base)?);

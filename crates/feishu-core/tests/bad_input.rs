@@ -86,6 +86,13 @@ fn bad_responses_fail_typed_and_keep_their_bytes() {
             Expect::Unexpected,
         ),
         (
+            "invalid UTF-8 where the output does not look",
+            200,
+            "application/json",
+            b"{\"code\":0,\"msg\":\"ok\",\"extra\":\"\xff\",\"data\":{}}".to_vec(),
+            Expect::Unexpected,
+        ),
+        (
             "a JSON array",
             200,
             "application/json",

@@ -21,9 +21,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::bearer;
+use crate::bearer::TenantAuthError;
 use crate::reply::{self, LogId, MAX_BODY};
 use crate::state::Shared;
-use crate::bearer::TenantAuthError;
 use crate::tokens::{Rejection, TokenKind};
 
 mod bitable;

@@ -11,7 +11,7 @@
 //! | `token request` | info | `path`, `status`, `code`, `log_id`, `elapsed_ms`, `transport_error` |
 //! | `waited` | debug | `reason` (`retry`, `rate_limit`, `token_refresh`), `waited_ms` |
 //! | `shared store` | trace (warn when unavailable) | `operation`, `outcome` |
-//! | `call failed` / `call done` | warn / debug | the span's end fields |
+//! | `call failed` / `call done` | warn / debug | `elapsed_ms` (the span has the rest) |
 //! | `feishu.webhook` ([`delivery`]) | info (warn when rejected) | `delivery`, `event_id`, `event_type`, `status` |
 
 use crate::driver::{
@@ -67,7 +67,7 @@ fn millis(duration: std::time::Duration) -> u64 {
 
 fn attempt(span: &Span, attempt: &Attempt) {
     let status = attempt.status.map(|status| status.as_u16());
-    let transport_error = attempt.transport_error.map(|kind| format!("{kind:?}"));
+    let transport_error = attempt.transport_error.map(tracing::field::debug);
     match attempt.purpose {
         Purpose::Token => info!(
             parent: span,
@@ -139,14 +139,8 @@ impl CallObserver for CallSpan {
         if summary.outcome == Outcome::Ok {
             debug!(parent: span, elapsed_ms = millis(summary.elapsed), "call done");
         } else {
-            warn!(
-                parent: span,
-                outcome = summary.outcome.as_str(),
-                code = summary.code,
-                log_id = summary.log_id.as_deref(),
-                elapsed_ms = millis(summary.elapsed),
-                "call failed"
-            );
+            // The outcome, code and log id are the span's fields.
+            warn!(parent: span, elapsed_ms = millis(summary.elapsed), "call failed");
         }
     }
 }

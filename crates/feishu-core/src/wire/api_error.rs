@@ -106,6 +106,7 @@ mod lenient {
     use serde::de::DeserializeOwned;
     use serde::{Deserialize, Deserializer};
     use serde_json::Value;
+    use serde_json::value::RawValue;
 
     /// A string; a number or bool in its place is kept as text, null is none.
     pub(super) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -117,16 +118,17 @@ mod lenient {
     }
 
     /// A list; entries that do not read are skipped, a non-list is empty.
+    /// Kept raw and read from text like the rest of the envelope, so the
+    /// entries need no second deserializer (one over `Value`) in the binary.
     pub(super) fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
         d: D,
     ) -> Result<Vec<T>, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::Array(items) => items
-                .into_iter()
-                .filter_map(|item| serde_json::from_value(item).ok())
-                .collect(),
-            _ => Vec::new(),
-        })
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let items: Vec<Box<RawValue>> = serde_json::from_str(raw.get()).unwrap_or_default();
+        Ok(items
+            .iter()
+            .filter_map(|item| serde_json::from_str(item.get()).ok())
+            .collect())
     }
 }
 

@@ -10,6 +10,7 @@ use http::{HeaderValue, Method, Request};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
+use crate::config::Origin;
 use crate::{Config, Error, InvalidRequest, ParseError, Secret, Shape};
 
 mod declare;
@@ -371,6 +372,7 @@ pub fn build<E: Endpoint + ?Sized>(
     endpoint: &E,
     token: Option<&Secret>,
 ) -> Result<Request<Vec<u8>>, Error> {
+    // Only what asks the endpoint is generic; `assemble` is compiled once.
     let origin = match endpoint.metadata().host {
         Host::Open => config.origin(),
         Host::Accounts => config.accounts_origin(),
@@ -386,6 +388,36 @@ pub fn build<E: Endpoint + ?Sized>(
         uri: &mut path_and_query,
         empty,
     });
+    let head = Head {
+        method: endpoint.method(),
+        token_kind: endpoint.token_kinds().first().copied(),
+        timeout: endpoint.timeout().unwrap_or(config.timeout()),
+    };
+    assemble(
+        config,
+        origin,
+        path_and_query,
+        head,
+        token,
+        endpoint.body()?,
+    )
+}
+
+/// What `build` read off the endpoint besides its path and body.
+struct Head {
+    method: Method,
+    token_kind: Option<TokenKind>,
+    timeout: Duration,
+}
+
+fn assemble(
+    config: &Config,
+    origin: &Origin,
+    path_and_query: String,
+    head: Head,
+    token: Option<&Secret>,
+    body: Body,
+) -> Result<Request<Vec<u8>>, Error> {
     // Only the path and query are parsed; the scheme and host were once, in
     // the configuration, and are shared.
     let mut parts = http::uri::Parts::default();
@@ -396,15 +428,15 @@ pub fn build<E: Endpoint + ?Sized>(
     let uri = http::Uri::from_parts(parts).map_err(|_| InvalidRequest::InvalidPath)?;
 
     let mut request = Request::new(Vec::new());
-    *request.method_mut() = endpoint.method();
+    *request.method_mut() = head.method;
     *request.uri_mut() = uri;
     let headers = request.headers_mut();
     headers.insert(USER_AGENT, config.user_agent().clone());
-    if let Some(&kind) = endpoint.token_kinds().first() {
+    if let Some(kind) = head.token_kind {
         let token = token.ok_or(InvalidRequest::MissingToken(kind))?;
         headers.insert(AUTHORIZATION, bearer(token)?);
     }
-    match endpoint.body()? {
+    match body {
         Body::Empty => {}
         Body::Json(bytes) => {
             headers.insert(
@@ -421,8 +453,7 @@ pub fn build<E: Endpoint + ?Sized>(
             *request.body_mut() = bytes;
         }
     }
-    let timeout = endpoint.timeout().unwrap_or(config.timeout());
-    request.extensions_mut().insert(Timeout(timeout));
+    request.extensions_mut().insert(Timeout(head.timeout));
     Ok(request)
 }
 

@@ -12,7 +12,7 @@ use std::fmt;
 use std::time::Duration;
 
 use http::response::Parts;
-use serde::de::{self, DeserializeOwned, IgnoredAny};
+use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -77,8 +77,8 @@ impl Shape {
         }
         let (parts, body) = response.into_parts();
         let judged = self.judge(&parts, &body).and_then(|payload| {
-            let payload = payload.unwrap_or(&body);
-            serde_json::from_slice(payload).map_err(|e| self.rejection("unexpected fields", &e))
+            let text = text(&body, payload)?;
+            serde_json::from_str(text).map_err(|e| self.rejection("unexpected fields", &e))
         });
         judged.map_err(|rejection| self.error(&parts, body, rejection))
     }
@@ -147,6 +147,19 @@ impl Shape {
     }
 }
 
+/// The output's text, `payload` or else the whole body. Read from a `str`,
+/// as the one-pass path does: each output type is then compiled for one
+/// deserializer, not two (a smaller binary), and invalid bytes anywhere in
+/// the body are refused on this path too. Not generic, so compiled once.
+#[inline(never)]
+fn text<'b>(body: &'b [u8], payload: Option<&'b [u8]>) -> Result<&'b str, Rejection> {
+    let not_utf8 = |_| Rejection::Unexpected("the body is not UTF-8".to_owned());
+    let body = std::str::from_utf8(body).map_err(not_utf8)?;
+    payload.map_or(Ok(body), |payload| {
+        std::str::from_utf8(payload).map_err(not_utf8)
+    })
+}
+
 /// A success read in one pass: `code` and `data`, everything else skipped.
 #[derive(Deserialize)]
 struct Success<T> {
@@ -183,7 +196,11 @@ struct Head<'a> {
     // body with both is still read.
     #[serde(borrow)]
     message: Option<Text<'a>>,
-    error: Option<ErrorField>,
+    // An object on OpenAPI errors, a string on OAuth errors: kept raw and
+    // read as either in `into_api_error` (serde's `untagged` would buffer it
+    // and link a second deserializer for that alone).
+    #[serde(borrow)]
+    error: Option<&'a RawValue>,
     error_description: Option<String>,
     #[serde(borrow)]
     data: Option<&'a RawValue>,
@@ -191,11 +208,9 @@ struct Head<'a> {
 
 impl Head<'_> {
     fn into_api_error(self, parts: &Parts, code: i64) -> ApiError {
-        let (details, oauth_error) = match self.error {
-            Some(ErrorField::Details(details)) => (Some(details), None),
-            Some(ErrorField::OAuth(name)) => (None, Some(name)),
-            Some(ErrorField::Other(_)) | None => (None, None),
-        };
+        let error = self.error.map(RawValue::get);
+        let details = error.and_then(|raw| serde_json::from_str::<ErrorDetails>(raw).ok());
+        let oauth_error = error.and_then(|raw| serde_json::from_str::<String>(raw).ok());
         let body_log_id = details.as_ref().and_then(|d| d.log_id.as_deref());
         ApiError {
             status: parts.status,
@@ -212,15 +227,6 @@ impl Head<'_> {
             rate_limit_reset: rate_limit_reset(&parts.headers),
         }
     }
-}
-
-/// `error` is an object on OpenAPI errors and a string on OAuth errors.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ErrorField {
-    Details(ErrorDetails),
-    OAuth(String),
-    Other(IgnoredAny),
 }
 
 /// A string field that borrows from the body when it can (no escapes) and
