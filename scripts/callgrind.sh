@@ -16,6 +16,8 @@
 #
 # Sides: feishu-ureq vs plain ureq, feishu-reqwest vs plain reqwest (one
 # current-thread tokio runtime, so hyper's connection task is counted too);
+# a generated typed endpoint (feishu-api's ListChat) vs the same API declared
+# by hand with feishu-core's endpoint! and the same fields (feishu-ureq);
 # plus two attribution sides: plain ureq with feishu-ureq's agent config and
 # per-request timeout, plain reqwest with feishu-reqwest's client timeout and
 # per-request timeout. Then, per pair, the functions where the SDK spends the
@@ -114,6 +116,8 @@ sides=(
   "feishu-ureq-token calls_ureq sdk-token"
   "ureq calls_ureq raw"
   "ureq+sdk-timeouts calls_ureq raw-sdk-agent"
+  "feishu-ureq-generated calls_ureq sdk-generated"
+  "feishu-ureq-handwritten calls_ureq sdk-handwritten"
   "feishu-reqwest calls_reqwest sdk"
   "feishu-reqwest-token calls_reqwest sdk-token"
   "reqwest calls_reqwest raw"
@@ -152,6 +156,10 @@ for pair in "feishu-ureq ureq" "feishu-reqwest reqwest"; do
     "${spread[$raw+sdk-timeouts]}" "$(ratio "${ir[$raw+sdk-timeouts]}" "${ir[$raw]}")" \
     "(attribution: raw set up with the adapter's timeouts)"
 done
+
+r=$(ratio "${ir[feishu-ureq-generated]}" "${ir[feishu-ureq-handwritten]}")
+printf '%-22s %10s %15s %7sx   %s\n' "generated endpoint" "${ir[feishu-ureq-generated]}" \
+  "${spread[feishu-ureq-generated]}" "$r" "$(verdict "$r") vs the same API declared by hand (${ir[feishu-ureq-handwritten]})"
 
 echo
 echo "== where the SDK spends the difference: self Ir per call, SDK minus raw (top $top)"
