@@ -8,6 +8,10 @@ use serde_json::json;
 use crate::bearer::TenantAuthError;
 use crate::reply::{self, LogId};
 
+/// 230002 and its message: the bot is not in that chat. The IM routes and
+/// the spec-served chat APIs answer it alike.
+pub(crate) const BOT_NOT_IN_CHAT: (u32, &str) = (230002, "Bot/User can NOT be out of the chat.");
+
 /// An IM request Feishu would refuse, with what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ImError {
@@ -81,7 +85,7 @@ impl ImError {
             ImError::InvalidFile { field, description } => {
                 return field_violation(234001, field, description, log_id);
             }
-            ImError::BotNotInChat => (230002, "Bot/User can NOT be out of the chat."),
+            ImError::BotNotInChat => BOT_NOT_IN_CHAT,
             ImError::Recalled => (230011, "The message was recalled."),
             ImError::NotResourceOwner => (230017, "Bot is NOT the owner of the resource."),
             ImError::ThreadNotFound => (230019, "The topic does not exist."),

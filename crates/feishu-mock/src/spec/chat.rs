@@ -7,10 +7,8 @@ use serde_json::{Value, json};
 
 use super::{Answer, Call, FIELD_VALIDATION_FAILED, page};
 use crate::ids::IdSource;
+use crate::im::error::BOT_NOT_IN_CHAT;
 use crate::messages::{Chats, StoredChat};
-
-/// The mock's code for a chat the bot is not in, as in its other IM APIs.
-const BOT_NOT_IN_CHAT: u32 = 230002;
 
 /// The answer to a chat API, or `None` for any other API.
 pub(crate) fn answer(
@@ -172,10 +170,8 @@ fn summary(group: &StoredChat, tenant_key: &str) -> Value {
 }
 
 fn not_in(chat_id: &str) -> (u32, String) {
-    (
-        BOT_NOT_IN_CHAT,
-        format!("Bot/User can NOT be out of the chat: {chat_id}"),
-    )
+    let (code, msg) = BOT_NOT_IN_CHAT;
+    (code, format!("{msg} ({chat_id})"))
 }
 
 #[cfg(test)]
@@ -231,7 +227,7 @@ mod tests {
             .expect("a chat API")
             .expect("disbanded");
         let again = answer(&mut chats, &ids, "t", &get).expect("a chat API");
-        assert_eq!(again.expect_err("gone").0, BOT_NOT_IN_CHAT);
+        assert_eq!(again.expect_err("gone").0, BOT_NOT_IN_CHAT.0);
     }
 
     #[test]
@@ -271,7 +267,7 @@ mod tests {
             json!({"id_list": []}),
         );
         let refused = answer(&mut chats, &ids, "t", &outside).expect("a chat API");
-        assert_eq!(refused.expect_err("not in it").0, BOT_NOT_IN_CHAT);
+        assert_eq!(refused.expect_err("not in it").0, BOT_NOT_IN_CHAT.0);
     }
 
     #[test]
