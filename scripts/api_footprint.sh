@@ -7,30 +7,44 @@
 #      fetched from crates.io;
 #   3. a program using one family (`contact`) and one using none (only
 #      feishu-core), to show what a family costs.
-# Prints wall time, the peak memory of the largest rustc, and the target
-# directory's size. Usage: scripts/api_footprint.sh [tmp dir]
+# Prints wall time, CPU time, the peak memory of the largest rustc, and the
+# target directory's size. Usage: [RUNS=5] scripts/api_footprint.sh [tmp dir]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
 export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=line-tables-only CARGO_TERM_COLOR=never
 
-# measure NAME DIR CARGO-ARGS…: one clean build, one line of figures.
-measure() {
+# build NAME DIR CARGO-ARGS…: one clean build; sets wall (seconds), cpu
+# (user + system seconds), rss (MB, the largest rustc) and size.
+build() {
   local name=$1 dir=$2
   shift 2
   local target="$work/target-$name"
   rm -rf "$target"
   local log="$work/$name.time"
-  (cd "$dir" && CARGO_TARGET_DIR="$target" /usr/bin/time -v cargo build -q "$@" 2>"$log") || {
+  (cd "$dir" && CARGO_TARGET_DIR="$target" /usr/bin/time -f 'wall %e\ncpu %U %S\nrss %M' cargo build -q "$@" 2>"$log") || {
     echo "$name: build failed, see $log" >&2
     return 1
   }
-  local wall rss size
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")
+  wall=$(awk '/^wall / {print $2}' "$log")
+  cpu=$(awk '/^cpu / {print $2 + $3}' "$log")
+  rss=$(awk '/^rss / {printf "%.0f", $2 / 1024}' "$log")
   size=$(du -sh "$target" | cut -f1)
-  printf '| %-28s | %10s | %8s MB | %6s |\n' "$name" "$wall" "$rss" "$size"
+}
+
+row() {
+  printf '| %-28s | %8.1f s | %8.1f s | %6s MB | %6s |\n' "$1" "$2" "$3" "$4" "$5"
+}
+
+# measure NAME DIR CARGO-ARGS…: one clean build, one line of figures.
+measure() {
+  build "$@"
+  row "$1" "$wall" "$cpu" "$rss" "$size"
+}
+
+median() {
+  printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
 }
 
 # A one-file program depending on DEPENDENCY (a Cargo.toml line).
@@ -42,8 +56,8 @@ program() {
   echo "$dir"
 }
 
-echo "| build | wall | peak rustc | target |"
-echo "|---|---|---|---|"
+echo "| build | wall | CPU | peak rustc | target |"
+echo "|---|---|---|---|---|"
 measure feishu-api-full "$root" -p feishu-api --features full
 measure feishu-sdk-0.1.2 "$(program peer-feishu-sdk 'feishu-sdk = "=0.1.2"' 'fn main() {}')"
 measure larksuite-oapi-sdk-rs-0.3.13 "$(program peer-larksuite 'larksuite-oapi-sdk-rs = "=0.3.13"' 'fn main() {}')"
@@ -55,5 +69,18 @@ feishu-api = { path = \"$root/crates/feishu-api\", features = [\"contact\"] }" \
 # Both resolve against the workspace's lock file, so the versions match.
 cp "$root/Cargo.lock" "$none/Cargo.lock"
 cp "$root/Cargo.lock" "$one/Cargo.lock"
-measure program-no-family "$none"
-measure program-one-family "$one"
+# A family's cost is a second or two on a build of ten, the size of the
+# noise between two runs: the pair is built RUNS times, alternately, and
+# the medians are shown.
+runs=${RUNS:-5}
+none_wall=() none_cpu=() one_wall=() one_cpu=()
+for _ in $(seq "$runs"); do
+  build program-no-family "$none"
+  none_wall+=("$wall") none_cpu+=("$cpu") none_rss=$rss none_size=$size
+  build program-one-family "$one"
+  one_wall+=("$wall") one_cpu+=("$cpu") one_rss=$rss one_size=$size
+done
+row "program-no-family (median of $runs)" "$(median "${none_wall[@]}")" "$(median "${none_cpu[@]}")" "$none_rss" "$none_size"
+row "program-one-family (median of $runs)" "$(median "${one_wall[@]}")" "$(median "${one_cpu[@]}")" "$one_rss" "$one_size"
+awk -v a="$(median "${one_wall[@]}")" -v b="$(median "${none_wall[@]}")" -v c="$(median "${one_cpu[@]}")" -v d="$(median "${none_cpu[@]}")" \
+  'BEGIN {printf "one family / none: %.2fx wall, %.2fx CPU\n", a / b, c / d}'

@@ -14,19 +14,12 @@
 //! not), integers read from numbers or strings, enums keep unknown values.
 //!
 //! The endpoints feishu-core writes by hand (auth, IM messages, files,
-//! images, CardKit) are not generated again: [`catalogue`] lists every API,
-//! and where its Rust type is.
-//!
-//! ```
-//! use feishu_api::catalogue::{self, Rust};
-//!
-//! let api = catalogue::find("contact.v3.user.batch_get_id").expect("in the spec");
-//! assert_eq!((api.method, api.path), ("POST", "/open-apis/contact/v3/users/batch_get_id"));
-//! assert_eq!(api.rust, Rust::Generated("feishu_api::contact::v3::user::BatchGetIdUser"));
-//! assert_eq!(catalogue::find("im.v1.message.create").map(|a| a.rust), Some(Rust::HandWritten));
-//! ```
+//! images, CardKit) are not generated again. The `catalogue` module
+//! (feature `catalogue`, part of `full`) lists every API of the spec, and
+//! where its Rust type is.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "catalogue")]
 #[rustfmt::skip]
 pub mod catalogue;
 

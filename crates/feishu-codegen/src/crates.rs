@@ -235,12 +235,14 @@ fn features(plan: &Plan) -> Vec<(String, Vec<&Crate>)> {
 
 fn front_manifest(plan: &Plan) -> String {
     let mut out = format!(
-        "{TOML_HEADER}[package]\nname = \"feishu-api\"\ndescription = \"The whole Feishu / Lark Open API, typed: one cargo feature per service family, generated from the official SDKs' schemas\"\nversion.workspace = true\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\nrepository.workspace = true\nkeywords = [\"feishu\", \"lark\", \"api\", \"sans-io\"]\ncategories = [\"api-bindings\"]\n\n[features]\ndefault = []\n## Every family.\nfull = [\n"
+        "{TOML_HEADER}[package]\nname = \"feishu-api\"\ndescription = \"The whole Feishu / Lark Open API, typed: one cargo feature per service family, generated from the official SDKs' schemas\"\nversion.workspace = true\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\nrepository.workspace = true\nkeywords = [\"feishu\", \"lark\", \"api\", \"sans-io\"]\ncategories = [\"api-bindings\"]\n\n[features]\ndefault = []\n## Every family, and the catalogue.\nfull = [\n    \"catalogue\",\n"
     );
     for (family, _) in features(plan) {
         let _ = writeln!(out, "    \"{family}\",");
     }
-    out.push_str("]\n");
+    out.push_str(
+        "]\n## `catalogue`: every API of the spec as a static table (for tools).\ncatalogue = []\n",
+    );
     for (family, crates) in features(plan) {
         let deps: Vec<String> = crates
             .iter()
@@ -259,14 +261,14 @@ fn front_manifest(plan: &Plan) -> String {
         }
     }
     out.push_str(
-        "\n[dev-dependencies]\nserde_json.workspace = true\nhttp.workspace = true\n\n[[test]]\nname = \"endpoints\"\nrequired-features = [\"full\"]\n\n[lints]\nworkspace = true\n\n[package.metadata.docs.rs]\nall-features = true\n",
+        "\n[dev-dependencies]\nserde_json.workspace = true\nhttp.workspace = true\n\n[[test]]\nname = \"endpoints\"\nrequired-features = [\"full\"]\n\n[[test]]\nname = \"catalogue\"\nrequired-features = [\"catalogue\"]\n\n[lints]\nworkspace = true\n\n[package.metadata.docs.rs]\nall-features = true\n",
     );
     out
 }
 
 fn front_lib(plan: &Plan) -> String {
     let mut out = format!("{HEADER}{}", include_str!("front_doc.txt"));
-    out.push_str("\n#[rustfmt::skip]\npub mod catalogue;\n");
+    out.push_str("\n#[cfg(feature = \"catalogue\")]\n#[rustfmt::skip]\npub mod catalogue;\n");
     for (family, crates) in features(plan) {
         let module = snake(&family);
         let _ = writeln!(out, "\n#[cfg(feature = \"{family}\")]");

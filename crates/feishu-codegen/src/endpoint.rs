@@ -382,9 +382,10 @@ impl<'a> Endpoint<'a> {
             } else {
                 let _ = writeln!(
                     out,
-                    "        shape: data(|_: &{}, response| {{\n            #[derive(serde::Deserialize)]\n            struct Wire {{\n                #[serde(default)]\n                {}: Vec<{item}>,\n                #[serde(default)]\n                has_more: bool,\n                page_token: Option<String>,\n                next_page_token: Option<String>,\n            }}\n            let wire: Wire = feishu_core::Shape::Data.decode(response)?;\n            Ok(feishu_core::generated::page(wire.{}, wire.has_more, wire.page_token.or(wire.next_page_token)))\n        }}),",
+                    "        shape: data(|_: &{}, response| {{\n            feishu_core::model! {{\n                pub struct Wire {{\n                    pub {}: Vec<{item}>{},\n                    pub has_more: bool,\n                    pub page_token: Option<String>,\n                    pub next_page_token: Option<String>,\n                }}\n            }}\n            let wire: Wire = feishu_core::Shape::Data.decode(response)?;\n            Ok(feishu_core::generated::page(wire.{}, wire.has_more, wire.page_token.or(wire.next_page_token)))\n        }}),",
                     self.name,
-                    rename_attr(field),
+                    snake(field),
+                    wire_name(field),
                     snake(field)
                 );
             }
@@ -494,12 +495,12 @@ impl<'a> Endpoint<'a> {
     }
 }
 
-fn rename_attr(field: &str) -> String {
-    let ident = snake(field);
-    if bare(&ident) == field {
-        ident
+/// ` = "wire"` for a `model!` field whose wire name is not its Rust name.
+fn wire_name(field: &str) -> String {
+    if bare(&snake(field)) == field {
+        String::new()
     } else {
-        format!("#[serde(rename = {field:?})]\n                {ident}")
+        format!(" = {field:?}")
     }
 }
 

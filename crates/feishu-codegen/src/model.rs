@@ -1,6 +1,8 @@
 //! The named models of one service version: the shapes of the answers
-//! (`Deserialize`) and of the bodies only lark-oapi describes (`Serialize`).
-//! Each derives only the direction its APIs use.
+//! (read) and of the bodies only lark-oapi describes (written). Each has
+//! only the direction its APIs use: the read-only ones, nearly all, are
+//! declared with feishu-core's `model!`, whose serde code is a fraction of
+//! the derive's to compile; the few used both ways derive both.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -65,6 +67,14 @@ impl ModelSet {
             let name = model_name(reference);
             let props = schema.properties.clone().unwrap_or_default();
             let fields = fields_of(&props, &[], |s, _| models.response(s));
+            // Read-only models go through `model!`, much lighter to compile
+            // than serde's derive; the rest derive both directions.
+            let light = *de && !*ser;
+            let (indent, open) = if light {
+                ("        ", "feishu_core::model! {\n    ")
+            } else {
+                ("    ", "")
+            };
             let mut derive = vec!["Clone", "Debug", "Default"];
             if *de {
                 derive.push("serde::Deserialize");
@@ -72,21 +82,29 @@ impl ModelSet {
             if *ser {
                 derive.push("serde::Serialize");
             }
-            let _ = writeln!(
-                out,
-                "/// `{name}`.\n///\n/// Docs: <{doc}>\n#[derive({})]\n#[non_exhaustive]\npub struct {name} {{",
-                derive.join(", ")
-            );
+            let attrs = if light {
+                String::new()
+            } else {
+                format!("#[derive({})]\n#[non_exhaustive]\n", derive.join(", "))
+            };
+            let head =
+                format!("/// `{name}`.\n///\n/// Docs: <{doc}>\n{attrs}pub struct {name} {{");
+            if light {
+                let _ = writeln!(out, "{open}{}", head.replace('\n', "\n    "));
+            } else {
+                let _ = writeln!(out, "{head}");
+            }
             for f in &fields {
                 match &f.doc {
                     Some(d) => {
-                        let _ = writeln!(out, "    /// {}.", doc_text(d));
+                        let _ = writeln!(out, "{indent}/// {}.", doc_text(d));
                     }
                     None => {
-                        let _ = writeln!(out, "    /// `{}`.", f.wire);
+                        let _ = writeln!(out, "{indent}/// `{}`.", f.wire);
                     }
                 }
-                if bare(&f.ident) != f.wire {
+                let renamed = bare(&f.ident) != f.wire;
+                if renamed && !light {
                     let _ = writeln!(out, "    #[serde(rename = {:?})]", f.wire);
                 }
                 if *ser {
@@ -99,7 +117,21 @@ impl ModelSet {
                     }
                     ty => ty.clone(),
                 };
-                let _ = writeln!(out, "    pub {}: Option<{}>,", f.ident, ty.rust(""));
+                let wire = if renamed && light {
+                    format!(" = {:?}", f.wire)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    out,
+                    "{indent}pub {}: Option<{}>{wire},",
+                    f.ident,
+                    ty.rust("")
+                );
+            }
+            if light {
+                out.push_str("    }\n}\n\n");
+                continue;
             }
             out.push_str("}\n\n");
         }

@@ -127,6 +127,8 @@ pub struct FileTypes {
     /// Struct name → an expression making one (`{m}` stands for the module
     /// path), for the generated tests.
     placeholders: BTreeMap<String, String>,
+    /// (field, sorted values) → the enum declared for them.
+    enums: BTreeMap<(String, Vec<String>), String>,
 }
 
 impl FileTypes {
@@ -169,6 +171,7 @@ impl FileTypes {
             Ty::Int64 => "1.into()".into(),
             Ty::Float => "1.0".into(),
             Ty::Bool => "true".into(),
+            Ty::Enum(name, first) if name.contains("::") => format!("{name}::from({first:?})"),
             Ty::Enum(name, first) => format!("{{m}}{name}::from({first:?})"),
             Ty::Vec(inner) => format!("vec![{}]", self.placeholder(inner)),
             Ty::Map(_) | Ty::Model(..) => "Default::default()".into(),
@@ -238,11 +241,33 @@ impl FileTypes {
     }
 
     fn enumeration(&mut self, values: &[String], owner: &str, field: &str, doc: &str) -> Ty {
+        let mut set: Vec<&str> = values.iter().map(String::as_str).collect();
+        set.sort_unstable();
+        // The two id kinds nearly every API takes are declared once, in
+        // feishu-core, instead of once per API.
+        let shared = match set[..] {
+            ["open_id", "union_id", "user_id"] => Some("feishu_core::UserIdType"),
+            ["department_id", "open_department_id"] => Some("feishu_core::DepartmentIdType"),
+            _ => None,
+        };
+        if let Some(shared) = shared {
+            return Ty::Enum(shared.into(), values[0].clone());
+        }
+        // The same field with the same values is one enum per file, whichever
+        // API's page its docs link.
+        let key = (
+            field.to_owned(),
+            set.iter().map(|v| (*v).to_owned()).collect(),
+        );
+        if let Some(used) = self.enums.get(&key) {
+            return Ty::Enum(used.clone(), values[0].clone());
+        }
         let name = pascal(field);
         let fallback = format!("{owner}{}", name.trim_end_matches('_'));
         let used = self.declare(&name, &fallback, |name| {
             render_enum(name, values, field, doc)
         });
+        self.enums.insert(key, used.clone());
         Ty::Enum(used, values[0].clone())
     }
 

@@ -58,6 +58,7 @@ pub use api::{auth, card, cardkit, im};
 pub use call::store;
 pub use wire::download;
 pub use wire::generated;
+pub use wire::generated::{DepartmentIdType, UserIdType};
 
 pub use http;
 // For `string_enum!`, so generated crates need no serde of their own for it.

@@ -138,7 +138,7 @@ fn acs() {
 
 #[test]
 fn admin() {
-    check_list(&feishu_api::admin::v1::admin_dept_stat::ListAdminDeptStat::new(true, "x", feishu_api::admin::v1::admin_dept_stat::DepartmentIdType::from("department_id"), "x", "x"));
+    check_list(&feishu_api::admin::v1::admin_dept_stat::ListAdminDeptStat::new(true, "x", feishu_core::DepartmentIdType::from("department_id"), "x", "x"));
     check_list(&feishu_api::admin::v1::admin_user_stat::ListAdminUserStat::new("x", "x"));
     check_list(&feishu_api::admin::v1::audit_info::ListAuditInfo::new());
     check_list(&feishu_api::admin::v1::badge::ListBadge::new(1));
@@ -151,7 +151,7 @@ fn admin() {
     check(&feishu_api::admin::v1::badge_grant::CreateBadgeGrant::new("x", 1, true, "x", feishu_api::admin::v1::badge_grant::RuleDetail::default(), "x"));
     check(&feishu_api::admin::v1::badge_grant::UpdateBadgeGrant::new("x", "x", 1, true, "x", feishu_api::admin::v1::badge_grant::UpdateBadgeGrantRuleDetail::default(), "x"));
     check(&feishu_api::admin::v1::badge_image::CreateBadgeImage::new("x.bin", b"x".to_vec()));
-    check(&feishu_api::admin::v1::password::ResetPassword::new(feishu_api::admin::v1::password::UserIdType::from("open_id"), feishu_api::admin::v1::password::Password::default(), "x"));
+    check(&feishu_api::admin::v1::password::ResetPassword::new(feishu_core::UserIdType::from("open_id"), feishu_api::admin::v1::password::Password::default(), "x"));
 }
 
 #[test]
@@ -251,15 +251,15 @@ fn application() {
     check_list(&feishu_api::application::v6::application::ListApplication::new("x"));
     check(&feishu_api::application::v6::application::GetApplication::new("x", feishu_api::application::v6::application::Lang::from("zh_cn")));
     check(&feishu_api::application::v6::application::ContactsRangeConfigurationApplication::new("x"));
-    check_list(&feishu_api::application::v6::application::UnderauditlistApplication::new(feishu_api::application::v6::application::UnderauditlistApplicationLang::from("zh_cn")));
-    check(&feishu_api::application::v6::application::PatchApplication::new("x", feishu_api::application::v6::application::PatchApplicationLang::from("zh_cn")));
+    check_list(&feishu_api::application::v6::application::UnderauditlistApplication::new(feishu_api::application::v6::application::Lang::from("zh_cn")));
+    check(&feishu_api::application::v6::application::PatchApplication::new("x", feishu_api::application::v6::application::Lang::from("zh_cn")));
     check(&feishu_api::application::v6::application_app_usage::DepartmentOverviewApplicationAppUsage::new("x", 1, "x"));
     check(&feishu_api::application::v6::application_app_usage::MessagePushOverviewApplicationAppUsage::new("x", 1, "x"));
     check(&feishu_api::application::v6::application_app_usage::OverviewApplicationAppUsage::new("x", feishu_api::application::v6::application_app_usage::Ability::from("app"), 1, "x"));
     check_list(&feishu_api::application::v6::application_app_version::ListApplicationAppVersion::new("x", feishu_api::application::v6::application_app_version::Lang::from("zh_cn")));
-    check(&feishu_api::application::v6::application_app_version::GetApplicationAppVersion::new("x", "x", feishu_api::application::v6::application_app_version::GetApplicationAppVersionLang::from("zh_cn")));
+    check(&feishu_api::application::v6::application_app_version::GetApplicationAppVersion::new("x", "x", feishu_api::application::v6::application_app_version::Lang::from("zh_cn")));
     check(&feishu_api::application::v6::application_app_version::ContactsRangeSuggestApplicationAppVersion::new("x", "x"));
-    check(&feishu_api::application::v6::application_app_version::PatchApplicationAppVersion::new("x", "x", "x", feishu_api::application::v6::application_app_version::PatchApplicationAppVersionUserIdType::from("open_id")));
+    check(&feishu_api::application::v6::application_app_version::PatchApplicationAppVersion::new("x", "x", "x", feishu_core::UserIdType::from("open_id")));
     check(&feishu_api::application::v6::application_collaborators::GetApplicationCollaborators::new("x"));
     check(&feishu_api::application::v6::application_collaborators::UpdateApplicationCollaborators::new("x"));
     check(&feishu_api::application::v6::application_contacts_range::PatchApplicationContactsRange::new("x", feishu_api::application::v6::application_contacts_range::ContactsRangeType::from("equal_to_availability")));
@@ -281,7 +281,7 @@ fn application() {
 #[test]
 fn approval() {
     check(&feishu_api::approval::v4::approval::GetApproval::new("x"));
-    check(&feishu_api::approval::v4::approval::CreateApproval::new("x", feishu_api::approval::v4::approval::ApprovalForm::default(), vec![feishu_api::approval::v4::approval::I18nResource { is_default: true, locale: feishu_api::approval::v4::approval::I18nResourceLocale::from("zh-CN"), texts: vec![feishu_api::approval::v4::approval::I18nResourceText::default()] }], vec![feishu_api::approval::v4::approval::ApprovalNode::default()], vec![feishu_api::approval::v4::approval::ApprovalCreateViewers::default()]));
+    check(&feishu_api::approval::v4::approval::CreateApproval::new("x", feishu_api::approval::v4::approval::ApprovalForm::default(), vec![feishu_api::approval::v4::approval::I18nResource { is_default: true, locale: feishu_api::approval::v4::approval::Locale::from("zh-CN"), texts: vec![feishu_api::approval::v4::approval::I18nResourceText::default()] }], vec![feishu_api::approval::v4::approval::ApprovalNode::default()], vec![feishu_api::approval::v4::approval::ApprovalCreateViewers::default()]));
     check(&feishu_api::approval::v4::approval::SubscribeApproval::new("x"));
     check(&feishu_api::approval::v4::approval::UnsubscribeApproval::new("x"));
     check_list(&feishu_api::approval::v4::district::ListDistrict::new());
@@ -341,7 +341,7 @@ fn attendance() {
     check_list(&feishu_api::attendance::v1::group::ListGroup::new());
     check(&feishu_api::attendance::v1::group::GetGroup::new("x", feishu_api::attendance::v1::group::DeptType::from("open_id"), feishu_api::attendance::v1::group::EmployeeType::from("employee_id")));
     check_list(&feishu_api::attendance::v1::group::ListUserGroup::new("x", "x", "x", 1));
-    check(&feishu_api::attendance::v1::group::CreateGroup::new(feishu_api::attendance::v1::group::CreateGroupDeptType::from("open_id"), feishu_api::attendance::v1::group::CreateGroupEmployeeType::from("employee_id"), feishu_api::attendance::v1::group::Group::default()));
+    check(&feishu_api::attendance::v1::group::CreateGroup::new(feishu_api::attendance::v1::group::DeptType::from("open_id"), feishu_api::attendance::v1::group::EmployeeType::from("employee_id"), feishu_api::attendance::v1::group::Group::default()));
     check(&feishu_api::attendance::v1::group::SearchGroup::new("x"));
     check(&feishu_api::attendance::v1::leave_accrual_record::PatchLeaveAccrualRecord::new("x", "x", "x", "x", vec![feishu_api::attendance::v1::leave_accrual_record::LangText::default()]));
     check(&feishu_api::attendance::v1::leave_employ_expire_record::GetLeaveEmployExpireRecord::new("x", "x", "x", "x", "x"));
@@ -351,24 +351,24 @@ fn attendance() {
     check(&feishu_api::attendance::v1::shift::CreateShift::new(vec![feishu_api::attendance::v1::shift::PunchTimeRule::default()], 1, "x"));
     check(&feishu_api::attendance::v1::shift::QueryShift::new("x"));
     check(&feishu_api::attendance::v1::user_approval::CreateUserApproval::new(feishu_api::attendance::v1::user_approval::EmployeeType::from("employee_id")));
-    check(&feishu_api::attendance::v1::user_approval::QueryUserApproval::new(feishu_api::attendance::v1::user_approval::QueryUserApprovalEmployeeType::from("employee_id"), 1, 1, vec!["x".into()]));
+    check(&feishu_api::attendance::v1::user_approval::QueryUserApproval::new(feishu_api::attendance::v1::user_approval::EmployeeType::from("employee_id"), 1, 1, vec!["x".into()]));
     check(&feishu_api::attendance::v1::user_daily_shift::BatchCreateUserDailyShift::new(feishu_api::attendance::v1::user_daily_shift::EmployeeType::from("employee_id"), vec![feishu_api::attendance::v1::user_daily_shift::UserDailyShift::default()]));
-    check(&feishu_api::attendance::v1::user_daily_shift::BatchCreateTempUserDailyShift::new(feishu_api::attendance::v1::user_daily_shift::BatchCreateTempUserDailyShiftEmployeeType::from("employee_id"), vec![feishu_api::attendance::v1::user_daily_shift::UserTmpDailyShift::default()]));
-    check(&feishu_api::attendance::v1::user_daily_shift::QueryUserDailyShift::new(feishu_api::attendance::v1::user_daily_shift::QueryUserDailyShiftEmployeeType::from("employee_id"), 1, 1, vec!["x".into()]));
+    check(&feishu_api::attendance::v1::user_daily_shift::BatchCreateTempUserDailyShift::new(feishu_api::attendance::v1::user_daily_shift::EmployeeType::from("employee_id"), vec![feishu_api::attendance::v1::user_daily_shift::UserTmpDailyShift::default()]));
+    check(&feishu_api::attendance::v1::user_daily_shift::QueryUserDailyShift::new(feishu_api::attendance::v1::user_daily_shift::EmployeeType::from("employee_id"), 1, 1, vec!["x".into()]));
     check(&feishu_api::attendance::v1::user_flow::GetUserFlow::new("x", feishu_api::attendance::v1::user_flow::EmployeeType::from("open_id")));
     check(&feishu_api::attendance::v1::user_flow::BatchCreateUserFlow::new(feishu_api::attendance::v1::user_flow::BatchCreateUserFlowEmployeeType::from("employee_id"), vec![feishu_api::attendance::v1::user_flow::UserFlow::default()]));
     check(&feishu_api::attendance::v1::user_flow::BatchDelUserFlow::new(vec!["x".into()]));
-    check(&feishu_api::attendance::v1::user_flow::QueryUserFlow::new(feishu_api::attendance::v1::user_flow::QueryUserFlowEmployeeType::from("employee_id"), "x", "x", vec!["x".into()]));
+    check(&feishu_api::attendance::v1::user_flow::QueryUserFlow::new(feishu_api::attendance::v1::user_flow::BatchCreateUserFlowEmployeeType::from("employee_id"), "x", "x", vec!["x".into()]));
     check(&feishu_api::attendance::v1::user_setting::QueryUserSetting::new(feishu_api::attendance::v1::user_setting::EmployeeType::from("employee_id"), vec!["x".into()]));
-    check(&feishu_api::attendance::v1::user_setting::ModifyUserSetting::new(feishu_api::attendance::v1::user_setting::ModifyUserSettingEmployeeType::from("employee_id")));
+    check(&feishu_api::attendance::v1::user_setting::ModifyUserSetting::new(feishu_api::attendance::v1::user_setting::EmployeeType::from("employee_id")));
     check(&feishu_api::attendance::v1::user_stats_data::QueryUserStatsData::new(feishu_api::attendance::v1::user_stats_data::EmployeeType::from("employee_id"), 1, feishu_api::attendance::v1::user_stats_data::Locale::from("en"), 1, feishu_api::attendance::v1::user_stats_data::StatsType::from("daily")));
     check(&feishu_api::attendance::v1::user_stats_field::QueryUserStatsField::new(feishu_api::attendance::v1::user_stats_field::EmployeeType::from("employee_id"), 1, feishu_api::attendance::v1::user_stats_field::Locale::from("en"), 1, feishu_api::attendance::v1::user_stats_field::StatsType::from("daily")));
     check(&feishu_api::attendance::v1::user_stats_view::QueryUserStatsView::new(feishu_api::attendance::v1::user_stats_view::EmployeeType::from("employee_id"), feishu_api::attendance::v1::user_stats_view::Locale::from("en"), feishu_api::attendance::v1::user_stats_view::StatsType::from("daily")));
-    check(&feishu_api::attendance::v1::user_stats_view::UpdateUserStatsView::new("x", feishu_api::attendance::v1::user_stats_view::UpdateUserStatsViewEmployeeType::from("employee_id"), feishu_api::attendance::v1::user_stats_view::UserStatsView { items: None, stats_type: feishu_api::attendance::v1::user_stats_view::UserStatsViewStatsType::from("daily"), user_id: "x".into(), view_id: "x".into() }));
+    check(&feishu_api::attendance::v1::user_stats_view::UpdateUserStatsView::new("x", feishu_api::attendance::v1::user_stats_view::EmployeeType::from("employee_id"), feishu_api::attendance::v1::user_stats_view::UserStatsView { items: None, stats_type: feishu_api::attendance::v1::user_stats_view::StatsType::from("daily"), user_id: "x".into(), view_id: "x".into() }));
     check(&feishu_api::attendance::v1::user_task::QueryUserTask::new(feishu_api::attendance::v1::user_task::EmployeeType::from("employee_id"), 1, 1, vec!["x".into()]));
     check(&feishu_api::attendance::v1::user_task_remedy::CreateUserTaskRemedy::new(feishu_api::attendance::v1::user_task_remedy::EmployeeType::from("employee_id"), 1, "x", 1, "x", "x", 1));
-    check(&feishu_api::attendance::v1::user_task_remedy::QueryUserTaskRemedy::new(feishu_api::attendance::v1::user_task_remedy::QueryUserTaskRemedyEmployeeType::from("employee_id"), "x", "x", vec!["x".into()]));
-    check(&feishu_api::attendance::v1::user_task_remedy::QueryUserAllowedRemedysUserTaskRemedy::new(feishu_api::attendance::v1::user_task_remedy::QueryUserAllowedRemedysUserTaskRemedyEmployeeType::from("employee_id"), 1, "x"));
+    check(&feishu_api::attendance::v1::user_task_remedy::QueryUserTaskRemedy::new(feishu_api::attendance::v1::user_task_remedy::EmployeeType::from("employee_id"), "x", "x", vec!["x".into()]));
+    check(&feishu_api::attendance::v1::user_task_remedy::QueryUserAllowedRemedysUserTaskRemedy::new(feishu_api::attendance::v1::user_task_remedy::EmployeeType::from("employee_id"), 1, "x"));
 }
 
 #[test]
@@ -587,10 +587,10 @@ fn contact() {
     check(&feishu_api::contact::v3::group::PatchGroup::new("x"));
     check(&feishu_api::contact::v3::group::CreateGroup::new("x"));
     check_list(&feishu_api::contact::v3::group_member::SimplelistGroupMember::new("x"));
-    check(&feishu_api::contact::v3::group_member::AddGroupMember::new("x", "x", feishu_api::contact::v3::group_member::AddGroupMemberMemberIdType::from("open_id"), feishu_api::contact::v3::group_member::AddGroupMemberMemberType::from("user")));
+    check(&feishu_api::contact::v3::group_member::AddGroupMember::new("x", "x", feishu_core::UserIdType::from("open_id"), feishu_api::contact::v3::group_member::AddGroupMemberMemberType::from("user")));
     check(&feishu_api::contact::v3::group_member::BatchAddGroupMember::new("x"));
     check(&feishu_api::contact::v3::group_member::BatchRemoveGroupMember::new("x", vec![feishu_api::contact::v3::group_member::BatchRemoveGroupMemberMembers::default()]));
-    check(&feishu_api::contact::v3::group_member::RemoveGroupMember::new("x", "x", feishu_api::contact::v3::group_member::RemoveGroupMemberMemberIdType::from("open_id"), feishu_api::contact::v3::group_member::RemoveGroupMemberMemberType::from("user")));
+    check(&feishu_api::contact::v3::group_member::RemoveGroupMember::new("x", "x", feishu_core::UserIdType::from("open_id"), feishu_api::contact::v3::group_member::AddGroupMemberMemberType::from("user")));
     check(&feishu_api::contact::v3::job_family::DeleteJobFamily::new("x"));
     check_list(&feishu_api::contact::v3::job_family::ListJobFamily::new());
     check(&feishu_api::contact::v3::job_family::GetJobFamily::new("x"));
@@ -985,11 +985,11 @@ fn drive() {
     check(&feishu_api::drive::v1::file::DeleteSubscribeFile::new("x", feishu_api::drive::v1::file::FileType::from("doc")));
     check_list(&feishu_api::drive::v1::file::ListFile::new());
     check(&feishu_api::drive::v1::file::DownloadFile::new("x"));
-    check(&feishu_api::drive::v1::file::GetSubscribeFile::new("x", feishu_api::drive::v1::file::GetSubscribeFileFileType::from("doc")));
+    check(&feishu_api::drive::v1::file::GetSubscribeFile::new("x", feishu_api::drive::v1::file::FileType::from("doc")));
     check(&feishu_api::drive::v1::file::TaskCheckFile::new("x"));
     check(&feishu_api::drive::v1::file::CopyFile::new("x", "x", "x"));
     check(&feishu_api::drive::v1::file::MoveFile::new("x"));
-    check(&feishu_api::drive::v1::file::SubscribeFile::new("x", feishu_api::drive::v1::file::SubscribeFileFileType::from("doc")));
+    check(&feishu_api::drive::v1::file::SubscribeFile::new("x", feishu_api::drive::v1::file::FileType::from("doc")));
     check(&feishu_api::drive::v1::file::CreateFolderFile::new("x", "x"));
     check(&feishu_api::drive::v1::file::CreateShortcutFile::new("x", feishu_api::drive::v1::file::ReferEntity { refer_token: "x".into(), refer_type: feishu_api::drive::v1::file::ReferType::from("file") }));
     check(&feishu_api::drive::v1::file::UploadAllFile::new(b"x".to_vec(), "x"));
@@ -998,20 +998,20 @@ fn drive() {
     check(&feishu_api::drive::v1::file::UploadPrepareFile::new("x", "x", feishu_api::drive::v1::file::ParentType::from("explorer"), 1));
     check_list(&feishu_api::drive::v1::file_comment::ListFileComment::new("x", feishu_api::drive::v1::file_comment::FileType::from("doc")));
     check(&feishu_api::drive::v1::file_comment::GetFileComment::new("x", "x", feishu_api::drive::v1::file_comment::GetFileCommentFileType::from("doc")));
-    check(&feishu_api::drive::v1::file_comment::PatchFileComment::new("x", "x", feishu_api::drive::v1::file_comment::PatchFileCommentFileType::from("doc"), true));
+    check(&feishu_api::drive::v1::file_comment::PatchFileComment::new("x", "x", feishu_api::drive::v1::file_comment::FileType::from("doc"), true));
     check(&feishu_api::drive::v1::file_comment::CreateFileComment::new("x", feishu_api::drive::v1::file_comment::CreateFileCommentFileType::from("doc")));
-    check(&feishu_api::drive::v1::file_comment::BatchQueryFileComment::new("x", feishu_api::drive::v1::file_comment::BatchQueryFileCommentFileType::from("doc"), vec!["x".into()]));
+    check(&feishu_api::drive::v1::file_comment::BatchQueryFileComment::new("x", feishu_api::drive::v1::file_comment::FileType::from("doc"), vec!["x".into()]));
     check(&feishu_api::drive::v1::file_comment_reply::DeleteFileCommentReply::new("x", "x", "x", feishu_api::drive::v1::file_comment_reply::FileType::from("doc")));
-    check_list(&feishu_api::drive::v1::file_comment_reply::ListFileCommentReply::new("x", "x", feishu_api::drive::v1::file_comment_reply::ListFileCommentReplyFileType::from("doc")));
+    check_list(&feishu_api::drive::v1::file_comment_reply::ListFileCommentReply::new("x", "x", feishu_api::drive::v1::file_comment_reply::FileType::from("doc")));
     check(&feishu_api::drive::v1::file_comment_reply::CreateFileCommentReply::new("x", "x"));
-    check(&feishu_api::drive::v1::file_comment_reply::UpdateFileCommentReply::new("x", "x", "x", feishu_api::drive::v1::file_comment_reply::UpdateFileCommentReplyFileType::from("doc"), feishu_api::drive::v1::file_comment_reply::ReplyContent::default()));
+    check(&feishu_api::drive::v1::file_comment_reply::UpdateFileCommentReply::new("x", "x", "x", feishu_api::drive::v1::file_comment_reply::FileType::from("doc"), feishu_api::drive::v1::file_comment_reply::ReplyContent::default()));
     check(&feishu_api::drive::v1::file_statistics::GetFileStatistics::new("x", feishu_api::drive::v1::file_statistics::FileType::from("doc")));
     check(&feishu_api::drive::v1::file_subscription::GetFileSubscription::new("x", "x", feishu_api::drive::v1::file_subscription::FileType::from("doc")));
-    check(&feishu_api::drive::v1::file_subscription::PatchFileSubscription::new("x", "x", feishu_api::drive::v1::file_subscription::PatchFileSubscriptionFileType::from("doc"), true));
-    check(&feishu_api::drive::v1::file_subscription::CreateFileSubscription::new("x", feishu_api::drive::v1::file_subscription::CreateFileSubscriptionFileType::from("doc"), feishu_api::drive::v1::file_subscription::SubscriptionType::from("comment_update")));
+    check(&feishu_api::drive::v1::file_subscription::PatchFileSubscription::new("x", "x", feishu_api::drive::v1::file_subscription::FileType::from("doc"), true));
+    check(&feishu_api::drive::v1::file_subscription::CreateFileSubscription::new("x", feishu_api::drive::v1::file_subscription::FileType::from("doc"), feishu_api::drive::v1::file_subscription::SubscriptionType::from("comment_update")));
     check(&feishu_api::drive::v1::file_version::DeleteFileVersion::new("x", "x", feishu_api::drive::v1::file_version::ObjType::from("docx")));
-    check_list(&feishu_api::drive::v1::file_version::ListFileVersion::new("x", feishu_api::drive::v1::file_version::ListFileVersionObjType::from("docx"), 1));
-    check(&feishu_api::drive::v1::file_version::GetFileVersion::new("x", "x", feishu_api::drive::v1::file_version::GetFileVersionObjType::from("docx")));
+    check_list(&feishu_api::drive::v1::file_version::ListFileVersion::new("x", feishu_api::drive::v1::file_version::ObjType::from("docx"), 1));
+    check(&feishu_api::drive::v1::file_version::GetFileVersion::new("x", "x", feishu_api::drive::v1::file_version::ObjType::from("docx")));
     check(&feishu_api::drive::v1::file_version::CreateFileVersion::new("x"));
     check_list(&feishu_api::drive::v1::file_view_record::ListFileViewRecord::new("x", feishu_api::drive::v1::file_view_record::FileType::from("doc"), 1));
     check(&feishu_api::drive::v1::import_task::GetImportTask::new("x"));
@@ -1025,23 +1025,23 @@ fn drive() {
     check(&feishu_api::drive::v1::meta::BatchQueryMeta::new(vec![feishu_api::drive::v1::meta::RequestDoc { doc_token: "x".into(), doc_type: feishu_api::drive::v1::meta::DocType::from("doc") }]));
     check(&feishu_api::drive::v1::permission_member::DeletePermissionMember::new("x", "x", feishu_api::drive::v1::permission_member::MemberType::from("email"), feishu_api::drive::v1::permission_member::Type::from("doc")));
     check(&feishu_api::drive::v1::permission_member::ListPermissionMember::new("x", feishu_api::drive::v1::permission_member::ListPermissionMemberType::from("doc")));
-    check(&feishu_api::drive::v1::permission_member::AuthPermissionMember::new("x", feishu_api::drive::v1::permission_member::Action::from("view"), feishu_api::drive::v1::permission_member::AuthPermissionMemberType::from("doc")));
-    check(&feishu_api::drive::v1::permission_member::CreatePermissionMember::new("x", feishu_api::drive::v1::permission_member::CreatePermissionMemberType::from("doc"), "x", feishu_api::drive::v1::permission_member::CreatePermissionMemberMemberType::from("email"), feishu_api::drive::v1::permission_member::Perm::from("view")));
-    check(&feishu_api::drive::v1::permission_member::BatchCreatePermissionMember::new("x", feishu_api::drive::v1::permission_member::BatchCreatePermissionMemberType::from("doc"), vec![feishu_api::drive::v1::permission_member::Member { member_id: "x".into(), member_type: feishu_api::drive::v1::permission_member::MemberMemberType::from("email"), perm: feishu_api::drive::v1::permission_member::MemberPerm::from("view"), perm_type: None, r#type: None }]));
-    check(&feishu_api::drive::v1::permission_member::TransferOwnerPermissionMember::new("x", feishu_api::drive::v1::permission_member::TransferOwnerPermissionMemberType::from("doc"), "x", feishu_api::drive::v1::permission_member::TransferOwnerPermissionMemberMemberType::from("email")));
-    check(&feishu_api::drive::v1::permission_member::UpdatePermissionMember::new("x", "x", feishu_api::drive::v1::permission_member::UpdatePermissionMemberType::from("doc"), feishu_api::drive::v1::permission_member::UpdatePermissionMemberMemberType::from("email"), feishu_api::drive::v1::permission_member::UpdatePermissionMemberPerm::from("view")));
+    check(&feishu_api::drive::v1::permission_member::AuthPermissionMember::new("x", feishu_api::drive::v1::permission_member::Action::from("view"), feishu_api::drive::v1::permission_member::ListPermissionMemberType::from("doc")));
+    check(&feishu_api::drive::v1::permission_member::CreatePermissionMember::new("x", feishu_api::drive::v1::permission_member::Type::from("doc"), "x", feishu_api::drive::v1::permission_member::MemberType::from("email"), feishu_api::drive::v1::permission_member::Perm::from("view")));
+    check(&feishu_api::drive::v1::permission_member::BatchCreatePermissionMember::new("x", feishu_api::drive::v1::permission_member::Type::from("doc"), vec![feishu_api::drive::v1::permission_member::Member { member_id: "x".into(), member_type: feishu_api::drive::v1::permission_member::MemberType::from("email"), perm: feishu_api::drive::v1::permission_member::Perm::from("view"), perm_type: None, r#type: None }]));
+    check(&feishu_api::drive::v1::permission_member::TransferOwnerPermissionMember::new("x", feishu_api::drive::v1::permission_member::Type::from("doc"), "x", feishu_api::drive::v1::permission_member::TransferOwnerPermissionMemberMemberType::from("email")));
+    check(&feishu_api::drive::v1::permission_member::UpdatePermissionMember::new("x", "x", feishu_api::drive::v1::permission_member::ListPermissionMemberType::from("doc"), feishu_api::drive::v1::permission_member::MemberType::from("email"), feishu_api::drive::v1::permission_member::Perm::from("view")));
     check(&feishu_api::drive::v1::permission_public::GetPermissionPublic::new("x", feishu_api::drive::v1::permission_public::Type::from("doc")));
-    check(&feishu_api::drive::v1::permission_public::PatchPermissionPublic::new("x", feishu_api::drive::v1::permission_public::PatchPermissionPublicType::from("doc")));
+    check(&feishu_api::drive::v1::permission_public::PatchPermissionPublic::new("x", feishu_api::drive::v1::permission_public::Type::from("doc")));
     check(&feishu_api::drive::v1::permission_public_password::DeletePermissionPublicPassword::new("x", feishu_api::drive::v1::permission_public_password::Type::from("doc")));
-    check(&feishu_api::drive::v1::permission_public_password::CreatePermissionPublicPassword::new("x", feishu_api::drive::v1::permission_public_password::CreatePermissionPublicPasswordType::from("doc")));
-    check(&feishu_api::drive::v1::permission_public_password::UpdatePermissionPublicPassword::new("x", feishu_api::drive::v1::permission_public_password::UpdatePermissionPublicPasswordType::from("doc")));
+    check(&feishu_api::drive::v1::permission_public_password::CreatePermissionPublicPassword::new("x", feishu_api::drive::v1::permission_public_password::Type::from("doc")));
+    check(&feishu_api::drive::v1::permission_public_password::UpdatePermissionPublicPassword::new("x", feishu_api::drive::v1::permission_public_password::Type::from("doc")));
     check(&feishu_api::drive::v1::user::RemoveSubscriptionUser::new());
     check(&feishu_api::drive::v1::user::SubscriptionStatusUser::new());
     check(&feishu_api::drive::v1::user::SubscriptionUser::new());
     check(&feishu_api::drive::v2::comment_reaction::UpdateReactionCommentReaction::new("x"));
     check_list(&feishu_api::drive::v2::file_like::ListFileLike::new("x", feishu_api::drive::v2::file_like::FileType::from("doc")));
     check(&feishu_api::drive::v2::permission_public::GetPermissionPublic::new("x", feishu_api::drive::v2::permission_public::Type::from("doc")));
-    check(&feishu_api::drive::v2::permission_public::PatchPermissionPublic::new("x", feishu_api::drive::v2::permission_public::PatchPermissionPublicType::from("doc")));
+    check(&feishu_api::drive::v2::permission_public::PatchPermissionPublic::new("x", feishu_api::drive::v2::permission_public::Type::from("doc")));
 }
 
 #[test]
@@ -1144,7 +1144,7 @@ fn hire() {
     check(&feishu_api::hire::v1::eco_background_check::UpdateProgressEcoBackgroundCheck::new("x", "x", "x", "x"));
     check(&feishu_api::hire::v1::eco_background_check::UpdateResultEcoBackgroundCheck::new("x", "x", "x"));
     check(&feishu_api::hire::v1::eco_background_check_custom_field::BatchUpdateEcoBackgroundCheckCustomField::new("x", vec![feishu_api::hire::v1::eco_background_check_custom_field::EcoBackgroundCheckCustomFieldData { description: None, is_required: true, key: "x".into(), name: feishu_api::hire::v1::eco_background_check_custom_field::EcoBackgroundCheckCustomFieldDataName::default(), options: None, r#type: feishu_api::hire::v1::eco_background_check_custom_field::Type::from("text") }]));
-    check(&feishu_api::hire::v1::eco_background_check_custom_field::CreateEcoBackgroundCheckCustomField::new("x", vec![feishu_api::hire::v1::eco_background_check_custom_field::CreateEcoBackgroundCheckCustomFieldCustomFieldList { description: None, is_required: true, key: "x".into(), name: feishu_api::hire::v1::eco_background_check_custom_field::EcoBackgroundCheckCustomFieldDataName2::default(), options: None, r#type: feishu_api::hire::v1::eco_background_check_custom_field::EcoBackgroundCheckCustomFieldDataType::from("text") }]));
+    check(&feishu_api::hire::v1::eco_background_check_custom_field::CreateEcoBackgroundCheckCustomField::new("x", vec![feishu_api::hire::v1::eco_background_check_custom_field::CreateEcoBackgroundCheckCustomFieldCustomFieldList { description: None, is_required: true, key: "x".into(), name: feishu_api::hire::v1::eco_background_check_custom_field::EcoBackgroundCheckCustomFieldDataName2::default(), options: None, r#type: feishu_api::hire::v1::eco_background_check_custom_field::Type::from("text") }]));
     check(&feishu_api::hire::v1::eco_background_check_custom_field::BatchDeleteEcoBackgroundCheckCustomField::new("x"));
     check(&feishu_api::hire::v1::eco_background_check_package::BatchUpdateEcoBackgroundCheckPackage::new("x", vec![feishu_api::hire::v1::eco_background_check_package::EcoBackgroundCheckPackageData::default()]));
     check(&feishu_api::hire::v1::eco_background_check_package::CreateEcoBackgroundCheckPackage::new("x", vec![feishu_api::hire::v1::eco_background_check_package::CreateEcoBackgroundCheckPackagePackageList::default()]));
@@ -1336,9 +1336,9 @@ fn im() {
     check(&feishu_api::im::v1::chat_tab::UpdateTabsChatTab::new("x"));
     check(&feishu_api::im::v1::chat_top_notice::DeleteTopNoticeChatTopNotice::new("x"));
     check(&feishu_api::im::v1::chat_top_notice::PutTopNoticeChatTopNotice::new("x", vec![feishu_api::im::v1::chat_top_notice::ChatTopNotice::default()]));
-    check(&feishu_api::im::v1::message::UrgentAppMessage::new("x", feishu_api::im::v1::message::UserIdType::from("open_id"), vec!["x".into()]));
-    check(&feishu_api::im::v1::message::UrgentPhoneMessage::new("x", feishu_api::im::v1::message::UrgentPhoneMessageUserIdType::from("open_id"), vec!["x".into()]));
-    check(&feishu_api::im::v1::message::UrgentSmsMessage::new("x", feishu_api::im::v1::message::UrgentSmsMessageUserIdType::from("open_id"), vec!["x".into()]));
+    check(&feishu_api::im::v1::message::UrgentAppMessage::new("x", feishu_core::UserIdType::from("open_id"), vec!["x".into()]));
+    check(&feishu_api::im::v1::message::UrgentPhoneMessage::new("x", feishu_core::UserIdType::from("open_id"), vec!["x".into()]));
+    check(&feishu_api::im::v1::message::UrgentSmsMessage::new("x", feishu_core::UserIdType::from("open_id"), vec!["x".into()]));
     check_list(&feishu_api::im::v1::message::SearchMessage::new());
     check(&feishu_api::im::v1::message_reaction::DeleteMessageReaction::new("x", "x"));
     check_list(&feishu_api::im::v1::message_reaction::ListMessageReaction::new("x"));
@@ -1352,12 +1352,12 @@ fn im() {
     check(&feishu_api::im::v2::app_feed_card_batch::DeleteAppFeedCardBatch::new());
     check(&feishu_api::im::v2::app_feed_card_batch::UpdateAppFeedCardBatch::new());
     check(&feishu_api::im::v2::biz_entity_tag_relation::GetBizEntityTagRelation::new("x", feishu_api::im::v2::biz_entity_tag_relation::TagBizType::from("chat")));
-    check(&feishu_api::im::v2::biz_entity_tag_relation::CreateBizEntityTagRelation::new("x", feishu_api::im::v2::biz_entity_tag_relation::CreateBizEntityTagRelationTagBizType::from("chat")));
-    check(&feishu_api::im::v2::biz_entity_tag_relation::UpdateBizEntityTagRelation::new("x", feishu_api::im::v2::biz_entity_tag_relation::UpdateBizEntityTagRelationTagBizType::from("chat")));
+    check(&feishu_api::im::v2::biz_entity_tag_relation::CreateBizEntityTagRelation::new("x", feishu_api::im::v2::biz_entity_tag_relation::TagBizType::from("chat")));
+    check(&feishu_api::im::v2::biz_entity_tag_relation::UpdateBizEntityTagRelation::new("x", feishu_api::im::v2::biz_entity_tag_relation::TagBizType::from("chat")));
     check_list(&feishu_api::im::v2::chat::SearchChat::new());
     check(&feishu_api::im::v2::chat_button::UpdateChatButton::new("x"));
-    check(&feishu_api::im::v2::feed_card::PatchFeedCard::new("x", feishu_api::im::v2::feed_card::UserIdType::from("open_id"), true, vec!["x".into()]));
-    check(&feishu_api::im::v2::feed_card::BotTimeSentiveFeedCard::new(feishu_api::im::v2::feed_card::BotTimeSentiveFeedCardUserIdType::from("open_id"), true, vec!["x".into()]));
+    check(&feishu_api::im::v2::feed_card::PatchFeedCard::new("x", feishu_core::UserIdType::from("open_id"), true, vec!["x".into()]));
+    check(&feishu_api::im::v2::feed_card::BotTimeSentiveFeedCard::new(feishu_core::UserIdType::from("open_id"), true, vec!["x".into()]));
     check(&feishu_api::im::v2::tag::PatchTag::new("x"));
     check(&feishu_api::im::v2::tag::CreateTag::new(feishu_api::im::v2::tag::CreateTagCreateTag { i18n_names: None, name: "x".into(), tag_type: feishu_api::im::v2::tag::TagType::from("tenant") }));
     check(&feishu_api::im::v2::url_preview::BatchUpdateUrlPreview::new(vec!["x".into()]));
@@ -1616,7 +1616,7 @@ fn personal_settings() {
     check(&feishu_api::personal_settings::v1::system_status::DeleteSystemStatus::new("x"));
     check_list(&feishu_api::personal_settings::v1::system_status::ListSystemStatus::new());
     check(&feishu_api::personal_settings::v1::system_status::PatchSystemStatus::new("x", feishu_api::personal_settings::v1::system_status::SystemStatus { color: None, i18n_title: None, icon_key: feishu_api::personal_settings::v1::system_status::IconKey::from("GeneralDoNotDisturb"), priority: None, sync_setting: None, title: "x".into() }, vec![feishu_api::personal_settings::v1::system_status::UpdateFields::from("TITLE")]));
-    check(&feishu_api::personal_settings::v1::system_status::CreateSystemStatus::new(feishu_api::personal_settings::v1::system_status::CreateSystemStatusIconKey::from("GeneralDoNotDisturb"), "x"));
+    check(&feishu_api::personal_settings::v1::system_status::CreateSystemStatus::new(feishu_api::personal_settings::v1::system_status::IconKey::from("GeneralDoNotDisturb"), "x"));
     check(&feishu_api::personal_settings::v1::system_status::BatchCloseSystemStatus::new("x", vec!["x".into()]));
     check(&feishu_api::personal_settings::v1::system_status::BatchOpenSystemStatus::new("x", vec![feishu_api::personal_settings::v1::system_status::SystemStatusUserOpenParam::default()]));
 }
@@ -1644,7 +1644,7 @@ fn search() {
     check(&feishu_api::search::v2::schema::DeleteSchema::new("x"));
     check(&feishu_api::search::v2::schema::GetSchema::new("x"));
     check(&feishu_api::search::v2::schema::PatchSchema::new("x"));
-    check(&feishu_api::search::v2::schema::CreateSchema::new(feishu_api::search::v2::schema::CreateSchemaDisplay { card_key: feishu_api::search::v2::schema::SchemaDisplayCardKey::from("search_common_card"), fields_mapping: None }, vec![feishu_api::search::v2::schema::SchemaProperty { answer_option: None, desc: None, filter_options: None, is_filterable: None, is_returnable: None, is_searchable: None, is_sortable: None, name: "x".into(), search_options: None, sort_options: None, r#type: feishu_api::search::v2::schema::Type::from("text"), type_definitions: None }], "x"));
+    check(&feishu_api::search::v2::schema::CreateSchema::new(feishu_api::search::v2::schema::CreateSchemaDisplay { card_key: feishu_api::search::v2::schema::CardKey::from("search_common_card"), fields_mapping: None }, vec![feishu_api::search::v2::schema::SchemaProperty { answer_option: None, desc: None, filter_options: None, is_filterable: None, is_returnable: None, is_searchable: None, is_sortable: None, name: "x".into(), search_options: None, sort_options: None, r#type: feishu_api::search::v2::schema::Type::from("text"), type_definitions: None }], "x"));
 }
 
 #[test]
@@ -1937,7 +1937,7 @@ fn wiki() {
     check(&feishu_api::wiki::v2::space_node::CopySpaceNode::new("x", "x"));
     check(&feishu_api::wiki::v2::space_node::MoveSpaceNode::new("x", "x"));
     check(&feishu_api::wiki::v2::space_node::UpdateTitleSpaceNode::new("x", "x", "x"));
-    check(&feishu_api::wiki::v2::space_node::MoveDocsToWikiSpaceNode::new("x", "x", feishu_api::wiki::v2::space_node::MoveDocsToWikiSpaceNodeObjType::from("doc")));
+    check(&feishu_api::wiki::v2::space_node::MoveDocsToWikiSpaceNode::new("x", "x", feishu_api::wiki::v2::space_node::ObjType::from("doc")));
     check(&feishu_api::wiki::v2::space_setting::UpdateSpaceSetting::new("x"));
     check(&feishu_api::wiki::v2::task::GetTask::new("x", feishu_api::wiki::v2::task::TaskType::from("move")));
 }

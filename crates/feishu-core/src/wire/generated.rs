@@ -8,6 +8,14 @@
 
 use std::fmt;
 
+mod id_types;
+mod model;
+
+pub use id_types::{DepartmentIdType, UserIdType};
+
+#[doc(hidden)]
+pub use model::{Fields, read_fields};
+
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 

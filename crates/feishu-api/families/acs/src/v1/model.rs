@@ -3,260 +3,260 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AccessRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=access_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccessRecord {
-    /// `access_data`.
-    pub access_data: Option<String>,
-    /// `access_record_id`.
-    pub access_record_id: Option<feishu_core::generated::Int64>,
-    /// `access_time`.
-    pub access_time: Option<feishu_core::generated::Int64>,
-    /// `access_type`.
-    pub access_type: Option<String>,
-    /// `device_id`.
-    pub device_id: Option<feishu_core::generated::Int64>,
-    /// `is_clock_in`.
-    pub is_clock_in: Option<bool>,
-    /// `is_door_open`.
-    pub is_door_open: Option<bool>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `AccessRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=access_record&version=v1>
+    pub struct AccessRecord {
+        /// `access_data`.
+        pub access_data: Option<String>,
+        /// `access_record_id`.
+        pub access_record_id: Option<feishu_core::generated::Int64>,
+        /// `access_time`.
+        pub access_time: Option<feishu_core::generated::Int64>,
+        /// `access_type`.
+        pub access_type: Option<String>,
+        /// `device_id`.
+        pub device_id: Option<feishu_core::generated::Int64>,
+        /// `is_clock_in`.
+        pub is_clock_in: Option<bool>,
+        /// `is_door_open`.
+        pub is_door_open: Option<bool>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CreateRuleExternalResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=acs&resource=rule_external&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateRuleExternalResponseBody {
-    /// `rule_id`.
-    pub rule_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateRuleExternalResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=acs&resource=rule_external&version=v1>
+    pub struct CreateRuleExternalResponseBody {
+        /// `rule_id`.
+        pub rule_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateVisitorResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=acs&resource=visitor&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVisitorResponseBody {
-    /// `visitor_id`.
-    pub visitor_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateVisitorResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=acs&resource=visitor&version=v1>
+    pub struct CreateVisitorResponseBody {
+        /// `visitor_id`.
+        pub visitor_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Device`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=device&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Device {
-    /// `device_id`.
-    pub device_id: Option<feishu_core::generated::Int64>,
-    /// `device_name`.
-    pub device_name: Option<String>,
-    /// `device_sn`.
-    pub device_sn: Option<String>,
-    /// `property`.
-    pub property: Option<Property>,
+feishu_core::model! {
+    /// `Device`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=device&version=v1>
+    pub struct Device {
+        /// `device_id`.
+        pub device_id: Option<feishu_core::generated::Int64>,
+        /// `device_name`.
+        pub device_name: Option<String>,
+        /// `device_sn`.
+        pub device_sn: Option<String>,
+        /// `property`.
+        pub property: Option<Property>,
+    }
 }
 
-/// `DeviceExternal`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeviceExternal {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `DeviceExternal`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
+    pub struct DeviceExternal {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `Feature`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Feature {
-    /// `card`.
-    pub card: Option<feishu_core::generated::Int64>,
-    /// `face_uploaded`.
-    pub face_uploaded: Option<bool>,
+feishu_core::model! {
+    /// `Feature`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=user&version=v1>
+    pub struct Feature {
+        /// `card`.
+        pub card: Option<feishu_core::generated::Int64>,
+        /// `face_uploaded`.
+        pub face_uploaded: Option<bool>,
+    }
 }
 
-/// `GetRuleExternalResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRuleExternalResponseBody {
-    /// `rules`.
-    pub rules: Option<Vec<Rule>>,
+feishu_core::model! {
+    /// `GetRuleExternalResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
+    pub struct GetRuleExternalResponseBody {
+        /// `rules`.
+        pub rules: Option<Vec<Rule>>,
+    }
 }
 
-/// `GetUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserResponseBody {
-    /// `user`.
-    pub user: Option<User>,
+feishu_core::model! {
+    /// `GetUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=user&version=v1>
+    pub struct GetUserResponseBody {
+        /// `user`.
+        pub user: Option<User>,
+    }
 }
 
-/// `ListAccessRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=access_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAccessRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AccessRecord>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAccessRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=access_record&version=v1>
+    pub struct ListAccessRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AccessRecord>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListDeviceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=device&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDeviceResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Device>>,
+feishu_core::model! {
+    /// `ListDeviceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=device&version=v1>
+    pub struct ListDeviceResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Device>>,
+    }
 }
 
-/// `ListUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<User>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=user&version=v1>
+    pub struct ListUserResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<User>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `OpeningTimeExternal`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpeningTimeExternal {
-    /// `day_times`.
-    pub day_times: Option<Vec<OpeningTimePeriodExternal>>,
-    /// `valid_day`.
-    pub valid_day: Option<OpeningTimeValidDayExternal>,
-    /// `weekdays`.
-    pub weekdays: Option<Vec<feishu_core::generated::Int64>>,
+feishu_core::model! {
+    /// `OpeningTimeExternal`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
+    pub struct OpeningTimeExternal {
+        /// `day_times`.
+        pub day_times: Option<Vec<OpeningTimePeriodExternal>>,
+        /// `valid_day`.
+        pub valid_day: Option<OpeningTimeValidDayExternal>,
+        /// `weekdays`.
+        pub weekdays: Option<Vec<feishu_core::generated::Int64>>,
+    }
 }
 
-/// `OpeningTimePeriodExternal`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpeningTimePeriodExternal {
-    /// `end_hhmm`.
-    pub end_hhmm: Option<feishu_core::generated::Int64>,
-    /// `start_hhmm`.
-    pub start_hhmm: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `OpeningTimePeriodExternal`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
+    pub struct OpeningTimePeriodExternal {
+        /// `end_hhmm`.
+        pub end_hhmm: Option<feishu_core::generated::Int64>,
+        /// `start_hhmm`.
+        pub start_hhmm: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `OpeningTimeValidDayExternal`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpeningTimeValidDayExternal {
-    /// `end_day`.
-    pub end_day: Option<feishu_core::generated::Int64>,
-    /// `start_day`.
-    pub start_day: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `OpeningTimeValidDayExternal`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
+    pub struct OpeningTimeValidDayExternal {
+        /// `end_day`.
+        pub end_day: Option<feishu_core::generated::Int64>,
+        /// `start_day`.
+        pub start_day: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Property`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=device&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Property {
-    /// `current_device_face_count`.
-    pub current_device_face_count: Option<feishu_core::generated::Int64>,
-    /// `device_name`.
-    pub device_name: Option<String>,
-    /// `is_clock_in`.
-    pub is_clock_in: Option<bool>,
-    /// `max_face_capacity`.
-    pub max_face_capacity: Option<feishu_core::generated::Int64>,
-    /// `online_status`.
-    pub online_status: Option<feishu_core::generated::Int64>,
-    /// `version`.
-    pub version: Option<String>,
+feishu_core::model! {
+    /// `Property`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=device&version=v1>
+    pub struct Property {
+        /// `current_device_face_count`.
+        pub current_device_face_count: Option<feishu_core::generated::Int64>,
+        /// `device_name`.
+        pub device_name: Option<String>,
+        /// `is_clock_in`.
+        pub is_clock_in: Option<bool>,
+        /// `max_face_capacity`.
+        pub max_face_capacity: Option<feishu_core::generated::Int64>,
+        /// `online_status`.
+        pub online_status: Option<feishu_core::generated::Int64>,
+        /// `version`.
+        pub version: Option<String>,
+    }
 }
 
-/// `Rule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Rule {
-    /// `devices`.
-    pub devices: Option<Vec<DeviceExternal>>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `is_temp`.
-    pub is_temp: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `opening_time`.
-    pub opening_time: Option<OpeningTimeExternal>,
-    /// `remind_face`.
-    pub remind_face: Option<bool>,
-    /// `user_count`.
-    pub user_count: Option<feishu_core::generated::Int64>,
-    /// `users`.
-    pub users: Option<Vec<UserExternal>>,
-    /// `visitor_count`.
-    pub visitor_count: Option<feishu_core::generated::Int64>,
-    /// `visitors`.
-    pub visitors: Option<Vec<UserExternal>>,
+feishu_core::model! {
+    /// `Rule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
+    pub struct Rule {
+        /// `devices`.
+        pub devices: Option<Vec<DeviceExternal>>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `is_temp`.
+        pub is_temp: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `opening_time`.
+        pub opening_time: Option<OpeningTimeExternal>,
+        /// `remind_face`.
+        pub remind_face: Option<bool>,
+        /// `user_count`.
+        pub user_count: Option<feishu_core::generated::Int64>,
+        /// `users`.
+        pub users: Option<Vec<UserExternal>>,
+        /// `visitor_count`.
+        pub visitor_count: Option<feishu_core::generated::Int64>,
+        /// `visitors`.
+        pub visitors: Option<Vec<UserExternal>>,
+    }
 }
 
-/// `User`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// `feature`.
-    pub feature: Option<Feature>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `User`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=user&version=v1>
+    pub struct User {
+        /// `feature`.
+        pub feature: Option<Feature>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `UserExternal`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserExternal {
-    /// `department_id`.
-    pub department_id: Option<feishu_core::generated::Int64>,
-    /// `phone_num`.
-    pub phone_num: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-    /// `user_name`.
-    pub user_name: Option<String>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `UserExternal`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=rule_external&version=v1>
+    pub struct UserExternal {
+        /// `department_id`.
+        pub department_id: Option<feishu_core::generated::Int64>,
+        /// `phone_num`.
+        pub phone_num: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
 }

@@ -11,48 +11,6 @@ pub struct Feature {
     pub card: Option<i64>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=acs&resource=user&version=v1>
-    pub enum GetUserUserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=acs&resource=user&version=v1>
-    pub enum PatchUserUserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=acs&resource=user&version=v1>
-    pub enum UserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
 /// `GET /open-apis/acs/v1/users`: Get user list.
 ///
 /// A list: walk every page with a [`Pager`](feishu_core::Pager).
@@ -62,7 +20,7 @@ feishu_core::string_enum! {
 pub struct ListUser {
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListUser {
@@ -84,7 +42,7 @@ impl ListUser {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -120,7 +78,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetUser {
     user_id: String,
-    user_id_type: Option<GetUserUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetUser {
@@ -133,7 +91,7 @@ impl GetUser {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetUserUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -165,7 +123,7 @@ pub struct PatchUser {
     #[serde(skip)]
     user_id: String,
     #[serde(skip)]
-    user_id_type: Option<PatchUserUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     feature: Option<Feature>,
 }
@@ -181,7 +139,7 @@ impl PatchUser {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchUserUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

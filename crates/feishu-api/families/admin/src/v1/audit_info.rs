@@ -13,20 +13,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-    pub enum UserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
 /// `GET /open-apis/admin/v1/audit_infos`: Get behavior audit log.
 ///
 /// A list: walk every page with a [`Pager`](feishu_core::Pager).
@@ -45,7 +31,7 @@ pub struct ListAuditInfo {
     operator_value: Option<String>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     user_type: Option<i64>,
 }
 
@@ -122,7 +108,7 @@ impl ListAuditInfo {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,756 +3,756 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AdminDeptStat`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=admin_dept_stat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AdminDeptStat {
-    /// `active_user_num`.
-    pub active_user_num: Option<feishu_core::generated::Int64>,
-    /// `active_user_rate`.
-    pub active_user_rate: Option<String>,
-    /// `avg_create_cal_num`.
-    pub avg_create_cal_num: Option<String>,
-    /// `avg_create_docs_num`.
-    pub avg_create_docs_num: Option<String>,
-    /// `avg_create_task_num`.
-    pub avg_create_task_num: Option<String>,
-    /// `avg_duration`.
-    pub avg_duration: Option<String>,
-    /// `avg_send_messenger_num`.
-    pub avg_send_messenger_num: Option<String>,
-    /// `avg_vc_duration`.
-    pub avg_vc_duration: Option<String>,
-    /// `cal_dau`.
-    pub cal_dau: Option<feishu_core::generated::Int64>,
-    /// `create_cal_num`.
-    pub create_cal_num: Option<feishu_core::generated::Int64>,
-    /// `create_cal_user_num`.
-    pub create_cal_user_num: Option<feishu_core::generated::Int64>,
-    /// `create_docs_num`.
-    pub create_docs_num: Option<feishu_core::generated::Int64>,
-    /// `create_docs_user_num`.
-    pub create_docs_user_num: Option<feishu_core::generated::Int64>,
-    /// `create_task_num`.
-    pub create_task_num: Option<feishu_core::generated::Int64>,
-    /// `create_task_user_num`.
-    pub create_task_user_num: Option<feishu_core::generated::Int64>,
-    /// `date`.
-    pub date: Option<String>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `department_name`.
-    pub department_name: Option<String>,
-    /// `department_path`.
-    pub department_path: Option<String>,
-    /// `docs_dau`.
-    pub docs_dau: Option<feishu_core::generated::Int64>,
-    /// `email_receive_count`.
-    pub email_receive_count: Option<feishu_core::generated::Int64>,
-    /// `email_receive_ext_count`.
-    pub email_receive_ext_count: Option<feishu_core::generated::Int64>,
-    /// `email_receive_in_count`.
-    pub email_receive_in_count: Option<feishu_core::generated::Int64>,
-    /// `email_send_count`.
-    pub email_send_count: Option<feishu_core::generated::Int64>,
-    /// `email_send_ext_count`.
-    pub email_send_ext_count: Option<feishu_core::generated::Int64>,
-    /// `email_send_in_count`.
-    pub email_send_in_count: Option<feishu_core::generated::Int64>,
-    /// `im_dau`.
-    pub im_dau: Option<feishu_core::generated::Int64>,
-    /// `new_active_num`.
-    pub new_active_num: Option<feishu_core::generated::Int64>,
-    /// `new_user_num`.
-    pub new_user_num: Option<feishu_core::generated::Int64>,
-    /// `product_version`.
-    pub product_version: Option<String>,
-    /// `quick_search_count`.
-    pub quick_search_count: Option<feishu_core::generated::Int64>,
-    /// `resign_user_num`.
-    pub resign_user_num: Option<feishu_core::generated::Int64>,
-    /// `search_active_dau`.
-    pub search_active_dau: Option<feishu_core::generated::Int64>,
-    /// `send_messenger_num`.
-    pub send_messenger_num: Option<feishu_core::generated::Int64>,
-    /// `send_messenger_user_num`.
-    pub send_messenger_user_num: Option<feishu_core::generated::Int64>,
-    /// `suite_active_rate`.
-    pub suite_active_rate: Option<String>,
-    /// `suite_dau`.
-    pub suite_dau: Option<feishu_core::generated::Int64>,
-    /// `tab_search_count`.
-    pub tab_search_count: Option<feishu_core::generated::Int64>,
-    /// `task_dau`.
-    pub task_dau: Option<feishu_core::generated::Int64>,
-    /// `total_search_count`.
-    pub total_search_count: Option<feishu_core::generated::Int64>,
-    /// `total_user_num`.
-    pub total_user_num: Option<feishu_core::generated::Int64>,
-    /// `vc_dau`.
-    pub vc_dau: Option<feishu_core::generated::Int64>,
-    /// `vc_duration`.
-    pub vc_duration: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AdminDeptStat`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=admin_dept_stat&version=v1>
+    pub struct AdminDeptStat {
+        /// `active_user_num`.
+        pub active_user_num: Option<feishu_core::generated::Int64>,
+        /// `active_user_rate`.
+        pub active_user_rate: Option<String>,
+        /// `avg_create_cal_num`.
+        pub avg_create_cal_num: Option<String>,
+        /// `avg_create_docs_num`.
+        pub avg_create_docs_num: Option<String>,
+        /// `avg_create_task_num`.
+        pub avg_create_task_num: Option<String>,
+        /// `avg_duration`.
+        pub avg_duration: Option<String>,
+        /// `avg_send_messenger_num`.
+        pub avg_send_messenger_num: Option<String>,
+        /// `avg_vc_duration`.
+        pub avg_vc_duration: Option<String>,
+        /// `cal_dau`.
+        pub cal_dau: Option<feishu_core::generated::Int64>,
+        /// `create_cal_num`.
+        pub create_cal_num: Option<feishu_core::generated::Int64>,
+        /// `create_cal_user_num`.
+        pub create_cal_user_num: Option<feishu_core::generated::Int64>,
+        /// `create_docs_num`.
+        pub create_docs_num: Option<feishu_core::generated::Int64>,
+        /// `create_docs_user_num`.
+        pub create_docs_user_num: Option<feishu_core::generated::Int64>,
+        /// `create_task_num`.
+        pub create_task_num: Option<feishu_core::generated::Int64>,
+        /// `create_task_user_num`.
+        pub create_task_user_num: Option<feishu_core::generated::Int64>,
+        /// `date`.
+        pub date: Option<String>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `department_name`.
+        pub department_name: Option<String>,
+        /// `department_path`.
+        pub department_path: Option<String>,
+        /// `docs_dau`.
+        pub docs_dau: Option<feishu_core::generated::Int64>,
+        /// `email_receive_count`.
+        pub email_receive_count: Option<feishu_core::generated::Int64>,
+        /// `email_receive_ext_count`.
+        pub email_receive_ext_count: Option<feishu_core::generated::Int64>,
+        /// `email_receive_in_count`.
+        pub email_receive_in_count: Option<feishu_core::generated::Int64>,
+        /// `email_send_count`.
+        pub email_send_count: Option<feishu_core::generated::Int64>,
+        /// `email_send_ext_count`.
+        pub email_send_ext_count: Option<feishu_core::generated::Int64>,
+        /// `email_send_in_count`.
+        pub email_send_in_count: Option<feishu_core::generated::Int64>,
+        /// `im_dau`.
+        pub im_dau: Option<feishu_core::generated::Int64>,
+        /// `new_active_num`.
+        pub new_active_num: Option<feishu_core::generated::Int64>,
+        /// `new_user_num`.
+        pub new_user_num: Option<feishu_core::generated::Int64>,
+        /// `product_version`.
+        pub product_version: Option<String>,
+        /// `quick_search_count`.
+        pub quick_search_count: Option<feishu_core::generated::Int64>,
+        /// `resign_user_num`.
+        pub resign_user_num: Option<feishu_core::generated::Int64>,
+        /// `search_active_dau`.
+        pub search_active_dau: Option<feishu_core::generated::Int64>,
+        /// `send_messenger_num`.
+        pub send_messenger_num: Option<feishu_core::generated::Int64>,
+        /// `send_messenger_user_num`.
+        pub send_messenger_user_num: Option<feishu_core::generated::Int64>,
+        /// `suite_active_rate`.
+        pub suite_active_rate: Option<String>,
+        /// `suite_dau`.
+        pub suite_dau: Option<feishu_core::generated::Int64>,
+        /// `tab_search_count`.
+        pub tab_search_count: Option<feishu_core::generated::Int64>,
+        /// `task_dau`.
+        pub task_dau: Option<feishu_core::generated::Int64>,
+        /// `total_search_count`.
+        pub total_search_count: Option<feishu_core::generated::Int64>,
+        /// `total_user_num`.
+        pub total_user_num: Option<feishu_core::generated::Int64>,
+        /// `vc_dau`.
+        pub vc_dau: Option<feishu_core::generated::Int64>,
+        /// `vc_duration`.
+        pub vc_duration: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `AdminUserStat`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=admin_user_stat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AdminUserStat {
-    /// `active_os`.
-    pub active_os: Option<String>,
-    /// `app_package_type`.
-    pub app_package_type: Option<String>,
-    /// `cal_active_flag`.
-    pub cal_active_flag: Option<feishu_core::generated::Int64>,
-    /// `create_cal_num`.
-    pub create_cal_num: Option<feishu_core::generated::Int64>,
-    /// `create_docs_num`.
-    pub create_docs_num: Option<feishu_core::generated::Int64>,
-    /// `create_task_num`.
-    pub create_task_num: Option<feishu_core::generated::Int64>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `date`.
-    pub date: Option<String>,
-    /// `department_name`.
-    pub department_name: Option<String>,
-    /// `department_path`.
-    pub department_path: Option<String>,
-    /// `docs_active_flag`.
-    pub docs_active_flag: Option<feishu_core::generated::Int64>,
-    /// `email_receive_count`.
-    pub email_receive_count: Option<feishu_core::generated::Int64>,
-    /// `email_receive_ext_count`.
-    pub email_receive_ext_count: Option<feishu_core::generated::Int64>,
-    /// `email_receive_in_count`.
-    pub email_receive_in_count: Option<feishu_core::generated::Int64>,
-    /// `email_send_count`.
-    pub email_send_count: Option<feishu_core::generated::Int64>,
-    /// `email_send_ext_count`.
-    pub email_send_ext_count: Option<feishu_core::generated::Int64>,
-    /// `email_send_in_count`.
-    pub email_send_in_count: Option<feishu_core::generated::Int64>,
-    /// `im_active_flag`.
-    pub im_active_flag: Option<feishu_core::generated::Int64>,
-    /// `last_active_time`.
-    pub last_active_time: Option<String>,
-    /// `os_name`.
-    pub os_name: Option<String>,
-    /// `quick_search_count`.
-    pub quick_search_count: Option<feishu_core::generated::Int64>,
-    /// `register_time`.
-    pub register_time: Option<String>,
-    /// `search_active_flag`.
-    pub search_active_flag: Option<feishu_core::generated::Int64>,
-    /// `send_messenger_num`.
-    pub send_messenger_num: Option<feishu_core::generated::Int64>,
-    /// `suite_active_flag`.
-    pub suite_active_flag: Option<feishu_core::generated::Int64>,
-    /// `tab_search_count`.
-    pub tab_search_count: Option<feishu_core::generated::Int64>,
-    /// `total_search_count`.
-    pub total_search_count: Option<feishu_core::generated::Int64>,
-    /// `user_active_flag`.
-    pub user_active_flag: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `user_name`.
-    pub user_name: Option<String>,
-    /// `vc_active_flag`.
-    pub vc_active_flag: Option<feishu_core::generated::Int64>,
-    /// `vc_duration`.
-    pub vc_duration: Option<feishu_core::generated::Int64>,
-    /// `vc_num`.
-    pub vc_num: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AdminUserStat`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=admin_user_stat&version=v1>
+    pub struct AdminUserStat {
+        /// `active_os`.
+        pub active_os: Option<String>,
+        /// `app_package_type`.
+        pub app_package_type: Option<String>,
+        /// `cal_active_flag`.
+        pub cal_active_flag: Option<feishu_core::generated::Int64>,
+        /// `create_cal_num`.
+        pub create_cal_num: Option<feishu_core::generated::Int64>,
+        /// `create_docs_num`.
+        pub create_docs_num: Option<feishu_core::generated::Int64>,
+        /// `create_task_num`.
+        pub create_task_num: Option<feishu_core::generated::Int64>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `date`.
+        pub date: Option<String>,
+        /// `department_name`.
+        pub department_name: Option<String>,
+        /// `department_path`.
+        pub department_path: Option<String>,
+        /// `docs_active_flag`.
+        pub docs_active_flag: Option<feishu_core::generated::Int64>,
+        /// `email_receive_count`.
+        pub email_receive_count: Option<feishu_core::generated::Int64>,
+        /// `email_receive_ext_count`.
+        pub email_receive_ext_count: Option<feishu_core::generated::Int64>,
+        /// `email_receive_in_count`.
+        pub email_receive_in_count: Option<feishu_core::generated::Int64>,
+        /// `email_send_count`.
+        pub email_send_count: Option<feishu_core::generated::Int64>,
+        /// `email_send_ext_count`.
+        pub email_send_ext_count: Option<feishu_core::generated::Int64>,
+        /// `email_send_in_count`.
+        pub email_send_in_count: Option<feishu_core::generated::Int64>,
+        /// `im_active_flag`.
+        pub im_active_flag: Option<feishu_core::generated::Int64>,
+        /// `last_active_time`.
+        pub last_active_time: Option<String>,
+        /// `os_name`.
+        pub os_name: Option<String>,
+        /// `quick_search_count`.
+        pub quick_search_count: Option<feishu_core::generated::Int64>,
+        /// `register_time`.
+        pub register_time: Option<String>,
+        /// `search_active_flag`.
+        pub search_active_flag: Option<feishu_core::generated::Int64>,
+        /// `send_messenger_num`.
+        pub send_messenger_num: Option<feishu_core::generated::Int64>,
+        /// `suite_active_flag`.
+        pub suite_active_flag: Option<feishu_core::generated::Int64>,
+        /// `tab_search_count`.
+        pub tab_search_count: Option<feishu_core::generated::Int64>,
+        /// `total_search_count`.
+        pub total_search_count: Option<feishu_core::generated::Int64>,
+        /// `user_active_flag`.
+        pub user_active_flag: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+        /// `vc_active_flag`.
+        pub vc_active_flag: Option<feishu_core::generated::Int64>,
+        /// `vc_duration`.
+        pub vc_duration: Option<feishu_core::generated::Int64>,
+        /// `vc_num`.
+        pub vc_num: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ApiAuditCommonDrawers`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApiAuditCommonDrawers {
-    /// `common_draw_info_list`.
-    pub common_draw_info_list: Option<Vec<ApiAuditDrawerInfo>>,
+feishu_core::model! {
+    /// `ApiAuditCommonDrawers`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct ApiAuditCommonDrawers {
+        /// `common_draw_info_list`.
+        pub common_draw_info_list: Option<Vec<ApiAuditDrawerInfo>>,
+    }
 }
 
-/// `ApiAuditDrawerInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApiAuditDrawerInfo {
-    /// `info_key`.
-    pub info_key: Option<String>,
-    /// `info_val`.
-    pub info_val: Option<String>,
-    /// `key_i18n_key`.
-    pub key_i18n_key: Option<String>,
-    /// `val_i18n_key`.
-    pub val_i18n_key: Option<String>,
-    /// `val_type`.
-    pub val_type: Option<String>,
+feishu_core::model! {
+    /// `ApiAuditDrawerInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct ApiAuditDrawerInfo {
+        /// `info_key`.
+        pub info_key: Option<String>,
+        /// `info_val`.
+        pub info_val: Option<String>,
+        /// `key_i18n_key`.
+        pub key_i18n_key: Option<String>,
+        /// `val_i18n_key`.
+        pub val_i18n_key: Option<String>,
+        /// `val_type`.
+        pub val_type: Option<String>,
+    }
 }
 
-/// `AuditAndroidContext`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditAndroidContext {
-    /// `active_ip`.
-    pub active_ip: Option<String>,
-    /// `active_ip_detail`.
-    pub active_ip_detail: Option<String>,
-    /// `app_ver`.
-    pub app_ver: Option<String>,
-    /// `cell_base_station`.
-    pub cell_base_station: Option<String>,
-    /// `did`.
-    pub did: Option<String>,
-    /// `env_ml`.
-    pub env_ml: Option<String>,
-    /// `env_su`.
-    pub env_su: Option<String>,
-    /// `env_tz`.
-    pub env_tz: Option<String>,
-    /// `hw_brand`.
-    pub hw_brand: Option<String>,
-    /// `hw_manuf`.
-    pub hw_manuf: Option<String>,
-    /// `id_i`.
-    pub id_i: Option<String>,
-    /// `id_r`.
-    pub id_r: Option<String>,
-    /// `ip`.
-    pub ip: Option<String>,
-    /// `location`.
-    pub location: Option<String>,
-    /// `region`.
-    pub region: Option<String>,
-    /// `route_gip`.
-    pub route_gip: Option<String>,
-    /// `route_iip`.
-    pub route_iip: Option<String>,
-    /// `udid`.
-    pub udid: Option<String>,
-    /// `ver`.
-    pub ver: Option<String>,
-    /// `wifip`.
-    pub wifip: Option<String>,
+feishu_core::model! {
+    /// `AuditAndroidContext`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditAndroidContext {
+        /// `active_ip`.
+        pub active_ip: Option<String>,
+        /// `active_ip_detail`.
+        pub active_ip_detail: Option<String>,
+        /// `app_ver`.
+        pub app_ver: Option<String>,
+        /// `cell_base_station`.
+        pub cell_base_station: Option<String>,
+        /// `did`.
+        pub did: Option<String>,
+        /// `env_ml`.
+        pub env_ml: Option<String>,
+        /// `env_su`.
+        pub env_su: Option<String>,
+        /// `env_tz`.
+        pub env_tz: Option<String>,
+        /// `hw_brand`.
+        pub hw_brand: Option<String>,
+        /// `hw_manuf`.
+        pub hw_manuf: Option<String>,
+        /// `id_i`.
+        pub id_i: Option<String>,
+        /// `id_r`.
+        pub id_r: Option<String>,
+        /// `ip`.
+        pub ip: Option<String>,
+        /// `location`.
+        pub location: Option<String>,
+        /// `region`.
+        pub region: Option<String>,
+        /// `route_gip`.
+        pub route_gip: Option<String>,
+        /// `route_iip`.
+        pub route_iip: Option<String>,
+        /// `udid`.
+        pub udid: Option<String>,
+        /// `ver`.
+        pub ver: Option<String>,
+        /// `wifip`.
+        pub wifip: Option<String>,
+    }
 }
 
-/// `AuditContext`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditContext {
-    /// `android_context`.
-    pub android_context: Option<AuditAndroidContext>,
-    /// `ios_context`.
-    pub ios_context: Option<AuditIosContext>,
-    /// `pc_context`.
-    pub pc_context: Option<AuditPcContext>,
-    /// `terminal_type`.
-    pub terminal_type: Option<feishu_core::generated::Int64>,
-    /// `web_context`.
-    pub web_context: Option<AuditWebContext>,
+feishu_core::model! {
+    /// `AuditContext`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditContext {
+        /// `android_context`.
+        pub android_context: Option<AuditAndroidContext>,
+        /// `ios_context`.
+        pub ios_context: Option<AuditIosContext>,
+        /// `pc_context`.
+        pub pc_context: Option<AuditPcContext>,
+        /// `terminal_type`.
+        pub terminal_type: Option<feishu_core::generated::Int64>,
+        /// `web_context`.
+        pub web_context: Option<AuditWebContext>,
+    }
 }
 
-/// `AuditDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditDetail {
-    /// `city`.
-    pub city: Option<String>,
-    /// `device_model`.
-    pub device_model: Option<String>,
-    /// `mc`.
-    pub mc: Option<String>,
-    /// `os`.
-    pub os: Option<String>,
+feishu_core::model! {
+    /// `AuditDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditDetail {
+        /// `city`.
+        pub city: Option<String>,
+        /// `device_model`.
+        pub device_model: Option<String>,
+        /// `mc`.
+        pub mc: Option<String>,
+        /// `os`.
+        pub os: Option<String>,
+    }
 }
 
-/// `AuditEventExtend`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditEventExtend {
-    /// `app_detail`.
-    pub app_detail: Option<String>,
-    /// `comment_type`.
-    pub comment_type: Option<String>,
-    /// `external_people_num_in_chat`.
-    pub external_people_num_in_chat: Option<feishu_core::generated::Int64>,
-    /// `external_people_num_in_doc_share`.
-    pub external_people_num_in_doc_share: Option<feishu_core::generated::Int64>,
-    /// `external_people_num_in_video`.
-    pub external_people_num_in_video: Option<feishu_core::generated::Int64>,
-    /// `join_group`.
-    pub join_group: Option<feishu_core::generated::Int64>,
-    /// `login_method`.
-    pub login_method: Option<String>,
-    /// `new_people_num_in_video`.
-    pub new_people_num_in_video: Option<feishu_core::generated::Int64>,
-    /// `quit_group`.
-    pub quit_group: Option<feishu_core::generated::Int64>,
-    /// `two_step_validation`.
-    pub two_step_validation: Option<bool>,
+feishu_core::model! {
+    /// `AuditEventExtend`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditEventExtend {
+        /// `app_detail`.
+        pub app_detail: Option<String>,
+        /// `comment_type`.
+        pub comment_type: Option<String>,
+        /// `external_people_num_in_chat`.
+        pub external_people_num_in_chat: Option<feishu_core::generated::Int64>,
+        /// `external_people_num_in_doc_share`.
+        pub external_people_num_in_doc_share: Option<feishu_core::generated::Int64>,
+        /// `external_people_num_in_video`.
+        pub external_people_num_in_video: Option<feishu_core::generated::Int64>,
+        /// `join_group`.
+        pub join_group: Option<feishu_core::generated::Int64>,
+        /// `login_method`.
+        pub login_method: Option<String>,
+        /// `new_people_num_in_video`.
+        pub new_people_num_in_video: Option<feishu_core::generated::Int64>,
+        /// `quit_group`.
+        pub quit_group: Option<feishu_core::generated::Int64>,
+        /// `two_step_validation`.
+        pub two_step_validation: Option<bool>,
+    }
 }
 
-/// `AuditInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditInfo {
-    /// `audit_context`.
-    pub audit_context: Option<AuditContext>,
-    /// `audit_detail`.
-    pub audit_detail: Option<AuditDetail>,
-    /// `common_drawers`.
-    pub common_drawers: Option<ApiAuditCommonDrawers>,
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `event_id`.
-    pub event_id: Option<String>,
-    /// `event_module`.
-    pub event_module: Option<feishu_core::generated::Int64>,
-    /// `event_name`.
-    pub event_name: Option<String>,
-    /// `event_time`.
-    pub event_time: Option<feishu_core::generated::Int64>,
-    /// `extend`.
-    pub extend: Option<AuditEventExtend>,
-    /// `ip`.
-    pub ip: Option<String>,
-    /// `objects`.
-    pub objects: Option<Vec<AuditObjectEntity>>,
-    /// `operator_app`.
-    pub operator_app: Option<String>,
-    /// `operator_app_name`.
-    pub operator_app_name: Option<String>,
-    /// `operator_detail`.
-    pub operator_detail: Option<OperatorDetail>,
-    /// `operator_tenant`.
-    pub operator_tenant: Option<String>,
-    /// `operator_type`.
-    pub operator_type: Option<feishu_core::generated::Int64>,
-    /// `operator_value`.
-    pub operator_value: Option<String>,
-    /// `recipients`.
-    pub recipients: Option<Vec<AuditRecipientEntity>>,
-    /// `unique_id`.
-    pub unique_id: Option<String>,
+feishu_core::model! {
+    /// `AuditInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditInfo {
+        /// `audit_context`.
+        pub audit_context: Option<AuditContext>,
+        /// `audit_detail`.
+        pub audit_detail: Option<AuditDetail>,
+        /// `common_drawers`.
+        pub common_drawers: Option<ApiAuditCommonDrawers>,
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `event_id`.
+        pub event_id: Option<String>,
+        /// `event_module`.
+        pub event_module: Option<feishu_core::generated::Int64>,
+        /// `event_name`.
+        pub event_name: Option<String>,
+        /// `event_time`.
+        pub event_time: Option<feishu_core::generated::Int64>,
+        /// `extend`.
+        pub extend: Option<AuditEventExtend>,
+        /// `ip`.
+        pub ip: Option<String>,
+        /// `objects`.
+        pub objects: Option<Vec<AuditObjectEntity>>,
+        /// `operator_app`.
+        pub operator_app: Option<String>,
+        /// `operator_app_name`.
+        pub operator_app_name: Option<String>,
+        /// `operator_detail`.
+        pub operator_detail: Option<OperatorDetail>,
+        /// `operator_tenant`.
+        pub operator_tenant: Option<String>,
+        /// `operator_type`.
+        pub operator_type: Option<feishu_core::generated::Int64>,
+        /// `operator_value`.
+        pub operator_value: Option<String>,
+        /// `recipients`.
+        pub recipients: Option<Vec<AuditRecipientEntity>>,
+        /// `unique_id`.
+        pub unique_id: Option<String>,
+    }
 }
 
-/// `AuditIosContext`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditIosContext {
-    /// `active_ip`.
-    pub active_ip: Option<String>,
-    /// `active_ip_detail`.
-    pub active_ip_detail: Option<String>,
-    /// `app_ver`.
-    pub app_ver: Option<String>,
-    /// `cell_base_station`.
-    pub cell_base_station: Option<String>,
-    /// `did`.
-    pub did: Option<String>,
-    /// `ip`.
-    pub ip: Option<String>,
-    /// `location`.
-    pub location: Option<String>,
-    /// `ml`.
-    pub ml: Option<String>,
-    /// `os`.
-    pub os: Option<String>,
-    /// `proxyip`.
-    pub proxyip: Option<String>,
-    /// `sjd`.
-    pub sjd: Option<String>,
-    /// `st_zone`.
-    pub st_zone: Option<String>,
-    /// `udid`.
-    pub udid: Option<String>,
-    /// `ver`.
-    pub ver: Option<String>,
-    /// `wifip`.
-    pub wifip: Option<String>,
+feishu_core::model! {
+    /// `AuditIosContext`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditIosContext {
+        /// `active_ip`.
+        pub active_ip: Option<String>,
+        /// `active_ip_detail`.
+        pub active_ip_detail: Option<String>,
+        /// `app_ver`.
+        pub app_ver: Option<String>,
+        /// `cell_base_station`.
+        pub cell_base_station: Option<String>,
+        /// `did`.
+        pub did: Option<String>,
+        /// `ip`.
+        pub ip: Option<String>,
+        /// `location`.
+        pub location: Option<String>,
+        /// `ml`.
+        pub ml: Option<String>,
+        /// `os`.
+        pub os: Option<String>,
+        /// `proxyip`.
+        pub proxyip: Option<String>,
+        /// `sjd`.
+        pub sjd: Option<String>,
+        /// `st_zone`.
+        pub st_zone: Option<String>,
+        /// `udid`.
+        pub udid: Option<String>,
+        /// `ver`.
+        pub ver: Option<String>,
+        /// `wifip`.
+        pub wifip: Option<String>,
+    }
 }
 
-/// `AuditObjectDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditObjectDetail {
-    /// `clone_source`.
-    pub clone_source: Option<String>,
-    /// `contain_file_num`.
-    pub contain_file_num: Option<feishu_core::generated::Int64>,
-    /// `container_id`.
-    pub container_id: Option<String>,
-    /// `container_type`.
-    pub container_type: Option<String>,
-    /// `current_page`.
-    pub current_page: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `file_service_source`.
-    pub file_service_source: Option<String>,
-    /// `okr_download_content`.
-    pub okr_download_content: Option<String>,
-    /// `permission_external_access_type`.
-    pub permission_external_access_type: Option<bool>,
-    /// `permission_setting_type`.
-    pub permission_setting_type: Option<String>,
-    /// `permission_share_type`.
-    pub permission_share_type: Option<String>,
-    /// `text_detail`.
-    pub text_detail: Option<String>,
-    /// `third_party_app_id`.
-    pub third_party_app_id: Option<String>,
+feishu_core::model! {
+    /// `AuditObjectDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditObjectDetail {
+        /// `clone_source`.
+        pub clone_source: Option<String>,
+        /// `contain_file_num`.
+        pub contain_file_num: Option<feishu_core::generated::Int64>,
+        /// `container_id`.
+        pub container_id: Option<String>,
+        /// `container_type`.
+        pub container_type: Option<String>,
+        /// `current_page`.
+        pub current_page: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `file_service_source`.
+        pub file_service_source: Option<String>,
+        /// `okr_download_content`.
+        pub okr_download_content: Option<String>,
+        /// `permission_external_access_type`.
+        pub permission_external_access_type: Option<bool>,
+        /// `permission_setting_type`.
+        pub permission_setting_type: Option<String>,
+        /// `permission_share_type`.
+        pub permission_share_type: Option<String>,
+        /// `text_detail`.
+        pub text_detail: Option<String>,
+        /// `third_party_app_id`.
+        pub third_party_app_id: Option<String>,
+    }
 }
 
-/// `AuditObjectEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditObjectEntity {
-    /// `object_detail`.
-    pub object_detail: Option<AuditObjectDetail>,
-    /// `object_name`.
-    pub object_name: Option<String>,
-    /// `object_owner`.
-    pub object_owner: Option<String>,
-    /// `object_type`.
-    pub object_type: Option<String>,
-    /// `object_value`.
-    pub object_value: Option<String>,
+feishu_core::model! {
+    /// `AuditObjectEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditObjectEntity {
+        /// `object_detail`.
+        pub object_detail: Option<AuditObjectDetail>,
+        /// `object_name`.
+        pub object_name: Option<String>,
+        /// `object_owner`.
+        pub object_owner: Option<String>,
+        /// `object_type`.
+        pub object_type: Option<String>,
+        /// `object_value`.
+        pub object_value: Option<String>,
+    }
 }
 
-/// `AuditPcContext`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditPcContext {
-    /// `app_ver`.
-    pub app_ver: Option<String>,
-    /// `did`.
-    pub did: Option<String>,
-    /// `ip`.
-    pub ip: Option<String>,
-    /// `os`.
-    pub os: Option<String>,
-    /// `region`.
-    pub region: Option<String>,
-    /// `udid`.
-    pub udid: Option<String>,
-    /// `ver`.
-    pub ver: Option<String>,
-    /// `wifip`.
-    pub wifip: Option<String>,
+feishu_core::model! {
+    /// `AuditPcContext`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditPcContext {
+        /// `app_ver`.
+        pub app_ver: Option<String>,
+        /// `did`.
+        pub did: Option<String>,
+        /// `ip`.
+        pub ip: Option<String>,
+        /// `os`.
+        pub os: Option<String>,
+        /// `region`.
+        pub region: Option<String>,
+        /// `udid`.
+        pub udid: Option<String>,
+        /// `ver`.
+        pub ver: Option<String>,
+        /// `wifip`.
+        pub wifip: Option<String>,
+    }
 }
 
-/// `AuditRecipientDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditRecipientDetail {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `chat_name`.
-    pub chat_name: Option<String>,
-    /// `chat_type`.
-    pub chat_type: Option<feishu_core::generated::Int64>,
-    /// `external_flag`.
-    pub external_flag: Option<bool>,
-    /// `permission_action_type`.
-    pub permission_action_type: Option<String>,
+feishu_core::model! {
+    /// `AuditRecipientDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditRecipientDetail {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `chat_name`.
+        pub chat_name: Option<String>,
+        /// `chat_type`.
+        pub chat_type: Option<feishu_core::generated::Int64>,
+        /// `external_flag`.
+        pub external_flag: Option<bool>,
+        /// `permission_action_type`.
+        pub permission_action_type: Option<String>,
+    }
 }
 
-/// `AuditRecipientEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditRecipientEntity {
-    /// `recipient_detail`.
-    pub recipient_detail: Option<AuditRecipientDetail>,
-    /// `recipient_type`.
-    pub recipient_type: Option<String>,
-    /// `recipient_value`.
-    pub recipient_value: Option<String>,
+feishu_core::model! {
+    /// `AuditRecipientEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditRecipientEntity {
+        /// `recipient_detail`.
+        pub recipient_detail: Option<AuditRecipientDetail>,
+        /// `recipient_type`.
+        pub recipient_type: Option<String>,
+        /// `recipient_value`.
+        pub recipient_value: Option<String>,
+    }
 }
 
-/// `AuditWebContext`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditWebContext {
-    /// `ip`.
-    pub ip: Option<String>,
-    /// `user_agent`.
-    pub user_agent: Option<String>,
+feishu_core::model! {
+    /// `AuditWebContext`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct AuditWebContext {
+        /// `ip`.
+        pub ip: Option<String>,
+        /// `user_agent`.
+        pub user_agent: Option<String>,
+    }
 }
 
-/// `Badge`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Badge {
-    /// `detail_image`.
-    pub detail_image: Option<String>,
-    /// `explanation`.
-    pub explanation: Option<String>,
-    /// `i18n_explanation`.
-    pub i18n_explanation: Option<I18n>,
-    /// `i18n_name`.
-    pub i18n_name: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `show_image`.
-    pub show_image: Option<String>,
+feishu_core::model! {
+    /// `Badge`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge&version=v1>
+    pub struct Badge {
+        /// `detail_image`.
+        pub detail_image: Option<String>,
+        /// `explanation`.
+        pub explanation: Option<String>,
+        /// `i18n_explanation`.
+        pub i18n_explanation: Option<I18n>,
+        /// `i18n_name`.
+        pub i18n_name: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `show_image`.
+        pub show_image: Option<String>,
+    }
 }
 
-/// `CreateBadgeGrantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=admin&resource=badge.grant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateBadgeGrantResponseBody {
-    /// `grant`.
-    pub grant: Option<Grant>,
+feishu_core::model! {
+    /// `CreateBadgeGrantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=admin&resource=badge.grant&version=v1>
+    pub struct CreateBadgeGrantResponseBody {
+        /// `grant`.
+        pub grant: Option<Grant>,
+    }
 }
 
-/// `CreateBadgeImageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=admin&resource=badge_image&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateBadgeImageResponseBody {
-    /// `image_key`.
-    pub image_key: Option<String>,
+feishu_core::model! {
+    /// `CreateBadgeImageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=admin&resource=badge_image&version=v1>
+    pub struct CreateBadgeImageResponseBody {
+        /// `image_key`.
+        pub image_key: Option<String>,
+    }
 }
 
-/// `CreateBadgeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=admin&resource=badge&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateBadgeResponseBody {
-    /// `badge`.
-    pub badge: Option<Badge>,
+feishu_core::model! {
+    /// `CreateBadgeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=admin&resource=badge&version=v1>
+    pub struct CreateBadgeResponseBody {
+        /// `badge`.
+        pub badge: Option<Badge>,
+    }
 }
 
-/// `GetBadgeGrantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=admin&resource=badge.grant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetBadgeGrantResponseBody {
-    /// `grant`.
-    pub grant: Option<Grant>,
+feishu_core::model! {
+    /// `GetBadgeGrantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=admin&resource=badge.grant&version=v1>
+    pub struct GetBadgeGrantResponseBody {
+        /// `grant`.
+        pub grant: Option<Grant>,
+    }
 }
 
-/// `GetBadgeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=admin&resource=badge&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetBadgeResponseBody {
-    /// `badge`.
-    pub badge: Option<Badge>,
+feishu_core::model! {
+    /// `GetBadgeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=admin&resource=badge&version=v1>
+    pub struct GetBadgeResponseBody {
+        /// `badge`.
+        pub badge: Option<Badge>,
+    }
 }
 
-/// `Grant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge.grant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Grant {
-    /// `badge_id`.
-    pub badge_id: Option<String>,
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `grant_type`.
-    pub grant_type: Option<feishu_core::generated::Int64>,
-    /// `group_ids`.
-    pub group_ids: Option<Vec<String>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_grant_all`.
-    pub is_grant_all: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `rule_detail`.
-    pub rule_detail: Option<RuleDetail>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `user_ids`.
-    pub user_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Grant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge.grant&version=v1>
+    pub struct Grant {
+        /// `badge_id`.
+        pub badge_id: Option<String>,
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `grant_type`.
+        pub grant_type: Option<feishu_core::generated::Int64>,
+        /// `group_ids`.
+        pub group_ids: Option<Vec<String>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_grant_all`.
+        pub is_grant_all: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `rule_detail`.
+        pub rule_detail: Option<RuleDetail>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `user_ids`.
+        pub user_ids: Option<Vec<String>>,
+    }
 }
 
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct I18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `ListAdminDeptStatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=admin_dept_stat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAdminDeptStatResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AdminDeptStat>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAdminDeptStatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=admin_dept_stat&version=v1>
+    pub struct ListAdminDeptStatResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AdminDeptStat>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListAdminUserStatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=admin_user_stat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAdminUserStatResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AdminUserStat>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAdminUserStatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=admin_user_stat&version=v1>
+    pub struct ListAdminUserStatResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AdminUserStat>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListAuditInfoResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAuditInfoResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AuditInfo>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAuditInfoResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct ListAuditInfoResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AuditInfo>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListBadgeGrantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge.grant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListBadgeGrantResponseBody {
-    /// `grants`.
-    pub grants: Option<Vec<Grant>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListBadgeGrantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge.grant&version=v1>
+    pub struct ListBadgeGrantResponseBody {
+        /// `grants`.
+        pub grants: Option<Vec<Grant>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListBadgeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListBadgeResponseBody {
-    /// `badges`.
-    pub badges: Option<Vec<Badge>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListBadgeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge&version=v1>
+    pub struct ListBadgeResponseBody {
+        /// `badges`.
+        pub badges: Option<Vec<Badge>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `OperatorDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OperatorDetail {
-    /// `operator_name`.
-    pub operator_name: Option<OperatorName>,
-    /// `tenant_name`.
-    pub tenant_name: Option<String>,
+feishu_core::model! {
+    /// `OperatorDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct OperatorDetail {
+        /// `operator_name`.
+        pub operator_name: Option<OperatorName>,
+        /// `tenant_name`.
+        pub tenant_name: Option<String>,
+    }
 }
 
-/// `OperatorName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OperatorName {
-    /// `default_name`.
-    pub default_name: Option<String>,
-    /// `i18n_value`.
-    pub i18n_value: Option<I18n>,
+feishu_core::model! {
+    /// `OperatorName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=audit_info&version=v1>
+    pub struct OperatorName {
+        /// `default_name`.
+        pub default_name: Option<String>,
+        /// `i18n_value`.
+        pub i18n_value: Option<I18n>,
+    }
 }
 
-/// `RuleDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge.grant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RuleDetail {
-    /// `anniversary`.
-    pub anniversary: Option<feishu_core::generated::Int64>,
-    /// `effective_period`.
-    pub effective_period: Option<feishu_core::generated::Int64>,
-    /// `effective_time`.
-    pub effective_time: Option<feishu_core::generated::Int64>,
-    /// `expiration_time`.
-    pub expiration_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `RuleDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=admin&resource=badge.grant&version=v1>
+    pub struct RuleDetail {
+        /// `anniversary`.
+        pub anniversary: Option<feishu_core::generated::Int64>,
+        /// `effective_period`.
+        pub effective_period: Option<feishu_core::generated::Int64>,
+        /// `effective_time`.
+        pub effective_time: Option<feishu_core::generated::Int64>,
+        /// `expiration_time`.
+        pub expiration_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `UpdateBadgeGrantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=admin&resource=badge.grant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateBadgeGrantResponseBody {
-    /// `grant`.
-    pub grant: Option<Grant>,
+feishu_core::model! {
+    /// `UpdateBadgeGrantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=admin&resource=badge.grant&version=v1>
+    pub struct UpdateBadgeGrantResponseBody {
+        /// `grant`.
+        pub grant: Option<Grant>,
+    }
 }
 
-/// `UpdateBadgeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=admin&resource=badge&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateBadgeResponseBody {
-    /// `badge`.
-    pub badge: Option<Badge>,
+feishu_core::model! {
+    /// `UpdateBadgeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=admin&resource=badge&version=v1>
+    pub struct UpdateBadgeResponseBody {
+        /// `badge`.
+        pub badge: Option<Badge>,
+    }
 }

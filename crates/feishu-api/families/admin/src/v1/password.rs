@@ -10,34 +10,20 @@ pub struct Password {
     pub ent_email_password: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reset&project=admin&resource=password&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `POST /open-apis/admin/v1/password/reset`: Reset user enterprise email password.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reset&project=admin&resource=password&version=v1>
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ResetPassword {
     #[serde(skip)]
-    user_id_type: UserIdType,
+    user_id_type: feishu_core::UserIdType,
     password: Password,
     user_id: String,
 }
 
 impl ResetPassword {
     /// A request with the required fields.
-    pub fn new(user_id_type: UserIdType, password: Password, user_id: impl Into<String>) -> Self {
+    pub fn new(user_id_type: feishu_core::UserIdType, password: Password, user_id: impl Into<String>) -> Self {
         Self {
             user_id_type,
             password,

@@ -129,14 +129,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListAilySessionAilyMessage, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                messages: Vec<super::model::AilyMessage>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub messages: Vec<super::model::AilyMessage>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.messages, wire.has_more, wire.page_token.or(wire.next_page_token)))

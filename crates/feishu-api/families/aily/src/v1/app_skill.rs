@@ -81,14 +81,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListAppSkill, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                skills: Vec<super::model::Skill>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub skills: Vec<super::model::Skill>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.skills, wire.has_more, wire.page_token.or(wire.next_page_token)))

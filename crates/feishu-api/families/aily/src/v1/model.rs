@@ -3,66 +3,66 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AgentArtifact`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_artifact&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentArtifact {
-    /// `artifact_id`.
-    pub artifact_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `AgentArtifact`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_artifact&version=v1>
+    pub struct AgentArtifact {
+        /// `artifact_id`.
+        pub artifact_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `AgentChatMessage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentChatMessage {
-    /// `agent_artifact_id`.
-    pub agent_artifact_id: Option<String>,
-    /// `artifact_type`.
-    pub artifact_type: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `AgentChatMessage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_chat&version=v1>
+    pub struct AgentChatMessage {
+        /// `agent_artifact_id`.
+        pub agent_artifact_id: Option<String>,
+        /// `artifact_type`.
+        pub artifact_type: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `AgentChatSession`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=agent.agent_chat_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentChatSession {
-    /// `created_at`.
-    pub created_at: Option<f64>,
-    /// `last_chat_at`.
-    pub last_chat_at: Option<f64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `session_id`.
-    pub session_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `AgentChatSession`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=agent.agent_chat_session&version=v1>
+    pub struct AgentChatSession {
+        /// `created_at`.
+        pub created_at: Option<f64>,
+        /// `last_chat_at`.
+        pub last_chat_at: Option<f64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `session_id`.
+        pub session_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `AgentChatTurn`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_chat_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentChatTurn {
-    /// `agent_chat_id`.
-    pub agent_chat_id: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<f64>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `AgentChatTurn`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_chat_session&version=v1>
+    pub struct AgentChatTurn {
+        /// `agent_chat_id`.
+        pub agent_chat_id: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<f64>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
 /// `AgentUserMessage`.
@@ -93,30 +93,30 @@ pub struct AgentUserMessageContent {
     pub r#type: Option<String>,
 }
 
-/// `AilyKnowledgeAskProcessData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=ask&project=aily&resource=app.knowledge&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AilyKnowledgeAskProcessData {
-    /// `chart_dsls`.
-    pub chart_dsls: Option<Vec<String>>,
-    /// `chunks`.
-    pub chunks: Option<Vec<String>>,
-    /// `sql_data`.
-    pub sql_data: Option<Vec<String>>,
+feishu_core::model! {
+    /// `AilyKnowledgeAskProcessData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=ask&project=aily&resource=app.knowledge&version=v1>
+    pub struct AilyKnowledgeAskProcessData {
+        /// `chart_dsls`.
+        pub chart_dsls: Option<Vec<String>>,
+        /// `chunks`.
+        pub chunks: Option<Vec<String>>,
+        /// `sql_data`.
+        pub sql_data: Option<Vec<String>>,
+    }
 }
 
-/// `AilyKnowledgeFaq`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=ask&project=aily&resource=app.knowledge&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AilyKnowledgeFaq {
-    /// `answer`.
-    pub answer: Option<String>,
-    /// `question`.
-    pub question: Option<String>,
+feishu_core::model! {
+    /// `AilyKnowledgeFaq`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=ask&project=aily&resource=app.knowledge&version=v1>
+    pub struct AilyKnowledgeFaq {
+        /// `answer`.
+        pub answer: Option<String>,
+        /// `question`.
+        pub question: Option<String>,
+    }
 }
 
 /// `AilyKnowledgeMessage`.
@@ -130,768 +130,768 @@ pub struct AilyKnowledgeMessage {
     pub content: Option<String>,
 }
 
-/// `AilyMention`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AilyMention {
-    /// `aily_id`.
-    pub aily_id: Option<String>,
-    /// `entity_id`.
-    pub entity_id: Option<String>,
-    /// `identity_provider`.
-    pub identity_provider: Option<String>,
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `AilyMention`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
+    pub struct AilyMention {
+        /// `aily_id`.
+        pub aily_id: Option<String>,
+        /// `entity_id`.
+        pub entity_id: Option<String>,
+        /// `identity_provider`.
+        pub identity_provider: Option<String>,
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `AilyMessage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AilyMessage {
-    /// `content`.
-    pub content: Option<String>,
-    /// `content_type`.
-    pub content_type: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `files`.
-    pub files: Option<Vec<AilyMessageFile>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mentions`.
-    pub mentions: Option<Vec<AilyMention>>,
-    /// `plain_text`.
-    pub plain_text: Option<String>,
-    /// `quote_message_id`.
-    pub quote_message_id: Option<String>,
-    /// `reasoning_content`.
-    pub reasoning_content: Option<String>,
-    /// `run_id`.
-    pub run_id: Option<String>,
-    /// `sender`.
-    pub sender: Option<AilySender>,
-    /// `session_id`.
-    pub session_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `AilyMessage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
+    pub struct AilyMessage {
+        /// `content`.
+        pub content: Option<String>,
+        /// `content_type`.
+        pub content_type: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `files`.
+        pub files: Option<Vec<AilyMessageFile>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mentions`.
+        pub mentions: Option<Vec<AilyMention>>,
+        /// `plain_text`.
+        pub plain_text: Option<String>,
+        /// `quote_message_id`.
+        pub quote_message_id: Option<String>,
+        /// `reasoning_content`.
+        pub reasoning_content: Option<String>,
+        /// `run_id`.
+        pub run_id: Option<String>,
+        /// `sender`.
+        pub sender: Option<AilySender>,
+        /// `session_id`.
+        pub session_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `AilyMessageFile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AilyMessageFile {
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `metadata`.
-    pub metadata: Option<String>,
-    /// `mime_type`.
-    pub mime_type: Option<String>,
-    /// `preview_url`.
-    pub preview_url: Option<AilyMessageFilePreview>,
+feishu_core::model! {
+    /// `AilyMessageFile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
+    pub struct AilyMessageFile {
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `metadata`.
+        pub metadata: Option<String>,
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+        /// `preview_url`.
+        pub preview_url: Option<AilyMessageFilePreview>,
+    }
 }
 
-/// `AilyMessageFilePreview`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AilyMessageFilePreview {
-    /// `expired_at`.
-    pub expired_at: Option<feishu_core::generated::Int64>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `AilyMessageFilePreview`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
+    pub struct AilyMessageFilePreview {
+        /// `expired_at`.
+        pub expired_at: Option<feishu_core::generated::Int64>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `AilySender`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AilySender {
-    /// `aily_id`.
-    pub aily_id: Option<String>,
-    /// `entity_id`.
-    pub entity_id: Option<String>,
-    /// `identity_provider`.
-    pub identity_provider: Option<String>,
-    /// `sender_type`.
-    pub sender_type: Option<String>,
+feishu_core::model! {
+    /// `AilySender`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
+    pub struct AilySender {
+        /// `aily_id`.
+        pub aily_id: Option<String>,
+        /// `entity_id`.
+        pub entity_id: Option<String>,
+        /// `identity_provider`.
+        pub identity_provider: Option<String>,
+        /// `sender_type`.
+        pub sender_type: Option<String>,
+    }
 }
 
-/// `AilySession`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=aily_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AilySession {
-    /// `channel_context`.
-    pub channel_context: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `metadata`.
-    pub metadata: Option<String>,
-    /// `modified_at`.
-    pub modified_at: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AilySession`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=aily_session&version=v1>
+    pub struct AilySession {
+        /// `channel_context`.
+        pub channel_context: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `metadata`.
+        pub metadata: Option<String>,
+        /// `modified_at`.
+        pub modified_at: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `AppStat`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=tenant.app_stat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppStat {
-    /// `app_created_at`.
-    pub app_created_at: Option<String>,
-    /// `avg_daily_active_user_num`.
-    pub avg_daily_active_user_num: Option<f64>,
-    /// `avg_daily_credit_usage`.
-    pub avg_daily_credit_usage: Option<f64>,
-    /// `avg_daily_run_num`.
-    pub avg_daily_run_num: Option<f64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner`.
-    pub owner: Option<LookupWithAvatar>,
-    /// `total_credit_usage`.
-    pub total_credit_usage: Option<f64>,
+feishu_core::model! {
+    /// `AppStat`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=tenant.app_stat&version=v1>
+    pub struct AppStat {
+        /// `app_created_at`.
+        pub app_created_at: Option<String>,
+        /// `avg_daily_active_user_num`.
+        pub avg_daily_active_user_num: Option<f64>,
+        /// `avg_daily_credit_usage`.
+        pub avg_daily_credit_usage: Option<f64>,
+        /// `avg_daily_run_num`.
+        pub avg_daily_run_num: Option<f64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner`.
+        pub owner: Option<LookupWithAvatar>,
+        /// `total_credit_usage`.
+        pub total_credit_usage: Option<f64>,
+    }
 }
 
-/// `AskAppKnowledgeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=ask&project=aily&resource=app.knowledge&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AskAppKnowledgeResponseBody {
-    /// `faq_result`.
-    pub faq_result: Option<AilyKnowledgeFaq>,
-    /// `finish_type`.
-    pub finish_type: Option<String>,
-    /// `has_answer`.
-    pub has_answer: Option<bool>,
-    /// `message`.
-    pub message: Option<AilyKnowledgeMessage>,
-    /// `process_data`.
-    pub process_data: Option<AilyKnowledgeAskProcessData>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `AskAppKnowledgeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=ask&project=aily&resource=app.knowledge&version=v1>
+    pub struct AskAppKnowledgeResponseBody {
+        /// `faq_result`.
+        pub faq_result: Option<AilyKnowledgeFaq>,
+        /// `finish_type`.
+        pub finish_type: Option<String>,
+        /// `has_answer`.
+        pub has_answer: Option<bool>,
+        /// `message`.
+        pub message: Option<AilyKnowledgeMessage>,
+        /// `process_data`.
+        pub process_data: Option<AilyKnowledgeAskProcessData>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `CancelAilySessionRunResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=cancel&project=aily&resource=aily_session.run&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CancelAilySessionRunResponseBody {
-    /// `run`.
-    pub run: Option<Run>,
+feishu_core::model! {
+    /// `CancelAilySessionRunResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=cancel&project=aily&resource=aily_session.run&version=v1>
+    pub struct CancelAilySessionRunResponseBody {
+        /// `run`.
+        pub run: Option<Run>,
+    }
 }
 
-/// `CheckAgentAgentVisibilityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check&project=aily&resource=agent.agent_visibility&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CheckAgentAgentVisibilityResponseBody {
-    /// `visibility`.
-    pub visibility: Option<bool>,
+feishu_core::model! {
+    /// `CheckAgentAgentVisibilityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check&project=aily&resource=agent.agent_visibility&version=v1>
+    pub struct CheckAgentAgentVisibilityResponseBody {
+        /// `visibility`.
+        pub visibility: Option<bool>,
+    }
 }
 
-/// `CreateAgentAgentAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=agent.agent_attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAgentAgentAttachmentResponseBody {
-    /// `agent_attachment_id`.
-    pub agent_attachment_id: Option<String>,
+feishu_core::model! {
+    /// `CreateAgentAgentAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=agent.agent_attachment&version=v1>
+    pub struct CreateAgentAgentAttachmentResponseBody {
+        /// `agent_attachment_id`.
+        pub agent_attachment_id: Option<String>,
+    }
 }
 
-/// `CreateAgentAgentChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=agent.agent_chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAgentAgentChatResponseBody {
-    /// `agent_chat_id`.
-    pub agent_chat_id: Option<String>,
-    /// `session_id`.
-    pub session_id: Option<String>,
+feishu_core::model! {
+    /// `CreateAgentAgentChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=agent.agent_chat&version=v1>
+    pub struct CreateAgentAgentChatResponseBody {
+        /// `agent_chat_id`.
+        pub agent_chat_id: Option<String>,
+        /// `session_id`.
+        pub session_id: Option<String>,
+    }
 }
 
-/// `CreateAgentAgentChatSessionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=agent.agent_chat_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAgentAgentChatSessionResponseBody {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `session_id`.
-    pub session_id: Option<String>,
+feishu_core::model! {
+    /// `CreateAgentAgentChatSessionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=agent.agent_chat_session&version=v1>
+    pub struct CreateAgentAgentChatSessionResponseBody {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `session_id`.
+        pub session_id: Option<String>,
+    }
 }
 
-/// `CreateAilySessionAilyMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=aily_session.aily_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAilySessionAilyMessageResponseBody {
-    /// `message`.
-    pub message: Option<AilyMessage>,
+feishu_core::model! {
+    /// `CreateAilySessionAilyMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=aily_session.aily_message&version=v1>
+    pub struct CreateAilySessionAilyMessageResponseBody {
+        /// `message`.
+        pub message: Option<AilyMessage>,
+    }
 }
 
-/// `CreateAilySessionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=aily_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAilySessionResponseBody {
-    /// `session`.
-    pub session: Option<AilySession>,
+feishu_core::model! {
+    /// `CreateAilySessionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=aily_session&version=v1>
+    pub struct CreateAilySessionResponseBody {
+        /// `session`.
+        pub session: Option<AilySession>,
+    }
 }
 
-/// `CreateAilySessionRunResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=aily_session.run&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAilySessionRunResponseBody {
-    /// `run`.
-    pub run: Option<Run>,
+feishu_core::model! {
+    /// `CreateAilySessionRunResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=aily_session.run&version=v1>
+    pub struct CreateAilySessionRunResponseBody {
+        /// `run`.
+        pub run: Option<Run>,
+    }
 }
 
-/// `CreateAppDataAssetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppDataAssetResponseBody {
-    /// `data_asset`.
-    pub data_asset: Option<DataAsset>,
+feishu_core::model! {
+    /// `CreateAppDataAssetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=aily&resource=app.data_asset&version=v1>
+    pub struct CreateAppDataAssetResponseBody {
+        /// `data_asset`.
+        pub data_asset: Option<DataAsset>,
+    }
 }
 
-/// `DataAsset`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAsset {
-    /// `connect_failed_reason`.
-    pub connect_failed_reason: Option<String>,
-    /// `connect_status`.
-    pub connect_status: Option<String>,
-    /// `connect_type`.
-    pub connect_type: Option<String>,
-    /// `created_time`.
-    pub created_time: Option<feishu_core::generated::Int64>,
-    /// `data_asset_id`.
-    pub data_asset_id: Option<String>,
-    /// `data_source_type`.
-    pub data_source_type: Option<String>,
-    /// `description`.
-    pub description: Option<std::collections::BTreeMap<String, String>>,
-    /// `import_knowledge_setting`.
-    pub import_knowledge_setting: Option<DataAssetImportKnowledgeSetting>,
-    /// `items`.
-    pub items: Option<Vec<DataAssetItem>>,
-    /// `label`.
-    pub label: Option<std::collections::BTreeMap<String, String>>,
-    /// `tags`.
-    pub tags: Option<Vec<DataAssetTag>>,
-    /// `updated_time`.
-    pub updated_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DataAsset`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAsset {
+        /// `connect_failed_reason`.
+        pub connect_failed_reason: Option<String>,
+        /// `connect_status`.
+        pub connect_status: Option<String>,
+        /// `connect_type`.
+        pub connect_type: Option<String>,
+        /// `created_time`.
+        pub created_time: Option<feishu_core::generated::Int64>,
+        /// `data_asset_id`.
+        pub data_asset_id: Option<String>,
+        /// `data_source_type`.
+        pub data_source_type: Option<String>,
+        /// `description`.
+        pub description: Option<std::collections::BTreeMap<String, String>>,
+        /// `import_knowledge_setting`.
+        pub import_knowledge_setting: Option<DataAssetImportKnowledgeSetting>,
+        /// `items`.
+        pub items: Option<Vec<DataAssetItem>>,
+        /// `label`.
+        pub label: Option<std::collections::BTreeMap<String, String>>,
+        /// `tags`.
+        pub tags: Option<Vec<DataAssetTag>>,
+        /// `updated_time`.
+        pub updated_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `DataAssetFile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_file&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetFile {
-    /// `mime_type`.
-    pub mime_type: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
+feishu_core::model! {
+    /// `DataAssetFile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_file&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetFile {
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+    }
 }
 
-/// `DataAssetImportKnowledgeFile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetImportKnowledgeFile {
-    /// `content`.
-    pub content: Option<String>,
-    /// `mime_type`.
-    pub mime_type: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `DataAssetImportKnowledgeFile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetImportKnowledgeFile {
+        /// `content`.
+        pub content: Option<String>,
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `DataAssetImportKnowledgeHelpdesk`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetImportKnowledgeHelpdesk {
-    /// `helpdesk_id`.
-    pub helpdesk_id: Option<String>,
+feishu_core::model! {
+    /// `DataAssetImportKnowledgeHelpdesk`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetImportKnowledgeHelpdesk {
+        /// `helpdesk_id`.
+        pub helpdesk_id: Option<String>,
+    }
 }
 
-/// `DataAssetImportKnowledgeLarkDoc`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetImportKnowledgeLarkDoc {
-    /// `token`.
-    pub token: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-    /// `with_sub_docs`.
-    pub with_sub_docs: Option<bool>,
+feishu_core::model! {
+    /// `DataAssetImportKnowledgeLarkDoc`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetImportKnowledgeLarkDoc {
+        /// `token`.
+        pub token: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+        /// `with_sub_docs`.
+        pub with_sub_docs: Option<bool>,
+    }
 }
 
-/// `DataAssetImportKnowledgeSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetImportKnowledgeSetting {
-    /// `chunk_setting`.
-    pub chunk_setting: Option<DataAssetKnowledgeChunkSetting>,
-    /// `file`.
-    pub file: Option<DataAssetImportKnowledgeFile>,
-    /// `lark_doc`.
-    pub lark_doc: Option<DataAssetImportKnowledgeLarkDoc>,
-    /// `lark_helpdesk`.
-    pub lark_helpdesk: Option<DataAssetImportKnowledgeHelpdesk>,
-    /// `lark_wiki_space`.
-    pub lark_wiki_space: Option<DataAssetImportKnowledgeWiki>,
+feishu_core::model! {
+    /// `DataAssetImportKnowledgeSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetImportKnowledgeSetting {
+        /// `chunk_setting`.
+        pub chunk_setting: Option<DataAssetKnowledgeChunkSetting>,
+        /// `file`.
+        pub file: Option<DataAssetImportKnowledgeFile>,
+        /// `lark_doc`.
+        pub lark_doc: Option<DataAssetImportKnowledgeLarkDoc>,
+        /// `lark_helpdesk`.
+        pub lark_helpdesk: Option<DataAssetImportKnowledgeHelpdesk>,
+        /// `lark_wiki_space`.
+        pub lark_wiki_space: Option<DataAssetImportKnowledgeWiki>,
+    }
 }
 
-/// `DataAssetImportKnowledgeWiki`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetImportKnowledgeWiki {
-    /// `space_id`.
-    pub space_id: Option<String>,
-    /// `sub_docs`.
-    pub sub_docs: Option<Vec<DataAssetImportKnowledgeWikiSubDoc>>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `DataAssetImportKnowledgeWiki`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetImportKnowledgeWiki {
+        /// `space_id`.
+        pub space_id: Option<String>,
+        /// `sub_docs`.
+        pub sub_docs: Option<Vec<DataAssetImportKnowledgeWikiSubDoc>>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `DataAssetImportKnowledgeWikiSubDoc`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetImportKnowledgeWikiSubDoc {
-    /// `token`.
-    pub token: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `DataAssetImportKnowledgeWikiSubDoc`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetImportKnowledgeWikiSubDoc {
+        /// `token`.
+        pub token: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `DataAssetItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetItem {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `data_asset_item_id`.
-    pub data_asset_item_id: Option<String>,
-    /// `description`.
-    pub description: Option<std::collections::BTreeMap<String, String>>,
-    /// `label`.
-    pub label: Option<std::collections::BTreeMap<String, String>>,
-    /// `resources`.
-    pub resources: Option<Vec<DataAssetResource>>,
+feishu_core::model! {
+    /// `DataAssetItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetItem {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `data_asset_item_id`.
+        pub data_asset_item_id: Option<String>,
+        /// `description`.
+        pub description: Option<std::collections::BTreeMap<String, String>>,
+        /// `label`.
+        pub label: Option<std::collections::BTreeMap<String, String>>,
+        /// `resources`.
+        pub resources: Option<Vec<DataAssetResource>>,
+    }
 }
 
-/// `DataAssetKnowledgeChunkSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetKnowledgeChunkSetting {
-    /// `overlap`.
-    pub overlap: Option<feishu_core::generated::Int64>,
-    /// `rule_type`.
-    pub rule_type: Option<String>,
-    /// `separate_type`.
-    pub separate_type: Option<String>,
-    /// `size`.
-    pub size: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DataAssetKnowledgeChunkSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetKnowledgeChunkSetting {
+        /// `overlap`.
+        pub overlap: Option<feishu_core::generated::Int64>,
+        /// `rule_type`.
+        pub rule_type: Option<String>,
+        /// `separate_type`.
+        pub separate_type: Option<String>,
+        /// `size`.
+        pub size: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `DataAssetResource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetResource {
-    /// `resouce_type`.
-    pub resouce_type: Option<String>,
-    /// `resource_id`.
-    pub resource_id: Option<String>,
-    /// `resource_type`.
-    pub resource_type: Option<String>,
+feishu_core::model! {
+    /// `DataAssetResource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetResource {
+        /// `resouce_type`.
+        pub resouce_type: Option<String>,
+        /// `resource_id`.
+        pub resource_id: Option<String>,
+        /// `resource_type`.
+        pub resource_type: Option<String>,
+    }
 }
 
-/// `DataAssetTag`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataAssetTag {
-    /// `data_asset_tag_id`.
-    pub data_asset_tag_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `DataAssetTag`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DataAssetTag {
+        /// `data_asset_tag_id`.
+        pub data_asset_tag_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `DeleteAppDataAssetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAppDataAssetResponseBody {
-    /// `data_asset`.
-    pub data_asset: Option<DataAsset>,
+feishu_core::model! {
+    /// `DeleteAppDataAssetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=aily&resource=app.data_asset&version=v1>
+    pub struct DeleteAppDataAssetResponseBody {
+        /// `data_asset`.
+        pub data_asset: Option<DataAsset>,
+    }
 }
 
-/// `GetAgentAgentArtifactResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_artifact&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAgentAgentArtifactResponseBody {
-    /// `agent_artifact`.
-    pub agent_artifact: Option<AgentArtifact>,
+feishu_core::model! {
+    /// `GetAgentAgentArtifactResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_artifact&version=v1>
+    pub struct GetAgentAgentArtifactResponseBody {
+        /// `agent_artifact`.
+        pub agent_artifact: Option<AgentArtifact>,
+    }
 }
 
-/// `GetAgentAgentChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAgentAgentChatResponseBody {
-    /// `content`.
-    pub content: Option<Vec<AgentChatMessage>>,
-    /// `finish_reason`.
-    pub finish_reason: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `GetAgentAgentChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_chat&version=v1>
+    pub struct GetAgentAgentChatResponseBody {
+        /// `content`.
+        pub content: Option<Vec<AgentChatMessage>>,
+        /// `finish_reason`.
+        pub finish_reason: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `GetAgentAgentChatSessionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_chat_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAgentAgentChatSessionResponseBody {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `last_chat_at`.
-    pub last_chat_at: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `session_id`.
-    pub session_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `turns`.
-    pub turns: Option<AgentChatTurn>,
+feishu_core::model! {
+    /// `GetAgentAgentChatSessionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=agent.agent_chat_session&version=v1>
+    pub struct GetAgentAgentChatSessionResponseBody {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `last_chat_at`.
+        pub last_chat_at: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `session_id`.
+        pub session_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `turns`.
+        pub turns: Option<AgentChatTurn>,
+    }
 }
 
-/// `GetAilySessionAilyMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=aily_session.aily_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAilySessionAilyMessageResponseBody {
-    /// `message`.
-    pub message: Option<AilyMessage>,
+feishu_core::model! {
+    /// `GetAilySessionAilyMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=aily_session.aily_message&version=v1>
+    pub struct GetAilySessionAilyMessageResponseBody {
+        /// `message`.
+        pub message: Option<AilyMessage>,
+    }
 }
 
-/// `GetAilySessionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=aily_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAilySessionResponseBody {
-    /// `session`.
-    pub session: Option<AilySession>,
+feishu_core::model! {
+    /// `GetAilySessionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=aily_session&version=v1>
+    pub struct GetAilySessionResponseBody {
+        /// `session`.
+        pub session: Option<AilySession>,
+    }
 }
 
-/// `GetAilySessionRunResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=aily_session.run&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAilySessionRunResponseBody {
-    /// `run`.
-    pub run: Option<Run>,
+feishu_core::model! {
+    /// `GetAilySessionRunResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=aily_session.run&version=v1>
+    pub struct GetAilySessionRunResponseBody {
+        /// `run`.
+        pub run: Option<Run>,
+    }
 }
 
-/// `GetAppDataAssetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAppDataAssetResponseBody {
-    /// `data_asset`.
-    pub data_asset: Option<DataAsset>,
+feishu_core::model! {
+    /// `GetAppDataAssetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=app.data_asset&version=v1>
+    pub struct GetAppDataAssetResponseBody {
+        /// `data_asset`.
+        pub data_asset: Option<DataAsset>,
+    }
 }
 
-/// `GetAppSkillResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=app.skill&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAppSkillResponseBody {
-    /// `skill`.
-    pub skill: Option<Skill>,
+feishu_core::model! {
+    /// `GetAppSkillResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=aily&resource=app.skill&version=v1>
+    pub struct GetAppSkillResponseBody {
+        /// `skill`.
+        pub skill: Option<Skill>,
+    }
 }
 
-/// `ListAgentAgentChatSessionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=agent.agent_chat_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAgentAgentChatSessionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `next_page_token`.
-    pub next_page_token: Option<String>,
-    /// `sessions`.
-    pub sessions: Option<Vec<AgentChatSession>>,
+feishu_core::model! {
+    /// `ListAgentAgentChatSessionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=agent.agent_chat_session&version=v1>
+    pub struct ListAgentAgentChatSessionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `next_page_token`.
+        pub next_page_token: Option<String>,
+        /// `sessions`.
+        pub sessions: Option<Vec<AgentChatSession>>,
+    }
 }
 
-/// `ListAilySessionAilyMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAilySessionAilyMessageResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `messages`.
-    pub messages: Option<Vec<AilyMessage>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAilySessionAilyMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.aily_message&version=v1>
+    pub struct ListAilySessionAilyMessageResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `messages`.
+        pub messages: Option<Vec<AilyMessage>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListAilySessionRunResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.run&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAilySessionRunResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `runs`.
-    pub runs: Option<Vec<Run>>,
+feishu_core::model! {
+    /// `ListAilySessionRunResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.run&version=v1>
+    pub struct ListAilySessionRunResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `runs`.
+        pub runs: Option<Vec<Run>>,
+    }
 }
 
-/// `ListAppDataAssetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppDataAssetResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<DataAsset>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAppDataAssetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=app.data_asset&version=v1>
+    pub struct ListAppDataAssetResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<DataAsset>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListAppDataAssetTagResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=app.data_asset_tag&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppDataAssetTagResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<DataAssetTag>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAppDataAssetTagResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=app.data_asset_tag&version=v1>
+    pub struct ListAppDataAssetTagResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<DataAssetTag>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListAppSkillResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=app.skill&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppSkillResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `skills`.
-    pub skills: Option<Vec<Skill>>,
+feishu_core::model! {
+    /// `ListAppSkillResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=app.skill&version=v1>
+    pub struct ListAppSkillResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `skills`.
+        pub skills: Option<Vec<Skill>>,
+    }
 }
 
-/// `ListTenantAppStatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=tenant.app_stat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTenantAppStatResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppStat>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListTenantAppStatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=tenant.app_stat&version=v1>
+    pub struct ListTenantAppStatResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppStat>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `LookupWithAvatar`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=tenant.app_stat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LookupWithAvatar {
-    /// `id`.
-    pub id: Option<String>,
-    /// `lark_user_id`.
-    pub lark_user_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `open_user_id`.
-    pub open_user_id: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
+feishu_core::model! {
+    /// `LookupWithAvatar`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=tenant.app_stat&version=v1>
+    pub struct LookupWithAvatar {
+        /// `id`.
+        pub id: Option<String>,
+        /// `lark_user_id`.
+        pub lark_user_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `open_user_id`.
+        pub open_user_id: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+    }
 }
 
-/// `Run`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.run&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Run {
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `ended_at`.
-    pub ended_at: Option<feishu_core::generated::Int64>,
-    /// `error`.
-    pub error: Option<RunError>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `metadata`.
-    pub metadata: Option<String>,
-    /// `session_id`.
-    pub session_id: Option<String>,
-    /// `started_at`.
-    pub started_at: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `Run`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.run&version=v1>
+    pub struct Run {
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `ended_at`.
+        pub ended_at: Option<feishu_core::generated::Int64>,
+        /// `error`.
+        pub error: Option<RunError>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `metadata`.
+        pub metadata: Option<String>,
+        /// `session_id`.
+        pub session_id: Option<String>,
+        /// `started_at`.
+        pub started_at: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `RunError`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.run&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RunError {
-    /// `code`.
-    pub code: Option<String>,
-    /// `message`.
-    pub message: Option<String>,
+feishu_core::model! {
+    /// `RunError`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=aily_session.run&version=v1>
+    pub struct RunError {
+        /// `code`.
+        pub code: Option<String>,
+        /// `message`.
+        pub message: Option<String>,
+    }
 }
 
-/// `Skill`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=app.skill&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Skill {
-    /// `description`.
-    pub description: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `input_schema`.
-    pub input_schema: Option<String>,
-    /// `label`.
-    pub label: Option<String>,
-    /// `output_schema`.
-    pub output_schema: Option<String>,
-    /// `samples`.
-    pub samples: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Skill`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=aily&resource=app.skill&version=v1>
+    pub struct Skill {
+        /// `description`.
+        pub description: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `input_schema`.
+        pub input_schema: Option<String>,
+        /// `label`.
+        pub label: Option<String>,
+        /// `output_schema`.
+        pub output_schema: Option<String>,
+        /// `samples`.
+        pub samples: Option<Vec<String>>,
+    }
 }
 
-/// `StartAppSkillResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=start&project=aily&resource=app.skill&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StartAppSkillResponseBody {
-    /// `output`.
-    pub output: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `StartAppSkillResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=start&project=aily&resource=app.skill&version=v1>
+    pub struct StartAppSkillResponseBody {
+        /// `output`.
+        pub output: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `UpdateAilySessionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=aily&resource=aily_session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAilySessionResponseBody {
-    /// `session`.
-    pub session: Option<AilySession>,
+feishu_core::model! {
+    /// `UpdateAilySessionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=aily&resource=aily_session&version=v1>
+    pub struct UpdateAilySessionResponseBody {
+        /// `session`.
+        pub session: Option<AilySession>,
+    }
 }
 
-/// `UploadFileAppDataAssetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_file&project=aily&resource=app.data_asset&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadFileAppDataAssetResponseBody {
-    /// `file_info`.
-    pub file_info: Option<DataAssetFile>,
+feishu_core::model! {
+    /// `UploadFileAppDataAssetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_file&project=aily&resource=app.data_asset&version=v1>
+    pub struct UploadFileAppDataAssetResponseBody {
+        /// `file_info`.
+        pub file_info: Option<DataAssetFile>,
+    }
 }

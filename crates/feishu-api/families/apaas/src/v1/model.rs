@@ -3,1118 +3,1118 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AllowedRollbaclkTaskItemType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=rollback_points&project=apaas&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AllowedRollbaclkTaskItemType {
-    /// `activity_label`.
-    pub activity_label: Option<Vec<I18n>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_start`.
-    pub is_start: Option<bool>,
-}
-
-/// `App`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct App {
-    /// `app_roles_info`.
-    pub app_roles_info: Option<AppRolesInfo>,
-    /// `charge_mode`.
-    pub charge_mode: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `creator`.
-    pub creator: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `enable_status`.
-    pub enable_status: Option<String>,
-    /// `feature_set`.
-    pub feature_set: Option<String>,
-    /// `icon`.
-    pub icon: Option<String>,
-    /// `isv_tenant`.
-    pub isv_tenant: Option<ClientIsvTenant>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `namespace`.
-    pub namespace: Option<String>,
-    /// `owner`.
-    pub owner: Option<feishu_core::generated::Int64>,
-    /// `release_status`.
-    pub release_status: Option<String>,
-    /// `service_status`.
-    pub service_status: Option<String>,
-    /// `service_unavailable_reason`.
-    pub service_unavailable_reason: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `AppRolesInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRolesInfo {
-    /// `admins`.
-    pub admins: Option<Vec<feishu_core::generated::Int64>>,
-    /// `data_admins`.
-    pub data_admins: Option<Vec<feishu_core::generated::Int64>>,
-    /// `developers`.
-    pub developers: Option<Vec<feishu_core::generated::Int64>>,
-    /// `test_users`.
-    pub test_users: Option<Vec<feishu_core::generated::Int64>>,
-}
-
-/// `AuditLogDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditLogDetail {
-    /// `basic_info`.
-    pub basic_info: Option<BasicInfo>,
-    /// `device_info`.
-    pub device_info: Option<AuditLogDeviceInfo>,
-    /// `log_id`.
-    pub log_id: Option<String>,
-    /// `login_info`.
-    pub login_info: Option<AuditLogLoginInfo>,
-    /// `net_info`.
-    pub net_info: Option<AuditLogNetInfo>,
-    /// `op_info`.
-    pub op_info: Option<AuditLogOpInfo>,
-}
-
-/// `AuditLogDeviceInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditLogDeviceInfo {
-    /// `device_id`.
-    pub device_id: Option<String>,
-    /// `os_type`.
-    pub os_type: Option<String>,
-    /// `os_version`.
-    pub os_version: Option<String>,
-    /// `terminal_type`.
-    pub terminal_type: Option<String>,
-    /// `web_device_id`.
-    pub web_device_id: Option<String>,
-}
-
-/// `AuditLogEsField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=audit_log_list&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditLogEsField {
-    /// `apaas_tenant_id`.
-    pub apaas_tenant_id: Option<String>,
-    /// `api_path`.
-    pub api_path: Option<String>,
-    /// `app_name`.
-    pub app_name: Option<std::collections::BTreeMap<String, String>>,
-    /// `audit_scope`.
-    pub audit_scope: Option<String>,
-    /// `client_ip`.
-    pub client_ip: Option<String>,
-    /// `data_changes`.
-    pub data_changes: Option<Vec<String>>,
-    /// `data_object`.
-    pub data_object: Option<String>,
-    /// `device_id`.
-    pub device_id: Option<String>,
-    /// `env_type`.
-    pub env_type: Option<String>,
-    /// `failed_reason_i18n`.
-    pub failed_reason_i18n: Option<std::collections::BTreeMap<String, String>>,
-    /// `full_path`.
-    pub full_path: Option<String>,
-    /// `ip_loc`.
-    pub ip_loc: Option<String>,
-    /// `ip_provider`.
-    pub ip_provider: Option<String>,
-    /// `keyword_field_app_version`.
-    pub keyword_field_app_version: Option<String>,
-    /// `keyword_field_functional_sub_module`.
-    pub keyword_field_functional_sub_module: Option<String>,
-    /// `lark_tenant_id`.
-    pub lark_tenant_id: Option<String>,
-    /// `log_id`.
-    pub log_id: Option<String>,
-    /// `log_type`.
-    pub log_type: Option<String>,
-    /// `login_type`.
-    pub login_type: Option<String>,
-    /// `module`.
-    pub module: Option<String>,
-    /// `namespace`.
-    pub namespace: Option<String>,
-    /// `op_detail`.
-    pub op_detail: Option<std::collections::BTreeMap<String, String>>,
-    /// `op_source`.
-    pub op_source: Option<String>,
-    /// `op_time`.
-    pub op_time: Option<String>,
-    /// `op_type`.
-    pub op_type: Option<String>,
-    /// `operator`.
-    pub operator: Option<LookupWithAvatar>,
-    /// `origin`.
-    pub origin: Option<String>,
-    /// `os_type`.
-    pub os_type: Option<String>,
-    /// `os_version`.
-    pub os_version: Option<String>,
-    /// `outsider`.
-    pub outsider: Option<bool>,
-    /// `referer`.
-    pub referer: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `terminal_type`.
-    pub terminal_type: Option<String>,
-    /// `user_agent`.
-    pub user_agent: Option<String>,
-    /// `user_geo`.
-    pub user_geo: Option<String>,
-    /// `web_device_id`.
-    pub web_device_id: Option<String>,
-}
-
-/// `AuditLogListApplicationAuditLogResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=audit_log_list&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditLogListApplicationAuditLogResponseBody {
-    /// `items`.
-    pub items: Option<Vec<AuditLogEsField>>,
-    /// `total`.
-    pub total: Option<String>,
-}
-
-/// `AuditLogLoginInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditLogLoginInfo {
-    /// `login_type`.
-    pub login_type: Option<String>,
-}
-
-/// `AuditLogNetInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditLogNetInfo {
-    /// `client_ip`.
-    pub client_ip: Option<String>,
-    /// `ip_loc`.
-    pub ip_loc: Option<String>,
-    /// `ip_provider`.
-    pub ip_provider: Option<String>,
-    /// `origin`.
-    pub origin: Option<String>,
-    /// `referer`.
-    pub referer: Option<String>,
-    /// `user_agent`.
-    pub user_agent: Option<String>,
-}
-
-/// `AuditLogOpInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuditLogOpInfo {
-    /// `data_changes`.
-    pub data_changes: Option<Vec<String>>,
-    /// `data_object`.
-    pub data_object: Option<String>,
-    /// `failed_reason`.
-    pub failed_reason: Option<String>,
-    /// `failed_reason_i18n`.
-    pub failed_reason_i18n: Option<std::collections::BTreeMap<String, String>>,
-    /// `op_detail`.
-    pub op_detail: Option<std::collections::BTreeMap<String, String>>,
-    /// `op_source`.
-    pub op_source: Option<String>,
-    /// `op_time`.
-    pub op_time: Option<String>,
-    /// `operator`.
-    pub operator: Option<LookupWithAvatar>,
-    /// `outsider`.
-    pub outsider: Option<bool>,
-    /// `status`.
-    pub status: Option<String>,
-}
-
-/// `BasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicInfo {
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `app_name`.
-    pub app_name: Option<std::collections::BTreeMap<String, String>>,
-    /// `audit_scope`.
-    pub audit_scope: Option<String>,
-    /// `env_type`.
-    pub env_type: Option<String>,
-    /// `log_type`.
-    pub log_type: Option<String>,
-    /// `module`.
-    pub module: Option<String>,
-    /// `op_type`.
-    pub op_type: Option<String>,
-}
-
-/// `BatchCreateApplicationObjectRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=apaas&resource=application.object.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateApplicationObjectRecordResponseBody {
-    /// `items`.
-    pub items: Option<Vec<RecordResult>>,
-}
-
-/// `BatchDeleteApplicationObjectRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=apaas&resource=application.object.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDeleteApplicationObjectRecordResponseBody {
-    /// `items`.
-    pub items: Option<Vec<RecordResult>>,
-}
-
-/// `BatchQueryApplicationObjectRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=apaas&resource=application.object.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryApplicationObjectRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<String>,
-    /// `next_page_token`.
-    pub next_page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `BatchUpdateApplicationObjectRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=apaas&resource=application.object.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUpdateApplicationObjectRecordResponseBody {
-    /// `items`.
-    pub items: Option<Vec<RecordResult>>,
-}
-
-/// `ChatGroupUserTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=chat_group&project=apaas&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatGroupUserTaskResponseBody {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-}
-
-/// `ClientIsvTenant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClientIsvTenant {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `Condition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Condition {
-    /// `index`.
-    pub index: Option<String>,
-    /// `left`.
-    pub left: Option<ConditionValue>,
-    /// `operator`.
-    pub operator: Option<String>,
-    /// `right`.
-    pub right: Option<ConditionValue>,
-}
-
-/// `ConditionValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConditionValue {
-    /// `display_names`.
-    pub display_names: Option<Vec<String>>,
-    /// `settings`.
-    pub settings: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `CreateApplicationObjectRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=apaas&resource=application.object.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateApplicationObjectRecordResponseBody {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `Criterion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Criterion {
-    /// `conditions`.
-    pub conditions: Option<Vec<Condition>>,
-    /// `logic_expression`.
-    pub logic_expression: Option<String>,
-}
-
-/// `DataChangeLogDetailApplicationAuditLogResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=data_change_log_detail&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataChangeLogDetailApplicationAuditLogResponseBody {
-    /// `data`.
-    pub data: Option<AuditLogDetail>,
-}
-
-/// `DataChangeLogsListApplicationAuditLogResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=data_change_logs_list&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataChangeLogsListApplicationAuditLogResponseBody {
-    /// `items`.
-    pub items: Option<Vec<AuditLogEsField>>,
-    /// `total`.
-    pub total: Option<String>,
-}
-
-/// `EnumGetWorkspaceEnumResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=enum_get&project=apaas&resource=workspace.enum&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EnumGetWorkspaceEnumResponseBody {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<WorkspaceUserInfo>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `options`.
-    pub options: Option<Vec<String>>,
-}
-
-/// `EnvironmentVariable`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.environment_variable&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EnvironmentVariable {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `is_encrypted`.
-    pub is_encrypted: Option<bool>,
-    /// `label`.
-    pub label: Option<Label>,
-    /// `object_api_name`.
-    pub object_api_name: Option<String>,
-    /// `object_label`.
-    pub object_label: Option<Label>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `updated_at`.
-    pub updated_at: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `ExecuteApplicationFlowResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=execute&project=apaas&resource=application.flow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExecuteApplicationFlowResponseBody {
-    /// `code`.
-    pub code: Option<String>,
-    /// `error_msg`.
-    pub error_msg: Option<String>,
-    /// `execution_id`.
-    pub execution_id: Option<String>,
-    /// `out_params`.
-    pub out_params: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-}
-
-/// `GetApplicationAuditLogResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApplicationAuditLogResponseBody {
-    /// `data`.
-    pub data: Option<AuditLogDetail>,
-}
-
-/// `GetApplicationEnvironmentVariableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.environment_variable&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApplicationEnvironmentVariableResponseBody {
-    /// `item`.
-    pub item: Option<EnvironmentVariable>,
-}
-
-/// `GetApplicationRoleMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApplicationRoleMemberResponseBody {
-    /// `role_member`.
-    pub role_member: Option<RoleMember>,
-}
-
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `language_code`.
-    pub language_code: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-}
-
-/// `InvokeApplicationFunctionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=invoke&project=apaas&resource=application.function&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InvokeApplicationFunctionResponseBody {
-    /// `result`.
-    pub result: Option<String>,
-}
-
-/// `Label`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.environment_variable&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Label {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `ListAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<App>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListSeatActivityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=seat_activity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSeatActivityResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<SeatActivity>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListSeatAssignmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=seat_assignment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSeatAssignmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<SeatAssignment>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListWorkspaceEnumResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.enum&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWorkspaceEnumResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WorkspaceEnum>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListWorkspaceTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWorkspaceTableResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WorkspaceDataTable>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `LookupWithAvatar`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LookupWithAvatar {
-    /// `email`.
-    pub email: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-}
-
-/// `Object`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Object {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `label`.
-    pub label: Option<std::collections::BTreeMap<String, String>>,
-    /// `settings`.
-    pub settings: Option<ObjectSettings>,
-}
-
-/// `ObjectField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectField {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `label`.
-    pub label: Option<std::collections::BTreeMap<String, String>>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `ObjectMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectMeta {
-    /// `fields`.
-    pub fields: Option<Vec<ObjectField>>,
-    /// `object`.
-    pub object: Option<Object>,
-}
-
-/// `ObjectSearchLayout`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectSearchLayout {
-    /// `display_fields`.
-    pub display_fields: Option<Vec<String>>,
-}
-
-/// `ObjectSettings`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectSettings {
-    /// `allow_search_fields`.
-    pub allow_search_fields: Option<Vec<String>>,
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `search_layout`.
-    pub search_layout: Option<ObjectSearchLayout>,
-}
-
-/// `OqlQueryApplicationObjectResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=oql_query&project=apaas&resource=application.object&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OqlQueryApplicationObjectResponseBody {
-    /// `columns`.
-    pub columns: Option<Vec<String>>,
-    /// `rows`.
-    pub rows: Option<String>,
-}
-
-/// `PermissionNameInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermissionNameInfo {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `QueryApplicationEnvironmentVariableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=application.environment_variable&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryApplicationEnvironmentVariableResponseBody {
-    /// `items`.
-    pub items: Option<Vec<EnvironmentVariable>>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `QueryApplicationObjectRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=application.object.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryApplicationObjectRecordResponseBody {
-    /// `item`.
-    pub item: Option<String>,
-}
-
-/// `QueryTenantAppMetricsResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=tenant_app_metrics&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTenantAppMetricsResponseBody {
-    /// `metrics`.
-    pub metrics: Option<Vec<TenantAppMetrics>>,
-}
-
-/// `QueryUserTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserTaskResponseBody {
-    /// `count`.
-    pub count: Option<String>,
-    /// `tasks`.
-    pub tasks: Option<Vec<UserTask>>,
-}
-
-/// `RecordResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=apaas&resource=application.object.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecordResult {
-    /// `errors`.
-    pub errors: Option<Vec<RecordResultError>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `success`.
-    pub success: Option<bool>,
-}
-
-/// `RecordResultError`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=apaas&resource=application.object.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecordResultError {
-    /// `code`.
-    pub code: Option<String>,
-    /// `fields`.
-    pub fields: Option<Vec<String>>,
-    /// `message`.
-    pub message: Option<String>,
-    /// `sub_code`.
-    pub sub_code: Option<String>,
-}
-
-/// `RecordsBatchUpdateWorkspaceTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=records_batch_update&project=apaas&resource=workspace.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecordsBatchUpdateWorkspaceTableResponseBody {
-    /// `record_ids`.
-    pub record_ids: Option<Vec<String>>,
-}
-
-/// `RecordsGetWorkspaceTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=records_get&project=apaas&resource=workspace.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecordsGetWorkspaceTableResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `RecordsPatchWorkspaceTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=records_patch&project=apaas&resource=workspace.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecordsPatchWorkspaceTableResponseBody {
-    /// `record_ids`.
-    pub record_ids: Option<Vec<String>>,
-}
-
-/// `RecordsPostWorkspaceTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=records_post&project=apaas&resource=workspace.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecordsPostWorkspaceTableResponseBody {
-    /// `record_ids`.
-    pub record_ids: Option<Vec<String>>,
-}
-
-/// `RoleMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoleMember {
-    /// `department_display_infos`.
-    pub department_display_infos: Option<Vec<PermissionNameInfo>>,
-    /// `departments`.
-    pub departments: Option<Vec<String>>,
-    /// `role_api_id`.
-    pub role_api_id: Option<String>,
-    /// `role_api_name`.
-    pub role_api_name: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `updated_at`.
-    pub updated_at: Option<feishu_core::generated::Int64>,
-    /// `updated_by`.
-    pub updated_by: Option<String>,
-    /// `user_display_infos`.
-    pub user_display_infos: Option<Vec<PermissionNameInfo>>,
-    /// `user_filter`.
-    pub user_filter: Option<Criterion>,
-    /// `users`.
-    pub users: Option<Vec<String>>,
-}
-
-/// `RollbackPointsUserTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=rollback_points&project=apaas&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RollbackPointsUserTaskResponseBody {
-    /// `tasks`.
-    pub tasks: Option<Vec<AllowedRollbaclkTaskItemType>>,
-}
-
-/// `SearchApplicationObjectResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchApplicationObjectResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `next_page_token`.
-    pub next_page_token: Option<String>,
-    /// `objects`.
-    pub objects: Option<Vec<ObjectMeta>>,
-    /// `records`.
-    pub records: Option<String>,
-}
-
-/// `SeatActivity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=seat_activity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SeatActivity {
-    /// `active_time`.
-    pub active_time: Option<feishu_core::generated::Int64>,
-    /// `namespace`.
-    pub namespace: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `SeatAssignment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=seat_assignment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SeatAssignment {
-    /// `namespace`.
-    pub namespace: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `SqlCommandsWorkspaceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=sql_commands&project=apaas&resource=workspace&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SqlCommandsWorkspaceResponseBody {
-    /// `result`.
-    pub result: Option<String>,
-}
-
-/// `TableGetWorkspaceTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=table_get&project=apaas&resource=workspace.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TableGetWorkspaceTableResponseBody {
-    /// `columns`.
-    pub columns: Option<Vec<WorkspaceDataTableColumnInfo>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `TenantAppMetrics`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=tenant_app_metrics&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TenantAppMetrics {
-    /// `data`.
-    pub data: Option<String>,
-    /// `namespace`.
-    pub namespace: Option<String>,
-}
-
-/// `User`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// `name`.
-    pub name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserTask {
-    /// `initiator`.
-    pub initiator: Option<User>,
-    /// `summarys`.
-    pub summarys: Option<Vec<UserTaskSummaryType>>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `task_start_time`.
-    pub task_start_time: Option<String>,
-    /// `workflow_instance`.
-    pub workflow_instance: Option<UserTaskWfInstanceType>,
-}
-
-/// `UserTaskSummaryType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserTaskSummaryType {
-    /// `file_key`.
-    pub file_key: Option<I18n>,
-    /// `file_value`.
-    pub file_value: Option<Vec<I18n>>,
-}
-
-/// `UserTaskWfInstanceType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserTaskWfInstanceType {
-    /// `id`.
-    pub id: Option<String>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-    /// `status`.
-    pub status: Option<String>,
-}
-
-/// `ViewsGetWorkspaceViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=views_get&project=apaas&resource=workspace.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ViewsGetWorkspaceViewResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `WorkspaceDataTable`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkspaceDataTable {
-    /// `columns`.
-    pub columns: Option<Vec<WorkspaceDataTableColumnInfo>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `WorkspaceDataTableColumnInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkspaceDataTableColumnInfo {
-    /// `data_type`.
-    pub data_type: Option<String>,
-    /// `default_value`.
-    pub default_value: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `is_allow_null`.
-    pub is_allow_null: Option<bool>,
-    /// `is_array`.
-    pub is_array: Option<bool>,
-    /// `is_auto_increment`.
-    pub is_auto_increment: Option<bool>,
-    /// `is_primary_key`.
-    pub is_primary_key: Option<bool>,
-    /// `is_unique`.
-    pub is_unique: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `WorkspaceEnum`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.enum&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkspaceEnum {
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `created_by`.
-    pub created_by: Option<WorkspaceUserInfo>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `options`.
-    pub options: Option<Vec<String>>,
-}
-
-/// `WorkspaceUserInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.enum&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkspaceUserInfo {
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `AllowedRollbaclkTaskItemType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=rollback_points&project=apaas&resource=user_task&version=v1>
+    pub struct AllowedRollbaclkTaskItemType {
+        /// `activity_label`.
+        pub activity_label: Option<Vec<I18n>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_start`.
+        pub is_start: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `App`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
+    pub struct App {
+        /// `app_roles_info`.
+        pub app_roles_info: Option<AppRolesInfo>,
+        /// `charge_mode`.
+        pub charge_mode: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `creator`.
+        pub creator: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `enable_status`.
+        pub enable_status: Option<String>,
+        /// `feature_set`.
+        pub feature_set: Option<String>,
+        /// `icon`.
+        pub icon: Option<String>,
+        /// `isv_tenant`.
+        pub isv_tenant: Option<ClientIsvTenant>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `namespace`.
+        pub namespace: Option<String>,
+        /// `owner`.
+        pub owner: Option<feishu_core::generated::Int64>,
+        /// `release_status`.
+        pub release_status: Option<String>,
+        /// `service_status`.
+        pub service_status: Option<String>,
+        /// `service_unavailable_reason`.
+        pub service_unavailable_reason: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AppRolesInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
+    pub struct AppRolesInfo {
+        /// `admins`.
+        pub admins: Option<Vec<feishu_core::generated::Int64>>,
+        /// `data_admins`.
+        pub data_admins: Option<Vec<feishu_core::generated::Int64>>,
+        /// `developers`.
+        pub developers: Option<Vec<feishu_core::generated::Int64>>,
+        /// `test_users`.
+        pub test_users: Option<Vec<feishu_core::generated::Int64>>,
+    }
+}
+
+feishu_core::model! {
+    /// `AuditLogDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
+    pub struct AuditLogDetail {
+        /// `basic_info`.
+        pub basic_info: Option<BasicInfo>,
+        /// `device_info`.
+        pub device_info: Option<AuditLogDeviceInfo>,
+        /// `log_id`.
+        pub log_id: Option<String>,
+        /// `login_info`.
+        pub login_info: Option<AuditLogLoginInfo>,
+        /// `net_info`.
+        pub net_info: Option<AuditLogNetInfo>,
+        /// `op_info`.
+        pub op_info: Option<AuditLogOpInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `AuditLogDeviceInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
+    pub struct AuditLogDeviceInfo {
+        /// `device_id`.
+        pub device_id: Option<String>,
+        /// `os_type`.
+        pub os_type: Option<String>,
+        /// `os_version`.
+        pub os_version: Option<String>,
+        /// `terminal_type`.
+        pub terminal_type: Option<String>,
+        /// `web_device_id`.
+        pub web_device_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AuditLogEsField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=audit_log_list&project=apaas&resource=application.audit_log&version=v1>
+    pub struct AuditLogEsField {
+        /// `apaas_tenant_id`.
+        pub apaas_tenant_id: Option<String>,
+        /// `api_path`.
+        pub api_path: Option<String>,
+        /// `app_name`.
+        pub app_name: Option<std::collections::BTreeMap<String, String>>,
+        /// `audit_scope`.
+        pub audit_scope: Option<String>,
+        /// `client_ip`.
+        pub client_ip: Option<String>,
+        /// `data_changes`.
+        pub data_changes: Option<Vec<String>>,
+        /// `data_object`.
+        pub data_object: Option<String>,
+        /// `device_id`.
+        pub device_id: Option<String>,
+        /// `env_type`.
+        pub env_type: Option<String>,
+        /// `failed_reason_i18n`.
+        pub failed_reason_i18n: Option<std::collections::BTreeMap<String, String>>,
+        /// `full_path`.
+        pub full_path: Option<String>,
+        /// `ip_loc`.
+        pub ip_loc: Option<String>,
+        /// `ip_provider`.
+        pub ip_provider: Option<String>,
+        /// `keyword_field_app_version`.
+        pub keyword_field_app_version: Option<String>,
+        /// `keyword_field_functional_sub_module`.
+        pub keyword_field_functional_sub_module: Option<String>,
+        /// `lark_tenant_id`.
+        pub lark_tenant_id: Option<String>,
+        /// `log_id`.
+        pub log_id: Option<String>,
+        /// `log_type`.
+        pub log_type: Option<String>,
+        /// `login_type`.
+        pub login_type: Option<String>,
+        /// `module`.
+        pub module: Option<String>,
+        /// `namespace`.
+        pub namespace: Option<String>,
+        /// `op_detail`.
+        pub op_detail: Option<std::collections::BTreeMap<String, String>>,
+        /// `op_source`.
+        pub op_source: Option<String>,
+        /// `op_time`.
+        pub op_time: Option<String>,
+        /// `op_type`.
+        pub op_type: Option<String>,
+        /// `operator`.
+        pub operator: Option<LookupWithAvatar>,
+        /// `origin`.
+        pub origin: Option<String>,
+        /// `os_type`.
+        pub os_type: Option<String>,
+        /// `os_version`.
+        pub os_version: Option<String>,
+        /// `outsider`.
+        pub outsider: Option<bool>,
+        /// `referer`.
+        pub referer: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `terminal_type`.
+        pub terminal_type: Option<String>,
+        /// `user_agent`.
+        pub user_agent: Option<String>,
+        /// `user_geo`.
+        pub user_geo: Option<String>,
+        /// `web_device_id`.
+        pub web_device_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AuditLogListApplicationAuditLogResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=audit_log_list&project=apaas&resource=application.audit_log&version=v1>
+    pub struct AuditLogListApplicationAuditLogResponseBody {
+        /// `items`.
+        pub items: Option<Vec<AuditLogEsField>>,
+        /// `total`.
+        pub total: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AuditLogLoginInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
+    pub struct AuditLogLoginInfo {
+        /// `login_type`.
+        pub login_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AuditLogNetInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
+    pub struct AuditLogNetInfo {
+        /// `client_ip`.
+        pub client_ip: Option<String>,
+        /// `ip_loc`.
+        pub ip_loc: Option<String>,
+        /// `ip_provider`.
+        pub ip_provider: Option<String>,
+        /// `origin`.
+        pub origin: Option<String>,
+        /// `referer`.
+        pub referer: Option<String>,
+        /// `user_agent`.
+        pub user_agent: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AuditLogOpInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
+    pub struct AuditLogOpInfo {
+        /// `data_changes`.
+        pub data_changes: Option<Vec<String>>,
+        /// `data_object`.
+        pub data_object: Option<String>,
+        /// `failed_reason`.
+        pub failed_reason: Option<String>,
+        /// `failed_reason_i18n`.
+        pub failed_reason_i18n: Option<std::collections::BTreeMap<String, String>>,
+        /// `op_detail`.
+        pub op_detail: Option<std::collections::BTreeMap<String, String>>,
+        /// `op_source`.
+        pub op_source: Option<String>,
+        /// `op_time`.
+        pub op_time: Option<String>,
+        /// `operator`.
+        pub operator: Option<LookupWithAvatar>,
+        /// `outsider`.
+        pub outsider: Option<bool>,
+        /// `status`.
+        pub status: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
+    pub struct BasicInfo {
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `app_name`.
+        pub app_name: Option<std::collections::BTreeMap<String, String>>,
+        /// `audit_scope`.
+        pub audit_scope: Option<String>,
+        /// `env_type`.
+        pub env_type: Option<String>,
+        /// `log_type`.
+        pub log_type: Option<String>,
+        /// `module`.
+        pub module: Option<String>,
+        /// `op_type`.
+        pub op_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchCreateApplicationObjectRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=apaas&resource=application.object.record&version=v1>
+    pub struct BatchCreateApplicationObjectRecordResponseBody {
+        /// `items`.
+        pub items: Option<Vec<RecordResult>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchDeleteApplicationObjectRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=apaas&resource=application.object.record&version=v1>
+    pub struct BatchDeleteApplicationObjectRecordResponseBody {
+        /// `items`.
+        pub items: Option<Vec<RecordResult>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchQueryApplicationObjectRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=apaas&resource=application.object.record&version=v1>
+    pub struct BatchQueryApplicationObjectRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<String>,
+        /// `next_page_token`.
+        pub next_page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchUpdateApplicationObjectRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=apaas&resource=application.object.record&version=v1>
+    pub struct BatchUpdateApplicationObjectRecordResponseBody {
+        /// `items`.
+        pub items: Option<Vec<RecordResult>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ChatGroupUserTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=chat_group&project=apaas&resource=user_task&version=v1>
+    pub struct ChatGroupUserTaskResponseBody {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ClientIsvTenant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
+    pub struct ClientIsvTenant {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Condition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
+    pub struct Condition {
+        /// `index`.
+        pub index: Option<String>,
+        /// `left`.
+        pub left: Option<ConditionValue>,
+        /// `operator`.
+        pub operator: Option<String>,
+        /// `right`.
+        pub right: Option<ConditionValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `ConditionValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
+    pub struct ConditionValue {
+        /// `display_names`.
+        pub display_names: Option<Vec<String>>,
+        /// `settings`.
+        pub settings: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateApplicationObjectRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=apaas&resource=application.object.record&version=v1>
+    pub struct CreateApplicationObjectRecordResponseBody {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Criterion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
+    pub struct Criterion {
+        /// `conditions`.
+        pub conditions: Option<Vec<Condition>>,
+        /// `logic_expression`.
+        pub logic_expression: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DataChangeLogDetailApplicationAuditLogResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=data_change_log_detail&project=apaas&resource=application.audit_log&version=v1>
+    pub struct DataChangeLogDetailApplicationAuditLogResponseBody {
+        /// `data`.
+        pub data: Option<AuditLogDetail>,
+    }
+}
+
+feishu_core::model! {
+    /// `DataChangeLogsListApplicationAuditLogResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=data_change_logs_list&project=apaas&resource=application.audit_log&version=v1>
+    pub struct DataChangeLogsListApplicationAuditLogResponseBody {
+        /// `items`.
+        pub items: Option<Vec<AuditLogEsField>>,
+        /// `total`.
+        pub total: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EnumGetWorkspaceEnumResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=enum_get&project=apaas&resource=workspace.enum&version=v1>
+    pub struct EnumGetWorkspaceEnumResponseBody {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<WorkspaceUserInfo>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `options`.
+        pub options: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `EnvironmentVariable`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.environment_variable&version=v1>
+    pub struct EnvironmentVariable {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `is_encrypted`.
+        pub is_encrypted: Option<bool>,
+        /// `label`.
+        pub label: Option<Label>,
+        /// `object_api_name`.
+        pub object_api_name: Option<String>,
+        /// `object_label`.
+        pub object_label: Option<Label>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `updated_at`.
+        pub updated_at: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExecuteApplicationFlowResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=execute&project=apaas&resource=application.flow&version=v1>
+    pub struct ExecuteApplicationFlowResponseBody {
+        /// `code`.
+        pub code: Option<String>,
+        /// `error_msg`.
+        pub error_msg: Option<String>,
+        /// `execution_id`.
+        pub execution_id: Option<String>,
+        /// `out_params`.
+        pub out_params: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetApplicationAuditLogResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
+    pub struct GetApplicationAuditLogResponseBody {
+        /// `data`.
+        pub data: Option<AuditLogDetail>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetApplicationEnvironmentVariableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.environment_variable&version=v1>
+    pub struct GetApplicationEnvironmentVariableResponseBody {
+        /// `item`.
+        pub item: Option<EnvironmentVariable>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetApplicationRoleMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
+    pub struct GetApplicationRoleMemberResponseBody {
+        /// `role_member`.
+        pub role_member: Option<RoleMember>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
+    pub struct I18n {
+        /// `language_code`.
+        pub language_code: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InvokeApplicationFunctionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=invoke&project=apaas&resource=application.function&version=v1>
+    pub struct InvokeApplicationFunctionResponseBody {
+        /// `result`.
+        pub result: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Label`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.environment_variable&version=v1>
+    pub struct Label {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=app&version=v1>
+    pub struct ListAppResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<App>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSeatActivityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=seat_activity&version=v1>
+    pub struct ListSeatActivityResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<SeatActivity>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSeatAssignmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=seat_assignment&version=v1>
+    pub struct ListSeatAssignmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<SeatAssignment>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListWorkspaceEnumResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.enum&version=v1>
+    pub struct ListWorkspaceEnumResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WorkspaceEnum>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListWorkspaceTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.table&version=v1>
+    pub struct ListWorkspaceTableResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WorkspaceDataTable>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LookupWithAvatar`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.audit_log&version=v1>
+    pub struct LookupWithAvatar {
+        /// `email`.
+        pub email: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Object`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
+    pub struct Object {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `label`.
+        pub label: Option<std::collections::BTreeMap<String, String>>,
+        /// `settings`.
+        pub settings: Option<ObjectSettings>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
+    pub struct ObjectField {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `label`.
+        pub label: Option<std::collections::BTreeMap<String, String>>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
+    pub struct ObjectMeta {
+        /// `fields`.
+        pub fields: Option<Vec<ObjectField>>,
+        /// `object`.
+        pub object: Option<Object>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectSearchLayout`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
+    pub struct ObjectSearchLayout {
+        /// `display_fields`.
+        pub display_fields: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectSettings`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
+    pub struct ObjectSettings {
+        /// `allow_search_fields`.
+        pub allow_search_fields: Option<Vec<String>>,
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `search_layout`.
+        pub search_layout: Option<ObjectSearchLayout>,
+    }
+}
+
+feishu_core::model! {
+    /// `OqlQueryApplicationObjectResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=oql_query&project=apaas&resource=application.object&version=v1>
+    pub struct OqlQueryApplicationObjectResponseBody {
+        /// `columns`.
+        pub columns: Option<Vec<String>>,
+        /// `rows`.
+        pub rows: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PermissionNameInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
+    pub struct PermissionNameInfo {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryApplicationEnvironmentVariableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=application.environment_variable&version=v1>
+    pub struct QueryApplicationEnvironmentVariableResponseBody {
+        /// `items`.
+        pub items: Option<Vec<EnvironmentVariable>>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryApplicationObjectRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=application.object.record&version=v1>
+    pub struct QueryApplicationObjectRecordResponseBody {
+        /// `item`.
+        pub item: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryTenantAppMetricsResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=tenant_app_metrics&version=v1>
+    pub struct QueryTenantAppMetricsResponseBody {
+        /// `metrics`.
+        pub metrics: Option<Vec<TenantAppMetrics>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
+    pub struct QueryUserTaskResponseBody {
+        /// `count`.
+        pub count: Option<String>,
+        /// `tasks`.
+        pub tasks: Option<Vec<UserTask>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecordResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=apaas&resource=application.object.record&version=v1>
+    pub struct RecordResult {
+        /// `errors`.
+        pub errors: Option<Vec<RecordResultError>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `success`.
+        pub success: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecordResultError`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=apaas&resource=application.object.record&version=v1>
+    pub struct RecordResultError {
+        /// `code`.
+        pub code: Option<String>,
+        /// `fields`.
+        pub fields: Option<Vec<String>>,
+        /// `message`.
+        pub message: Option<String>,
+        /// `sub_code`.
+        pub sub_code: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecordsBatchUpdateWorkspaceTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=records_batch_update&project=apaas&resource=workspace.table&version=v1>
+    pub struct RecordsBatchUpdateWorkspaceTableResponseBody {
+        /// `record_ids`.
+        pub record_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecordsGetWorkspaceTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=records_get&project=apaas&resource=workspace.table&version=v1>
+    pub struct RecordsGetWorkspaceTableResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecordsPatchWorkspaceTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=records_patch&project=apaas&resource=workspace.table&version=v1>
+    pub struct RecordsPatchWorkspaceTableResponseBody {
+        /// `record_ids`.
+        pub record_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecordsPostWorkspaceTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=records_post&project=apaas&resource=workspace.table&version=v1>
+    pub struct RecordsPostWorkspaceTableResponseBody {
+        /// `record_ids`.
+        pub record_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoleMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=apaas&resource=application.role.member&version=v1>
+    pub struct RoleMember {
+        /// `department_display_infos`.
+        pub department_display_infos: Option<Vec<PermissionNameInfo>>,
+        /// `departments`.
+        pub departments: Option<Vec<String>>,
+        /// `role_api_id`.
+        pub role_api_id: Option<String>,
+        /// `role_api_name`.
+        pub role_api_name: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `updated_at`.
+        pub updated_at: Option<feishu_core::generated::Int64>,
+        /// `updated_by`.
+        pub updated_by: Option<String>,
+        /// `user_display_infos`.
+        pub user_display_infos: Option<Vec<PermissionNameInfo>>,
+        /// `user_filter`.
+        pub user_filter: Option<Criterion>,
+        /// `users`.
+        pub users: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RollbackPointsUserTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=rollback_points&project=apaas&resource=user_task&version=v1>
+    pub struct RollbackPointsUserTaskResponseBody {
+        /// `tasks`.
+        pub tasks: Option<Vec<AllowedRollbaclkTaskItemType>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchApplicationObjectResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=apaas&resource=application.object&version=v1>
+    pub struct SearchApplicationObjectResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `next_page_token`.
+        pub next_page_token: Option<String>,
+        /// `objects`.
+        pub objects: Option<Vec<ObjectMeta>>,
+        /// `records`.
+        pub records: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SeatActivity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=seat_activity&version=v1>
+    pub struct SeatActivity {
+        /// `active_time`.
+        pub active_time: Option<feishu_core::generated::Int64>,
+        /// `namespace`.
+        pub namespace: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SeatAssignment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=seat_assignment&version=v1>
+    pub struct SeatAssignment {
+        /// `namespace`.
+        pub namespace: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SqlCommandsWorkspaceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=sql_commands&project=apaas&resource=workspace&version=v1>
+    pub struct SqlCommandsWorkspaceResponseBody {
+        /// `result`.
+        pub result: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TableGetWorkspaceTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=table_get&project=apaas&resource=workspace.table&version=v1>
+    pub struct TableGetWorkspaceTableResponseBody {
+        /// `columns`.
+        pub columns: Option<Vec<WorkspaceDataTableColumnInfo>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TenantAppMetrics`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=tenant_app_metrics&version=v1>
+    pub struct TenantAppMetrics {
+        /// `data`.
+        pub data: Option<String>,
+        /// `namespace`.
+        pub namespace: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `User`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
+    pub struct User {
+        /// `name`.
+        pub name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
+    pub struct UserTask {
+        /// `initiator`.
+        pub initiator: Option<User>,
+        /// `summarys`.
+        pub summarys: Option<Vec<UserTaskSummaryType>>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `task_start_time`.
+        pub task_start_time: Option<String>,
+        /// `workflow_instance`.
+        pub workflow_instance: Option<UserTaskWfInstanceType>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserTaskSummaryType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
+    pub struct UserTaskSummaryType {
+        /// `file_key`.
+        pub file_key: Option<I18n>,
+        /// `file_value`.
+        pub file_value: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserTaskWfInstanceType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=apaas&resource=user_task&version=v1>
+    pub struct UserTaskWfInstanceType {
+        /// `id`.
+        pub id: Option<String>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+        /// `status`.
+        pub status: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ViewsGetWorkspaceViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=views_get&project=apaas&resource=workspace.view&version=v1>
+    pub struct ViewsGetWorkspaceViewResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkspaceDataTable`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.table&version=v1>
+    pub struct WorkspaceDataTable {
+        /// `columns`.
+        pub columns: Option<Vec<WorkspaceDataTableColumnInfo>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkspaceDataTableColumnInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.table&version=v1>
+    pub struct WorkspaceDataTableColumnInfo {
+        /// `data_type`.
+        pub data_type: Option<String>,
+        /// `default_value`.
+        pub default_value: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `is_allow_null`.
+        pub is_allow_null: Option<bool>,
+        /// `is_array`.
+        pub is_array: Option<bool>,
+        /// `is_auto_increment`.
+        pub is_auto_increment: Option<bool>,
+        /// `is_primary_key`.
+        pub is_primary_key: Option<bool>,
+        /// `is_unique`.
+        pub is_unique: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkspaceEnum`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.enum&version=v1>
+    pub struct WorkspaceEnum {
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `created_by`.
+        pub created_by: Option<WorkspaceUserInfo>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `options`.
+        pub options: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkspaceUserInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=apaas&resource=workspace.enum&version=v1>
+    pub struct WorkspaceUserInfo {
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }

@@ -16,20 +16,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `language`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recommend&project=application&resource=application&version=v5>
-    pub enum RecommendApplicationLanguage {
-        /// `zh_cn`.
-        ZhCn = "zh_cn",
-        /// `en_us`.
-        EnUs = "en_us",
-        /// `ja_jp`.
-        JaJp = "ja_jp",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `recommend_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recommend&project=application&resource=application&version=v5>
@@ -97,14 +83,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &FavouriteApplication, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                app_list: Vec<super::model::Application>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub app_list: Vec<super::model::Application>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.app_list, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -121,7 +106,7 @@ feishu_core::endpoint! {
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recommend&project=application&resource=application&version=v5>
 #[derive(Clone, Debug, Default)]
 pub struct RecommendApplication {
-    language: Option<RecommendApplicationLanguage>,
+    language: Option<Language>,
     page_size: Option<i64>,
     page_token: Option<String>,
     recommend_type: Option<RecommendType>,
@@ -134,7 +119,7 @@ impl RecommendApplication {
     }
 
     /// Options:zh\_cn(Chinese 中文),en\_us(English 英文),ja\_jp(Japanese 日文).
-    pub fn language(mut self, value: RecommendApplicationLanguage) -> Self {
+    pub fn language(mut self, value: Language) -> Self {
         self.language = Some(value);
         self
     }
@@ -180,14 +165,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &RecommendApplication, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                app_list: Vec<super::model::Application>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub app_list: Vec<super::model::Application>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.app_list, wire.has_more, wire.page_token.or(wire.next_page_token)))

@@ -3,68 +3,68 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Application`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=favourite&project=application&resource=application&version=v5>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Application {
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `app_name`.
-    pub app_name: Option<String>,
-    /// `app_type`.
-    pub app_type: Option<String>,
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `open_methods`.
-    pub open_methods: Option<Vec<OpenMethod>>,
+feishu_core::model! {
+    /// `Application`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=favourite&project=application&resource=application&version=v5>
+    pub struct Application {
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `app_name`.
+        pub app_name: Option<String>,
+        /// `app_type`.
+        pub app_type: Option<String>,
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `open_methods`.
+        pub open_methods: Option<Vec<OpenMethod>>,
+    }
 }
 
-/// `FavouriteApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=favourite&project=application&resource=application&version=v5>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FavouriteApplicationResponseBody {
-    /// `app_list`.
-    pub app_list: Option<Vec<Application>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total_count`.
-    pub total_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `FavouriteApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=favourite&project=application&resource=application&version=v5>
+    pub struct FavouriteApplicationResponseBody {
+        /// `app_list`.
+        pub app_list: Option<Vec<Application>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total_count`.
+        pub total_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `OpenMethod`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=favourite&project=application&resource=application&version=v5>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenMethod {
-    /// `applink`.
-    pub applink: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `OpenMethod`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=favourite&project=application&resource=application&version=v5>
+    pub struct OpenMethod {
+        /// `applink`.
+        pub applink: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `RecommendApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recommend&project=application&resource=application&version=v5>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecommendApplicationResponseBody {
-    /// `app_list`.
-    pub app_list: Option<Vec<Application>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_size`.
-    pub page_size: Option<feishu_core::generated::Int64>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total_count`.
-    pub total_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `RecommendApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recommend&project=application&resource=application&version=v5>
+    pub struct RecommendApplicationResponseBody {
+        /// `app_list`.
+        pub app_list: Option<Vec<Application>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_size`.
+        pub page_size: Option<feishu_core::generated::Int64>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total_count`.
+        pub total_count: Option<feishu_core::generated::Int64>,
+    }
 }

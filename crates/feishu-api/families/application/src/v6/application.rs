@@ -2,32 +2,6 @@
 //! `application` of `application v6`: [`ListApplication`], [`GetApplication`], [`ContactsRangeConfigurationApplication`], [`UnderauditlistApplication`], [`PatchApplication`].
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_configuration&project=application&resource=application&version=v6>
-    pub enum ContactsRangeConfigurationApplicationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_configuration&project=application&resource=application&version=v6>
-    pub enum DepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `lang`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application&version=v6>
@@ -38,62 +12,6 @@ feishu_core::string_enum! {
         EnUs = "en_us",
         /// `ja_jp`.
         JaJp = "ja_jp",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `lang`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=application&resource=application&version=v6>
-    pub enum PatchApplicationLang {
-        /// `zh_cn`.
-        ZhCn = "zh_cn",
-        /// `en_us`.
-        EnUs = "en_us",
-        /// `ja_jp`.
-        JaJp = "ja_jp",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `lang`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=underauditlist&project=application&resource=application&version=v6>
-    pub enum UnderauditlistApplicationLang {
-        /// `zh_cn`.
-        ZhCn = "zh_cn",
-        /// `en_us`.
-        EnUs = "en_us",
-        /// `ja_jp`.
-        JaJp = "ja_jp",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=underauditlist&project=application&resource=application&version=v6>
-    pub enum UnderauditlistApplicationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application&version=v6>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -195,14 +113,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListApplication, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                app_list: Vec<super::model::Application>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub app_list: Vec<super::model::Application>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.app_list, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -221,7 +138,7 @@ feishu_core::endpoint! {
 pub struct GetApplication {
     app_id: String,
     lang: Lang,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetApplication {
@@ -235,7 +152,7 @@ impl GetApplication {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -268,10 +185,10 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct ContactsRangeConfigurationApplication {
     app_id: String,
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<ContactsRangeConfigurationApplicationUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ContactsRangeConfigurationApplication {
@@ -287,7 +204,7 @@ impl ContactsRangeConfigurationApplication {
     }
 
     /// Type of the returned department ID.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -305,7 +222,7 @@ impl ContactsRangeConfigurationApplication {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: ContactsRangeConfigurationApplicationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -347,15 +264,15 @@ feishu_core::endpoint! {
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=underauditlist&project=application&resource=application&version=v6>
 #[derive(Clone, Debug)]
 pub struct UnderauditlistApplication {
-    lang: UnderauditlistApplicationLang,
+    lang: Lang,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UnderauditlistApplicationUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl UnderauditlistApplication {
     /// A request with the required fields.
-    pub fn new(lang: UnderauditlistApplicationLang) -> Self {
+    pub fn new(lang: Lang) -> Self {
         Self {
             lang,
             page_size: None,
@@ -377,7 +294,7 @@ impl UnderauditlistApplication {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UnderauditlistApplicationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -418,14 +335,14 @@ pub struct PatchApplication {
     #[serde(skip)]
     app_id: String,
     #[serde(skip)]
-    lang: PatchApplicationLang,
+    lang: Lang,
     #[serde(skip_serializing_if = "Option::is_none")]
     common_categories: Option<Vec<String>>,
 }
 
 impl PatchApplication {
     /// A request with the required fields.
-    pub fn new(app_id: impl Into<String>, lang: PatchApplicationLang) -> Self {
+    pub fn new(app_id: impl Into<String>, lang: Lang) -> Self {
         Self {
             app_id: app_id.into(),
             lang,

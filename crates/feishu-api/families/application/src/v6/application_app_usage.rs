@@ -17,42 +17,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=department_overview&project=application&resource=application.app_usage&version=v6>
-    pub enum DepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=message_push_overview&project=application&resource=application.app_usage&version=v6>
-    pub enum MessagePushOverviewApplicationAppUsageDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=overview&project=application&resource=application.app_usage&version=v6>
-    pub enum OverviewApplicationAppUsageDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
 /// `POST /open-apis/application/v6/applications/:app_id/app_usage/department_overview`: department application usage.
 ///
 /// Displays app usage data for a specific day, week, or month.
@@ -63,7 +27,7 @@ pub struct DepartmentOverviewApplicationAppUsage {
     #[serde(skip)]
     app_id: String,
     #[serde(skip)]
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     cycle_type: i64,
     date: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,7 +56,7 @@ impl DepartmentOverviewApplicationAppUsage {
     }
 
     /// Type of department ID used in the call.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -150,7 +114,7 @@ pub struct MessagePushOverviewApplicationAppUsage {
     #[serde(skip)]
     app_id: String,
     #[serde(skip)]
-    department_id_type: Option<MessagePushOverviewApplicationAppUsageDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     cycle_type: i64,
     date: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -170,7 +134,7 @@ impl MessagePushOverviewApplicationAppUsage {
     }
 
     /// Type of department ID used in the call.
-    pub fn department_id_type(mut self, value: MessagePushOverviewApplicationAppUsageDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -210,7 +174,7 @@ pub struct OverviewApplicationAppUsage {
     #[serde(skip)]
     app_id: String,
     #[serde(skip)]
-    department_id_type: Option<OverviewApplicationAppUsageDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     ability: Ability,
     cycle_type: i64,
     date: String,
@@ -232,7 +196,7 @@ impl OverviewApplicationAppUsage {
     }
 
     /// Type of department ID used in the call.
-    pub fn department_id_type(mut self, value: OverviewApplicationAppUsageDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }

@@ -2,60 +2,6 @@
 //! `application_app_version` of `application v6`: [`ListApplicationAppVersion`], [`GetApplicationAppVersion`], [`ContactsRangeSuggestApplicationAppVersion`], [`PatchApplicationAppVersion`].
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_suggest&project=application&resource=application.app_version&version=v6>
-    pub enum ContactsRangeSuggestApplicationAppVersionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_suggest&project=application&resource=application.app_version&version=v6>
-    pub enum DepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `lang`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.app_version&version=v6>
-    pub enum GetApplicationAppVersionLang {
-        /// `zh_cn`.
-        ZhCn = "zh_cn",
-        /// `en_us`.
-        EnUs = "en_us",
-        /// `ja_jp`.
-        JaJp = "ja_jp",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.app_version&version=v6>
-    pub enum GetApplicationAppVersionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `lang`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
@@ -66,34 +12,6 @@ feishu_core::string_enum! {
         EnUs = "en_us",
         /// `ja_jp`.
         JaJp = "ja_jp",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=application&resource=application.app_version&version=v6>
-    pub enum PatchApplicationAppVersionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -111,7 +29,7 @@ pub struct ListApplicationAppVersion {
     order: Option<i64>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListApplicationAppVersion {
@@ -146,7 +64,7 @@ impl ListApplicationAppVersion {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -190,13 +108,13 @@ feishu_core::endpoint! {
 pub struct GetApplicationAppVersion {
     app_id: String,
     version_id: String,
-    lang: GetApplicationAppVersionLang,
-    user_id_type: Option<GetApplicationAppVersionUserIdType>,
+    lang: Lang,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetApplicationAppVersion {
     /// A request with the required fields.
-    pub fn new(app_id: impl Into<String>, version_id: impl Into<String>, lang: GetApplicationAppVersionLang) -> Self {
+    pub fn new(app_id: impl Into<String>, version_id: impl Into<String>, lang: Lang) -> Self {
         Self {
             app_id: app_id.into(),
             version_id: version_id.into(),
@@ -206,7 +124,7 @@ impl GetApplicationAppVersion {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetApplicationAppVersionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -240,8 +158,8 @@ feishu_core::endpoint! {
 pub struct ContactsRangeSuggestApplicationAppVersion {
     app_id: String,
     version_id: String,
-    department_id_type: Option<DepartmentIdType>,
-    user_id_type: Option<ContactsRangeSuggestApplicationAppVersionUserIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ContactsRangeSuggestApplicationAppVersion {
@@ -256,13 +174,13 @@ impl ContactsRangeSuggestApplicationAppVersion {
     }
 
     /// Type of the returned department ID.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: ContactsRangeSuggestApplicationAppVersionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -305,14 +223,14 @@ pub struct PatchApplicationAppVersion {
     #[serde(skip)]
     reject_reason: Option<String>,
     #[serde(skip)]
-    user_id_type: PatchApplicationAppVersionUserIdType,
+    user_id_type: feishu_core::UserIdType,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<i64>,
 }
 
 impl PatchApplicationAppVersion {
     /// A request with the required fields.
-    pub fn new(app_id: impl Into<String>, version_id: impl Into<String>, operator_id: impl Into<String>, user_id_type: PatchApplicationAppVersionUserIdType) -> Self {
+    pub fn new(app_id: impl Into<String>, version_id: impl Into<String>, operator_id: impl Into<String>, user_id_type: feishu_core::UserIdType) -> Self {
         Self {
             app_id: app_id.into(),
             version_id: version_id.into(),

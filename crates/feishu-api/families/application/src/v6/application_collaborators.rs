@@ -26,34 +26,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=application&resource=application.collaborators&version=v6>
-    pub enum UpdateApplicationCollaboratorsUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.collaborators&version=v6>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/application/v6/applications/:app_id/collaborators`: Application.
 ///
 /// Get a list of app collaborators-Get the collaborator information of the application (including the custom application and the store application) according to the app\_id, including the owner,….
@@ -62,7 +34,7 @@ feishu_core::string_enum! {
 #[derive(Clone, Debug)]
 pub struct GetApplicationCollaborators {
     app_id: String,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetApplicationCollaborators {
@@ -75,7 +47,7 @@ impl GetApplicationCollaborators {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -109,7 +81,7 @@ pub struct UpdateApplicationCollaborators {
     #[serde(skip)]
     app_id: String,
     #[serde(skip)]
-    user_id_type: Option<UpdateApplicationCollaboratorsUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     adds: Option<Vec<AppCollaborator>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,7 +100,7 @@ impl UpdateApplicationCollaborators {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateApplicationCollaboratorsUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

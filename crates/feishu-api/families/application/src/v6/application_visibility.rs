@@ -17,44 +17,6 @@ pub struct AppVisibilityIdList {
     pub user_ids: Option<Vec<String>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
-    pub enum CheckWhiteBlackListApplicationVisibilityDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
-    pub enum CheckWhiteBlackListApplicationVisibilityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=application&resource=application.visibility&version=v6>
-    pub enum DepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
 /// `add_visible_list` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=application&resource=application.visibility&version=v6>
@@ -103,20 +65,6 @@ pub struct PatchApplicationVisibilityDelVisibleList {
     pub user_ids: Option<Vec<String>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=application&resource=application.visibility&version=v6>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `PATCH /open-apis/application/v6/applications/:app_id/visibility`: Update app availability.
 ///
 /// Call this interface to update the available scope of the specified application.
@@ -127,9 +75,9 @@ pub struct PatchApplicationVisibility {
     #[serde(skip)]
     app_id: String,
     #[serde(skip)]
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     add_invisible_list: Option<AppVisibilityIdList>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,13 +106,13 @@ impl PatchApplicationVisibility {
     }
 
     /// Department ID categories.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -231,9 +179,9 @@ pub struct CheckWhiteBlackListApplicationVisibility {
     #[serde(skip)]
     app_id: String,
     #[serde(skip)]
-    department_id_type: Option<CheckWhiteBlackListApplicationVisibilityDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<CheckWhiteBlackListApplicationVisibilityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     department_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,13 +204,13 @@ impl CheckWhiteBlackListApplicationVisibility {
     }
 
     /// Department id categories.
-    pub fn department_id_type(mut self, value: CheckWhiteBlackListApplicationVisibilityDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CheckWhiteBlackListApplicationVisibilityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,968 +3,968 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AppAbility`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppAbility {
-    /// `bot`.
-    pub bot: Option<Bot>,
-    /// `cloud_doc`.
-    pub cloud_doc: Option<CloudDoc>,
-    /// `docs_blocks`.
-    pub docs_blocks: Option<Vec<DocsBlock>>,
-    /// `gadget`.
-    pub gadget: Option<Gadget>,
-    /// `message_action`.
-    pub message_action: Option<MessageAction>,
-    /// `navigate`.
-    pub navigate: Option<Navigate>,
-    /// `plus_menu`.
-    pub plus_menu: Option<PlusMenu>,
-    /// `web_app`.
-    pub web_app: Option<WebApp>,
-    /// `workplace_widgets`.
-    pub workplace_widgets: Option<Vec<WorkplaceWidget>>,
+feishu_core::model! {
+    /// `AppAbility`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct AppAbility {
+        /// `bot`.
+        pub bot: Option<Bot>,
+        /// `cloud_doc`.
+        pub cloud_doc: Option<CloudDoc>,
+        /// `docs_blocks`.
+        pub docs_blocks: Option<Vec<DocsBlock>>,
+        /// `gadget`.
+        pub gadget: Option<Gadget>,
+        /// `message_action`.
+        pub message_action: Option<MessageAction>,
+        /// `navigate`.
+        pub navigate: Option<Navigate>,
+        /// `plus_menu`.
+        pub plus_menu: Option<PlusMenu>,
+        /// `web_app`.
+        pub web_app: Option<WebApp>,
+        /// `workplace_widgets`.
+        pub workplace_widgets: Option<Vec<WorkplaceWidget>>,
+    }
 }
 
-/// `AppCollaborator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.collaborators&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppCollaborator {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `AppCollaborator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.collaborators&version=v6>
+    pub struct AppCollaborator {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `AppConfigSecurityItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppConfigSecurityItem {
-    /// `allowed_ips`.
-    pub allowed_ips: Option<Vec<String>>,
-    /// `allowed_schemas`.
-    pub allowed_schemas: Option<Vec<String>>,
-    /// `allowed_server_domains`.
-    pub allowed_server_domains: Option<Vec<String>>,
-    /// `h5_trusted_domains`.
-    pub h5_trusted_domains: Option<Vec<String>>,
-    /// `redirect_urls`.
-    pub redirect_urls: Option<Vec<String>>,
-    /// `web_view_trusted_domains`.
-    pub web_view_trusted_domains: Option<Vec<String>>,
+feishu_core::model! {
+    /// `AppConfigSecurityItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct AppConfigSecurityItem {
+        /// `allowed_ips`.
+        pub allowed_ips: Option<Vec<String>>,
+        /// `allowed_schemas`.
+        pub allowed_schemas: Option<Vec<String>>,
+        /// `allowed_server_domains`.
+        pub allowed_server_domains: Option<Vec<String>>,
+        /// `h5_trusted_domains`.
+        pub h5_trusted_domains: Option<Vec<String>>,
+        /// `redirect_urls`.
+        pub redirect_urls: Option<Vec<String>>,
+        /// `web_view_trusted_domains`.
+        pub web_view_trusted_domains: Option<Vec<String>>,
+    }
 }
 
-/// `AppI18nInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppI18nInfo {
-    /// `description`.
-    pub description: Option<String>,
-    /// `help_use`.
-    pub help_use: Option<String>,
-    /// `i18n_key`.
-    pub i18n_key: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `AppI18nInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct AppI18nInfo {
+        /// `description`.
+        pub description: Option<String>,
+        /// `help_use`.
+        pub help_use: Option<String>,
+        /// `i18n_key`.
+        pub i18n_key: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `AppRecommendRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRecommendRule {
-    /// `distributed_recommend_item_infos`.
-    pub distributed_recommend_item_infos: Option<Vec<AppRecommendRuleItemInfo>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `recommend_item_infos`.
-    pub recommend_item_infos: Option<Vec<AppRecommendRuleItemInfo>>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `visibility_info`.
-    pub visibility_info: Option<AppRecommendRuleVisibilityInfo>,
+feishu_core::model! {
+    /// `AppRecommendRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
+    pub struct AppRecommendRule {
+        /// `distributed_recommend_item_infos`.
+        pub distributed_recommend_item_infos: Option<Vec<AppRecommendRuleItemInfo>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `recommend_item_infos`.
+        pub recommend_item_infos: Option<Vec<AppRecommendRuleItemInfo>>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `visibility_info`.
+        pub visibility_info: Option<AppRecommendRuleVisibilityInfo>,
+    }
 }
 
-/// `AppRecommendRuleItemInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRecommendRuleItemInfo {
-    /// `client_id`.
-    pub client_id: Option<String>,
-    /// `default_locale`.
-    pub default_locale: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `i18n_name`.
-    pub i18n_name: Option<AppRecommendRuleItemInfoI18nName>,
-    /// `icon_url`.
-    pub icon_url: Option<String>,
-    /// `item_id`.
-    pub item_id: Option<String>,
-    /// `item_type`.
-    pub item_type: Option<String>,
-    /// `link_url`.
-    pub link_url: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `AppRecommendRuleItemInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
+    pub struct AppRecommendRuleItemInfo {
+        /// `client_id`.
+        pub client_id: Option<String>,
+        /// `default_locale`.
+        pub default_locale: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `i18n_name`.
+        pub i18n_name: Option<AppRecommendRuleItemInfoI18nName>,
+        /// `icon_url`.
+        pub icon_url: Option<String>,
+        /// `item_id`.
+        pub item_id: Option<String>,
+        /// `item_type`.
+        pub item_type: Option<String>,
+        /// `link_url`.
+        pub link_url: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `AppRecommendRuleItemInfoI18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRecommendRuleItemInfoI18nName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-    /// `zh_hk`.
-    pub zh_hk: Option<String>,
-    /// `zh_tw`.
-    pub zh_tw: Option<String>,
+feishu_core::model! {
+    /// `AppRecommendRuleItemInfoI18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
+    pub struct AppRecommendRuleItemInfoI18nName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+        /// `zh_hk`.
+        pub zh_hk: Option<String>,
+        /// `zh_tw`.
+        pub zh_tw: Option<String>,
+    }
 }
 
-/// `AppRecommendRuleVisibilityInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRecommendRuleVisibilityInfo {
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `group_ids`.
-    pub group_ids: Option<Vec<String>>,
-    /// `is_all`.
-    pub is_all: Option<bool>,
-    /// `user_ids`.
-    pub user_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `AppRecommendRuleVisibilityInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
+    pub struct AppRecommendRuleVisibilityInfo {
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `group_ids`.
+        pub group_ids: Option<Vec<String>>,
+        /// `is_all`.
+        pub is_all: Option<bool>,
+        /// `user_ids`.
+        pub user_ids: Option<Vec<String>>,
+    }
 }
 
-/// `AppScope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppScope {
-    /// `description`.
-    pub description: Option<String>,
-    /// `level`.
-    pub level: Option<feishu_core::generated::Int64>,
-    /// `scope`.
-    pub scope: Option<String>,
-    /// `token_types`.
-    pub token_types: Option<Vec<String>>,
+feishu_core::model! {
+    /// `AppScope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct AppScope {
+        /// `description`.
+        pub description: Option<String>,
+        /// `level`.
+        pub level: Option<feishu_core::generated::Int64>,
+        /// `scope`.
+        pub scope: Option<String>,
+        /// `token_types`.
+        pub token_types: Option<Vec<String>>,
+    }
 }
 
-/// `AppVersionRemark`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppVersionRemark {
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `update_remark`.
-    pub update_remark: Option<String>,
-    /// `visibility`.
-    pub visibility: Option<AppVisibility>,
+feishu_core::model! {
+    /// `AppVersionRemark`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct AppVersionRemark {
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `update_remark`.
+        pub update_remark: Option<String>,
+        /// `visibility`.
+        pub visibility: Option<AppVisibility>,
+    }
 }
 
-/// `AppVisibility`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppVisibility {
-    /// `invisible_list`.
-    pub invisible_list: Option<AppVisibleList>,
-    /// `is_all`.
-    pub is_all: Option<bool>,
-    /// `visible_list`.
-    pub visible_list: Option<AppVisibleList>,
+feishu_core::model! {
+    /// `AppVisibility`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct AppVisibility {
+        /// `invisible_list`.
+        pub invisible_list: Option<AppVisibleList>,
+        /// `is_all`.
+        pub is_all: Option<bool>,
+        /// `visible_list`.
+        pub visible_list: Option<AppVisibleList>,
+    }
 }
 
-/// `AppVisibleList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_configuration&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppVisibleList {
-    /// `department_ids`.
-    pub department_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `group_ids`.
-    pub group_ids: Option<Vec<String>>,
-    /// `open_ids`.
-    pub open_ids: Option<Vec<feishu_core::generated::Int64>>,
+feishu_core::model! {
+    /// `AppVisibleList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_configuration&project=application&resource=application&version=v6>
+    pub struct AppVisibleList {
+        /// `department_ids`.
+        pub department_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `group_ids`.
+        pub group_ids: Option<Vec<String>>,
+        /// `open_ids`.
+        pub open_ids: Option<Vec<feishu_core::generated::Int64>>,
+    }
 }
 
-/// `Application`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Application {
-    /// `allow_refresh_token`.
-    pub allow_refresh_token: Option<bool>,
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `app_name`.
-    pub app_name: Option<String>,
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `back_home_url`.
-    pub back_home_url: Option<String>,
-    /// `callback`.
-    pub callback: Option<Callback>,
-    /// `callback_info`.
-    pub callback_info: Option<CallbackInfo>,
-    /// `common_categories`.
-    pub common_categories: Option<Vec<String>>,
-    /// `create_source`.
-    pub create_source: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `encryption`.
-    pub encryption: Option<EventAndCallbackEncryptStrategy>,
-    /// `event`.
-    pub event: Option<SubscribedEvent>,
-    /// `i18n`.
-    pub i18n: Option<Vec<AppI18nInfo>>,
-    /// `mobile_default_ability`.
-    pub mobile_default_ability: Option<String>,
-    /// `online_version_id`.
-    pub online_version_id: Option<feishu_core::generated::Int64>,
-    /// `owner`.
-    pub owner: Option<ApplicationOwner>,
-    /// `payment_type`.
-    pub payment_type: Option<feishu_core::generated::Int64>,
-    /// `pc_default_ability`.
-    pub pc_default_ability: Option<String>,
-    /// `primary_language`.
-    pub primary_language: Option<String>,
-    /// `redirect_urls`.
-    pub redirect_urls: Option<Vec<String>>,
-    /// `scene_type`.
-    pub scene_type: Option<feishu_core::generated::Int64>,
-    /// `scopes`.
-    pub scopes: Option<Vec<AppScope>>,
-    /// `secret`.
-    pub secret: Option<String>,
-    /// `security`.
-    pub security: Option<AppConfigSecurityItem>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `unaudit_version_id`.
-    pub unaudit_version_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Application`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct Application {
+        /// `allow_refresh_token`.
+        pub allow_refresh_token: Option<bool>,
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `app_name`.
+        pub app_name: Option<String>,
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `back_home_url`.
+        pub back_home_url: Option<String>,
+        /// `callback`.
+        pub callback: Option<Callback>,
+        /// `callback_info`.
+        pub callback_info: Option<CallbackInfo>,
+        /// `common_categories`.
+        pub common_categories: Option<Vec<String>>,
+        /// `create_source`.
+        pub create_source: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `encryption`.
+        pub encryption: Option<EventAndCallbackEncryptStrategy>,
+        /// `event`.
+        pub event: Option<SubscribedEvent>,
+        /// `i18n`.
+        pub i18n: Option<Vec<AppI18nInfo>>,
+        /// `mobile_default_ability`.
+        pub mobile_default_ability: Option<String>,
+        /// `online_version_id`.
+        pub online_version_id: Option<feishu_core::generated::Int64>,
+        /// `owner`.
+        pub owner: Option<ApplicationOwner>,
+        /// `payment_type`.
+        pub payment_type: Option<feishu_core::generated::Int64>,
+        /// `pc_default_ability`.
+        pub pc_default_ability: Option<String>,
+        /// `primary_language`.
+        pub primary_language: Option<String>,
+        /// `redirect_urls`.
+        pub redirect_urls: Option<Vec<String>>,
+        /// `scene_type`.
+        pub scene_type: Option<feishu_core::generated::Int64>,
+        /// `scopes`.
+        pub scopes: Option<Vec<AppScope>>,
+        /// `secret`.
+        pub secret: Option<String>,
+        /// `security`.
+        pub security: Option<AppConfigSecurityItem>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `unaudit_version_id`.
+        pub unaudit_version_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ApplicationAppContactsRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_configuration&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationAppContactsRange {
-    /// `contacts_scope_type`.
-    pub contacts_scope_type: Option<String>,
-    /// `visible_list`.
-    pub visible_list: Option<AppVisibleList>,
+feishu_core::model! {
+    /// `ApplicationAppContactsRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_configuration&project=application&resource=application&version=v6>
+    pub struct ApplicationAppContactsRange {
+        /// `contacts_scope_type`.
+        pub contacts_scope_type: Option<String>,
+        /// `visible_list`.
+        pub visible_list: Option<AppVisibleList>,
+    }
 }
 
-/// `ApplicationAppUsage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=department_overview&project=application&resource=application.app_usage&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationAppUsage {
-    /// `metric_name`.
-    pub metric_name: Option<String>,
-    /// `metric_value`.
-    pub metric_value: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ApplicationAppUsage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=department_overview&project=application&resource=application.app_usage&version=v6>
+    pub struct ApplicationAppUsage {
+        /// `metric_name`.
+        pub metric_name: Option<String>,
+        /// `metric_value`.
+        pub metric_value: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ApplicationAppVersion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationAppVersion {
-    /// `ability`.
-    pub ability: Option<AppAbility>,
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `app_name`.
-    pub app_name: Option<String>,
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `back_home_url`.
-    pub back_home_url: Option<String>,
-    /// `common_categories`.
-    pub common_categories: Option<Vec<String>>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `event_infos`.
-    pub event_infos: Option<Vec<Event>>,
-    /// `events`.
-    pub events: Option<Vec<String>>,
-    /// `i18n`.
-    pub i18n: Option<Vec<AppI18nInfo>>,
-    /// `publish_time`.
-    pub publish_time: Option<feishu_core::generated::Int64>,
-    /// `remark`.
-    pub remark: Option<AppVersionRemark>,
-    /// `scopes`.
-    pub scopes: Option<Vec<AppScope>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `version`.
-    pub version: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ApplicationAppVersion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct ApplicationAppVersion {
+        /// `ability`.
+        pub ability: Option<AppAbility>,
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `app_name`.
+        pub app_name: Option<String>,
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `back_home_url`.
+        pub back_home_url: Option<String>,
+        /// `common_categories`.
+        pub common_categories: Option<Vec<String>>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `event_infos`.
+        pub event_infos: Option<Vec<Event>>,
+        /// `events`.
+        pub events: Option<Vec<String>>,
+        /// `i18n`.
+        pub i18n: Option<Vec<AppI18nInfo>>,
+        /// `publish_time`.
+        pub publish_time: Option<feishu_core::generated::Int64>,
+        /// `remark`.
+        pub remark: Option<AppVersionRemark>,
+        /// `scopes`.
+        pub scopes: Option<Vec<AppScope>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `version`.
+        pub version: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ApplicationDepartmentAppUsage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=department_overview&project=application&resource=application.app_usage&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationDepartmentAppUsage {
-    /// `app`.
-    pub app: Option<Vec<ApplicationAppUsage>>,
-    /// `bot`.
-    pub bot: Option<Vec<ApplicationAppUsage>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `gadget`.
-    pub gadget: Option<Vec<ApplicationAppUsage>>,
-    /// `webapp`.
-    pub webapp: Option<Vec<ApplicationAppUsage>>,
+feishu_core::model! {
+    /// `ApplicationDepartmentAppUsage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=department_overview&project=application&resource=application.app_usage&version=v6>
+    pub struct ApplicationDepartmentAppUsage {
+        /// `app`.
+        pub app: Option<Vec<ApplicationAppUsage>>,
+        /// `bot`.
+        pub bot: Option<Vec<ApplicationAppUsage>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `gadget`.
+        pub gadget: Option<Vec<ApplicationAppUsage>>,
+        /// `webapp`.
+        pub webapp: Option<Vec<ApplicationAppUsage>>,
+    }
 }
 
-/// `ApplicationFeedback`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.feedback&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationFeedback {
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `contact`.
-    pub contact: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `fault_time`.
-    pub fault_time: Option<String>,
-    /// `fault_type`.
-    pub fault_type: Option<Vec<feishu_core::generated::Int64>>,
-    /// `feedback_id`.
-    pub feedback_id: Option<feishu_core::generated::Int64>,
-    /// `feedback_path`.
-    pub feedback_path: Option<String>,
-    /// `feedback_time`.
-    pub feedback_time: Option<String>,
-    /// `feedback_type`.
-    pub feedback_type: Option<feishu_core::generated::Int64>,
-    /// `images`.
-    pub images: Option<Vec<String>>,
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `source`.
-    pub source: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `tenant_name`.
-    pub tenant_name: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `ApplicationFeedback`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.feedback&version=v6>
+    pub struct ApplicationFeedback {
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `contact`.
+        pub contact: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `fault_time`.
+        pub fault_time: Option<String>,
+        /// `fault_type`.
+        pub fault_type: Option<Vec<feishu_core::generated::Int64>>,
+        /// `feedback_id`.
+        pub feedback_id: Option<feishu_core::generated::Int64>,
+        /// `feedback_path`.
+        pub feedback_path: Option<String>,
+        /// `feedback_time`.
+        pub feedback_time: Option<String>,
+        /// `feedback_type`.
+        pub feedback_type: Option<feishu_core::generated::Int64>,
+        /// `images`.
+        pub images: Option<Vec<String>>,
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `source`.
+        pub source: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `tenant_name`.
+        pub tenant_name: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `ApplicationOwner`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationOwner {
-    /// `customer_service_account`.
-    pub customer_service_account: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `help_desk`.
-    pub help_desk: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `phone`.
-    pub phone: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ApplicationOwner`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct ApplicationOwner {
+        /// `customer_service_account`.
+        pub customer_service_account: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `help_desk`.
+        pub help_desk: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `phone`.
+        pub phone: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ApplicationVisibilityDepartmentWhiteBlackInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationVisibilityDepartmentWhiteBlackInfo {
-    /// `department_id`.
-    pub department_id: Option<feishu_core::generated::Int64>,
-    /// `in_black_list`.
-    pub in_black_list: Option<bool>,
-    /// `in_white_list`.
-    pub in_white_list: Option<bool>,
+feishu_core::model! {
+    /// `ApplicationVisibilityDepartmentWhiteBlackInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
+    pub struct ApplicationVisibilityDepartmentWhiteBlackInfo {
+        /// `department_id`.
+        pub department_id: Option<feishu_core::generated::Int64>,
+        /// `in_black_list`.
+        pub in_black_list: Option<bool>,
+        /// `in_white_list`.
+        pub in_white_list: Option<bool>,
+    }
 }
 
-/// `ApplicationVisibilityGroupWhiteBlackInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationVisibilityGroupWhiteBlackInfo {
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `in_black_list`.
-    pub in_black_list: Option<bool>,
-    /// `in_white_list`.
-    pub in_white_list: Option<bool>,
+feishu_core::model! {
+    /// `ApplicationVisibilityGroupWhiteBlackInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
+    pub struct ApplicationVisibilityGroupWhiteBlackInfo {
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `in_black_list`.
+        pub in_black_list: Option<bool>,
+        /// `in_white_list`.
+        pub in_white_list: Option<bool>,
+    }
 }
 
-/// `ApplicationVisibilityUserWhiteBlackInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationVisibilityUserWhiteBlackInfo {
-    /// `in_black_list`.
-    pub in_black_list: Option<bool>,
-    /// `in_paid_list`.
-    pub in_paid_list: Option<bool>,
-    /// `in_white_list`.
-    pub in_white_list: Option<bool>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ApplicationVisibilityUserWhiteBlackInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
+    pub struct ApplicationVisibilityUserWhiteBlackInfo {
+        /// `in_black_list`.
+        pub in_black_list: Option<bool>,
+        /// `in_paid_list`.
+        pub in_paid_list: Option<bool>,
+        /// `in_white_list`.
+        pub in_white_list: Option<bool>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `BlockI18nInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BlockI18nInfo {
-    /// `i18n_key`.
-    pub i18n_key: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `BlockI18nInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct BlockI18nInfo {
+        /// `i18n_key`.
+        pub i18n_key: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `Bot`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Bot {
-    /// `bot_menu_display_strategy`.
-    pub bot_menu_display_strategy: Option<feishu_core::generated::Int64>,
-    /// `bot_menu_enable`.
-    pub bot_menu_enable: Option<bool>,
-    /// `bot_menus`.
-    pub bot_menus: Option<Vec<BotMenuNode>>,
-    /// `card_request_url`.
-    pub card_request_url: Option<String>,
+feishu_core::model! {
+    /// `Bot`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct Bot {
+        /// `bot_menu_display_strategy`.
+        pub bot_menu_display_strategy: Option<feishu_core::generated::Int64>,
+        /// `bot_menu_enable`.
+        pub bot_menu_enable: Option<bool>,
+        /// `bot_menus`.
+        pub bot_menus: Option<Vec<BotMenuNode>>,
+        /// `card_request_url`.
+        pub card_request_url: Option<String>,
+    }
 }
 
-/// `BotMenuNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BotMenuNode {
-    /// `default_name`.
-    pub default_name: Option<String>,
-    /// `event_key`.
-    pub event_key: Option<String>,
-    /// `i18n_name`.
-    pub i18n_name: Option<std::collections::BTreeMap<String, String>>,
-    /// `icon_file_key`.
-    pub icon_file_key: Option<String>,
-    /// `menu_content_type`.
-    pub menu_content_type: Option<feishu_core::generated::Int64>,
-    /// `menu_id`.
-    pub menu_id: Option<String>,
-    /// `parent_menu_id`.
-    pub parent_menu_id: Option<String>,
-    /// `redirect_link`.
-    pub redirect_link: Option<BotMenuRedirectLink>,
-    /// `sort`.
-    pub sort: Option<feishu_core::generated::Int64>,
-    /// `ud_icon`.
-    pub ud_icon: Option<BotMenuUdIcon>,
+feishu_core::model! {
+    /// `BotMenuNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct BotMenuNode {
+        /// `default_name`.
+        pub default_name: Option<String>,
+        /// `event_key`.
+        pub event_key: Option<String>,
+        /// `i18n_name`.
+        pub i18n_name: Option<std::collections::BTreeMap<String, String>>,
+        /// `icon_file_key`.
+        pub icon_file_key: Option<String>,
+        /// `menu_content_type`.
+        pub menu_content_type: Option<feishu_core::generated::Int64>,
+        /// `menu_id`.
+        pub menu_id: Option<String>,
+        /// `parent_menu_id`.
+        pub parent_menu_id: Option<String>,
+        /// `redirect_link`.
+        pub redirect_link: Option<BotMenuRedirectLink>,
+        /// `sort`.
+        pub sort: Option<feishu_core::generated::Int64>,
+        /// `ud_icon`.
+        pub ud_icon: Option<BotMenuUdIcon>,
+    }
 }
 
-/// `BotMenuRedirectLink`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BotMenuRedirectLink {
-    /// `mobile_url`.
-    pub mobile_url: Option<String>,
-    /// `pc_url`.
-    pub pc_url: Option<String>,
+feishu_core::model! {
+    /// `BotMenuRedirectLink`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct BotMenuRedirectLink {
+        /// `mobile_url`.
+        pub mobile_url: Option<String>,
+        /// `pc_url`.
+        pub pc_url: Option<String>,
+    }
 }
 
-/// `BotMenuUdIcon`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BotMenuUdIcon {
-    /// `color`.
-    pub color: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
+feishu_core::model! {
+    /// `BotMenuUdIcon`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct BotMenuUdIcon {
+        /// `color`.
+        pub color: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+    }
 }
 
-/// `Callback`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Callback {
-    /// `callback_type`.
-    pub callback_type: Option<String>,
-    /// `request_url`.
-    pub request_url: Option<String>,
-    /// `subscribed_callbacks`.
-    pub subscribed_callbacks: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Callback`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct Callback {
+        /// `callback_type`.
+        pub callback_type: Option<String>,
+        /// `request_url`.
+        pub request_url: Option<String>,
+        /// `subscribed_callbacks`.
+        pub subscribed_callbacks: Option<Vec<String>>,
+    }
 }
 
-/// `CallbackInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CallbackInfo {
-    /// `callback_type`.
-    pub callback_type: Option<String>,
-    /// `request_url`.
-    pub request_url: Option<String>,
-    /// `subscribed_callbacks`.
-    pub subscribed_callbacks: Option<Vec<String>>,
+feishu_core::model! {
+    /// `CallbackInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct CallbackInfo {
+        /// `callback_type`.
+        pub callback_type: Option<String>,
+        /// `request_url`.
+        pub request_url: Option<String>,
+        /// `subscribed_callbacks`.
+        pub subscribed_callbacks: Option<Vec<String>>,
+    }
 }
 
-/// `CheckWhiteBlackListApplicationVisibilityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CheckWhiteBlackListApplicationVisibilityResponseBody {
-    /// `department_visibility_list`.
-    pub department_visibility_list: Option<Vec<ApplicationVisibilityDepartmentWhiteBlackInfo>>,
-    /// `group_visibility_list`.
-    pub group_visibility_list: Option<Vec<ApplicationVisibilityGroupWhiteBlackInfo>>,
-    /// `user_visibility_list`.
-    pub user_visibility_list: Option<Vec<ApplicationVisibilityUserWhiteBlackInfo>>,
+feishu_core::model! {
+    /// `CheckWhiteBlackListApplicationVisibilityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check_white_black_list&project=application&resource=application.visibility&version=v6>
+    pub struct CheckWhiteBlackListApplicationVisibilityResponseBody {
+        /// `department_visibility_list`.
+        pub department_visibility_list: Option<Vec<ApplicationVisibilityDepartmentWhiteBlackInfo>>,
+        /// `group_visibility_list`.
+        pub group_visibility_list: Option<Vec<ApplicationVisibilityGroupWhiteBlackInfo>>,
+        /// `user_visibility_list`.
+        pub user_visibility_list: Option<Vec<ApplicationVisibilityUserWhiteBlackInfo>>,
+    }
 }
 
-/// `CloudDoc`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CloudDoc {
-    /// `i18n`.
-    pub i18n: Option<Vec<CloudDocI18nInfo>>,
-    /// `icon_url`.
-    pub icon_url: Option<String>,
-    /// `mode`.
-    pub mode: Option<feishu_core::generated::Int64>,
-    /// `space_url`.
-    pub space_url: Option<String>,
+feishu_core::model! {
+    /// `CloudDoc`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct CloudDoc {
+        /// `i18n`.
+        pub i18n: Option<Vec<CloudDocI18nInfo>>,
+        /// `icon_url`.
+        pub icon_url: Option<String>,
+        /// `mode`.
+        pub mode: Option<feishu_core::generated::Int64>,
+        /// `space_url`.
+        pub space_url: Option<String>,
+    }
 }
 
-/// `CloudDocI18nInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CloudDocI18nInfo {
-    /// `i18n_key`.
-    pub i18n_key: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `read_description`.
-    pub read_description: Option<String>,
-    /// `write_description`.
-    pub write_description: Option<String>,
+feishu_core::model! {
+    /// `CloudDocI18nInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct CloudDocI18nInfo {
+        /// `i18n_key`.
+        pub i18n_key: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `read_description`.
+        pub read_description: Option<String>,
+        /// `write_description`.
+        pub write_description: Option<String>,
+    }
 }
 
-/// `ContactsRangeConfigurationApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_configuration&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContactsRangeConfigurationApplicationResponseBody {
-    /// `contacts_range`.
-    pub contacts_range: Option<ApplicationAppContactsRange>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ContactsRangeConfigurationApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_configuration&project=application&resource=application&version=v6>
+    pub struct ContactsRangeConfigurationApplicationResponseBody {
+        /// `contacts_range`.
+        pub contacts_range: Option<ApplicationAppContactsRange>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ContactsRangeSuggestApplicationAppVersionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_suggest&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContactsRangeSuggestApplicationAppVersionResponseBody {
-    /// `contacts_range`.
-    pub contacts_range: Option<ApplicationAppContactsRange>,
+feishu_core::model! {
+    /// `ContactsRangeSuggestApplicationAppVersionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=contacts_range_suggest&project=application&resource=application.app_version&version=v6>
+    pub struct ContactsRangeSuggestApplicationAppVersionResponseBody {
+        /// `contacts_range`.
+        pub contacts_range: Option<ApplicationAppContactsRange>,
+    }
 }
 
-/// `DepartmentOverviewApplicationAppUsageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=department_overview&project=application&resource=application.app_usage&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentOverviewApplicationAppUsageResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ApplicationDepartmentAppUsage>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `DepartmentOverviewApplicationAppUsageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=department_overview&project=application&resource=application.app_usage&version=v6>
+    pub struct DepartmentOverviewApplicationAppUsageResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ApplicationDepartmentAppUsage>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `DocsBlock`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DocsBlock {
-    /// `block_type_id`.
-    pub block_type_id: Option<String>,
-    /// `i18n`.
-    pub i18n: Option<Vec<BlockI18nInfo>>,
-    /// `mobile_icon_url`.
-    pub mobile_icon_url: Option<String>,
-    /// `pc_icon_url`.
-    pub pc_icon_url: Option<String>,
+feishu_core::model! {
+    /// `DocsBlock`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct DocsBlock {
+        /// `block_type_id`.
+        pub block_type_id: Option<String>,
+        /// `i18n`.
+        pub i18n: Option<Vec<BlockI18nInfo>>,
+        /// `mobile_icon_url`.
+        pub mobile_icon_url: Option<String>,
+        /// `pc_icon_url`.
+        pub pc_icon_url: Option<String>,
+    }
 }
 
-/// `Event`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Event {
-    /// `event_description`.
-    pub event_description: Option<String>,
-    /// `event_name`.
-    pub event_name: Option<String>,
-    /// `event_type`.
-    pub event_type: Option<String>,
+feishu_core::model! {
+    /// `Event`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct Event {
+        /// `event_description`.
+        pub event_description: Option<String>,
+        /// `event_name`.
+        pub event_name: Option<String>,
+        /// `event_type`.
+        pub event_type: Option<String>,
+    }
 }
 
-/// `EventAndCallbackEncryptStrategy`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventAndCallbackEncryptStrategy {
-    /// `encryption_key`.
-    pub encryption_key: Option<String>,
-    /// `verification_token`.
-    pub verification_token: Option<String>,
+feishu_core::model! {
+    /// `EventAndCallbackEncryptStrategy`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct EventAndCallbackEncryptStrategy {
+        /// `encryption_key`.
+        pub encryption_key: Option<String>,
+        /// `verification_token`.
+        pub verification_token: Option<String>,
+    }
 }
 
-/// `Gadget`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Gadget {
-    /// `enable_pc_mode`.
-    pub enable_pc_mode: Option<feishu_core::generated::Int64>,
-    /// `mobile_min_lark_version`.
-    pub mobile_min_lark_version: Option<String>,
-    /// `mobile_version`.
-    pub mobile_version: Option<String>,
-    /// `pc_min_lark_version`.
-    pub pc_min_lark_version: Option<String>,
-    /// `pc_use_mobile_pkg`.
-    pub pc_use_mobile_pkg: Option<bool>,
-    /// `pc_version`.
-    pub pc_version: Option<String>,
-    /// `schema_urls`.
-    pub schema_urls: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Gadget`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct Gadget {
+        /// `enable_pc_mode`.
+        pub enable_pc_mode: Option<feishu_core::generated::Int64>,
+        /// `mobile_min_lark_version`.
+        pub mobile_min_lark_version: Option<String>,
+        /// `mobile_version`.
+        pub mobile_version: Option<String>,
+        /// `pc_min_lark_version`.
+        pub pc_min_lark_version: Option<String>,
+        /// `pc_use_mobile_pkg`.
+        pub pc_use_mobile_pkg: Option<bool>,
+        /// `pc_version`.
+        pub pc_version: Option<String>,
+        /// `schema_urls`.
+        pub schema_urls: Option<Vec<String>>,
+    }
 }
 
-/// `GetApplicationAppVersionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApplicationAppVersionResponseBody {
-    /// `app_version`.
-    pub app_version: Option<ApplicationAppVersion>,
+feishu_core::model! {
+    /// `GetApplicationAppVersionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.app_version&version=v6>
+    pub struct GetApplicationAppVersionResponseBody {
+        /// `app_version`.
+        pub app_version: Option<ApplicationAppVersion>,
+    }
 }
 
-/// `GetApplicationCollaboratorsResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.collaborators&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApplicationCollaboratorsResponseBody {
-    /// `collaborators`.
-    pub collaborators: Option<Vec<AppCollaborator>>,
+feishu_core::model! {
+    /// `GetApplicationCollaboratorsResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application.collaborators&version=v6>
+    pub struct GetApplicationCollaboratorsResponseBody {
+        /// `collaborators`.
+        pub collaborators: Option<Vec<AppCollaborator>>,
+    }
 }
 
-/// `GetApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApplicationResponseBody {
-    /// `app`.
-    pub app: Option<Application>,
+feishu_core::model! {
+    /// `GetApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=application&resource=application&version=v6>
+    pub struct GetApplicationResponseBody {
+        /// `app`.
+        pub app: Option<Application>,
+    }
 }
 
-/// `ListAppRecommendRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppRecommendRuleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `rules`.
-    pub rules: Option<Vec<AppRecommendRule>>,
+feishu_core::model! {
+    /// `ListAppRecommendRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=app_recommend_rule&version=v6>
+    pub struct ListAppRecommendRuleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `rules`.
+        pub rules: Option<Vec<AppRecommendRule>>,
+    }
 }
 
-/// `ListApplicationAppVersionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListApplicationAppVersionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ApplicationAppVersion>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListApplicationAppVersionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct ListApplicationAppVersionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ApplicationAppVersion>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListApplicationFeedbackResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.feedback&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListApplicationFeedbackResponseBody {
-    /// `feedback_list`.
-    pub feedback_list: Option<Vec<ApplicationFeedback>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListApplicationFeedbackResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.feedback&version=v6>
+    pub struct ListApplicationFeedbackResponseBody {
+        /// `feedback_list`.
+        pub feedback_list: Option<Vec<ApplicationFeedback>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListApplicationResponseBody {
-    /// `app_list`.
-    pub app_list: Option<Vec<Application>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total_count`.
-    pub total_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct ListApplicationResponseBody {
+        /// `app_list`.
+        pub app_list: Option<Vec<Application>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total_count`.
+        pub total_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListScopeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=scope&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListScopeResponseBody {
-    /// `scopes`.
-    pub scopes: Option<Vec<Scope>>,
+feishu_core::model! {
+    /// `ListScopeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=scope&version=v6>
+    pub struct ListScopeResponseBody {
+        /// `scopes`.
+        pub scopes: Option<Vec<Scope>>,
+    }
 }
 
-/// `MessageAction`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessageAction {
-    /// `i18n`.
-    pub i18n: Option<Vec<MessageActionI18nInfo>>,
-    /// `mobile_app_link`.
-    pub mobile_app_link: Option<String>,
-    /// `pc_app_link`.
-    pub pc_app_link: Option<String>,
+feishu_core::model! {
+    /// `MessageAction`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct MessageAction {
+        /// `i18n`.
+        pub i18n: Option<Vec<MessageActionI18nInfo>>,
+        /// `mobile_app_link`.
+        pub mobile_app_link: Option<String>,
+        /// `pc_app_link`.
+        pub pc_app_link: Option<String>,
+    }
 }
 
-/// `MessageActionI18nInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessageActionI18nInfo {
-    /// `i18n_key`.
-    pub i18n_key: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `MessageActionI18nInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct MessageActionI18nInfo {
+        /// `i18n_key`.
+        pub i18n_key: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `MessagePushOverviewApplicationAppUsageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=message_push_overview&project=application&resource=application.app_usage&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessagePushOverviewApplicationAppUsageResponseBody {
-    /// `items`.
-    pub items: Option<Vec<ApplicationAppUsage>>,
+feishu_core::model! {
+    /// `MessagePushOverviewApplicationAppUsageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=message_push_overview&project=application&resource=application.app_usage&version=v6>
+    pub struct MessagePushOverviewApplicationAppUsageResponseBody {
+        /// `items`.
+        pub items: Option<Vec<ApplicationAppUsage>>,
+    }
 }
 
-/// `Navigate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Navigate {
-    /// `mobile`.
-    pub mobile: Option<NavigateMeta>,
-    /// `pc`.
-    pub pc: Option<NavigateMeta>,
+feishu_core::model! {
+    /// `Navigate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct Navigate {
+        /// `mobile`.
+        pub mobile: Option<NavigateMeta>,
+        /// `pc`.
+        pub pc: Option<NavigateMeta>,
+    }
 }
 
-/// `NavigateMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NavigateMeta {
-    /// `hover_image_url`.
-    pub hover_image_url: Option<String>,
-    /// `image_url`.
-    pub image_url: Option<String>,
-    /// `version`.
-    pub version: Option<String>,
+feishu_core::model! {
+    /// `NavigateMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct NavigateMeta {
+        /// `hover_image_url`.
+        pub hover_image_url: Option<String>,
+        /// `image_url`.
+        pub image_url: Option<String>,
+        /// `version`.
+        pub version: Option<String>,
+    }
 }
 
-/// `OverviewApplicationAppUsageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=overview&project=application&resource=application.app_usage&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OverviewApplicationAppUsageResponseBody {
-    /// `items`.
-    pub items: Option<Vec<ApplicationAppUsage>>,
+feishu_core::model! {
+    /// `OverviewApplicationAppUsageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=overview&project=application&resource=application.app_usage&version=v6>
+    pub struct OverviewApplicationAppUsageResponseBody {
+        /// `items`.
+        pub items: Option<Vec<ApplicationAppUsage>>,
+    }
 }
 
-/// `PlusMenu`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PlusMenu {
-    /// `mobile_app_link`.
-    pub mobile_app_link: Option<String>,
-    /// `pc_app_link`.
-    pub pc_app_link: Option<String>,
+feishu_core::model! {
+    /// `PlusMenu`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct PlusMenu {
+        /// `mobile_app_link`.
+        pub mobile_app_link: Option<String>,
+        /// `pc_app_link`.
+        pub pc_app_link: Option<String>,
+    }
 }
 
-/// `Scope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=scope&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Scope {
-    /// `grant_status`.
-    pub grant_status: Option<feishu_core::generated::Int64>,
-    /// `scope_name`.
-    pub scope_name: Option<String>,
-    /// `scope_type`.
-    pub scope_type: Option<String>,
+feishu_core::model! {
+    /// `Scope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=scope&version=v6>
+    pub struct Scope {
+        /// `grant_status`.
+        pub grant_status: Option<feishu_core::generated::Int64>,
+        /// `scope_name`.
+        pub scope_name: Option<String>,
+        /// `scope_type`.
+        pub scope_type: Option<String>,
+    }
 }
 
-/// `SubscribedEvent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubscribedEvent {
-    /// `request_url`.
-    pub request_url: Option<String>,
-    /// `subscribed_events`.
-    pub subscribed_events: Option<Vec<String>>,
-    /// `subscription_type`.
-    pub subscription_type: Option<String>,
+feishu_core::model! {
+    /// `SubscribedEvent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application&version=v6>
+    pub struct SubscribedEvent {
+        /// `request_url`.
+        pub request_url: Option<String>,
+        /// `subscribed_events`.
+        pub subscribed_events: Option<Vec<String>>,
+        /// `subscription_type`.
+        pub subscription_type: Option<String>,
+    }
 }
 
-/// `UnderauditlistApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=underauditlist&project=application&resource=application&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnderauditlistApplicationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Application>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `UnderauditlistApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=underauditlist&project=application&resource=application&version=v6>
+    pub struct UnderauditlistApplicationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Application>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `WebApp`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebApp {
-    /// `mobile_url`.
-    pub mobile_url: Option<String>,
-    /// `pc_url`.
-    pub pc_url: Option<String>,
+feishu_core::model! {
+    /// `WebApp`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct WebApp {
+        /// `mobile_url`.
+        pub mobile_url: Option<String>,
+        /// `pc_url`.
+        pub pc_url: Option<String>,
+    }
 }
 
-/// `WorkplaceWidget`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkplaceWidget {
-    /// `min_lark_version`.
-    pub min_lark_version: Option<String>,
+feishu_core::model! {
+    /// `WorkplaceWidget`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=application&resource=application.app_version&version=v6>
+    pub struct WorkplaceWidget {
+        /// `min_lark_version`.
+        pub min_lark_version: Option<String>,
+    }
 }

@@ -325,26 +325,26 @@ pub struct BotMenuUdIcon {
     pub token: Option<String>,
 }
 
-/// `CreateAppAvatarUploadResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=application&resource=app_avatar.upload&version=v7>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppAvatarUploadResponseBody {
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `CreateAppAvatarUploadResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=application&resource=app_avatar.upload&version=v7>
+    pub struct CreateAppAvatarUploadResponseBody {
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `CreateApplicationPublishResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=application&resource=application.publish&version=v7>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateApplicationPublishResponseBody {
-    /// `version`.
-    pub version: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
+feishu_core::model! {
+    /// `CreateApplicationPublishResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=application&resource=application.publish&version=v7>
+    pub struct CreateApplicationPublishResponseBody {
+        /// `version`.
+        pub version: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+    }
 }
 
 /// `EventAndCallbackEncryptStrategy`.

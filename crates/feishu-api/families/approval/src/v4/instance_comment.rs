@@ -14,62 +14,6 @@ pub struct CommentAtInfo {
     pub user_id: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=instance.comment&version=v4>
-    pub enum CreateInstanceCommentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
-    pub enum ListInstanceCommentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove&project=approval&resource=instance.comment&version=v4>
-    pub enum RemoveInstanceCommentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=approval&resource=instance.comment&version=v4>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `DELETE /open-apis/approval/v4/instances/:instance_id/comments/:comment_id`: Delete comments.
 ///
 /// Delete a comment or a reply under a specific approval instance (excluding additional reasons or opinions such as approval, rejection, transfer, etc.).
@@ -80,7 +24,7 @@ pub struct DeleteInstanceComment {
     instance_id: String,
     comment_id: String,
     user_id: String,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl DeleteInstanceComment {
@@ -95,7 +39,7 @@ impl DeleteInstanceComment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -131,7 +75,7 @@ pub struct ListInstanceComment {
     page_size: Option<i64>,
     page_token: Option<String>,
     user_id: String,
-    user_id_type: Option<ListInstanceCommentUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListInstanceComment {
@@ -159,7 +103,7 @@ impl ListInstanceComment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: ListInstanceCommentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -202,7 +146,7 @@ pub struct CreateInstanceComment {
     #[serde(skip)]
     user_id: String,
     #[serde(skip)]
-    user_id_type: Option<CreateInstanceCommentUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     at_info_list: Option<Vec<CommentAtInfo>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -234,7 +178,7 @@ impl CreateInstanceComment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateInstanceCommentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -304,7 +248,7 @@ feishu_core::endpoint! {
 pub struct RemoveInstanceComment {
     instance_id: String,
     user_id: Option<String>,
-    user_id_type: Option<RemoveInstanceCommentUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl RemoveInstanceComment {
@@ -324,7 +268,7 @@ impl RemoveInstanceComment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: RemoveInstanceCommentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

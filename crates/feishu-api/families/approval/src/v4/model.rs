@@ -3,1472 +3,1472 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `ActionConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActionConfig {
-    /// `action_name`.
-    pub action_name: Option<String>,
-    /// `action_type`.
-    pub action_type: Option<String>,
-    /// `is_need_attachment`.
-    pub is_need_attachment: Option<bool>,
-    /// `is_need_reason`.
-    pub is_need_reason: Option<bool>,
-    /// `is_reason_required`.
-    pub is_reason_required: Option<bool>,
-}
-
-/// `ApprovalCreateExternal`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApprovalCreateExternal {
-    /// `action_callback_key`.
-    pub action_callback_key: Option<String>,
-    /// `action_callback_token`.
-    pub action_callback_token: Option<String>,
-    /// `action_callback_url`.
-    pub action_callback_url: Option<String>,
-    /// `allow_batch_operate`.
-    pub allow_batch_operate: Option<bool>,
-    /// `biz_name`.
-    pub biz_name: Option<String>,
-    /// `biz_type`.
-    pub biz_type: Option<String>,
-    /// `create_link_mobile`.
-    pub create_link_mobile: Option<String>,
-    /// `create_link_pc`.
-    pub create_link_pc: Option<String>,
-    /// `enable_mark_readed`.
-    pub enable_mark_readed: Option<bool>,
-    /// `enable_quick_operate`.
-    pub enable_quick_operate: Option<bool>,
-    /// `exclude_efficiency_statistics`.
-    pub exclude_efficiency_statistics: Option<bool>,
-    /// `support_batch_read`.
-    pub support_batch_read: Option<bool>,
-    /// `support_mobile`.
-    pub support_mobile: Option<bool>,
-    /// `support_pc`.
-    pub support_pc: Option<bool>,
-}
-
-/// `ApprovalCreateViewers`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApprovalCreateViewers {
-    /// `viewer_department_id`.
-    pub viewer_department_id: Option<String>,
-    /// `viewer_type`.
-    pub viewer_type: Option<String>,
-    /// `viewer_user_id`.
-    pub viewer_user_id: Option<String>,
-}
-
-/// `ApprovalNodeInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApprovalNodeInfo {
-    /// `approver_chosen_multi`.
-    pub approver_chosen_multi: Option<bool>,
-    /// `approver_chosen_range`.
-    pub approver_chosen_range: Option<Vec<ApproverChosenRange>>,
-    /// `custom_node_id`.
-    pub custom_node_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `need_approver`.
-    pub need_approver: Option<bool>,
-    /// `node_id`.
-    pub node_id: Option<String>,
-    /// `node_type`.
-    pub node_type: Option<String>,
-    /// `require_signature`.
-    pub require_signature: Option<bool>,
-}
-
-/// `ApprovalViewerInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApprovalViewerInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `ApproverChosenRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApproverChosenRange {
-    /// `approver_range_ids`.
-    pub approver_range_ids: Option<Vec<String>>,
-    /// `approver_range_type`.
-    pub approver_range_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `CcNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CcNode {
-    /// `cc_id`.
-    pub cc_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `display_method`.
-    pub display_method: Option<String>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `links`.
-    pub links: Option<ExternalInstanceLink>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `read_status`.
-    pub read_status: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `CcSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search_cc&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CcSearchItem {
-    /// `approval`.
-    pub approval: Option<InstanceSearchApproval>,
-    /// `cc`.
-    pub cc: Option<CcSearchNode>,
-    /// `group`.
-    pub group: Option<InstanceSearchGroup>,
-    /// `instance`.
-    pub instance: Option<InstanceSearchNode>,
-}
-
-/// `CcSearchNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search_cc&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CcSearchNode {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `link`.
-    pub link: Option<InstanceSearchLink>,
-    /// `read_status`.
-    pub read_status: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `CheckExternalInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CheckExternalInstanceResponseBody {
-    /// `diff_instances`.
-    pub diff_instances: Option<Vec<ExteranlInstanceCheckResponse>>,
-}
-
-/// `Comment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Comment {
-    /// `at_info_list`.
-    pub at_info_list: Option<Vec<CommentAtInfo>>,
-    /// `commentator`.
-    pub commentator: Option<String>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `is_delete`.
-    pub is_delete: Option<feishu_core::generated::Int64>,
-    /// `replies`.
-    pub replies: Option<Vec<CommentReply>>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-}
-
-/// `CommentAtInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommentAtInfo {
-    /// `name`.
-    pub name: Option<String>,
-    /// `offset`.
-    pub offset: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `CommentReply`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommentReply {
-    /// `at_info_list`.
-    pub at_info_list: Option<Vec<CommentAtInfo>>,
-    /// `commentator`.
-    pub commentator: Option<String>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `is_delete`.
-    pub is_delete: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-}
-
-/// `Count`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Count {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `CreateApprovalResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateApprovalResponseBody {
-    /// `approval_code`.
-    pub approval_code: Option<String>,
-    /// `approval_id`.
-    pub approval_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `CreateExternalApprovalResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExternalApprovalResponseBody {
-    /// `approval_code`.
-    pub approval_code: Option<String>,
-}
-
-/// `CreateExternalInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExternalInstanceResponseBody {
-    /// `data`.
-    pub data: Option<ExternalInstance>,
-    /// `process_record`.
-    pub process_record: Option<ProcessRecord>,
-}
-
-/// `CreateInstanceCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=instance.comment&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateInstanceCommentResponseBody {
-    /// `comment_id`.
-    pub comment_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `CreateInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateInstanceResponseBody {
-    /// `instance_code`.
-    pub instance_code: Option<String>,
-    /// `instance_link`.
-    pub instance_link: Option<String>,
-}
-
-/// `DeleteInstanceCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=approval&resource=instance.comment&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteInstanceCommentResponseBody {
-    /// `comment_id`.
-    pub comment_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `DetailInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetailInstanceResponseBody {
-    /// `comments`.
-    pub comments: Option<Vec<UatInstanceComment>>,
-    /// `current_nodes`.
-    pub current_nodes: Option<Vec<UatCurrentNode>>,
-    /// `definition_code`.
-    pub definition_code: Option<String>,
-    /// `definition_name`.
-    pub definition_name: Option<String>,
-    /// `department_id`.
-    pub department_id: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `form`.
-    pub form: Option<String>,
-    /// `instance_code`.
-    pub instance_code: Option<String>,
-    /// `operation_records`.
-    pub operation_records: Option<Vec<UatInstanceTimeline>>,
-    /// `reverted`.
-    pub reverted: Option<bool>,
-    /// `serial_number`.
-    pub serial_number: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `tasks`.
-    pub tasks: Option<Vec<UatInstanceTask>>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `District`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=district&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct District {
-    /// `has_sub_district`.
-    pub has_sub_district: Option<bool>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `level`.
-    pub level: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `parent_districts`.
-    pub parent_districts: Option<Vec<DistrictBaseInfo>>,
-}
-
-/// `DistrictBaseInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=district&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DistrictBaseInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `level`.
-    pub level: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `EntityProcessRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EntityProcessRecord {
-    /// `delete_num`.
-    pub delete_num: Option<feishu_core::generated::Int64>,
-    /// `insert_num`.
-    pub insert_num: Option<feishu_core::generated::Int64>,
-    /// `update_num`.
-    pub update_num: Option<feishu_core::generated::Int64>,
-}
-
-/// `ExteranlInstanceCheckResponse`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExteranlInstanceCheckResponse {
-    /// `instance_id`.
-    pub instance_id: Option<String>,
-    /// `tasks`.
-    pub tasks: Option<Vec<ExternalInstanceTask>>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-}
-
-/// `ExternalInstance`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalInstance {
-    /// `approval_code`.
-    pub approval_code: Option<String>,
-    /// `cc_list`.
-    pub cc_list: Option<Vec<CcNode>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `department_name`.
-    pub department_name: Option<String>,
-    /// `display_method`.
-    pub display_method: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `form`.
-    pub form: Option<Vec<ExternalInstanceForm>>,
-    /// `i18n_resources`.
-    pub i18n_resources: Option<Vec<I18nResource>>,
-    /// `instance_id`.
-    pub instance_id: Option<String>,
-    /// `links`.
-    pub links: Option<ExternalInstanceLink>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `resource_region`.
-    pub resource_region: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `task_list`.
-    pub task_list: Option<Vec<ExternalInstanceTaskNode>>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `trusteeship_cache_config`.
-    pub trusteeship_cache_config: Option<TrusteeshipInstanceCacheConfig>,
-    /// `trusteeship_url_token`.
-    pub trusteeship_url_token: Option<String>,
-    /// `trusteeship_urls`.
-    pub trusteeship_urls: Option<TrusteeshipUrls>,
-    /// `trusteeship_user_id_type`.
-    pub trusteeship_user_id_type: Option<String>,
-    /// `update_mode`.
-    pub update_mode: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `user_name`.
-    pub user_name: Option<String>,
-}
-
-/// `ExternalInstanceForm`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalInstanceForm {
-    /// `name`.
-    pub name: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `ExternalInstanceLink`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalInstanceLink {
-    /// `mobile_link`.
-    pub mobile_link: Option<String>,
-    /// `pc_link`.
-    pub pc_link: Option<String>,
-}
-
-/// `ExternalInstanceTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalInstanceTask {
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-}
-
-/// `ExternalInstanceTaskNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalInstanceTaskNode {
-    /// `action_configs`.
-    pub action_configs: Option<Vec<ActionConfig>>,
-    /// `action_context`.
-    pub action_context: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `display_method`.
-    pub display_method: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `exclude_statistics`.
-    pub exclude_statistics: Option<bool>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `generate_type`.
-    pub generate_type: Option<String>,
-    /// `links`.
-    pub links: Option<ExternalInstanceLink>,
-    /// `node_id`.
-    pub node_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `ExternalTaskItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=external_task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalTaskItem {
-    /// `id`.
-    pub id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-}
-
-/// `ExternalTaskList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=external_task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalTaskList {
-    /// `approval_code`.
-    pub approval_code: Option<String>,
-    /// `approval_id`.
-    pub approval_id: Option<String>,
-    /// `instance_id`.
-    pub instance_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `tasks`.
-    pub tasks: Option<Vec<ExternalTaskItem>>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-}
-
-/// `File`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct File {
-    /// `file_size`.
-    pub file_size: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `GetApprovalResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApprovalResponseBody {
-    /// `approval_admin_ids`.
-    pub approval_admin_ids: Option<Vec<String>>,
-    /// `approval_name`.
-    pub approval_name: Option<String>,
-    /// `form`.
-    pub form: Option<String>,
-    /// `form_widget_relation`.
-    pub form_widget_relation: Option<String>,
-    /// `node_list`.
-    pub node_list: Option<Vec<ApprovalNodeInfo>>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `viewers`.
-    pub viewers: Option<Vec<ApprovalViewerInfo>>,
-}
-
-/// `GetExternalApprovalResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetExternalApprovalResponseBody {
-    /// `approval_code`.
-    pub approval_code: Option<String>,
-    /// `approval_name`.
-    pub approval_name: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `external`.
-    pub external: Option<ApprovalCreateExternal>,
-    /// `group_code`.
-    pub group_code: Option<String>,
-    /// `group_name`.
-    pub group_name: Option<String>,
-    /// `i18n_resources`.
-    pub i18n_resources: Option<Vec<I18nResource>>,
-    /// `managers`.
-    pub managers: Option<Vec<String>>,
-    /// `viewers`.
-    pub viewers: Option<Vec<ApprovalCreateViewers>>,
-}
-
-/// `GetInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetInstanceResponseBody {
-    /// `approval_code`.
-    pub approval_code: Option<String>,
-    /// `approval_name`.
-    pub approval_name: Option<String>,
-    /// `comment_list`.
-    pub comment_list: Option<Vec<InstanceComment>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `form`.
-    pub form: Option<String>,
-    /// `instance_code`.
-    pub instance_code: Option<String>,
-    /// `modified_instance_code`.
-    pub modified_instance_code: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `reverted`.
-    pub reverted: Option<bool>,
-    /// `reverted_instance_code`.
-    pub reverted_instance_code: Option<String>,
-    /// `serial_number`.
-    pub serial_number: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `task_list`.
-    pub task_list: Option<Vec<InstanceTask>>,
-    /// `timeline`.
-    pub timeline: Option<Vec<InstanceTimeline>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `uuid`.
-    pub uuid: Option<String>,
-}
-
-/// `I18nResource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nResource {
-    /// `is_default`.
-    pub is_default: Option<bool>,
-    /// `locale`.
-    pub locale: Option<String>,
-    /// `texts`.
-    pub texts: Option<Vec<I18nResourceText>>,
-}
-
-/// `I18nResourceText`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nResourceText {
-    /// `key`.
-    pub key: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `InitiatedInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=initiated&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InitiatedInstanceResponseBody {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `instances`.
-    pub instances: Option<Vec<UatInstance>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `InstanceCcUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceCcUser {
-    /// `cc_id`.
-    pub cc_id: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `InstanceComment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceComment {
-    /// `comment`.
-    pub comment: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `files`.
-    pub files: Option<Vec<File>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `InstanceSearchApproval`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceSearchApproval {
-    /// `approval_id`.
-    pub approval_id: Option<feishu_core::generated::Int64>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `external`.
-    pub external: Option<InstanceSearchApprovalExternal>,
-    /// `icon`.
-    pub icon: Option<String>,
-    /// `is_external`.
-    pub is_external: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `InstanceSearchApprovalExternal`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceSearchApprovalExternal {
-    /// `batch_cc_read`.
-    pub batch_cc_read: Option<bool>,
-}
-
-/// `InstanceSearchGroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceSearchGroup {
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `InstanceSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceSearchItem {
-    /// `approval`.
-    pub approval: Option<InstanceSearchApproval>,
-    /// `group`.
-    pub group: Option<InstanceSearchGroup>,
-    /// `instance`.
-    pub instance: Option<InstanceSearchNode>,
-}
-
-/// `InstanceSearchLink`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceSearchLink {
-    /// `mobile_link`.
-    pub mobile_link: Option<String>,
-    /// `pc_link`.
-    pub pc_link: Option<String>,
-}
-
-/// `InstanceSearchNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceSearchNode {
-    /// `code`.
-    pub code: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `link`.
-    pub link: Option<InstanceSearchLink>,
-    /// `serial_id`.
-    pub serial_id: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `InstanceTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceTask {
-    /// `custom_node_id`.
-    pub custom_node_id: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `node_id`.
-    pub node_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `InstanceTimeline`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceTimeline {
-    /// `cc_user_list`.
-    pub cc_user_list: Option<Vec<InstanceCcUser>>,
-    /// `comment`.
-    pub comment: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `ext`.
-    pub ext: Option<String>,
-    /// `files`.
-    pub files: Option<Vec<File>>,
-    /// `node_key`.
-    pub node_key: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `open_id_list`.
-    pub open_id_list: Option<Vec<String>>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `user_id_list`.
-    pub user_id_list: Option<Vec<String>>,
-}
-
-/// `ListDistrictResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=district&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDistrictResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<District>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `version`.
-    pub version: Option<String>,
-}
-
-/// `ListExternalTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=external_task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListExternalTaskResponseBody {
-    /// `data`.
-    pub data: Option<Vec<ExternalTaskList>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListInstanceCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInstanceCommentResponseBody {
-    /// `comments`.
-    pub comments: Option<Vec<Comment>>,
-}
-
-/// `ListInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInstanceResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `instance_code_list`.
-    pub instance_code_list: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTaskResponseBody {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `tasks`.
-    pub tasks: Option<Vec<UatTask>>,
-}
-
-/// `Pair`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=initiated&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Pair {
-    /// `key`.
-    pub key: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `PreviewInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=preview&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreviewInstanceResponseBody {
-    /// `preview_nodes`.
-    pub preview_nodes: Option<Vec<PreviewNode>>,
-}
-
-/// `PreviewNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=preview&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreviewNode {
-    /// `comments`.
-    pub comments: Option<Vec<String>>,
-    /// `custom_node_id`.
-    pub custom_node_id: Option<String>,
-    /// `end_cc_id_list`.
-    pub end_cc_id_list: Option<Vec<String>>,
-    /// `has_cc_type_free`.
-    pub has_cc_type_free: Option<bool>,
-    /// `is_approver_type_free`.
-    pub is_approver_type_free: Option<bool>,
-    /// `is_empty_logic`.
-    pub is_empty_logic: Option<bool>,
-    /// `node_id`.
-    pub node_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<String>,
-    /// `node_type`.
-    pub node_type: Option<String>,
-    /// `user_id_list`.
-    pub user_id_list: Option<Vec<String>>,
-}
-
-/// `ProcessRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessRecord {
-    /// `cc`.
-    pub cc: Option<EntityProcessRecord>,
-    /// `instance`.
-    pub instance: Option<EntityProcessRecord>,
-    /// `task`.
-    pub task: Option<EntityProcessRecord>,
-}
-
-/// `QueryInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryInstanceResponseBody {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `instance_list`.
-    pub instance_list: Option<Vec<InstanceSearchItem>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTaskResponseBody {
-    /// `count`.
-    pub count: Option<Count>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `tasks`.
-    pub tasks: Option<Vec<Task>>,
-}
-
-/// `RemoveInstanceCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove&project=approval&resource=instance.comment&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RemoveInstanceCommentResponseBody {
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `instance_id`.
-    pub instance_id: Option<String>,
-}
-
-/// `SearchCcInstanceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search_cc&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchCcInstanceResponseBody {
-    /// `cc_list`.
-    pub cc_list: Option<Vec<CcSearchItem>>,
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchDistrictResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=district&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchDistrictResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<District>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `version`.
-    pub version: Option<String>,
-}
-
-/// `SearchTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchTaskResponseBody {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `task_list`.
-    pub task_list: Option<Vec<TaskSearchItem>>,
-}
-
-/// `Task`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Task {
-    /// `definition_code`.
-    pub definition_code: Option<String>,
-    /// `definition_group_id`.
-    pub definition_group_id: Option<feishu_core::generated::Int64>,
-    /// `definition_group_name`.
-    pub definition_group_name: Option<String>,
-    /// `definition_id`.
-    pub definition_id: Option<feishu_core::generated::Int64>,
-    /// `definition_name`.
-    pub definition_name: Option<String>,
-    /// `initiator_names`.
-    pub initiator_names: Option<Vec<String>>,
-    /// `initiators`.
-    pub initiators: Option<Vec<String>>,
-    /// `process_code`.
-    pub process_code: Option<String>,
-    /// `process_external_id`.
-    pub process_external_id: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<feishu_core::generated::Int64>,
-    /// `process_status`.
-    pub process_status: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `task_external_id`.
-    pub task_external_id: Option<String>,
-    /// `task_id`.
-    pub task_id: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `topic`.
-    pub topic: Option<feishu_core::generated::Int64>,
-    /// `urls`.
-    pub urls: Option<TaskUrls>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `TaskSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskSearchItem {
-    /// `approval`.
-    pub approval: Option<InstanceSearchApproval>,
-    /// `group`.
-    pub group: Option<InstanceSearchGroup>,
-    /// `instance`.
-    pub instance: Option<InstanceSearchNode>,
-    /// `task`.
-    pub task: Option<TaskSearchNode>,
-}
-
-/// `TaskSearchNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskSearchNode {
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `link`.
-    pub link: Option<InstanceSearchLink>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `task_external_id`.
-    pub task_external_id: Option<String>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `TaskUrls`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskUrls {
-    /// `helpdesk`.
-    pub helpdesk: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `pc`.
-    pub pc: Option<String>,
-}
-
-/// `TrusteeshipInstanceCacheConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TrusteeshipInstanceCacheConfig {
-    /// `form_policy`.
-    pub form_policy: Option<String>,
-    /// `form_vary_with_locale`.
-    pub form_vary_with_locale: Option<bool>,
-    /// `form_version`.
-    pub form_version: Option<feishu_core::generated::Int64>,
-}
-
-/// `TrusteeshipUrls`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TrusteeshipUrls {
-    /// `action_callback_url`.
-    pub action_callback_url: Option<String>,
-    /// `action_definition_url`.
-    pub action_definition_url: Option<String>,
-    /// `approval_node_url`.
-    pub approval_node_url: Option<String>,
-    /// `form_detail_url`.
-    pub form_detail_url: Option<String>,
-    /// `pull_business_data_url`.
-    pub pull_business_data_url: Option<String>,
-}
-
-/// `UatCurrentNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UatCurrentNode {
-    /// `approvers`.
-    pub approvers: Option<Vec<UatTaskUser>>,
-    /// `node_id`.
-    pub node_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `UatInstance`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=initiated&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UatInstance {
-    /// `definition_code`.
-    pub definition_code: Option<String>,
-    /// `definition_group_id`.
-    pub definition_group_id: Option<feishu_core::generated::Int64>,
-    /// `definition_group_name`.
-    pub definition_group_name: Option<String>,
-    /// `definition_name`.
-    pub definition_name: Option<String>,
-    /// `initiator`.
-    pub initiator: Option<feishu_core::generated::Int64>,
-    /// `initiator_name`.
-    pub initiator_name: Option<String>,
-    /// `instance_code`.
-    pub instance_code: Option<String>,
-    /// `instance_external_id`.
-    pub instance_external_id: Option<String>,
-    /// `instance_status`.
-    pub instance_status: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `summaries`.
-    pub summaries: Option<Vec<Pair>>,
-}
-
-/// `UatInstanceComment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UatInstanceComment {
-    /// `comment`.
-    pub comment: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `files`.
-    pub files: Option<Vec<File>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `UatInstanceTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UatInstanceTask {
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `node_id`.
-    pub node_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `UatInstanceTimeline`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UatInstanceTimeline {
-    /// `cc_user_ids`.
-    pub cc_user_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `comment`.
-    pub comment: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `files`.
-    pub files: Option<Vec<File>>,
-    /// `node_id`.
-    pub node_id: Option<String>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `UatTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=task&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UatTask {
-    /// `definition_code`.
-    pub definition_code: Option<String>,
-    /// `definition_group_id`.
-    pub definition_group_id: Option<feishu_core::generated::Int64>,
-    /// `definition_group_name`.
-    pub definition_group_name: Option<String>,
-    /// `definition_name`.
-    pub definition_name: Option<String>,
-    /// `initiator`.
-    pub initiator: Option<feishu_core::generated::Int64>,
-    /// `initiator_name`.
-    pub initiator_name: Option<String>,
-    /// `instance_code`.
-    pub instance_code: Option<String>,
-    /// `instance_external_id`.
-    pub instance_external_id: Option<String>,
-    /// `instance_status`.
-    pub instance_status: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `summaries`.
-    pub summaries: Option<Vec<Pair>>,
-    /// `support_api_operate`.
-    pub support_api_operate: Option<bool>,
-    /// `task_external_id`.
-    pub task_external_id: Option<String>,
-    /// `task_id`.
-    pub task_id: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `topic`.
-    pub topic: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `UatTaskUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UatTaskUser {
-    /// `task_id`.
-    pub task_id: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ActionConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct ActionConfig {
+        /// `action_name`.
+        pub action_name: Option<String>,
+        /// `action_type`.
+        pub action_type: Option<String>,
+        /// `is_need_attachment`.
+        pub is_need_attachment: Option<bool>,
+        /// `is_need_reason`.
+        pub is_need_reason: Option<bool>,
+        /// `is_reason_required`.
+        pub is_reason_required: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApprovalCreateExternal`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
+    pub struct ApprovalCreateExternal {
+        /// `action_callback_key`.
+        pub action_callback_key: Option<String>,
+        /// `action_callback_token`.
+        pub action_callback_token: Option<String>,
+        /// `action_callback_url`.
+        pub action_callback_url: Option<String>,
+        /// `allow_batch_operate`.
+        pub allow_batch_operate: Option<bool>,
+        /// `biz_name`.
+        pub biz_name: Option<String>,
+        /// `biz_type`.
+        pub biz_type: Option<String>,
+        /// `create_link_mobile`.
+        pub create_link_mobile: Option<String>,
+        /// `create_link_pc`.
+        pub create_link_pc: Option<String>,
+        /// `enable_mark_readed`.
+        pub enable_mark_readed: Option<bool>,
+        /// `enable_quick_operate`.
+        pub enable_quick_operate: Option<bool>,
+        /// `exclude_efficiency_statistics`.
+        pub exclude_efficiency_statistics: Option<bool>,
+        /// `support_batch_read`.
+        pub support_batch_read: Option<bool>,
+        /// `support_mobile`.
+        pub support_mobile: Option<bool>,
+        /// `support_pc`.
+        pub support_pc: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApprovalCreateViewers`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
+    pub struct ApprovalCreateViewers {
+        /// `viewer_department_id`.
+        pub viewer_department_id: Option<String>,
+        /// `viewer_type`.
+        pub viewer_type: Option<String>,
+        /// `viewer_user_id`.
+        pub viewer_user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApprovalNodeInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=approval&version=v4>
+    pub struct ApprovalNodeInfo {
+        /// `approver_chosen_multi`.
+        pub approver_chosen_multi: Option<bool>,
+        /// `approver_chosen_range`.
+        pub approver_chosen_range: Option<Vec<ApproverChosenRange>>,
+        /// `custom_node_id`.
+        pub custom_node_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `need_approver`.
+        pub need_approver: Option<bool>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+        /// `node_type`.
+        pub node_type: Option<String>,
+        /// `require_signature`.
+        pub require_signature: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApprovalViewerInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=approval&version=v4>
+    pub struct ApprovalViewerInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApproverChosenRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=approval&version=v4>
+    pub struct ApproverChosenRange {
+        /// `approver_range_ids`.
+        pub approver_range_ids: Option<Vec<String>>,
+        /// `approver_range_type`.
+        pub approver_range_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CcNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct CcNode {
+        /// `cc_id`.
+        pub cc_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `display_method`.
+        pub display_method: Option<String>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `links`.
+        pub links: Option<ExternalInstanceLink>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `read_status`.
+        pub read_status: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CcSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search_cc&project=approval&resource=instance&version=v4>
+    pub struct CcSearchItem {
+        /// `approval`.
+        pub approval: Option<InstanceSearchApproval>,
+        /// `cc`.
+        pub cc: Option<CcSearchNode>,
+        /// `group`.
+        pub group: Option<InstanceSearchGroup>,
+        /// `instance`.
+        pub instance: Option<InstanceSearchNode>,
+    }
+}
+
+feishu_core::model! {
+    /// `CcSearchNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search_cc&project=approval&resource=instance&version=v4>
+    pub struct CcSearchNode {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `link`.
+        pub link: Option<InstanceSearchLink>,
+        /// `read_status`.
+        pub read_status: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CheckExternalInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check&project=approval&resource=external_instance&version=v4>
+    pub struct CheckExternalInstanceResponseBody {
+        /// `diff_instances`.
+        pub diff_instances: Option<Vec<ExteranlInstanceCheckResponse>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Comment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
+    pub struct Comment {
+        /// `at_info_list`.
+        pub at_info_list: Option<Vec<CommentAtInfo>>,
+        /// `commentator`.
+        pub commentator: Option<String>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `is_delete`.
+        pub is_delete: Option<feishu_core::generated::Int64>,
+        /// `replies`.
+        pub replies: Option<Vec<CommentReply>>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommentAtInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
+    pub struct CommentAtInfo {
+        /// `name`.
+        pub name: Option<String>,
+        /// `offset`.
+        pub offset: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommentReply`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
+    pub struct CommentReply {
+        /// `at_info_list`.
+        pub at_info_list: Option<Vec<CommentAtInfo>>,
+        /// `commentator`.
+        pub commentator: Option<String>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `is_delete`.
+        pub is_delete: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Count`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
+    pub struct Count {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateApprovalResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=approval&version=v4>
+    pub struct CreateApprovalResponseBody {
+        /// `approval_code`.
+        pub approval_code: Option<String>,
+        /// `approval_id`.
+        pub approval_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExternalApprovalResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_approval&version=v4>
+    pub struct CreateExternalApprovalResponseBody {
+        /// `approval_code`.
+        pub approval_code: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExternalInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct CreateExternalInstanceResponseBody {
+        /// `data`.
+        pub data: Option<ExternalInstance>,
+        /// `process_record`.
+        pub process_record: Option<ProcessRecord>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateInstanceCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=instance.comment&version=v4>
+    pub struct CreateInstanceCommentResponseBody {
+        /// `comment_id`.
+        pub comment_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=instance&version=v4>
+    pub struct CreateInstanceResponseBody {
+        /// `instance_code`.
+        pub instance_code: Option<String>,
+        /// `instance_link`.
+        pub instance_link: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DeleteInstanceCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=approval&resource=instance.comment&version=v4>
+    pub struct DeleteInstanceCommentResponseBody {
+        /// `comment_id`.
+        pub comment_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `DetailInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
+    pub struct DetailInstanceResponseBody {
+        /// `comments`.
+        pub comments: Option<Vec<UatInstanceComment>>,
+        /// `current_nodes`.
+        pub current_nodes: Option<Vec<UatCurrentNode>>,
+        /// `definition_code`.
+        pub definition_code: Option<String>,
+        /// `definition_name`.
+        pub definition_name: Option<String>,
+        /// `department_id`.
+        pub department_id: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `form`.
+        pub form: Option<String>,
+        /// `instance_code`.
+        pub instance_code: Option<String>,
+        /// `operation_records`.
+        pub operation_records: Option<Vec<UatInstanceTimeline>>,
+        /// `reverted`.
+        pub reverted: Option<bool>,
+        /// `serial_number`.
+        pub serial_number: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `tasks`.
+        pub tasks: Option<Vec<UatInstanceTask>>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `District`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=district&version=v4>
+    pub struct District {
+        /// `has_sub_district`.
+        pub has_sub_district: Option<bool>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `level`.
+        pub level: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `parent_districts`.
+        pub parent_districts: Option<Vec<DistrictBaseInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `DistrictBaseInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=district&version=v4>
+    pub struct DistrictBaseInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `level`.
+        pub level: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EntityProcessRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct EntityProcessRecord {
+        /// `delete_num`.
+        pub delete_num: Option<feishu_core::generated::Int64>,
+        /// `insert_num`.
+        pub insert_num: Option<feishu_core::generated::Int64>,
+        /// `update_num`.
+        pub update_num: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExteranlInstanceCheckResponse`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check&project=approval&resource=external_instance&version=v4>
+    pub struct ExteranlInstanceCheckResponse {
+        /// `instance_id`.
+        pub instance_id: Option<String>,
+        /// `tasks`.
+        pub tasks: Option<Vec<ExternalInstanceTask>>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalInstance`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct ExternalInstance {
+        /// `approval_code`.
+        pub approval_code: Option<String>,
+        /// `cc_list`.
+        pub cc_list: Option<Vec<CcNode>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `department_name`.
+        pub department_name: Option<String>,
+        /// `display_method`.
+        pub display_method: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `form`.
+        pub form: Option<Vec<ExternalInstanceForm>>,
+        /// `i18n_resources`.
+        pub i18n_resources: Option<Vec<I18nResource>>,
+        /// `instance_id`.
+        pub instance_id: Option<String>,
+        /// `links`.
+        pub links: Option<ExternalInstanceLink>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `resource_region`.
+        pub resource_region: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `task_list`.
+        pub task_list: Option<Vec<ExternalInstanceTaskNode>>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `trusteeship_cache_config`.
+        pub trusteeship_cache_config: Option<TrusteeshipInstanceCacheConfig>,
+        /// `trusteeship_url_token`.
+        pub trusteeship_url_token: Option<String>,
+        /// `trusteeship_urls`.
+        pub trusteeship_urls: Option<TrusteeshipUrls>,
+        /// `trusteeship_user_id_type`.
+        pub trusteeship_user_id_type: Option<String>,
+        /// `update_mode`.
+        pub update_mode: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalInstanceForm`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct ExternalInstanceForm {
+        /// `name`.
+        pub name: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalInstanceLink`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct ExternalInstanceLink {
+        /// `mobile_link`.
+        pub mobile_link: Option<String>,
+        /// `pc_link`.
+        pub pc_link: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalInstanceTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=check&project=approval&resource=external_instance&version=v4>
+    pub struct ExternalInstanceTask {
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalInstanceTaskNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct ExternalInstanceTaskNode {
+        /// `action_configs`.
+        pub action_configs: Option<Vec<ActionConfig>>,
+        /// `action_context`.
+        pub action_context: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `display_method`.
+        pub display_method: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `exclude_statistics`.
+        pub exclude_statistics: Option<bool>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `generate_type`.
+        pub generate_type: Option<String>,
+        /// `links`.
+        pub links: Option<ExternalInstanceLink>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalTaskItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=external_task&version=v4>
+    pub struct ExternalTaskItem {
+        /// `id`.
+        pub id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalTaskList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=external_task&version=v4>
+    pub struct ExternalTaskList {
+        /// `approval_code`.
+        pub approval_code: Option<String>,
+        /// `approval_id`.
+        pub approval_id: Option<String>,
+        /// `instance_id`.
+        pub instance_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `tasks`.
+        pub tasks: Option<Vec<ExternalTaskItem>>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `File`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
+    pub struct File {
+        /// `file_size`.
+        pub file_size: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetApprovalResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=approval&version=v4>
+    pub struct GetApprovalResponseBody {
+        /// `approval_admin_ids`.
+        pub approval_admin_ids: Option<Vec<String>>,
+        /// `approval_name`.
+        pub approval_name: Option<String>,
+        /// `form`.
+        pub form: Option<String>,
+        /// `form_widget_relation`.
+        pub form_widget_relation: Option<String>,
+        /// `node_list`.
+        pub node_list: Option<Vec<ApprovalNodeInfo>>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `viewers`.
+        pub viewers: Option<Vec<ApprovalViewerInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetExternalApprovalResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
+    pub struct GetExternalApprovalResponseBody {
+        /// `approval_code`.
+        pub approval_code: Option<String>,
+        /// `approval_name`.
+        pub approval_name: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `external`.
+        pub external: Option<ApprovalCreateExternal>,
+        /// `group_code`.
+        pub group_code: Option<String>,
+        /// `group_name`.
+        pub group_name: Option<String>,
+        /// `i18n_resources`.
+        pub i18n_resources: Option<Vec<I18nResource>>,
+        /// `managers`.
+        pub managers: Option<Vec<String>>,
+        /// `viewers`.
+        pub viewers: Option<Vec<ApprovalCreateViewers>>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
+    pub struct GetInstanceResponseBody {
+        /// `approval_code`.
+        pub approval_code: Option<String>,
+        /// `approval_name`.
+        pub approval_name: Option<String>,
+        /// `comment_list`.
+        pub comment_list: Option<Vec<InstanceComment>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `form`.
+        pub form: Option<String>,
+        /// `instance_code`.
+        pub instance_code: Option<String>,
+        /// `modified_instance_code`.
+        pub modified_instance_code: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `reverted`.
+        pub reverted: Option<bool>,
+        /// `reverted_instance_code`.
+        pub reverted_instance_code: Option<String>,
+        /// `serial_number`.
+        pub serial_number: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `task_list`.
+        pub task_list: Option<Vec<InstanceTask>>,
+        /// `timeline`.
+        pub timeline: Option<Vec<InstanceTimeline>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `uuid`.
+        pub uuid: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18nResource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
+    pub struct I18nResource {
+        /// `is_default`.
+        pub is_default: Option<bool>,
+        /// `locale`.
+        pub locale: Option<String>,
+        /// `texts`.
+        pub texts: Option<Vec<I18nResourceText>>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18nResourceText`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=external_approval&version=v4>
+    pub struct I18nResourceText {
+        /// `key`.
+        pub key: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InitiatedInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=initiated&project=approval&resource=instance&version=v4>
+    pub struct InitiatedInstanceResponseBody {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `instances`.
+        pub instances: Option<Vec<UatInstance>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceCcUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
+    pub struct InstanceCcUser {
+        /// `cc_id`.
+        pub cc_id: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceComment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
+    pub struct InstanceComment {
+        /// `comment`.
+        pub comment: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `files`.
+        pub files: Option<Vec<File>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceSearchApproval`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
+    pub struct InstanceSearchApproval {
+        /// `approval_id`.
+        pub approval_id: Option<feishu_core::generated::Int64>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `external`.
+        pub external: Option<InstanceSearchApprovalExternal>,
+        /// `icon`.
+        pub icon: Option<String>,
+        /// `is_external`.
+        pub is_external: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceSearchApprovalExternal`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
+    pub struct InstanceSearchApprovalExternal {
+        /// `batch_cc_read`.
+        pub batch_cc_read: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceSearchGroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
+    pub struct InstanceSearchGroup {
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
+    pub struct InstanceSearchItem {
+        /// `approval`.
+        pub approval: Option<InstanceSearchApproval>,
+        /// `group`.
+        pub group: Option<InstanceSearchGroup>,
+        /// `instance`.
+        pub instance: Option<InstanceSearchNode>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceSearchLink`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
+    pub struct InstanceSearchLink {
+        /// `mobile_link`.
+        pub mobile_link: Option<String>,
+        /// `pc_link`.
+        pub pc_link: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceSearchNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
+    pub struct InstanceSearchNode {
+        /// `code`.
+        pub code: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `link`.
+        pub link: Option<InstanceSearchLink>,
+        /// `serial_id`.
+        pub serial_id: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
+    pub struct InstanceTask {
+        /// `custom_node_id`.
+        pub custom_node_id: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InstanceTimeline`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=approval&resource=instance&version=v4>
+    pub struct InstanceTimeline {
+        /// `cc_user_list`.
+        pub cc_user_list: Option<Vec<InstanceCcUser>>,
+        /// `comment`.
+        pub comment: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `ext`.
+        pub ext: Option<String>,
+        /// `files`.
+        pub files: Option<Vec<File>>,
+        /// `node_key`.
+        pub node_key: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `open_id_list`.
+        pub open_id_list: Option<Vec<String>>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `user_id_list`.
+        pub user_id_list: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListDistrictResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=district&version=v4>
+    pub struct ListDistrictResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<District>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `version`.
+        pub version: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListExternalTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=external_task&version=v4>
+    pub struct ListExternalTaskResponseBody {
+        /// `data`.
+        pub data: Option<Vec<ExternalTaskList>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInstanceCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance.comment&version=v4>
+    pub struct ListInstanceCommentResponseBody {
+        /// `comments`.
+        pub comments: Option<Vec<Comment>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=instance&version=v4>
+    pub struct ListInstanceResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `instance_code_list`.
+        pub instance_code_list: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=task&version=v4>
+    pub struct ListTaskResponseBody {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `tasks`.
+        pub tasks: Option<Vec<UatTask>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Pair`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=initiated&project=approval&resource=instance&version=v4>
+    pub struct Pair {
+        /// `key`.
+        pub key: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreviewInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=preview&project=approval&resource=instance&version=v4>
+    pub struct PreviewInstanceResponseBody {
+        /// `preview_nodes`.
+        pub preview_nodes: Option<Vec<PreviewNode>>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreviewNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=preview&project=approval&resource=instance&version=v4>
+    pub struct PreviewNode {
+        /// `comments`.
+        pub comments: Option<Vec<String>>,
+        /// `custom_node_id`.
+        pub custom_node_id: Option<String>,
+        /// `end_cc_id_list`.
+        pub end_cc_id_list: Option<Vec<String>>,
+        /// `has_cc_type_free`.
+        pub has_cc_type_free: Option<bool>,
+        /// `is_approver_type_free`.
+        pub is_approver_type_free: Option<bool>,
+        /// `is_empty_logic`.
+        pub is_empty_logic: Option<bool>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<String>,
+        /// `node_type`.
+        pub node_type: Option<String>,
+        /// `user_id_list`.
+        pub user_id_list: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct ProcessRecord {
+        /// `cc`.
+        pub cc: Option<EntityProcessRecord>,
+        /// `instance`.
+        pub instance: Option<EntityProcessRecord>,
+        /// `task`.
+        pub task: Option<EntityProcessRecord>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=instance&version=v4>
+    pub struct QueryInstanceResponseBody {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `instance_list`.
+        pub instance_list: Option<Vec<InstanceSearchItem>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
+    pub struct QueryTaskResponseBody {
+        /// `count`.
+        pub count: Option<Count>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `tasks`.
+        pub tasks: Option<Vec<Task>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RemoveInstanceCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove&project=approval&resource=instance.comment&version=v4>
+    pub struct RemoveInstanceCommentResponseBody {
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `instance_id`.
+        pub instance_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchCcInstanceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search_cc&project=approval&resource=instance&version=v4>
+    pub struct SearchCcInstanceResponseBody {
+        /// `cc_list`.
+        pub cc_list: Option<Vec<CcSearchItem>>,
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchDistrictResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=district&version=v4>
+    pub struct SearchDistrictResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<District>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `version`.
+        pub version: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=task&version=v4>
+    pub struct SearchTaskResponseBody {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `task_list`.
+        pub task_list: Option<Vec<TaskSearchItem>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Task`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
+    pub struct Task {
+        /// `definition_code`.
+        pub definition_code: Option<String>,
+        /// `definition_group_id`.
+        pub definition_group_id: Option<feishu_core::generated::Int64>,
+        /// `definition_group_name`.
+        pub definition_group_name: Option<String>,
+        /// `definition_id`.
+        pub definition_id: Option<feishu_core::generated::Int64>,
+        /// `definition_name`.
+        pub definition_name: Option<String>,
+        /// `initiator_names`.
+        pub initiator_names: Option<Vec<String>>,
+        /// `initiators`.
+        pub initiators: Option<Vec<String>>,
+        /// `process_code`.
+        pub process_code: Option<String>,
+        /// `process_external_id`.
+        pub process_external_id: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<feishu_core::generated::Int64>,
+        /// `process_status`.
+        pub process_status: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `task_external_id`.
+        pub task_external_id: Option<String>,
+        /// `task_id`.
+        pub task_id: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `topic`.
+        pub topic: Option<feishu_core::generated::Int64>,
+        /// `urls`.
+        pub urls: Option<TaskUrls>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaskSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=task&version=v4>
+    pub struct TaskSearchItem {
+        /// `approval`.
+        pub approval: Option<InstanceSearchApproval>,
+        /// `group`.
+        pub group: Option<InstanceSearchGroup>,
+        /// `instance`.
+        pub instance: Option<InstanceSearchNode>,
+        /// `task`.
+        pub task: Option<TaskSearchNode>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaskSearchNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=task&version=v4>
+    pub struct TaskSearchNode {
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `link`.
+        pub link: Option<InstanceSearchLink>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `task_external_id`.
+        pub task_external_id: Option<String>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaskUrls`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
+    pub struct TaskUrls {
+        /// `helpdesk`.
+        pub helpdesk: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `pc`.
+        pub pc: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TrusteeshipInstanceCacheConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct TrusteeshipInstanceCacheConfig {
+        /// `form_policy`.
+        pub form_policy: Option<String>,
+        /// `form_vary_with_locale`.
+        pub form_vary_with_locale: Option<bool>,
+        /// `form_version`.
+        pub form_version: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TrusteeshipUrls`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=approval&resource=external_instance&version=v4>
+    pub struct TrusteeshipUrls {
+        /// `action_callback_url`.
+        pub action_callback_url: Option<String>,
+        /// `action_definition_url`.
+        pub action_definition_url: Option<String>,
+        /// `approval_node_url`.
+        pub approval_node_url: Option<String>,
+        /// `form_detail_url`.
+        pub form_detail_url: Option<String>,
+        /// `pull_business_data_url`.
+        pub pull_business_data_url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UatCurrentNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
+    pub struct UatCurrentNode {
+        /// `approvers`.
+        pub approvers: Option<Vec<UatTaskUser>>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UatInstance`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=initiated&project=approval&resource=instance&version=v4>
+    pub struct UatInstance {
+        /// `definition_code`.
+        pub definition_code: Option<String>,
+        /// `definition_group_id`.
+        pub definition_group_id: Option<feishu_core::generated::Int64>,
+        /// `definition_group_name`.
+        pub definition_group_name: Option<String>,
+        /// `definition_name`.
+        pub definition_name: Option<String>,
+        /// `initiator`.
+        pub initiator: Option<feishu_core::generated::Int64>,
+        /// `initiator_name`.
+        pub initiator_name: Option<String>,
+        /// `instance_code`.
+        pub instance_code: Option<String>,
+        /// `instance_external_id`.
+        pub instance_external_id: Option<String>,
+        /// `instance_status`.
+        pub instance_status: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `summaries`.
+        pub summaries: Option<Vec<Pair>>,
+    }
+}
+
+feishu_core::model! {
+    /// `UatInstanceComment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
+    pub struct UatInstanceComment {
+        /// `comment`.
+        pub comment: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `files`.
+        pub files: Option<Vec<File>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UatInstanceTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
+    pub struct UatInstanceTask {
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UatInstanceTimeline`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
+    pub struct UatInstanceTimeline {
+        /// `cc_user_ids`.
+        pub cc_user_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `comment`.
+        pub comment: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `files`.
+        pub files: Option<Vec<File>>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UatTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=approval&resource=task&version=v4>
+    pub struct UatTask {
+        /// `definition_code`.
+        pub definition_code: Option<String>,
+        /// `definition_group_id`.
+        pub definition_group_id: Option<feishu_core::generated::Int64>,
+        /// `definition_group_name`.
+        pub definition_group_name: Option<String>,
+        /// `definition_name`.
+        pub definition_name: Option<String>,
+        /// `initiator`.
+        pub initiator: Option<feishu_core::generated::Int64>,
+        /// `initiator_name`.
+        pub initiator_name: Option<String>,
+        /// `instance_code`.
+        pub instance_code: Option<String>,
+        /// `instance_external_id`.
+        pub instance_external_id: Option<String>,
+        /// `instance_status`.
+        pub instance_status: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `summaries`.
+        pub summaries: Option<Vec<Pair>>,
+        /// `support_api_operate`.
+        pub support_api_operate: Option<bool>,
+        /// `task_external_id`.
+        pub task_external_id: Option<String>,
+        /// `task_id`.
+        pub task_id: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `topic`.
+        pub topic: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UatTaskUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detail&project=approval&resource=instance&version=v4>
+    pub struct UatTaskUser {
+        /// `task_id`.
+        pub task_id: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
 }

@@ -2,20 +2,6 @@
 //! `task` of `approval v4`: [`UnsubscriptionTask`], [`ListTask`], [`QueryTask`], [`AddSignTask`], [`ApproveTask`], [`ForwardTask`], [`PassTask`], [`RefuseTask`], [`RejectTask`], [`ResubmitTask`], [`RollbackTask`], [`SearchTask`], [`SubscriptionTask`], [`TransferTask`].
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=approve&project=approval&resource=task&version=v4>
-    pub enum ApproveTaskUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `locale`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=task&version=v4>
@@ -26,48 +12,6 @@ feishu_core::string_enum! {
         EnUs = "en-US",
         /// `ja-JP`.
         JaJp = "ja-JP",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reject&project=approval&resource=task&version=v4>
-    pub enum RejectTaskUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=resubmit&project=approval&resource=task&version=v4>
-    pub enum ResubmitTaskUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=approval&resource=task&version=v4>
-    pub enum SearchTaskUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -110,34 +54,6 @@ feishu_core::string_enum! {
         V17 = "17",
         /// `18`.
         V18 = "18",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer&project=approval&resource=task&version=v4>
-    pub enum TransferTaskUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=approval&resource=task&version=v4>
-    pub enum UserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
     }
 }
 
@@ -285,14 +201,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListTask, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                tasks: Vec<super::model::UatTask>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub tasks: Vec<super::model::UatTask>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.tasks, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -313,7 +228,7 @@ pub struct QueryTask {
     page_token: Option<String>,
     topic: Topic,
     user_id: String,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl QueryTask {
@@ -341,7 +256,7 @@ impl QueryTask {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -368,14 +283,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &QueryTask, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                tasks: Vec<super::model::Task>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub tasks: Vec<super::model::Task>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.tasks, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -480,7 +394,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ApproveTask {
     #[serde(skip)]
-    user_id_type: Option<ApproveTaskUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     approval_code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment: Option<String>,
@@ -506,7 +420,7 @@ impl ApproveTask {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: ApproveTaskUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -728,7 +642,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct RejectTask {
     #[serde(skip)]
-    user_id_type: Option<RejectTaskUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     approval_code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment: Option<String>,
@@ -754,7 +668,7 @@ impl RejectTask {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: RejectTaskUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -797,7 +711,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ResubmitTask {
     #[serde(skip)]
-    user_id_type: Option<ResubmitTaskUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     approval_code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment: Option<String>,
@@ -822,7 +736,7 @@ impl ResubmitTask {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: ResubmitTaskUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -923,7 +837,7 @@ pub struct SearchTask {
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<SearchTaskUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     approval_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -969,7 +883,7 @@ impl SearchTask {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchTaskUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -1066,14 +980,13 @@ feishu_core::endpoint! {
         },
         body: json,
         shape: data(|_: &SearchTask, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                task_list: Vec<super::model::TaskSearchItem>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub task_list: Vec<super::model::TaskSearchItem>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.task_list, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -1125,7 +1038,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TransferTask {
     #[serde(skip)]
-    user_id_type: Option<TransferTaskUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     approval_code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment: Option<String>,
@@ -1150,7 +1063,7 @@ impl TransferTask {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: TransferTaskUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

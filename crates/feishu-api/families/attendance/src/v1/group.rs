@@ -41,28 +41,6 @@ pub struct ClockInAbnormalSettings {
 feishu_core::string_enum! {
     /// The values of `dept_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=group&version=v1>
-    pub enum CreateGroupDeptType {
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=group&version=v1>
-    pub enum CreateGroupEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `dept_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
     pub enum DeptType {
         /// `open_id`.
@@ -631,14 +609,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListGroup, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                group_list: Vec<super::model::GroupMeta>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub group_list: Vec<super::model::GroupMeta>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.group_list, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -751,14 +728,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListUserGroup, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                users: Vec<super::model::UserBase>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub users: Vec<super::model::UserBase>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.users, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -776,9 +752,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateGroup {
     #[serde(skip)]
-    dept_type: CreateGroupDeptType,
+    dept_type: DeptType,
     #[serde(skip)]
-    employee_type: CreateGroupEmployeeType,
+    employee_type: EmployeeType,
     group: Group,
     #[serde(skip_serializing_if = "Option::is_none")]
     operator_id: Option<String>,
@@ -786,7 +762,7 @@ pub struct CreateGroup {
 
 impl CreateGroup {
     /// A request with the required fields.
-    pub fn new(dept_type: CreateGroupDeptType, employee_type: CreateGroupEmployeeType, group: Group) -> Self {
+    pub fn new(dept_type: DeptType, employee_type: EmployeeType, group: Group) -> Self {
         Self {
             dept_type,
             employee_type,

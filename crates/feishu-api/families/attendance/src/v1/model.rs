@@ -3,1938 +3,1938 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AntiCheatConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AntiCheatConfig {
-    /// `allow_change_device_num`.
-    pub allow_change_device_num: Option<feishu_core::generated::Int64>,
-    /// `check_buddy_punch`.
-    pub check_buddy_punch: Option<bool>,
-    /// `check_change_device_punch`.
-    pub check_change_device_punch: Option<bool>,
-    /// `check_cheat_software_punch`.
-    pub check_cheat_software_punch: Option<bool>,
-    /// `check_simulate_wifi_punch`.
-    pub check_simulate_wifi_punch: Option<bool>,
-    /// `intercept_suspected_cheat_punch`.
-    pub intercept_suspected_cheat_punch: Option<bool>,
-    /// `suspected_cheat_handle_method`.
-    pub suspected_cheat_handle_method: Option<feishu_core::generated::Int64>,
-}
-
-/// `ApprovalInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=process&project=attendance&resource=approval_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApprovalInfo {
-    /// `approval_id`.
-    pub approval_id: Option<String>,
-    /// `approval_type`.
-    pub approval_type: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-}
-
-/// `ArchiveField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=user_stats_fields_query&project=attendance&resource=archive_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ArchiveField {
-    /// `code`.
-    pub code: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `upper_titles`.
-    pub upper_titles: Option<Vec<String>>,
-}
-
-/// `ArchiveReportMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=archive_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ArchiveReportMeta {
-    /// `archive_rule_id`.
-    pub archive_rule_id: Option<String>,
-    /// `archive_rule_name`.
-    pub archive_rule_name: Option<I18nMap>,
-    /// `report_id`.
-    pub report_id: Option<String>,
-    /// `report_name`.
-    pub report_name: Option<I18nMap>,
-}
-
-/// `BatchCreateTempUserDailyShiftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create_temp&project=attendance&resource=user_daily_shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateTempUserDailyShiftResponseBody {
-    /// `user_tmp_daily_shifts`.
-    pub user_tmp_daily_shifts: Option<Vec<UserTmpDailyShift>>,
-}
-
-/// `BatchCreateUserDailyShiftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_daily_shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateUserDailyShiftResponseBody {
-    /// `user_daily_shifts`.
-    pub user_daily_shifts: Option<Vec<UserDailyShift>>,
-}
-
-/// `BatchCreateUserFlowResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_flow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateUserFlowResponseBody {
-    /// `flow_records`.
-    pub flow_records: Option<Vec<UserFlow>>,
-}
-
-/// `BatchDelUserFlowResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_del&project=attendance&resource=user_flow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDelUserFlowResponseBody {
-    /// `fail_record_ids`.
-    pub fail_record_ids: Option<Vec<String>>,
-    /// `success_record_ids`.
-    pub success_record_ids: Option<Vec<String>>,
-}
-
-/// `ChildField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChildField {
-    /// `code`.
-    pub code: Option<String>,
-    /// `time_unit`.
-    pub time_unit: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `ChildItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChildItem {
-    /// `code`.
-    pub code: Option<String>,
-    /// `column_type`.
-    pub column_type: Option<feishu_core::generated::Int64>,
-    /// `max_value`.
-    pub max_value: Option<String>,
-    /// `min_value`.
-    pub min_value: Option<String>,
-    /// `read_only`.
-    pub read_only: Option<bool>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `ClockInAbnormalSettings`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClockInAbnormalSettings {
-    /// `ignore_until_latest_clockout`.
-    pub ignore_until_latest_clockout: Option<bool>,
-}
-
-/// `CreateGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateGroupResponseBody {
-    /// `group`.
-    pub group: Option<Group>,
-}
-
-/// `CreateShiftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateShiftResponseBody {
-    /// `shift`.
-    pub shift: Option<Shift>,
-}
-
-/// `CreateUserApprovalResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserApprovalResponseBody {
-    /// `user_approval`.
-    pub user_approval: Option<UserApproval>,
-}
-
-/// `CreateUserTaskRemedyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_task_remedy&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserTaskRemedyResponseBody {
-    /// `user_remedy`.
-    pub user_remedy: Option<UserTaskRemedy>,
-}
-
-/// `Field`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Field {
-    /// `child_fields`.
-    pub child_fields: Option<Vec<ChildField>>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `File`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=attendance&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct File {
-    /// `file_id`.
-    pub file_id: Option<String>,
-}
-
-/// `FlexibleRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FlexibleRule {
-    /// `flexible_early_minutes`.
-    pub flexible_early_minutes: Option<feishu_core::generated::Int64>,
-    /// `flexible_late_minutes`.
-    pub flexible_late_minutes: Option<feishu_core::generated::Int64>,
-}
-
-/// `FreeClockSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FreeClockSetting {
-    /// `clock_internal_hhmm`.
-    pub clock_internal_hhmm: Option<feishu_core::generated::Int64>,
-    /// `clock_mode`.
-    pub clock_mode: Option<feishu_core::generated::Int64>,
-}
-
-/// `FreePunchCfg`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FreePunchCfg {
-    /// `free_clock_setting`.
-    pub free_clock_setting: Option<FreeClockSetting>,
-    /// `free_end_time`.
-    pub free_end_time: Option<String>,
-    /// `free_start_time`.
-    pub free_start_time: Option<String>,
-    /// `punch_day`.
-    pub punch_day: Option<feishu_core::generated::Int64>,
-    /// `work_day_no_punch_as_lack`.
-    pub work_day_no_punch_as_lack: Option<bool>,
-    /// `work_hours`.
-    pub work_hours: Option<feishu_core::generated::Int64>,
-    /// `work_hours_demand`.
-    pub work_hours_demand: Option<bool>,
-}
-
-/// `GetGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetGroupResponseBody {
-    /// `adjust_range`.
-    pub adjust_range: Option<feishu_core::generated::Int64>,
-    /// `allow_apply_punch`.
-    pub allow_apply_punch: Option<bool>,
-    /// `allow_out_punch`.
-    pub allow_out_punch: Option<bool>,
-    /// `allow_pc_punch`.
-    pub allow_pc_punch: Option<bool>,
-    /// `allow_remedy`.
-    pub allow_remedy: Option<bool>,
-    /// `allow_remedy_type_early`.
-    pub allow_remedy_type_early: Option<bool>,
-    /// `allow_remedy_type_lack`.
-    pub allow_remedy_type_lack: Option<bool>,
-    /// `allow_remedy_type_late`.
-    pub allow_remedy_type_late: Option<bool>,
-    /// `allow_remedy_type_normal`.
-    pub allow_remedy_type_normal: Option<bool>,
-    /// `anti_cheat_punch_config`.
-    pub anti_cheat_punch_config: Option<AntiCheatConfig>,
-    /// `bind_default_dept_ids`.
-    pub bind_default_dept_ids: Option<Vec<String>>,
-    /// `bind_default_user_ids`.
-    pub bind_default_user_ids: Option<Vec<String>>,
-    /// `bind_dept_ids`.
-    pub bind_dept_ids: Option<Vec<String>>,
-    /// `bind_user_ids`.
-    pub bind_user_ids: Option<Vec<String>>,
-    /// `calendar_id`.
-    pub calendar_id: Option<feishu_core::generated::Int64>,
-    /// `clock_in_abnormal_settings`.
-    pub clock_in_abnormal_settings: Option<ClockInAbnormalSettings>,
-    /// `clock_in_need_photo`.
-    pub clock_in_need_photo: Option<bool>,
-    /// `effect_time`.
-    pub effect_time: Option<String>,
-    /// `except_dept_ids`.
-    pub except_dept_ids: Option<Vec<String>>,
-    /// `except_user_ids`.
-    pub except_user_ids: Option<Vec<String>>,
-    /// `face_downgrade`.
-    pub face_downgrade: Option<bool>,
-    /// `face_live_need_action`.
-    pub face_live_need_action: Option<bool>,
-    /// `face_punch`.
-    pub face_punch: Option<bool>,
-    /// `face_punch_cfg`.
-    pub face_punch_cfg: Option<feishu_core::generated::Int64>,
-    /// `fixshift_effect_time`.
-    pub fixshift_effect_time: Option<String>,
-    /// `free_punch_cfg`.
-    pub free_punch_cfg: Option<FreePunchCfg>,
-    /// `go_out_need_punch`.
-    pub go_out_need_punch: Option<feishu_core::generated::Int64>,
-    /// `go_out_need_punch_cfg`.
-    pub go_out_need_punch_cfg: Option<LeaveNeedPunchCfg>,
-    /// `gps_range`.
-    pub gps_range: Option<feishu_core::generated::Int64>,
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `group_leader_ids`.
-    pub group_leader_ids: Option<Vec<String>>,
-    /// `group_name`.
-    pub group_name: Option<String>,
-    /// `group_type`.
-    pub group_type: Option<feishu_core::generated::Int64>,
-    /// `hide_clock_in_rule`.
-    pub hide_clock_in_rule: Option<bool>,
-    /// `hide_staff_punch_time`.
-    pub hide_staff_punch_time: Option<bool>,
-    /// `leave_need_punch`.
-    pub leave_need_punch: Option<bool>,
-    /// `leave_need_punch_cfg`.
-    pub leave_need_punch_cfg: Option<LeaveNeedPunchCfg>,
-    /// `locations`.
-    pub locations: Option<Vec<Location>>,
-    /// `machines`.
-    pub machines: Option<Vec<Machine>>,
-    /// `member_effect_time`.
-    pub member_effect_time: Option<String>,
-    /// `member_status_change`.
-    pub member_status_change: Option<MemberStatusChange>,
-    /// `need_punch_members`.
-    pub need_punch_members: Option<Vec<PunchMember>>,
-    /// `need_punch_special_days`.
-    pub need_punch_special_days: Option<Vec<PunchSpecialDateShift>>,
-    /// `new_calendar_id`.
-    pub new_calendar_id: Option<String>,
-    /// `no_need_punch_members`.
-    pub no_need_punch_members: Option<Vec<PunchMember>>,
-    /// `no_need_punch_special_days`.
-    pub no_need_punch_special_days: Option<Vec<PunchSpecialDateShift>>,
-    /// `org_change_auto_adjust`.
-    pub org_change_auto_adjust: Option<bool>,
-    /// `out_punch_allowed_adjust_addr`.
-    pub out_punch_allowed_adjust_addr: Option<bool>,
-    /// `out_punch_allowed_hide_addr`.
-    pub out_punch_allowed_hide_addr: Option<bool>,
-    /// `out_punch_need_approval`.
-    pub out_punch_need_approval: Option<bool>,
-    /// `out_punch_need_photo`.
-    pub out_punch_need_photo: Option<bool>,
-    /// `out_punch_need_post_approval`.
-    pub out_punch_need_post_approval: Option<bool>,
-    /// `out_punch_need_remark`.
-    pub out_punch_need_remark: Option<bool>,
-    /// `overtime_clock_cfg`.
-    pub overtime_clock_cfg: Option<OvertimeClockCfg>,
-    /// `punch_day_shift_ids`.
-    pub punch_day_shift_ids: Option<Vec<String>>,
-    /// `punch_type`.
-    pub punch_type: Option<feishu_core::generated::Int64>,
-    /// `remedy_date_limit`.
-    pub remedy_date_limit: Option<bool>,
-    /// `remedy_date_num`.
-    pub remedy_date_num: Option<feishu_core::generated::Int64>,
-    /// `remedy_limit`.
-    pub remedy_limit: Option<bool>,
-    /// `remedy_limit_count`.
-    pub remedy_limit_count: Option<feishu_core::generated::Int64>,
-    /// `remedy_period_custom_date`.
-    pub remedy_period_custom_date: Option<feishu_core::generated::Int64>,
-    /// `remedy_period_type`.
-    pub remedy_period_type: Option<feishu_core::generated::Int64>,
-    /// `replace_basic_pic`.
-    pub replace_basic_pic: Option<bool>,
-    /// `rest_clock_in_need_approval`.
-    pub rest_clock_in_need_approval: Option<bool>,
-    /// `save_auto_changes`.
-    pub save_auto_changes: Option<bool>,
-    /// `show_cumulative_time`.
-    pub show_cumulative_time: Option<bool>,
-    /// `show_over_time`.
-    pub show_over_time: Option<bool>,
-    /// `sub_group_leader_ids`.
-    pub sub_group_leader_ids: Option<Vec<String>>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `travel_need_punch`.
-    pub travel_need_punch: Option<feishu_core::generated::Int64>,
-    /// `travel_need_punch_cfg`.
-    pub travel_need_punch_cfg: Option<LeaveNeedPunchCfg>,
-    /// `work_day_no_punch_as_lack`.
-    pub work_day_no_punch_as_lack: Option<bool>,
-}
-
-/// `GetLeaveEmployExpireRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=leave_employ_expire_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetLeaveEmployExpireRecordResponseBody {
-    /// `records`.
-    pub records: Option<Vec<LeaveEmployExpireRecord>>,
-}
-
-/// `GetShiftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetShiftResponseBody {
-    /// `day_type`.
-    pub day_type: Option<feishu_core::generated::Int64>,
-    /// `flexible_minutes`.
-    pub flexible_minutes: Option<feishu_core::generated::Int64>,
-    /// `flexible_rule`.
-    pub flexible_rule: Option<Vec<FlexibleRule>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_flexible`.
-    pub is_flexible: Option<bool>,
-    /// `late_minutes_as_serious_late`.
-    pub late_minutes_as_serious_late: Option<feishu_core::generated::Int64>,
-    /// `late_off_late_on_rule`.
-    pub late_off_late_on_rule: Option<Vec<LateOffLateOnRule>>,
-    /// `late_off_late_on_setting`.
-    pub late_off_late_on_setting: Option<LateOffLateOnSetting>,
-    /// `no_need_off`.
-    pub no_need_off: Option<bool>,
-    /// `overtime_rest_time_rule`.
-    pub overtime_rest_time_rule: Option<Vec<RestRule>>,
-    /// `overtime_rule`.
-    pub overtime_rule: Option<Vec<OvertimeRule>>,
-    /// `punch_time_rule`.
-    pub punch_time_rule: Option<Vec<PunchTimeRule>>,
-    /// `punch_times`.
-    pub punch_times: Option<feishu_core::generated::Int64>,
-    /// `rest_time_flexible_configs`.
-    pub rest_time_flexible_configs: Option<Vec<RestTimeFlexibleConfig>>,
-    /// `rest_time_rule`.
-    pub rest_time_rule: Option<Vec<RestRule>>,
-    /// `shift_attendance_time_config`.
-    pub shift_attendance_time_config: Option<ShiftAttendanceTimeConfig>,
-    /// `shift_id`.
-    pub shift_id: Option<String>,
-    /// `shift_middle_time_rule`.
-    pub shift_middle_time_rule: Option<ShiftMiddleTimeRule>,
-    /// `shift_name`.
-    pub shift_name: Option<String>,
-    /// `sub_shift_leader_ids`.
-    pub sub_shift_leader_ids: Option<Vec<String>>,
-}
-
-/// `GetUserFlowResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=user_flow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserFlowResponseBody {
-    /// `bssid`.
-    pub bssid: Option<String>,
-    /// `check_result`.
-    pub check_result: Option<String>,
-    /// `check_time`.
-    pub check_time: Option<String>,
-    /// `comment`.
-    pub comment: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `device_id`.
-    pub device_id: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `idempotent_id`.
-    pub idempotent_id: Option<String>,
-    /// `is_field`.
-    pub is_field: Option<bool>,
-    /// `is_wifi`.
-    pub is_wifi: Option<bool>,
-    /// `latitude`.
-    pub latitude: Option<f64>,
-    /// `location_name`.
-    pub location_name: Option<String>,
-    /// `longitude`.
-    pub longitude: Option<f64>,
-    /// `photo_urls`.
-    pub photo_urls: Option<Vec<String>>,
-    /// `record_id`.
-    pub record_id: Option<String>,
-    /// `ssid`.
-    pub ssid: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `Group`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Group {
-    /// `adjust_range`.
-    pub adjust_range: Option<feishu_core::generated::Int64>,
-    /// `allow_apply_punch`.
-    pub allow_apply_punch: Option<bool>,
-    /// `allow_out_punch`.
-    pub allow_out_punch: Option<bool>,
-    /// `allow_pc_punch`.
-    pub allow_pc_punch: Option<bool>,
-    /// `allow_remedy`.
-    pub allow_remedy: Option<bool>,
-    /// `allow_remedy_type_early`.
-    pub allow_remedy_type_early: Option<bool>,
-    /// `allow_remedy_type_lack`.
-    pub allow_remedy_type_lack: Option<bool>,
-    /// `allow_remedy_type_late`.
-    pub allow_remedy_type_late: Option<bool>,
-    /// `allow_remedy_type_normal`.
-    pub allow_remedy_type_normal: Option<bool>,
-    /// `anti_cheat_punch_config`.
-    pub anti_cheat_punch_config: Option<AntiCheatConfig>,
-    /// `bind_default_dept_ids`.
-    pub bind_default_dept_ids: Option<Vec<String>>,
-    /// `bind_default_user_ids`.
-    pub bind_default_user_ids: Option<Vec<String>>,
-    /// `bind_dept_ids`.
-    pub bind_dept_ids: Option<Vec<String>>,
-    /// `bind_user_ids`.
-    pub bind_user_ids: Option<Vec<String>>,
-    /// `calendar_id`.
-    pub calendar_id: Option<feishu_core::generated::Int64>,
-    /// `clock_in_abnormal_settings`.
-    pub clock_in_abnormal_settings: Option<ClockInAbnormalSettings>,
-    /// `clock_in_need_photo`.
-    pub clock_in_need_photo: Option<bool>,
-    /// `effect_now`.
-    pub effect_now: Option<bool>,
-    /// `effect_time`.
-    pub effect_time: Option<String>,
-    /// `except_dept_ids`.
-    pub except_dept_ids: Option<Vec<String>>,
-    /// `except_user_ids`.
-    pub except_user_ids: Option<Vec<String>>,
-    /// `face_downgrade`.
-    pub face_downgrade: Option<bool>,
-    /// `face_live_need_action`.
-    pub face_live_need_action: Option<bool>,
-    /// `face_punch`.
-    pub face_punch: Option<bool>,
-    /// `face_punch_cfg`.
-    pub face_punch_cfg: Option<feishu_core::generated::Int64>,
-    /// `fixshift_effect_time`.
-    pub fixshift_effect_time: Option<String>,
-    /// `free_punch_cfg`.
-    pub free_punch_cfg: Option<FreePunchCfg>,
-    /// `go_out_need_punch`.
-    pub go_out_need_punch: Option<feishu_core::generated::Int64>,
-    /// `go_out_need_punch_cfg`.
-    pub go_out_need_punch_cfg: Option<LeaveNeedPunchCfg>,
-    /// `gps_range`.
-    pub gps_range: Option<feishu_core::generated::Int64>,
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `group_leader_ids`.
-    pub group_leader_ids: Option<Vec<String>>,
-    /// `group_name`.
-    pub group_name: Option<String>,
-    /// `group_type`.
-    pub group_type: Option<feishu_core::generated::Int64>,
-    /// `hide_clock_in_rule`.
-    pub hide_clock_in_rule: Option<bool>,
-    /// `hide_staff_punch_time`.
-    pub hide_staff_punch_time: Option<bool>,
-    /// `leave_need_punch`.
-    pub leave_need_punch: Option<bool>,
-    /// `leave_need_punch_cfg`.
-    pub leave_need_punch_cfg: Option<LeaveNeedPunchCfg>,
-    /// `locations`.
-    pub locations: Option<Vec<Location>>,
-    /// `machines`.
-    pub machines: Option<Vec<Machine>>,
-    /// `member_effect_time`.
-    pub member_effect_time: Option<String>,
-    /// `member_status_change`.
-    pub member_status_change: Option<MemberStatusChange>,
-    /// `need_punch_members`.
-    pub need_punch_members: Option<Vec<PunchMember>>,
-    /// `need_punch_special_days`.
-    pub need_punch_special_days: Option<Vec<PunchSpecialDateShift>>,
-    /// `new_calendar_id`.
-    pub new_calendar_id: Option<String>,
-    /// `no_need_punch_members`.
-    pub no_need_punch_members: Option<Vec<PunchMember>>,
-    /// `no_need_punch_special_days`.
-    pub no_need_punch_special_days: Option<Vec<PunchSpecialDateShift>>,
-    /// `org_change_auto_adjust`.
-    pub org_change_auto_adjust: Option<bool>,
-    /// `out_punch_allowed_adjust_addr`.
-    pub out_punch_allowed_adjust_addr: Option<bool>,
-    /// `out_punch_allowed_hide_addr`.
-    pub out_punch_allowed_hide_addr: Option<bool>,
-    /// `out_punch_need_approval`.
-    pub out_punch_need_approval: Option<bool>,
-    /// `out_punch_need_photo`.
-    pub out_punch_need_photo: Option<bool>,
-    /// `out_punch_need_post_approval`.
-    pub out_punch_need_post_approval: Option<bool>,
-    /// `out_punch_need_remark`.
-    pub out_punch_need_remark: Option<bool>,
-    /// `overtime_clock_cfg`.
-    pub overtime_clock_cfg: Option<OvertimeClockCfg>,
-    /// `punch_day_shift_ids`.
-    pub punch_day_shift_ids: Option<Vec<String>>,
-    /// `punch_type`.
-    pub punch_type: Option<feishu_core::generated::Int64>,
-    /// `remedy_date_limit`.
-    pub remedy_date_limit: Option<bool>,
-    /// `remedy_date_num`.
-    pub remedy_date_num: Option<feishu_core::generated::Int64>,
-    /// `remedy_limit`.
-    pub remedy_limit: Option<bool>,
-    /// `remedy_limit_count`.
-    pub remedy_limit_count: Option<feishu_core::generated::Int64>,
-    /// `remedy_period_custom_date`.
-    pub remedy_period_custom_date: Option<feishu_core::generated::Int64>,
-    /// `remedy_period_type`.
-    pub remedy_period_type: Option<feishu_core::generated::Int64>,
-    /// `replace_basic_pic`.
-    pub replace_basic_pic: Option<bool>,
-    /// `rest_clock_in_need_approval`.
-    pub rest_clock_in_need_approval: Option<bool>,
-    /// `save_auto_changes`.
-    pub save_auto_changes: Option<bool>,
-    /// `show_cumulative_time`.
-    pub show_cumulative_time: Option<bool>,
-    /// `show_over_time`.
-    pub show_over_time: Option<bool>,
-    /// `sub_group_leader_ids`.
-    pub sub_group_leader_ids: Option<Vec<String>>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `travel_need_punch`.
-    pub travel_need_punch: Option<feishu_core::generated::Int64>,
-    /// `travel_need_punch_cfg`.
-    pub travel_need_punch_cfg: Option<LeaveNeedPunchCfg>,
-    /// `work_day_no_punch_as_lack`.
-    pub work_day_no_punch_as_lack: Option<bool>,
-}
-
-/// `GroupMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GroupMeta {
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `group_name`.
-    pub group_name: Option<String>,
-}
-
-/// `I18nMap`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=archive_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nMap {
-    /// `en`.
-    pub en: Option<String>,
-    /// `ja`.
-    pub ja: Option<String>,
-    /// `zh`.
-    pub zh: Option<String>,
-}
-
-/// `I18nNames`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nNames {
-    /// `ch`.
-    pub ch: Option<String>,
-    /// `en`.
-    pub en: Option<String>,
-    /// `ja`.
-    pub ja: Option<String>,
-}
-
-/// `Item`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Item {
-    /// `child_items`.
-    pub child_items: Option<Vec<ChildItem>>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `LangText`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=attendance&resource=leave_accrual_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LangText {
-    /// `lang`.
-    pub lang: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `LateOffLateOnRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LateOffLateOnRule {
-    /// `late_off_minutes`.
-    pub late_off_minutes: Option<feishu_core::generated::Int64>,
-    /// `late_on_minutes`.
-    pub late_on_minutes: Option<feishu_core::generated::Int64>,
-}
-
-/// `LateOffLateOnSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LateOffLateOnSetting {
-    /// `late_off_base_on_time_type`.
-    pub late_off_base_on_time_type: Option<feishu_core::generated::Int64>,
-    /// `late_on_base_on_time_type`.
-    pub late_on_base_on_time_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `LeaveAccrualRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=attendance&resource=leave_accrual_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveAccrualRecord {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `granted_by`.
-    pub granted_by: Option<feishu_core::generated::Int64>,
-    /// `granting_quantity`.
-    pub granting_quantity: Option<String>,
-    /// `granting_unit`.
-    pub granting_unit: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `leave_type_id`.
-    pub leave_type_id: Option<String>,
-    /// `reason`.
-    pub reason: Option<Vec<LangText>>,
-    /// `section_type`.
-    pub section_type: Option<feishu_core::generated::Int64>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<String>,
-}
-
-/// `LeaveEmployExpireRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=leave_employ_expire_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveEmployExpireRecord {
-    /// `accrual_source`.
-    pub accrual_source: Option<feishu_core::generated::Int64>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `granting_quantity`.
-    pub granting_quantity: Option<String>,
-    /// `granting_unit`.
-    pub granting_unit: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_update_by_external`.
-    pub is_update_by_external: Option<bool>,
-    /// `leave_sub_type_id`.
-    pub leave_sub_type_id: Option<String>,
-    /// `leave_type_id`.
-    pub leave_type_id: Option<String>,
-    /// `left_granting_quantity`.
-    pub left_granting_quantity: Option<String>,
-    /// `reason`.
-    pub reason: Option<Vec<LangText>>,
-    /// `section_type`.
-    pub section_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `LeaveNeedPunchCfg`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveNeedPunchCfg {
-    /// `early_minutes_as_early`.
-    pub early_minutes_as_early: Option<feishu_core::generated::Int64>,
-    /// `early_minutes_as_lack`.
-    pub early_minutes_as_lack: Option<feishu_core::generated::Int64>,
-    /// `late_minutes_as_lack`.
-    pub late_minutes_as_lack: Option<feishu_core::generated::Int64>,
-    /// `late_minutes_as_late`.
-    pub late_minutes_as_late: Option<feishu_core::generated::Int64>,
-    /// `not_during_shift`.
-    pub not_during_shift: Option<bool>,
-}
-
-/// `ListArchiveRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=archive_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListArchiveRuleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ArchiveReportMeta>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListGroupResponseBody {
-    /// `group_list`.
-    pub group_list: Option<Vec<GroupMeta>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListShiftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListShiftResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `shift_list`.
-    pub shift_list: Option<Vec<Shift>>,
-}
-
-/// `ListUserGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_user&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserGroupResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `users`.
-    pub users: Option<Vec<UserBase>>,
-}
-
-/// `Location`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Location {
-    /// `address`.
-    pub address: Option<String>,
-    /// `bssid`.
-    pub bssid: Option<String>,
-    /// `feature`.
-    pub feature: Option<String>,
-    /// `gps_range`.
-    pub gps_range: Option<feishu_core::generated::Int64>,
-    /// `ip`.
-    pub ip: Option<String>,
-    /// `latitude`.
-    pub latitude: Option<f64>,
-    /// `location_id`.
-    pub location_id: Option<String>,
-    /// `location_name`.
-    pub location_name: Option<String>,
-    /// `location_type`.
-    pub location_type: Option<feishu_core::generated::Int64>,
-    /// `longitude`.
-    pub longitude: Option<f64>,
-    /// `map_type`.
-    pub map_type: Option<feishu_core::generated::Int64>,
-    /// `ssid`.
-    pub ssid: Option<String>,
-}
-
-/// `Machine`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Machine {
-    /// `machine_name`.
-    pub machine_name: Option<String>,
-    /// `machine_sn`.
-    pub machine_sn: Option<String>,
-}
-
-/// `MemberStatusChange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MemberStatusChange {
-    /// `offboarding_off_no_need_punch`.
-    pub offboarding_off_no_need_punch: Option<bool>,
-    /// `offboarding_on_no_need_punch`.
-    pub offboarding_on_no_need_punch: Option<bool>,
-    /// `onboarding_off_no_need_punch`.
-    pub onboarding_off_no_need_punch: Option<bool>,
-    /// `onboarding_on_no_need_punch`.
-    pub onboarding_on_no_need_punch: Option<bool>,
-}
-
-/// `ModifyUserSettingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=modify&project=attendance&resource=user_setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ModifyUserSettingResponseBody {
-    /// `user_setting`.
-    pub user_setting: Option<UserSetting>,
-}
-
-/// `OvertimeClockCfg`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OvertimeClockCfg {
-    /// `allow_punch_approval`.
-    pub allow_punch_approval: Option<bool>,
-    /// `need_clock_over_time_start_and_end`.
-    pub need_clock_over_time_start_and_end: Option<bool>,
-}
-
-/// `OvertimeRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OvertimeRule {
-    /// `off_overtime`.
-    pub off_overtime: Option<String>,
-    /// `on_overtime`.
-    pub on_overtime: Option<String>,
-}
-
-/// `PatchLeaveAccrualRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=attendance&resource=leave_accrual_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchLeaveAccrualRecordResponseBody {
-    /// `record`.
-    pub record: Option<LeaveAccrualRecord>,
-}
-
-/// `ProcessApprovalInfoResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=process&project=attendance&resource=approval_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessApprovalInfoResponseBody {
-    /// `approval_info`.
-    pub approval_info: Option<ApprovalInfo>,
-}
-
-/// `PunchMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PunchMember {
-    /// `rule_scope_type`.
-    pub rule_scope_type: Option<feishu_core::generated::Int64>,
-    /// `scope_group_list`.
-    pub scope_group_list: Option<ScopeGroup>,
-}
-
-/// `PunchSpecialDateShift`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PunchSpecialDateShift {
-    /// `punch_day`.
-    pub punch_day: Option<feishu_core::generated::Int64>,
-    /// `shift_id`.
-    pub shift_id: Option<String>,
-}
-
-/// `PunchTimeRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PunchTimeRule {
-    /// `early_minutes_as_early`.
-    pub early_minutes_as_early: Option<feishu_core::generated::Int64>,
-    /// `early_minutes_as_lack`.
-    pub early_minutes_as_lack: Option<feishu_core::generated::Int64>,
-    /// `late_minutes_as_lack`.
-    pub late_minutes_as_lack: Option<feishu_core::generated::Int64>,
-    /// `late_minutes_as_late`.
-    pub late_minutes_as_late: Option<feishu_core::generated::Int64>,
-    /// `late_minutes_as_serious_late`.
-    pub late_minutes_as_serious_late: Option<feishu_core::generated::Int64>,
-    /// `no_need_off`.
-    pub no_need_off: Option<bool>,
-    /// `no_need_on`.
-    pub no_need_on: Option<bool>,
-    /// `off_delay_minutes`.
-    pub off_delay_minutes: Option<feishu_core::generated::Int64>,
-    /// `off_time`.
-    pub off_time: Option<String>,
-    /// `on_advance_minutes`.
-    pub on_advance_minutes: Option<feishu_core::generated::Int64>,
-    /// `on_time`.
-    pub on_time: Option<String>,
-}
-
-/// `PunchTimeSimpleRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create_temp&project=attendance&resource=user_daily_shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PunchTimeSimpleRule {
-    /// `off_time`.
-    pub off_time: Option<String>,
-    /// `on_time`.
-    pub on_time: Option<String>,
-}
-
-/// `QueryShiftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryShiftResponseBody {
-    /// `day_type`.
-    pub day_type: Option<feishu_core::generated::Int64>,
-    /// `flexible_minutes`.
-    pub flexible_minutes: Option<feishu_core::generated::Int64>,
-    /// `flexible_rule`.
-    pub flexible_rule: Option<Vec<FlexibleRule>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_flexible`.
-    pub is_flexible: Option<bool>,
-    /// `late_minutes_as_serious_late`.
-    pub late_minutes_as_serious_late: Option<feishu_core::generated::Int64>,
-    /// `late_off_late_on_rule`.
-    pub late_off_late_on_rule: Option<Vec<LateOffLateOnRule>>,
-    /// `late_off_late_on_setting`.
-    pub late_off_late_on_setting: Option<LateOffLateOnSetting>,
-    /// `no_need_off`.
-    pub no_need_off: Option<bool>,
-    /// `overtime_rest_time_rule`.
-    pub overtime_rest_time_rule: Option<Vec<RestRule>>,
-    /// `overtime_rule`.
-    pub overtime_rule: Option<Vec<OvertimeRule>>,
-    /// `punch_time_rule`.
-    pub punch_time_rule: Option<Vec<PunchTimeRule>>,
-    /// `punch_times`.
-    pub punch_times: Option<feishu_core::generated::Int64>,
-    /// `rest_time_flexible_configs`.
-    pub rest_time_flexible_configs: Option<Vec<RestTimeFlexibleConfig>>,
-    /// `rest_time_rule`.
-    pub rest_time_rule: Option<Vec<RestRule>>,
-    /// `shift_attendance_time_config`.
-    pub shift_attendance_time_config: Option<ShiftAttendanceTimeConfig>,
-    /// `shift_id`.
-    pub shift_id: Option<String>,
-    /// `shift_middle_time_rule`.
-    pub shift_middle_time_rule: Option<ShiftMiddleTimeRule>,
-    /// `shift_name`.
-    pub shift_name: Option<String>,
-    /// `sub_shift_leader_ids`.
-    pub sub_shift_leader_ids: Option<Vec<String>>,
-}
-
-/// `QueryUserAllowedRemedysUserTaskRemedyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_user_allowed_remedys&project=attendance&resource=user_task_remedy&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserAllowedRemedysUserTaskRemedyResponseBody {
-    /// `user_allowed_remedys`.
-    pub user_allowed_remedys: Option<Vec<UserAllowedRemedy>>,
-}
-
-/// `QueryUserApprovalResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserApprovalResponseBody {
-    /// `user_approvals`.
-    pub user_approvals: Option<Vec<UserApproval>>,
-}
-
-/// `QueryUserDailyShiftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_daily_shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserDailyShiftResponseBody {
-    /// `user_daily_shifts`.
-    pub user_daily_shifts: Option<Vec<UserDailyShift>>,
-}
-
-/// `QueryUserFlowResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_flow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserFlowResponseBody {
-    /// `user_flow_results`.
-    pub user_flow_results: Option<Vec<UserFlow>>,
-}
-
-/// `QueryUserSettingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserSettingResponseBody {
-    /// `user_settings`.
-    pub user_settings: Option<Vec<UserSetting>>,
-}
-
-/// `QueryUserStatsDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserStatsDataResponseBody {
-    /// `invalid_user_list`.
-    pub invalid_user_list: Option<Vec<String>>,
-    /// `user_datas`.
-    pub user_datas: Option<Vec<UserStatsData>>,
-}
-
-/// `QueryUserStatsFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserStatsFieldResponseBody {
-    /// `user_stats_field`.
-    pub user_stats_field: Option<UserStatsField>,
-}
-
-/// `QueryUserStatsViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserStatsViewResponseBody {
-    /// `view`.
-    pub view: Option<UserStatsView>,
-}
-
-/// `QueryUserTaskRemedyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task_remedy&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserTaskRemedyResponseBody {
-    /// `user_remedys`.
-    pub user_remedys: Option<Vec<UserTaskRemedy>>,
-}
-
-/// `QueryUserTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserTaskResponseBody {
-    /// `invalid_user_ids`.
-    pub invalid_user_ids: Option<Vec<String>>,
-    /// `unauthorized_user_ids`.
-    pub unauthorized_user_ids: Option<Vec<String>>,
-    /// `user_task_results`.
-    pub user_task_results: Option<Vec<UserTask>>,
-}
-
-/// `RegionPlace`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RegionPlace {
-    /// `region_id`.
-    pub region_id: Option<String>,
-    /// `region_level`.
-    pub region_level: Option<String>,
-}
-
-/// `RestRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RestRule {
-    /// `rest_begin_time`.
-    pub rest_begin_time: Option<String>,
-    /// `rest_end_time`.
-    pub rest_end_time: Option<String>,
-}
-
-/// `RestTimeFlexibleConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RestTimeFlexibleConfig {
-    /// `late_mins`.
-    pub late_mins: Option<feishu_core::generated::Int64>,
-    /// `need_flexible`.
-    pub need_flexible: Option<bool>,
-}
-
-/// `ScopeGroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ScopeGroup {
-    /// `custom_field_id`.
-    pub custom_field_id: Option<String>,
-    /// `custom_field_obj_type`.
-    pub custom_field_obj_type: Option<String>,
-    /// `member_ids`.
-    pub member_ids: Option<Vec<String>>,
-    /// `operation_type`.
-    pub operation_type: Option<feishu_core::generated::Int64>,
-    /// `right`.
-    pub right: Option<Vec<ScopeValue>>,
-    /// `scope_value_type`.
-    pub scope_value_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `ScopeValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ScopeValue {
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `SearchGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchGroupResponseBody {
-    /// `group_list`.
-    pub group_list: Option<Vec<GroupMeta>>,
-}
-
-/// `Shift`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Shift {
-    /// `day_type`.
-    pub day_type: Option<feishu_core::generated::Int64>,
-    /// `flexible_minutes`.
-    pub flexible_minutes: Option<feishu_core::generated::Int64>,
-    /// `flexible_rule`.
-    pub flexible_rule: Option<Vec<FlexibleRule>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_flexible`.
-    pub is_flexible: Option<bool>,
-    /// `late_minutes_as_serious_late`.
-    pub late_minutes_as_serious_late: Option<feishu_core::generated::Int64>,
-    /// `late_off_late_on_rule`.
-    pub late_off_late_on_rule: Option<Vec<LateOffLateOnRule>>,
-    /// `late_off_late_on_setting`.
-    pub late_off_late_on_setting: Option<LateOffLateOnSetting>,
-    /// `no_need_off`.
-    pub no_need_off: Option<bool>,
-    /// `overtime_rest_time_rule`.
-    pub overtime_rest_time_rule: Option<Vec<RestRule>>,
-    /// `overtime_rule`.
-    pub overtime_rule: Option<Vec<OvertimeRule>>,
-    /// `punch_time_rule`.
-    pub punch_time_rule: Option<Vec<PunchTimeRule>>,
-    /// `punch_times`.
-    pub punch_times: Option<feishu_core::generated::Int64>,
-    /// `rest_time_flexible_configs`.
-    pub rest_time_flexible_configs: Option<Vec<RestTimeFlexibleConfig>>,
-    /// `rest_time_rule`.
-    pub rest_time_rule: Option<Vec<RestRule>>,
-    /// `shift_attendance_time_config`.
-    pub shift_attendance_time_config: Option<ShiftAttendanceTimeConfig>,
-    /// `shift_id`.
-    pub shift_id: Option<String>,
-    /// `shift_middle_time_rule`.
-    pub shift_middle_time_rule: Option<ShiftMiddleTimeRule>,
-    /// `shift_name`.
-    pub shift_name: Option<String>,
-    /// `sub_shift_leader_ids`.
-    pub sub_shift_leader_ids: Option<Vec<String>>,
-}
-
-/// `ShiftAttendanceTimeConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ShiftAttendanceTimeConfig {
-    /// `attendance_time`.
-    pub attendance_time: Option<f64>,
-    /// `off_attendance_time`.
-    pub off_attendance_time: Option<f64>,
-    /// `on_attendance_time`.
-    pub on_attendance_time: Option<f64>,
-}
-
-/// `ShiftMiddleTimeRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ShiftMiddleTimeRule {
-    /// `fixed_middle_time`.
-    pub fixed_middle_time: Option<String>,
-    /// `middle_time_type`.
-    pub middle_time_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `TaskResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskResult {
-    /// `check_in_record`.
-    pub check_in_record: Option<UserFlow>,
-    /// `check_in_record_id`.
-    pub check_in_record_id: Option<String>,
-    /// `check_in_result`.
-    pub check_in_result: Option<String>,
-    /// `check_in_result_supplement`.
-    pub check_in_result_supplement: Option<String>,
-    /// `check_in_shift_time`.
-    pub check_in_shift_time: Option<String>,
-    /// `check_out_record`.
-    pub check_out_record: Option<UserFlow>,
-    /// `check_out_record_id`.
-    pub check_out_record_id: Option<String>,
-    /// `check_out_result`.
-    pub check_out_result: Option<String>,
-    /// `check_out_result_supplement`.
-    pub check_out_result_supplement: Option<String>,
-    /// `check_out_shift_time`.
-    pub check_out_shift_time: Option<String>,
-    /// `task_shift_type`.
-    pub task_shift_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `TimeRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TimeRange {
-    /// `end_time_stamp`.
-    pub end_time_stamp: Option<feishu_core::generated::Int64>,
-    /// `start_time_stamp`.
-    pub start_time_stamp: Option<feishu_core::generated::Int64>,
-}
-
-/// `TimeRangeList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TimeRangeList {
-    /// `day`.
-    pub day: Option<feishu_core::generated::Int64>,
-    /// `time_ranges`.
-    pub time_ranges: Option<Vec<TimeRange>>,
-}
-
-/// `UpdateUserStatsViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=attendance&resource=user_stats_view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateUserStatsViewResponseBody {
-    /// `view`.
-    pub view: Option<UserStatsView>,
-}
-
-/// `UploadFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=attendance&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadFileResponseBody {
-    /// `file`.
-    pub file: Option<File>,
-}
-
-/// `UploadReportArchiveRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_report&project=attendance&resource=archive_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadReportArchiveRuleResponseBody {
-    /// `invalid_code`.
-    pub invalid_code: Option<Vec<String>>,
-    /// `invalid_member_id`.
-    pub invalid_member_id: Option<Vec<String>>,
-}
-
-/// `UserAllowedRemedy`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_user_allowed_remedys&project=attendance&resource=user_task_remedy&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserAllowedRemedy {
-    /// `is_free_punch`.
-    pub is_free_punch: Option<bool>,
-    /// `normal_punch_time`.
-    pub normal_punch_time: Option<String>,
-    /// `punch_no`.
-    pub punch_no: Option<feishu_core::generated::Int64>,
-    /// `punch_status`.
-    pub punch_status: Option<String>,
-    /// `remedy_date`.
-    pub remedy_date: Option<feishu_core::generated::Int64>,
-    /// `remedy_end_time`.
-    pub remedy_end_time: Option<String>,
-    /// `remedy_start_time`.
-    pub remedy_start_time: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `work_type`.
-    pub work_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `UserApproval`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserApproval {
-    /// `date`.
-    pub date: Option<String>,
-    /// `leaves`.
-    pub leaves: Option<Vec<UserLeave>>,
-    /// `outs`.
-    pub outs: Option<Vec<UserOut>>,
-    /// `overtime_works`.
-    pub overtime_works: Option<Vec<UserOvertimeWork>>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `trips`.
-    pub trips: Option<Vec<UserTrip>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserBase`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_user&project=attendance&resource=group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserBase {
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserDailyShift`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_daily_shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserDailyShift {
-    /// `day_no`.
-    pub day_no: Option<feishu_core::generated::Int64>,
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `is_clear_schedule`.
-    pub is_clear_schedule: Option<bool>,
-    /// `month`.
-    pub month: Option<feishu_core::generated::Int64>,
-    /// `shift_id`.
-    pub shift_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserFlow`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_flow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserFlow {
-    /// `bssid`.
-    pub bssid: Option<String>,
-    /// `check_result`.
-    pub check_result: Option<String>,
-    /// `check_time`.
-    pub check_time: Option<String>,
-    /// `comment`.
-    pub comment: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `device_id`.
-    pub device_id: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `idempotent_id`.
-    pub idempotent_id: Option<String>,
-    /// `is_field`.
-    pub is_field: Option<bool>,
-    /// `is_wifi`.
-    pub is_wifi: Option<bool>,
-    /// `latitude`.
-    pub latitude: Option<f64>,
-    /// `location_name`.
-    pub location_name: Option<String>,
-    /// `longitude`.
-    pub longitude: Option<f64>,
-    /// `photo_urls`.
-    pub photo_urls: Option<Vec<String>>,
-    /// `record_id`.
-    pub record_id: Option<String>,
-    /// `ssid`.
-    pub ssid: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserLeave`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserLeave {
-    /// `approval_id`.
-    pub approval_id: Option<String>,
-    /// `approve_apply_time`.
-    pub approve_apply_time: Option<String>,
-    /// `approve_pass_time`.
-    pub approve_pass_time: Option<String>,
-    /// `default_locale`.
-    pub default_locale: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<I18nNames>,
-    /// `idempotent_id`.
-    pub idempotent_id: Option<String>,
-    /// `interval`.
-    pub interval: Option<feishu_core::generated::Int64>,
-    /// `leave_detail_range_objs`.
-    pub leave_detail_range_objs: Option<Vec<TimeRangeList>>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `uniq_id`.
-    pub uniq_id: Option<String>,
-    /// `unit`.
-    pub unit: Option<feishu_core::generated::Int64>,
-}
-
-/// `UserOut`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserOut {
-    /// `approval_id`.
-    pub approval_id: Option<String>,
-    /// `approve_apply_time`.
-    pub approve_apply_time: Option<String>,
-    /// `approve_pass_time`.
-    pub approve_pass_time: Option<String>,
-    /// `cancel_process_id`.
-    pub cancel_process_id: Option<Vec<String>>,
-    /// `correct_process_id`.
-    pub correct_process_id: Option<Vec<String>>,
-    /// `default_locale`.
-    pub default_locale: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<I18nNames>,
-    /// `idempotent_id`.
-    pub idempotent_id: Option<String>,
-    /// `interval`.
-    pub interval: Option<feishu_core::generated::Int64>,
-    /// `process_id`.
-    pub process_id: Option<Vec<String>>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `uniq_id`.
-    pub uniq_id: Option<String>,
-    /// `unit`.
-    pub unit: Option<feishu_core::generated::Int64>,
-}
-
-/// `UserOvertimeWork`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserOvertimeWork {
-    /// `approval_id`.
-    pub approval_id: Option<String>,
-    /// `cancel_process_id`.
-    pub cancel_process_id: Option<Vec<String>>,
-    /// `category`.
-    pub category: Option<feishu_core::generated::Int64>,
-    /// `correct_process_id`.
-    pub correct_process_id: Option<Vec<String>>,
-    /// `duration`.
-    pub duration: Option<f64>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `idempotent_id`.
-    pub idempotent_id: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<Vec<String>>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `unit`.
-    pub unit: Option<feishu_core::generated::Int64>,
-}
-
-/// `UserSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserSetting {
-    /// `face_key`.
-    pub face_key: Option<String>,
-    /// `face_key_update_time`.
-    pub face_key_update_time: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserStatsData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatsData {
-    /// `datas`.
-    pub datas: Option<Vec<UserStatsDataCell>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserStatsDataCell`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatsDataCell {
-    /// `code`.
-    pub code: Option<String>,
-    /// `duration_num`.
-    pub duration_num: Option<UserStatsDataDuration>,
-    /// `features`.
-    pub features: Option<Vec<UserStatsDataFeature>>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `UserStatsDataDuration`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatsDataDuration {
-    /// `day`.
-    pub day: Option<String>,
-    /// `half_day`.
-    pub half_day: Option<String>,
-    /// `half_hour`.
-    pub half_hour: Option<String>,
-    /// `hour`.
-    pub hour: Option<String>,
-    /// `minute`.
-    pub minute: Option<String>,
-}
-
-/// `UserStatsDataFeature`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatsDataFeature {
-    /// `key`.
-    pub key: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `UserStatsField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatsField {
-    /// `fields`.
-    pub fields: Option<Vec<Field>>,
-    /// `stats_type`.
-    pub stats_type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserStatsFieldsQueryArchiveRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=user_stats_fields_query&project=attendance&resource=archive_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatsFieldsQueryArchiveRuleResponseBody {
-    /// `archive_report_fields`.
-    pub archive_report_fields: Option<Vec<ArchiveField>>,
-}
-
-/// `UserStatsView`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatsView {
-    /// `items`.
-    pub items: Option<Vec<Item>>,
-    /// `stats_type`.
-    pub stats_type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `view_id`.
-    pub view_id: Option<String>,
-}
-
-/// `UserTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserTask {
-    /// `day`.
-    pub day: Option<feishu_core::generated::Int64>,
-    /// `employee_name`.
-    pub employee_name: Option<String>,
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `records`.
-    pub records: Option<Vec<TaskResult>>,
-    /// `result_id`.
-    pub result_id: Option<String>,
-    /// `shift_id`.
-    pub shift_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserTaskRemedy`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_task_remedy&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserTaskRemedy {
-    /// `approval_id`.
-    pub approval_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `punch_no`.
-    pub punch_no: Option<feishu_core::generated::Int64>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `remedy_date`.
-    pub remedy_date: Option<feishu_core::generated::Int64>,
-    /// `remedy_time`.
-    pub remedy_time: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `time`.
-    pub time: Option<String>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `work_type`.
-    pub work_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `UserTmpDailyShift`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create_temp&project=attendance&resource=user_daily_shift&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserTmpDailyShift {
-    /// `date`.
-    pub date: Option<feishu_core::generated::Int64>,
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `punch_time_simple_rules`.
-    pub punch_time_simple_rules: Option<Vec<PunchTimeSimpleRule>>,
-    /// `shift_name`.
-    pub shift_name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserTrip`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserTrip {
-    /// `approval_id`.
-    pub approval_id: Option<String>,
-    /// `approve_apply_time`.
-    pub approve_apply_time: Option<String>,
-    /// `approve_pass_time`.
-    pub approve_pass_time: Option<String>,
-    /// `cancel_process_id`.
-    pub cancel_process_id: Option<Vec<String>>,
-    /// `correct_process_id`.
-    pub correct_process_id: Option<Vec<String>>,
-    /// `departure`.
-    pub departure: Option<RegionPlace>,
-    /// `destinations`.
-    pub destinations: Option<Vec<RegionPlace>>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `idempotent_id`.
-    pub idempotent_id: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<Vec<String>>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `remarks`.
-    pub remarks: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `transportation`.
-    pub transportation: Option<Vec<feishu_core::generated::Int64>>,
-    /// `trip_type`.
-    pub trip_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AntiCheatConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct AntiCheatConfig {
+        /// `allow_change_device_num`.
+        pub allow_change_device_num: Option<feishu_core::generated::Int64>,
+        /// `check_buddy_punch`.
+        pub check_buddy_punch: Option<bool>,
+        /// `check_change_device_punch`.
+        pub check_change_device_punch: Option<bool>,
+        /// `check_cheat_software_punch`.
+        pub check_cheat_software_punch: Option<bool>,
+        /// `check_simulate_wifi_punch`.
+        pub check_simulate_wifi_punch: Option<bool>,
+        /// `intercept_suspected_cheat_punch`.
+        pub intercept_suspected_cheat_punch: Option<bool>,
+        /// `suspected_cheat_handle_method`.
+        pub suspected_cheat_handle_method: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApprovalInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=process&project=attendance&resource=approval_info&version=v1>
+    pub struct ApprovalInfo {
+        /// `approval_id`.
+        pub approval_id: Option<String>,
+        /// `approval_type`.
+        pub approval_type: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ArchiveField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=user_stats_fields_query&project=attendance&resource=archive_rule&version=v1>
+    pub struct ArchiveField {
+        /// `code`.
+        pub code: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `upper_titles`.
+        pub upper_titles: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ArchiveReportMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=archive_rule&version=v1>
+    pub struct ArchiveReportMeta {
+        /// `archive_rule_id`.
+        pub archive_rule_id: Option<String>,
+        /// `archive_rule_name`.
+        pub archive_rule_name: Option<I18nMap>,
+        /// `report_id`.
+        pub report_id: Option<String>,
+        /// `report_name`.
+        pub report_name: Option<I18nMap>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchCreateTempUserDailyShiftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create_temp&project=attendance&resource=user_daily_shift&version=v1>
+    pub struct BatchCreateTempUserDailyShiftResponseBody {
+        /// `user_tmp_daily_shifts`.
+        pub user_tmp_daily_shifts: Option<Vec<UserTmpDailyShift>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchCreateUserDailyShiftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_daily_shift&version=v1>
+    pub struct BatchCreateUserDailyShiftResponseBody {
+        /// `user_daily_shifts`.
+        pub user_daily_shifts: Option<Vec<UserDailyShift>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchCreateUserFlowResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_flow&version=v1>
+    pub struct BatchCreateUserFlowResponseBody {
+        /// `flow_records`.
+        pub flow_records: Option<Vec<UserFlow>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchDelUserFlowResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_del&project=attendance&resource=user_flow&version=v1>
+    pub struct BatchDelUserFlowResponseBody {
+        /// `fail_record_ids`.
+        pub fail_record_ids: Option<Vec<String>>,
+        /// `success_record_ids`.
+        pub success_record_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ChildField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_field&version=v1>
+    pub struct ChildField {
+        /// `code`.
+        pub code: Option<String>,
+        /// `time_unit`.
+        pub time_unit: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ChildItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_view&version=v1>
+    pub struct ChildItem {
+        /// `code`.
+        pub code: Option<String>,
+        /// `column_type`.
+        pub column_type: Option<feishu_core::generated::Int64>,
+        /// `max_value`.
+        pub max_value: Option<String>,
+        /// `min_value`.
+        pub min_value: Option<String>,
+        /// `read_only`.
+        pub read_only: Option<bool>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ClockInAbnormalSettings`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct ClockInAbnormalSettings {
+        /// `ignore_until_latest_clockout`.
+        pub ignore_until_latest_clockout: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=group&version=v1>
+    pub struct CreateGroupResponseBody {
+        /// `group`.
+        pub group: Option<Group>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateShiftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=shift&version=v1>
+    pub struct CreateShiftResponseBody {
+        /// `shift`.
+        pub shift: Option<Shift>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateUserApprovalResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct CreateUserApprovalResponseBody {
+        /// `user_approval`.
+        pub user_approval: Option<UserApproval>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateUserTaskRemedyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_task_remedy&version=v1>
+    pub struct CreateUserTaskRemedyResponseBody {
+        /// `user_remedy`.
+        pub user_remedy: Option<UserTaskRemedy>,
+    }
+}
+
+feishu_core::model! {
+    /// `Field`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_field&version=v1>
+    pub struct Field {
+        /// `child_fields`.
+        pub child_fields: Option<Vec<ChildField>>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `File`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=attendance&resource=file&version=v1>
+    pub struct File {
+        /// `file_id`.
+        pub file_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FlexibleRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct FlexibleRule {
+        /// `flexible_early_minutes`.
+        pub flexible_early_minutes: Option<feishu_core::generated::Int64>,
+        /// `flexible_late_minutes`.
+        pub flexible_late_minutes: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `FreeClockSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct FreeClockSetting {
+        /// `clock_internal_hhmm`.
+        pub clock_internal_hhmm: Option<feishu_core::generated::Int64>,
+        /// `clock_mode`.
+        pub clock_mode: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `FreePunchCfg`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct FreePunchCfg {
+        /// `free_clock_setting`.
+        pub free_clock_setting: Option<FreeClockSetting>,
+        /// `free_end_time`.
+        pub free_end_time: Option<String>,
+        /// `free_start_time`.
+        pub free_start_time: Option<String>,
+        /// `punch_day`.
+        pub punch_day: Option<feishu_core::generated::Int64>,
+        /// `work_day_no_punch_as_lack`.
+        pub work_day_no_punch_as_lack: Option<bool>,
+        /// `work_hours`.
+        pub work_hours: Option<feishu_core::generated::Int64>,
+        /// `work_hours_demand`.
+        pub work_hours_demand: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct GetGroupResponseBody {
+        /// `adjust_range`.
+        pub adjust_range: Option<feishu_core::generated::Int64>,
+        /// `allow_apply_punch`.
+        pub allow_apply_punch: Option<bool>,
+        /// `allow_out_punch`.
+        pub allow_out_punch: Option<bool>,
+        /// `allow_pc_punch`.
+        pub allow_pc_punch: Option<bool>,
+        /// `allow_remedy`.
+        pub allow_remedy: Option<bool>,
+        /// `allow_remedy_type_early`.
+        pub allow_remedy_type_early: Option<bool>,
+        /// `allow_remedy_type_lack`.
+        pub allow_remedy_type_lack: Option<bool>,
+        /// `allow_remedy_type_late`.
+        pub allow_remedy_type_late: Option<bool>,
+        /// `allow_remedy_type_normal`.
+        pub allow_remedy_type_normal: Option<bool>,
+        /// `anti_cheat_punch_config`.
+        pub anti_cheat_punch_config: Option<AntiCheatConfig>,
+        /// `bind_default_dept_ids`.
+        pub bind_default_dept_ids: Option<Vec<String>>,
+        /// `bind_default_user_ids`.
+        pub bind_default_user_ids: Option<Vec<String>>,
+        /// `bind_dept_ids`.
+        pub bind_dept_ids: Option<Vec<String>>,
+        /// `bind_user_ids`.
+        pub bind_user_ids: Option<Vec<String>>,
+        /// `calendar_id`.
+        pub calendar_id: Option<feishu_core::generated::Int64>,
+        /// `clock_in_abnormal_settings`.
+        pub clock_in_abnormal_settings: Option<ClockInAbnormalSettings>,
+        /// `clock_in_need_photo`.
+        pub clock_in_need_photo: Option<bool>,
+        /// `effect_time`.
+        pub effect_time: Option<String>,
+        /// `except_dept_ids`.
+        pub except_dept_ids: Option<Vec<String>>,
+        /// `except_user_ids`.
+        pub except_user_ids: Option<Vec<String>>,
+        /// `face_downgrade`.
+        pub face_downgrade: Option<bool>,
+        /// `face_live_need_action`.
+        pub face_live_need_action: Option<bool>,
+        /// `face_punch`.
+        pub face_punch: Option<bool>,
+        /// `face_punch_cfg`.
+        pub face_punch_cfg: Option<feishu_core::generated::Int64>,
+        /// `fixshift_effect_time`.
+        pub fixshift_effect_time: Option<String>,
+        /// `free_punch_cfg`.
+        pub free_punch_cfg: Option<FreePunchCfg>,
+        /// `go_out_need_punch`.
+        pub go_out_need_punch: Option<feishu_core::generated::Int64>,
+        /// `go_out_need_punch_cfg`.
+        pub go_out_need_punch_cfg: Option<LeaveNeedPunchCfg>,
+        /// `gps_range`.
+        pub gps_range: Option<feishu_core::generated::Int64>,
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `group_leader_ids`.
+        pub group_leader_ids: Option<Vec<String>>,
+        /// `group_name`.
+        pub group_name: Option<String>,
+        /// `group_type`.
+        pub group_type: Option<feishu_core::generated::Int64>,
+        /// `hide_clock_in_rule`.
+        pub hide_clock_in_rule: Option<bool>,
+        /// `hide_staff_punch_time`.
+        pub hide_staff_punch_time: Option<bool>,
+        /// `leave_need_punch`.
+        pub leave_need_punch: Option<bool>,
+        /// `leave_need_punch_cfg`.
+        pub leave_need_punch_cfg: Option<LeaveNeedPunchCfg>,
+        /// `locations`.
+        pub locations: Option<Vec<Location>>,
+        /// `machines`.
+        pub machines: Option<Vec<Machine>>,
+        /// `member_effect_time`.
+        pub member_effect_time: Option<String>,
+        /// `member_status_change`.
+        pub member_status_change: Option<MemberStatusChange>,
+        /// `need_punch_members`.
+        pub need_punch_members: Option<Vec<PunchMember>>,
+        /// `need_punch_special_days`.
+        pub need_punch_special_days: Option<Vec<PunchSpecialDateShift>>,
+        /// `new_calendar_id`.
+        pub new_calendar_id: Option<String>,
+        /// `no_need_punch_members`.
+        pub no_need_punch_members: Option<Vec<PunchMember>>,
+        /// `no_need_punch_special_days`.
+        pub no_need_punch_special_days: Option<Vec<PunchSpecialDateShift>>,
+        /// `org_change_auto_adjust`.
+        pub org_change_auto_adjust: Option<bool>,
+        /// `out_punch_allowed_adjust_addr`.
+        pub out_punch_allowed_adjust_addr: Option<bool>,
+        /// `out_punch_allowed_hide_addr`.
+        pub out_punch_allowed_hide_addr: Option<bool>,
+        /// `out_punch_need_approval`.
+        pub out_punch_need_approval: Option<bool>,
+        /// `out_punch_need_photo`.
+        pub out_punch_need_photo: Option<bool>,
+        /// `out_punch_need_post_approval`.
+        pub out_punch_need_post_approval: Option<bool>,
+        /// `out_punch_need_remark`.
+        pub out_punch_need_remark: Option<bool>,
+        /// `overtime_clock_cfg`.
+        pub overtime_clock_cfg: Option<OvertimeClockCfg>,
+        /// `punch_day_shift_ids`.
+        pub punch_day_shift_ids: Option<Vec<String>>,
+        /// `punch_type`.
+        pub punch_type: Option<feishu_core::generated::Int64>,
+        /// `remedy_date_limit`.
+        pub remedy_date_limit: Option<bool>,
+        /// `remedy_date_num`.
+        pub remedy_date_num: Option<feishu_core::generated::Int64>,
+        /// `remedy_limit`.
+        pub remedy_limit: Option<bool>,
+        /// `remedy_limit_count`.
+        pub remedy_limit_count: Option<feishu_core::generated::Int64>,
+        /// `remedy_period_custom_date`.
+        pub remedy_period_custom_date: Option<feishu_core::generated::Int64>,
+        /// `remedy_period_type`.
+        pub remedy_period_type: Option<feishu_core::generated::Int64>,
+        /// `replace_basic_pic`.
+        pub replace_basic_pic: Option<bool>,
+        /// `rest_clock_in_need_approval`.
+        pub rest_clock_in_need_approval: Option<bool>,
+        /// `save_auto_changes`.
+        pub save_auto_changes: Option<bool>,
+        /// `show_cumulative_time`.
+        pub show_cumulative_time: Option<bool>,
+        /// `show_over_time`.
+        pub show_over_time: Option<bool>,
+        /// `sub_group_leader_ids`.
+        pub sub_group_leader_ids: Option<Vec<String>>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `travel_need_punch`.
+        pub travel_need_punch: Option<feishu_core::generated::Int64>,
+        /// `travel_need_punch_cfg`.
+        pub travel_need_punch_cfg: Option<LeaveNeedPunchCfg>,
+        /// `work_day_no_punch_as_lack`.
+        pub work_day_no_punch_as_lack: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetLeaveEmployExpireRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=leave_employ_expire_record&version=v1>
+    pub struct GetLeaveEmployExpireRecordResponseBody {
+        /// `records`.
+        pub records: Option<Vec<LeaveEmployExpireRecord>>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetShiftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=shift&version=v1>
+    pub struct GetShiftResponseBody {
+        /// `day_type`.
+        pub day_type: Option<feishu_core::generated::Int64>,
+        /// `flexible_minutes`.
+        pub flexible_minutes: Option<feishu_core::generated::Int64>,
+        /// `flexible_rule`.
+        pub flexible_rule: Option<Vec<FlexibleRule>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_flexible`.
+        pub is_flexible: Option<bool>,
+        /// `late_minutes_as_serious_late`.
+        pub late_minutes_as_serious_late: Option<feishu_core::generated::Int64>,
+        /// `late_off_late_on_rule`.
+        pub late_off_late_on_rule: Option<Vec<LateOffLateOnRule>>,
+        /// `late_off_late_on_setting`.
+        pub late_off_late_on_setting: Option<LateOffLateOnSetting>,
+        /// `no_need_off`.
+        pub no_need_off: Option<bool>,
+        /// `overtime_rest_time_rule`.
+        pub overtime_rest_time_rule: Option<Vec<RestRule>>,
+        /// `overtime_rule`.
+        pub overtime_rule: Option<Vec<OvertimeRule>>,
+        /// `punch_time_rule`.
+        pub punch_time_rule: Option<Vec<PunchTimeRule>>,
+        /// `punch_times`.
+        pub punch_times: Option<feishu_core::generated::Int64>,
+        /// `rest_time_flexible_configs`.
+        pub rest_time_flexible_configs: Option<Vec<RestTimeFlexibleConfig>>,
+        /// `rest_time_rule`.
+        pub rest_time_rule: Option<Vec<RestRule>>,
+        /// `shift_attendance_time_config`.
+        pub shift_attendance_time_config: Option<ShiftAttendanceTimeConfig>,
+        /// `shift_id`.
+        pub shift_id: Option<String>,
+        /// `shift_middle_time_rule`.
+        pub shift_middle_time_rule: Option<ShiftMiddleTimeRule>,
+        /// `shift_name`.
+        pub shift_name: Option<String>,
+        /// `sub_shift_leader_ids`.
+        pub sub_shift_leader_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetUserFlowResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=user_flow&version=v1>
+    pub struct GetUserFlowResponseBody {
+        /// `bssid`.
+        pub bssid: Option<String>,
+        /// `check_result`.
+        pub check_result: Option<String>,
+        /// `check_time`.
+        pub check_time: Option<String>,
+        /// `comment`.
+        pub comment: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `device_id`.
+        pub device_id: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `idempotent_id`.
+        pub idempotent_id: Option<String>,
+        /// `is_field`.
+        pub is_field: Option<bool>,
+        /// `is_wifi`.
+        pub is_wifi: Option<bool>,
+        /// `latitude`.
+        pub latitude: Option<f64>,
+        /// `location_name`.
+        pub location_name: Option<String>,
+        /// `longitude`.
+        pub longitude: Option<f64>,
+        /// `photo_urls`.
+        pub photo_urls: Option<Vec<String>>,
+        /// `record_id`.
+        pub record_id: Option<String>,
+        /// `ssid`.
+        pub ssid: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Group`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=group&version=v1>
+    pub struct Group {
+        /// `adjust_range`.
+        pub adjust_range: Option<feishu_core::generated::Int64>,
+        /// `allow_apply_punch`.
+        pub allow_apply_punch: Option<bool>,
+        /// `allow_out_punch`.
+        pub allow_out_punch: Option<bool>,
+        /// `allow_pc_punch`.
+        pub allow_pc_punch: Option<bool>,
+        /// `allow_remedy`.
+        pub allow_remedy: Option<bool>,
+        /// `allow_remedy_type_early`.
+        pub allow_remedy_type_early: Option<bool>,
+        /// `allow_remedy_type_lack`.
+        pub allow_remedy_type_lack: Option<bool>,
+        /// `allow_remedy_type_late`.
+        pub allow_remedy_type_late: Option<bool>,
+        /// `allow_remedy_type_normal`.
+        pub allow_remedy_type_normal: Option<bool>,
+        /// `anti_cheat_punch_config`.
+        pub anti_cheat_punch_config: Option<AntiCheatConfig>,
+        /// `bind_default_dept_ids`.
+        pub bind_default_dept_ids: Option<Vec<String>>,
+        /// `bind_default_user_ids`.
+        pub bind_default_user_ids: Option<Vec<String>>,
+        /// `bind_dept_ids`.
+        pub bind_dept_ids: Option<Vec<String>>,
+        /// `bind_user_ids`.
+        pub bind_user_ids: Option<Vec<String>>,
+        /// `calendar_id`.
+        pub calendar_id: Option<feishu_core::generated::Int64>,
+        /// `clock_in_abnormal_settings`.
+        pub clock_in_abnormal_settings: Option<ClockInAbnormalSettings>,
+        /// `clock_in_need_photo`.
+        pub clock_in_need_photo: Option<bool>,
+        /// `effect_now`.
+        pub effect_now: Option<bool>,
+        /// `effect_time`.
+        pub effect_time: Option<String>,
+        /// `except_dept_ids`.
+        pub except_dept_ids: Option<Vec<String>>,
+        /// `except_user_ids`.
+        pub except_user_ids: Option<Vec<String>>,
+        /// `face_downgrade`.
+        pub face_downgrade: Option<bool>,
+        /// `face_live_need_action`.
+        pub face_live_need_action: Option<bool>,
+        /// `face_punch`.
+        pub face_punch: Option<bool>,
+        /// `face_punch_cfg`.
+        pub face_punch_cfg: Option<feishu_core::generated::Int64>,
+        /// `fixshift_effect_time`.
+        pub fixshift_effect_time: Option<String>,
+        /// `free_punch_cfg`.
+        pub free_punch_cfg: Option<FreePunchCfg>,
+        /// `go_out_need_punch`.
+        pub go_out_need_punch: Option<feishu_core::generated::Int64>,
+        /// `go_out_need_punch_cfg`.
+        pub go_out_need_punch_cfg: Option<LeaveNeedPunchCfg>,
+        /// `gps_range`.
+        pub gps_range: Option<feishu_core::generated::Int64>,
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `group_leader_ids`.
+        pub group_leader_ids: Option<Vec<String>>,
+        /// `group_name`.
+        pub group_name: Option<String>,
+        /// `group_type`.
+        pub group_type: Option<feishu_core::generated::Int64>,
+        /// `hide_clock_in_rule`.
+        pub hide_clock_in_rule: Option<bool>,
+        /// `hide_staff_punch_time`.
+        pub hide_staff_punch_time: Option<bool>,
+        /// `leave_need_punch`.
+        pub leave_need_punch: Option<bool>,
+        /// `leave_need_punch_cfg`.
+        pub leave_need_punch_cfg: Option<LeaveNeedPunchCfg>,
+        /// `locations`.
+        pub locations: Option<Vec<Location>>,
+        /// `machines`.
+        pub machines: Option<Vec<Machine>>,
+        /// `member_effect_time`.
+        pub member_effect_time: Option<String>,
+        /// `member_status_change`.
+        pub member_status_change: Option<MemberStatusChange>,
+        /// `need_punch_members`.
+        pub need_punch_members: Option<Vec<PunchMember>>,
+        /// `need_punch_special_days`.
+        pub need_punch_special_days: Option<Vec<PunchSpecialDateShift>>,
+        /// `new_calendar_id`.
+        pub new_calendar_id: Option<String>,
+        /// `no_need_punch_members`.
+        pub no_need_punch_members: Option<Vec<PunchMember>>,
+        /// `no_need_punch_special_days`.
+        pub no_need_punch_special_days: Option<Vec<PunchSpecialDateShift>>,
+        /// `org_change_auto_adjust`.
+        pub org_change_auto_adjust: Option<bool>,
+        /// `out_punch_allowed_adjust_addr`.
+        pub out_punch_allowed_adjust_addr: Option<bool>,
+        /// `out_punch_allowed_hide_addr`.
+        pub out_punch_allowed_hide_addr: Option<bool>,
+        /// `out_punch_need_approval`.
+        pub out_punch_need_approval: Option<bool>,
+        /// `out_punch_need_photo`.
+        pub out_punch_need_photo: Option<bool>,
+        /// `out_punch_need_post_approval`.
+        pub out_punch_need_post_approval: Option<bool>,
+        /// `out_punch_need_remark`.
+        pub out_punch_need_remark: Option<bool>,
+        /// `overtime_clock_cfg`.
+        pub overtime_clock_cfg: Option<OvertimeClockCfg>,
+        /// `punch_day_shift_ids`.
+        pub punch_day_shift_ids: Option<Vec<String>>,
+        /// `punch_type`.
+        pub punch_type: Option<feishu_core::generated::Int64>,
+        /// `remedy_date_limit`.
+        pub remedy_date_limit: Option<bool>,
+        /// `remedy_date_num`.
+        pub remedy_date_num: Option<feishu_core::generated::Int64>,
+        /// `remedy_limit`.
+        pub remedy_limit: Option<bool>,
+        /// `remedy_limit_count`.
+        pub remedy_limit_count: Option<feishu_core::generated::Int64>,
+        /// `remedy_period_custom_date`.
+        pub remedy_period_custom_date: Option<feishu_core::generated::Int64>,
+        /// `remedy_period_type`.
+        pub remedy_period_type: Option<feishu_core::generated::Int64>,
+        /// `replace_basic_pic`.
+        pub replace_basic_pic: Option<bool>,
+        /// `rest_clock_in_need_approval`.
+        pub rest_clock_in_need_approval: Option<bool>,
+        /// `save_auto_changes`.
+        pub save_auto_changes: Option<bool>,
+        /// `show_cumulative_time`.
+        pub show_cumulative_time: Option<bool>,
+        /// `show_over_time`.
+        pub show_over_time: Option<bool>,
+        /// `sub_group_leader_ids`.
+        pub sub_group_leader_ids: Option<Vec<String>>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `travel_need_punch`.
+        pub travel_need_punch: Option<feishu_core::generated::Int64>,
+        /// `travel_need_punch_cfg`.
+        pub travel_need_punch_cfg: Option<LeaveNeedPunchCfg>,
+        /// `work_day_no_punch_as_lack`.
+        pub work_day_no_punch_as_lack: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `GroupMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=group&version=v1>
+    pub struct GroupMeta {
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `group_name`.
+        pub group_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18nMap`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=archive_rule&version=v1>
+    pub struct I18nMap {
+        /// `en`.
+        pub en: Option<String>,
+        /// `ja`.
+        pub ja: Option<String>,
+        /// `zh`.
+        pub zh: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18nNames`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct I18nNames {
+        /// `ch`.
+        pub ch: Option<String>,
+        /// `en`.
+        pub en: Option<String>,
+        /// `ja`.
+        pub ja: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Item`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_view&version=v1>
+    pub struct Item {
+        /// `child_items`.
+        pub child_items: Option<Vec<ChildItem>>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LangText`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=attendance&resource=leave_accrual_record&version=v1>
+    pub struct LangText {
+        /// `lang`.
+        pub lang: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LateOffLateOnRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct LateOffLateOnRule {
+        /// `late_off_minutes`.
+        pub late_off_minutes: Option<feishu_core::generated::Int64>,
+        /// `late_on_minutes`.
+        pub late_on_minutes: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `LateOffLateOnSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct LateOffLateOnSetting {
+        /// `late_off_base_on_time_type`.
+        pub late_off_base_on_time_type: Option<feishu_core::generated::Int64>,
+        /// `late_on_base_on_time_type`.
+        pub late_on_base_on_time_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveAccrualRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=attendance&resource=leave_accrual_record&version=v1>
+    pub struct LeaveAccrualRecord {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `granted_by`.
+        pub granted_by: Option<feishu_core::generated::Int64>,
+        /// `granting_quantity`.
+        pub granting_quantity: Option<String>,
+        /// `granting_unit`.
+        pub granting_unit: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `leave_type_id`.
+        pub leave_type_id: Option<String>,
+        /// `reason`.
+        pub reason: Option<Vec<LangText>>,
+        /// `section_type`.
+        pub section_type: Option<feishu_core::generated::Int64>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveEmployExpireRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=leave_employ_expire_record&version=v1>
+    pub struct LeaveEmployExpireRecord {
+        /// `accrual_source`.
+        pub accrual_source: Option<feishu_core::generated::Int64>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `granting_quantity`.
+        pub granting_quantity: Option<String>,
+        /// `granting_unit`.
+        pub granting_unit: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_update_by_external`.
+        pub is_update_by_external: Option<bool>,
+        /// `leave_sub_type_id`.
+        pub leave_sub_type_id: Option<String>,
+        /// `leave_type_id`.
+        pub leave_type_id: Option<String>,
+        /// `left_granting_quantity`.
+        pub left_granting_quantity: Option<String>,
+        /// `reason`.
+        pub reason: Option<Vec<LangText>>,
+        /// `section_type`.
+        pub section_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveNeedPunchCfg`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct LeaveNeedPunchCfg {
+        /// `early_minutes_as_early`.
+        pub early_minutes_as_early: Option<feishu_core::generated::Int64>,
+        /// `early_minutes_as_lack`.
+        pub early_minutes_as_lack: Option<feishu_core::generated::Int64>,
+        /// `late_minutes_as_lack`.
+        pub late_minutes_as_lack: Option<feishu_core::generated::Int64>,
+        /// `late_minutes_as_late`.
+        pub late_minutes_as_late: Option<feishu_core::generated::Int64>,
+        /// `not_during_shift`.
+        pub not_during_shift: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListArchiveRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=archive_rule&version=v1>
+    pub struct ListArchiveRuleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ArchiveReportMeta>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=group&version=v1>
+    pub struct ListGroupResponseBody {
+        /// `group_list`.
+        pub group_list: Option<Vec<GroupMeta>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListShiftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct ListShiftResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `shift_list`.
+        pub shift_list: Option<Vec<Shift>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListUserGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_user&project=attendance&resource=group&version=v1>
+    pub struct ListUserGroupResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `users`.
+        pub users: Option<Vec<UserBase>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Location`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct Location {
+        /// `address`.
+        pub address: Option<String>,
+        /// `bssid`.
+        pub bssid: Option<String>,
+        /// `feature`.
+        pub feature: Option<String>,
+        /// `gps_range`.
+        pub gps_range: Option<feishu_core::generated::Int64>,
+        /// `ip`.
+        pub ip: Option<String>,
+        /// `latitude`.
+        pub latitude: Option<f64>,
+        /// `location_id`.
+        pub location_id: Option<String>,
+        /// `location_name`.
+        pub location_name: Option<String>,
+        /// `location_type`.
+        pub location_type: Option<feishu_core::generated::Int64>,
+        /// `longitude`.
+        pub longitude: Option<f64>,
+        /// `map_type`.
+        pub map_type: Option<feishu_core::generated::Int64>,
+        /// `ssid`.
+        pub ssid: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Machine`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct Machine {
+        /// `machine_name`.
+        pub machine_name: Option<String>,
+        /// `machine_sn`.
+        pub machine_sn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MemberStatusChange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct MemberStatusChange {
+        /// `offboarding_off_no_need_punch`.
+        pub offboarding_off_no_need_punch: Option<bool>,
+        /// `offboarding_on_no_need_punch`.
+        pub offboarding_on_no_need_punch: Option<bool>,
+        /// `onboarding_off_no_need_punch`.
+        pub onboarding_off_no_need_punch: Option<bool>,
+        /// `onboarding_on_no_need_punch`.
+        pub onboarding_on_no_need_punch: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ModifyUserSettingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=modify&project=attendance&resource=user_setting&version=v1>
+    pub struct ModifyUserSettingResponseBody {
+        /// `user_setting`.
+        pub user_setting: Option<UserSetting>,
+    }
+}
+
+feishu_core::model! {
+    /// `OvertimeClockCfg`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct OvertimeClockCfg {
+        /// `allow_punch_approval`.
+        pub allow_punch_approval: Option<bool>,
+        /// `need_clock_over_time_start_and_end`.
+        pub need_clock_over_time_start_and_end: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `OvertimeRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct OvertimeRule {
+        /// `off_overtime`.
+        pub off_overtime: Option<String>,
+        /// `on_overtime`.
+        pub on_overtime: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchLeaveAccrualRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=attendance&resource=leave_accrual_record&version=v1>
+    pub struct PatchLeaveAccrualRecordResponseBody {
+        /// `record`.
+        pub record: Option<LeaveAccrualRecord>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessApprovalInfoResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=process&project=attendance&resource=approval_info&version=v1>
+    pub struct ProcessApprovalInfoResponseBody {
+        /// `approval_info`.
+        pub approval_info: Option<ApprovalInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `PunchMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct PunchMember {
+        /// `rule_scope_type`.
+        pub rule_scope_type: Option<feishu_core::generated::Int64>,
+        /// `scope_group_list`.
+        pub scope_group_list: Option<ScopeGroup>,
+    }
+}
+
+feishu_core::model! {
+    /// `PunchSpecialDateShift`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct PunchSpecialDateShift {
+        /// `punch_day`.
+        pub punch_day: Option<feishu_core::generated::Int64>,
+        /// `shift_id`.
+        pub shift_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PunchTimeRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct PunchTimeRule {
+        /// `early_minutes_as_early`.
+        pub early_minutes_as_early: Option<feishu_core::generated::Int64>,
+        /// `early_minutes_as_lack`.
+        pub early_minutes_as_lack: Option<feishu_core::generated::Int64>,
+        /// `late_minutes_as_lack`.
+        pub late_minutes_as_lack: Option<feishu_core::generated::Int64>,
+        /// `late_minutes_as_late`.
+        pub late_minutes_as_late: Option<feishu_core::generated::Int64>,
+        /// `late_minutes_as_serious_late`.
+        pub late_minutes_as_serious_late: Option<feishu_core::generated::Int64>,
+        /// `no_need_off`.
+        pub no_need_off: Option<bool>,
+        /// `no_need_on`.
+        pub no_need_on: Option<bool>,
+        /// `off_delay_minutes`.
+        pub off_delay_minutes: Option<feishu_core::generated::Int64>,
+        /// `off_time`.
+        pub off_time: Option<String>,
+        /// `on_advance_minutes`.
+        pub on_advance_minutes: Option<feishu_core::generated::Int64>,
+        /// `on_time`.
+        pub on_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PunchTimeSimpleRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create_temp&project=attendance&resource=user_daily_shift&version=v1>
+    pub struct PunchTimeSimpleRule {
+        /// `off_time`.
+        pub off_time: Option<String>,
+        /// `on_time`.
+        pub on_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryShiftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=shift&version=v1>
+    pub struct QueryShiftResponseBody {
+        /// `day_type`.
+        pub day_type: Option<feishu_core::generated::Int64>,
+        /// `flexible_minutes`.
+        pub flexible_minutes: Option<feishu_core::generated::Int64>,
+        /// `flexible_rule`.
+        pub flexible_rule: Option<Vec<FlexibleRule>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_flexible`.
+        pub is_flexible: Option<bool>,
+        /// `late_minutes_as_serious_late`.
+        pub late_minutes_as_serious_late: Option<feishu_core::generated::Int64>,
+        /// `late_off_late_on_rule`.
+        pub late_off_late_on_rule: Option<Vec<LateOffLateOnRule>>,
+        /// `late_off_late_on_setting`.
+        pub late_off_late_on_setting: Option<LateOffLateOnSetting>,
+        /// `no_need_off`.
+        pub no_need_off: Option<bool>,
+        /// `overtime_rest_time_rule`.
+        pub overtime_rest_time_rule: Option<Vec<RestRule>>,
+        /// `overtime_rule`.
+        pub overtime_rule: Option<Vec<OvertimeRule>>,
+        /// `punch_time_rule`.
+        pub punch_time_rule: Option<Vec<PunchTimeRule>>,
+        /// `punch_times`.
+        pub punch_times: Option<feishu_core::generated::Int64>,
+        /// `rest_time_flexible_configs`.
+        pub rest_time_flexible_configs: Option<Vec<RestTimeFlexibleConfig>>,
+        /// `rest_time_rule`.
+        pub rest_time_rule: Option<Vec<RestRule>>,
+        /// `shift_attendance_time_config`.
+        pub shift_attendance_time_config: Option<ShiftAttendanceTimeConfig>,
+        /// `shift_id`.
+        pub shift_id: Option<String>,
+        /// `shift_middle_time_rule`.
+        pub shift_middle_time_rule: Option<ShiftMiddleTimeRule>,
+        /// `shift_name`.
+        pub shift_name: Option<String>,
+        /// `sub_shift_leader_ids`.
+        pub sub_shift_leader_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserAllowedRemedysUserTaskRemedyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_user_allowed_remedys&project=attendance&resource=user_task_remedy&version=v1>
+    pub struct QueryUserAllowedRemedysUserTaskRemedyResponseBody {
+        /// `user_allowed_remedys`.
+        pub user_allowed_remedys: Option<Vec<UserAllowedRemedy>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserApprovalResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_approval&version=v1>
+    pub struct QueryUserApprovalResponseBody {
+        /// `user_approvals`.
+        pub user_approvals: Option<Vec<UserApproval>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserDailyShiftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_daily_shift&version=v1>
+    pub struct QueryUserDailyShiftResponseBody {
+        /// `user_daily_shifts`.
+        pub user_daily_shifts: Option<Vec<UserDailyShift>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserFlowResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_flow&version=v1>
+    pub struct QueryUserFlowResponseBody {
+        /// `user_flow_results`.
+        pub user_flow_results: Option<Vec<UserFlow>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserSettingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_setting&version=v1>
+    pub struct QueryUserSettingResponseBody {
+        /// `user_settings`.
+        pub user_settings: Option<Vec<UserSetting>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserStatsDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
+    pub struct QueryUserStatsDataResponseBody {
+        /// `invalid_user_list`.
+        pub invalid_user_list: Option<Vec<String>>,
+        /// `user_datas`.
+        pub user_datas: Option<Vec<UserStatsData>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserStatsFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_field&version=v1>
+    pub struct QueryUserStatsFieldResponseBody {
+        /// `user_stats_field`.
+        pub user_stats_field: Option<UserStatsField>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserStatsViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_view&version=v1>
+    pub struct QueryUserStatsViewResponseBody {
+        /// `view`.
+        pub view: Option<UserStatsView>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserTaskRemedyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task_remedy&version=v1>
+    pub struct QueryUserTaskRemedyResponseBody {
+        /// `user_remedys`.
+        pub user_remedys: Option<Vec<UserTaskRemedy>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task&version=v1>
+    pub struct QueryUserTaskResponseBody {
+        /// `invalid_user_ids`.
+        pub invalid_user_ids: Option<Vec<String>>,
+        /// `unauthorized_user_ids`.
+        pub unauthorized_user_ids: Option<Vec<String>>,
+        /// `user_task_results`.
+        pub user_task_results: Option<Vec<UserTask>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RegionPlace`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct RegionPlace {
+        /// `region_id`.
+        pub region_id: Option<String>,
+        /// `region_level`.
+        pub region_level: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RestRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct RestRule {
+        /// `rest_begin_time`.
+        pub rest_begin_time: Option<String>,
+        /// `rest_end_time`.
+        pub rest_end_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RestTimeFlexibleConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct RestTimeFlexibleConfig {
+        /// `late_mins`.
+        pub late_mins: Option<feishu_core::generated::Int64>,
+        /// `need_flexible`.
+        pub need_flexible: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ScopeGroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct ScopeGroup {
+        /// `custom_field_id`.
+        pub custom_field_id: Option<String>,
+        /// `custom_field_obj_type`.
+        pub custom_field_obj_type: Option<String>,
+        /// `member_ids`.
+        pub member_ids: Option<Vec<String>>,
+        /// `operation_type`.
+        pub operation_type: Option<feishu_core::generated::Int64>,
+        /// `right`.
+        pub right: Option<Vec<ScopeValue>>,
+        /// `scope_value_type`.
+        pub scope_value_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ScopeValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=attendance&resource=group&version=v1>
+    pub struct ScopeValue {
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=attendance&resource=group&version=v1>
+    pub struct SearchGroupResponseBody {
+        /// `group_list`.
+        pub group_list: Option<Vec<GroupMeta>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Shift`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct Shift {
+        /// `day_type`.
+        pub day_type: Option<feishu_core::generated::Int64>,
+        /// `flexible_minutes`.
+        pub flexible_minutes: Option<feishu_core::generated::Int64>,
+        /// `flexible_rule`.
+        pub flexible_rule: Option<Vec<FlexibleRule>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_flexible`.
+        pub is_flexible: Option<bool>,
+        /// `late_minutes_as_serious_late`.
+        pub late_minutes_as_serious_late: Option<feishu_core::generated::Int64>,
+        /// `late_off_late_on_rule`.
+        pub late_off_late_on_rule: Option<Vec<LateOffLateOnRule>>,
+        /// `late_off_late_on_setting`.
+        pub late_off_late_on_setting: Option<LateOffLateOnSetting>,
+        /// `no_need_off`.
+        pub no_need_off: Option<bool>,
+        /// `overtime_rest_time_rule`.
+        pub overtime_rest_time_rule: Option<Vec<RestRule>>,
+        /// `overtime_rule`.
+        pub overtime_rule: Option<Vec<OvertimeRule>>,
+        /// `punch_time_rule`.
+        pub punch_time_rule: Option<Vec<PunchTimeRule>>,
+        /// `punch_times`.
+        pub punch_times: Option<feishu_core::generated::Int64>,
+        /// `rest_time_flexible_configs`.
+        pub rest_time_flexible_configs: Option<Vec<RestTimeFlexibleConfig>>,
+        /// `rest_time_rule`.
+        pub rest_time_rule: Option<Vec<RestRule>>,
+        /// `shift_attendance_time_config`.
+        pub shift_attendance_time_config: Option<ShiftAttendanceTimeConfig>,
+        /// `shift_id`.
+        pub shift_id: Option<String>,
+        /// `shift_middle_time_rule`.
+        pub shift_middle_time_rule: Option<ShiftMiddleTimeRule>,
+        /// `shift_name`.
+        pub shift_name: Option<String>,
+        /// `sub_shift_leader_ids`.
+        pub sub_shift_leader_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ShiftAttendanceTimeConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct ShiftAttendanceTimeConfig {
+        /// `attendance_time`.
+        pub attendance_time: Option<f64>,
+        /// `off_attendance_time`.
+        pub off_attendance_time: Option<f64>,
+        /// `on_attendance_time`.
+        pub on_attendance_time: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ShiftMiddleTimeRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=attendance&resource=shift&version=v1>
+    pub struct ShiftMiddleTimeRule {
+        /// `fixed_middle_time`.
+        pub fixed_middle_time: Option<String>,
+        /// `middle_time_type`.
+        pub middle_time_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaskResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task&version=v1>
+    pub struct TaskResult {
+        /// `check_in_record`.
+        pub check_in_record: Option<UserFlow>,
+        /// `check_in_record_id`.
+        pub check_in_record_id: Option<String>,
+        /// `check_in_result`.
+        pub check_in_result: Option<String>,
+        /// `check_in_result_supplement`.
+        pub check_in_result_supplement: Option<String>,
+        /// `check_in_shift_time`.
+        pub check_in_shift_time: Option<String>,
+        /// `check_out_record`.
+        pub check_out_record: Option<UserFlow>,
+        /// `check_out_record_id`.
+        pub check_out_record_id: Option<String>,
+        /// `check_out_result`.
+        pub check_out_result: Option<String>,
+        /// `check_out_result_supplement`.
+        pub check_out_result_supplement: Option<String>,
+        /// `check_out_shift_time`.
+        pub check_out_shift_time: Option<String>,
+        /// `task_shift_type`.
+        pub task_shift_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TimeRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct TimeRange {
+        /// `end_time_stamp`.
+        pub end_time_stamp: Option<feishu_core::generated::Int64>,
+        /// `start_time_stamp`.
+        pub start_time_stamp: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TimeRangeList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct TimeRangeList {
+        /// `day`.
+        pub day: Option<feishu_core::generated::Int64>,
+        /// `time_ranges`.
+        pub time_ranges: Option<Vec<TimeRange>>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateUserStatsViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=attendance&resource=user_stats_view&version=v1>
+    pub struct UpdateUserStatsViewResponseBody {
+        /// `view`.
+        pub view: Option<UserStatsView>,
+    }
+}
+
+feishu_core::model! {
+    /// `UploadFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=attendance&resource=file&version=v1>
+    pub struct UploadFileResponseBody {
+        /// `file`.
+        pub file: Option<File>,
+    }
+}
+
+feishu_core::model! {
+    /// `UploadReportArchiveRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_report&project=attendance&resource=archive_rule&version=v1>
+    pub struct UploadReportArchiveRuleResponseBody {
+        /// `invalid_code`.
+        pub invalid_code: Option<Vec<String>>,
+        /// `invalid_member_id`.
+        pub invalid_member_id: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserAllowedRemedy`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_user_allowed_remedys&project=attendance&resource=user_task_remedy&version=v1>
+    pub struct UserAllowedRemedy {
+        /// `is_free_punch`.
+        pub is_free_punch: Option<bool>,
+        /// `normal_punch_time`.
+        pub normal_punch_time: Option<String>,
+        /// `punch_no`.
+        pub punch_no: Option<feishu_core::generated::Int64>,
+        /// `punch_status`.
+        pub punch_status: Option<String>,
+        /// `remedy_date`.
+        pub remedy_date: Option<feishu_core::generated::Int64>,
+        /// `remedy_end_time`.
+        pub remedy_end_time: Option<String>,
+        /// `remedy_start_time`.
+        pub remedy_start_time: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `work_type`.
+        pub work_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserApproval`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct UserApproval {
+        /// `date`.
+        pub date: Option<String>,
+        /// `leaves`.
+        pub leaves: Option<Vec<UserLeave>>,
+        /// `outs`.
+        pub outs: Option<Vec<UserOut>>,
+        /// `overtime_works`.
+        pub overtime_works: Option<Vec<UserOvertimeWork>>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `trips`.
+        pub trips: Option<Vec<UserTrip>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserBase`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_user&project=attendance&resource=group&version=v1>
+    pub struct UserBase {
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserDailyShift`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_daily_shift&version=v1>
+    pub struct UserDailyShift {
+        /// `day_no`.
+        pub day_no: Option<feishu_core::generated::Int64>,
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `is_clear_schedule`.
+        pub is_clear_schedule: Option<bool>,
+        /// `month`.
+        pub month: Option<feishu_core::generated::Int64>,
+        /// `shift_id`.
+        pub shift_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserFlow`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_flow&version=v1>
+    pub struct UserFlow {
+        /// `bssid`.
+        pub bssid: Option<String>,
+        /// `check_result`.
+        pub check_result: Option<String>,
+        /// `check_time`.
+        pub check_time: Option<String>,
+        /// `comment`.
+        pub comment: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `device_id`.
+        pub device_id: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `idempotent_id`.
+        pub idempotent_id: Option<String>,
+        /// `is_field`.
+        pub is_field: Option<bool>,
+        /// `is_wifi`.
+        pub is_wifi: Option<bool>,
+        /// `latitude`.
+        pub latitude: Option<f64>,
+        /// `location_name`.
+        pub location_name: Option<String>,
+        /// `longitude`.
+        pub longitude: Option<f64>,
+        /// `photo_urls`.
+        pub photo_urls: Option<Vec<String>>,
+        /// `record_id`.
+        pub record_id: Option<String>,
+        /// `ssid`.
+        pub ssid: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserLeave`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct UserLeave {
+        /// `approval_id`.
+        pub approval_id: Option<String>,
+        /// `approve_apply_time`.
+        pub approve_apply_time: Option<String>,
+        /// `approve_pass_time`.
+        pub approve_pass_time: Option<String>,
+        /// `default_locale`.
+        pub default_locale: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<I18nNames>,
+        /// `idempotent_id`.
+        pub idempotent_id: Option<String>,
+        /// `interval`.
+        pub interval: Option<feishu_core::generated::Int64>,
+        /// `leave_detail_range_objs`.
+        pub leave_detail_range_objs: Option<Vec<TimeRangeList>>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `uniq_id`.
+        pub uniq_id: Option<String>,
+        /// `unit`.
+        pub unit: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserOut`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct UserOut {
+        /// `approval_id`.
+        pub approval_id: Option<String>,
+        /// `approve_apply_time`.
+        pub approve_apply_time: Option<String>,
+        /// `approve_pass_time`.
+        pub approve_pass_time: Option<String>,
+        /// `cancel_process_id`.
+        pub cancel_process_id: Option<Vec<String>>,
+        /// `correct_process_id`.
+        pub correct_process_id: Option<Vec<String>>,
+        /// `default_locale`.
+        pub default_locale: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<I18nNames>,
+        /// `idempotent_id`.
+        pub idempotent_id: Option<String>,
+        /// `interval`.
+        pub interval: Option<feishu_core::generated::Int64>,
+        /// `process_id`.
+        pub process_id: Option<Vec<String>>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `uniq_id`.
+        pub uniq_id: Option<String>,
+        /// `unit`.
+        pub unit: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserOvertimeWork`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct UserOvertimeWork {
+        /// `approval_id`.
+        pub approval_id: Option<String>,
+        /// `cancel_process_id`.
+        pub cancel_process_id: Option<Vec<String>>,
+        /// `category`.
+        pub category: Option<feishu_core::generated::Int64>,
+        /// `correct_process_id`.
+        pub correct_process_id: Option<Vec<String>>,
+        /// `duration`.
+        pub duration: Option<f64>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `idempotent_id`.
+        pub idempotent_id: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<Vec<String>>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `unit`.
+        pub unit: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_setting&version=v1>
+    pub struct UserSetting {
+        /// `face_key`.
+        pub face_key: Option<String>,
+        /// `face_key_update_time`.
+        pub face_key_update_time: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserStatsData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
+    pub struct UserStatsData {
+        /// `datas`.
+        pub datas: Option<Vec<UserStatsDataCell>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserStatsDataCell`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
+    pub struct UserStatsDataCell {
+        /// `code`.
+        pub code: Option<String>,
+        /// `duration_num`.
+        pub duration_num: Option<UserStatsDataDuration>,
+        /// `features`.
+        pub features: Option<Vec<UserStatsDataFeature>>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserStatsDataDuration`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
+    pub struct UserStatsDataDuration {
+        /// `day`.
+        pub day: Option<String>,
+        /// `half_day`.
+        pub half_day: Option<String>,
+        /// `half_hour`.
+        pub half_hour: Option<String>,
+        /// `hour`.
+        pub hour: Option<String>,
+        /// `minute`.
+        pub minute: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserStatsDataFeature`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_data&version=v1>
+    pub struct UserStatsDataFeature {
+        /// `key`.
+        pub key: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserStatsField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_field&version=v1>
+    pub struct UserStatsField {
+        /// `fields`.
+        pub fields: Option<Vec<Field>>,
+        /// `stats_type`.
+        pub stats_type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserStatsFieldsQueryArchiveRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=user_stats_fields_query&project=attendance&resource=archive_rule&version=v1>
+    pub struct UserStatsFieldsQueryArchiveRuleResponseBody {
+        /// `archive_report_fields`.
+        pub archive_report_fields: Option<Vec<ArchiveField>>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserStatsView`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_stats_view&version=v1>
+    pub struct UserStatsView {
+        /// `items`.
+        pub items: Option<Vec<Item>>,
+        /// `stats_type`.
+        pub stats_type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `view_id`.
+        pub view_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task&version=v1>
+    pub struct UserTask {
+        /// `day`.
+        pub day: Option<feishu_core::generated::Int64>,
+        /// `employee_name`.
+        pub employee_name: Option<String>,
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `records`.
+        pub records: Option<Vec<TaskResult>>,
+        /// `result_id`.
+        pub result_id: Option<String>,
+        /// `shift_id`.
+        pub shift_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserTaskRemedy`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_task_remedy&version=v1>
+    pub struct UserTaskRemedy {
+        /// `approval_id`.
+        pub approval_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `punch_no`.
+        pub punch_no: Option<feishu_core::generated::Int64>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `remedy_date`.
+        pub remedy_date: Option<feishu_core::generated::Int64>,
+        /// `remedy_time`.
+        pub remedy_time: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `time`.
+        pub time: Option<String>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `work_type`.
+        pub work_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserTmpDailyShift`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create_temp&project=attendance&resource=user_daily_shift&version=v1>
+    pub struct UserTmpDailyShift {
+        /// `date`.
+        pub date: Option<feishu_core::generated::Int64>,
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `punch_time_simple_rules`.
+        pub punch_time_simple_rules: Option<Vec<PunchTimeSimpleRule>>,
+        /// `shift_name`.
+        pub shift_name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserTrip`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
+    pub struct UserTrip {
+        /// `approval_id`.
+        pub approval_id: Option<String>,
+        /// `approve_apply_time`.
+        pub approve_apply_time: Option<String>,
+        /// `approve_pass_time`.
+        pub approve_pass_time: Option<String>,
+        /// `cancel_process_id`.
+        pub cancel_process_id: Option<Vec<String>>,
+        /// `correct_process_id`.
+        pub correct_process_id: Option<Vec<String>>,
+        /// `departure`.
+        pub departure: Option<RegionPlace>,
+        /// `destinations`.
+        pub destinations: Option<Vec<RegionPlace>>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `idempotent_id`.
+        pub idempotent_id: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<Vec<String>>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `remarks`.
+        pub remarks: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `transportation`.
+        pub transportation: Option<Vec<feishu_core::generated::Int64>>,
+        /// `trip_type`.
+        pub trip_type: Option<feishu_core::generated::Int64>,
+    }
 }

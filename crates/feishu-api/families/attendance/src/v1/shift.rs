@@ -222,14 +222,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListShift, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                shift_list: Vec<super::model::Shift>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub shift_list: Vec<super::model::Shift>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.shift_list, wire.has_more, wire.page_token.or(wire.next_page_token)))

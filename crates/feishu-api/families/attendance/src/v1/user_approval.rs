@@ -59,20 +59,6 @@ pub struct I18nNames {
     pub ja: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_approval&version=v1>
-    pub enum QueryUserApprovalEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
 /// `departure` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=attendance&resource=user_approval&version=v1>
@@ -317,7 +303,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryUserApproval {
     #[serde(skip)]
-    employee_type: QueryUserApprovalEmployeeType,
+    employee_type: EmployeeType,
     check_date_from: i64,
     check_date_to: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -333,7 +319,7 @@ pub struct QueryUserApproval {
 
 impl QueryUserApproval {
     /// A request with the required fields.
-    pub fn new(employee_type: QueryUserApprovalEmployeeType, check_date_from: i64, check_date_to: i64, user_ids: Vec<String>) -> Self {
+    pub fn new(employee_type: EmployeeType, check_date_from: i64, check_date_to: i64, user_ids: Vec<String>) -> Self {
         Self {
             employee_type,
             check_date_from,

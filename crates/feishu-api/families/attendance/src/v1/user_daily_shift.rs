@@ -4,18 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `employee_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create_temp&project=attendance&resource=user_daily_shift&version=v1>
-    pub enum BatchCreateTempUserDailyShiftEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_daily_shift&version=v1>
     pub enum EmployeeType {
         /// `employee_id`.
@@ -34,18 +22,6 @@ pub struct PunchTimeSimpleRule {
     pub off_time: String,
     /// On-duty time, format HH: MM.
     pub on_time: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_daily_shift&version=v1>
-    pub enum QueryUserDailyShiftEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-    }
 }
 
 /// `user_daily_shifts` of a request.
@@ -139,7 +115,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct BatchCreateTempUserDailyShift {
     #[serde(skip)]
-    employee_type: BatchCreateTempUserDailyShiftEmployeeType,
+    employee_type: EmployeeType,
     #[serde(skip_serializing_if = "Option::is_none")]
     operator_id: Option<String>,
     user_tmp_daily_shifts: Vec<UserTmpDailyShift>,
@@ -147,7 +123,7 @@ pub struct BatchCreateTempUserDailyShift {
 
 impl BatchCreateTempUserDailyShift {
     /// A request with the required fields.
-    pub fn new(employee_type: BatchCreateTempUserDailyShiftEmployeeType, user_tmp_daily_shifts: Vec<UserTmpDailyShift>) -> Self {
+    pub fn new(employee_type: EmployeeType, user_tmp_daily_shifts: Vec<UserTmpDailyShift>) -> Self {
         Self {
             employee_type,
             operator_id: None,
@@ -185,7 +161,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryUserDailyShift {
     #[serde(skip)]
-    employee_type: QueryUserDailyShiftEmployeeType,
+    employee_type: EmployeeType,
     check_date_from: i64,
     check_date_to: i64,
     user_ids: Vec<String>,
@@ -193,7 +169,7 @@ pub struct QueryUserDailyShift {
 
 impl QueryUserDailyShift {
     /// A request with the required fields.
-    pub fn new(employee_type: QueryUserDailyShiftEmployeeType, check_date_from: i64, check_date_to: i64, user_ids: Vec<String>) -> Self {
+    pub fn new(employee_type: EmployeeType, check_date_from: i64, check_date_to: i64, user_ids: Vec<String>) -> Self {
         Self {
             employee_type,
             check_date_from,

@@ -55,18 +55,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_flow&version=v1>
-    pub enum QueryUserFlowEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-    }
-}
-
 /// `flow_records` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=attendance&resource=user_flow&version=v1>
@@ -230,7 +218,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryUserFlow {
     #[serde(skip)]
-    employee_type: QueryUserFlowEmployeeType,
+    employee_type: BatchCreateUserFlowEmployeeType,
     #[serde(skip)]
     include_terminated_user: Option<bool>,
     check_time_from: String,
@@ -240,7 +228,7 @@ pub struct QueryUserFlow {
 
 impl QueryUserFlow {
     /// A request with the required fields.
-    pub fn new(employee_type: QueryUserFlowEmployeeType, check_time_from: impl Into<String>, check_time_to: impl Into<String>, user_ids: Vec<String>) -> Self {
+    pub fn new(employee_type: BatchCreateUserFlowEmployeeType, check_time_from: impl Into<String>, check_time_to: impl Into<String>, user_ids: Vec<String>) -> Self {
         Self {
             employee_type,
             include_terminated_user: None,

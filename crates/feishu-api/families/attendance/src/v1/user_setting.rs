@@ -13,18 +13,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=modify&project=attendance&resource=user_setting&version=v1>
-    pub enum ModifyUserSettingEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-    }
-}
-
 /// `user_setting` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=modify&project=attendance&resource=user_setting&version=v1>
@@ -84,14 +72,14 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ModifyUserSetting {
     #[serde(skip)]
-    employee_type: ModifyUserSettingEmployeeType,
+    employee_type: EmployeeType,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_setting: Option<UserSetting>,
 }
 
 impl ModifyUserSetting {
     /// A request with the required fields.
-    pub fn new(employee_type: ModifyUserSettingEmployeeType) -> Self {
+    pub fn new(employee_type: EmployeeType) -> Self {
         Self {
             employee_type,
             user_setting: None,

@@ -62,18 +62,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=attendance&resource=user_stats_view&version=v1>
-    pub enum UpdateUserStatsViewEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-    }
-}
-
 /// `view` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=attendance&resource=user_stats_view&version=v1>
@@ -83,23 +71,11 @@ pub struct UserStatsView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
     /// View type.
-    pub stats_type: UserStatsViewStatsType,
+    pub stats_type: StatsType,
     /// User ID of the operator, corresponding to employee\_type.
     pub user_id: String,
     /// View ID.
     pub view_id: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `stats_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=attendance&resource=user_stats_view&version=v1>
-    pub enum UserStatsViewStatsType {
-        /// `daily`.
-        Daily = "daily",
-        /// `month`.
-        Month = "month",
-    }
 }
 
 /// `POST /open-apis/attendance/v1/user_stats_views/query`: Query statistics settings.
@@ -160,13 +136,13 @@ pub struct UpdateUserStatsView {
     #[serde(skip)]
     user_stats_view_id: String,
     #[serde(skip)]
-    employee_type: UpdateUserStatsViewEmployeeType,
+    employee_type: EmployeeType,
     view: UserStatsView,
 }
 
 impl UpdateUserStatsView {
     /// A request with the required fields.
-    pub fn new(user_stats_view_id: impl Into<String>, employee_type: UpdateUserStatsViewEmployeeType, view: UserStatsView) -> Self {
+    pub fn new(user_stats_view_id: impl Into<String>, employee_type: EmployeeType, view: UserStatsView) -> Self {
         Self {
             user_stats_view_id: user_stats_view_id.into(),
             employee_type,

@@ -27,30 +27,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_user_allowed_remedys&project=attendance&resource=user_task_remedy&version=v1>
-    pub enum QueryUserAllowedRemedysUserTaskRemedyEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=attendance&resource=user_task_remedy&version=v1>
-    pub enum QueryUserTaskRemedyEmployeeType {
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-        /// `employee_no`.
-        EmployeeNo = "employee_no",
-    }
-}
-
 /// `POST /open-apis/attendance/v1/user_task_remedys`: Notify correction approval initiation.
 ///
 /// For enterprises that only use Fishu attendance system but not Fishu approval system, you can use this interface to write the replacement card approval data initiated in the three-party approval….
@@ -115,7 +91,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryUserTaskRemedy {
     #[serde(skip)]
-    employee_type: QueryUserTaskRemedyEmployeeType,
+    employee_type: EmployeeType,
     #[serde(skip_serializing_if = "Option::is_none")]
     check_date_type: Option<CheckDateType>,
     check_time_from: String,
@@ -127,7 +103,7 @@ pub struct QueryUserTaskRemedy {
 
 impl QueryUserTaskRemedy {
     /// A request with the required fields.
-    pub fn new(employee_type: QueryUserTaskRemedyEmployeeType, check_time_from: impl Into<String>, check_time_to: impl Into<String>, user_ids: Vec<String>) -> Self {
+    pub fn new(employee_type: EmployeeType, check_time_from: impl Into<String>, check_time_to: impl Into<String>, user_ids: Vec<String>) -> Self {
         Self {
             employee_type,
             check_date_type: None,
@@ -174,14 +150,14 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryUserAllowedRemedysUserTaskRemedy {
     #[serde(skip)]
-    employee_type: QueryUserAllowedRemedysUserTaskRemedyEmployeeType,
+    employee_type: EmployeeType,
     remedy_date: i64,
     user_id: String,
 }
 
 impl QueryUserAllowedRemedysUserTaskRemedy {
     /// A request with the required fields.
-    pub fn new(employee_type: QueryUserAllowedRemedysUserTaskRemedyEmployeeType, remedy_date: i64, user_id: impl Into<String>) -> Self {
+    pub fn new(employee_type: EmployeeType, remedy_date: i64, user_id: impl Into<String>) -> Self {
         Self {
             employee_type,
             remedy_date,

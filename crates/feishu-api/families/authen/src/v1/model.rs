@@ -3,170 +3,170 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `CreateAccessTokenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=authen&resource=access_token&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAccessTokenResponseBody {
-    /// `access_token`.
-    pub access_token: Option<String>,
-    /// `avatar_big`.
-    pub avatar_big: Option<String>,
-    /// `avatar_middle`.
-    pub avatar_middle: Option<String>,
-    /// `avatar_thumb`.
-    pub avatar_thumb: Option<String>,
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `enterprise_email`.
-    pub enterprise_email: Option<String>,
-    /// `expires_in`.
-    pub expires_in: Option<feishu_core::generated::Int64>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `refresh_expires_in`.
-    pub refresh_expires_in: Option<feishu_core::generated::Int64>,
-    /// `refresh_token`.
-    pub refresh_token: Option<String>,
-    /// `sid`.
-    pub sid: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `token_type`.
-    pub token_type: Option<String>,
-    /// `union_id`.
-    pub union_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreateAccessTokenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=authen&resource=access_token&version=v1>
+    pub struct CreateAccessTokenResponseBody {
+        /// `access_token`.
+        pub access_token: Option<String>,
+        /// `avatar_big`.
+        pub avatar_big: Option<String>,
+        /// `avatar_middle`.
+        pub avatar_middle: Option<String>,
+        /// `avatar_thumb`.
+        pub avatar_thumb: Option<String>,
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `enterprise_email`.
+        pub enterprise_email: Option<String>,
+        /// `expires_in`.
+        pub expires_in: Option<feishu_core::generated::Int64>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `refresh_expires_in`.
+        pub refresh_expires_in: Option<feishu_core::generated::Int64>,
+        /// `refresh_token`.
+        pub refresh_token: Option<String>,
+        /// `sid`.
+        pub sid: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `token_type`.
+        pub token_type: Option<String>,
+        /// `union_id`.
+        pub union_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CreateOidcAccessTokenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=authen&resource=oidc.access_token&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOidcAccessTokenResponseBody {
-    /// `access_token`.
-    pub access_token: Option<String>,
-    /// `expires_in`.
-    pub expires_in: Option<feishu_core::generated::Int64>,
-    /// `refresh_expires_in`.
-    pub refresh_expires_in: Option<feishu_core::generated::Int64>,
-    /// `refresh_token`.
-    pub refresh_token: Option<String>,
-    /// `scope`.
-    pub scope: Option<String>,
-    /// `token_type`.
-    pub token_type: Option<String>,
+feishu_core::model! {
+    /// `CreateOidcAccessTokenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=authen&resource=oidc.access_token&version=v1>
+    pub struct CreateOidcAccessTokenResponseBody {
+        /// `access_token`.
+        pub access_token: Option<String>,
+        /// `expires_in`.
+        pub expires_in: Option<feishu_core::generated::Int64>,
+        /// `refresh_expires_in`.
+        pub refresh_expires_in: Option<feishu_core::generated::Int64>,
+        /// `refresh_token`.
+        pub refresh_token: Option<String>,
+        /// `scope`.
+        pub scope: Option<String>,
+        /// `token_type`.
+        pub token_type: Option<String>,
+    }
 }
 
-/// `CreateOidcRefreshAccessTokenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=authen&resource=oidc.refresh_access_token&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOidcRefreshAccessTokenResponseBody {
-    /// `access_token`.
-    pub access_token: Option<String>,
-    /// `expires_in`.
-    pub expires_in: Option<feishu_core::generated::Int64>,
-    /// `refresh_expires_in`.
-    pub refresh_expires_in: Option<feishu_core::generated::Int64>,
-    /// `refresh_token`.
-    pub refresh_token: Option<String>,
-    /// `scope`.
-    pub scope: Option<String>,
-    /// `token_type`.
-    pub token_type: Option<String>,
+feishu_core::model! {
+    /// `CreateOidcRefreshAccessTokenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=authen&resource=oidc.refresh_access_token&version=v1>
+    pub struct CreateOidcRefreshAccessTokenResponseBody {
+        /// `access_token`.
+        pub access_token: Option<String>,
+        /// `expires_in`.
+        pub expires_in: Option<feishu_core::generated::Int64>,
+        /// `refresh_expires_in`.
+        pub refresh_expires_in: Option<feishu_core::generated::Int64>,
+        /// `refresh_token`.
+        pub refresh_token: Option<String>,
+        /// `scope`.
+        pub scope: Option<String>,
+        /// `token_type`.
+        pub token_type: Option<String>,
+    }
 }
 
-/// `CreateRefreshAccessTokenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=authen&resource=refresh_access_token&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateRefreshAccessTokenResponseBody {
-    /// `access_token`.
-    pub access_token: Option<String>,
-    /// `avatar_big`.
-    pub avatar_big: Option<String>,
-    /// `avatar_middle`.
-    pub avatar_middle: Option<String>,
-    /// `avatar_thumb`.
-    pub avatar_thumb: Option<String>,
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `enterprise_email`.
-    pub enterprise_email: Option<String>,
-    /// `expires_in`.
-    pub expires_in: Option<feishu_core::generated::Int64>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `refresh_expires_in`.
-    pub refresh_expires_in: Option<feishu_core::generated::Int64>,
-    /// `refresh_token`.
-    pub refresh_token: Option<String>,
-    /// `sid`.
-    pub sid: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `token_type`.
-    pub token_type: Option<String>,
-    /// `union_id`.
-    pub union_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreateRefreshAccessTokenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=authen&resource=refresh_access_token&version=v1>
+    pub struct CreateRefreshAccessTokenResponseBody {
+        /// `access_token`.
+        pub access_token: Option<String>,
+        /// `avatar_big`.
+        pub avatar_big: Option<String>,
+        /// `avatar_middle`.
+        pub avatar_middle: Option<String>,
+        /// `avatar_thumb`.
+        pub avatar_thumb: Option<String>,
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `enterprise_email`.
+        pub enterprise_email: Option<String>,
+        /// `expires_in`.
+        pub expires_in: Option<feishu_core::generated::Int64>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `refresh_expires_in`.
+        pub refresh_expires_in: Option<feishu_core::generated::Int64>,
+        /// `refresh_token`.
+        pub refresh_token: Option<String>,
+        /// `sid`.
+        pub sid: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `token_type`.
+        pub token_type: Option<String>,
+        /// `union_id`.
+        pub union_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `GetUserInfoResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=authen&resource=user_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserInfoResponseBody {
-    /// `avatar_big`.
-    pub avatar_big: Option<String>,
-    /// `avatar_middle`.
-    pub avatar_middle: Option<String>,
-    /// `avatar_thumb`.
-    pub avatar_thumb: Option<String>,
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `employee_no`.
-    pub employee_no: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `enterprise_email`.
-    pub enterprise_email: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `union_id`.
-    pub union_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `GetUserInfoResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=authen&resource=user_info&version=v1>
+    pub struct GetUserInfoResponseBody {
+        /// `avatar_big`.
+        pub avatar_big: Option<String>,
+        /// `avatar_middle`.
+        pub avatar_middle: Option<String>,
+        /// `avatar_thumb`.
+        pub avatar_thumb: Option<String>,
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `employee_no`.
+        pub employee_no: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `enterprise_email`.
+        pub enterprise_email: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `union_id`.
+        pub union_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }

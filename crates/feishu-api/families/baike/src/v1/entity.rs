@@ -56,20 +56,6 @@ pub struct CreateEntityMainKeys {
     pub key: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=entity&version=v1>
-    pub enum CreateEntityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `display_status` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=entity&version=v1>
@@ -79,20 +65,6 @@ pub struct DisplayStatus {
     pub allow_highlight: bool,
     /// Whether to allow search.
     pub allow_search: bool,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=baike&resource=entity&version=v1>
-    pub enum GetEntityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `outer_info` of a request.
@@ -280,20 +252,6 @@ pub struct RelatedMetaUsers2 {
     pub title: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=baike&resource=entity&version=v1>
-    pub enum SearchEntityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `aliases` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=entity&version=v1>
@@ -380,34 +338,6 @@ pub struct UpdateEntityRelatedMeta {
     pub users: Option<Vec<RelatedMetaUsers2>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=baike&resource=entity&version=v1>
-    pub enum UpdateEntityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=baike&resource=entity&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/baike/v1/entities`: Get entities.
 ///
 /// Paging entity word data to support all entity word pulling within the tenant.
@@ -418,7 +348,7 @@ pub struct ListEntity {
     page_size: Option<i64>,
     page_token: Option<String>,
     provider: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListEntity {
@@ -446,7 +376,7 @@ impl ListEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -488,7 +418,7 @@ pub struct GetEntity {
     entity_id: String,
     outer_id: Option<String>,
     provider: Option<String>,
-    user_id_type: Option<GetEntityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetEntity {
@@ -515,7 +445,7 @@ impl GetEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetEntityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -553,7 +483,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateEntity {
     #[serde(skip)]
-    user_id_type: Option<CreateEntityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     aliases: Option<Vec<Term>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -582,7 +512,7 @@ impl CreateEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateEntityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -745,7 +675,7 @@ pub struct SearchEntity {
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<SearchEntityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     classification_filter: Option<ClassificationFilter>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -775,7 +705,7 @@ impl SearchEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchEntityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -838,7 +768,7 @@ pub struct UpdateEntity {
     #[serde(skip)]
     entity_id: String,
     #[serde(skip)]
-    user_id_type: Option<UpdateEntityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     aliases: Option<Vec<UpdateEntityAliases>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -868,7 +798,7 @@ impl UpdateEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateEntityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,346 +3,346 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Abbreviation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Abbreviation {
-    /// `id`.
-    pub id: Option<String>,
+feishu_core::model! {
+    /// `Abbreviation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct Abbreviation {
+        /// `id`.
+        pub id: Option<String>,
+    }
 }
 
-/// `BaikeImage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaikeImage {
-    /// `token`.
-    pub token: Option<String>,
+feishu_core::model! {
+    /// `BaikeImage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct BaikeImage {
+        /// `token`.
+        pub token: Option<String>,
+    }
 }
 
-/// `Classification`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=baike&resource=classification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Classification {
-    /// `father_id`.
-    pub father_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `Classification`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=baike&resource=classification&version=v1>
+    pub struct Classification {
+        /// `father_id`.
+        pub father_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `CreateDraftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDraftResponseBody {
-    /// `draft`.
-    pub draft: Option<Draft>,
+feishu_core::model! {
+    /// `CreateDraftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct CreateDraftResponseBody {
+        /// `draft`.
+        pub draft: Option<Draft>,
+    }
 }
 
-/// `CreateEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEntityResponseBody {
-    /// `entity`.
-    pub entity: Option<Entity>,
+feishu_core::model! {
+    /// `CreateEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=entity&version=v1>
+    pub struct CreateEntityResponseBody {
+        /// `entity`.
+        pub entity: Option<Entity>,
+    }
 }
 
-/// `DisplayStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DisplayStatus {
-    /// `allow_highlight`.
-    pub allow_highlight: Option<bool>,
-    /// `allow_search`.
-    pub allow_search: Option<bool>,
+feishu_core::model! {
+    /// `DisplayStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct DisplayStatus {
+        /// `allow_highlight`.
+        pub allow_highlight: Option<bool>,
+        /// `allow_search`.
+        pub allow_search: Option<bool>,
+    }
 }
 
-/// `Draft`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Draft {
-    /// `draft_id`.
-    pub draft_id: Option<feishu_core::generated::Int64>,
-    /// `entity`.
-    pub entity: Option<Entity>,
+feishu_core::model! {
+    /// `Draft`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct Draft {
+        /// `draft_id`.
+        pub draft_id: Option<feishu_core::generated::Int64>,
+        /// `entity`.
+        pub entity: Option<Entity>,
+    }
 }
 
-/// `Entity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Entity {
-    /// `aliases`.
-    pub aliases: Option<Vec<Term>>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `creator`.
-    pub creator: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `full_names`.
-    pub full_names: Option<Vec<Term>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `main_keys`.
-    pub main_keys: Option<Vec<Term>>,
-    /// `outer_info`.
-    pub outer_info: Option<OuterInfo>,
-    /// `related_meta`.
-    pub related_meta: Option<RelatedMeta>,
-    /// `rich_text`.
-    pub rich_text: Option<String>,
-    /// `source`.
-    pub source: Option<feishu_core::generated::Int64>,
-    /// `statistics`.
-    pub statistics: Option<Statistics>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `updater`.
-    pub updater: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Entity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct Entity {
+        /// `aliases`.
+        pub aliases: Option<Vec<Term>>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `creator`.
+        pub creator: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `full_names`.
+        pub full_names: Option<Vec<Term>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `main_keys`.
+        pub main_keys: Option<Vec<Term>>,
+        /// `outer_info`.
+        pub outer_info: Option<OuterInfo>,
+        /// `related_meta`.
+        pub related_meta: Option<RelatedMeta>,
+        /// `rich_text`.
+        pub rich_text: Option<String>,
+        /// `source`.
+        pub source: Option<feishu_core::generated::Int64>,
+        /// `statistics`.
+        pub statistics: Option<Statistics>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `updater`.
+        pub updater: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `EntityWord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=extract&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EntityWord {
-    /// `aliases`.
-    pub aliases: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `EntityWord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=extract&project=baike&resource=entity&version=v1>
+    pub struct EntityWord {
+        /// `aliases`.
+        pub aliases: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `ExtractEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=extract&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractEntityResponseBody {
-    /// `entity_word`.
-    pub entity_word: Option<Vec<EntityWord>>,
+feishu_core::model! {
+    /// `ExtractEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=extract&project=baike&resource=entity&version=v1>
+    pub struct ExtractEntityResponseBody {
+        /// `entity_word`.
+        pub entity_word: Option<Vec<EntityWord>>,
+    }
 }
 
-/// `GetEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetEntityResponseBody {
-    /// `entity`.
-    pub entity: Option<Entity>,
+feishu_core::model! {
+    /// `GetEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=baike&resource=entity&version=v1>
+    pub struct GetEntityResponseBody {
+        /// `entity`.
+        pub entity: Option<Entity>,
+    }
 }
 
-/// `HighlightEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=highlight&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct HighlightEntityResponseBody {
-    /// `phrases`.
-    pub phrases: Option<Vec<Phrase>>,
+feishu_core::model! {
+    /// `HighlightEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=highlight&project=baike&resource=entity&version=v1>
+    pub struct HighlightEntityResponseBody {
+        /// `phrases`.
+        pub phrases: Option<Vec<Phrase>>,
+    }
 }
 
-/// `ListClassificationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=baike&resource=classification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListClassificationResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Classification>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListClassificationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=baike&resource=classification&version=v1>
+    pub struct ListClassificationResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Classification>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListEntityResponseBody {
-    /// `entities`.
-    pub entities: Option<Vec<Entity>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=baike&resource=entity&version=v1>
+    pub struct ListEntityResponseBody {
+        /// `entities`.
+        pub entities: Option<Vec<Entity>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `MatchEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MatchEntityResponseBody {
-    /// `results`.
-    pub results: Option<Vec<MatchInfo>>,
+feishu_core::model! {
+    /// `MatchEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=baike&resource=entity&version=v1>
+    pub struct MatchEntityResponseBody {
+        /// `results`.
+        pub results: Option<Vec<MatchInfo>>,
+    }
 }
 
-/// `MatchInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MatchInfo {
-    /// `entity_id`.
-    pub entity_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `MatchInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=baike&resource=entity&version=v1>
+    pub struct MatchInfo {
+        /// `entity_id`.
+        pub entity_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `OuterInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OuterInfo {
-    /// `outer_id`.
-    pub outer_id: Option<String>,
-    /// `provider`.
-    pub provider: Option<String>,
+feishu_core::model! {
+    /// `OuterInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct OuterInfo {
+        /// `outer_id`.
+        pub outer_id: Option<String>,
+        /// `provider`.
+        pub provider: Option<String>,
+    }
 }
 
-/// `Phrase`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=highlight&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Phrase {
-    /// `entity_ids`.
-    pub entity_ids: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `span`.
-    pub span: Option<Span>,
+feishu_core::model! {
+    /// `Phrase`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=highlight&project=baike&resource=entity&version=v1>
+    pub struct Phrase {
+        /// `entity_ids`.
+        pub entity_ids: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `span`.
+        pub span: Option<Span>,
+    }
 }
 
-/// `Referer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Referer {
-    /// `id`.
-    pub id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `Referer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct Referer {
+        /// `id`.
+        pub id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `RelatedMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RelatedMeta {
-    /// `abbreviations`.
-    pub abbreviations: Option<Vec<Abbreviation>>,
-    /// `chats`.
-    pub chats: Option<Vec<Referer>>,
-    /// `classifications`.
-    pub classifications: Option<Vec<Classification>>,
-    /// `docs`.
-    pub docs: Option<Vec<Referer>>,
-    /// `images`.
-    pub images: Option<Vec<BaikeImage>>,
-    /// `links`.
-    pub links: Option<Vec<Referer>>,
-    /// `oncalls`.
-    pub oncalls: Option<Vec<Referer>>,
-    /// `users`.
-    pub users: Option<Vec<Referer>>,
+feishu_core::model! {
+    /// `RelatedMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct RelatedMeta {
+        /// `abbreviations`.
+        pub abbreviations: Option<Vec<Abbreviation>>,
+        /// `chats`.
+        pub chats: Option<Vec<Referer>>,
+        /// `classifications`.
+        pub classifications: Option<Vec<Classification>>,
+        /// `docs`.
+        pub docs: Option<Vec<Referer>>,
+        /// `images`.
+        pub images: Option<Vec<BaikeImage>>,
+        /// `links`.
+        pub links: Option<Vec<Referer>>,
+        /// `oncalls`.
+        pub oncalls: Option<Vec<Referer>>,
+        /// `users`.
+        pub users: Option<Vec<Referer>>,
+    }
 }
 
-/// `SearchEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchEntityResponseBody {
-    /// `entities`.
-    pub entities: Option<Vec<Entity>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=baike&resource=entity&version=v1>
+    pub struct SearchEntityResponseBody {
+        /// `entities`.
+        pub entities: Option<Vec<Entity>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `Span`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=highlight&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Span {
-    /// `end`.
-    pub end: Option<feishu_core::generated::Int64>,
-    /// `start`.
-    pub start: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Span`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=highlight&project=baike&resource=entity&version=v1>
+    pub struct Span {
+        /// `end`.
+        pub end: Option<feishu_core::generated::Int64>,
+        /// `start`.
+        pub start: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Statistics`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Statistics {
-    /// `dislike_count`.
-    pub dislike_count: Option<feishu_core::generated::Int64>,
-    /// `like_count`.
-    pub like_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Statistics`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct Statistics {
+        /// `dislike_count`.
+        pub dislike_count: Option<feishu_core::generated::Int64>,
+        /// `like_count`.
+        pub like_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Term`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Term {
-    /// `display_status`.
-    pub display_status: Option<DisplayStatus>,
-    /// `key`.
-    pub key: Option<String>,
+feishu_core::model! {
+    /// `Term`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=baike&resource=draft&version=v1>
+    pub struct Term {
+        /// `display_status`.
+        pub display_status: Option<DisplayStatus>,
+        /// `key`.
+        pub key: Option<String>,
+    }
 }
 
-/// `UpdateDraftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=baike&resource=draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateDraftResponseBody {
-    /// `draft`.
-    pub draft: Option<Draft>,
+feishu_core::model! {
+    /// `UpdateDraftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=baike&resource=draft&version=v1>
+    pub struct UpdateDraftResponseBody {
+        /// `draft`.
+        pub draft: Option<Draft>,
+    }
 }
 
-/// `UpdateEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=baike&resource=entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateEntityResponseBody {
-    /// `entity`.
-    pub entity: Option<Entity>,
+feishu_core::model! {
+    /// `UpdateEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=baike&resource=entity&version=v1>
+    pub struct UpdateEntityResponseBody {
+        /// `entity`.
+        pub entity: Option<Entity>,
+    }
 }
 
-/// `UploadFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=baike&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadFileResponseBody {
-    /// `file_token`.
-    pub file_token: Option<String>,
+feishu_core::model! {
+    /// `UploadFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=baike&resource=file&version=v1>
+    pub struct UploadFileResponseBody {
+        /// `file_token`.
+        pub file_token: Option<String>,
+    }
 }

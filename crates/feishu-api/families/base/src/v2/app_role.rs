@@ -66,22 +66,10 @@ pub struct OtherRecRuleConditions {
     pub field_name: String,
     /// Operator.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RecRuleConditionOperator>,
+    pub operator: Option<Operator>,
     /// conditions value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `conjunction`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=base&resource=app.role&version=v2>
-    pub enum OtherRecRuleConjunction {
-        /// `and`.
-        And = "and",
-        /// `or`.
-        Or = "or",
-    }
 }
 
 /// `rec_rule` of a request.
@@ -115,26 +103,6 @@ pub struct RecRuleCondition {
     pub value: Option<Vec<String>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `operator`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=base&resource=app.role&version=v2>
-    pub enum RecRuleConditionOperator {
-        /// `is`.
-        Is = "is",
-        /// `isNot`.
-        IsNot = "isNot",
-        /// `contains`.
-        Contains = "contains",
-        /// `doesNotContain`.
-        DoesNotContain = "doesNotContain",
-        /// `isEmpty`.
-        IsEmpty = "isEmpty",
-        /// `isNotEmpty`.
-        IsNotEmpty = "isNotEmpty",
-    }
-}
-
 /// `conditions` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=base&resource=app.role&version=v2>
@@ -144,22 +112,10 @@ pub struct RecRuleConditions {
     pub field_name: String,
     /// Operator.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<RecRuleConditionOperator>,
+    pub operator: Option<Operator>,
     /// conditions value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `conjunction`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=base&resource=app.role&version=v2>
-    pub enum RecRuleConjunction {
-        /// `and`.
-        And = "and",
-        /// `or`.
-        Or = "or",
-    }
 }
 
 /// `table_roles` of a request.
@@ -211,7 +167,7 @@ pub struct TableRoleOtherRecRule {
     pub conditions: Option<Vec<OtherRecRuleConditions>>,
     /// Conjunction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conjunction: Option<OtherRecRuleConjunction>,
+    pub conjunction: Option<Conjunction>,
 }
 
 /// `rec_rule` of a request.
@@ -224,7 +180,7 @@ pub struct TableRoleRecRule {
     pub conditions: Option<Vec<RecRuleConditions>>,
     /// Conjunction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conjunction: Option<RecRuleConjunction>,
+    pub conjunction: Option<Conjunction>,
     /// other\_permOther record permissions are only valid when table\_perm is 2.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_perm: Option<i64>,

@@ -3,164 +3,164 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `BlockRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BlockRole {
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `block_perm`.
-    pub block_perm: Option<feishu_core::generated::Int64>,
-    /// `block_type`.
-    pub block_type: Option<String>,
+feishu_core::model! {
+    /// `BlockRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
+    pub struct BlockRole {
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `block_perm`.
+        pub block_perm: Option<feishu_core::generated::Int64>,
+        /// `block_type`.
+        pub block_type: Option<String>,
+    }
 }
 
-/// `ConditionGroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConditionGroup {
-    /// `condition_type`.
-    pub condition_type: Option<feishu_core::generated::Int64>,
-    /// `conditions`.
-    pub conditions: Option<Vec<RecRuleCondition>>,
-    /// `conjunction`.
-    pub conjunction: Option<String>,
+feishu_core::model! {
+    /// `ConditionGroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
+    pub struct ConditionGroup {
+        /// `condition_type`.
+        pub condition_type: Option<feishu_core::generated::Int64>,
+        /// `conditions`.
+        pub conditions: Option<Vec<RecRuleCondition>>,
+        /// `conjunction`.
+        pub conjunction: Option<String>,
+    }
 }
 
-/// `CreateAppRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppRoleResponseBody {
-    /// `role`.
-    pub role: Option<Role>,
+feishu_core::model! {
+    /// `CreateAppRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=base&resource=app.role&version=v2>
+    pub struct CreateAppRoleResponseBody {
+        /// `role`.
+        pub role: Option<Role>,
+    }
 }
 
-/// `ListAppRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppRoleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Role>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
+    pub struct ListAppRoleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Role>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `OtherRecRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OtherRecRule {
-    /// `conditions`.
-    pub conditions: Option<Vec<RecRuleCondition>>,
-    /// `conjunction`.
-    pub conjunction: Option<String>,
-    /// `perm`.
-    pub perm: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `OtherRecRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
+    pub struct OtherRecRule {
+        /// `conditions`.
+        pub conditions: Option<Vec<RecRuleCondition>>,
+        /// `conjunction`.
+        pub conjunction: Option<String>,
+        /// `perm`.
+        pub perm: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `RecRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecRule {
-    /// `condition_groups`.
-    pub condition_groups: Option<Vec<ConditionGroup>>,
-    /// `conditions`.
-    pub conditions: Option<Vec<RecRuleCondition>>,
-    /// `conjunction`.
-    pub conjunction: Option<String>,
-    /// `display_rec_rule_version`.
-    pub display_rec_rule_version: Option<feishu_core::generated::Int64>,
-    /// `other_perm`.
-    pub other_perm: Option<feishu_core::generated::Int64>,
-    /// `perm`.
-    pub perm: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `RecRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
+    pub struct RecRule {
+        /// `condition_groups`.
+        pub condition_groups: Option<Vec<ConditionGroup>>,
+        /// `conditions`.
+        pub conditions: Option<Vec<RecRuleCondition>>,
+        /// `conjunction`.
+        pub conjunction: Option<String>,
+        /// `display_rec_rule_version`.
+        pub display_rec_rule_version: Option<feishu_core::generated::Int64>,
+        /// `other_perm`.
+        pub other_perm: Option<feishu_core::generated::Int64>,
+        /// `perm`.
+        pub perm: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `RecRuleCondition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecRuleCondition {
-    /// `field_name`.
-    pub field_name: Option<String>,
-    /// `field_type`.
-    pub field_type: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<String>,
-    /// `value`.
-    pub value: Option<Vec<String>>,
+feishu_core::model! {
+    /// `RecRuleCondition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
+    pub struct RecRuleCondition {
+        /// `field_name`.
+        pub field_name: Option<String>,
+        /// `field_type`.
+        pub field_type: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<String>,
+        /// `value`.
+        pub value: Option<Vec<String>>,
+    }
 }
 
-/// `Role`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Role {
-    /// `base_rule`.
-    pub base_rule: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
-    /// `block_roles`.
-    pub block_roles: Option<Vec<BlockRole>>,
-    /// `role_id`.
-    pub role_id: Option<String>,
-    /// `role_name`.
-    pub role_name: Option<String>,
-    /// `table_roles`.
-    pub table_roles: Option<Vec<TableRole>>,
+feishu_core::model! {
+    /// `Role`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
+    pub struct Role {
+        /// `base_rule`.
+        pub base_rule: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
+        /// `block_roles`.
+        pub block_roles: Option<Vec<BlockRole>>,
+        /// `role_id`.
+        pub role_id: Option<String>,
+        /// `role_name`.
+        pub role_name: Option<String>,
+        /// `table_roles`.
+        pub table_roles: Option<Vec<TableRole>>,
+    }
 }
 
-/// `TableRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TableRole {
-    /// `allow_add_record`.
-    pub allow_add_record: Option<bool>,
-    /// `allow_delete_record`.
-    pub allow_delete_record: Option<bool>,
-    /// `field_action_rules`.
-    pub field_action_rules: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, feishu_core::generated::Int64>>>,
-    /// `field_perm`.
-    pub field_perm: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
-    /// `other_rec_rule`.
-    pub other_rec_rule: Option<OtherRecRule>,
-    /// `rec_rule`.
-    pub rec_rule: Option<RecRule>,
-    /// `table_id`.
-    pub table_id: Option<String>,
-    /// `table_name`.
-    pub table_name: Option<String>,
-    /// `table_perm`.
-    pub table_perm: Option<feishu_core::generated::Int64>,
-    /// `view_perm`.
-    pub view_perm: Option<feishu_core::generated::Int64>,
-    /// `view_rules`.
-    pub view_rules: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
+feishu_core::model! {
+    /// `TableRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=base&resource=app.role&version=v2>
+    pub struct TableRole {
+        /// `allow_add_record`.
+        pub allow_add_record: Option<bool>,
+        /// `allow_delete_record`.
+        pub allow_delete_record: Option<bool>,
+        /// `field_action_rules`.
+        pub field_action_rules: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, feishu_core::generated::Int64>>>,
+        /// `field_perm`.
+        pub field_perm: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
+        /// `other_rec_rule`.
+        pub other_rec_rule: Option<OtherRecRule>,
+        /// `rec_rule`.
+        pub rec_rule: Option<RecRule>,
+        /// `table_id`.
+        pub table_id: Option<String>,
+        /// `table_name`.
+        pub table_name: Option<String>,
+        /// `table_perm`.
+        pub table_perm: Option<feishu_core::generated::Int64>,
+        /// `view_perm`.
+        pub view_perm: Option<feishu_core::generated::Int64>,
+        /// `view_rules`.
+        pub view_rules: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
+    }
 }
 
-/// `UpdateAppRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=base&resource=app.role&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAppRoleResponseBody {
-    /// `role`.
-    pub role: Option<Role>,
+feishu_core::model! {
+    /// `UpdateAppRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=base&resource=app.role&version=v2>
+    pub struct UpdateAppRoleResponseBody {
+        /// `role`.
+        pub role: Option<Role>,
+    }
 }

@@ -66,14 +66,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListAppDashboard, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                dashboards: Vec<super::model::AppDashboard>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub dashboards: Vec<super::model::AppDashboard>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.dashboards, wire.has_more, wire.page_token.or(wire.next_page_token)))

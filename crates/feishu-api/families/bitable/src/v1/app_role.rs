@@ -63,7 +63,7 @@ pub struct AppRoleTableRoleRecRule2 {
     pub conditions: Vec<AppRoleTableRoleRecRuleConditions>,
     /// Conjunction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conjunction: Option<AppRoleTableRoleRecRuleConjunction>,
+    pub conjunction: Option<Conjunction>,
     /// Other perm.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_perm: Option<i64>,
@@ -84,26 +84,6 @@ pub struct AppRoleTableRoleRecRuleCondition {
     pub value: Option<Vec<String>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `operator`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.role&version=v1>
-    pub enum AppRoleTableRoleRecRuleConditionOperator {
-        /// `is`.
-        Is = "is",
-        /// `isNot`.
-        IsNot = "isNot",
-        /// `contains`.
-        Contains = "contains",
-        /// `doesNotContain`.
-        DoesNotContain = "doesNotContain",
-        /// `isEmpty`.
-        IsEmpty = "isEmpty",
-        /// `isNotEmpty`.
-        IsNotEmpty = "isNotEmpty",
-    }
-}
-
 /// `conditions` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.role&version=v1>
@@ -113,22 +93,10 @@ pub struct AppRoleTableRoleRecRuleConditions {
     pub field_name: String,
     /// Operator.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<AppRoleTableRoleRecRuleConditionOperator>,
+    pub operator: Option<Operator>,
     /// Option id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `conjunction`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.role&version=v1>
-    pub enum AppRoleTableRoleRecRuleConjunction {
-        /// `and`.
-        And = "and",
-        /// `or`.
-        Or = "or",
-    }
 }
 
 feishu_core::string_enum! {

@@ -13,26 +13,6 @@ pub struct AppRoleMemberId {
     pub r#type: Option<Type>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=bitable&resource=app.role.member&version=v1>
-    pub enum AppRoleMemberIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `chat_id`.
-        ChatId = "chat_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
 /// `member_list` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=bitable&resource=app.role.member&version=v1>
@@ -42,27 +22,7 @@ pub struct BatchDeleteAppRoleMemberMemberList {
     pub id: String,
     /// member id type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AppRoleMemberIdType>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.role.member&version=v1>
-    pub enum CreateAppRoleMemberMemberIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `chat_id`.
-        ChatId = "chat_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
+    pub r#type: Option<Type>,
 }
 
 feishu_core::string_enum! {
@@ -223,7 +183,7 @@ pub struct CreateAppRoleMember {
     #[serde(skip)]
     role_id: String,
     #[serde(skip)]
-    member_id_type: Option<CreateAppRoleMemberMemberIdType>,
+    member_id_type: Option<MemberIdType>,
     member_id: String,
 }
 
@@ -239,7 +199,7 @@ impl CreateAppRoleMember {
     }
 
     /// Member id type.
-    pub fn member_id_type(mut self, value: CreateAppRoleMemberMemberIdType) -> Self {
+    pub fn member_id_type(mut self, value: MemberIdType) -> Self {
         self.member_id_type = Some(value);
         self
     }

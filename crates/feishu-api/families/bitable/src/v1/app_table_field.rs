@@ -43,23 +43,9 @@ pub struct AppFieldPropertyAutoSerialOptions {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AppFieldPropertyAutoSerialOptions2 {
     /// Optional rule item types for auto-numbering.
-    pub r#type: AppFieldPropertyAutoSerialOptionsType,
+    pub r#type: Type,
     /// Values corresponding to auto-numbered optional rule item types.
     pub value: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.field&version=v1>
-    pub enum AppFieldPropertyAutoSerialOptionsType {
-        /// `system_number`.
-        SystemNumber = "system_number",
-        /// `fixed_text`.
-        FixedText = "fixed_text",
-        /// `created_time`.
-        CreatedTime = "created_time",
-    }
 }
 
 feishu_core::string_enum! {
@@ -74,18 +60,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.field&version=v1>
-    pub enum AppFieldPropertyAutoSerialType2 {
-        /// `custom`.
-        Custom = "custom",
-        /// `auto_increment_number`.
-        AutoIncrementNumber = "auto_increment_number",
-    }
-}
-
 /// `location` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field&version=v1>
@@ -93,18 +67,6 @@ feishu_core::string_enum! {
 pub struct AppFieldPropertyLocation {
     /// Geolocation input restrictions.
     pub input_type: InputType,
-}
-
-feishu_core::string_enum! {
-    /// The values of `input_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.field&version=v1>
-    pub enum AppFieldPropertyLocationInputType {
-        /// `only_mobile`.
-        OnlyMobile = "only_mobile",
-        /// `not_limit`.
-        NotLimit = "not_limit",
-    }
 }
 
 /// `description` of a request.
@@ -200,7 +162,7 @@ pub struct AppTableFieldPropertyAutoSerial {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<AppFieldPropertyAutoSerialOptions2>>,
     /// Automatic numbering type.
-    pub r#type: AppFieldPropertyAutoSerialType2,
+    pub r#type: AppFieldPropertyAutoSerialType,
 }
 
 /// `location` of a request.
@@ -209,7 +171,7 @@ pub struct AppTableFieldPropertyAutoSerial {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AppTableFieldPropertyLocation {
     /// Geolocation input restrictions.
-    pub input_type: AppFieldPropertyLocationInputType,
+    pub input_type: InputType,
 }
 
 /// `options` of a request.
@@ -281,7 +243,7 @@ pub struct AppTableFieldPropertyType2 {
     pub ui_property: Option<AppTableFieldPropertyTypeUiProperty2>,
     /// The type of display of the formula field on the interface, such as the progress field, which is a display form of numbers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ui_type: Option<AppTableFieldPropertyTypeUiType>,
+    pub ui_type: Option<UiType>,
 }
 
 /// `ui_property` of a request.
@@ -348,24 +310,6 @@ pub struct AppTableFieldPropertyTypeUiPropertyRating {
     /// Symbol display for rating fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub symbol: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `ui_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.field&version=v1>
-    pub enum AppTableFieldPropertyTypeUiType {
-        /// `Number`.
-        Number = "Number",
-        /// `Progress`.
-        Progress = "Progress",
-        /// `Currency`.
-        Currency = "Currency",
-        /// `Rating`.
-        Rating = "Rating",
-        /// `DateTime`.
-        DateTime = "DateTime",
-    }
 }
 
 feishu_core::string_enum! {
@@ -552,64 +496,6 @@ pub struct UpdateAppTableFieldProperty {
     /// Set the type of the formula field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AppTableFieldPropertyType2>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `ui_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.field&version=v1>
-    pub enum UpdateAppTableFieldUiType {
-        /// `Text`.
-        Text = "Text",
-        /// `Email`.
-        Email = "Email",
-        /// `Barcode`.
-        Barcode = "Barcode",
-        /// `Number`.
-        Number = "Number",
-        /// `Progress`.
-        Progress = "Progress",
-        /// `Currency`.
-        Currency = "Currency",
-        /// `Rating`.
-        Rating = "Rating",
-        /// `SingleSelect`.
-        SingleSelect = "SingleSelect",
-        /// `MultiSelect`.
-        MultiSelect = "MultiSelect",
-        /// `DateTime`.
-        DateTime = "DateTime",
-        /// `Checkbox`.
-        Checkbox = "Checkbox",
-        /// `User`.
-        User = "User",
-        /// `GroupChat`.
-        GroupChat = "GroupChat",
-        /// `Phone`.
-        Phone = "Phone",
-        /// `Url`.
-        Url = "Url",
-        /// `Attachment`.
-        Attachment = "Attachment",
-        /// `SingleLink`.
-        SingleLink = "SingleLink",
-        /// `Formula`.
-        Formula = "Formula",
-        /// `DuplexLink`.
-        DuplexLink = "DuplexLink",
-        /// `Location`.
-        Location = "Location",
-        /// `CreatedTime`.
-        CreatedTime = "CreatedTime",
-        /// `ModifiedTime`.
-        ModifiedTime = "ModifiedTime",
-        /// `CreatedUser`.
-        CreatedUser = "CreatedUser",
-        /// `ModifiedUser`.
-        ModifiedUser = "ModifiedUser",
-        /// `AutoNumber`.
-        AutoNumber = "AutoNumber",
-    }
 }
 
 /// `DELETE /open-apis/bitable/v1/apps/:app_token/tables/:table_id/fields/:field_id`: Delete a field.
@@ -828,7 +714,7 @@ pub struct UpdateAppTableField {
     property: Option<UpdateAppTableFieldProperty>,
     r#type: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    ui_type: Option<UpdateAppTableFieldUiType>,
+    ui_type: Option<CreateAppTableFieldUiType>,
 }
 
 impl UpdateAppTableField {
@@ -866,7 +752,7 @@ impl UpdateAppTableField {
     }
 
     /// The type of display of the field on the interface, such as the progress field, which is a display form of numbers.
-    pub fn ui_type(mut self, value: UpdateAppTableFieldUiType) -> Self {
+    pub fn ui_type(mut self, value: CreateAppTableFieldUiType) -> Self {
         self.ui_type = Some(value);
         self
     }

@@ -16,34 +16,6 @@ pub struct AppTableRecord {
     pub shared_url: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=bitable&resource=app.table.record&version=v1>
-    pub enum BatchCreateAppTableRecordUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=bitable&resource=app.table.record&version=v1>
-    pub enum BatchGetAppTableRecordUserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
 /// `records` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=bitable&resource=app.table.record&version=v1>
@@ -60,20 +32,6 @@ pub struct BatchUpdateAppTableRecordRecords {
     /// shared link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_url: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=bitable&resource=app.table.record&version=v1>
-    pub enum BatchUpdateAppTableRecordUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `conditions` of a request.
@@ -102,20 +60,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.record&version=v1>
-    pub enum CreateAppTableRecordUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `filter` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bitable&resource=app.table.record&version=v1>
@@ -127,20 +71,6 @@ pub struct FilterInfo {
     /// Conjunction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conjunction: Option<Conjunction>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.record&version=v1>
-    pub enum GetAppTableRecordUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -175,20 +105,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bitable&resource=app.table.record&version=v1>
-    pub enum SearchAppTableRecordUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `sort` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bitable&resource=app.table.record&version=v1>
@@ -200,34 +116,6 @@ pub struct Sort {
     /// field\_name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.record&version=v1>
-    pub enum UpdateAppTableRecordUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.record&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `DELETE /open-apis/bitable/v1/apps/:app_token/tables/:table_id/records/:record_id`: Delete a record.
@@ -296,7 +184,7 @@ pub struct ListAppTableRecord {
     page_token: Option<String>,
     sort: Option<String>,
     text_field_as_array: Option<bool>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     view_id: Option<String>,
 }
 
@@ -368,7 +256,7 @@ impl ListAppTableRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -437,7 +325,7 @@ pub struct GetAppTableRecord {
     automatic_fields: Option<bool>,
     display_formula_ref: Option<bool>,
     text_field_as_array: Option<bool>,
-    user_id_type: Option<GetAppTableRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     with_shared_url: Option<bool>,
 }
 
@@ -475,7 +363,7 @@ impl GetAppTableRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetAppTableRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -531,7 +419,7 @@ pub struct CreateAppTableRecord {
     #[serde(skip)]
     ignore_consistency_check: Option<bool>,
     #[serde(skip)]
-    user_id_type: Option<CreateAppTableRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     fields: serde_json::Value,
 }
 
@@ -561,7 +449,7 @@ impl CreateAppTableRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateAppTableRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -607,7 +495,7 @@ pub struct BatchCreateAppTableRecord {
     #[serde(skip)]
     ignore_consistency_check: Option<bool>,
     #[serde(skip)]
-    user_id_type: Option<BatchCreateAppTableRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     records: Vec<AppTableRecord>,
 }
 
@@ -637,7 +525,7 @@ impl BatchCreateAppTableRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: BatchCreateAppTableRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -734,7 +622,7 @@ pub struct BatchGetAppTableRecord {
     automatic_fields: Option<bool>,
     record_ids: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    user_id_type: Option<BatchGetAppTableRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     with_shared_url: Option<bool>,
 }
@@ -759,7 +647,7 @@ impl BatchGetAppTableRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: BatchGetAppTableRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -800,7 +688,7 @@ pub struct BatchUpdateAppTableRecord {
     #[serde(skip)]
     ignore_consistency_check: Option<bool>,
     #[serde(skip)]
-    user_id_type: Option<BatchUpdateAppTableRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     records: Vec<BatchUpdateAppTableRecordRecords>,
 }
 
@@ -830,7 +718,7 @@ impl BatchUpdateAppTableRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: BatchUpdateAppTableRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -878,7 +766,7 @@ pub struct SearchAppTableRecord {
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<SearchAppTableRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     automatic_fields: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -921,7 +809,7 @@ impl SearchAppTableRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchAppTableRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -998,7 +886,7 @@ pub struct UpdateAppTableRecord {
     #[serde(skip)]
     ignore_consistency_check: Option<bool>,
     #[serde(skip)]
-    user_id_type: Option<UpdateAppTableRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     fields: serde_json::Value,
 }
 
@@ -1029,7 +917,7 @@ impl UpdateAppTableRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateAppTableRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,830 +3,830 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AllowedEditModes`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AllowedEditModes {
-    /// `manual`.
-    pub manual: Option<bool>,
-    /// `scan`.
-    pub scan: Option<bool>,
+feishu_core::model! {
+    /// `AllowedEditModes`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AllowedEditModes {
+        /// `manual`.
+        pub manual: Option<bool>,
+        /// `scan`.
+        pub scan: Option<bool>,
+    }
 }
 
-/// `App`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct App {
-    /// `app_token`.
-    pub app_token: Option<String>,
-    /// `default_table_id`.
-    pub default_table_id: Option<String>,
-    /// `folder_token`.
-    pub folder_token: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `revision`.
-    pub revision: Option<feishu_core::generated::Int64>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `App`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app&version=v1>
+    pub struct App {
+        /// `app_token`.
+        pub app_token: Option<String>,
+        /// `default_table_id`.
+        pub default_table_id: Option<String>,
+        /// `folder_token`.
+        pub folder_token: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `revision`.
+        pub revision: Option<feishu_core::generated::Int64>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `AppDashboard`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.dashboard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppDashboard {
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `share_config`.
-    pub share_config: Option<DashboardShareConfig>,
+feishu_core::model! {
+    /// `AppDashboard`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.dashboard&version=v1>
+    pub struct AppDashboard {
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `share_config`.
+        pub share_config: Option<DashboardShareConfig>,
+    }
 }
 
-/// `AppFieldPropertyAutoSerial`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppFieldPropertyAutoSerial {
-    /// `options`.
-    pub options: Option<Vec<AppFieldPropertyAutoSerialOptions>>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `AppFieldPropertyAutoSerial`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppFieldPropertyAutoSerial {
+        /// `options`.
+        pub options: Option<Vec<AppFieldPropertyAutoSerialOptions>>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `AppFieldPropertyAutoSerialOptions`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppFieldPropertyAutoSerialOptions {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `AppFieldPropertyAutoSerialOptions`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppFieldPropertyAutoSerialOptions {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `AppFieldPropertyLocation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppFieldPropertyLocation {
-    /// `input_type`.
-    pub input_type: Option<String>,
+feishu_core::model! {
+    /// `AppFieldPropertyLocation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppFieldPropertyLocation {
+        /// `input_type`.
+        pub input_type: Option<String>,
+    }
 }
 
-/// `AppRichDescriptionSegment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.form.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRichDescriptionSegment {
-    /// `link`.
-    pub link: Option<String>,
-    /// `segment_type`.
-    pub segment_type: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
+feishu_core::model! {
+    /// `AppRichDescriptionSegment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.form.field&version=v1>
+    pub struct AppRichDescriptionSegment {
+        /// `link`.
+        pub link: Option<String>,
+        /// `segment_type`.
+        pub segment_type: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
 }
 
-/// `AppRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRole {
-    /// `block_roles`.
-    pub block_roles: Option<Vec<AppRoleBlockRole>>,
-    /// `role_id`.
-    pub role_id: Option<String>,
-    /// `role_name`.
-    pub role_name: Option<String>,
-    /// `table_roles`.
-    pub table_roles: Option<Vec<AppRoleTableRole>>,
+feishu_core::model! {
+    /// `AppRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
+    pub struct AppRole {
+        /// `block_roles`.
+        pub block_roles: Option<Vec<AppRoleBlockRole>>,
+        /// `role_id`.
+        pub role_id: Option<String>,
+        /// `role_name`.
+        pub role_name: Option<String>,
+        /// `table_roles`.
+        pub table_roles: Option<Vec<AppRoleTableRole>>,
+    }
 }
 
-/// `AppRoleBlockRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRoleBlockRole {
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `block_perm`.
-    pub block_perm: Option<feishu_core::generated::Int64>,
-    /// `block_type`.
-    pub block_type: Option<String>,
+feishu_core::model! {
+    /// `AppRoleBlockRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
+    pub struct AppRoleBlockRole {
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `block_perm`.
+        pub block_perm: Option<feishu_core::generated::Int64>,
+        /// `block_type`.
+        pub block_type: Option<String>,
+    }
 }
 
-/// `AppRoleMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRoleMember {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `member_en_name`.
-    pub member_en_name: Option<String>,
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `member_name`.
-    pub member_name: Option<String>,
-    /// `member_type`.
-    pub member_type: Option<String>,
-    /// `open_department_id`.
-    pub open_department_id: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `union_id`.
-    pub union_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `AppRoleMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role.member&version=v1>
+    pub struct AppRoleMember {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `member_en_name`.
+        pub member_en_name: Option<String>,
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `member_name`.
+        pub member_name: Option<String>,
+        /// `member_type`.
+        pub member_type: Option<String>,
+        /// `open_department_id`.
+        pub open_department_id: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `union_id`.
+        pub union_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `AppRoleTableRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRoleTableRole {
-    /// `allow_add_record`.
-    pub allow_add_record: Option<bool>,
-    /// `allow_delete_record`.
-    pub allow_delete_record: Option<bool>,
-    /// `field_perm`.
-    pub field_perm: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
-    /// `rec_rule`.
-    pub rec_rule: Option<AppRoleTableRoleRecRule>,
-    /// `table_id`.
-    pub table_id: Option<String>,
-    /// `table_name`.
-    pub table_name: Option<String>,
-    /// `table_perm`.
-    pub table_perm: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AppRoleTableRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
+    pub struct AppRoleTableRole {
+        /// `allow_add_record`.
+        pub allow_add_record: Option<bool>,
+        /// `allow_delete_record`.
+        pub allow_delete_record: Option<bool>,
+        /// `field_perm`.
+        pub field_perm: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
+        /// `rec_rule`.
+        pub rec_rule: Option<AppRoleTableRoleRecRule>,
+        /// `table_id`.
+        pub table_id: Option<String>,
+        /// `table_name`.
+        pub table_name: Option<String>,
+        /// `table_perm`.
+        pub table_perm: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `AppRoleTableRoleRecRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRoleTableRoleRecRule {
-    /// `conditions`.
-    pub conditions: Option<Vec<AppRoleTableRoleRecRuleCondition>>,
-    /// `conjunction`.
-    pub conjunction: Option<String>,
-    /// `other_perm`.
-    pub other_perm: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AppRoleTableRoleRecRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
+    pub struct AppRoleTableRoleRecRule {
+        /// `conditions`.
+        pub conditions: Option<Vec<AppRoleTableRoleRecRuleCondition>>,
+        /// `conjunction`.
+        pub conjunction: Option<String>,
+        /// `other_perm`.
+        pub other_perm: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `AppRoleTableRoleRecRuleCondition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppRoleTableRoleRecRuleCondition {
-    /// `field_name`.
-    pub field_name: Option<String>,
-    /// `field_type`.
-    pub field_type: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<String>,
-    /// `value`.
-    pub value: Option<Vec<String>>,
+feishu_core::model! {
+    /// `AppRoleTableRoleRecRuleCondition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
+    pub struct AppRoleTableRoleRecRuleCondition {
+        /// `field_name`.
+        pub field_name: Option<String>,
+        /// `field_type`.
+        pub field_type: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<String>,
+        /// `value`.
+        pub value: Option<Vec<String>>,
+    }
 }
 
-/// `AppTable`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTable {
-    /// `name`.
-    pub name: Option<String>,
-    /// `revision`.
-    pub revision: Option<feishu_core::generated::Int64>,
-    /// `table_id`.
-    pub table_id: Option<String>,
+feishu_core::model! {
+    /// `AppTable`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table&version=v1>
+    pub struct AppTable {
+        /// `name`.
+        pub name: Option<String>,
+        /// `revision`.
+        pub revision: Option<feishu_core::generated::Int64>,
+        /// `table_id`.
+        pub table_id: Option<String>,
+    }
 }
 
-/// `AppTableField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableField {
-    /// `description`.
-    pub description: Option<AppTableFieldDescription>,
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `field_name`.
-    pub field_name: Option<String>,
-    /// `is_hidden`.
-    pub is_hidden: Option<bool>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `property`.
-    pub property: Option<AppTableFieldProperty>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `ui_type`.
-    pub ui_type: Option<String>,
+feishu_core::model! {
+    /// `AppTableField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableField {
+        /// `description`.
+        pub description: Option<AppTableFieldDescription>,
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `field_name`.
+        pub field_name: Option<String>,
+        /// `is_hidden`.
+        pub is_hidden: Option<bool>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `property`.
+        pub property: Option<AppTableFieldProperty>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `ui_type`.
+        pub ui_type: Option<String>,
+    }
 }
 
-/// `AppTableFieldDescription`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldDescription {
-    /// `disable_sync`.
-    pub disable_sync: Option<bool>,
-    /// `text`.
-    pub text: Option<String>,
+feishu_core::model! {
+    /// `AppTableFieldDescription`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldDescription {
+        /// `disable_sync`.
+        pub disable_sync: Option<bool>,
+        /// `text`.
+        pub text: Option<String>,
+    }
 }
 
-/// `AppTableFieldForList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldForList {
-    /// `description`.
-    pub description: Option<serde_json::Value>,
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `field_name`.
-    pub field_name: Option<String>,
-    /// `is_hidden`.
-    pub is_hidden: Option<bool>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `property`.
-    pub property: Option<AppTableFieldProperty>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `ui_type`.
-    pub ui_type: Option<String>,
+feishu_core::model! {
+    /// `AppTableFieldForList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldForList {
+        /// `description`.
+        pub description: Option<serde_json::Value>,
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `field_name`.
+        pub field_name: Option<String>,
+        /// `is_hidden`.
+        pub is_hidden: Option<bool>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `property`.
+        pub property: Option<AppTableFieldProperty>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `ui_type`.
+        pub ui_type: Option<String>,
+    }
 }
 
-/// `AppTableFieldProperty`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldProperty {
-    /// `allowed_edit_modes`.
-    pub allowed_edit_modes: Option<AllowedEditModes>,
-    /// `auto_fill`.
-    pub auto_fill: Option<bool>,
-    /// `auto_serial`.
-    pub auto_serial: Option<AppFieldPropertyAutoSerial>,
-    /// `back_field_name`.
-    pub back_field_name: Option<String>,
-    /// `currency_code`.
-    pub currency_code: Option<String>,
-    /// `date_formatter`.
-    pub date_formatter: Option<String>,
-    /// `filter_info`.
-    pub filter_info: Option<AppTableFieldPropertyLookupFilter>,
-    /// `formatter`.
-    pub formatter: Option<String>,
-    /// `formula_expression`.
-    pub formula_expression: Option<String>,
-    /// `location`.
-    pub location: Option<AppFieldPropertyLocation>,
-    /// `max`.
-    pub max: Option<f64>,
-    /// `min`.
-    pub min: Option<f64>,
-    /// `multiple`.
-    pub multiple: Option<bool>,
-    /// `options`.
-    pub options: Option<Vec<AppTableFieldPropertyOption>>,
-    /// `range_customize`.
-    pub range_customize: Option<bool>,
-    /// `rating`.
-    pub rating: Option<Rating>,
-    /// `table_id`.
-    pub table_id: Option<String>,
-    /// `table_name`.
-    pub table_name: Option<String>,
-    /// `type`.
-    pub r#type: Option<AppTableFieldPropertyType>,
+feishu_core::model! {
+    /// `AppTableFieldProperty`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldProperty {
+        /// `allowed_edit_modes`.
+        pub allowed_edit_modes: Option<AllowedEditModes>,
+        /// `auto_fill`.
+        pub auto_fill: Option<bool>,
+        /// `auto_serial`.
+        pub auto_serial: Option<AppFieldPropertyAutoSerial>,
+        /// `back_field_name`.
+        pub back_field_name: Option<String>,
+        /// `currency_code`.
+        pub currency_code: Option<String>,
+        /// `date_formatter`.
+        pub date_formatter: Option<String>,
+        /// `filter_info`.
+        pub filter_info: Option<AppTableFieldPropertyLookupFilter>,
+        /// `formatter`.
+        pub formatter: Option<String>,
+        /// `formula_expression`.
+        pub formula_expression: Option<String>,
+        /// `location`.
+        pub location: Option<AppFieldPropertyLocation>,
+        /// `max`.
+        pub max: Option<f64>,
+        /// `min`.
+        pub min: Option<f64>,
+        /// `multiple`.
+        pub multiple: Option<bool>,
+        /// `options`.
+        pub options: Option<Vec<AppTableFieldPropertyOption>>,
+        /// `range_customize`.
+        pub range_customize: Option<bool>,
+        /// `rating`.
+        pub rating: Option<Rating>,
+        /// `table_id`.
+        pub table_id: Option<String>,
+        /// `table_name`.
+        pub table_name: Option<String>,
+        /// `type`.
+        pub r#type: Option<AppTableFieldPropertyType>,
+    }
 }
 
-/// `AppTableFieldPropertyFilterInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldPropertyFilterInfo {
-    /// `conditions`.
-    pub conditions: Option<Vec<AppTableFieldPropertyFilterInfoCondition>>,
-    /// `conjunction`.
-    pub conjunction: Option<String>,
+feishu_core::model! {
+    /// `AppTableFieldPropertyFilterInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldPropertyFilterInfo {
+        /// `conditions`.
+        pub conditions: Option<Vec<AppTableFieldPropertyFilterInfoCondition>>,
+        /// `conjunction`.
+        pub conjunction: Option<String>,
+    }
 }
 
-/// `AppTableFieldPropertyFilterInfoCondition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldPropertyFilterInfoCondition {
-    /// `condition_id`.
-    pub condition_id: Option<String>,
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `field_type`.
-    pub field_type: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `AppTableFieldPropertyFilterInfoCondition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldPropertyFilterInfoCondition {
+        /// `condition_id`.
+        pub condition_id: Option<String>,
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `field_type`.
+        pub field_type: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `AppTableFieldPropertyLookupFilter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldPropertyLookupFilter {
-    /// `filter_info`.
-    pub filter_info: Option<AppTableFieldPropertyFilterInfo>,
-    /// `target_table`.
-    pub target_table: Option<String>,
+feishu_core::model! {
+    /// `AppTableFieldPropertyLookupFilter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldPropertyLookupFilter {
+        /// `filter_info`.
+        pub filter_info: Option<AppTableFieldPropertyFilterInfo>,
+        /// `target_table`.
+        pub target_table: Option<String>,
+    }
 }
 
-/// `AppTableFieldPropertyOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldPropertyOption {
-    /// `color`.
-    pub color: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `AppTableFieldPropertyOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldPropertyOption {
+        /// `color`.
+        pub color: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `AppTableFieldPropertyType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldPropertyType {
-    /// `data_type`.
-    pub data_type: Option<feishu_core::generated::Int64>,
-    /// `ui_property`.
-    pub ui_property: Option<AppTableFieldPropertyTypeUiProperty>,
-    /// `ui_type`.
-    pub ui_type: Option<String>,
+feishu_core::model! {
+    /// `AppTableFieldPropertyType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldPropertyType {
+        /// `data_type`.
+        pub data_type: Option<feishu_core::generated::Int64>,
+        /// `ui_property`.
+        pub ui_property: Option<AppTableFieldPropertyTypeUiProperty>,
+        /// `ui_type`.
+        pub ui_type: Option<String>,
+    }
 }
 
-/// `AppTableFieldPropertyTypeUiProperty`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFieldPropertyTypeUiProperty {
-    /// `currency_code`.
-    pub currency_code: Option<String>,
-    /// `date_formatter`.
-    pub date_formatter: Option<String>,
-    /// `formatter`.
-    pub formatter: Option<String>,
-    /// `max`.
-    pub max: Option<f64>,
-    /// `min`.
-    pub min: Option<f64>,
-    /// `range_customize`.
-    pub range_customize: Option<bool>,
-    /// `rating`.
-    pub rating: Option<Rating>,
+feishu_core::model! {
+    /// `AppTableFieldPropertyTypeUiProperty`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct AppTableFieldPropertyTypeUiProperty {
+        /// `currency_code`.
+        pub currency_code: Option<String>,
+        /// `date_formatter`.
+        pub date_formatter: Option<String>,
+        /// `formatter`.
+        pub formatter: Option<String>,
+        /// `max`.
+        pub max: Option<f64>,
+        /// `min`.
+        pub min: Option<f64>,
+        /// `range_customize`.
+        pub range_customize: Option<bool>,
+        /// `rating`.
+        pub rating: Option<Rating>,
+    }
 }
 
-/// `AppTableForm`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableForm {
-    /// `description`.
-    pub description: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `shared`.
-    pub shared: Option<bool>,
-    /// `shared_limit`.
-    pub shared_limit: Option<String>,
-    /// `shared_url`.
-    pub shared_url: Option<String>,
-    /// `submit_limit_once`.
-    pub submit_limit_once: Option<bool>,
+feishu_core::model! {
+    /// `AppTableForm`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.form&version=v1>
+    pub struct AppTableForm {
+        /// `description`.
+        pub description: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `shared`.
+        pub shared: Option<bool>,
+        /// `shared_limit`.
+        pub shared_limit: Option<String>,
+        /// `shared_url`.
+        pub shared_url: Option<String>,
+        /// `submit_limit_once`.
+        pub submit_limit_once: Option<bool>,
+    }
 }
 
-/// `AppTableFormPatchedField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table.form.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableFormPatchedField {
-    /// `description`.
-    pub description: Option<String>,
-    /// `pre_field_id`.
-    pub pre_field_id: Option<String>,
-    /// `required`.
-    pub required: Option<bool>,
-    /// `rich_description`.
-    pub rich_description: Option<Vec<AppRichDescriptionSegment>>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `visible`.
-    pub visible: Option<bool>,
+feishu_core::model! {
+    /// `AppTableFormPatchedField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table.form.field&version=v1>
+    pub struct AppTableFormPatchedField {
+        /// `description`.
+        pub description: Option<String>,
+        /// `pre_field_id`.
+        pub pre_field_id: Option<String>,
+        /// `required`.
+        pub required: Option<bool>,
+        /// `rich_description`.
+        pub rich_description: Option<Vec<AppRichDescriptionSegment>>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `visible`.
+        pub visible: Option<bool>,
+    }
 }
 
-/// `AppTableRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableRecord {
-    /// `created_by`.
-    pub created_by: Option<Person>,
-    /// `created_time`.
-    pub created_time: Option<feishu_core::generated::Int64>,
-    /// `fields`.
-    pub fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `last_modified_by`.
-    pub last_modified_by: Option<Person>,
-    /// `last_modified_time`.
-    pub last_modified_time: Option<feishu_core::generated::Int64>,
-    /// `record_id`.
-    pub record_id: Option<String>,
-    /// `record_url`.
-    pub record_url: Option<String>,
-    /// `shared_url`.
-    pub shared_url: Option<String>,
+feishu_core::model! {
+    /// `AppTableRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.record&version=v1>
+    pub struct AppTableRecord {
+        /// `created_by`.
+        pub created_by: Option<Person>,
+        /// `created_time`.
+        pub created_time: Option<feishu_core::generated::Int64>,
+        /// `fields`.
+        pub fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        /// `last_modified_by`.
+        pub last_modified_by: Option<Person>,
+        /// `last_modified_time`.
+        pub last_modified_time: Option<feishu_core::generated::Int64>,
+        /// `record_id`.
+        pub record_id: Option<String>,
+        /// `record_url`.
+        pub record_url: Option<String>,
+        /// `shared_url`.
+        pub shared_url: Option<String>,
+    }
 }
 
-/// `AppTableView`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableView {
-    /// `property`.
-    pub property: Option<AppTableViewProperty>,
-    /// `view_id`.
-    pub view_id: Option<String>,
-    /// `view_name`.
-    pub view_name: Option<String>,
-    /// `view_type`.
-    pub view_type: Option<String>,
+feishu_core::model! {
+    /// `AppTableView`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
+    pub struct AppTableView {
+        /// `property`.
+        pub property: Option<AppTableViewProperty>,
+        /// `view_id`.
+        pub view_id: Option<String>,
+        /// `view_name`.
+        pub view_name: Option<String>,
+        /// `view_type`.
+        pub view_type: Option<String>,
+    }
 }
 
-/// `AppTableViewProperty`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableViewProperty {
-    /// `filter_info`.
-    pub filter_info: Option<AppTableViewPropertyFilterInfo>,
-    /// `hidden_fields`.
-    pub hidden_fields: Option<Vec<String>>,
-    /// `hierarchy_config`.
-    pub hierarchy_config: Option<AppTableViewPropertyHierarchyConfig>,
+feishu_core::model! {
+    /// `AppTableViewProperty`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
+    pub struct AppTableViewProperty {
+        /// `filter_info`.
+        pub filter_info: Option<AppTableViewPropertyFilterInfo>,
+        /// `hidden_fields`.
+        pub hidden_fields: Option<Vec<String>>,
+        /// `hierarchy_config`.
+        pub hierarchy_config: Option<AppTableViewPropertyHierarchyConfig>,
+    }
 }
 
-/// `AppTableViewPropertyFilterInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableViewPropertyFilterInfo {
-    /// `condition_omitted`.
-    pub condition_omitted: Option<bool>,
-    /// `conditions`.
-    pub conditions: Option<Vec<AppTableViewPropertyFilterInfoCondition>>,
-    /// `conjunction`.
-    pub conjunction: Option<String>,
+feishu_core::model! {
+    /// `AppTableViewPropertyFilterInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
+    pub struct AppTableViewPropertyFilterInfo {
+        /// `condition_omitted`.
+        pub condition_omitted: Option<bool>,
+        /// `conditions`.
+        pub conditions: Option<Vec<AppTableViewPropertyFilterInfoCondition>>,
+        /// `conjunction`.
+        pub conjunction: Option<String>,
+    }
 }
 
-/// `AppTableViewPropertyFilterInfoCondition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableViewPropertyFilterInfoCondition {
-    /// `condition_id`.
-    pub condition_id: Option<String>,
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `field_type`.
-    pub field_type: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `AppTableViewPropertyFilterInfoCondition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
+    pub struct AppTableViewPropertyFilterInfoCondition {
+        /// `condition_id`.
+        pub condition_id: Option<String>,
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `field_type`.
+        pub field_type: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `AppTableViewPropertyHierarchyConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableViewPropertyHierarchyConfig {
-    /// `field_id`.
-    pub field_id: Option<String>,
+feishu_core::model! {
+    /// `AppTableViewPropertyHierarchyConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
+    pub struct AppTableViewPropertyHierarchyConfig {
+        /// `field_id`.
+        pub field_id: Option<String>,
+    }
 }
 
-/// `BatchCreateAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateAppTableRecordResponseBody {
-    /// `records`.
-    pub records: Option<Vec<AppTableRecord>>,
+feishu_core::model! {
+    /// `BatchCreateAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=bitable&resource=app.table.record&version=v1>
+    pub struct BatchCreateAppTableRecordResponseBody {
+        /// `records`.
+        pub records: Option<Vec<AppTableRecord>>,
+    }
 }
 
-/// `BatchCreateAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=bitable&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateAppTableResponseBody {
-    /// `table_ids`.
-    pub table_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `BatchCreateAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=bitable&resource=app.table&version=v1>
+    pub struct BatchCreateAppTableResponseBody {
+        /// `table_ids`.
+        pub table_ids: Option<Vec<String>>,
+    }
 }
 
-/// `BatchDeleteAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDeleteAppTableRecordResponseBody {
-    /// `records`.
-    pub records: Option<Vec<DeleteRecord>>,
+feishu_core::model! {
+    /// `BatchDeleteAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=bitable&resource=app.table.record&version=v1>
+    pub struct BatchDeleteAppTableRecordResponseBody {
+        /// `records`.
+        pub records: Option<Vec<DeleteRecord>>,
+    }
 }
 
-/// `BatchGetAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetAppTableRecordResponseBody {
-    /// `absent_record_ids`.
-    pub absent_record_ids: Option<Vec<String>>,
-    /// `forbidden_record_ids`.
-    pub forbidden_record_ids: Option<Vec<String>>,
-    /// `records`.
-    pub records: Option<Vec<AppTableRecord>>,
+feishu_core::model! {
+    /// `BatchGetAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=bitable&resource=app.table.record&version=v1>
+    pub struct BatchGetAppTableRecordResponseBody {
+        /// `absent_record_ids`.
+        pub absent_record_ids: Option<Vec<String>>,
+        /// `forbidden_record_ids`.
+        pub forbidden_record_ids: Option<Vec<String>>,
+        /// `records`.
+        pub records: Option<Vec<AppTableRecord>>,
+    }
 }
 
-/// `BatchUpdateAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUpdateAppTableRecordResponseBody {
-    /// `records`.
-    pub records: Option<Vec<AppTableRecord>>,
+feishu_core::model! {
+    /// `BatchUpdateAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=bitable&resource=app.table.record&version=v1>
+    pub struct BatchUpdateAppTableRecordResponseBody {
+        /// `records`.
+        pub records: Option<Vec<AppTableRecord>>,
+    }
 }
 
-/// `BlockWorkflow`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.block_workflow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BlockWorkflow {
-    /// `status`.
-    pub status: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `workflow_id`.
-    pub workflow_id: Option<String>,
+feishu_core::model! {
+    /// `BlockWorkflow`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.block_workflow&version=v1>
+    pub struct BlockWorkflow {
+        /// `status`.
+        pub status: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `workflow_id`.
+        pub workflow_id: Option<String>,
+    }
 }
 
-/// `CopyAppDashboardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=bitable&resource=app.dashboard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CopyAppDashboardResponseBody {
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `CopyAppDashboardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=bitable&resource=app.dashboard&version=v1>
+    pub struct CopyAppDashboardResponseBody {
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `CopyAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=bitable&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CopyAppResponseBody {
-    /// `app`.
-    pub app: Option<App>,
+feishu_core::model! {
+    /// `CopyAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=bitable&resource=app&version=v1>
+    pub struct CopyAppResponseBody {
+        /// `app`.
+        pub app: Option<App>,
+    }
 }
 
-/// `CreateAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppResponseBody {
-    /// `app`.
-    pub app: Option<App>,
+feishu_core::model! {
+    /// `CreateAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app&version=v1>
+    pub struct CreateAppResponseBody {
+        /// `app`.
+        pub app: Option<App>,
+    }
 }
 
-/// `CreateAppRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppRoleResponseBody {
-    /// `role`.
-    pub role: Option<AppRole>,
+feishu_core::model! {
+    /// `CreateAppRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.role&version=v1>
+    pub struct CreateAppRoleResponseBody {
+        /// `role`.
+        pub role: Option<AppRole>,
+    }
 }
 
-/// `CreateAppTableFieldGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field_group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppTableFieldGroupResponseBody {
-    /// `field_groups`.
-    pub field_groups: Option<String>,
+feishu_core::model! {
+    /// `CreateAppTableFieldGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field_group&version=v1>
+    pub struct CreateAppTableFieldGroupResponseBody {
+        /// `field_groups`.
+        pub field_groups: Option<String>,
+    }
 }
 
-/// `CreateAppTableFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppTableFieldResponseBody {
-    /// `field`.
-    pub field: Option<AppTableField>,
+feishu_core::model! {
+    /// `CreateAppTableFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.field&version=v1>
+    pub struct CreateAppTableFieldResponseBody {
+        /// `field`.
+        pub field: Option<AppTableField>,
+    }
 }
 
-/// `CreateAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppTableRecordResponseBody {
-    /// `record`.
-    pub record: Option<AppTableRecord>,
+feishu_core::model! {
+    /// `CreateAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.record&version=v1>
+    pub struct CreateAppTableRecordResponseBody {
+        /// `record`.
+        pub record: Option<AppTableRecord>,
+    }
 }
 
-/// `CreateAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppTableResponseBody {
-    /// `default_view_id`.
-    pub default_view_id: Option<String>,
-    /// `field_id_list`.
-    pub field_id_list: Option<Vec<String>>,
-    /// `table_id`.
-    pub table_id: Option<String>,
+feishu_core::model! {
+    /// `CreateAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table&version=v1>
+    pub struct CreateAppTableResponseBody {
+        /// `default_view_id`.
+        pub default_view_id: Option<String>,
+        /// `field_id_list`.
+        pub field_id_list: Option<Vec<String>>,
+        /// `table_id`.
+        pub table_id: Option<String>,
+    }
 }
 
-/// `CreateAppTableViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppTableViewResponseBody {
-    /// `view`.
-    pub view: Option<AppTableView>,
+feishu_core::model! {
+    /// `CreateAppTableViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=bitable&resource=app.table.view&version=v1>
+    pub struct CreateAppTableViewResponseBody {
+        /// `view`.
+        pub view: Option<AppTableView>,
+    }
 }
 
-/// `DashboardShareConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.dashboard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DashboardShareConfig {
-    /// `share_flag`.
-    pub share_flag: Option<bool>,
-    /// `share_link`.
-    pub share_link: Option<String>,
-    /// `share_scope_type`.
-    pub share_scope_type: Option<String>,
-    /// `share_token`.
-    pub share_token: Option<String>,
-    /// `show_source`.
-    pub show_source: Option<bool>,
-    /// `source_link`.
-    pub source_link: Option<String>,
+feishu_core::model! {
+    /// `DashboardShareConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.dashboard&version=v1>
+    pub struct DashboardShareConfig {
+        /// `share_flag`.
+        pub share_flag: Option<bool>,
+        /// `share_link`.
+        pub share_link: Option<String>,
+        /// `share_scope_type`.
+        pub share_scope_type: Option<String>,
+        /// `share_token`.
+        pub share_token: Option<String>,
+        /// `show_source`.
+        pub show_source: Option<bool>,
+        /// `source_link`.
+        pub source_link: Option<String>,
+    }
 }
 
-/// `DeleteAppTableFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAppTableFieldResponseBody {
-    /// `deleted`.
-    pub deleted: Option<bool>,
-    /// `field_id`.
-    pub field_id: Option<String>,
+feishu_core::model! {
+    /// `DeleteAppTableFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=bitable&resource=app.table.field&version=v1>
+    pub struct DeleteAppTableFieldResponseBody {
+        /// `deleted`.
+        pub deleted: Option<bool>,
+        /// `field_id`.
+        pub field_id: Option<String>,
+    }
 }
 
-/// `DeleteAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAppTableRecordResponseBody {
-    /// `deleted`.
-    pub deleted: Option<bool>,
-    /// `record_id`.
-    pub record_id: Option<String>,
+feishu_core::model! {
+    /// `DeleteAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=bitable&resource=app.table.record&version=v1>
+    pub struct DeleteAppTableRecordResponseBody {
+        /// `deleted`.
+        pub deleted: Option<bool>,
+        /// `record_id`.
+        pub record_id: Option<String>,
+    }
 }
 
-/// `DeleteRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteRecord {
-    /// `deleted`.
-    pub deleted: Option<bool>,
-    /// `record_id`.
-    pub record_id: Option<String>,
+feishu_core::model! {
+    /// `DeleteRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=bitable&resource=app.table.record&version=v1>
+    pub struct DeleteRecord {
+        /// `deleted`.
+        pub deleted: Option<bool>,
+        /// `record_id`.
+        pub record_id: Option<String>,
+    }
 }
 
-/// `DisplayApp`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DisplayApp {
-    /// `advance_version`.
-    pub advance_version: Option<String>,
-    /// `app_token`.
-    pub app_token: Option<String>,
-    /// `formula_type`.
-    pub formula_type: Option<feishu_core::generated::Int64>,
-    /// `is_advanced`.
-    pub is_advanced: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `revision`.
-    pub revision: Option<feishu_core::generated::Int64>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
+feishu_core::model! {
+    /// `DisplayApp`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app&version=v1>
+    pub struct DisplayApp {
+        /// `advance_version`.
+        pub advance_version: Option<String>,
+        /// `app_token`.
+        pub app_token: Option<String>,
+        /// `formula_type`.
+        pub formula_type: Option<feishu_core::generated::Int64>,
+        /// `is_advanced`.
+        pub is_advanced: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `revision`.
+        pub revision: Option<feishu_core::generated::Int64>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+    }
 }
 
-/// `DisplayAppV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DisplayAppV2 {
-    /// `app_token`.
-    pub app_token: Option<String>,
-    /// `is_advanced`.
-    pub is_advanced: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
+feishu_core::model! {
+    /// `DisplayAppV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app&version=v1>
+    pub struct DisplayAppV2 {
+        /// `app_token`.
+        pub app_token: Option<String>,
+        /// `is_advanced`.
+        pub is_advanced: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+    }
 }
 
-/// `DisplayWorkflow`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.workflow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DisplayWorkflow {
-    /// `status`.
-    pub status: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `workflow_id`.
-    pub workflow_id: Option<String>,
+feishu_core::model! {
+    /// `DisplayWorkflow`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.workflow&version=v1>
+    pub struct DisplayWorkflow {
+        /// `status`.
+        pub status: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `workflow_id`.
+        pub workflow_id: Option<String>,
+    }
 }
 
 /// `FieldGroup`.
@@ -863,354 +863,354 @@ pub struct FieldGroupChild {
     pub r#type: Option<String>,
 }
 
-/// `FormField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.form.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormField {
-    /// `description`.
-    pub description: Option<String>,
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `required`.
-    pub required: Option<bool>,
-    /// `rich_description`.
-    pub rich_description: Option<Vec<AppRichDescriptionSegment>>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `visible`.
-    pub visible: Option<bool>,
+feishu_core::model! {
+    /// `FormField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.form.field&version=v1>
+    pub struct FormField {
+        /// `description`.
+        pub description: Option<String>,
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `required`.
+        pub required: Option<bool>,
+        /// `rich_description`.
+        pub rich_description: Option<Vec<AppRichDescriptionSegment>>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `visible`.
+        pub visible: Option<bool>,
+    }
 }
 
-/// `GetAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAppResponseBody {
-    /// `app`.
-    pub app: Option<DisplayApp>,
+feishu_core::model! {
+    /// `GetAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app&version=v1>
+    pub struct GetAppResponseBody {
+        /// `app`.
+        pub app: Option<DisplayApp>,
+    }
 }
 
-/// `GetAppTableFormResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAppTableFormResponseBody {
-    /// `form`.
-    pub form: Option<AppTableForm>,
+feishu_core::model! {
+    /// `GetAppTableFormResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.form&version=v1>
+    pub struct GetAppTableFormResponseBody {
+        /// `form`.
+        pub form: Option<AppTableForm>,
+    }
 }
 
-/// `GetAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAppTableRecordResponseBody {
-    /// `record`.
-    pub record: Option<AppTableRecord>,
+feishu_core::model! {
+    /// `GetAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.record&version=v1>
+    pub struct GetAppTableRecordResponseBody {
+        /// `record`.
+        pub record: Option<AppTableRecord>,
+    }
 }
 
-/// `GetAppTableViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAppTableViewResponseBody {
-    /// `view`.
-    pub view: Option<AppTableView>,
+feishu_core::model! {
+    /// `GetAppTableViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=bitable&resource=app.table.view&version=v1>
+    pub struct GetAppTableViewResponseBody {
+        /// `view`.
+        pub view: Option<AppTableView>,
+    }
 }
 
-/// `ListAppBlockWorkflowResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.block_workflow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppBlockWorkflowResponseBody {
-    /// `workflows`.
-    pub workflows: Option<Vec<BlockWorkflow>>,
+feishu_core::model! {
+    /// `ListAppBlockWorkflowResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.block_workflow&version=v1>
+    pub struct ListAppBlockWorkflowResponseBody {
+        /// `workflows`.
+        pub workflows: Option<Vec<BlockWorkflow>>,
+    }
 }
 
-/// `ListAppDashboardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.dashboard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppDashboardResponseBody {
-    /// `dashboards`.
-    pub dashboards: Option<Vec<AppDashboard>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppDashboardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.dashboard&version=v1>
+    pub struct ListAppDashboardResponseBody {
+        /// `dashboards`.
+        pub dashboards: Option<Vec<AppDashboard>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListAppRoleMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppRoleMemberResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppRoleMember>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppRoleMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role.member&version=v1>
+    pub struct ListAppRoleMemberResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppRoleMember>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListAppRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppRoleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppRole>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.role&version=v1>
+    pub struct ListAppRoleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppRole>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListAppTableFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppTableFieldResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppTableFieldForList>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppTableFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct ListAppTableFieldResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppTableFieldForList>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListAppTableFormFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.form.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppTableFormFieldResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<FormField>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppTableFormFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.form.field&version=v1>
+    pub struct ListAppTableFormFieldResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<FormField>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppTableRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppTableRecord>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.record&version=v1>
+    pub struct ListAppTableRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppTableRecord>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppTableResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppTable>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table&version=v1>
+    pub struct ListAppTableResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppTable>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListAppTableViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppTableViewResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppTableView>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListAppTableViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.view&version=v1>
+    pub struct ListAppTableViewResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppTableView>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListAppWorkflowResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.workflow&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppWorkflowResponseBody {
-    /// `workflows`.
-    pub workflows: Option<Vec<DisplayWorkflow>>,
+feishu_core::model! {
+    /// `ListAppWorkflowResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.workflow&version=v1>
+    pub struct ListAppWorkflowResponseBody {
+        /// `workflows`.
+        pub workflows: Option<Vec<DisplayWorkflow>>,
+    }
 }
 
-/// `PatchAppTableFormFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table.form.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchAppTableFormFieldResponseBody {
-    /// `fields`.
-    pub fields: Option<AppTableFormPatchedField>,
+feishu_core::model! {
+    /// `PatchAppTableFormFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table.form.field&version=v1>
+    pub struct PatchAppTableFormFieldResponseBody {
+        /// `fields`.
+        pub fields: Option<AppTableFormPatchedField>,
+    }
 }
 
-/// `PatchAppTableFormResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchAppTableFormResponseBody {
-    /// `form`.
-    pub form: Option<AppTableForm>,
+feishu_core::model! {
+    /// `PatchAppTableFormResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table.form&version=v1>
+    pub struct PatchAppTableFormResponseBody {
+        /// `form`.
+        pub form: Option<AppTableForm>,
+    }
 }
 
-/// `PatchAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchAppTableResponseBody {
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `PatchAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table&version=v1>
+    pub struct PatchAppTableResponseBody {
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `PatchAppTableViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchAppTableViewResponseBody {
-    /// `view`.
-    pub view: Option<AppTableView>,
+feishu_core::model! {
+    /// `PatchAppTableViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=bitable&resource=app.table.view&version=v1>
+    pub struct PatchAppTableViewResponseBody {
+        /// `view`.
+        pub view: Option<AppTableView>,
+    }
 }
 
-/// `Person`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Person {
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `Person`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.record&version=v1>
+    pub struct Person {
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `Rating`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Rating {
-    /// `symbol`.
-    pub symbol: Option<String>,
+feishu_core::model! {
+    /// `Rating`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=bitable&resource=app.table.field&version=v1>
+    pub struct Rating {
+        /// `symbol`.
+        pub symbol: Option<String>,
+    }
 }
 
-/// `SearchAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchAppTableRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppTableRecord>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SearchAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bitable&resource=app.table.record&version=v1>
+    pub struct SearchAppTableRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppTableRecord>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `UpdateAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAppResponseBody {
-    /// `app`.
-    pub app: Option<DisplayAppV2>,
+feishu_core::model! {
+    /// `UpdateAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app&version=v1>
+    pub struct UpdateAppResponseBody {
+        /// `app`.
+        pub app: Option<DisplayAppV2>,
+    }
 }
 
-/// `UpdateAppRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAppRoleResponseBody {
-    /// `role`.
-    pub role: Option<AppRole>,
+feishu_core::model! {
+    /// `UpdateAppRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.role&version=v1>
+    pub struct UpdateAppRoleResponseBody {
+        /// `role`.
+        pub role: Option<AppRole>,
+    }
 }
 
-/// `UpdateAppTableFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAppTableFieldResponseBody {
-    /// `field`.
-    pub field: Option<AppTableField>,
+feishu_core::model! {
+    /// `UpdateAppTableFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.field&version=v1>
+    pub struct UpdateAppTableFieldResponseBody {
+        /// `field`.
+        pub field: Option<AppTableField>,
+    }
 }
 
-/// `UpdateAppTableRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAppTableRecordResponseBody {
-    /// `record`.
-    pub record: Option<AppTableRecord>,
+feishu_core::model! {
+    /// `UpdateAppTableRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=bitable&resource=app.table.record&version=v1>
+    pub struct UpdateAppTableRecordResponseBody {
+        /// `record`.
+        pub record: Option<AppTableRecord>,
+    }
 }
 
-/// `UpgradeAppTableFormResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upgrade&project=bitable&resource=app.table.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpgradeAppTableFormResponseBody {
-    /// `form`.
-    pub form: Option<UpgradedForm>,
+feishu_core::model! {
+    /// `UpgradeAppTableFormResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upgrade&project=bitable&resource=app.table.form&version=v1>
+    pub struct UpgradeAppTableFormResponseBody {
+        /// `form`.
+        pub form: Option<UpgradedForm>,
+    }
 }
 
-/// `UpgradedForm`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upgrade&project=bitable&resource=app.table.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpgradedForm {
-    /// `id`.
-    pub id: Option<String>,
+feishu_core::model! {
+    /// `UpgradedForm`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upgrade&project=bitable&resource=app.table.form&version=v1>
+    pub struct UpgradedForm {
+        /// `id`.
+        pub id: Option<String>,
+    }
 }

@@ -3,46 +3,46 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `CreateEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=block&resource=entity&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEntityResponseBody {
-    /// `entity`.
-    pub entity: Option<Entity>,
+feishu_core::model! {
+    /// `CreateEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=block&resource=entity&version=v2>
+    pub struct CreateEntityResponseBody {
+        /// `entity`.
+        pub entity: Option<Entity>,
+    }
 }
 
-/// `Entity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=block&resource=entity&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Entity {
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `block_type_id`.
-    pub block_type_id: Option<String>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `i18n_preview`.
-    pub i18n_preview: Option<String>,
-    /// `i18n_summay`.
-    pub i18n_summay: Option<String>,
-    /// `owner`.
-    pub owner: Option<String>,
-    /// `preview`.
-    pub preview: Option<String>,
-    /// `source_data`.
-    pub source_data: Option<String>,
-    /// `source_link`.
-    pub source_link: Option<String>,
-    /// `source_meta`.
-    pub source_meta: Option<String>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `version`.
-    pub version: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Entity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=block&resource=entity&version=v2>
+    pub struct Entity {
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `block_type_id`.
+        pub block_type_id: Option<String>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `i18n_preview`.
+        pub i18n_preview: Option<String>,
+        /// `i18n_summay`.
+        pub i18n_summay: Option<String>,
+        /// `owner`.
+        pub owner: Option<String>,
+        /// `preview`.
+        pub preview: Option<String>,
+        /// `source_data`.
+        pub source_data: Option<String>,
+        /// `source_link`.
+        pub source_link: Option<String>,
+        /// `source_meta`.
+        pub source_meta: Option<String>,
+        /// `summary`.
+        pub summary: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `version`.
+        pub version: Option<feishu_core::generated::Int64>,
+    }
 }

@@ -3,14 +3,14 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `BatchDeleteWhiteboardNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=board&resource=whiteboard.node&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDeleteWhiteboardNodeResponseBody {
-    /// `client_token`.
-    pub client_token: Option<String>,
+feishu_core::model! {
+    /// `BatchDeleteWhiteboardNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=board&resource=whiteboard.node&version=v1>
+    pub struct BatchDeleteWhiteboardNodeResponseBody {
+        /// `client_token`.
+        pub client_token: Option<String>,
+    }
 }
 
 /// `BorderRadius`.
@@ -142,30 +142,30 @@ pub struct ConnectorInfo {
     pub position: Option<Point>,
 }
 
-/// `CreatePlantumlWhiteboardNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_plantuml&project=board&resource=whiteboard.node&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePlantumlWhiteboardNodeResponseBody {
-    /// `extra`.
-    pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    /// `node_id`.
-    pub node_id: Option<String>,
+feishu_core::model! {
+    /// `CreatePlantumlWhiteboardNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_plantuml&project=board&resource=whiteboard.node&version=v1>
+    pub struct CreatePlantumlWhiteboardNodeResponseBody {
+        /// `extra`.
+        pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+    }
 }
 
-/// `CreateWhiteboardNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=board&resource=whiteboard.node&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateWhiteboardNodeResponseBody {
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `ids`.
-    pub ids: Option<Vec<String>>,
-    /// `previous_revision`.
-    pub previous_revision: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateWhiteboardNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=board&resource=whiteboard.node&version=v1>
+    pub struct CreateWhiteboardNodeResponseBody {
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `ids`.
+        pub ids: Option<Vec<String>>,
+        /// `previous_revision`.
+        pub previous_revision: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `Cube`.
@@ -235,14 +235,14 @@ pub struct Lifeline {
     pub r#type: Option<String>,
 }
 
-/// `ListWhiteboardNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=board&resource=whiteboard.node&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWhiteboardNodeResponseBody {
-    /// `nodes`.
-    pub nodes: Option<Vec<WhiteboardNode>>,
+feishu_core::model! {
+    /// `ListWhiteboardNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=board&resource=whiteboard.node&version=v1>
+    pub struct ListWhiteboardNodeResponseBody {
+        /// `nodes`.
+        pub nodes: Option<Vec<WhiteboardNode>>,
+    }
 }
 
 /// `MindMap`.
@@ -790,14 +790,14 @@ pub struct Text {
     pub vertical_align: Option<String>,
 }
 
-/// `ThemeWhiteboardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=theme&project=board&resource=whiteboard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ThemeWhiteboardResponseBody {
-    /// `theme`.
-    pub theme: Option<String>,
+feishu_core::model! {
+    /// `ThemeWhiteboardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=theme&project=board&resource=whiteboard&version=v1>
+    pub struct ThemeWhiteboardResponseBody {
+        /// `theme`.
+        pub theme: Option<String>,
+    }
 }
 
 /// `Trapezoid`.

@@ -17,48 +17,48 @@ pub struct BotSearchFilter {
     pub has_chatter: Option<bool>,
 }
 
-/// `BotSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bot&resource=bot&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BotSearchItem {
-    /// `display_info`.
-    pub display_info: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `meta_data`.
-    pub meta_data: Option<BotSearchMeta>,
+feishu_core::model! {
+    /// `BotSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bot&resource=bot&version=v4>
+    pub struct BotSearchItem {
+        /// `display_info`.
+        pub display_info: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `meta_data`.
+        pub meta_data: Option<BotSearchMeta>,
+    }
 }
 
-/// `BotSearchMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bot&resource=bot&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BotSearchMeta {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `enable_join_group`.
-    pub enable_join_group: Option<bool>,
-    /// `is_agent`.
-    pub is_agent: Option<bool>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
+feishu_core::model! {
+    /// `BotSearchMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bot&resource=bot&version=v4>
+    pub struct BotSearchMeta {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `enable_join_group`.
+        pub enable_join_group: Option<bool>,
+        /// `is_agent`.
+        pub is_agent: Option<bool>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+    }
 }
 
-/// `SearchBotResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bot&resource=bot&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBotResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<BotSearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchBotResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=bot&resource=bot&version=v4>
+    pub struct SearchBotResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<BotSearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }

@@ -4,20 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `permissions`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar&version=v4>
-    pub enum CreateCalendarPermissions {
-        /// `private`.
-        Private = "private",
-        /// `show_only_free_busy`.
-        ShowOnlyFreeBusy = "show_only_free_busy",
-        /// `public`.
-        Public = "public",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `permissions`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=calendar&resource=calendar&version=v4>
     pub enum Permissions {
         /// `private`.
@@ -26,20 +12,6 @@ feishu_core::string_enum! {
         ShowOnlyFreeBusy = "show_only_free_busy",
         /// `public`.
         Public = "public",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=primary&project=calendar&resource=calendar&version=v4>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -133,14 +105,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListCalendar, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                calendar_list: Vec<super::model::Calendar>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub calendar_list: Vec<super::model::Calendar>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.calendar_list, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -272,7 +243,7 @@ pub struct CreateCalendar {
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    permissions: Option<CreateCalendarPermissions>,
+    permissions: Option<Permissions>,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -298,7 +269,7 @@ impl CreateCalendar {
     }
 
     /// Calendar visibility range.
-    pub fn permissions(mut self, value: CreateCalendarPermissions) -> Self {
+    pub fn permissions(mut self, value: Permissions) -> Self {
         self.permissions = Some(value);
         self
     }
@@ -433,7 +404,7 @@ feishu_core::endpoint! {
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=primary&project=calendar&resource=calendar&version=v4>
 #[derive(Clone, Debug, Default)]
 pub struct PrimaryCalendar {
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl PrimaryCalendar {
@@ -443,7 +414,7 @@ impl PrimaryCalendar {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -14,20 +14,6 @@ pub struct AclScope {
 }
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.acl&version=v4>
-    pub enum CreateCalendarAclUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `role`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.acl&version=v4>
@@ -52,20 +38,6 @@ feishu_core::string_enum! {
     pub enum Type {
         /// `user`.
         User = "user",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.acl&version=v4>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -115,7 +87,7 @@ pub struct ListCalendarAcl {
     calendar_id: String,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListCalendarAcl {
@@ -142,7 +114,7 @@ impl ListCalendarAcl {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -168,14 +140,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListCalendarAcl, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                acls: Vec<super::model::CalendarAcl>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub acls: Vec<super::model::CalendarAcl>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.acls, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -195,7 +166,7 @@ pub struct CreateCalendarAcl {
     #[serde(skip)]
     calendar_id: String,
     #[serde(skip)]
-    user_id_type: Option<CreateCalendarAclUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     role: Role,
     scope: AclScope,
 }
@@ -212,7 +183,7 @@ impl CreateCalendarAcl {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateCalendarAclUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

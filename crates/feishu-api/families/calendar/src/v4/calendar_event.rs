@@ -41,20 +41,6 @@ pub struct CheckInTime {
     pub time_type: TimeType,
 }
 
-feishu_core::string_enum! {
-    /// The values of `time_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum CheckInTimeTimeType {
-        /// `before_event_start`.
-        BeforeEventStart = "before_event_start",
-        /// `after_event_start`.
-        AfterEventStart = "after_event_start",
-        /// `after_event_end`.
-        AfterEventEnd = "after_event_end",
-    }
-}
-
 /// `attachments` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
@@ -63,22 +49,6 @@ pub struct CreateCalendarEventAttachments {
     /// Attachment token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_token: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `attendee_ability`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum CreateCalendarEventAttendeeAbility {
-        /// `none`.
-        None_ = "none",
-        /// `can_see_others`.
-        CanSeeOthers = "can_see_others",
-        /// `can_invite_others`.
-        CanInviteOthers = "can_invite_others",
-        /// `can_modify_event`.
-        CanModifyEvent = "can_modify_event",
-    }
 }
 
 /// `end_time` of a request.
@@ -113,18 +83,6 @@ pub struct CreateCalendarEventEventCheckIn {
     /// Whether a check-in notification is automatically sent to the participant at the start of the check-in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub need_notify_attendees: Option<bool>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `free_busy_status`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum CreateCalendarEventFreeBusyStatus {
-        /// `busy`.
-        Busy = "busy",
-        /// `free`.
-        Free = "free",
-    }
 }
 
 /// `location` of a request.
@@ -169,7 +127,7 @@ pub struct CreateCalendarEventSchemas {
     pub ui_name: Option<String>,
     /// Custom status of UI items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ui_status: Option<SchemaUiStatus>,
+    pub ui_status: Option<UiStatus>,
 }
 
 /// `start_time` of a request.
@@ -188,20 +146,6 @@ pub struct CreateCalendarEventStartTime {
     pub timezone: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum CreateCalendarEventUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `vchat` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
@@ -212,7 +156,7 @@ pub struct CreateCalendarEventVchat {
     pub description: Option<String>,
     /// The icon type for third-party video conferencing.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_type: Option<VchatIconType>,
+    pub icon_type: Option<IconType>,
     /// Pre-conference settings for video conference.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_settings: Option<VchatMeetingSettings>,
@@ -221,21 +165,7 @@ pub struct CreateCalendarEventVchat {
     pub meeting_url: Option<String>,
     /// Video conferencing type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vc_type: Option<VchatVcType>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `visibility`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum CreateCalendarEventVisibility {
-        /// `default`.
-        Default_ = "default",
-        /// `public`.
-        Public = "public",
-        /// `private`.
-        Private = "private",
-    }
+    pub vc_type: Option<VcType>,
 }
 
 /// `event_check_in` of a request.
@@ -264,7 +194,7 @@ pub struct EventCheckInCheckInEndTime {
     /// The offset (in minutes) relative to the beginning or end of the event.
     pub duration: i64,
     /// Check-in time type, duration calculates the final time according to it.
-    pub time_type: CheckInTimeTimeType,
+    pub time_type: TimeType,
 }
 
 /// `check_in_start_time` of a request.
@@ -286,7 +216,7 @@ pub struct EventCheckInCheckInStartTime2 {
     /// The offset (in minutes) relative to the beginning or end of the event.
     pub duration: i64,
     /// Check-in time type, duration calculates the final time according to it.
-    pub time_type: CheckInTimeTimeType,
+    pub time_type: TimeType,
 }
 
 /// `location` of a request.
@@ -375,20 +305,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=calendar&resource=calendar.event&version=v4>
-    pub enum GetCalendarEventUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `icon_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=calendar&resource=calendar.event&version=v4>
@@ -399,20 +315,6 @@ feishu_core::string_enum! {
         Live = "live",
         /// `default`.
         Default_ = "default",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=instance_view&project=calendar&resource=calendar.event&version=v4>
-    pub enum InstanceViewCalendarEventUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -456,20 +358,6 @@ pub struct MeetingSettings {
 }
 
 feishu_core::string_enum! {
-    /// The values of `join_meeting_permission`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum MeetingSettingsJoinMeetingPermission {
-        /// `anyone_can_join`.
-        AnyoneCanJoin = "anyone_can_join",
-        /// `only_organization_employees`.
-        OnlyOrganizationEmployees = "only_organization_employees",
-        /// `only_event_attendees`.
-        OnlyEventAttendees = "only_event_attendees",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `need_notification`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=calendar&resource=calendar.event&version=v4>
@@ -495,20 +383,6 @@ pub struct PatchCalendarEventStartTime {
     /// Time zone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=calendar&resource=calendar.event&version=v4>
-    pub enum PatchCalendarEventUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `reminders` of a request.
@@ -549,36 +423,6 @@ pub struct Schema {
     /// Custom status of UI items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ui_status: Option<UiStatus>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `ui_status`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum SchemaUiStatus {
-        /// `hide`.
-        Hide = "hide",
-        /// `readonly`.
-        Readonly = "readonly",
-        /// `editable`.
-        Editable = "editable",
-        /// `unknown`.
-        Unknown_ = "unknown",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=calendar&resource=calendar.event&version=v4>
-    pub enum SearchCalendarEventUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `end_time` of a request.
@@ -628,20 +472,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `vc_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=calendar&resource=calendar.event&version=v4>
@@ -681,20 +511,6 @@ pub struct Vchat {
     pub vc_type: Option<VcType>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `icon_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum VchatIconType {
-        /// `vc`.
-        Vc = "vc",
-        /// `live`.
-        Live = "live",
-        /// `default`.
-        Default_ = "default",
-    }
-}
-
 /// `meeting_settings` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
@@ -711,31 +527,13 @@ pub struct VchatMeetingSettings {
     pub auto_record: Option<bool>,
     /// Set the membership range.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub join_meeting_permission: Option<MeetingSettingsJoinMeetingPermission>,
+    pub join_meeting_permission: Option<JoinMeetingPermission>,
     /// Whether to enable the waiting room.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_lobby: Option<bool>,
     /// Set the user ID of the conference owner, the ID type needs to be the same as user\_id\_type remains consistent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `vc_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-    pub enum VchatVcType {
-        /// `vc`.
-        Vc = "vc",
-        /// `third_party`.
-        ThirdParty = "third_party",
-        /// `no_meeting`.
-        NoMeeting = "no_meeting",
-        /// `lark_live`.
-        LarkLive = "lark_live",
-        /// `unknown`.
-        Unknown_ = "unknown",
-    }
 }
 
 feishu_core::string_enum! {
@@ -815,7 +613,7 @@ pub struct ListCalendarEvent {
     page_token: Option<String>,
     start_time: Option<String>,
     sync_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListCalendarEvent {
@@ -870,7 +668,7 @@ impl ListCalendarEvent {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -925,7 +723,7 @@ pub struct GetCalendarEvent {
     max_attendee_num: Option<i64>,
     need_attendee: Option<bool>,
     need_meeting_settings: Option<bool>,
-    user_id_type: Option<GetCalendarEventUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetCalendarEvent {
@@ -960,7 +758,7 @@ impl GetCalendarEvent {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetCalendarEventUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -1070,7 +868,7 @@ pub struct InstanceViewCalendarEvent {
     calendar_id: String,
     end_time: String,
     start_time: String,
-    user_id_type: Option<InstanceViewCalendarEventUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl InstanceViewCalendarEvent {
@@ -1085,7 +883,7 @@ impl InstanceViewCalendarEvent {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: InstanceViewCalendarEventUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -1123,7 +921,7 @@ pub struct PatchCalendarEvent {
     #[serde(skip)]
     event_id: String,
     #[serde(skip)]
-    user_id_type: Option<PatchCalendarEventUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attachments: Option<Vec<Attachment>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1185,7 +983,7 @@ impl PatchCalendarEvent {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchCalendarEventUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -1317,11 +1115,11 @@ pub struct CreateCalendarEvent {
     #[serde(skip)]
     idempotency_key: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<CreateCalendarEventUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attachments: Option<Vec<CreateCalendarEventAttachments>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    attendee_ability: Option<CreateCalendarEventAttendeeAbility>,
+    attendee_ability: Option<AttendeeAbility>,
     #[serde(skip_serializing_if = "Option::is_none")]
     color: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1330,7 +1128,7 @@ pub struct CreateCalendarEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     event_check_in: Option<CreateCalendarEventEventCheckIn>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    free_busy_status: Option<CreateCalendarEventFreeBusyStatus>,
+    free_busy_status: Option<FreeBusyStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<CreateCalendarEventLocation>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1347,7 +1145,7 @@ pub struct CreateCalendarEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     vchat: Option<CreateCalendarEventVchat>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    visibility: Option<CreateCalendarEventVisibility>,
+    visibility: Option<Visibility>,
 }
 
 impl CreateCalendarEvent {
@@ -1383,7 +1181,7 @@ impl CreateCalendarEvent {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateCalendarEventUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -1395,7 +1193,7 @@ impl CreateCalendarEvent {
     }
 
     /// Event invitees' scopes.
-    pub fn attendee_ability(mut self, value: CreateCalendarEventAttendeeAbility) -> Self {
+    pub fn attendee_ability(mut self, value: AttendeeAbility) -> Self {
         self.attendee_ability = Some(value);
         self
     }
@@ -1419,7 +1217,7 @@ impl CreateCalendarEvent {
     }
 
     /// Event availability.
-    pub fn free_busy_status(mut self, value: CreateCalendarEventFreeBusyStatus) -> Self {
+    pub fn free_busy_status(mut self, value: FreeBusyStatus) -> Self {
         self.free_busy_status = Some(value);
         self
     }
@@ -1467,7 +1265,7 @@ impl CreateCalendarEvent {
     }
 
     /// Event visibility.
-    pub fn visibility(mut self, value: CreateCalendarEventVisibility) -> Self {
+    pub fn visibility(mut self, value: Visibility) -> Self {
         self.visibility = Some(value);
         self
     }
@@ -1546,7 +1344,7 @@ pub struct SearchCalendarEvent {
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<SearchCalendarEventUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     filter: Option<EventSearchFilter>,
     query: String,
@@ -1578,7 +1376,7 @@ impl SearchCalendarEvent {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchCalendarEventUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

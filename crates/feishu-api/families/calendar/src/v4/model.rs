@@ -3,890 +3,890 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AclScope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.acl&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AclScope {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `AclScope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.acl&version=v4>
+    pub struct AclScope {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `Attachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attachment {
-    /// `file_size`.
-    pub file_size: Option<String>,
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `Attachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct Attachment {
+        /// `file_size`.
+        pub file_size: Option<String>,
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `AttendeeChatMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttendeeChatMember {
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `is_external`.
-    pub is_external: Option<bool>,
-    /// `is_optional`.
-    pub is_optional: Option<bool>,
-    /// `is_organizer`.
-    pub is_organizer: Option<bool>,
-    /// `rsvp_status`.
-    pub rsvp_status: Option<String>,
+feishu_core::model! {
+    /// `AttendeeChatMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct AttendeeChatMember {
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `is_external`.
+        pub is_external: Option<bool>,
+        /// `is_optional`.
+        pub is_optional: Option<bool>,
+        /// `is_organizer`.
+        pub is_organizer: Option<bool>,
+        /// `rsvp_status`.
+        pub rsvp_status: Option<String>,
+    }
 }
 
-/// `BatchFreebusyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=calendar&resource=freebusy&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchFreebusyResponseBody {
-    /// `freebusy_lists`.
-    pub freebusy_lists: Option<Vec<UserFreebusy>>,
+feishu_core::model! {
+    /// `BatchFreebusyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=calendar&resource=freebusy&version=v4>
+    pub struct BatchFreebusyResponseBody {
+        /// `freebusy_lists`.
+        pub freebusy_lists: Option<Vec<UserFreebusy>>,
+    }
 }
 
-/// `Calendar`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Calendar {
-    /// `calendar_id`.
-    pub calendar_id: Option<String>,
-    /// `color`.
-    pub color: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_third_party`.
-    pub is_third_party: Option<bool>,
-    /// `permissions`.
-    pub permissions: Option<String>,
-    /// `role`.
-    pub role: Option<String>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `summary_alias`.
-    pub summary_alias: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `Calendar`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar&version=v4>
+    pub struct Calendar {
+        /// `calendar_id`.
+        pub calendar_id: Option<String>,
+        /// `color`.
+        pub color: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_third_party`.
+        pub is_third_party: Option<bool>,
+        /// `permissions`.
+        pub permissions: Option<String>,
+        /// `role`.
+        pub role: Option<String>,
+        /// `summary`.
+        pub summary: Option<String>,
+        /// `summary_alias`.
+        pub summary_alias: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `CalendarAcl`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.acl&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CalendarAcl {
-    /// `acl_id`.
-    pub acl_id: Option<String>,
-    /// `role`.
-    pub role: Option<String>,
-    /// `scope`.
-    pub scope: Option<AclScope>,
+feishu_core::model! {
+    /// `CalendarAcl`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.acl&version=v4>
+    pub struct CalendarAcl {
+        /// `acl_id`.
+        pub acl_id: Option<String>,
+        /// `role`.
+        pub role: Option<String>,
+        /// `scope`.
+        pub scope: Option<AclScope>,
+    }
 }
 
-/// `CalendarAttendeeResourceCustomization`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CalendarAttendeeResourceCustomization {
-    /// `index_key`.
-    pub index_key: Option<String>,
-    /// `input_content`.
-    pub input_content: Option<String>,
-    /// `options`.
-    pub options: Option<Vec<CustomizationOption>>,
+feishu_core::model! {
+    /// `CalendarAttendeeResourceCustomization`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct CalendarAttendeeResourceCustomization {
+        /// `index_key`.
+        pub index_key: Option<String>,
+        /// `input_content`.
+        pub input_content: Option<String>,
+        /// `options`.
+        pub options: Option<Vec<CustomizationOption>>,
+    }
 }
 
-/// `CalendarEvent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CalendarEvent {
-    /// `app_link`.
-    pub app_link: Option<String>,
-    /// `attachments`.
-    pub attachments: Option<Vec<Attachment>>,
-    /// `attendee_ability`.
-    pub attendee_ability: Option<String>,
-    /// `attendees`.
-    pub attendees: Option<Vec<CalendarEventAttendee>>,
-    /// `color`.
-    pub color: Option<feishu_core::generated::Int64>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `description_rich`.
-    pub description_rich: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<TimeInfo>,
-    /// `event_check_in`.
-    pub event_check_in: Option<EventCheckIn>,
-    /// `event_id`.
-    pub event_id: Option<String>,
-    /// `event_organizer`.
-    pub event_organizer: Option<EventOrganizer>,
-    /// `free_busy_status`.
-    pub free_busy_status: Option<String>,
-    /// `has_more_attendee`.
-    pub has_more_attendee: Option<bool>,
-    /// `is_exception`.
-    pub is_exception: Option<bool>,
-    /// `location`.
-    pub location: Option<EventLocation>,
-    /// `need_notification`.
-    pub need_notification: Option<bool>,
-    /// `organizer_calendar_id`.
-    pub organizer_calendar_id: Option<String>,
-    /// `recurrence`.
-    pub recurrence: Option<String>,
-    /// `recurring_event_id`.
-    pub recurring_event_id: Option<String>,
-    /// `reminders`.
-    pub reminders: Option<Vec<Reminder>>,
-    /// `schemas`.
-    pub schemas: Option<Vec<Schema>>,
-    /// `self_rsvp_status`.
-    pub self_rsvp_status: Option<String>,
-    /// `source`.
-    pub source: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<TimeInfo>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `vchat`.
-    pub vchat: Option<Vchat>,
-    /// `visibility`.
-    pub visibility: Option<String>,
+feishu_core::model! {
+    /// `CalendarEvent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct CalendarEvent {
+        /// `app_link`.
+        pub app_link: Option<String>,
+        /// `attachments`.
+        pub attachments: Option<Vec<Attachment>>,
+        /// `attendee_ability`.
+        pub attendee_ability: Option<String>,
+        /// `attendees`.
+        pub attendees: Option<Vec<CalendarEventAttendee>>,
+        /// `color`.
+        pub color: Option<feishu_core::generated::Int64>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `description_rich`.
+        pub description_rich: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<TimeInfo>,
+        /// `event_check_in`.
+        pub event_check_in: Option<EventCheckIn>,
+        /// `event_id`.
+        pub event_id: Option<String>,
+        /// `event_organizer`.
+        pub event_organizer: Option<EventOrganizer>,
+        /// `free_busy_status`.
+        pub free_busy_status: Option<String>,
+        /// `has_more_attendee`.
+        pub has_more_attendee: Option<bool>,
+        /// `is_exception`.
+        pub is_exception: Option<bool>,
+        /// `location`.
+        pub location: Option<EventLocation>,
+        /// `need_notification`.
+        pub need_notification: Option<bool>,
+        /// `organizer_calendar_id`.
+        pub organizer_calendar_id: Option<String>,
+        /// `recurrence`.
+        pub recurrence: Option<String>,
+        /// `recurring_event_id`.
+        pub recurring_event_id: Option<String>,
+        /// `reminders`.
+        pub reminders: Option<Vec<Reminder>>,
+        /// `schemas`.
+        pub schemas: Option<Vec<Schema>>,
+        /// `self_rsvp_status`.
+        pub self_rsvp_status: Option<String>,
+        /// `source`.
+        pub source: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<TimeInfo>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `summary`.
+        pub summary: Option<String>,
+        /// `vchat`.
+        pub vchat: Option<Vchat>,
+        /// `visibility`.
+        pub visibility: Option<String>,
+    }
 }
 
-/// `CalendarEventAttendee`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CalendarEventAttendee {
-    /// `approval_reason`.
-    pub approval_reason: Option<String>,
-    /// `attendee_id`.
-    pub attendee_id: Option<String>,
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `chat_members`.
-    pub chat_members: Option<Vec<AttendeeChatMember>>,
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `is_external`.
-    pub is_external: Option<bool>,
-    /// `is_optional`.
-    pub is_optional: Option<bool>,
-    /// `is_organizer`.
-    pub is_organizer: Option<bool>,
-    /// `operate_id`.
-    pub operate_id: Option<String>,
-    /// `resource_customization`.
-    pub resource_customization: Option<Vec<CalendarAttendeeResourceCustomization>>,
-    /// `room_id`.
-    pub room_id: Option<String>,
-    /// `rsvp_status`.
-    pub rsvp_status: Option<String>,
-    /// `third_party_email`.
-    pub third_party_email: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CalendarEventAttendee`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct CalendarEventAttendee {
+        /// `approval_reason`.
+        pub approval_reason: Option<String>,
+        /// `attendee_id`.
+        pub attendee_id: Option<String>,
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `chat_members`.
+        pub chat_members: Option<Vec<AttendeeChatMember>>,
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `is_external`.
+        pub is_external: Option<bool>,
+        /// `is_optional`.
+        pub is_optional: Option<bool>,
+        /// `is_organizer`.
+        pub is_organizer: Option<bool>,
+        /// `operate_id`.
+        pub operate_id: Option<String>,
+        /// `resource_customization`.
+        pub resource_customization: Option<Vec<CalendarAttendeeResourceCustomization>>,
+        /// `room_id`.
+        pub room_id: Option<String>,
+        /// `rsvp_status`.
+        pub rsvp_status: Option<String>,
+        /// `third_party_email`.
+        pub third_party_email: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CalendarEventAttendeeChatMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event.attendee.chat_member&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CalendarEventAttendeeChatMember {
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `is_external`.
-    pub is_external: Option<bool>,
-    /// `is_optional`.
-    pub is_optional: Option<bool>,
-    /// `is_organizer`.
-    pub is_organizer: Option<bool>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `rsvp_status`.
-    pub rsvp_status: Option<String>,
+feishu_core::model! {
+    /// `CalendarEventAttendeeChatMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event.attendee.chat_member&version=v4>
+    pub struct CalendarEventAttendeeChatMember {
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `is_external`.
+        pub is_external: Option<bool>,
+        /// `is_optional`.
+        pub is_optional: Option<bool>,
+        /// `is_organizer`.
+        pub is_organizer: Option<bool>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `rsvp_status`.
+        pub rsvp_status: Option<String>,
+    }
 }
 
-/// `CheckInTime`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CheckInTime {
-    /// `duration`.
-    pub duration: Option<feishu_core::generated::Int64>,
-    /// `time_type`.
-    pub time_type: Option<String>,
+feishu_core::model! {
+    /// `CheckInTime`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct CheckInTime {
+        /// `duration`.
+        pub duration: Option<feishu_core::generated::Int64>,
+        /// `time_type`.
+        pub time_type: Option<String>,
+    }
 }
 
-/// `CreateCalendarAclResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.acl&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCalendarAclResponseBody {
-    /// `acl_id`.
-    pub acl_id: Option<String>,
-    /// `role`.
-    pub role: Option<String>,
-    /// `scope`.
-    pub scope: Option<AclScope>,
+feishu_core::model! {
+    /// `CreateCalendarAclResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.acl&version=v4>
+    pub struct CreateCalendarAclResponseBody {
+        /// `acl_id`.
+        pub acl_id: Option<String>,
+        /// `role`.
+        pub role: Option<String>,
+        /// `scope`.
+        pub scope: Option<AclScope>,
+    }
 }
 
-/// `CreateCalendarEventAttendeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event.attendee&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCalendarEventAttendeeResponseBody {
-    /// `attendees`.
-    pub attendees: Option<Vec<CalendarEventAttendee>>,
+feishu_core::model! {
+    /// `CreateCalendarEventAttendeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event.attendee&version=v4>
+    pub struct CreateCalendarEventAttendeeResponseBody {
+        /// `attendees`.
+        pub attendees: Option<Vec<CalendarEventAttendee>>,
+    }
 }
 
-/// `CreateCalendarEventMeetingChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event.meeting_chat&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCalendarEventMeetingChatResponseBody {
-    /// `applink`.
-    pub applink: Option<String>,
-    /// `meeting_chat_id`.
-    pub meeting_chat_id: Option<String>,
+feishu_core::model! {
+    /// `CreateCalendarEventMeetingChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event.meeting_chat&version=v4>
+    pub struct CreateCalendarEventMeetingChatResponseBody {
+        /// `applink`.
+        pub applink: Option<String>,
+        /// `meeting_chat_id`.
+        pub meeting_chat_id: Option<String>,
+    }
 }
 
-/// `CreateCalendarEventMeetingMinuteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event.meeting_minute&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCalendarEventMeetingMinuteResponseBody {
-    /// `doc_url`.
-    pub doc_url: Option<String>,
+feishu_core::model! {
+    /// `CreateCalendarEventMeetingMinuteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event.meeting_minute&version=v4>
+    pub struct CreateCalendarEventMeetingMinuteResponseBody {
+        /// `doc_url`.
+        pub doc_url: Option<String>,
+    }
 }
 
-/// `CreateCalendarEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCalendarEventResponseBody {
-    /// `event`.
-    pub event: Option<CalendarEvent>,
+feishu_core::model! {
+    /// `CreateCalendarEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar.event&version=v4>
+    pub struct CreateCalendarEventResponseBody {
+        /// `event`.
+        pub event: Option<CalendarEvent>,
+    }
 }
 
-/// `CreateCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCalendarResponseBody {
-    /// `calendar`.
-    pub calendar: Option<Calendar>,
+feishu_core::model! {
+    /// `CreateCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=calendar&version=v4>
+    pub struct CreateCalendarResponseBody {
+        /// `calendar`.
+        pub calendar: Option<Calendar>,
+    }
 }
 
-/// `CreateExchangeBindingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=exchange_binding&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExchangeBindingResponseBody {
-    /// `admin_account`.
-    pub admin_account: Option<String>,
-    /// `exchange_account`.
-    pub exchange_account: Option<String>,
-    /// `exchange_binding_id`.
-    pub exchange_binding_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreateExchangeBindingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=exchange_binding&version=v4>
+    pub struct CreateExchangeBindingResponseBody {
+        /// `admin_account`.
+        pub admin_account: Option<String>,
+        /// `exchange_account`.
+        pub exchange_account: Option<String>,
+        /// `exchange_binding_id`.
+        pub exchange_binding_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CreateTimeoffEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=timeoff_event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTimeoffEventResponseBody {
-    /// `description`.
-    pub description: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `timeoff_event_id`.
-    pub timeoff_event_id: Option<String>,
-    /// `timezone`.
-    pub timezone: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreateTimeoffEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=calendar&resource=timeoff_event&version=v4>
+    pub struct CreateTimeoffEventResponseBody {
+        /// `description`.
+        pub description: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `timeoff_event_id`.
+        pub timeoff_event_id: Option<String>,
+        /// `timezone`.
+        pub timezone: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CustomizationOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomizationOption {
-    /// `option_key`.
-    pub option_key: Option<String>,
-    /// `others_content`.
-    pub others_content: Option<String>,
+feishu_core::model! {
+    /// `CustomizationOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct CustomizationOption {
+        /// `option_key`.
+        pub option_key: Option<String>,
+        /// `others_content`.
+        pub others_content: Option<String>,
+    }
 }
 
-/// `EventCheckIn`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventCheckIn {
-    /// `check_in_end_time`.
-    pub check_in_end_time: Option<CheckInTime>,
-    /// `check_in_start_time`.
-    pub check_in_start_time: Option<CheckInTime>,
-    /// `enable_check_in`.
-    pub enable_check_in: Option<bool>,
-    /// `need_notify_attendees`.
-    pub need_notify_attendees: Option<bool>,
+feishu_core::model! {
+    /// `EventCheckIn`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct EventCheckIn {
+        /// `check_in_end_time`.
+        pub check_in_end_time: Option<CheckInTime>,
+        /// `check_in_start_time`.
+        pub check_in_start_time: Option<CheckInTime>,
+        /// `enable_check_in`.
+        pub enable_check_in: Option<bool>,
+        /// `need_notify_attendees`.
+        pub need_notify_attendees: Option<bool>,
+    }
 }
 
-/// `EventLocation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventLocation {
-    /// `address`.
-    pub address: Option<String>,
-    /// `latitude`.
-    pub latitude: Option<f64>,
-    /// `longitude`.
-    pub longitude: Option<f64>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `EventLocation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct EventLocation {
+        /// `address`.
+        pub address: Option<String>,
+        /// `latitude`.
+        pub latitude: Option<f64>,
+        /// `longitude`.
+        pub longitude: Option<f64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `EventOrganizer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventOrganizer {
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `EventOrganizer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct EventOrganizer {
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `Freebusy`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=calendar&resource=freebusy&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Freebusy {
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `rsvp_status`.
-    pub rsvp_status: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
+feishu_core::model! {
+    /// `Freebusy`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=calendar&resource=freebusy&version=v4>
+    pub struct Freebusy {
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `rsvp_status`.
+        pub rsvp_status: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
 }
 
-/// `GenerateCaldavConfSettingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=generate_caldav_conf&project=calendar&resource=setting&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GenerateCaldavConfSettingResponseBody {
-    /// `device_name`.
-    pub device_name: Option<String>,
-    /// `password`.
-    pub password: Option<String>,
-    /// `server_address`.
-    pub server_address: Option<String>,
-    /// `user_name`.
-    pub user_name: Option<String>,
+feishu_core::model! {
+    /// `GenerateCaldavConfSettingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=generate_caldav_conf&project=calendar&resource=setting&version=v4>
+    pub struct GenerateCaldavConfSettingResponseBody {
+        /// `device_name`.
+        pub device_name: Option<String>,
+        /// `password`.
+        pub password: Option<String>,
+        /// `server_address`.
+        pub server_address: Option<String>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+    }
 }
 
-/// `GetCalendarEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCalendarEventResponseBody {
-    /// `event`.
-    pub event: Option<CalendarEvent>,
+feishu_core::model! {
+    /// `GetCalendarEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=calendar&resource=calendar.event&version=v4>
+    pub struct GetCalendarEventResponseBody {
+        /// `event`.
+        pub event: Option<CalendarEvent>,
+    }
 }
 
-/// `GetCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCalendarResponseBody {
-    /// `calendar_id`.
-    pub calendar_id: Option<String>,
-    /// `color`.
-    pub color: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_third_party`.
-    pub is_third_party: Option<bool>,
-    /// `permissions`.
-    pub permissions: Option<String>,
-    /// `role`.
-    pub role: Option<String>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `summary_alias`.
-    pub summary_alias: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `GetCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=calendar&resource=calendar&version=v4>
+    pub struct GetCalendarResponseBody {
+        /// `calendar_id`.
+        pub calendar_id: Option<String>,
+        /// `color`.
+        pub color: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_third_party`.
+        pub is_third_party: Option<bool>,
+        /// `permissions`.
+        pub permissions: Option<String>,
+        /// `role`.
+        pub role: Option<String>,
+        /// `summary`.
+        pub summary: Option<String>,
+        /// `summary_alias`.
+        pub summary_alias: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `GetExchangeBindingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=calendar&resource=exchange_binding&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetExchangeBindingResponseBody {
-    /// `admin_account`.
-    pub admin_account: Option<String>,
-    /// `exchange_account`.
-    pub exchange_account: Option<String>,
-    /// `exchange_binding_id`.
-    pub exchange_binding_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `GetExchangeBindingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=calendar&resource=exchange_binding&version=v4>
+    pub struct GetExchangeBindingResponseBody {
+        /// `admin_account`.
+        pub admin_account: Option<String>,
+        /// `exchange_account`.
+        pub exchange_account: Option<String>,
+        /// `exchange_binding_id`.
+        pub exchange_binding_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `I18nMeetingDescription`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nMeetingDescription {
-    /// `description`.
-    pub description: Option<String>,
-    /// `lang`.
-    pub lang: Option<String>,
+feishu_core::model! {
+    /// `I18nMeetingDescription`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct I18nMeetingDescription {
+        /// `description`.
+        pub description: Option<String>,
+        /// `lang`.
+        pub lang: Option<String>,
+    }
 }
 
-/// `Instance`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=instances&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Instance {
-    /// `app_link`.
-    pub app_link: Option<String>,
-    /// `attendee_ability`.
-    pub attendee_ability: Option<String>,
-    /// `attendees`.
-    pub attendees: Option<Vec<CalendarEventAttendee>>,
-    /// `color`.
-    pub color: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `description_rich`.
-    pub description_rich: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<TimeInfo>,
-    /// `event_id`.
-    pub event_id: Option<String>,
-    /// `event_organizer`.
-    pub event_organizer: Option<EventOrganizer>,
-    /// `free_busy_status`.
-    pub free_busy_status: Option<String>,
-    /// `is_exception`.
-    pub is_exception: Option<bool>,
-    /// `location`.
-    pub location: Option<EventLocation>,
-    /// `organizer_calendar_id`.
-    pub organizer_calendar_id: Option<String>,
-    /// `recurring_event_id`.
-    pub recurring_event_id: Option<String>,
-    /// `self_rsvp_status`.
-    pub self_rsvp_status: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<TimeInfo>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `vchat`.
-    pub vchat: Option<Vchat>,
-    /// `visibility`.
-    pub visibility: Option<String>,
+feishu_core::model! {
+    /// `Instance`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=instances&project=calendar&resource=calendar.event&version=v4>
+    pub struct Instance {
+        /// `app_link`.
+        pub app_link: Option<String>,
+        /// `attendee_ability`.
+        pub attendee_ability: Option<String>,
+        /// `attendees`.
+        pub attendees: Option<Vec<CalendarEventAttendee>>,
+        /// `color`.
+        pub color: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `description_rich`.
+        pub description_rich: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<TimeInfo>,
+        /// `event_id`.
+        pub event_id: Option<String>,
+        /// `event_organizer`.
+        pub event_organizer: Option<EventOrganizer>,
+        /// `free_busy_status`.
+        pub free_busy_status: Option<String>,
+        /// `is_exception`.
+        pub is_exception: Option<bool>,
+        /// `location`.
+        pub location: Option<EventLocation>,
+        /// `organizer_calendar_id`.
+        pub organizer_calendar_id: Option<String>,
+        /// `recurring_event_id`.
+        pub recurring_event_id: Option<String>,
+        /// `self_rsvp_status`.
+        pub self_rsvp_status: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<TimeInfo>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `summary`.
+        pub summary: Option<String>,
+        /// `vchat`.
+        pub vchat: Option<Vchat>,
+        /// `visibility`.
+        pub visibility: Option<String>,
+    }
 }
 
-/// `InstanceViewCalendarEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=instance_view&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstanceViewCalendarEventResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Instance>>,
+feishu_core::model! {
+    /// `InstanceViewCalendarEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=instance_view&project=calendar&resource=calendar.event&version=v4>
+    pub struct InstanceViewCalendarEventResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Instance>>,
+    }
 }
 
-/// `InstancesCalendarEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=instances&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InstancesCalendarEventResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Instance>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `InstancesCalendarEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=instances&project=calendar&resource=calendar.event&version=v4>
+    pub struct InstancesCalendarEventResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Instance>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListCalendarAclResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.acl&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarAclResponseBody {
-    /// `acls`.
-    pub acls: Option<Vec<CalendarAcl>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListCalendarAclResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.acl&version=v4>
+    pub struct ListCalendarAclResponseBody {
+        /// `acls`.
+        pub acls: Option<Vec<CalendarAcl>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListCalendarEventAttendeeChatMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event.attendee.chat_member&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarEventAttendeeChatMemberResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CalendarEventAttendeeChatMember>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListCalendarEventAttendeeChatMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event.attendee.chat_member&version=v4>
+    pub struct ListCalendarEventAttendeeChatMemberResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CalendarEventAttendeeChatMember>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListCalendarEventAttendeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event.attendee&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarEventAttendeeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CalendarEventAttendee>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListCalendarEventAttendeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event.attendee&version=v4>
+    pub struct ListCalendarEventAttendeeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CalendarEventAttendee>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListCalendarEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarEventResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CalendarEvent>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `sync_token`.
-    pub sync_token: Option<String>,
+feishu_core::model! {
+    /// `ListCalendarEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct ListCalendarEventResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CalendarEvent>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `sync_token`.
+        pub sync_token: Option<String>,
+    }
 }
 
-/// `ListCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarResponseBody {
-    /// `calendar_list`.
-    pub calendar_list: Option<Vec<Calendar>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `sync_token`.
-    pub sync_token: Option<String>,
+feishu_core::model! {
+    /// `ListCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar&version=v4>
+    pub struct ListCalendarResponseBody {
+        /// `calendar_list`.
+        pub calendar_list: Option<Vec<Calendar>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `sync_token`.
+        pub sync_token: Option<String>,
+    }
 }
 
-/// `ListFreebusyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=freebusy&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFreebusyResponseBody {
-    /// `freebusy_list`.
-    pub freebusy_list: Option<Vec<Freebusy>>,
+feishu_core::model! {
+    /// `ListFreebusyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=freebusy&version=v4>
+    pub struct ListFreebusyResponseBody {
+        /// `freebusy_list`.
+        pub freebusy_list: Option<Vec<Freebusy>>,
+    }
 }
 
-/// `MeetingSettings`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingSettings {
-    /// `allow_attendees_start`.
-    pub allow_attendees_start: Option<bool>,
-    /// `assign_hosts`.
-    pub assign_hosts: Option<Vec<feishu_core::generated::Int64>>,
-    /// `auto_record`.
-    pub auto_record: Option<bool>,
-    /// `join_meeting_permission`.
-    pub join_meeting_permission: Option<String>,
-    /// `open_lobby`.
-    pub open_lobby: Option<bool>,
-    /// `owner_id`.
-    pub owner_id: Option<feishu_core::generated::Int64>,
-    /// `password`.
-    pub password: Option<String>,
+feishu_core::model! {
+    /// `MeetingSettings`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct MeetingSettings {
+        /// `allow_attendees_start`.
+        pub allow_attendees_start: Option<bool>,
+        /// `assign_hosts`.
+        pub assign_hosts: Option<Vec<feishu_core::generated::Int64>>,
+        /// `auto_record`.
+        pub auto_record: Option<bool>,
+        /// `join_meeting_permission`.
+        pub join_meeting_permission: Option<String>,
+        /// `open_lobby`.
+        pub open_lobby: Option<bool>,
+        /// `owner_id`.
+        pub owner_id: Option<feishu_core::generated::Int64>,
+        /// `password`.
+        pub password: Option<String>,
+    }
 }
 
-/// `MgetCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MgetCalendarResponseBody {
-    /// `calendars`.
-    pub calendars: Option<Vec<Calendar>>,
+feishu_core::model! {
+    /// `MgetCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=calendar&resource=calendar&version=v4>
+    pub struct MgetCalendarResponseBody {
+        /// `calendars`.
+        pub calendars: Option<Vec<Calendar>>,
+    }
 }
 
-/// `PatchCalendarEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchCalendarEventResponseBody {
-    /// `event`.
-    pub event: Option<CalendarEvent>,
+feishu_core::model! {
+    /// `PatchCalendarEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=calendar&resource=calendar.event&version=v4>
+    pub struct PatchCalendarEventResponseBody {
+        /// `event`.
+        pub event: Option<CalendarEvent>,
+    }
 }
 
-/// `PatchCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchCalendarResponseBody {
-    /// `calendar`.
-    pub calendar: Option<Calendar>,
+feishu_core::model! {
+    /// `PatchCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=calendar&resource=calendar&version=v4>
+    pub struct PatchCalendarResponseBody {
+        /// `calendar`.
+        pub calendar: Option<Calendar>,
+    }
 }
 
-/// `PrimaryCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=primary&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PrimaryCalendarResponseBody {
-    /// `calendars`.
-    pub calendars: Option<Vec<UserCalendar>>,
+feishu_core::model! {
+    /// `PrimaryCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=primary&project=calendar&resource=calendar&version=v4>
+    pub struct PrimaryCalendarResponseBody {
+        /// `calendars`.
+        pub calendars: Option<Vec<UserCalendar>>,
+    }
 }
 
-/// `PrimarysCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=primarys&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PrimarysCalendarResponseBody {
-    /// `calendars`.
-    pub calendars: Option<Vec<UserCalendar>>,
+feishu_core::model! {
+    /// `PrimarysCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=primarys&project=calendar&resource=calendar&version=v4>
+    pub struct PrimarysCalendarResponseBody {
+        /// `calendars`.
+        pub calendars: Option<Vec<UserCalendar>>,
+    }
 }
 
-/// `Reminder`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Reminder {
-    /// `minutes`.
-    pub minutes: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Reminder`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct Reminder {
+        /// `minutes`.
+        pub minutes: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Schema`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Schema {
-    /// `app_link`.
-    pub app_link: Option<String>,
-    /// `ui_name`.
-    pub ui_name: Option<String>,
-    /// `ui_status`.
-    pub ui_status: Option<String>,
+feishu_core::model! {
+    /// `Schema`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct Schema {
+        /// `app_link`.
+        pub app_link: Option<String>,
+        /// `ui_name`.
+        pub ui_name: Option<String>,
+        /// `ui_status`.
+        pub ui_status: Option<String>,
+    }
 }
 
-/// `SearchCalendarEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchCalendarEventResponseBody {
-    /// `items`.
-    pub items: Option<Vec<CalendarEvent>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchCalendarEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=calendar&resource=calendar.event&version=v4>
+    pub struct SearchCalendarEventResponseBody {
+        /// `items`.
+        pub items: Option<Vec<CalendarEvent>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `SearchCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchCalendarResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Calendar>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=calendar&resource=calendar&version=v4>
+    pub struct SearchCalendarResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Calendar>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `SubscribeCalendarResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=subscribe&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubscribeCalendarResponseBody {
-    /// `calendar`.
-    pub calendar: Option<Calendar>,
+feishu_core::model! {
+    /// `SubscribeCalendarResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=subscribe&project=calendar&resource=calendar&version=v4>
+    pub struct SubscribeCalendarResponseBody {
+        /// `calendar`.
+        pub calendar: Option<Calendar>,
+    }
 }
 
-/// `ThirdPartyMeetingSettings`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ThirdPartyMeetingSettings {
-    /// `meeting_descriptions`.
-    pub meeting_descriptions: Option<Vec<I18nMeetingDescription>>,
-    /// `meeting_id`.
-    pub meeting_id: Option<String>,
-    /// `meeting_no`.
-    pub meeting_no: Option<String>,
-    /// `meeting_type`.
-    pub meeting_type: Option<String>,
-    /// `password`.
-    pub password: Option<String>,
+feishu_core::model! {
+    /// `ThirdPartyMeetingSettings`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct ThirdPartyMeetingSettings {
+        /// `meeting_descriptions`.
+        pub meeting_descriptions: Option<Vec<I18nMeetingDescription>>,
+        /// `meeting_id`.
+        pub meeting_id: Option<String>,
+        /// `meeting_no`.
+        pub meeting_no: Option<String>,
+        /// `meeting_type`.
+        pub meeting_type: Option<String>,
+        /// `password`.
+        pub password: Option<String>,
+    }
 }
 
-/// `TimeInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TimeInfo {
-    /// `date`.
-    pub date: Option<String>,
-    /// `date_time`.
-    pub date_time: Option<String>,
-    /// `timestamp`.
-    pub timestamp: Option<String>,
-    /// `timezone`.
-    pub timezone: Option<String>,
+feishu_core::model! {
+    /// `TimeInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct TimeInfo {
+        /// `date`.
+        pub date: Option<String>,
+        /// `date_time`.
+        pub date_time: Option<String>,
+        /// `timestamp`.
+        pub timestamp: Option<String>,
+        /// `timezone`.
+        pub timezone: Option<String>,
+    }
 }
 
-/// `UserCalendar`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=primary&project=calendar&resource=calendar&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserCalendar {
-    /// `calendar`.
-    pub calendar: Option<Calendar>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `UserCalendar`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=primary&project=calendar&resource=calendar&version=v4>
+    pub struct UserCalendar {
+        /// `calendar`.
+        pub calendar: Option<Calendar>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `UserFreebusy`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=calendar&resource=freebusy&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserFreebusy {
-    /// `freebusy_items`.
-    pub freebusy_items: Option<Vec<Freebusy>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `UserFreebusy`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=calendar&resource=freebusy&version=v4>
+    pub struct UserFreebusy {
+        /// `freebusy_items`.
+        pub freebusy_items: Option<Vec<Freebusy>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `VcInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VcInfo {
-    /// `meeting_no`.
-    pub meeting_no: Option<feishu_core::generated::Int64>,
-    /// `unique_id`.
-    pub unique_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `VcInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct VcInfo {
+        /// `meeting_no`.
+        pub meeting_no: Option<feishu_core::generated::Int64>,
+        /// `unique_id`.
+        pub unique_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Vchat`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Vchat {
-    /// `description`.
-    pub description: Option<String>,
-    /// `icon_type`.
-    pub icon_type: Option<String>,
-    /// `live_link`.
-    pub live_link: Option<String>,
-    /// `meeting_settings`.
-    pub meeting_settings: Option<MeetingSettings>,
-    /// `meeting_url`.
-    pub meeting_url: Option<String>,
-    /// `third_party_meeting_settings`.
-    pub third_party_meeting_settings: Option<ThirdPartyMeetingSettings>,
-    /// `vc_info`.
-    pub vc_info: Option<VcInfo>,
-    /// `vc_type`.
-    pub vc_type: Option<String>,
+feishu_core::model! {
+    /// `Vchat`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=calendar&resource=calendar.event&version=v4>
+    pub struct Vchat {
+        /// `description`.
+        pub description: Option<String>,
+        /// `icon_type`.
+        pub icon_type: Option<String>,
+        /// `live_link`.
+        pub live_link: Option<String>,
+        /// `meeting_settings`.
+        pub meeting_settings: Option<MeetingSettings>,
+        /// `meeting_url`.
+        pub meeting_url: Option<String>,
+        /// `third_party_meeting_settings`.
+        pub third_party_meeting_settings: Option<ThirdPartyMeetingSettings>,
+        /// `vc_info`.
+        pub vc_info: Option<VcInfo>,
+        /// `vc_type`.
+        pub vc_type: Option<String>,
+    }
 }

@@ -3,82 +3,82 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AdjustmentLogic`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AdjustmentLogic {
-    /// `fixed`.
-    pub fixed: Option<String>,
-    /// `formula`.
-    pub formula: Option<Formula>,
+feishu_core::model! {
+    /// `AdjustmentLogic`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct AdjustmentLogic {
+        /// `fixed`.
+        pub fixed: Option<String>,
+        /// `formula`.
+        pub formula: Option<Formula>,
+    }
 }
 
-/// `ArchiveDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ArchiveDetail {
-    /// `archive_indicators`.
-    pub archive_indicators: Option<Vec<ArchiveIndicator>>,
-    /// `archive_items`.
-    pub archive_items: Option<Vec<ArchiveItem>>,
-    /// `change_description`.
-    pub change_description: Option<String>,
-    /// `change_reason_id`.
-    pub change_reason_id: Option<String>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `plan_id`.
-    pub plan_id: Option<String>,
-    /// `plan_tid`.
-    pub plan_tid: Option<String>,
-    /// `salary_level_id`.
-    pub salary_level_id: Option<String>,
-    /// `tid`.
-    pub tid: Option<String>,
-    /// `updated_time`.
-    pub updated_time: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `ArchiveDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=archive&version=v1>
+    pub struct ArchiveDetail {
+        /// `archive_indicators`.
+        pub archive_indicators: Option<Vec<ArchiveIndicator>>,
+        /// `archive_items`.
+        pub archive_items: Option<Vec<ArchiveItem>>,
+        /// `change_description`.
+        pub change_description: Option<String>,
+        /// `change_reason_id`.
+        pub change_reason_id: Option<String>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `plan_id`.
+        pub plan_id: Option<String>,
+        /// `plan_tid`.
+        pub plan_tid: Option<String>,
+        /// `salary_level_id`.
+        pub salary_level_id: Option<String>,
+        /// `tid`.
+        pub tid: Option<String>,
+        /// `updated_time`.
+        pub updated_time: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `ArchiveIndicator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ArchiveIndicator {
-    /// `indicator_id`.
-    pub indicator_id: Option<String>,
-    /// `indicator_result`.
-    pub indicator_result: Option<String>,
-    /// `indicator_result_regular`.
-    pub indicator_result_regular: Option<String>,
+feishu_core::model! {
+    /// `ArchiveIndicator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=archive&version=v1>
+    pub struct ArchiveIndicator {
+        /// `indicator_id`.
+        pub indicator_id: Option<String>,
+        /// `indicator_result`.
+        pub indicator_result: Option<String>,
+        /// `indicator_result_regular`.
+        pub indicator_result_regular: Option<String>,
+    }
 }
 
-/// `ArchiveItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ArchiveItem {
-    /// `item_id`.
-    pub item_id: Option<String>,
-    /// `item_result`.
-    pub item_result: Option<String>,
-    /// `item_result_regular`.
-    pub item_result_regular: Option<String>,
+feishu_core::model! {
+    /// `ArchiveItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=archive&version=v1>
+    pub struct ArchiveItem {
+        /// `item_id`.
+        pub item_id: Option<String>,
+        /// `item_result`.
+        pub item_result: Option<String>,
+        /// `item_result_regular`.
+        pub item_result_regular: Option<String>,
+    }
 }
 
 /// `ArchiveItemValue`.
@@ -98,388 +98,388 @@ pub struct ArchiveItemValue {
     pub item_value_regular: Option<String>,
 }
 
-/// `BatchCreateLumpSumPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateLumpSumPaymentResponseBody {
-    /// `operate_results`.
-    pub operate_results: Option<Vec<LumpSumPaymentOperateResult>>,
+feishu_core::model! {
+    /// `BatchCreateLumpSumPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct BatchCreateLumpSumPaymentResponseBody {
+        /// `operate_results`.
+        pub operate_results: Option<Vec<LumpSumPaymentOperateResult>>,
+    }
 }
 
-/// `BatchCreateRecurringPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=recurring_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateRecurringPaymentResponseBody {
-    /// `operate_results`.
-    pub operate_results: Option<Vec<RecurringPaymentOperateResult>>,
+feishu_core::model! {
+    /// `BatchCreateRecurringPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=recurring_payment&version=v1>
+    pub struct BatchCreateRecurringPaymentResponseBody {
+        /// `operate_results`.
+        pub operate_results: Option<Vec<RecurringPaymentOperateResult>>,
+    }
 }
 
-/// `BatchRemoveLumpSumPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_remove&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchRemoveLumpSumPaymentResponseBody {
-    /// `operate_results`.
-    pub operate_results: Option<Vec<LumpSumPaymentOperateResult>>,
+feishu_core::model! {
+    /// `BatchRemoveLumpSumPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_remove&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct BatchRemoveLumpSumPaymentResponseBody {
+        /// `operate_results`.
+        pub operate_results: Option<Vec<LumpSumPaymentOperateResult>>,
+    }
 }
 
-/// `BatchRemoveRecurringPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_remove&project=compensation&resource=recurring_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchRemoveRecurringPaymentResponseBody {
-    /// `operate_results`.
-    pub operate_results: Option<Vec<RecurringPaymentOperateResult>>,
+feishu_core::model! {
+    /// `BatchRemoveRecurringPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_remove&project=compensation&resource=recurring_payment&version=v1>
+    pub struct BatchRemoveRecurringPaymentResponseBody {
+        /// `operate_results`.
+        pub operate_results: Option<Vec<RecurringPaymentOperateResult>>,
+    }
 }
 
-/// `BatchUpdateLumpSumPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUpdateLumpSumPaymentResponseBody {
-    /// `operate_results`.
-    pub operate_results: Option<Vec<LumpSumPaymentOperateResult>>,
+feishu_core::model! {
+    /// `BatchUpdateLumpSumPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct BatchUpdateLumpSumPaymentResponseBody {
+        /// `operate_results`.
+        pub operate_results: Option<Vec<LumpSumPaymentOperateResult>>,
+    }
 }
 
-/// `BatchUpdateRecurringPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=compensation&resource=recurring_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUpdateRecurringPaymentResponseBody {
-    /// `operate_results`.
-    pub operate_results: Option<Vec<RecurringPaymentOperateResult>>,
+feishu_core::model! {
+    /// `BatchUpdateRecurringPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=compensation&resource=recurring_payment&version=v1>
+    pub struct BatchUpdateRecurringPaymentResponseBody {
+        /// `operate_results`.
+        pub operate_results: Option<Vec<RecurringPaymentOperateResult>>,
+    }
 }
 
-/// `ChangeReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=change_reason&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChangeReason {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
-    /// `i18n_notes`.
-    pub i18n_notes: Option<Vec<I18nContent>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `note`.
-    pub note: Option<String>,
+feishu_core::model! {
+    /// `ChangeReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=change_reason&version=v1>
+    pub struct ChangeReason {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+        /// `i18n_notes`.
+        pub i18n_notes: Option<Vec<I18nContent>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `note`.
+        pub note: Option<String>,
+    }
 }
 
-/// `CreateArchiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=compensation&resource=archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateArchiveResponseBody {
-    /// `archive_tid`.
-    pub archive_tid: Option<String>,
-    /// `unique_id`.
-    pub unique_id: Option<String>,
+feishu_core::model! {
+    /// `CreateArchiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=compensation&resource=archive&version=v1>
+    pub struct CreateArchiveResponseBody {
+        /// `archive_tid`.
+        pub archive_tid: Option<String>,
+        /// `unique_id`.
+        pub unique_id: Option<String>,
+    }
 }
 
-/// `Formula`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Formula {
-    /// `expr`.
-    pub expr: Option<String>,
-    /// `formula_params`.
-    pub formula_params: Option<Vec<FormulaParam>>,
+feishu_core::model! {
+    /// `Formula`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct Formula {
+        /// `expr`.
+        pub expr: Option<String>,
+        /// `formula_params`.
+        pub formula_params: Option<Vec<FormulaParam>>,
+    }
 }
 
-/// `FormulaParam`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormulaParam {
-    /// `id`.
-    pub id: Option<String>,
-    /// `ref_type`.
-    pub ref_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `FormulaParam`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct FormulaParam {
+        /// `id`.
+        pub id: Option<String>,
+        /// `ref_type`.
+        pub ref_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct I18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `I18nContent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=change_reason&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nContent {
-    /// `locale`.
-    pub locale: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `I18nContent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=change_reason&version=v1>
+    pub struct I18nContent {
+        /// `locale`.
+        pub locale: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `Indicator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=indicator&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Indicator {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `value_type`.
-    pub value_type: Option<String>,
+feishu_core::model! {
+    /// `Indicator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=indicator&version=v1>
+    pub struct Indicator {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `value_type`.
+        pub value_type: Option<String>,
+    }
 }
 
-/// `Item`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=item&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Item {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `category_id`.
-    pub category_id: Option<String>,
-    /// `decimal_places`.
-    pub decimal_places: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `i18n_descriptions`.
-    pub i18n_descriptions: Option<Vec<I18nContent>>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `item_type`.
-    pub item_type: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `pay_off_frequency_type`.
-    pub pay_off_frequency_type: Option<String>,
-    /// `value_type`.
-    pub value_type: Option<String>,
+feishu_core::model! {
+    /// `Item`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=item&version=v1>
+    pub struct Item {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `category_id`.
+        pub category_id: Option<String>,
+        /// `decimal_places`.
+        pub decimal_places: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `i18n_descriptions`.
+        pub i18n_descriptions: Option<Vec<I18nContent>>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `item_type`.
+        pub item_type: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `pay_off_frequency_type`.
+        pub pay_off_frequency_type: Option<String>,
+        /// `value_type`.
+        pub value_type: Option<String>,
+    }
 }
 
-/// `ItemCategory`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=item_category&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ItemCategory {
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `ItemCategory`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=item_category&version=v1>
+    pub struct ItemCategory {
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `ListChangeReasonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=change_reason&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListChangeReasonResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ChangeReason>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListChangeReasonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=change_reason&version=v1>
+    pub struct ListChangeReasonResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ChangeReason>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListIndicatorResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=indicator&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListIndicatorResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Indicator>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListIndicatorResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=indicator&version=v1>
+    pub struct ListIndicatorResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Indicator>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListItemCategoryResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=item_category&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListItemCategoryResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ItemCategory>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListItemCategoryResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=item_category&version=v1>
+    pub struct ListItemCategoryResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ItemCategory>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListItemResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=item&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListItemResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Item>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListItemResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=item&version=v1>
+    pub struct ListItemResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Item>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListPlanResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPlanResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<PlanDetail>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListPlanResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct ListPlanResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<PlanDetail>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListSocialInsuranceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_insurance&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSocialInsuranceResponseBody {
-    /// `items`.
-    pub items: Option<Vec<SocialInsurance>>,
+feishu_core::model! {
+    /// `ListSocialInsuranceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_insurance&version=v1>
+    pub struct ListSocialInsuranceResponseBody {
+        /// `items`.
+        pub items: Option<Vec<SocialInsurance>>,
+    }
 }
 
-/// `ListSocialPlanResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSocialPlanResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `plans`.
-    pub plans: Option<Vec<SocialPlan>>,
+feishu_core::model! {
+    /// `ListSocialPlanResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_plan&version=v1>
+    pub struct ListSocialPlanResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `plans`.
+        pub plans: Option<Vec<SocialPlan>>,
+    }
 }
 
-/// `LumpSumPayment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LumpSumPayment {
-    /// `apply_source`.
-    pub apply_source: Option<feishu_core::generated::Int64>,
-    /// `binding_period`.
-    pub binding_period: Option<feishu_core::generated::Int64>,
-    /// `binding_period_decimal`.
-    pub binding_period_decimal: Option<String>,
-    /// `binding_period_offboarding_type`.
-    pub binding_period_offboarding_type: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `details`.
-    pub details: Option<Vec<LumpSumPaymentDetail>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `issuance_detail_text`.
-    pub issuance_detail_text: Option<I18n>,
-    /// `issuance_frequency`.
-    pub issuance_frequency: Option<feishu_core::generated::Int64>,
-    /// `item_id`.
-    pub item_id: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `reference_period_end_date`.
-    pub reference_period_end_date: Option<String>,
-    /// `reference_period_start_date`.
-    pub reference_period_start_date: Option<String>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `return_amount_after_tax`.
-    pub return_amount_after_tax: Option<String>,
-    /// `return_amount_before_tax`.
-    pub return_amount_before_tax: Option<String>,
-    /// `total_amount`.
-    pub total_amount: Option<String>,
-    /// `unique_id`.
-    pub unique_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `LumpSumPayment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct LumpSumPayment {
+        /// `apply_source`.
+        pub apply_source: Option<feishu_core::generated::Int64>,
+        /// `binding_period`.
+        pub binding_period: Option<feishu_core::generated::Int64>,
+        /// `binding_period_decimal`.
+        pub binding_period_decimal: Option<String>,
+        /// `binding_period_offboarding_type`.
+        pub binding_period_offboarding_type: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `details`.
+        pub details: Option<Vec<LumpSumPaymentDetail>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `issuance_detail_text`.
+        pub issuance_detail_text: Option<I18n>,
+        /// `issuance_frequency`.
+        pub issuance_frequency: Option<feishu_core::generated::Int64>,
+        /// `item_id`.
+        pub item_id: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `reference_period_end_date`.
+        pub reference_period_end_date: Option<String>,
+        /// `reference_period_start_date`.
+        pub reference_period_start_date: Option<String>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `return_amount_after_tax`.
+        pub return_amount_after_tax: Option<String>,
+        /// `return_amount_before_tax`.
+        pub return_amount_before_tax: Option<String>,
+        /// `total_amount`.
+        pub total_amount: Option<String>,
+        /// `unique_id`.
+        pub unique_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `LumpSumPaymentDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LumpSumPaymentDetail {
-    /// `belong_time`.
-    pub belong_time: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `detail_reference_period_end_date`.
-    pub detail_reference_period_end_date: Option<String>,
-    /// `detail_reference_period_start_date`.
-    pub detail_reference_period_start_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_not_issued_due_to_offboarding`.
-    pub is_not_issued_due_to_offboarding: Option<feishu_core::generated::Int64>,
-    /// `issuance_amount`.
-    pub issuance_amount: Option<String>,
-    /// `issuance_country_region_id`.
-    pub issuance_country_region_id: Option<String>,
-    /// `issuance_pay_group_id`.
-    pub issuance_pay_group_id: Option<String>,
-    /// `issuance_status`.
-    pub issuance_status: Option<String>,
-    /// `issuance_time`.
-    pub issuance_time: Option<String>,
-    /// `issuance_way`.
-    pub issuance_way: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `record_id`.
-    pub record_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `LumpSumPaymentDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct LumpSumPaymentDetail {
+        /// `belong_time`.
+        pub belong_time: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `detail_reference_period_end_date`.
+        pub detail_reference_period_end_date: Option<String>,
+        /// `detail_reference_period_start_date`.
+        pub detail_reference_period_start_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_not_issued_due_to_offboarding`.
+        pub is_not_issued_due_to_offboarding: Option<feishu_core::generated::Int64>,
+        /// `issuance_amount`.
+        pub issuance_amount: Option<String>,
+        /// `issuance_country_region_id`.
+        pub issuance_country_region_id: Option<String>,
+        /// `issuance_pay_group_id`.
+        pub issuance_pay_group_id: Option<String>,
+        /// `issuance_status`.
+        pub issuance_status: Option<String>,
+        /// `issuance_time`.
+        pub issuance_time: Option<String>,
+        /// `issuance_way`.
+        pub issuance_way: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `record_id`.
+        pub record_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
 /// `LumpSumPaymentDetailForCreate`.
@@ -564,16 +564,16 @@ pub struct LumpSumPaymentDetailForUpdate {
     pub issuance_way: Option<String>,
 }
 
-/// `LumpSumPaymentDetailOperateResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LumpSumPaymentDetailOperateResult {
-    /// `detail_id`.
-    pub detail_id: Option<String>,
-    /// `issuance_index`.
-    pub issuance_index: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `LumpSumPaymentDetailOperateResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct LumpSumPaymentDetailOperateResult {
+        /// `detail_id`.
+        pub detail_id: Option<String>,
+        /// `issuance_index`.
+        pub issuance_index: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `LumpSumPaymentForCreate`.
@@ -661,228 +661,228 @@ pub struct LumpSumPaymentForUpdate {
     pub total_amount: Option<String>,
 }
 
-/// `LumpSumPaymentOperateResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LumpSumPaymentOperateResult {
-    /// `code`.
-    pub code: Option<feishu_core::generated::Int64>,
-    /// `detail_results`.
-    pub detail_results: Option<Vec<LumpSumPaymentDetailOperateResult>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `message`.
-    pub message: Option<String>,
-    /// `unique_id`.
-    pub unique_id: Option<String>,
+feishu_core::model! {
+    /// `LumpSumPaymentOperateResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct LumpSumPaymentOperateResult {
+        /// `code`.
+        pub code: Option<feishu_core::generated::Int64>,
+        /// `detail_results`.
+        pub detail_results: Option<Vec<LumpSumPaymentDetailOperateResult>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `message`.
+        pub message: Option<String>,
+        /// `unique_id`.
+        pub unique_id: Option<String>,
+    }
 }
 
-/// `PlanCondition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PlanCondition {
-    /// `left_type`.
-    pub left_type: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<feishu_core::generated::Int64>,
-    /// `right_value`.
-    pub right_value: Option<Vec<String>>,
+feishu_core::model! {
+    /// `PlanCondition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct PlanCondition {
+        /// `left_type`.
+        pub left_type: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<feishu_core::generated::Int64>,
+        /// `right_value`.
+        pub right_value: Option<Vec<String>>,
+    }
 }
 
-/// `PlanDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PlanDetail {
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `i18n_descriptions`.
-    pub i18n_descriptions: Option<Vec<I18nContent>>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `plan_indicators`.
-    pub plan_indicators: Option<Vec<PlanIndicator>>,
-    /// `plan_items`.
-    pub plan_items: Option<Vec<PlanItem>>,
-    /// `plan_scope`.
-    pub plan_scope: Option<PlanScope>,
-    /// `probation_salary_status`.
-    pub probation_salary_status: Option<bool>,
-    /// `tid`.
-    pub tid: Option<String>,
+feishu_core::model! {
+    /// `PlanDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct PlanDetail {
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `i18n_descriptions`.
+        pub i18n_descriptions: Option<Vec<I18nContent>>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `plan_indicators`.
+        pub plan_indicators: Option<Vec<PlanIndicator>>,
+        /// `plan_items`.
+        pub plan_items: Option<Vec<PlanItem>>,
+        /// `plan_scope`.
+        pub plan_scope: Option<PlanScope>,
+        /// `probation_salary_status`.
+        pub probation_salary_status: Option<bool>,
+        /// `tid`.
+        pub tid: Option<String>,
+    }
 }
 
-/// `PlanIndicator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PlanIndicator {
-    /// `indicator_id`.
-    pub indicator_id: Option<String>,
-    /// `plan_indicator_logic`.
-    pub plan_indicator_logic: Option<AdjustmentLogic>,
+feishu_core::model! {
+    /// `PlanIndicator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct PlanIndicator {
+        /// `indicator_id`.
+        pub indicator_id: Option<String>,
+        /// `plan_indicator_logic`.
+        pub plan_indicator_logic: Option<AdjustmentLogic>,
+    }
 }
 
-/// `PlanItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PlanItem {
-    /// `adjustment_type`.
-    pub adjustment_type: Option<String>,
-    /// `item_id`.
-    pub item_id: Option<String>,
-    /// `plan_item_logic`.
-    pub plan_item_logic: Option<AdjustmentLogic>,
-    /// `probation_discount_percentum`.
-    pub probation_discount_percentum: Option<String>,
-    /// `probation_discount_type`.
-    pub probation_discount_type: Option<String>,
+feishu_core::model! {
+    /// `PlanItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct PlanItem {
+        /// `adjustment_type`.
+        pub adjustment_type: Option<String>,
+        /// `item_id`.
+        pub item_id: Option<String>,
+        /// `plan_item_logic`.
+        pub plan_item_logic: Option<AdjustmentLogic>,
+        /// `probation_discount_percentum`.
+        pub probation_discount_percentum: Option<String>,
+        /// `probation_discount_type`.
+        pub probation_discount_type: Option<String>,
+    }
 }
 
-/// `PlanScope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PlanScope {
-    /// `is_all`.
-    pub is_all: Option<bool>,
-    /// `plan_conditions`.
-    pub plan_conditions: Option<Vec<PlanCondition>>,
+feishu_core::model! {
+    /// `PlanScope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=plan&version=v1>
+    pub struct PlanScope {
+        /// `is_all`.
+        pub is_all: Option<bool>,
+        /// `plan_conditions`.
+        pub plan_conditions: Option<Vec<PlanCondition>>,
+    }
 }
 
-/// `QueryArchiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryArchiveResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ArchiveDetail>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `QueryArchiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=archive&version=v1>
+    pub struct QueryArchiveResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ArchiveDetail>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `QueryDetailLumpSumPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_detail&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryDetailLumpSumPaymentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `records`.
-    pub records: Option<Vec<LumpSumPaymentDetail>>,
+feishu_core::model! {
+    /// `QueryDetailLumpSumPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_detail&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct QueryDetailLumpSumPaymentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `records`.
+        pub records: Option<Vec<LumpSumPaymentDetail>>,
+    }
 }
 
-/// `QueryLumpSumPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=lump_sum_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryLumpSumPaymentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `records`.
-    pub records: Option<Vec<LumpSumPayment>>,
+feishu_core::model! {
+    /// `QueryLumpSumPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=lump_sum_payment&version=v1>
+    pub struct QueryLumpSumPaymentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `records`.
+        pub records: Option<Vec<LumpSumPayment>>,
+    }
 }
 
-/// `QueryRecurringPaymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=recurring_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecurringPaymentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `records`.
-    pub records: Option<Vec<RecurringPayment>>,
+feishu_core::model! {
+    /// `QueryRecurringPaymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=recurring_payment&version=v1>
+    pub struct QueryRecurringPaymentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `records`.
+        pub records: Option<Vec<RecurringPayment>>,
+    }
 }
 
-/// `QuerySocialArchiveAdjustRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive_adjust_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySocialArchiveAdjustRecordResponseBody {
-    /// `records`.
-    pub records: Option<Vec<SocialArchiveAdjustRecord>>,
+feishu_core::model! {
+    /// `QuerySocialArchiveAdjustRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive_adjust_record&version=v1>
+    pub struct QuerySocialArchiveAdjustRecordResponseBody {
+        /// `records`.
+        pub records: Option<Vec<SocialArchiveAdjustRecord>>,
+    }
 }
 
-/// `QuerySocialArchiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySocialArchiveResponseBody {
-    /// `archives`.
-    pub archives: Option<Vec<SocialArchive>>,
+feishu_core::model! {
+    /// `QuerySocialArchiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
+    pub struct QuerySocialArchiveResponseBody {
+        /// `archives`.
+        pub archives: Option<Vec<SocialArchive>>,
+    }
 }
 
-/// `QuerySocialPlanResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySocialPlanResponseBody {
-    /// `plans`.
-    pub plans: Option<Vec<SocialPlan>>,
+feishu_core::model! {
+    /// `QuerySocialPlanResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_plan&version=v1>
+    pub struct QuerySocialPlanResponseBody {
+        /// `plans`.
+        pub plans: Option<Vec<SocialPlan>>,
+    }
 }
 
-/// `RecurringPayment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=recurring_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecurringPayment {
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `each_amount`.
-    pub each_amount: Option<String>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `issuance_country_region_id`.
-    pub issuance_country_region_id: Option<String>,
-    /// `issuance_period`.
-    pub issuance_period: Option<String>,
-    /// `issuance_type`.
-    pub issuance_type: Option<String>,
-    /// `item_id`.
-    pub item_id: Option<String>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-    /// `unique_id`.
-    pub unique_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `RecurringPayment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=recurring_payment&version=v1>
+    pub struct RecurringPayment {
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `each_amount`.
+        pub each_amount: Option<String>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `issuance_country_region_id`.
+        pub issuance_country_region_id: Option<String>,
+        /// `issuance_period`.
+        pub issuance_period: Option<String>,
+        /// `issuance_type`.
+        pub issuance_type: Option<String>,
+        /// `item_id`.
+        pub item_id: Option<String>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+        /// `unique_id`.
+        pub unique_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
 /// `RecurringPaymentForCreate`.
@@ -958,202 +958,202 @@ pub struct RecurringPaymentForUpdate {
     pub start_date: Option<String>,
 }
 
-/// `RecurringPaymentOperateResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=recurring_payment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecurringPaymentOperateResult {
-    /// `code`.
-    pub code: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `message`.
-    pub message: Option<String>,
-    /// `unique_id`.
-    pub unique_id: Option<String>,
+feishu_core::model! {
+    /// `RecurringPaymentOperateResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=compensation&resource=recurring_payment&version=v1>
+    pub struct RecurringPaymentOperateResult {
+        /// `code`.
+        pub code: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `message`.
+        pub message: Option<String>,
+        /// `unique_id`.
+        pub unique_id: Option<String>,
+    }
 }
 
-/// `SocialArchive`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialArchive {
-    /// `details`.
-    pub details: Option<Vec<SocialArchiveDetail>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `SocialArchive`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
+    pub struct SocialArchive {
+        /// `details`.
+        pub details: Option<Vec<SocialArchiveDetail>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `SocialArchiveAdjustRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive_adjust_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialArchiveAdjustRecord {
-    /// `details`.
-    pub details: Option<Vec<SocialArchiveDetail>>,
-    /// `record_id`.
-    pub record_id: Option<String>,
-    /// `record_type`.
-    pub record_type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `SocialArchiveAdjustRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive_adjust_record&version=v1>
+    pub struct SocialArchiveAdjustRecord {
+        /// `details`.
+        pub details: Option<Vec<SocialArchiveDetail>>,
+        /// `record_id`.
+        pub record_id: Option<String>,
+        /// `record_type`.
+        pub record_type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `SocialArchiveDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialArchiveDetail {
-    /// `account_type`.
-    pub account_type: Option<String>,
-    /// `base_salary`.
-    pub base_salary: Option<String>,
-    /// `company_id`.
-    pub company_id: Option<String>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `insurance_account`.
-    pub insurance_account: Option<String>,
-    /// `insurance_details`.
-    pub insurance_details: Option<Vec<SocialArchiveItem>>,
-    /// `insurance_status`.
-    pub insurance_status: Option<String>,
-    /// `insurance_type`.
-    pub insurance_type: Option<String>,
-    /// `location_id`.
-    pub location_id: Option<String>,
-    /// `plan_id`.
-    pub plan_id: Option<String>,
-    /// `plan_tid`.
-    pub plan_tid: Option<String>,
-    /// `tid`.
-    pub tid: Option<String>,
+feishu_core::model! {
+    /// `SocialArchiveDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
+    pub struct SocialArchiveDetail {
+        /// `account_type`.
+        pub account_type: Option<String>,
+        /// `base_salary`.
+        pub base_salary: Option<String>,
+        /// `company_id`.
+        pub company_id: Option<String>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `insurance_account`.
+        pub insurance_account: Option<String>,
+        /// `insurance_details`.
+        pub insurance_details: Option<Vec<SocialArchiveItem>>,
+        /// `insurance_status`.
+        pub insurance_status: Option<String>,
+        /// `insurance_type`.
+        pub insurance_type: Option<String>,
+        /// `location_id`.
+        pub location_id: Option<String>,
+        /// `plan_id`.
+        pub plan_id: Option<String>,
+        /// `plan_tid`.
+        pub plan_tid: Option<String>,
+        /// `tid`.
+        pub tid: Option<String>,
+    }
 }
 
-/// `SocialArchiveItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialArchiveItem {
-    /// `company_deduction`.
-    pub company_deduction: Option<String>,
-    /// `company_setting`.
-    pub company_setting: Option<SocialPlanItemSetting>,
-    /// `insurance_id`.
-    pub insurance_id: Option<String>,
-    /// `insurance_name`.
-    pub insurance_name: Option<I18n>,
-    /// `payment_frequency`.
-    pub payment_frequency: Option<String>,
-    /// `payment_months`.
-    pub payment_months: Option<Vec<feishu_core::generated::Int64>>,
-    /// `personal_deduction`.
-    pub personal_deduction: Option<String>,
-    /// `personal_setting`.
-    pub personal_setting: Option<SocialPlanItemSetting>,
+feishu_core::model! {
+    /// `SocialArchiveItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
+    pub struct SocialArchiveItem {
+        /// `company_deduction`.
+        pub company_deduction: Option<String>,
+        /// `company_setting`.
+        pub company_setting: Option<SocialPlanItemSetting>,
+        /// `insurance_id`.
+        pub insurance_id: Option<String>,
+        /// `insurance_name`.
+        pub insurance_name: Option<I18n>,
+        /// `payment_frequency`.
+        pub payment_frequency: Option<String>,
+        /// `payment_months`.
+        pub payment_months: Option<Vec<feishu_core::generated::Int64>>,
+        /// `personal_deduction`.
+        pub personal_deduction: Option<String>,
+        /// `personal_setting`.
+        pub personal_setting: Option<SocialPlanItemSetting>,
+    }
 }
 
-/// `SocialInsurance`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_insurance&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialInsurance {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `insurance_type`.
-    pub insurance_type: Option<String>,
-    /// `is_system`.
-    pub is_system: Option<bool>,
-    /// `name`.
-    pub name: Option<I18n>,
+feishu_core::model! {
+    /// `SocialInsurance`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_insurance&version=v1>
+    pub struct SocialInsurance {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `insurance_type`.
+        pub insurance_type: Option<String>,
+        /// `is_system`.
+        pub is_system: Option<bool>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
 }
 
-/// `SocialPlan`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialPlan {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `insurance_type`.
-    pub insurance_type: Option<String>,
-    /// `item_detail`.
-    pub item_detail: Option<Vec<SocialPlanItemDetail>>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `plan_id`.
-    pub plan_id: Option<String>,
-    /// `plan_tid`.
-    pub plan_tid: Option<String>,
-    /// `remark`.
-    pub remark: Option<I18n>,
-    /// `scope`.
-    pub scope: Option<SocialPlanScope>,
+feishu_core::model! {
+    /// `SocialPlan`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_plan&version=v1>
+    pub struct SocialPlan {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `insurance_type`.
+        pub insurance_type: Option<String>,
+        /// `item_detail`.
+        pub item_detail: Option<Vec<SocialPlanItemDetail>>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `plan_id`.
+        pub plan_id: Option<String>,
+        /// `plan_tid`.
+        pub plan_tid: Option<String>,
+        /// `remark`.
+        pub remark: Option<I18n>,
+        /// `scope`.
+        pub scope: Option<SocialPlanScope>,
+    }
 }
 
-/// `SocialPlanItemDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialPlanItemDetail {
-    /// `item_id`.
-    pub item_id: Option<String>,
-    /// `item_name`.
-    pub item_name: Option<I18n>,
-    /// `item_setting_of_company`.
-    pub item_setting_of_company: Option<SocialPlanItemSetting>,
-    /// `item_setting_of_person`.
-    pub item_setting_of_person: Option<SocialPlanItemSetting>,
-    /// `payment_frequency`.
-    pub payment_frequency: Option<String>,
-    /// `payment_months`.
-    pub payment_months: Option<Vec<feishu_core::generated::Int64>>,
+feishu_core::model! {
+    /// `SocialPlanItemDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_plan&version=v1>
+    pub struct SocialPlanItemDetail {
+        /// `item_id`.
+        pub item_id: Option<String>,
+        /// `item_name`.
+        pub item_name: Option<I18n>,
+        /// `item_setting_of_company`.
+        pub item_setting_of_company: Option<SocialPlanItemSetting>,
+        /// `item_setting_of_person`.
+        pub item_setting_of_person: Option<SocialPlanItemSetting>,
+        /// `payment_frequency`.
+        pub payment_frequency: Option<String>,
+        /// `payment_months`.
+        pub payment_months: Option<Vec<feishu_core::generated::Int64>>,
+    }
 }
 
-/// `SocialPlanItemSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialPlanItemSetting {
-    /// `fixed_payment`.
-    pub fixed_payment: Option<String>,
-    /// `lower_limit`.
-    pub lower_limit: Option<String>,
-    /// `payment_decimals`.
-    pub payment_decimals: Option<feishu_core::generated::Int64>,
-    /// `payment_ratio`.
-    pub payment_ratio: Option<String>,
-    /// `payment_rounding_rule`.
-    pub payment_rounding_rule: Option<String>,
-    /// `upper_limit`.
-    pub upper_limit: Option<String>,
+feishu_core::model! {
+    /// `SocialPlanItemSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=compensation&resource=social_archive&version=v1>
+    pub struct SocialPlanItemSetting {
+        /// `fixed_payment`.
+        pub fixed_payment: Option<String>,
+        /// `lower_limit`.
+        pub lower_limit: Option<String>,
+        /// `payment_decimals`.
+        pub payment_decimals: Option<feishu_core::generated::Int64>,
+        /// `payment_ratio`.
+        pub payment_ratio: Option<String>,
+        /// `payment_rounding_rule`.
+        pub payment_rounding_rule: Option<String>,
+        /// `upper_limit`.
+        pub upper_limit: Option<String>,
+    }
 }
 
-/// `SocialPlanScope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SocialPlanScope {
-    /// `is_all`.
-    pub is_all: Option<bool>,
-    /// `rules`.
-    pub rules: Option<Vec<serde_json::Value>>,
+feishu_core::model! {
+    /// `SocialPlanScope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=compensation&resource=social_plan&version=v1>
+    pub struct SocialPlanScope {
+        /// `is_all`.
+        pub is_all: Option<bool>,
+        /// `rules`.
+        pub rules: Option<Vec<serde_json::Value>>,
+    }
 }

@@ -380,14 +380,13 @@ feishu_core::endpoint! {
         },
         body: json,
         shape: data(|_: &QueryRecurringPayment, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                records: Vec<super::model::RecurringPayment>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub records: Vec<super::model::RecurringPayment>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.records, wire.has_more, wire.page_token.or(wire.next_page_token)))

@@ -2,20 +2,6 @@
 //! `group_member` of `contact v3`: [`SimplelistGroupMember`], [`AddGroupMember`], [`BatchAddGroupMember`], [`BatchRemoveGroupMember`], [`RemoveGroupMember`].
 
 feishu_core::string_enum! {
-    /// The values of `member_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add&project=contact&resource=group.member&version=v3>
-    pub enum AddGroupMemberMemberIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `member_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add&project=contact&resource=group.member&version=v3>
@@ -79,30 +65,6 @@ pub struct Memberlist {
     pub member_id_type: Option<String>,
     /// The type of user group member.
     pub member_type: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove&project=contact&resource=group.member&version=v3>
-    pub enum RemoveGroupMemberMemberIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove&project=contact&resource=group.member&version=v3>
-    pub enum RemoveGroupMemberMemberType {
-        /// `user`.
-        User = "user",
-    }
 }
 
 /// `GET /open-apis/contact/v3/group/:group_id/member/simplelist`: List user group member.
@@ -181,14 +143,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &SimplelistGroupMember, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                memberlist: Vec<super::model::Memberlist>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub memberlist: Vec<super::model::Memberlist>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.memberlist, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -208,13 +169,13 @@ pub struct AddGroupMember {
     #[serde(skip)]
     group_id: String,
     member_id: String,
-    member_id_type: AddGroupMemberMemberIdType,
+    member_id_type: feishu_core::UserIdType,
     member_type: AddGroupMemberMemberType,
 }
 
 impl AddGroupMember {
     /// A request with the required fields.
-    pub fn new(group_id: impl Into<String>, member_id: impl Into<String>, member_id_type: AddGroupMemberMemberIdType, member_type: AddGroupMemberMemberType) -> Self {
+    pub fn new(group_id: impl Into<String>, member_id: impl Into<String>, member_id_type: feishu_core::UserIdType, member_type: AddGroupMemberMemberType) -> Self {
         Self {
             group_id: group_id.into(),
             member_id: member_id.into(),
@@ -324,13 +285,13 @@ pub struct RemoveGroupMember {
     #[serde(skip)]
     group_id: String,
     member_id: String,
-    member_id_type: RemoveGroupMemberMemberIdType,
-    member_type: RemoveGroupMemberMemberType,
+    member_id_type: feishu_core::UserIdType,
+    member_type: AddGroupMemberMemberType,
 }
 
 impl RemoveGroupMember {
     /// A request with the required fields.
-    pub fn new(group_id: impl Into<String>, member_id: impl Into<String>, member_id_type: RemoveGroupMemberMemberIdType, member_type: RemoveGroupMemberMemberType) -> Self {
+    pub fn new(group_id: impl Into<String>, member_id: impl Into<String>, member_id_type: feishu_core::UserIdType, member_type: AddGroupMemberMemberType) -> Self {
         Self {
             group_id: group_id.into(),
             member_id: member_id.into(),

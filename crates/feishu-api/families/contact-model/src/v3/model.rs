@@ -3,1310 +3,1310 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AvatarInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AvatarInfo {
-    /// `avatar_240`.
-    pub avatar_240: Option<String>,
-    /// `avatar_640`.
-    pub avatar_640: Option<String>,
-    /// `avatar_72`.
-    pub avatar_72: Option<String>,
-    /// `avatar_origin`.
-    pub avatar_origin: Option<String>,
-}
-
-/// `BasicBatchUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=basic_batch&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicBatchUserResponseBody {
-    /// `users`.
-    pub users: Option<Vec<BasicUser>>,
-}
-
-/// `BasicUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=basic_batch&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicUser {
-    /// `i18n_name`.
-    pub i18n_name: Option<I18nName>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `BatchAddGroupMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_add&project=contact&resource=group.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchAddGroupMemberResponseBody {
-    /// `results`.
-    pub results: Option<Vec<MemberResult>>,
-}
-
-/// `BatchCreateFunctionalRoleMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=contact&resource=functional_role.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateFunctionalRoleMemberResponseBody {
-    /// `results`.
-    pub results: Option<Vec<FunctionalRoleMemberResult>>,
-}
-
-/// `BatchDeleteFunctionalRoleMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=contact&resource=functional_role.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDeleteFunctionalRoleMemberResponseBody {
-    /// `result`.
-    pub result: Option<Vec<FunctionalRoleMemberResult>>,
-}
-
-/// `BatchDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDepartmentResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Department>>,
-}
-
-/// `BatchGetIdUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_id&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetIdUserResponseBody {
-    /// `user_list`.
-    pub user_list: Option<Vec<UserContactInfo>>,
-}
-
-/// `BatchUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUserResponseBody {
-    /// `items`.
-    pub items: Option<Vec<User>>,
-}
-
-/// `ChildrenDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=children&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChildrenDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Department>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `CreateDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDepartmentResponseBody {
-    /// `department`.
-    pub department: Option<Department>,
-}
-
-/// `CreateEmployeeTypeEnumResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=employee_type_enum&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEmployeeTypeEnumResponseBody {
-    /// `employee_type_enum`.
-    pub employee_type_enum: Option<EmployeeTypeEnum>,
-}
-
-/// `CreateFunctionalRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=functional_role&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateFunctionalRoleResponseBody {
-    /// `role_id`.
-    pub role_id: Option<String>,
-}
-
-/// `CreateGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=group&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateGroupResponseBody {
-    /// `group_id`.
-    pub group_id: Option<String>,
-}
-
-/// `CreateJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=job_family&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobFamilyResponseBody {
-    /// `job_family`.
-    pub job_family: Option<JobFamily>,
-}
-
-/// `CreateJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=job_level&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobLevelResponseBody {
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-}
-
-/// `CreateUnitResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=unit&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUnitResponseBody {
-    /// `unit_id`.
-    pub unit_id: Option<String>,
-}
-
-/// `CreateUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserResponseBody {
-    /// `user`.
-    pub user: Option<User>,
-}
-
-/// `CustomAttr`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomAttr {
-    /// `i18n_name`.
-    pub i18n_name: Option<Vec<I18nContent>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `options`.
-    pub options: Option<CustomAttrOptions>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `CustomAttrGenericUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomAttrGenericUser {
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-}
-
-/// `CustomAttrOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomAttrOption {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `CustomAttrOptions`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomAttrOptions {
-    /// `default_option_id`.
-    pub default_option_id: Option<String>,
-    /// `option_type`.
-    pub option_type: Option<String>,
-    /// `options`.
-    pub options: Option<Vec<CustomAttrOption>>,
-}
-
-/// `Department`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Department {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `create_group_chat`.
-    pub create_group_chat: Option<bool>,
-    /// `department_hrbps`.
-    pub department_hrbps: Option<Vec<String>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `group_chat_employee_types`.
-    pub group_chat_employee_types: Option<Vec<feishu_core::generated::Int64>>,
-    /// `i18n_name`.
-    pub i18n_name: Option<DepartmentI18nName>,
-    /// `leader_user_id`.
-    pub leader_user_id: Option<String>,
-    /// `leaders`.
-    pub leaders: Option<Vec<DepartmentLeader>>,
-    /// `member_count`.
-    pub member_count: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `open_department_id`.
-    pub open_department_id: Option<String>,
-    /// `order`.
-    pub order: Option<feishu_core::generated::Int64>,
-    /// `parent_department_id`.
-    pub parent_department_id: Option<String>,
-    /// `primary_member_count`.
-    pub primary_member_count: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<DepartmentStatus>,
-    /// `unit_ids`.
-    pub unit_ids: Option<Vec<String>>,
-}
-
-/// `DepartmentDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentDetail {
-    /// `department_id`.
-    pub department_id: Option<feishu_core::generated::Int64>,
-    /// `department_name`.
-    pub department_name: Option<DepartmentPathName>,
-    /// `department_path`.
-    pub department_path: Option<DepartmentPath>,
-}
-
-/// `DepartmentI18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentI18nName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `DepartmentLeader`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentLeader {
-    /// `leader_id`.
-    pub leader_id: Option<String>,
-    /// `leader_type`.
-    pub leader_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `DepartmentPath`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentPath {
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `department_path_name`.
-    pub department_path_name: Option<DepartmentPathName>,
-}
-
-/// `DepartmentPathName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentPathName {
-    /// `i18n_name`.
-    pub i18n_name: Option<DepartmentI18nName>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `DepartmentStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentStatus {
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-}
-
-/// `DynamicGroupExpression`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DynamicGroupExpression {
-    /// `field`.
-    pub field: Option<String>,
-    /// `operator`.
-    pub operator: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-    /// `values`.
-    pub values: Option<Vec<String>>,
-}
-
-/// `DynamicGroupRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DynamicGroupRule {
-    /// `department_level`.
-    pub department_level: Option<String>,
-    /// `expressions`.
-    pub expressions: Option<Vec<DynamicGroupExpression>>,
-    /// `group_status`.
-    pub group_status: Option<String>,
-    /// `joiner_rule`.
-    pub joiner_rule: Option<String>,
-}
-
-/// `EmployeeTypeEnum`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=employee_type_enum&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeTypeEnum {
-    /// `content`.
-    pub content: Option<String>,
-    /// `enum_id`.
-    pub enum_id: Option<String>,
-    /// `enum_status`.
-    pub enum_status: Option<feishu_core::generated::Int64>,
-    /// `enum_type`.
-    pub enum_type: Option<feishu_core::generated::Int64>,
-    /// `enum_value`.
-    pub enum_value: Option<feishu_core::generated::Int64>,
-    /// `i18n_content`.
-    pub i18n_content: Option<Vec<I18nContent>>,
-}
-
-/// `FindByDepartmentUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_department&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FindByDepartmentUserResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<User>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `FunctionalRoleMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=functional_role.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FunctionalRoleMember {
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `scope_type`.
-    pub scope_type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `FunctionalRoleMemberResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=contact&resource=functional_role.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FunctionalRoleMemberResult {
-    /// `reason`.
-    pub reason: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `GetDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDepartmentResponseBody {
-    /// `department`.
-    pub department: Option<Department>,
-}
-
-/// `GetFunctionalRoleMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=functional_role.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFunctionalRoleMemberResponseBody {
-    /// `member`.
-    pub member: Option<FunctionalRoleMember>,
-}
-
-/// `GetGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetGroupResponseBody {
-    /// `group`.
-    pub group: Option<Group>,
-}
-
-/// `GetJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=job_family&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobFamilyResponseBody {
-    /// `job_family`.
-    pub job_family: Option<JobFamily>,
-}
-
-/// `GetJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=job_level&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobLevelResponseBody {
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-}
-
-/// `GetJobTitleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=job_title&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobTitleResponseBody {
-    /// `job_title`.
-    pub job_title: Option<JobTitle>,
-}
-
-/// `GetUnitResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=unit&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUnitResponseBody {
-    /// `unit`.
-    pub unit: Option<Unit>,
-}
-
-/// `GetUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserResponseBody {
-    /// `user`.
-    pub user: Option<User>,
-}
-
-/// `GetWorkCityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=work_city&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetWorkCityResponseBody {
-    /// `work_city`.
-    pub work_city: Option<WorkCity>,
-}
-
-/// `Group`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Group {
-    /// `department_scope_list`.
-    pub department_scope_list: Option<Vec<String>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `dynamic_group_rule`.
-    pub dynamic_group_rule: Option<DynamicGroupRule>,
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `member_department_count`.
-    pub member_department_count: Option<feishu_core::generated::Int64>,
-    /// `member_user_count`.
-    pub member_user_count: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `visible_scope`.
-    pub visible_scope: Option<GroupVisibleScope>,
-}
-
-/// `GroupVisibleScope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GroupVisibleScope {
-    /// `scene_types`.
-    pub scene_types: Option<Vec<feishu_core::generated::Int64>>,
-    /// `visible_departments`.
-    pub visible_departments: Option<Vec<String>>,
-    /// `visible_scope_type`.
-    pub visible_scope_type: Option<String>,
-    /// `visible_users`.
-    pub visible_users: Option<Vec<String>>,
-}
-
-/// `I18nContent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nContent {
-    /// `locale`.
-    pub locale: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `I18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=basic_batch&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `JobFamily`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_family&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobFamily {
-    /// `description`.
-    pub description: Option<String>,
-    /// `i18n_description`.
-    pub i18n_description: Option<Vec<I18nContent>>,
-    /// `i18n_name`.
-    pub i18n_name: Option<Vec<I18nContent>>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `parent_job_family_id`.
-    pub parent_job_family_id: Option<String>,
-    /// `status`.
-    pub status: Option<bool>,
-}
-
-/// `JobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_level&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobLevel {
-    /// `description`.
-    pub description: Option<String>,
-    /// `i18n_description`.
-    pub i18n_description: Option<Vec<I18nContent>>,
-    /// `i18n_name`.
-    pub i18n_name: Option<Vec<I18nContent>>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `order`.
-    pub order: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<bool>,
-}
-
-/// `JobTitle`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_title&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobTitle {
-    /// `i18n_name`.
-    pub i18n_name: Option<Vec<I18nContent>>,
-    /// `job_title_id`.
-    pub job_title_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `status`.
-    pub status: Option<bool>,
-}
-
-/// `ListCustomAttrResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCustomAttrResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CustomAttr>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Department>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListDepartmentUnitResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_department&project=contact&resource=unit&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDepartmentUnitResponseBody {
-    /// `departmentlist`.
-    pub departmentlist: Option<Vec<UnitDepartment>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListEmployeeTypeEnumResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=employee_type_enum&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListEmployeeTypeEnumResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<EmployeeTypeEnum>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListFunctionalRoleMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=functional_role.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFunctionalRoleMemberResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `members`.
-    pub members: Option<Vec<FunctionalRoleMember>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_family&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobFamilyResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobFamily>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_level&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobLevelResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobLevel>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobTitleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_title&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobTitleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobTitle>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListScopeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=scope&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListScopeResponseBody {
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `group_ids`.
-    pub group_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `user_ids`.
-    pub user_ids: Option<Vec<String>>,
-}
-
-/// `ListUnitResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=unit&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUnitResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `unitlist`.
-    pub unitlist: Option<Vec<Unit>>,
-}
-
-/// `ListUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<User>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListWorkCityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=work_city&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWorkCityResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WorkCity>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `MemberBelongGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=member_belong&project=contact&resource=group&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MemberBelongGroupResponseBody {
-    /// `group_list`.
-    pub group_list: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `MemberResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_add&project=contact&resource=group.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MemberResult {
-    /// `code`.
-    pub code: Option<feishu_core::generated::Int64>,
-    /// `member_id`.
-    pub member_id: Option<String>,
-}
-
-/// `Memberlist`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=simplelist&project=contact&resource=group.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Memberlist {
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `member_id_type`.
-    pub member_id_type: Option<String>,
-    /// `member_type`.
-    pub member_type: Option<String>,
-}
-
-/// `NotificationOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NotificationOption {
-    /// `channels`.
-    pub channels: Option<Vec<String>>,
-    /// `language`.
-    pub language: Option<String>,
-}
-
-/// `ParentDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parent&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParentDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Department>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `PatchDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchDepartmentResponseBody {
-    /// `department`.
-    pub department: Option<Department>,
-}
-
-/// `PatchUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchUserResponseBody {
-    /// `user`.
-    pub user: Option<User>,
-}
-
-/// `ProductI18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductI18nName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `ScopesFunctionalRoleMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=scopes&project=contact&resource=functional_role.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ScopesFunctionalRoleMemberResponseBody {
-    /// `results`.
-    pub results: Option<Vec<FunctionalRoleMemberResult>>,
-}
-
-/// `SearchDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Department>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SimplelistGroupMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=simplelist&project=contact&resource=group.member&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SimplelistGroupMemberResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `memberlist`.
-    pub memberlist: Option<Vec<Memberlist>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SimplelistGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=simplelist&project=contact&resource=group&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SimplelistGroupResponseBody {
-    /// `grouplist`.
-    pub grouplist: Option<Vec<Group>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `Unit`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=unit&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Unit {
-    /// `name`.
-    pub name: Option<String>,
-    /// `unit_id`.
-    pub unit_id: Option<String>,
-    /// `unit_type`.
-    pub unit_type: Option<String>,
-}
-
-/// `UnitDepartment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_department&project=contact&resource=unit&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnitDepartment {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `unit_id`.
-    pub unit_id: Option<String>,
-}
-
-/// `UpdateDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=department&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateDepartmentResponseBody {
-    /// `department`.
-    pub department: Option<Department>,
-}
-
-/// `UpdateEmployeeTypeEnumResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=employee_type_enum&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateEmployeeTypeEnumResponseBody {
-    /// `employee_type_enum`.
-    pub employee_type_enum: Option<EmployeeTypeEnum>,
-}
-
-/// `UpdateJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=job_family&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateJobFamilyResponseBody {
-    /// `job_family`.
-    pub job_family: Option<JobFamily>,
-}
-
-/// `UpdateJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=job_level&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateJobLevelResponseBody {
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-}
-
-/// `UpdateUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateUserResponseBody {
-    /// `user`.
-    pub user: Option<User>,
-}
-
-/// `User`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// `assign_info`.
-    pub assign_info: Option<Vec<UserAssignInfo>>,
-    /// `avatar`.
-    pub avatar: Option<AvatarInfo>,
-    /// `avatar_key`.
-    pub avatar_key: Option<String>,
-    /// `city`.
-    pub city: Option<String>,
-    /// `country`.
-    pub country: Option<String>,
-    /// `custom_attrs`.
-    pub custom_attrs: Option<Vec<UserCustomAttr>>,
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `department_path`.
-    pub department_path: Option<Vec<DepartmentDetail>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `dotted_line_leader_user_ids`.
-    pub dotted_line_leader_user_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `employee_no`.
-    pub employee_no: Option<String>,
-    /// `employee_type`.
-    pub employee_type: Option<feishu_core::generated::Int64>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `enterprise_email`.
-    pub enterprise_email: Option<String>,
-    /// `gender`.
-    pub gender: Option<feishu_core::generated::Int64>,
-    /// `geo`.
-    pub geo: Option<String>,
-    /// `idp_type`.
-    pub idp_type: Option<String>,
-    /// `is_frozen`.
-    pub is_frozen: Option<bool>,
-    /// `is_tenant_manager`.
-    pub is_tenant_manager: Option<bool>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `job_title`.
-    pub job_title: Option<String>,
-    /// `join_time`.
-    pub join_time: Option<feishu_core::generated::Int64>,
-    /// `leader_user_id`.
-    pub leader_user_id: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `mobile_visible`.
-    pub mobile_visible: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `need_send_notification`.
-    pub need_send_notification: Option<bool>,
-    /// `nickname`.
-    pub nickname: Option<String>,
-    /// `notification_option`.
-    pub notification_option: Option<NotificationOption>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `orders`.
-    pub orders: Option<Vec<UserOrder>>,
-    /// `positions`.
-    pub positions: Option<Vec<UserPosition>>,
-    /// `status`.
-    pub status: Option<UserStatus>,
-    /// `subscription_ids`.
-    pub subscription_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `union_id`.
-    pub union_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `work_station`.
-    pub work_station: Option<String>,
-}
-
-/// `UserAssignInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserAssignInfo {
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `i18n_name`.
-    pub i18n_name: Option<ProductI18nName>,
-    /// `license_plan_key`.
-    pub license_plan_key: Option<String>,
-    /// `product_name`.
-    pub product_name: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `subscription_id`.
-    pub subscription_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `UserContactInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_id&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserContactInfo {
-    /// `email`.
-    pub email: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `status`.
-    pub status: Option<UserStatus>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserCustomAttr`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserCustomAttr {
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<UserCustomAttrValue>,
-}
-
-/// `UserCustomAttrValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserCustomAttrValue {
-    /// `generic_user`.
-    pub generic_user: Option<CustomAttrGenericUser>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `option_id`.
-    pub option_id: Option<String>,
-    /// `option_value`.
-    pub option_value: Option<String>,
-    /// `pc_url`.
-    pub pc_url: Option<String>,
-    /// `picture_url`.
-    pub picture_url: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `UserOrder`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserOrder {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `department_order`.
-    pub department_order: Option<feishu_core::generated::Int64>,
-    /// `is_primary_dept`.
-    pub is_primary_dept: Option<bool>,
-    /// `user_order`.
-    pub user_order: Option<feishu_core::generated::Int64>,
-}
-
-/// `UserPosition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserPosition {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `is_major`.
-    pub is_major: Option<bool>,
-    /// `leader_position_code`.
-    pub leader_position_code: Option<String>,
-    /// `leader_user_id`.
-    pub leader_user_id: Option<String>,
-    /// `position_code`.
-    pub position_code: Option<String>,
-    /// `position_name`.
-    pub position_name: Option<String>,
-}
-
-/// `UserStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatus {
-    /// `is_activated`.
-    pub is_activated: Option<bool>,
-    /// `is_exited`.
-    pub is_exited: Option<bool>,
-    /// `is_frozen`.
-    pub is_frozen: Option<bool>,
-    /// `is_resigned`.
-    pub is_resigned: Option<bool>,
-    /// `is_unjoin`.
-    pub is_unjoin: Option<bool>,
-}
-
-/// `WorkCity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=work_city&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkCity {
-    /// `i18n_name`.
-    pub i18n_name: Option<Vec<I18nContent>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `status`.
-    pub status: Option<bool>,
-    /// `work_city_id`.
-    pub work_city_id: Option<String>,
+feishu_core::model! {
+    /// `AvatarInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct AvatarInfo {
+        /// `avatar_240`.
+        pub avatar_240: Option<String>,
+        /// `avatar_640`.
+        pub avatar_640: Option<String>,
+        /// `avatar_72`.
+        pub avatar_72: Option<String>,
+        /// `avatar_origin`.
+        pub avatar_origin: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BasicBatchUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=basic_batch&project=contact&resource=user&version=v3>
+    pub struct BasicBatchUserResponseBody {
+        /// `users`.
+        pub users: Option<Vec<BasicUser>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BasicUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=basic_batch&project=contact&resource=user&version=v3>
+    pub struct BasicUser {
+        /// `i18n_name`.
+        pub i18n_name: Option<I18nName>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchAddGroupMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_add&project=contact&resource=group.member&version=v3>
+    pub struct BatchAddGroupMemberResponseBody {
+        /// `results`.
+        pub results: Option<Vec<MemberResult>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchCreateFunctionalRoleMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=contact&resource=functional_role.member&version=v3>
+    pub struct BatchCreateFunctionalRoleMemberResponseBody {
+        /// `results`.
+        pub results: Option<Vec<FunctionalRoleMemberResult>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchDeleteFunctionalRoleMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=contact&resource=functional_role.member&version=v3>
+    pub struct BatchDeleteFunctionalRoleMemberResponseBody {
+        /// `result`.
+        pub result: Option<Vec<FunctionalRoleMemberResult>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=contact&resource=department&version=v3>
+    pub struct BatchDepartmentResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Department>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchGetIdUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_id&project=contact&resource=user&version=v3>
+    pub struct BatchGetIdUserResponseBody {
+        /// `user_list`.
+        pub user_list: Option<Vec<UserContactInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=contact&resource=user&version=v3>
+    pub struct BatchUserResponseBody {
+        /// `items`.
+        pub items: Option<Vec<User>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ChildrenDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=children&project=contact&resource=department&version=v3>
+    pub struct ChildrenDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Department>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=department&version=v3>
+    pub struct CreateDepartmentResponseBody {
+        /// `department`.
+        pub department: Option<Department>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateEmployeeTypeEnumResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=employee_type_enum&version=v3>
+    pub struct CreateEmployeeTypeEnumResponseBody {
+        /// `employee_type_enum`.
+        pub employee_type_enum: Option<EmployeeTypeEnum>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateFunctionalRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=functional_role&version=v3>
+    pub struct CreateFunctionalRoleResponseBody {
+        /// `role_id`.
+        pub role_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=group&version=v3>
+    pub struct CreateGroupResponseBody {
+        /// `group_id`.
+        pub group_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=job_family&version=v3>
+    pub struct CreateJobFamilyResponseBody {
+        /// `job_family`.
+        pub job_family: Option<JobFamily>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=job_level&version=v3>
+    pub struct CreateJobLevelResponseBody {
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateUnitResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=unit&version=v3>
+    pub struct CreateUnitResponseBody {
+        /// `unit_id`.
+        pub unit_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=contact&resource=user&version=v3>
+    pub struct CreateUserResponseBody {
+        /// `user`.
+        pub user: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomAttr`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
+    pub struct CustomAttr {
+        /// `i18n_name`.
+        pub i18n_name: Option<Vec<I18nContent>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `options`.
+        pub options: Option<CustomAttrOptions>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomAttrGenericUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct CustomAttrGenericUser {
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomAttrOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
+    pub struct CustomAttrOption {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomAttrOptions`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
+    pub struct CustomAttrOptions {
+        /// `default_option_id`.
+        pub default_option_id: Option<String>,
+        /// `option_type`.
+        pub option_type: Option<String>,
+        /// `options`.
+        pub options: Option<Vec<CustomAttrOption>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Department`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
+    pub struct Department {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `create_group_chat`.
+        pub create_group_chat: Option<bool>,
+        /// `department_hrbps`.
+        pub department_hrbps: Option<Vec<String>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `group_chat_employee_types`.
+        pub group_chat_employee_types: Option<Vec<feishu_core::generated::Int64>>,
+        /// `i18n_name`.
+        pub i18n_name: Option<DepartmentI18nName>,
+        /// `leader_user_id`.
+        pub leader_user_id: Option<String>,
+        /// `leaders`.
+        pub leaders: Option<Vec<DepartmentLeader>>,
+        /// `member_count`.
+        pub member_count: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `open_department_id`.
+        pub open_department_id: Option<String>,
+        /// `order`.
+        pub order: Option<feishu_core::generated::Int64>,
+        /// `parent_department_id`.
+        pub parent_department_id: Option<String>,
+        /// `primary_member_count`.
+        pub primary_member_count: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<DepartmentStatus>,
+        /// `unit_ids`.
+        pub unit_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `DepartmentDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct DepartmentDetail {
+        /// `department_id`.
+        pub department_id: Option<feishu_core::generated::Int64>,
+        /// `department_name`.
+        pub department_name: Option<DepartmentPathName>,
+        /// `department_path`.
+        pub department_path: Option<DepartmentPath>,
+    }
+}
+
+feishu_core::model! {
+    /// `DepartmentI18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
+    pub struct DepartmentI18nName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DepartmentLeader`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
+    pub struct DepartmentLeader {
+        /// `leader_id`.
+        pub leader_id: Option<String>,
+        /// `leader_type`.
+        pub leader_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `DepartmentPath`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct DepartmentPath {
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `department_path_name`.
+        pub department_path_name: Option<DepartmentPathName>,
+    }
+}
+
+feishu_core::model! {
+    /// `DepartmentPathName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct DepartmentPathName {
+        /// `i18n_name`.
+        pub i18n_name: Option<DepartmentI18nName>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DepartmentStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
+    pub struct DepartmentStatus {
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `DynamicGroupExpression`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
+    pub struct DynamicGroupExpression {
+        /// `field`.
+        pub field: Option<String>,
+        /// `operator`.
+        pub operator: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+        /// `values`.
+        pub values: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `DynamicGroupRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
+    pub struct DynamicGroupRule {
+        /// `department_level`.
+        pub department_level: Option<String>,
+        /// `expressions`.
+        pub expressions: Option<Vec<DynamicGroupExpression>>,
+        /// `group_status`.
+        pub group_status: Option<String>,
+        /// `joiner_rule`.
+        pub joiner_rule: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EmployeeTypeEnum`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=employee_type_enum&version=v3>
+    pub struct EmployeeTypeEnum {
+        /// `content`.
+        pub content: Option<String>,
+        /// `enum_id`.
+        pub enum_id: Option<String>,
+        /// `enum_status`.
+        pub enum_status: Option<feishu_core::generated::Int64>,
+        /// `enum_type`.
+        pub enum_type: Option<feishu_core::generated::Int64>,
+        /// `enum_value`.
+        pub enum_value: Option<feishu_core::generated::Int64>,
+        /// `i18n_content`.
+        pub i18n_content: Option<Vec<I18nContent>>,
+    }
+}
+
+feishu_core::model! {
+    /// `FindByDepartmentUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_department&project=contact&resource=user&version=v3>
+    pub struct FindByDepartmentUserResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<User>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FunctionalRoleMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=functional_role.member&version=v3>
+    pub struct FunctionalRoleMember {
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `scope_type`.
+        pub scope_type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FunctionalRoleMemberResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=contact&resource=functional_role.member&version=v3>
+    pub struct FunctionalRoleMemberResult {
+        /// `reason`.
+        pub reason: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=department&version=v3>
+    pub struct GetDepartmentResponseBody {
+        /// `department`.
+        pub department: Option<Department>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetFunctionalRoleMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=functional_role.member&version=v3>
+    pub struct GetFunctionalRoleMemberResponseBody {
+        /// `member`.
+        pub member: Option<FunctionalRoleMember>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
+    pub struct GetGroupResponseBody {
+        /// `group`.
+        pub group: Option<Group>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=job_family&version=v3>
+    pub struct GetJobFamilyResponseBody {
+        /// `job_family`.
+        pub job_family: Option<JobFamily>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=job_level&version=v3>
+    pub struct GetJobLevelResponseBody {
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobTitleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=job_title&version=v3>
+    pub struct GetJobTitleResponseBody {
+        /// `job_title`.
+        pub job_title: Option<JobTitle>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetUnitResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=unit&version=v3>
+    pub struct GetUnitResponseBody {
+        /// `unit`.
+        pub unit: Option<Unit>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=user&version=v3>
+    pub struct GetUserResponseBody {
+        /// `user`.
+        pub user: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetWorkCityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=work_city&version=v3>
+    pub struct GetWorkCityResponseBody {
+        /// `work_city`.
+        pub work_city: Option<WorkCity>,
+    }
+}
+
+feishu_core::model! {
+    /// `Group`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
+    pub struct Group {
+        /// `department_scope_list`.
+        pub department_scope_list: Option<Vec<String>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `dynamic_group_rule`.
+        pub dynamic_group_rule: Option<DynamicGroupRule>,
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `member_department_count`.
+        pub member_department_count: Option<feishu_core::generated::Int64>,
+        /// `member_user_count`.
+        pub member_user_count: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `visible_scope`.
+        pub visible_scope: Option<GroupVisibleScope>,
+    }
+}
+
+feishu_core::model! {
+    /// `GroupVisibleScope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=contact&resource=group&version=v3>
+    pub struct GroupVisibleScope {
+        /// `scene_types`.
+        pub scene_types: Option<Vec<feishu_core::generated::Int64>>,
+        /// `visible_departments`.
+        pub visible_departments: Option<Vec<String>>,
+        /// `visible_scope_type`.
+        pub visible_scope_type: Option<String>,
+        /// `visible_users`.
+        pub visible_users: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18nContent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
+    pub struct I18nContent {
+        /// `locale`.
+        pub locale: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=basic_batch&project=contact&resource=user&version=v3>
+    pub struct I18nName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobFamily`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_family&version=v3>
+    pub struct JobFamily {
+        /// `description`.
+        pub description: Option<String>,
+        /// `i18n_description`.
+        pub i18n_description: Option<Vec<I18nContent>>,
+        /// `i18n_name`.
+        pub i18n_name: Option<Vec<I18nContent>>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `parent_job_family_id`.
+        pub parent_job_family_id: Option<String>,
+        /// `status`.
+        pub status: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_level&version=v3>
+    pub struct JobLevel {
+        /// `description`.
+        pub description: Option<String>,
+        /// `i18n_description`.
+        pub i18n_description: Option<Vec<I18nContent>>,
+        /// `i18n_name`.
+        pub i18n_name: Option<Vec<I18nContent>>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `order`.
+        pub order: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobTitle`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_title&version=v3>
+    pub struct JobTitle {
+        /// `i18n_name`.
+        pub i18n_name: Option<Vec<I18nContent>>,
+        /// `job_title_id`.
+        pub job_title_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `status`.
+        pub status: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListCustomAttrResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=custom_attr&version=v3>
+    pub struct ListCustomAttrResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CustomAttr>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=department&version=v3>
+    pub struct ListDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Department>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListDepartmentUnitResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_department&project=contact&resource=unit&version=v3>
+    pub struct ListDepartmentUnitResponseBody {
+        /// `departmentlist`.
+        pub departmentlist: Option<Vec<UnitDepartment>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListEmployeeTypeEnumResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=employee_type_enum&version=v3>
+    pub struct ListEmployeeTypeEnumResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<EmployeeTypeEnum>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListFunctionalRoleMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=functional_role.member&version=v3>
+    pub struct ListFunctionalRoleMemberResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `members`.
+        pub members: Option<Vec<FunctionalRoleMember>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_family&version=v3>
+    pub struct ListJobFamilyResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobFamily>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_level&version=v3>
+    pub struct ListJobLevelResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobLevel>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobTitleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=job_title&version=v3>
+    pub struct ListJobTitleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobTitle>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListScopeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=scope&version=v3>
+    pub struct ListScopeResponseBody {
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `group_ids`.
+        pub group_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `user_ids`.
+        pub user_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListUnitResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=unit&version=v3>
+    pub struct ListUnitResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `unitlist`.
+        pub unitlist: Option<Vec<Unit>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct ListUserResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<User>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListWorkCityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=work_city&version=v3>
+    pub struct ListWorkCityResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WorkCity>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MemberBelongGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=member_belong&project=contact&resource=group&version=v3>
+    pub struct MemberBelongGroupResponseBody {
+        /// `group_list`.
+        pub group_list: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MemberResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_add&project=contact&resource=group.member&version=v3>
+    pub struct MemberResult {
+        /// `code`.
+        pub code: Option<feishu_core::generated::Int64>,
+        /// `member_id`.
+        pub member_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Memberlist`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=simplelist&project=contact&resource=group.member&version=v3>
+    pub struct Memberlist {
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `member_id_type`.
+        pub member_id_type: Option<String>,
+        /// `member_type`.
+        pub member_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `NotificationOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct NotificationOption {
+        /// `channels`.
+        pub channels: Option<Vec<String>>,
+        /// `language`.
+        pub language: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ParentDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parent&project=contact&resource=department&version=v3>
+    pub struct ParentDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Department>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=contact&resource=department&version=v3>
+    pub struct PatchDepartmentResponseBody {
+        /// `department`.
+        pub department: Option<Department>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=contact&resource=user&version=v3>
+    pub struct PatchUserResponseBody {
+        /// `user`.
+        pub user: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProductI18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct ProductI18nName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ScopesFunctionalRoleMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=scopes&project=contact&resource=functional_role.member&version=v3>
+    pub struct ScopesFunctionalRoleMemberResponseBody {
+        /// `results`.
+        pub results: Option<Vec<FunctionalRoleMemberResult>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=contact&resource=department&version=v3>
+    pub struct SearchDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Department>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SimplelistGroupMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=simplelist&project=contact&resource=group.member&version=v3>
+    pub struct SimplelistGroupMemberResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `memberlist`.
+        pub memberlist: Option<Vec<Memberlist>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SimplelistGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=simplelist&project=contact&resource=group&version=v3>
+    pub struct SimplelistGroupResponseBody {
+        /// `grouplist`.
+        pub grouplist: Option<Vec<Group>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Unit`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=unit&version=v3>
+    pub struct Unit {
+        /// `name`.
+        pub name: Option<String>,
+        /// `unit_id`.
+        pub unit_id: Option<String>,
+        /// `unit_type`.
+        pub unit_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UnitDepartment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_department&project=contact&resource=unit&version=v3>
+    pub struct UnitDepartment {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `unit_id`.
+        pub unit_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=department&version=v3>
+    pub struct UpdateDepartmentResponseBody {
+        /// `department`.
+        pub department: Option<Department>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateEmployeeTypeEnumResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=employee_type_enum&version=v3>
+    pub struct UpdateEmployeeTypeEnumResponseBody {
+        /// `employee_type_enum`.
+        pub employee_type_enum: Option<EmployeeTypeEnum>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=job_family&version=v3>
+    pub struct UpdateJobFamilyResponseBody {
+        /// `job_family`.
+        pub job_family: Option<JobFamily>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=job_level&version=v3>
+    pub struct UpdateJobLevelResponseBody {
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=contact&resource=user&version=v3>
+    pub struct UpdateUserResponseBody {
+        /// `user`.
+        pub user: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `User`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct User {
+        /// `assign_info`.
+        pub assign_info: Option<Vec<UserAssignInfo>>,
+        /// `avatar`.
+        pub avatar: Option<AvatarInfo>,
+        /// `avatar_key`.
+        pub avatar_key: Option<String>,
+        /// `city`.
+        pub city: Option<String>,
+        /// `country`.
+        pub country: Option<String>,
+        /// `custom_attrs`.
+        pub custom_attrs: Option<Vec<UserCustomAttr>>,
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `department_path`.
+        pub department_path: Option<Vec<DepartmentDetail>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `dotted_line_leader_user_ids`.
+        pub dotted_line_leader_user_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `employee_no`.
+        pub employee_no: Option<String>,
+        /// `employee_type`.
+        pub employee_type: Option<feishu_core::generated::Int64>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `enterprise_email`.
+        pub enterprise_email: Option<String>,
+        /// `gender`.
+        pub gender: Option<feishu_core::generated::Int64>,
+        /// `geo`.
+        pub geo: Option<String>,
+        /// `idp_type`.
+        pub idp_type: Option<String>,
+        /// `is_frozen`.
+        pub is_frozen: Option<bool>,
+        /// `is_tenant_manager`.
+        pub is_tenant_manager: Option<bool>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `job_title`.
+        pub job_title: Option<String>,
+        /// `join_time`.
+        pub join_time: Option<feishu_core::generated::Int64>,
+        /// `leader_user_id`.
+        pub leader_user_id: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `mobile_visible`.
+        pub mobile_visible: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `need_send_notification`.
+        pub need_send_notification: Option<bool>,
+        /// `nickname`.
+        pub nickname: Option<String>,
+        /// `notification_option`.
+        pub notification_option: Option<NotificationOption>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `orders`.
+        pub orders: Option<Vec<UserOrder>>,
+        /// `positions`.
+        pub positions: Option<Vec<UserPosition>>,
+        /// `status`.
+        pub status: Option<UserStatus>,
+        /// `subscription_ids`.
+        pub subscription_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `union_id`.
+        pub union_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `work_station`.
+        pub work_station: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserAssignInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct UserAssignInfo {
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `i18n_name`.
+        pub i18n_name: Option<ProductI18nName>,
+        /// `license_plan_key`.
+        pub license_plan_key: Option<String>,
+        /// `product_name`.
+        pub product_name: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `subscription_id`.
+        pub subscription_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserContactInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_id&project=contact&resource=user&version=v3>
+    pub struct UserContactInfo {
+        /// `email`.
+        pub email: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `status`.
+        pub status: Option<UserStatus>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserCustomAttr`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct UserCustomAttr {
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<UserCustomAttrValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserCustomAttrValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct UserCustomAttrValue {
+        /// `generic_user`.
+        pub generic_user: Option<CustomAttrGenericUser>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `option_id`.
+        pub option_id: Option<String>,
+        /// `option_value`.
+        pub option_value: Option<String>,
+        /// `pc_url`.
+        pub pc_url: Option<String>,
+        /// `picture_url`.
+        pub picture_url: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserOrder`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct UserOrder {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `department_order`.
+        pub department_order: Option<feishu_core::generated::Int64>,
+        /// `is_primary_dept`.
+        pub is_primary_dept: Option<bool>,
+        /// `user_order`.
+        pub user_order: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserPosition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct UserPosition {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `is_major`.
+        pub is_major: Option<bool>,
+        /// `leader_position_code`.
+        pub leader_position_code: Option<String>,
+        /// `leader_user_id`.
+        pub leader_user_id: Option<String>,
+        /// `position_code`.
+        pub position_code: Option<String>,
+        /// `position_name`.
+        pub position_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=user&version=v3>
+    pub struct UserStatus {
+        /// `is_activated`.
+        pub is_activated: Option<bool>,
+        /// `is_exited`.
+        pub is_exited: Option<bool>,
+        /// `is_frozen`.
+        pub is_frozen: Option<bool>,
+        /// `is_resigned`.
+        pub is_resigned: Option<bool>,
+        /// `is_unjoin`.
+        pub is_unjoin: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkCity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=contact&resource=work_city&version=v3>
+    pub struct WorkCity {
+        /// `i18n_name`.
+        pub i18n_name: Option<Vec<I18nContent>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `status`.
+        pub status: Option<bool>,
+        /// `work_city_id`.
+        pub work_city_id: Option<String>,
+    }
 }

@@ -16,54 +16,6 @@ pub struct AddRoleAssignAuthorizationAssignedOrganizationItems {
     pub org_key: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_role_assign&project=corehr&resource=authorization&version=v1>
-    pub enum AddRoleAssignAuthorizationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=authorization&version=v1>
-    pub enum QueryAuthorizationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_role_assign&project=corehr&resource=authorization&version=v1>
-    pub enum RemoveRoleAssignAuthorizationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
 /// `assigned_organization_items` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_role_assign&project=corehr&resource=authorization&version=v1>
@@ -77,22 +29,6 @@ pub struct UpdateRoleAssignAuthorizationAssignedOrganizationItems {
     pub org_ids: Option<Vec<String>>,
     /// Manage object keys.
     pub org_key: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_role_assign&project=corehr&resource=authorization&version=v1>
-    pub enum UpdateRoleAssignAuthorizationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -169,7 +105,7 @@ pub struct QueryAuthorization {
     role_id_list: Option<Vec<String>>,
     updated_at_gte: Option<String>,
     updated_at_lte: Option<String>,
-    user_id_type: Option<QueryAuthorizationUserIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl QueryAuthorization {
@@ -215,7 +151,7 @@ impl QueryAuthorization {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: QueryAuthorizationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -273,7 +209,7 @@ pub struct AddRoleAssignAuthorization {
     #[serde(skip)]
     role_id: String,
     #[serde(skip)]
-    user_id_type: Option<AddRoleAssignAuthorizationUserIdType>,
+    user_id_type: Option<UserIdType>,
     assigned_organization_items: Vec<Vec<AddRoleAssignAuthorizationAssignedOrganizationItems>>,
 }
 
@@ -289,7 +225,7 @@ impl AddRoleAssignAuthorization {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: AddRoleAssignAuthorizationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -323,7 +259,7 @@ feishu_core::endpoint! {
 pub struct RemoveRoleAssignAuthorization {
     employment_id: String,
     role_id: String,
-    user_id_type: Option<RemoveRoleAssignAuthorizationUserIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl RemoveRoleAssignAuthorization {
@@ -337,7 +273,7 @@ impl RemoveRoleAssignAuthorization {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: RemoveRoleAssignAuthorizationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -374,7 +310,7 @@ pub struct UpdateRoleAssignAuthorization {
     #[serde(skip)]
     role_id: String,
     #[serde(skip)]
-    user_id_type: Option<UpdateRoleAssignAuthorizationUserIdType>,
+    user_id_type: Option<UserIdType>,
     assigned_organization_items: Vec<Vec<UpdateRoleAssignAuthorizationAssignedOrganizationItems>>,
 }
 
@@ -390,7 +326,7 @@ impl UpdateRoleAssignAuthorization {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateRoleAssignAuthorizationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

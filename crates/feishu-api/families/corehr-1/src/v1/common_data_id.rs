@@ -2,32 +2,6 @@
 //! `common_data_id` of `corehr v1`: [`ConvertCommonDataId`].
 
 feishu_core::string_enum! {
-    /// The values of `feishu_department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=corehr&resource=common_data.id&version=v1>
-    pub enum FeishuDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `feishu_user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=corehr&resource=common_data.id&version=v1>
-    pub enum FeishuUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=corehr&resource=common_data.id&version=v1>
@@ -53,9 +27,9 @@ feishu_core::string_enum! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ConvertCommonDataId {
     #[serde(skip)]
-    feishu_department_id_type: Option<FeishuDepartmentIdType>,
+    feishu_department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    feishu_user_id_type: Option<FeishuUserIdType>,
+    feishu_user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip)]
     id_transform_type: i64,
     #[serde(skip)]
@@ -76,13 +50,13 @@ impl ConvertCommonDataId {
     }
 
     /// The type of department ID used in this call.
-    pub fn feishu_department_id_type(mut self, value: FeishuDepartmentIdType) -> Self {
+    pub fn feishu_department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.feishu_department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn feishu_user_id_type(mut self, value: FeishuUserIdType) -> Self {
+    pub fn feishu_user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.feishu_user_id_type = Some(value);
         self
     }

@@ -12,20 +12,6 @@ pub struct CreateDepartmentCustomFields {
     pub value: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=department&version=v1>
-    pub enum CreateDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
 /// `hiberarchy_common` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=department&version=v1>
@@ -65,22 +51,6 @@ pub struct CreateDepartmentSubType {
 }
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=department&version=v1>
-    pub enum CreateDepartmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `department_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=department&version=v1>
@@ -101,36 +71,6 @@ feishu_core::string_enum! {
 pub struct Enum {
     /// enumeration value.
     pub enum_name: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=department&version=v1>
-    pub enum GetDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=department&version=v1>
-    pub enum GetDepartmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
 }
 
 /// `hiberarchy_common` of a request.
@@ -210,20 +150,6 @@ pub struct ObjectFieldData {
     pub value: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=department&version=v1>
-    pub enum PatchDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
 /// `sub_type` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=department&version=v1>
@@ -231,22 +157,6 @@ feishu_core::string_enum! {
 pub struct PatchDepartmentSubType {
     /// Enumeration value.
     pub enum_name: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=department&version=v1>
-    pub enum PatchDepartmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -401,8 +311,8 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetDepartment {
     department_id: String,
-    department_id_type: Option<GetDepartmentDepartmentIdType>,
-    user_id_type: Option<GetDepartmentUserIdType>,
+    department_id_type: Option<DepartmentIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl GetDepartment {
@@ -416,13 +326,13 @@ impl GetDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: GetDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetDepartmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -461,9 +371,9 @@ pub struct PatchDepartment {
     #[serde(skip)]
     client_token: Option<String>,
     #[serde(skip)]
-    department_id_type: Option<PatchDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<PatchDepartmentUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cost_center_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -510,13 +420,13 @@ impl PatchDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: PatchDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchDepartmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -604,9 +514,9 @@ pub struct CreateDepartment {
     #[serde(skip)]
     client_token: Option<String>,
     #[serde(skip)]
-    department_id_type: Option<CreateDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<CreateDepartmentUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cost_center_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -648,13 +558,13 @@ impl CreateDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: CreateDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateDepartmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -165,22 +165,6 @@ pub struct PatchEmploymentReasonForOffboarding {
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
-    pub enum PatchEmploymentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=corehr&resource=employment&version=v1>
     pub enum UserIdType {
         /// `open_id`.
@@ -249,7 +233,7 @@ pub struct PatchEmployment {
     #[serde(skip)]
     department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<PatchEmploymentUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ats_application_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -303,7 +287,7 @@ impl PatchEmployment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchEmploymentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -26,36 +26,6 @@ pub struct CreateJobDataCostCenterRate {
 feishu_core::string_enum! {
     /// The values of `department_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_data&version=v1>
-    pub enum CreateJobDataDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_data&version=v1>
-    pub enum CreateJobDataUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_data&version=v1>
     pub enum DepartmentIdType {
         /// `open_department_id`.
@@ -76,36 +46,6 @@ pub struct Enum {
     pub enum_name: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job_data&version=v1>
-    pub enum GetJobDataDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job_data&version=v1>
-    pub enum GetJobDataUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
 /// `custom_fields` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_data&version=v1>
@@ -124,36 +64,6 @@ pub struct ObjectFieldData {
 pub struct PatchJobDataCompensationType {
     /// Enumeration value.
     pub enum_name: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job_data&version=v1>
-    pub enum PatchJobDataDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job_data&version=v1>
-    pub enum PatchJobDataUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
 }
 
 /// `work_shift` of a request.
@@ -359,8 +269,8 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetJobData {
     job_data_id: String,
-    department_id_type: Option<GetJobDataDepartmentIdType>,
-    user_id_type: Option<GetJobDataUserIdType>,
+    department_id_type: Option<DepartmentIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl GetJobData {
@@ -374,13 +284,13 @@ impl GetJobData {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: GetJobDataDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetJobDataUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -417,11 +327,11 @@ pub struct PatchJobData {
     #[serde(skip)]
     client_token: Option<String>,
     #[serde(skip)]
-    department_id_type: Option<PatchJobDataDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     strict_verify: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<PatchJobDataUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     assignment_start_reason: Option<Enum>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -515,7 +425,7 @@ impl PatchJobData {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: PatchJobDataDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -527,7 +437,7 @@ impl PatchJobData {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchJobDataUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -712,9 +622,9 @@ pub struct CreateJobData {
     #[serde(skip)]
     client_token: Option<String>,
     #[serde(skip)]
-    department_id_type: Option<CreateJobDataDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<CreateJobDataUserIdType>,
+    user_id_type: Option<UserIdType>,
     assignment_start_reason: CreateJobDataAssignmentStartReason,
     #[serde(skip_serializing_if = "Option::is_none")]
     cost_center_rate: Option<Vec<CreateJobDataCostCenterRate>>,
@@ -789,13 +699,13 @@ impl CreateJobData {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: CreateJobDataDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateJobDataUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -35,22 +35,6 @@ feishu_core::string_enum! {
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit&project=corehr&resource=offboarding&version=v1>
-    pub enum SubmitOffboardingUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
     pub enum UserIdType {
         /// `open_id`.
@@ -298,7 +282,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SubmitOffboarding {
     #[serde(skip)]
-    user_id_type: Option<SubmitOffboardingUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     add_block_list: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -336,7 +320,7 @@ impl SubmitOffboarding {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SubmitOffboardingUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

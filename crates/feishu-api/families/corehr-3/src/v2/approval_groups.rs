@@ -18,52 +18,6 @@ feishu_core::string_enum! {
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-    pub enum OpenQueryDepartmentChangeListByIdsApprovalGroupsUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-    pub enum OpenQueryJobChangeListByIdsApprovalGroupsDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-    pub enum OpenQueryJobChangeListByIdsApprovalGroupsUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=approval_groups&version=v2>
     pub enum UserIdType {
         /// `open_id`.
@@ -134,7 +88,7 @@ pub struct OpenQueryDepartmentChangeListByIdsApprovalGroups {
     #[serde(skip)]
     process_id: String,
     #[serde(skip)]
-    user_id_type: Option<OpenQueryDepartmentChangeListByIdsApprovalGroupsUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     department_change_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -160,7 +114,7 @@ impl OpenQueryDepartmentChangeListByIdsApprovalGroups {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: OpenQueryDepartmentChangeListByIdsApprovalGroupsUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -207,11 +161,11 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct OpenQueryJobChangeListByIdsApprovalGroups {
     #[serde(skip)]
-    department_id_type: Option<OpenQueryJobChangeListByIdsApprovalGroupsDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     process_id: String,
     #[serde(skip)]
-    user_id_type: Option<OpenQueryJobChangeListByIdsApprovalGroupsUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     job_change_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -231,13 +185,13 @@ impl OpenQueryJobChangeListByIdsApprovalGroups {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: OpenQueryJobChangeListByIdsApprovalGroupsDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: OpenQueryJobChangeListByIdsApprovalGroupsUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -16,36 +16,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_department&project=corehr&resource=bp&version=v2>
-    pub enum GetByDepartmentBpDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_department&project=corehr&resource=bp&version=v2>
-    pub enum GetByDepartmentBpUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=bp&version=v2>
@@ -139,9 +109,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct GetByDepartmentBp {
     #[serde(skip)]
-    department_id_type: Option<GetByDepartmentBpDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<GetByDepartmentBpUserIdType>,
+    user_id_type: Option<UserIdType>,
     department_id: String,
 }
 
@@ -156,13 +126,13 @@ impl GetByDepartmentBp {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: GetByDepartmentBpDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetByDepartmentBpUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

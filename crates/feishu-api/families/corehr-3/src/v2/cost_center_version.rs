@@ -23,22 +23,6 @@ pub struct CreateCostCenterVersionName {
     pub value: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=cost_center.version&version=v2>
-    pub enum CreateCostCenterVersionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
 /// `description` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=cost_center.version&version=v2>
@@ -208,7 +192,7 @@ pub struct CreateCostCenterVersion {
     #[serde(skip)]
     cost_center_id: String,
     #[serde(skip)]
-    user_id_type: Option<CreateCostCenterVersionUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<Vec<CreateCostCenterVersionDescription>>,
     effective_time: String,
@@ -236,7 +220,7 @@ impl CreateCostCenterVersion {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateCostCenterVersionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

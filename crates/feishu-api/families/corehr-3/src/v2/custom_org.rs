@@ -46,22 +46,6 @@ pub struct CreateCustomOrgOrgRoles {
     pub employment_ids: Option<Vec<String>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=custom_org&version=v2>
-    pub enum CreateCustomOrgUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
 /// `custom_fields` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=custom_org&version=v2>
@@ -128,48 +112,6 @@ pub struct MatchRule {
     pub right_values: Option<Vec<String>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `left_value`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_rule&project=corehr&resource=custom_org&version=v2>
-    pub enum MatchRuleLeftValue {
-        /// `department`.
-        Department = "department",
-        /// `department_hierarchy`.
-        DepartmentHierarchy = "department_hierarchy",
-        /// `work_location`.
-        WorkLocation = "work_location",
-        /// `work_location_hierarchy`.
-        WorkLocationHierarchy = "work_location_hierarchy",
-        /// `cost_center`.
-        CostCenter = "cost_center",
-        /// `cost_center_hierarchy`.
-        CostCenterHierarchy = "cost_center_hierarchy",
-        /// `job`.
-        Job = "job",
-        /// `job_level`.
-        JobLevel = "job_level",
-        /// `job_family`.
-        JobFamily = "job_family",
-        /// `job_family_hierarchy`.
-        JobFamilyHierarchy = "job_family_hierarchy",
-        /// `employee_type`.
-        EmployeeType = "employee_type",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `operator`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_rule&project=corehr&resource=custom_org&version=v2>
-    pub enum MatchRuleOperator {
-        /// `contains`.
-        Contains = "contains",
-        /// `notContains`.
-        NotContains = "notContains",
-    }
-}
-
 /// `match_rule_groups` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=custom_org&version=v2>
@@ -186,9 +128,9 @@ pub struct MatchRules {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct MatchRulesMatchRules {
     /// lvalue.
-    pub left_value: MatchRuleLeftValue,
+    pub left_value: LeftValue,
     /// operator.
-    pub operator: MatchRuleOperator,
+    pub operator: Operator,
     /// Rvalue, fill in the ID list corresponding to the lvalue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub right_values: Option<Vec<String>>,
@@ -227,22 +169,6 @@ pub struct PatchCustomOrgNames {
     pub lang: String,
     /// content.
     pub value: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
-    pub enum QueryCustomOrgUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
 }
 
 /// `match_rule_groups` of a request.
@@ -485,7 +411,7 @@ pub struct CreateCustomOrg {
     #[serde(skip)]
     client_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<CreateCustomOrgUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -531,7 +457,7 @@ impl CreateCustomOrg {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateCustomOrgUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -681,7 +607,7 @@ pub struct QueryCustomOrg {
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<QueryCustomOrgUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     active: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -724,7 +650,7 @@ impl QueryCustomOrg {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: QueryCustomOrgUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -4,36 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `department_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=department&version=v2>
-    pub enum BatchGetDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=department&version=v2>
-    pub enum BatchGetDepartmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=corehr&resource=department&version=v2>
     pub enum DepartmentIdType {
         /// `open_department_id`.
@@ -109,34 +79,6 @@ pub struct ObjectFieldData {
     pub value: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parents&project=corehr&resource=department&version=v2>
-    pub enum ParentsDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=department&version=v2>
-    pub enum PatchDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
 /// `sub_type` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=department&version=v2>
@@ -144,138 +86,6 @@ feishu_core::string_enum! {
 pub struct PatchDepartmentSubType {
     /// enumeration value.
     pub enum_name: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=department&version=v2>
-    pub enum QueryMultiTimelineDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=department&version=v2>
-    pub enum QueryMultiTimelineDepartmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
-    pub enum QueryOperationLogsDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=department&version=v2>
-    pub enum QueryRecentChangeDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_timeline&project=corehr&resource=department&version=v2>
-    pub enum QueryTimelineDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_timeline&project=corehr&resource=department&version=v2>
-    pub enum QueryTimelineDepartmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=department&version=v2>
-    pub enum SearchDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=department&version=v2>
-    pub enum SearchDepartmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=department&version=v2>
-    pub enum TreeDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -344,7 +154,7 @@ feishu_core::endpoint! {
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=department&version=v2>
 #[derive(Clone, Debug)]
 pub struct QueryRecentChangeDepartment {
-    department_id_type: Option<QueryRecentChangeDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     end_date: String,
     page_size: i64,
     page_token: Option<String>,
@@ -364,7 +174,7 @@ impl QueryRecentChangeDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: QueryRecentChangeDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -411,7 +221,7 @@ pub struct PatchDepartment {
     #[serde(skip)]
     client_token: Option<String>,
     #[serde(skip)]
-    department_id_type: Option<PatchDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -460,7 +270,7 @@ impl PatchDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: PatchDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -552,9 +362,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct BatchGetDepartment {
     #[serde(skip)]
-    department_id_type: Option<BatchGetDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<BatchGetDepartmentUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     department_id_list: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -570,13 +380,13 @@ impl BatchGetDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: BatchGetDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: BatchGetDepartmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -628,7 +438,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ParentsDepartment {
     #[serde(skip)]
-    department_id_type: Option<ParentsDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     department_id_list: Vec<String>,
 }
 
@@ -642,7 +452,7 @@ impl ParentsDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: ParentsDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -675,13 +485,13 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryMultiTimelineDepartment {
     #[serde(skip)]
-    department_id_type: Option<QueryMultiTimelineDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     page_size: i64,
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<QueryMultiTimelineDepartmentUserIdType>,
+    user_id_type: Option<UserIdType>,
     department_ids: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     effective_date_end: Option<String>,
@@ -707,7 +517,7 @@ impl QueryMultiTimelineDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: QueryMultiTimelineDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -719,7 +529,7 @@ impl QueryMultiTimelineDepartment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: QueryMultiTimelineDepartmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -778,7 +588,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryOperationLogsDepartment {
     #[serde(skip)]
-    department_id_type: Option<QueryOperationLogsDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     page_size: i64,
     #[serde(skip)]
@@ -802,7 +612,7 @@ impl QueryOperationLogsDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: QueryOperationLogsDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -831,14 +641,13 @@ feishu_core::endpoint! {
         },
         body: json,
         shape: data(|_: &QueryOperationLogsDepartment, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                op_logs: Vec<super::model::OrganizationOpLog>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub op_logs: Vec<super::model::OrganizationOpLog>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.op_logs, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -856,9 +665,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryTimelineDepartment {
     #[serde(skip)]
-    department_id_type: Option<QueryTimelineDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<QueryTimelineDepartmentUserIdType>,
+    user_id_type: Option<UserIdType>,
     department_ids: Vec<String>,
     effective_date: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -878,13 +687,13 @@ impl QueryTimelineDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: QueryTimelineDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: QueryTimelineDepartmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -926,13 +735,13 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SearchDepartment {
     #[serde(skip)]
-    department_id_type: Option<SearchDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     page_size: i64,
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<SearchDepartmentUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     active: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -971,7 +780,7 @@ impl SearchDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: SearchDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -983,7 +792,7 @@ impl SearchDepartment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchDepartmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -1072,7 +881,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TreeDepartment {
     #[serde(skip)]
-    department_id_type: Option<TreeDepartmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     page_size: i64,
     #[serde(skip)]
@@ -1099,7 +908,7 @@ impl TreeDepartment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: TreeDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }

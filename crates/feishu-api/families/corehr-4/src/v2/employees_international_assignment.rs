@@ -15,36 +15,6 @@ pub struct CreateEmployeesInternationalAssignmentCustomFields {
 feishu_core::string_enum! {
     /// The values of `department_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employees.international_assignment&version=v2>
-    pub enum CreateEmployeesInternationalAssignmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employees.international_assignment&version=v2>
-    pub enum CreateEmployeesInternationalAssignmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employees.international_assignment&version=v2>
     pub enum DepartmentIdType {
         /// `open_department_id`.
@@ -65,36 +35,6 @@ pub struct ObjectFieldData {
     pub field_name: String,
     /// Field value, is the string after json escape, according to the metadata definition, the field format is different (123, 123.23, true, \[\\ "id1\\",\\ "id2\\\], 2006-01-02 15:04:05\]).
     pub value: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.international_assignment&version=v2>
-    pub enum PatchEmployeesInternationalAssignmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.international_assignment&version=v2>
-    pub enum PatchEmployeesInternationalAssignmentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -496,9 +436,9 @@ pub struct PatchEmployeesInternationalAssignment {
     #[serde(skip)]
     client_token: Option<String>,
     #[serde(skip)]
-    department_id_type: Option<PatchEmployeesInternationalAssignmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<PatchEmployeesInternationalAssignmentUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     compensation_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -588,13 +528,13 @@ impl PatchEmployeesInternationalAssignment {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: PatchEmployeesInternationalAssignmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchEmployeesInternationalAssignmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -770,9 +710,9 @@ pub struct CreateEmployeesInternationalAssignment {
     #[serde(skip)]
     client_token: Option<String>,
     #[serde(skip)]
-    department_id_type: Option<CreateEmployeesInternationalAssignmentDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    user_id_type: Option<CreateEmployeesInternationalAssignmentUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     compensation_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -860,13 +800,13 @@ impl CreateEmployeesInternationalAssignment {
     }
 
     /// Options:open\_department\_id(Identify departments with department\_id),department\_id(Identify departments with people\_comrehr\_department\_id),people\_corehr\_department\_id(Identify departments with….
-    pub fn department_id_type(mut self, value: CreateEmployeesInternationalAssignmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateEmployeesInternationalAssignmentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

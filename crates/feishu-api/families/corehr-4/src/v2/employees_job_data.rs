@@ -16,36 +16,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=employees.job_data&version=v2>
-    pub enum QueryEmployeesJobDataDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=employees.job_data&version=v2>
-    pub enum QueryEmployeesJobDataUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
@@ -182,13 +152,13 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryEmployeesJobData {
     #[serde(skip)]
-    department_id_type: Option<QueryEmployeesJobDataDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     page_size: i64,
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<QueryEmployeesJobDataUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     assignment_start_reasons: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -227,7 +197,7 @@ impl QueryEmployeesJobData {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: QueryEmployeesJobDataDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -239,7 +209,7 @@ impl QueryEmployeesJobData {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: QueryEmployeesJobDataUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

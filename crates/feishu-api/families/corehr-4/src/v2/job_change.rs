@@ -160,38 +160,6 @@ pub struct JobDataCostCenter {
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=revoke&project=corehr&resource=job_change&version=v2>
-    pub enum RevokeJobChangeUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=job_change&version=v2>
-    pub enum SearchJobChangeDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=job_change&version=v2>
     pub enum SearchJobChangeUserIdType {
         /// `open_id`.
@@ -373,7 +341,7 @@ pub struct RevokeJobChange {
     #[serde(skip)]
     job_change_id: String,
     #[serde(skip)]
-    user_id_type: Option<RevokeJobChangeUserIdType>,
+    user_id_type: Option<UserIdType>,
     operator_id: String,
 }
 
@@ -388,7 +356,7 @@ impl RevokeJobChange {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: RevokeJobChangeUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -420,7 +388,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SearchJobChange {
     #[serde(skip)]
-    department_id_type: Option<SearchJobChangeDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     page_size: i64,
     #[serde(skip)]
@@ -474,7 +442,7 @@ impl SearchJobChange {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: SearchJobChangeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }

@@ -12,22 +12,6 @@ pub struct ObjectFieldData {
     pub value: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=revoke&project=corehr&resource=offboarding&version=v2>
-    pub enum RevokeOffboardingUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
-}
-
 /// `custom_fields` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit_v2&project=corehr&resource=offboarding&version=v2>
@@ -37,22 +21,6 @@ pub struct SubmitV2OffboardingCustomFields {
     pub field_name: String,
     /// Custom field values, field formats is depend on the metadata definition(e.g. 123, 123.23, "true", \[\\ "id1\\",\\ "id2\\"\], "2006-01-02 15:04:05").
     pub value: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit_v2&project=corehr&resource=offboarding&version=v2>
-    pub enum SubmitV2OffboardingUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -135,7 +103,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct RevokeOffboarding {
     #[serde(skip)]
-    user_id_type: Option<RevokeOffboardingUserIdType>,
+    user_id_type: Option<UserIdType>,
     offboarding_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     operator_id: Option<String>,
@@ -152,7 +120,7 @@ impl RevokeOffboarding {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: RevokeOffboardingUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -189,7 +157,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SubmitV2Offboarding {
     #[serde(skip)]
-    user_id_type: Option<SubmitV2OffboardingUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     add_block_list: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,7 +198,7 @@ impl SubmitV2Offboarding {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SubmitV2OffboardingUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

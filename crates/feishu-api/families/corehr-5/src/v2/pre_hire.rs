@@ -2058,7 +2058,7 @@ pub struct PrehireSeniorityAdjustInformation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seniority_adjustment: Option<f64>,
     /// Adjustment type- You can query through the \[Get Field Details\] interface, the query parameters are as follows:- object\_api\_name: seniority\_adjust\_information- custom\_api\_name:….
-    pub seniority_adjustment_type: PrehireSeniorityAdjustInformationSeniorityAdjustmentType,
+    pub seniority_adjustment_type: SeniorityAdjustmentType,
     /// Start Date- Format: yyyy-mm-dd.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
@@ -2073,18 +2073,6 @@ pub struct PrehireSeniorityAdjustInformationCustomFields {
     pub field_name: String,
     /// -.
     pub value: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `seniority_adjustment_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=pre_hire&version=v2>
-    pub enum PrehireSeniorityAdjustInformationSeniorityAdjustmentType {
-        /// `decrease`.
-        Decrease = "decrease",
-        /// `increase`.
-        Increase = "increase",
-    }
 }
 
 /// `seniority_adjust_information_list` of a request.
@@ -2267,36 +2255,6 @@ pub struct ResidentTaxForUpdateTaxAddress2 {
     /// main administrative region.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=pre_hire&version=v2>
-    pub enum SearchPreHireDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_corehr_department_id`.
-        PeopleCorehrDepartmentId = "people_corehr_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=pre_hire&version=v2>
-    pub enum SearchPreHireUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_corehr_id`.
-        PeopleCorehrId = "people_corehr_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -2775,13 +2733,13 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SearchPreHire {
     #[serde(skip)]
-    department_id_type: Option<SearchPreHireDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
     page_size: i64,
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<SearchPreHireUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition_worker: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2850,7 +2808,7 @@ impl SearchPreHire {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: SearchPreHireDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -2862,7 +2820,7 @@ impl SearchPreHire {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchPreHireUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,3688 +3,3688 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AddEnumOptionCommonDataMetaDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_enum_option&project=corehr&resource=common_data.meta_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddEnumOptionCommonDataMetaDataResponseBody {
-    /// `enum_field_api_name`.
-    pub enum_field_api_name: Option<String>,
-    /// `enum_field_options`.
-    pub enum_field_options: Option<Vec<EnumFieldOption>>,
-}
-
-/// `AddRoleAssignAuthorizationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_role_assign&project=corehr&resource=authorization&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddRoleAssignAuthorizationResponseBody {
-    /// `assign_id`.
-    pub assign_id: Option<String>,
-}
-
-/// `Address`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Address {
-    /// `address_line1`.
-    pub address_line1: Option<String>,
-    /// `address_line2`.
-    pub address_line2: Option<String>,
-    /// `address_line3`.
-    pub address_line3: Option<String>,
-    /// `address_line4`.
-    pub address_line4: Option<String>,
-    /// `address_line5`.
-    pub address_line5: Option<String>,
-    /// `address_line6`.
-    pub address_line6: Option<String>,
-    /// `address_line7`.
-    pub address_line7: Option<String>,
-    /// `address_line8`.
-    pub address_line8: Option<String>,
-    /// `address_line9`.
-    pub address_line9: Option<String>,
-    /// `address_type_list`.
-    pub address_type_list: Option<Vec<Enum>>,
-    /// `city_id`.
-    pub city_id: Option<String>,
-    /// `city_id_v2`.
-    pub city_id_v2: Option<String>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `distinct_id`.
-    pub distinct_id: Option<String>,
-    /// `district_id_v2`.
-    pub district_id_v2: Option<String>,
-    /// `full_address_local_script`.
-    pub full_address_local_script: Option<String>,
-    /// `full_address_western_script`.
-    pub full_address_western_script: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `is_public`.
-    pub is_public: Option<bool>,
-    /// `local_address_line1`.
-    pub local_address_line1: Option<String>,
-    /// `local_address_line2`.
-    pub local_address_line2: Option<String>,
-    /// `local_address_line3`.
-    pub local_address_line3: Option<String>,
-    /// `local_address_line4`.
-    pub local_address_line4: Option<String>,
-    /// `local_address_line5`.
-    pub local_address_line5: Option<String>,
-    /// `local_address_line6`.
-    pub local_address_line6: Option<String>,
-    /// `local_address_line7`.
-    pub local_address_line7: Option<String>,
-    /// `local_address_line8`.
-    pub local_address_line8: Option<String>,
-    /// `local_address_line9`.
-    pub local_address_line9: Option<String>,
-    /// `postal_code`.
-    pub postal_code: Option<String>,
-    /// `region_id`.
-    pub region_id: Option<String>,
-}
-
-/// `ApplicationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationInfo {
-    /// `apply_finish_time`.
-    pub apply_finish_time: Option<String>,
-    /// `apply_initiating_time`.
-    pub apply_initiating_time: Option<String>,
-    /// `apply_initiator`.
-    pub apply_initiator: Option<ViewEmploymentInfo>,
-    /// `apply_initiator_id`.
-    pub apply_initiator_id: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-}
-
-/// `AttachmentFieldSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttachmentFieldSetting {
-    /// `file_type`.
-    pub file_type: Option<feishu_core::generated::Int64>,
-    /// `is_multiple`.
-    pub is_multiple: Option<bool>,
-}
-
-/// `BankAccount`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BankAccount {
-    /// `account_holder`.
-    pub account_holder: Option<String>,
-    /// `bank`.
-    pub bank: Option<Enum>,
-    /// `bank_account_number`.
-    pub bank_account_number: Option<String>,
-    /// `bank_account_type`.
-    pub bank_account_type: Option<Enum>,
-    /// `bank_account_usage`.
-    pub bank_account_usage: Option<Vec<Enum>>,
-    /// `bank_id`.
-    pub bank_id: Option<String>,
-    /// `bank_id_v2`.
-    pub bank_id_v2: Option<String>,
-    /// `bank_identification_code`.
-    pub bank_identification_code: Option<String>,
-    /// `bank_name`.
-    pub bank_name: Option<String>,
-    /// `branch_id`.
-    pub branch_id: Option<String>,
-    /// `branch_id_v2`.
-    pub branch_id_v2: Option<String>,
-    /// `branch_name`.
-    pub branch_name: Option<String>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-}
-
-/// `BpmDataengineI18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BpmDataengineI18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `CalculatedFieldSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CalculatedFieldSetting {
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-}
-
-/// `CalendarByScopeLeaveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=calendar_by_scope&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CalendarByScopeLeaveResponseBody {
-    /// `calendar_wk_id`.
-    pub calendar_wk_id: Option<String>,
-}
-
-/// `CommonSchemaConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonSchemaConfig {
-    /// `attachment_field_setting`.
-    pub attachment_field_setting: Option<AttachmentFieldSetting>,
-    /// `calculated_field_setting`.
-    pub calculated_field_setting: Option<CalculatedFieldSetting>,
-    /// `date_time_field_setting`.
-    pub date_time_field_setting: Option<DateTimeFieldSetting>,
-    /// `enum_field_setting`.
-    pub enum_field_setting: Option<EnumFieldSetting>,
-    /// `image_field_setting`.
-    pub image_field_setting: Option<ImageFieldSetting>,
-    /// `lookup_field_setting`.
-    pub lookup_field_setting: Option<LookupFieldSetting>,
-    /// `number_field_setting`.
-    pub number_field_setting: Option<NumberFieldSetting>,
-    /// `text_field_setting`.
-    pub text_field_setting: Option<TextFieldSetting>,
-}
-
-/// `CommonSchemaOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonSchemaOption {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `description`.
-    pub description: Option<Name>,
-    /// `is_open`.
-    pub is_open: Option<bool>,
-    /// `name`.
-    pub name: Option<Name>,
-}
-
-/// `Company`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Company {
-    /// `branch_company`.
-    pub branch_company: Option<bool>,
-    /// `confidential`.
-    pub confidential: Option<bool>,
-    /// `currency`.
-    pub currency: Option<Currency>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `fax`.
-    pub fax: Option<PhoneNumberAndAreaCode>,
-    /// `hiberarchy_common`.
-    pub hiberarchy_common: Option<HiberarchyCommon>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `industry_list`.
-    pub industry_list: Option<Vec<Enum>>,
-    /// `legal_representative`.
-    pub legal_representative: Option<Vec<I18n>>,
-    /// `office_address`.
-    pub office_address: Option<Vec<I18n>>,
-    /// `office_address_info`.
-    pub office_address_info: Option<Address>,
-    /// `phone`.
-    pub phone: Option<PhoneNumberAndAreaCode>,
-    /// `post_code`.
-    pub post_code: Option<String>,
-    /// `primary_manager`.
-    pub primary_manager: Option<Vec<I18n>>,
-    /// `registered_office_address`.
-    pub registered_office_address: Option<Vec<I18n>>,
-    /// `registered_office_address_info`.
-    pub registered_office_address_info: Option<Address>,
-    /// `sub_type_list`.
-    pub sub_type_list: Option<Vec<Enum>>,
-    /// `tax_payer_id`.
-    pub tax_payer_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<Enum>,
-}
-
-/// `Contract`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Contract {
-    /// `contract_end_date`.
-    pub contract_end_date: Option<String>,
-    /// `contract_number`.
-    pub contract_number: Option<String>,
-    /// `contract_status`.
-    pub contract_status: Option<Enum>,
-    /// `contract_type`.
-    pub contract_type: Option<Enum>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `duration_type`.
-    pub duration_type: Option<Enum>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `first_party_company_id`.
-    pub first_party_company_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `person_id`.
-    pub person_id: Option<String>,
-    /// `renewal_status`.
-    pub renewal_status: Option<Enum>,
-    /// `signing_times`.
-    pub signing_times: Option<feishu_core::generated::Int64>,
-    /// `signing_type`.
-    pub signing_type: Option<Enum>,
-}
-
-/// `ConvertCommonDataIdResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=corehr&resource=common_data.id&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConvertCommonDataIdResponseBody {
-    /// `items`.
-    pub items: Option<Vec<IdInfo>>,
-}
-
-/// `CountryRegion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=country_region&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CountryRegion {
-    /// `alpha_2_code`.
-    pub alpha_2_code: Option<String>,
-    /// `alpha_3_code`.
-    pub alpha_3_code: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-}
-
-/// `CpstBandWidth`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CpstBandWidth {
-    /// `lower_limit`.
-    pub lower_limit: Option<String>,
-    /// `upper_limit`.
-    pub upper_limit: Option<String>,
-}
-
-/// `CpstCurrency`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CpstCurrency {
-    /// `code`.
-    pub code: Option<String>,
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `name`.
-    pub name: Option<CpstI18n>,
-}
-
-/// `CpstGrade`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CpstGrade {
-    /// `currency`.
-    pub currency: Option<CpstCurrency>,
-    /// `description`.
-    pub description: Option<CpstI18n>,
-    /// `grade_id`.
-    pub grade_id: Option<String>,
-    /// `grade_standard_value`.
-    pub grade_standard_value: Option<CpstGradeStandardValue>,
-    /// `grade_tid`.
-    pub grade_tid: Option<String>,
-}
-
-/// `CpstGradeStandardValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CpstGradeStandardValue {
-    /// `band_width`.
-    pub band_width: Option<CpstBandWidth>,
-    /// `reference_object`.
-    pub reference_object: Option<ReferenceObject>,
-    /// `standard_type`.
-    pub standard_type: Option<CpstStandardType>,
-    /// `standard_value`.
-    pub standard_value: Option<String>,
-}
-
-/// `CpstI18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CpstI18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `CpstStandardType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CpstStandardType {
-    /// `api_name`.
-    pub api_name: Option<String>,
-}
-
-/// `CreateCompanyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCompanyResponseBody {
-    /// `company`.
-    pub company: Option<Company>,
-}
-
-/// `CreateContractResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateContractResponseBody {
-    /// `contract`.
-    pub contract: Option<Contract>,
-}
-
-/// `CreateDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDepartmentResponseBody {
-    /// `department`.
-    pub department: Option<DepartmentCreate>,
-}
-
-/// `CreateEmployeeTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employee_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEmployeeTypeResponseBody {
-    /// `employee_type`.
-    pub employee_type: Option<EmployeeType>,
-}
-
-/// `CreateEmploymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEmploymentResponseBody {
-    /// `employment`.
-    pub employment: Option<EmploymentCreate>,
-}
-
-/// `CreateJobChangeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobChangeResponseBody {
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `job_change_id`.
-    pub job_change_id: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `transfer_info`.
-    pub transfer_info: Option<TransferInfo>,
-    /// `transfer_reason_unique_identifier`.
-    pub transfer_reason_unique_identifier: Option<String>,
-    /// `transfer_type_unique_identifier`.
-    pub transfer_type_unique_identifier: Option<String>,
-}
-
-/// `CreateJobDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobDataResponseBody {
-    /// `job_data`.
-    pub job_data: Option<JobData>,
-}
-
-/// `CreateJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_family&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobFamilyResponseBody {
-    /// `job_family`.
-    pub job_family: Option<JobFamily>,
-}
-
-/// `CreateJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobLevelResponseBody {
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-}
-
-/// `CreateJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobResponseBody {
-    /// `job`.
-    pub job: Option<Job>,
-}
-
-/// `CreateLeaveGrantingRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=leave_granting_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateLeaveGrantingRecordResponseBody {
-    /// `leave_granting_record`.
-    pub leave_granting_record: Option<LeaveGrantingRecord>,
-}
-
-/// `CreateLocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateLocationResponseBody {
-    /// `location`.
-    pub location: Option<Location>,
-}
-
-/// `CreateNationalIdTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=national_id_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateNationalIdTypeResponseBody {
-    /// `national_id_type`.
-    pub national_id_type: Option<NationalIdType>,
-}
-
-/// `CreatePersonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePersonResponseBody {
-    /// `person`.
-    pub person: Option<Person>,
-}
-
-/// `CreateWorkingHoursTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=working_hours_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateWorkingHoursTypeResponseBody {
-    /// `working_hours_type`.
-    pub working_hours_type: Option<WorkingHoursType>,
-}
-
-/// `Currency`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Currency {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `country_region_id_list`.
-    pub country_region_id_list: Option<Vec<String>>,
-    /// `currency_alpha_3_code`.
-    pub currency_alpha_3_code: Option<String>,
-    /// `currency_name`.
-    pub currency_name: Option<Vec<I18n>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `numeric_code`.
-    pub numeric_code: Option<feishu_core::generated::Int64>,
-}
-
-/// `CustomField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomField {
-    /// `common_schema_config`.
-    pub common_schema_config: Option<CommonSchemaConfig>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `custom_api_name`.
-    pub custom_api_name: Option<String>,
-    /// `description`.
-    pub description: Option<Name>,
-    /// `is_open`.
-    pub is_open: Option<bool>,
-    /// `is_required`.
-    pub is_required: Option<bool>,
-    /// `is_unique`.
-    pub is_unique: Option<bool>,
-    /// `name`.
-    pub name: Option<Name>,
-    /// `object_api_name`.
-    pub object_api_name: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `CustomFieldData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomFieldData {
-    /// `custom_api_name`.
-    pub custom_api_name: Option<String>,
-    /// `name`.
-    pub name: Option<CustomName>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `CustomName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `DateTimeFieldSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DateTimeFieldSetting {
-    /// `date_time_type`.
-    pub date_time_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Department`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Department {
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `hiberarchy_common`.
-    pub hiberarchy_common: Option<HiberarchyCommon>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_confidential`.
-    pub is_confidential: Option<bool>,
-    /// `manager`.
-    pub manager: Option<String>,
-    /// `staffing_model`.
-    pub staffing_model: Option<Enum>,
-    /// `sub_type`.
-    pub sub_type: Option<Enum>,
-}
-
-/// `DepartmentCreate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentCreate {
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `hiberarchy_common`.
-    pub hiberarchy_common: Option<HiberarchyCommon>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_confidential`.
-    pub is_confidential: Option<bool>,
-    /// `is_prefer_manual_encoding`.
-    pub is_prefer_manual_encoding: Option<bool>,
-    /// `manager`.
-    pub manager: Option<String>,
-    /// `staffing_model`.
-    pub staffing_model: Option<Enum>,
-    /// `sub_type`.
-    pub sub_type: Option<Enum>,
-}
-
-/// `Dependent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Dependent {
-    /// `address`.
-    pub address: Option<Address>,
-    /// `birth_certificate_of_child`.
-    pub birth_certificate_of_child: Option<Vec<File>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `date_of_birth`.
-    pub date_of_birth: Option<String>,
-    /// `dependent_name`.
-    pub dependent_name: Option<String>,
-    /// `employer`.
-    pub employer: Option<String>,
-    /// `gender`.
-    pub gender: Option<Enum>,
-    /// `is_this_person_allowed_for_tax_deduction`.
-    pub is_this_person_allowed_for_tax_deduction: Option<bool>,
-    /// `is_this_person_covered_by_health_insurance`.
-    pub is_this_person_covered_by_health_insurance: Option<bool>,
-    /// `job`.
-    pub job: Option<String>,
-    /// `name`.
-    pub name: Option<PersonName>,
-    /// `national_id_list`.
-    pub national_id_list: Option<Vec<NationalId>>,
-    /// `nationality_id`.
-    pub nationality_id: Option<String>,
-    /// `nationality_id_v2`.
-    pub nationality_id_v2: Option<String>,
-    /// `phone`.
-    pub phone: Option<Phone>,
-    /// `relationship`.
-    pub relationship: Option<Enum>,
-    /// `spouses_working_status`.
-    pub spouses_working_status: Option<Enum>,
-}
-
-/// `EditEnumOptionCommonDataMetaDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=edit_enum_option&project=corehr&resource=common_data.meta_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EditEnumOptionCommonDataMetaDataResponseBody {
-    /// `enum_field_api_name`.
-    pub enum_field_api_name: Option<String>,
-    /// `enum_field_options`.
-    pub enum_field_options: Option<Vec<EnumFieldOption>>,
-}
-
-/// `Education`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Education {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `degree`.
-    pub degree: Option<Enum>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `expected_end_date`.
-    pub expected_end_date: Option<String>,
-    /// `field_of_study`.
-    pub field_of_study: Option<Vec<I18n>>,
-    /// `field_of_study_name`.
-    pub field_of_study_name: Option<Enum>,
-    /// `level_of_education`.
-    pub level_of_education: Option<Enum>,
-    /// `school`.
-    pub school: Option<Vec<I18n>>,
-    /// `school_name`.
-    pub school_name: Option<Enum>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-}
-
-/// `Email`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Email {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `email_usage`.
-    pub email_usage: Option<Enum>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `is_public`.
-    pub is_public: Option<bool>,
-}
-
-/// `EmergencyContact`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmergencyContact {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `legal_name`.
-    pub legal_name: Option<String>,
-    /// `name`.
-    pub name: Option<PersonName>,
-    /// `phone_ist`.
-    pub phone_ist: Option<Vec<Phone>>,
-    /// `relationship`.
-    pub relationship: Option<Enum>,
-}
-
-/// `EmployeeType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employee_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeType {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `default_employee_type`.
-    pub default_employee_type: Option<bool>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-}
-
-/// `Employment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Employment {
-    /// `ats_application_id`.
-    pub ats_application_id: Option<String>,
-    /// `company_id`.
-    pub company_id: Option<String>,
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `condition_worker`.
-    pub condition_worker: Option<bool>,
-    /// `cost_center_list`.
-    pub cost_center_list: Option<Vec<JobDataCostCenter>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `email_address`.
-    pub email_address: Option<String>,
-    /// `employee_number`.
-    pub employee_number: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_status`.
-    pub employment_status: Option<Enum>,
-    /// `employment_type`.
-    pub employment_type: Option<Enum>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `on_probation`.
-    pub on_probation: Option<String>,
-    /// `person_id`.
-    pub person_id: Option<String>,
-    /// `prehire_id`.
-    pub prehire_id: Option<String>,
-    /// `primary_employment`.
-    pub primary_employment: Option<bool>,
-    /// `probation_end_date`.
-    pub probation_end_date: Option<String>,
-    /// `probation_period`.
-    pub probation_period: Option<feishu_core::generated::Int64>,
-    /// `reason_for_offboarding`.
-    pub reason_for_offboarding: Option<Enum>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<Enum>,
-    /// `rehire`.
-    pub rehire: Option<Enum>,
-    /// `rehire_employment_id`.
-    pub rehire_employment_id: Option<String>,
-    /// `seniority_date`.
-    pub seniority_date: Option<String>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `tenure`.
-    pub tenure: Option<String>,
-    /// `whether_returnee`.
-    pub whether_returnee: Option<bool>,
-    /// `whether_to_pay_social_security_elsewhere`.
-    pub whether_to_pay_social_security_elsewhere: Option<bool>,
-    /// `work_email_list`.
-    pub work_email_list: Option<Vec<Email>>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `EmploymentCreate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmploymentCreate {
-    /// `ats_application_id`.
-    pub ats_application_id: Option<String>,
-    /// `company_id`.
-    pub company_id: Option<String>,
-    /// `cost_center_list`.
-    pub cost_center_list: Option<Vec<JobDataCostCenter>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `email_address`.
-    pub email_address: Option<String>,
-    /// `employee_number`.
-    pub employee_number: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_status`.
-    pub employment_status: Option<Enum>,
-    /// `employment_type`.
-    pub employment_type: Option<Enum>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `on_probation`.
-    pub on_probation: Option<String>,
-    /// `person_id`.
-    pub person_id: Option<String>,
-    /// `prehire_id`.
-    pub prehire_id: Option<String>,
-    /// `primary_employment`.
-    pub primary_employment: Option<bool>,
-    /// `probation_end_date`.
-    pub probation_end_date: Option<String>,
-    /// `probation_period`.
-    pub probation_period: Option<feishu_core::generated::Int64>,
-    /// `reason_for_offboarding`.
-    pub reason_for_offboarding: Option<Enum>,
-    /// `rehire`.
-    pub rehire: Option<Enum>,
-    /// `rehire_employment_id`.
-    pub rehire_employment_id: Option<String>,
-    /// `seniority_date`.
-    pub seniority_date: Option<String>,
-    /// `tenure`.
-    pub tenure: Option<String>,
-    /// `work_email_list`.
-    pub work_email_list: Option<Vec<Email>>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `EmploymentLeaveBalance`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_balances&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmploymentLeaveBalance {
-    /// `as_of_date`.
-    pub as_of_date: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `employment_name`.
-    pub employment_name: Option<Vec<I18n>>,
-    /// `leave_balance_list`.
-    pub leave_balance_list: Option<Vec<LeaveBalance>>,
-}
-
-/// `Enum`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Enum {
-    /// `display`.
-    pub display: Option<Vec<I18n>>,
-    /// `enum_name`.
-    pub enum_name: Option<String>,
-}
-
-/// `EnumFieldOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_enum_option&project=corehr&resource=common_data.meta_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EnumFieldOption {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `name`.
-    pub name: Option<Name>,
-    /// `option_api_name`.
-    pub option_api_name: Option<String>,
-}
-
-/// `EnumFieldSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EnumFieldSetting {
-    /// `enum_field_option_list`.
-    pub enum_field_option_list: Option<Vec<CommonSchemaOption>>,
-    /// `is_multiple`.
-    pub is_multiple: Option<bool>,
-}
-
-/// `File`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct File {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `FilterCondition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilterCondition {
-    /// `left`.
-    pub left: Option<FilterRuleValue>,
-    /// `operator`.
-    pub operator: Option<feishu_core::generated::Int64>,
-    /// `right`.
-    pub right: Option<FilterRuleValue>,
-    /// `right_value_type`.
-    pub right_value_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `FilterExpression`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilterExpression {
-    /// `conditions`.
-    pub conditions: Option<Vec<FilterCondition>>,
-    /// `expression`.
-    pub expression: Option<String>,
-    /// `logic_expression`.
-    pub logic_expression: Option<String>,
-}
-
-/// `FilterRuleValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilterRuleValue {
-    /// `lookup_type`.
-    pub lookup_type: Option<String>,
-    /// `lookup_value`.
-    pub lookup_value: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `FormFieldVariable`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariable {
-    /// `variable_api_name`.
-    pub variable_api_name: Option<String>,
-    /// `variable_name`.
-    pub variable_name: Option<BpmDataengineI18n>,
-    /// `variable_value`.
-    pub variable_value: Option<FormVariableValueInfo>,
-}
-
-/// `FormFieldVariableBoolValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableBoolValue {
-    /// `value`.
-    pub value: Option<bool>,
-}
-
-/// `FormFieldVariableDateValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableDateValue {
-    /// `value`.
-    pub value: Option<feishu_core::generated::Int64>,
-}
-
-/// `FormFieldVariableDatetimeValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableDatetimeValue {
-    /// `value`.
-    pub value: Option<feishu_core::generated::Int64>,
-    /// `zone`.
-    pub zone: Option<String>,
-}
-
-/// `FormFieldVariableDepartmentValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableDepartmentValue {
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `FormFieldVariableEmploymentValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableEmploymentValue {
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `FormFieldVariableEnumValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableEnumValue {
-    /// `desc`.
-    pub desc: Option<BpmDataengineI18n>,
-    /// `name`.
-    pub name: Option<BpmDataengineI18n>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `FormFieldVariableFileValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableFileValue {
-    /// `file_id`.
-    pub file_id: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `length`.
-    pub length: Option<feishu_core::generated::Int64>,
-    /// `mime_type`.
-    pub mime_type: Option<String>,
-    /// `source_type`.
-    pub source_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `FormFieldVariableI18nValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableI18nValue {
-    /// `value`.
-    pub value: Option<BpmDataengineI18n>,
-}
-
-/// `FormFieldVariableListObject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableListObject {
-    /// `bool_value`.
-    pub bool_value: Option<FormFieldVariableBoolValue>,
-    /// `date_time_value`.
-    pub date_time_value: Option<FormFieldVariableDatetimeValue>,
-    /// `date_value`.
-    pub date_value: Option<FormFieldVariableDateValue>,
-    /// `department_value`.
-    pub department_value: Option<FormFieldVariableDepartmentValue>,
-    /// `employment_value`.
-    pub employment_value: Option<FormFieldVariableEmploymentValue>,
-    /// `enum_value`.
-    pub enum_value: Option<FormFieldVariableEnumValue>,
-    /// `file_value`.
-    pub file_value: Option<FormFieldVariableFileValue>,
-    /// `i18n_value`.
-    pub i18n_value: Option<FormFieldVariableI18nValue>,
-    /// `null_value`.
-    pub null_value: Option<FormFieldVariableNullValue>,
-    /// `number_value`.
-    pub number_value: Option<FormFieldVariableNumberValue>,
-    /// `object_value`.
-    pub object_value: Option<FormFieldVariableObjectValue>,
-    /// `record_value`.
-    pub record_value: Option<FormFieldVariableRecordValue>,
-    /// `text_value`.
-    pub text_value: Option<FormFieldVariableTextValue>,
-}
-
-/// `FormFieldVariableListValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableListValue {
-    /// `values`.
-    pub values: Option<Vec<FormFieldVariableListObject>>,
-}
-
-/// `FormFieldVariableNullValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableNullValue {
-}
-
-/// `FormFieldVariableNumberValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableNumberValue {
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `FormFieldVariableObjectValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableObjectValue {
-    /// `value`.
-    pub value: Option<String>,
-    /// `wk_api_name`.
-    pub wk_api_name: Option<String>,
-}
-
-/// `FormFieldVariableRecordValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableRecordValue {
-    /// `values`.
-    pub values: Option<FormFieldVariableRecordValueExample>,
-}
-
-/// `FormFieldVariableRecordValueExample`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableRecordValueExample {
-    /// `country_region`.
-    pub country_region: Option<FormVariableValueInfoExample>,
-}
-
-/// `FormFieldVariableTextValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldVariableTextValue {
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `FormVariableValueInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormVariableValueInfo {
-    /// `bool_value`.
-    pub bool_value: Option<FormFieldVariableBoolValue>,
-    /// `date_time_value`.
-    pub date_time_value: Option<FormFieldVariableDatetimeValue>,
-    /// `date_value`.
-    pub date_value: Option<FormFieldVariableDateValue>,
-    /// `department_value`.
-    pub department_value: Option<FormFieldVariableDepartmentValue>,
-    /// `employment_value`.
-    pub employment_value: Option<FormFieldVariableEmploymentValue>,
-    /// `enum_value`.
-    pub enum_value: Option<FormFieldVariableEnumValue>,
-    /// `file_value`.
-    pub file_value: Option<FormFieldVariableFileValue>,
-    /// `i18n_value`.
-    pub i18n_value: Option<FormFieldVariableI18nValue>,
-    /// `list_value`.
-    pub list_value: Option<FormFieldVariableListValue>,
-    /// `null_value`.
-    pub null_value: Option<FormFieldVariableNullValue>,
-    /// `number_value`.
-    pub number_value: Option<FormFieldVariableNumberValue>,
-    /// `object_value`.
-    pub object_value: Option<FormFieldVariableObjectValue>,
-    /// `record_value`.
-    pub record_value: Option<FormFieldVariableRecordValue>,
-    /// `text_value`.
-    pub text_value: Option<FormFieldVariableTextValue>,
-}
-
-/// `FormVariableValueInfoExample`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormVariableValueInfoExample {
-    /// `object_value`.
-    pub object_value: Option<FormFieldVariableObjectValue>,
-}
-
-/// `GetByParamAuthorizationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=authorization&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetByParamAuthorizationResponseBody {
-    /// `role_authorization`.
-    pub role_authorization: Option<RoleAuthorization>,
-}
-
-/// `GetByParamCustomFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetByParamCustomFieldResponseBody {
-    /// `data`.
-    pub data: Option<CustomField>,
-}
-
-/// `GetCompanyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCompanyResponseBody {
-    /// `company`.
-    pub company: Option<Company>,
-}
-
-/// `GetContractResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetContractResponseBody {
-    /// `contract`.
-    pub contract: Option<Contract>,
-}
-
-/// `GetCountryRegionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=country_region&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCountryRegionResponseBody {
-    /// `country_region`.
-    pub country_region: Option<CountryRegion>,
-}
-
-/// `GetCurrencyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=currency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCurrencyResponseBody {
-    /// `currency`.
-    pub currency: Option<Currency>,
-}
-
-/// `GetDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDepartmentResponseBody {
-    /// `department`.
-    pub department: Option<Department>,
-}
-
-/// `GetEmployeeTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=employee_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetEmployeeTypeResponseBody {
-    /// `employee_type`.
-    pub employee_type: Option<EmployeeType>,
-}
-
-/// `GetJobDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobDataResponseBody {
-    /// `job_data`.
-    pub job_data: Option<JobData>,
-}
-
-/// `GetJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job_family&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobFamilyResponseBody {
-    /// `job_family`.
-    pub job_family: Option<JobFamily>,
-}
-
-/// `GetJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobLevelResponseBody {
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-}
-
-/// `GetJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobResponseBody {
-    /// `job`.
-    pub job: Option<Job>,
-}
-
-/// `GetLocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetLocationResponseBody {
-    /// `location`.
-    pub location: Option<Location>,
-}
-
-/// `GetNationalIdTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=national_id_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetNationalIdTypeResponseBody {
-    /// `national_id_type`.
-    pub national_id_type: Option<NationalIdType>,
-}
-
-/// `GetPersonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetPersonResponseBody {
-    /// `person`.
-    pub person: Option<Person>,
-}
-
-/// `GetPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=pre_hire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetPreHireResponseBody {
-    /// `pre_hire`.
-    pub pre_hire: Option<PreHire>,
-}
-
-/// `GetProcessFormVariableDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetProcessFormVariableDataResponseBody {
-    /// `field_variable_values`.
-    pub field_variable_values: Option<Vec<FormFieldVariable>>,
-}
-
-/// `GetSubdivisionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=subdivision&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSubdivisionResponseBody {
-    /// `subdivision`.
-    pub subdivision: Option<Subdivision>,
-}
-
-/// `GetSubregionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=subregion&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSubregionResponseBody {
-    /// `subregion`.
-    pub subregion: Option<Subregion>,
-}
-
-/// `GetWorkingHoursTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=working_hours_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetWorkingHoursTypeResponseBody {
-    /// `working_hours_type`.
-    pub working_hours_type: Option<WorkingHoursType>,
-}
-
-/// `HiberarchyCommon`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct HiberarchyCommon {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `list_order`.
-    pub list_order: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `tree_order`.
-    pub tree_order: Option<String>,
-    /// `type`.
-    pub r#type: Option<Enum>,
-}
-
-/// `Hrbp`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=security_group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Hrbp {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `employment_id_list`.
-    pub employment_id_list: Option<Vec<String>>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-}
-
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `lang`.
-    pub lang: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `IdInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=corehr&resource=common_data.id&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IdInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `target_id`.
-    pub target_id: Option<String>,
-}
-
-/// `ImageFieldSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImageFieldSetting {
-    /// `display_style`.
-    pub display_style: Option<feishu_core::generated::Int64>,
-    /// `image_type`.
-    pub image_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Job`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Job {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_prefer_manual_encoding`.
-    pub is_prefer_manual_encoding: Option<bool>,
-    /// `job_family_id_list`.
-    pub job_family_id_list: Option<Vec<String>>,
-    /// `job_level_id_list`.
-    pub job_level_id_list: Option<Vec<String>>,
-    /// `job_title`.
-    pub job_title: Option<Vec<I18n>>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `JobData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobData {
-    /// `assignment_start_reason`.
-    pub assignment_start_reason: Option<Enum>,
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `cost_center_rate`.
-    pub cost_center_rate: Option<Vec<SupportCostCenterItem>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `direct_manager_id`.
-    pub direct_manager_id: Option<String>,
-    /// `dotted_line_manager_id_list`.
-    pub dotted_line_manager_id_list: Option<Vec<String>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `employee_subtype_id`.
-    pub employee_subtype_id: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_data_reason`.
-    pub job_data_reason: Option<Enum>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `primary_job_data`.
-    pub primary_job_data: Option<bool>,
-    /// `probation_end_date`.
-    pub probation_end_date: Option<String>,
-    /// `probation_expected_end_date`.
-    pub probation_expected_end_date: Option<String>,
-    /// `probation_outcome`.
-    pub probation_outcome: Option<Enum>,
-    /// `probation_start_date`.
-    pub probation_start_date: Option<String>,
-    /// `second_direct_manager_id`.
-    pub second_direct_manager_id: Option<String>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
-    /// `weekly_working_hours`.
-    pub weekly_working_hours: Option<feishu_core::generated::Int64>,
-    /// `weekly_working_hours_v2`.
-    pub weekly_working_hours_v2: Option<f64>,
-    /// `work_calendar_id`.
-    pub work_calendar_id: Option<String>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `JobDataCostCenter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDataCostCenter {
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `rate`.
-    pub rate: Option<feishu_core::generated::Int64>,
-}
-
-/// `JobFamily`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_family&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobFamily {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `pathway_ids`.
-    pub pathway_ids: Option<Vec<String>>,
-    /// `selectable`.
-    pub selectable: Option<bool>,
-}
-
-/// `JobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobLevel {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_grade`.
-    pub job_grade: Option<Vec<String>>,
-    /// `level_order`.
-    pub level_order: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `pathway_ids`.
-    pub pathway_ids: Option<Vec<String>>,
-    /// `view_order`.
-    pub view_order: Option<feishu_core::generated::Int64>,
-}
-
-/// `LeaveBalance`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_balances&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveBalance {
-    /// `balance_in_current_cycle`.
-    pub balance_in_current_cycle: Option<String>,
-    /// `historical_cycles_left`.
-    pub historical_cycles_left: Option<String>,
-    /// `history_cycle_accrual`.
-    pub history_cycle_accrual: Option<String>,
-    /// `leave_balance`.
-    pub leave_balance: Option<String>,
-    /// `leave_balance_excluding_under_approval`.
-    pub leave_balance_excluding_under_approval: Option<String>,
-    /// `leave_duration_unit`.
-    pub leave_duration_unit: Option<feishu_core::generated::Int64>,
-    /// `leave_quantity_under_approval`.
-    pub leave_quantity_under_approval: Option<String>,
-    /// `leave_type_id`.
-    pub leave_type_id: Option<String>,
-    /// `leave_type_name`.
-    pub leave_type_name: Option<Vec<I18n>>,
-    /// `offboarding_balance`.
-    pub offboarding_balance: Option<String>,
-    /// `offboarding_granted`.
-    pub offboarding_granted: Option<String>,
-    /// `taken`.
-    pub taken: Option<String>,
-    /// `taken_current_date`.
-    pub taken_current_date: Option<String>,
-    /// `taken_history_cycle`.
-    pub taken_history_cycle: Option<String>,
-    /// `this_cycle_taken`.
-    pub this_cycle_taken: Option<String>,
-    /// `this_cycle_total`.
-    pub this_cycle_total: Option<String>,
-}
-
-/// `LeaveBalancesLeaveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_balances&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveBalancesLeaveResponseBody {
-    /// `employment_leave_balance_list`.
-    pub employment_leave_balance_list: Option<Vec<EmploymentLeaveBalance>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `LeaveExtendItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveExtendItem {
-    /// `key`.
-    pub key: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `LeaveGrantingRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=leave_granting_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveGrantingRecord {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `granted_by`.
-    pub granted_by: Option<feishu_core::generated::Int64>,
-    /// `granting_quantity`.
-    pub granting_quantity: Option<String>,
-    /// `granting_unit`.
-    pub granting_unit: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `leave_type_id`.
-    pub leave_type_id: Option<String>,
-    /// `reason`.
-    pub reason: Option<Vec<I18n>>,
-    /// `section_type`.
-    pub section_type: Option<feishu_core::generated::Int64>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<String>,
-}
-
-/// `LeaveProcessInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveProcessInfo {
-    /// `process_apply_time`.
-    pub process_apply_time: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `process_status`.
-    pub process_status: Option<String>,
-}
-
-/// `LeaveRequest`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveRequest {
-    /// `actual_end_date`.
-    pub actual_end_date: Option<String>,
-    /// `approval_date`.
-    pub approval_date: Option<String>,
-    /// `data_source`.
-    pub data_source: Option<feishu_core::generated::Int64>,
-    /// `details`.
-    pub details: Option<Vec<LeaveRequestDetail>>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `employment_name`.
-    pub employment_name: Option<Vec<I18n>>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `estimated_end_date`.
-    pub estimated_end_date: Option<String>,
-    /// `grant_source`.
-    pub grant_source: Option<String>,
-    /// `is_deducted`.
-    pub is_deducted: Option<bool>,
-    /// `leave_cancel_process_id`.
-    pub leave_cancel_process_id: Option<Vec<String>>,
-    /// `leave_correct_process_id`.
-    pub leave_correct_process_id: Option<Vec<String>>,
-    /// `leave_correct_process_info`.
-    pub leave_correct_process_info: Option<Vec<LeaveProcessInfo>>,
-    /// `leave_duration`.
-    pub leave_duration: Option<String>,
-    /// `leave_duration_unit`.
-    pub leave_duration_unit: Option<feishu_core::generated::Int64>,
-    /// `leave_process_id`.
-    pub leave_process_id: Option<Vec<String>>,
-    /// `leave_request_id`.
-    pub leave_request_id: Option<String>,
-    /// `leave_request_status`.
-    pub leave_request_status: Option<feishu_core::generated::Int64>,
-    /// `leave_return_process_id`.
-    pub leave_return_process_id: Option<Vec<String>>,
-    /// `leave_tag_conf`.
-    pub leave_tag_conf: Option<LeaveTagConf>,
-    /// `leave_type_code`.
-    pub leave_type_code: Option<String>,
-    /// `leave_type_id`.
-    pub leave_type_id: Option<String>,
-    /// `leave_type_name`.
-    pub leave_type_name: Option<Vec<I18n>>,
-    /// `notes`.
-    pub notes: Option<String>,
-    /// `return_time`.
-    pub return_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `submitted_at`.
-    pub submitted_at: Option<String>,
-    /// `submitted_by`.
-    pub submitted_by: Option<String>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `wd_paid_type`.
-    pub wd_paid_type: Option<feishu_core::generated::Int64>,
-    /// `workday_extend_infos`.
-    pub workday_extend_infos: Option<Vec<LeaveExtendItem>>,
-}
-
-/// `LeaveRequestDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveRequestDetail {
-    /// `leave_date`.
-    pub leave_date: Option<String>,
-    /// `leave_duration`.
-    pub leave_duration: Option<String>,
-    /// `leave_duration_unit`.
-    pub leave_duration_unit: Option<feishu_core::generated::Int64>,
-    /// `leave_request_id`.
-    pub leave_request_id: Option<String>,
-    /// `paid_type`.
-    pub paid_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `LeaveRequestHistoryLeaveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveRequestHistoryLeaveResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `leave_request_list`.
-    pub leave_request_list: Option<Vec<LeaveRequest>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `LeaveSubtype`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_types&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveSubtype {
-    /// `leave_type_id`.
-    pub leave_type_id: Option<String>,
-    /// `leave_type_name`.
-    pub leave_type_name: Option<Vec<I18n>>,
-}
-
-/// `LeaveTagConf`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveTagConf {
-    /// `tags`.
-    pub tags: Option<Vec<Tag>>,
-}
-
-/// `LeaveType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_types&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveType {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `leave_subtype_list`.
-    pub leave_subtype_list: Option<Vec<LeaveSubtype>>,
-    /// `leave_type_id`.
-    pub leave_type_id: Option<String>,
-    /// `leave_type_name`.
-    pub leave_type_name: Option<Vec<I18n>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<String>,
-}
-
-/// `LeaveTypesLeaveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_types&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveTypesLeaveResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `leave_type_list`.
-    pub leave_type_list: Option<Vec<LeaveType>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListCompanyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCompanyResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Company>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListContractResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListContractResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Contract>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListCountryRegionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=country_region&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCountryRegionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CountryRegion>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListCurrencyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=currency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCurrencyResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Currency>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Department>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListEmployeeTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employee_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListEmployeeTypeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<EmployeeType>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobDataResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobData>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_family&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobFamilyResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobFamily>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobLevelResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobLevel>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Job>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListLocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListLocationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Location>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListNationalIdTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=national_id_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListNationalIdTypeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<NationalIdType>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListObjectApiNameCustomFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_object_api_name&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListObjectApiNameCustomFieldResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Object>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=pre_hire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPreHireResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<PreHireQuery>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListSecurityGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=security_group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSecurityGroupResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<SecurityGroup>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListSubdivisionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=subdivision&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSubdivisionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Subdivision>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListSubregionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=subregion&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSubregionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Subregion>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListWorkingHoursTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=working_hours_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWorkingHoursTypeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WorkingHoursType>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `Location`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Location {
-    /// `address`.
-    pub address: Option<Vec<Address>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `display_language_id`.
-    pub display_language_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `hiberarchy_common`.
-    pub hiberarchy_common: Option<HiberarchyCommon>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_prefer_manual_encoding`.
-    pub is_prefer_manual_encoding: Option<bool>,
-    /// `locale`.
-    pub locale: Option<Enum>,
-    /// `location_usage_list`.
-    pub location_usage_list: Option<Vec<Enum>>,
-    /// `time_zone_id`.
-    pub time_zone_id: Option<String>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `LookupFieldSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LookupFieldSetting {
-    /// `is_multiple`.
-    pub is_multiple: Option<bool>,
-    /// `lookup_obj_api_name`.
-    pub lookup_obj_api_name: Option<String>,
-}
-
-/// `ManagementScope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ManagementScope {
-    /// `management_dimension`.
-    pub management_dimension: Option<String>,
-    /// `obj_id`.
-    pub obj_id: Option<String>,
-}
-
-/// `MatchCompensationStandardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MatchCompensationStandardResponseBody {
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `grade`.
-    pub grade: Option<CpstGrade>,
-    /// `standard_id`.
-    pub standard_id: Option<String>,
-}
-
-/// `Name`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Name {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `NationalId`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NationalId {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `issue_date`.
-    pub issue_date: Option<String>,
-    /// `issued_by`.
-    pub issued_by: Option<String>,
-    /// `national_id_number`.
-    pub national_id_number: Option<String>,
-    /// `national_id_type_id`.
-    pub national_id_type_id: Option<String>,
-}
-
-/// `NationalIdType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=national_id_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NationalIdType {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `identification_type`.
-    pub identification_type: Option<Enum>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `validation_rule`.
-    pub validation_rule: Option<String>,
-    /// `validation_rule_description`.
-    pub validation_rule_description: Option<Vec<I18n>>,
-}
-
-/// `NumberFieldSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NumberFieldSetting {
-    /// `decimal_places`.
-    pub decimal_places: Option<feishu_core::generated::Int64>,
-    /// `decimal_total_places`.
-    pub decimal_total_places: Option<feishu_core::generated::Int64>,
-    /// `number_field_type`.
-    pub number_field_type: Option<feishu_core::generated::Int64>,
-    /// `round_type`.
-    pub round_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Object`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_object_api_name&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Object {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `is_open`.
-    pub is_open: Option<bool>,
-    /// `name`.
-    pub name: Option<Name>,
-    /// `object_api_name`.
-    pub object_api_name: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `ObjectFieldData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectFieldData {
-    /// `field_name`.
-    pub field_name: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `Offboarding`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Offboarding {
-    /// `application_info`.
-    pub application_info: Option<ApplicationInfo>,
-    /// `initiating_type`.
-    pub initiating_type: Option<String>,
-    /// `offboarding_checklist`.
-    pub offboarding_checklist: Option<OffboardingChecklist>,
-    /// `offboarding_id`.
-    pub offboarding_id: Option<String>,
-    /// `offboarding_info`.
-    pub offboarding_info: Option<OffboardingInfo>,
-    /// `status`.
-    pub status: Option<String>,
-}
-
-/// `OffboardingChecklist`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OffboardingChecklist {
-    /// `checklist_finish_time`.
-    pub checklist_finish_time: Option<String>,
-    /// `checklist_process_id`.
-    pub checklist_process_id: Option<String>,
-    /// `checklist_start_time`.
-    pub checklist_start_time: Option<String>,
-    /// `checklist_status`.
-    pub checklist_status: Option<String>,
-}
-
-/// `OffboardingInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OffboardingInfo {
-    /// `add_block_list`.
-    pub add_block_list: Option<String>,
-    /// `block_reason`.
-    pub block_reason: Option<Enum>,
-    /// `block_reason_explanation`.
-    pub block_reason_explanation: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `employee_reason`.
-    pub employee_reason: Option<Enum>,
-    /// `employee_reason_explanation`.
-    pub employee_reason_explanation: Option<String>,
-    /// `employment`.
-    pub employment: Option<ViewEmploymentInfo>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `enforce_noncompete_agreement`.
-    pub enforce_noncompete_agreement: Option<bool>,
-    /// `expected_offboarding_date`.
-    pub expected_offboarding_date: Option<String>,
-    /// `hrbp_id`.
-    pub hrbp_id: Option<Vec<String>>,
-    /// `is_transfer_with_workforce`.
-    pub is_transfer_with_workforce: Option<bool>,
-    /// `last_attendance_date`.
-    pub last_attendance_date: Option<String>,
-    /// `minor_reason`.
-    pub minor_reason: Option<Enum>,
-    /// `no_permission_fields`.
-    pub no_permission_fields: Option<Vec<String>>,
-    /// `noncompete_agreement_company`.
-    pub noncompete_agreement_company: Option<String>,
-    /// `noncompete_agreement_end_date`.
-    pub noncompete_agreement_end_date: Option<String>,
-    /// `noncompete_agreement_id`.
-    pub noncompete_agreement_id: Option<String>,
-    /// `noncompete_agreement_start_date`.
-    pub noncompete_agreement_start_date: Option<String>,
-    /// `offboarding_date`.
-    pub offboarding_date: Option<String>,
-    /// `provident_fund_end_date`.
-    pub provident_fund_end_date: Option<String>,
-    /// `reason`.
-    pub reason: Option<Enum>,
-    /// `reason_explanation`.
-    pub reason_explanation: Option<String>,
-    /// `retain_account`.
-    pub retain_account: Option<bool>,
-    /// `sign_type`.
-    pub sign_type: Option<Enum>,
-    /// `signature_file`.
-    pub signature_file: Option<String>,
-    /// `social_insurance_end_date`.
-    pub social_insurance_end_date: Option<String>,
-}
-
-/// `OffboardingReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OffboardingReason {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `offboarding_reason_unique_identifier`.
-    pub offboarding_reason_unique_identifier: Option<String>,
-    /// `parent_offboarding_reason_unique_identifier`.
-    pub parent_offboarding_reason_unique_identifier: Option<String>,
-    /// `updated_time`.
-    pub updated_time: Option<String>,
-}
-
-/// `OrgTruncation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrgTruncation {
-    /// `depth`.
-    pub depth: Option<feishu_core::generated::Int64>,
-    /// `org_key`.
-    pub org_key: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-}
-
-/// `PatchCompanyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchCompanyResponseBody {
-    /// `company`.
-    pub company: Option<Company>,
-}
-
-/// `PatchContractResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchContractResponseBody {
-    /// `contract`.
-    pub contract: Option<Contract>,
-}
-
-/// `PatchDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchDepartmentResponseBody {
-    /// `department`.
-    pub department: Option<Department>,
-}
-
-/// `PatchEmployeeTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employee_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchEmployeeTypeResponseBody {
-    /// `employee_type`.
-    pub employee_type: Option<EmployeeType>,
-}
-
-/// `PatchEmploymentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchEmploymentResponseBody {
-    /// `employment`.
-    pub employment: Option<Employment>,
-}
-
-/// `PatchJobDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchJobDataResponseBody {
-    /// `job_data`.
-    pub job_data: Option<JobData>,
-}
-
-/// `PatchJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job_family&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchJobFamilyResponseBody {
-    /// `job_family`.
-    pub job_family: Option<JobFamily>,
-}
-
-/// `PatchJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchJobLevelResponseBody {
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-}
-
-/// `PatchJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchJobResponseBody {
-    /// `job`.
-    pub job: Option<Job>,
-}
-
-/// `PatchNationalIdTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=national_id_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchNationalIdTypeResponseBody {
-    /// `national_id_type`.
-    pub national_id_type: Option<NationalIdType>,
-}
-
-/// `PatchPersonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPersonResponseBody {
-    /// `person`.
-    pub person: Option<Person>,
-}
-
-/// `PatchPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=pre_hire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPreHireResponseBody {
-    /// `pre_hire`.
-    pub pre_hire: Option<PreHire>,
-}
-
-/// `PatchWorkingHoursTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=working_hours_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchWorkingHoursTypeResponseBody {
-    /// `working_hours_type`.
-    pub working_hours_type: Option<WorkingHoursType>,
-}
-
-/// `PermissionDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermissionDetail {
-    /// `assigned_organization_list`.
-    pub assigned_organization_list: Option<Vec<serde_json::Value>>,
-    /// `grantor_rule_list`.
-    pub grantor_rule_list: Option<Vec<PermissionSecurityGroup>>,
-    /// `role`.
-    pub role: Option<SecurityGroup>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `PermissionSecurityGroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermissionSecurityGroup {
-    /// `expression`.
-    pub expression: Option<FilterExpression>,
-    /// `rule_dimension`.
-    pub rule_dimension: Option<RuleDimension>,
-    /// `rule_type`.
-    pub rule_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Person`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Person {
-    /// `address_list`.
-    pub address_list: Option<Vec<Address>>,
-    /// `age`.
-    pub age: Option<feishu_core::generated::Int64>,
-    /// `bank_account_list`.
-    pub bank_account_list: Option<Vec<BankAccount>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `date_entered_workforce`.
-    pub date_entered_workforce: Option<String>,
-    /// `date_of_birth`.
-    pub date_of_birth: Option<String>,
-    /// `dependent_list`.
-    pub dependent_list: Option<Vec<Dependent>>,
-    /// `education_list`.
-    pub education_list: Option<Vec<Education>>,
-    /// `email_address`.
-    pub email_address: Option<String>,
-    /// `email_list`.
-    pub email_list: Option<Vec<Email>>,
-    /// `emergency_contact_list`.
-    pub emergency_contact_list: Option<Vec<EmergencyContact>>,
-    /// `gender`.
-    pub gender: Option<Enum>,
-    /// `highest_degree_of_education`.
-    pub highest_degree_of_education: Option<Education>,
-    /// `highest_level_of_education`.
-    pub highest_level_of_education: Option<Education>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `legal_name`.
-    pub legal_name: Option<String>,
-    /// `marital_status`.
-    pub marital_status: Option<Enum>,
-    /// `name_list`.
-    pub name_list: Option<Vec<PersonName>>,
-    /// `national_id_list`.
-    pub national_id_list: Option<Vec<NationalId>>,
-    /// `nationality_id`.
-    pub nationality_id: Option<String>,
-    /// `nationality_id_v2`.
-    pub nationality_id_v2: Option<String>,
-    /// `personal_profile`.
-    pub personal_profile: Option<Vec<PersonalProfile>>,
-    /// `phone_list`.
-    pub phone_list: Option<Vec<Phone>>,
-    /// `phone_number`.
-    pub phone_number: Option<String>,
-    /// `preferred_name`.
-    pub preferred_name: Option<String>,
-    /// `profile_image_id`.
-    pub profile_image_id: Option<String>,
-    /// `race`.
-    pub race: Option<Enum>,
-    /// `resident_tax_id_list`.
-    pub resident_tax_id_list: Option<Vec<String>>,
-    /// `work_experience_list`.
-    pub work_experience_list: Option<Vec<WorkExperience>>,
-}
-
-/// `PersonName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PersonName {
-    /// `additional_name_type`.
-    pub additional_name_type: Option<Enum>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `custom_local_name`.
-    pub custom_local_name: Option<String>,
-    /// `custom_name`.
-    pub custom_name: Option<String>,
-    /// `display_name_local_and_western_script`.
-    pub display_name_local_and_western_script: Option<String>,
-    /// `display_name_local_script`.
-    pub display_name_local_script: Option<String>,
-    /// `display_name_western_script`.
-    pub display_name_western_script: Option<String>,
-    /// `first_name`.
-    pub first_name: Option<String>,
-    /// `full_name`.
-    pub full_name: Option<String>,
-    /// `hereditary`.
-    pub hereditary: Option<String>,
-    /// `local_first_name`.
-    pub local_first_name: Option<String>,
-    /// `local_first_name_2`.
-    pub local_first_name_2: Option<String>,
-    /// `local_middle_name`.
-    pub local_middle_name: Option<String>,
-    /// `local_primary`.
-    pub local_primary: Option<String>,
-    /// `local_primary_2`.
-    pub local_primary_2: Option<String>,
-    /// `local_secondary`.
-    pub local_secondary: Option<String>,
-    /// `middle_name`.
-    pub middle_name: Option<String>,
-    /// `name_primary`.
-    pub name_primary: Option<String>,
-    /// `name_type`.
-    pub name_type: Option<Enum>,
-    /// `secondary`.
-    pub secondary: Option<String>,
-    /// `social`.
-    pub social: Option<Enum>,
-    /// `tertiary`.
-    pub tertiary: Option<String>,
-    /// `title`.
-    pub title: Option<Enum>,
-}
-
-/// `PersonalProfile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PersonalProfile {
-    /// `files`.
-    pub files: Option<Vec<File>>,
-    /// `personal_profile_id`.
-    pub personal_profile_id: Option<String>,
-    /// `personal_profile_type`.
-    pub personal_profile_type: Option<Enum>,
-}
-
-/// `Phone`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Phone {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `device_type`.
-    pub device_type: Option<Enum>,
-    /// `formatted_phone_number`.
-    pub formatted_phone_number: Option<String>,
-    /// `international_area_code`.
-    pub international_area_code: Option<Enum>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `is_public`.
-    pub is_public: Option<bool>,
-    /// `phone_number`.
-    pub phone_number: Option<String>,
-    /// `phone_usage`.
-    pub phone_usage: Option<Enum>,
-}
-
-/// `PhoneNumberAndAreaCode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhoneNumberAndAreaCode {
-    /// `area_code`.
-    pub area_code: Option<Enum>,
-    /// `phone_number`.
-    pub phone_number: Option<String>,
-}
-
-/// `PreHire`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=pre_hire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHire {
-    /// `ats_application_id`.
-    pub ats_application_id: Option<String>,
-    /// `cost_center_rate`.
-    pub cost_center_rate: Option<Vec<SupportCostCenterItem>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `employee_type`.
-    pub employee_type: Option<Enum>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `hire_date`.
-    pub hire_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `onboarding_status`.
-    pub onboarding_status: Option<Enum>,
-    /// `person_id`.
-    pub person_id: Option<String>,
-    /// `worker_id`.
-    pub worker_id: Option<String>,
-}
-
-/// `PreHireQuery`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=pre_hire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHireQuery {
-    /// `ats_application_id`.
-    pub ats_application_id: Option<String>,
-    /// `cost_center_rate`.
-    pub cost_center_rate: Option<Vec<SupportCostCenterItem>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `employee_type`.
-    pub employee_type: Option<Enum>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `hire_date`.
-    pub hire_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `onboarding_status`.
-    pub onboarding_status: Option<Enum>,
-    /// `person_id`.
-    pub person_id: Option<String>,
-    /// `work_email_list`.
-    pub work_email_list: Option<Vec<Email>>,
-    /// `worker_id`.
-    pub worker_id: Option<String>,
-}
-
-/// `QueryAuthorizationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=authorization&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryAuthorizationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<RoleAuthorization>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryCustomFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryCustomFieldResponseBody {
-    /// `items`.
-    pub items: Option<Vec<CustomField>>,
-}
-
-/// `QueryOffboardingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryOffboardingResponseBody {
-    /// `items`.
-    pub items: Option<Vec<OffboardingReason>>,
-}
-
-/// `QuerySecurityGroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=security_group&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySecurityGroupResponseBody {
-    /// `hrbp_list`.
-    pub hrbp_list: Option<Vec<Hrbp>>,
-}
-
-/// `QueryTransferReasonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=transfer_reason&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTransferReasonResponseBody {
-    /// `items`.
-    pub items: Option<Vec<TransferReason>>,
-}
-
-/// `QueryTransferTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=transfer_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTransferTypeResponseBody {
-    /// `items`.
-    pub items: Option<Vec<TransferType>>,
-}
-
-/// `ReferenceObject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReferenceObject {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `RemoveRoleAssignAuthorizationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_role_assign&project=corehr&resource=authorization&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RemoveRoleAssignAuthorizationResponseBody {
-    /// `assign_id`.
-    pub assign_id: Option<String>,
-}
-
-/// `RoleAuthorization`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoleAuthorization {
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `management_scope_list`.
-    pub management_scope_list: Option<Vec<ManagementScope>>,
-    /// `permission_detail_list`.
-    pub permission_detail_list: Option<Vec<PermissionDetail>>,
-}
-
-/// `RuleDimension`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RuleDimension {
-    /// `entity_key`.
-    pub entity_key: Option<String>,
-    /// `entity_name`.
-    pub entity_name: Option<Name>,
-}
-
-/// `SearchAssignedUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchAssignedUserResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<RoleAuthorization>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchOffboardingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchOffboardingResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Offboarding>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `reject_export`.
-    pub reject_export: Option<bool>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `SecurityGroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SecurityGroup {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `description`.
-    pub description: Option<Name>,
-    /// `group_type`.
-    pub group_type: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Name>,
-    /// `org_truncation`.
-    pub org_truncation: Option<Vec<OrgTruncation>>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `Subdivision`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=subdivision&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Subdivision {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `subdivision_type`.
-    pub subdivision_type: Option<Enum>,
-}
-
-/// `SubmitOffboardingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubmitOffboardingResponseBody {
-    /// `add_block_list`.
-    pub add_block_list: Option<bool>,
-    /// `block_reason`.
-    pub block_reason: Option<String>,
-    /// `block_reason_explanation`.
-    pub block_reason_explanation: Option<String>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `offboarding_date`.
-    pub offboarding_date: Option<String>,
-    /// `offboarding_id`.
-    pub offboarding_id: Option<String>,
-    /// `offboarding_reason_explanation`.
-    pub offboarding_reason_explanation: Option<String>,
-    /// `offboarding_reason_unique_identifier`.
-    pub offboarding_reason_unique_identifier: Option<String>,
-}
-
-/// `Subregion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=subregion&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Subregion {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `subdivision_id`.
-    pub subdivision_id: Option<String>,
-    /// `superior_subregion_id`.
-    pub superior_subregion_id: Option<String>,
-}
-
-/// `SupportCostCenterItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SupportCostCenterItem {
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `rate`.
-    pub rate: Option<feishu_core::generated::Int64>,
-}
-
-/// `Tag`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Tag {
-    /// `key`.
-    pub key: Option<String>,
-    /// `values`.
-    pub values: Option<Vec<String>>,
-}
-
-/// `TextFieldSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TextFieldSetting {
-    /// `is_multiline`.
-    pub is_multiline: Option<bool>,
-    /// `is_multilingual`.
-    pub is_multilingual: Option<bool>,
-    /// `is_url_type`.
-    pub is_url_type: Option<bool>,
-    /// `max_length`.
-    pub max_length: Option<feishu_core::generated::Int64>,
-}
-
-/// `TranferEmploymentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TranferEmploymentInfo {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `employee_number`.
-    pub employee_number: Option<String>,
-    /// `regular_employee_start_date`.
-    pub regular_employee_start_date: Option<String>,
-    /// `seniority_date`.
-    pub seniority_date: Option<String>,
-}
-
-/// `TransferInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TransferInfo {
-    /// `offer_info`.
-    pub offer_info: Option<String>,
-    /// `original_company`.
-    pub original_company: Option<String>,
-    /// `original_compensation_type`.
-    pub original_compensation_type: Option<String>,
-    /// `original_contract_end_date`.
-    pub original_contract_end_date: Option<String>,
-    /// `original_contract_number`.
-    pub original_contract_number: Option<String>,
-    /// `original_contract_start_date`.
-    pub original_contract_start_date: Option<String>,
-    /// `original_contract_type`.
-    pub original_contract_type: Option<String>,
-    /// `original_cost_center_rate`.
-    pub original_cost_center_rate: Option<Vec<SupportCostCenterItem>>,
-    /// `original_department`.
-    pub original_department: Option<String>,
-    /// `original_direct_manager`.
-    pub original_direct_manager: Option<String>,
-    /// `original_dotted_manager`.
-    pub original_dotted_manager: Option<String>,
-    /// `original_duration_type`.
-    pub original_duration_type: Option<String>,
-    /// `original_employee_subtype`.
-    pub original_employee_subtype: Option<String>,
-    /// `original_employment_change`.
-    pub original_employment_change: Option<TranferEmploymentInfo>,
-    /// `original_job`.
-    pub original_job: Option<String>,
-    /// `original_job_family`.
-    pub original_job_family: Option<String>,
-    /// `original_job_grade`.
-    pub original_job_grade: Option<String>,
-    /// `original_job_level`.
-    pub original_job_level: Option<String>,
-    /// `original_pathway`.
-    pub original_pathway: Option<String>,
-    /// `original_position`.
-    pub original_position: Option<String>,
-    /// `original_probation_end_date`.
-    pub original_probation_end_date: Option<String>,
-    /// `original_service_company`.
-    pub original_service_company: Option<String>,
-    /// `original_signing_type`.
-    pub original_signing_type: Option<String>,
-    /// `original_weekly_working_hours`.
-    pub original_weekly_working_hours: Option<String>,
-    /// `original_work_location`.
-    pub original_work_location: Option<String>,
-    /// `original_work_shift`.
-    pub original_work_shift: Option<String>,
-    /// `original_workforce_type`.
-    pub original_workforce_type: Option<String>,
-    /// `original_working_calendar`.
-    pub original_working_calendar: Option<String>,
-    /// `original_working_hours_type`.
-    pub original_working_hours_type: Option<String>,
-    /// `probation_exist`.
-    pub probation_exist: Option<bool>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `target_company`.
-    pub target_company: Option<String>,
-    /// `target_compensation_type`.
-    pub target_compensation_type: Option<String>,
-    /// `target_contract_end_date`.
-    pub target_contract_end_date: Option<String>,
-    /// `target_contract_number`.
-    pub target_contract_number: Option<String>,
-    /// `target_contract_start_date`.
-    pub target_contract_start_date: Option<String>,
-    /// `target_contract_type`.
-    pub target_contract_type: Option<String>,
-    /// `target_cost_center_rate`.
-    pub target_cost_center_rate: Option<Vec<SupportCostCenterItem>>,
-    /// `target_department`.
-    pub target_department: Option<String>,
-    /// `target_direct_manager`.
-    pub target_direct_manager: Option<String>,
-    /// `target_dotted_manager`.
-    pub target_dotted_manager: Option<String>,
-    /// `target_dotted_manager_clean`.
-    pub target_dotted_manager_clean: Option<bool>,
-    /// `target_duration_type`.
-    pub target_duration_type: Option<String>,
-    /// `target_employee_subtype`.
-    pub target_employee_subtype: Option<String>,
-    /// `target_employment_change`.
-    pub target_employment_change: Option<TranferEmploymentInfo>,
-    /// `target_job`.
-    pub target_job: Option<String>,
-    /// `target_job_family`.
-    pub target_job_family: Option<String>,
-    /// `target_job_grade`.
-    pub target_job_grade: Option<String>,
-    /// `target_job_level`.
-    pub target_job_level: Option<String>,
-    /// `target_pathway`.
-    pub target_pathway: Option<String>,
-    /// `target_position`.
-    pub target_position: Option<String>,
-    /// `target_probation_end_date`.
-    pub target_probation_end_date: Option<String>,
-    /// `target_service_company`.
-    pub target_service_company: Option<String>,
-    /// `target_signing_type`.
-    pub target_signing_type: Option<String>,
-    /// `target_weekly_working_hours`.
-    pub target_weekly_working_hours: Option<String>,
-    /// `target_work_location`.
-    pub target_work_location: Option<String>,
-    /// `target_work_shift`.
-    pub target_work_shift: Option<String>,
-    /// `target_workforce_type`.
-    pub target_workforce_type: Option<String>,
-    /// `target_working_calendar`.
-    pub target_working_calendar: Option<String>,
-    /// `target_working_hours_type`.
-    pub target_working_hours_type: Option<String>,
-}
-
-/// `TransferReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=transfer_reason&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TransferReason {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `parent_transfer_reason_unique_identifier`.
-    pub parent_transfer_reason_unique_identifier: Option<String>,
-    /// `transfer_reason_unique_identifier`.
-    pub transfer_reason_unique_identifier: Option<String>,
-    /// `updated_time`.
-    pub updated_time: Option<String>,
-}
-
-/// `TransferType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=transfer_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TransferType {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `flow_id`.
-    pub flow_id: Option<String>,
-    /// `flow_name`.
-    pub flow_name: Option<Vec<I18n>>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `transfer_type_unique_identifier`.
-    pub transfer_type_unique_identifier: Option<String>,
-    /// `updated_time`.
-    pub updated_time: Option<String>,
-}
-
-/// `UpdateRoleAssignAuthorizationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_role_assign&project=corehr&resource=authorization&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateRoleAssignAuthorizationResponseBody {
-    /// `assign_id`.
-    pub assign_id: Option<String>,
-}
-
-/// `UploadPersonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadPersonResponseBody {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `ViewEmploymentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ViewEmploymentInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `names`.
-    pub names: Option<Vec<I18n>>,
-}
-
-/// `WkCalendarDate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar_date&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WkCalendarDate {
-    /// `calendar_id`.
-    pub calendar_id: Option<String>,
-    /// `date`.
-    pub date: Option<String>,
-    /// `date_type`.
-    pub date_type: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `WkCalendarI18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WkCalendarI18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `WorkCalendarDateLeaveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar_date&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkCalendarDateLeaveResponseBody {
-    /// `calendar_dates`.
-    pub calendar_dates: Option<Vec<WkCalendarDate>>,
-}
-
-/// `WorkCalendarDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkCalendarDetail {
-    /// `calendar_id`.
-    pub calendar_id: Option<String>,
-    /// `calendar_name`.
-    pub calendar_name: Option<WkCalendarI18n>,
-    /// `enable`.
-    pub enable: Option<bool>,
-}
-
-/// `WorkCalendarLeaveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar&project=corehr&resource=leave&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkCalendarLeaveResponseBody {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `work_calendars`.
-    pub work_calendars: Option<Vec<WorkCalendarDetail>>,
-}
-
-/// `WorkExperience`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkExperience {
-    /// `company_organization`.
-    pub company_organization: Option<Vec<I18n>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `department`.
-    pub department: Option<Vec<I18n>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `job`.
-    pub job: Option<Vec<I18n>>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-}
-
-/// `WorkingHoursType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=working_hours_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkingHoursType {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `country_region_id_list`.
-    pub country_region_id_list: Option<Vec<String>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `default_for_job`.
-    pub default_for_job: Option<bool>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
+feishu_core::model! {
+    /// `AddEnumOptionCommonDataMetaDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_enum_option&project=corehr&resource=common_data.meta_data&version=v1>
+    pub struct AddEnumOptionCommonDataMetaDataResponseBody {
+        /// `enum_field_api_name`.
+        pub enum_field_api_name: Option<String>,
+        /// `enum_field_options`.
+        pub enum_field_options: Option<Vec<EnumFieldOption>>,
+    }
+}
+
+feishu_core::model! {
+    /// `AddRoleAssignAuthorizationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_role_assign&project=corehr&resource=authorization&version=v1>
+    pub struct AddRoleAssignAuthorizationResponseBody {
+        /// `assign_id`.
+        pub assign_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Address`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct Address {
+        /// `address_line1`.
+        pub address_line1: Option<String>,
+        /// `address_line2`.
+        pub address_line2: Option<String>,
+        /// `address_line3`.
+        pub address_line3: Option<String>,
+        /// `address_line4`.
+        pub address_line4: Option<String>,
+        /// `address_line5`.
+        pub address_line5: Option<String>,
+        /// `address_line6`.
+        pub address_line6: Option<String>,
+        /// `address_line7`.
+        pub address_line7: Option<String>,
+        /// `address_line8`.
+        pub address_line8: Option<String>,
+        /// `address_line9`.
+        pub address_line9: Option<String>,
+        /// `address_type_list`.
+        pub address_type_list: Option<Vec<Enum>>,
+        /// `city_id`.
+        pub city_id: Option<String>,
+        /// `city_id_v2`.
+        pub city_id_v2: Option<String>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `distinct_id`.
+        pub distinct_id: Option<String>,
+        /// `district_id_v2`.
+        pub district_id_v2: Option<String>,
+        /// `full_address_local_script`.
+        pub full_address_local_script: Option<String>,
+        /// `full_address_western_script`.
+        pub full_address_western_script: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `is_public`.
+        pub is_public: Option<bool>,
+        /// `local_address_line1`.
+        pub local_address_line1: Option<String>,
+        /// `local_address_line2`.
+        pub local_address_line2: Option<String>,
+        /// `local_address_line3`.
+        pub local_address_line3: Option<String>,
+        /// `local_address_line4`.
+        pub local_address_line4: Option<String>,
+        /// `local_address_line5`.
+        pub local_address_line5: Option<String>,
+        /// `local_address_line6`.
+        pub local_address_line6: Option<String>,
+        /// `local_address_line7`.
+        pub local_address_line7: Option<String>,
+        /// `local_address_line8`.
+        pub local_address_line8: Option<String>,
+        /// `local_address_line9`.
+        pub local_address_line9: Option<String>,
+        /// `postal_code`.
+        pub postal_code: Option<String>,
+        /// `region_id`.
+        pub region_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
+    pub struct ApplicationInfo {
+        /// `apply_finish_time`.
+        pub apply_finish_time: Option<String>,
+        /// `apply_initiating_time`.
+        pub apply_initiating_time: Option<String>,
+        /// `apply_initiator`.
+        pub apply_initiator: Option<ViewEmploymentInfo>,
+        /// `apply_initiator_id`.
+        pub apply_initiator_id: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AttachmentFieldSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct AttachmentFieldSetting {
+        /// `file_type`.
+        pub file_type: Option<feishu_core::generated::Int64>,
+        /// `is_multiple`.
+        pub is_multiple: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `BankAccount`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct BankAccount {
+        /// `account_holder`.
+        pub account_holder: Option<String>,
+        /// `bank`.
+        pub bank: Option<Enum>,
+        /// `bank_account_number`.
+        pub bank_account_number: Option<String>,
+        /// `bank_account_type`.
+        pub bank_account_type: Option<Enum>,
+        /// `bank_account_usage`.
+        pub bank_account_usage: Option<Vec<Enum>>,
+        /// `bank_id`.
+        pub bank_id: Option<String>,
+        /// `bank_id_v2`.
+        pub bank_id_v2: Option<String>,
+        /// `bank_identification_code`.
+        pub bank_identification_code: Option<String>,
+        /// `bank_name`.
+        pub bank_name: Option<String>,
+        /// `branch_id`.
+        pub branch_id: Option<String>,
+        /// `branch_id_v2`.
+        pub branch_id_v2: Option<String>,
+        /// `branch_name`.
+        pub branch_name: Option<String>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BpmDataengineI18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct BpmDataengineI18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CalculatedFieldSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct CalculatedFieldSetting {
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CalendarByScopeLeaveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=calendar_by_scope&project=corehr&resource=leave&version=v1>
+    pub struct CalendarByScopeLeaveResponseBody {
+        /// `calendar_wk_id`.
+        pub calendar_wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommonSchemaConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct CommonSchemaConfig {
+        /// `attachment_field_setting`.
+        pub attachment_field_setting: Option<AttachmentFieldSetting>,
+        /// `calculated_field_setting`.
+        pub calculated_field_setting: Option<CalculatedFieldSetting>,
+        /// `date_time_field_setting`.
+        pub date_time_field_setting: Option<DateTimeFieldSetting>,
+        /// `enum_field_setting`.
+        pub enum_field_setting: Option<EnumFieldSetting>,
+        /// `image_field_setting`.
+        pub image_field_setting: Option<ImageFieldSetting>,
+        /// `lookup_field_setting`.
+        pub lookup_field_setting: Option<LookupFieldSetting>,
+        /// `number_field_setting`.
+        pub number_field_setting: Option<NumberFieldSetting>,
+        /// `text_field_setting`.
+        pub text_field_setting: Option<TextFieldSetting>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommonSchemaOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct CommonSchemaOption {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `description`.
+        pub description: Option<Name>,
+        /// `is_open`.
+        pub is_open: Option<bool>,
+        /// `name`.
+        pub name: Option<Name>,
+    }
+}
+
+feishu_core::model! {
+    /// `Company`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct Company {
+        /// `branch_company`.
+        pub branch_company: Option<bool>,
+        /// `confidential`.
+        pub confidential: Option<bool>,
+        /// `currency`.
+        pub currency: Option<Currency>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `fax`.
+        pub fax: Option<PhoneNumberAndAreaCode>,
+        /// `hiberarchy_common`.
+        pub hiberarchy_common: Option<HiberarchyCommon>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `industry_list`.
+        pub industry_list: Option<Vec<Enum>>,
+        /// `legal_representative`.
+        pub legal_representative: Option<Vec<I18n>>,
+        /// `office_address`.
+        pub office_address: Option<Vec<I18n>>,
+        /// `office_address_info`.
+        pub office_address_info: Option<Address>,
+        /// `phone`.
+        pub phone: Option<PhoneNumberAndAreaCode>,
+        /// `post_code`.
+        pub post_code: Option<String>,
+        /// `primary_manager`.
+        pub primary_manager: Option<Vec<I18n>>,
+        /// `registered_office_address`.
+        pub registered_office_address: Option<Vec<I18n>>,
+        /// `registered_office_address_info`.
+        pub registered_office_address_info: Option<Address>,
+        /// `sub_type_list`.
+        pub sub_type_list: Option<Vec<Enum>>,
+        /// `tax_payer_id`.
+        pub tax_payer_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `Contract`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=contract&version=v1>
+    pub struct Contract {
+        /// `contract_end_date`.
+        pub contract_end_date: Option<String>,
+        /// `contract_number`.
+        pub contract_number: Option<String>,
+        /// `contract_status`.
+        pub contract_status: Option<Enum>,
+        /// `contract_type`.
+        pub contract_type: Option<Enum>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `duration_type`.
+        pub duration_type: Option<Enum>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `first_party_company_id`.
+        pub first_party_company_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `person_id`.
+        pub person_id: Option<String>,
+        /// `renewal_status`.
+        pub renewal_status: Option<Enum>,
+        /// `signing_times`.
+        pub signing_times: Option<feishu_core::generated::Int64>,
+        /// `signing_type`.
+        pub signing_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `ConvertCommonDataIdResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=corehr&resource=common_data.id&version=v1>
+    pub struct ConvertCommonDataIdResponseBody {
+        /// `items`.
+        pub items: Option<Vec<IdInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `CountryRegion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=country_region&version=v1>
+    pub struct CountryRegion {
+        /// `alpha_2_code`.
+        pub alpha_2_code: Option<String>,
+        /// `alpha_3_code`.
+        pub alpha_3_code: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `CpstBandWidth`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
+    pub struct CpstBandWidth {
+        /// `lower_limit`.
+        pub lower_limit: Option<String>,
+        /// `upper_limit`.
+        pub upper_limit: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CpstCurrency`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
+    pub struct CpstCurrency {
+        /// `code`.
+        pub code: Option<String>,
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `name`.
+        pub name: Option<CpstI18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `CpstGrade`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
+    pub struct CpstGrade {
+        /// `currency`.
+        pub currency: Option<CpstCurrency>,
+        /// `description`.
+        pub description: Option<CpstI18n>,
+        /// `grade_id`.
+        pub grade_id: Option<String>,
+        /// `grade_standard_value`.
+        pub grade_standard_value: Option<CpstGradeStandardValue>,
+        /// `grade_tid`.
+        pub grade_tid: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CpstGradeStandardValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
+    pub struct CpstGradeStandardValue {
+        /// `band_width`.
+        pub band_width: Option<CpstBandWidth>,
+        /// `reference_object`.
+        pub reference_object: Option<ReferenceObject>,
+        /// `standard_type`.
+        pub standard_type: Option<CpstStandardType>,
+        /// `standard_value`.
+        pub standard_value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CpstI18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
+    pub struct CpstI18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CpstStandardType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
+    pub struct CpstStandardType {
+        /// `api_name`.
+        pub api_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateCompanyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=company&version=v1>
+    pub struct CreateCompanyResponseBody {
+        /// `company`.
+        pub company: Option<Company>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateContractResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=contract&version=v1>
+    pub struct CreateContractResponseBody {
+        /// `contract`.
+        pub contract: Option<Contract>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=department&version=v1>
+    pub struct CreateDepartmentResponseBody {
+        /// `department`.
+        pub department: Option<DepartmentCreate>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateEmployeeTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employee_type&version=v1>
+    pub struct CreateEmployeeTypeResponseBody {
+        /// `employee_type`.
+        pub employee_type: Option<EmployeeType>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateEmploymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employment&version=v1>
+    pub struct CreateEmploymentResponseBody {
+        /// `employment`.
+        pub employment: Option<EmploymentCreate>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateJobChangeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
+    pub struct CreateJobChangeResponseBody {
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `job_change_id`.
+        pub job_change_id: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `transfer_info`.
+        pub transfer_info: Option<TransferInfo>,
+        /// `transfer_reason_unique_identifier`.
+        pub transfer_reason_unique_identifier: Option<String>,
+        /// `transfer_type_unique_identifier`.
+        pub transfer_type_unique_identifier: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateJobDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_data&version=v1>
+    pub struct CreateJobDataResponseBody {
+        /// `job_data`.
+        pub job_data: Option<JobData>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_family&version=v1>
+    pub struct CreateJobFamilyResponseBody {
+        /// `job_family`.
+        pub job_family: Option<JobFamily>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_level&version=v1>
+    pub struct CreateJobLevelResponseBody {
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job&version=v1>
+    pub struct CreateJobResponseBody {
+        /// `job`.
+        pub job: Option<Job>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateLeaveGrantingRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=leave_granting_record&version=v1>
+    pub struct CreateLeaveGrantingRecordResponseBody {
+        /// `leave_granting_record`.
+        pub leave_granting_record: Option<LeaveGrantingRecord>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateLocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=location&version=v1>
+    pub struct CreateLocationResponseBody {
+        /// `location`.
+        pub location: Option<Location>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateNationalIdTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=national_id_type&version=v1>
+    pub struct CreateNationalIdTypeResponseBody {
+        /// `national_id_type`.
+        pub national_id_type: Option<NationalIdType>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreatePersonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=person&version=v1>
+    pub struct CreatePersonResponseBody {
+        /// `person`.
+        pub person: Option<Person>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateWorkingHoursTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=working_hours_type&version=v1>
+    pub struct CreateWorkingHoursTypeResponseBody {
+        /// `working_hours_type`.
+        pub working_hours_type: Option<WorkingHoursType>,
+    }
+}
+
+feishu_core::model! {
+    /// `Currency`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct Currency {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `country_region_id_list`.
+        pub country_region_id_list: Option<Vec<String>>,
+        /// `currency_alpha_3_code`.
+        pub currency_alpha_3_code: Option<String>,
+        /// `currency_name`.
+        pub currency_name: Option<Vec<I18n>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `numeric_code`.
+        pub numeric_code: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct CustomField {
+        /// `common_schema_config`.
+        pub common_schema_config: Option<CommonSchemaConfig>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `custom_api_name`.
+        pub custom_api_name: Option<String>,
+        /// `description`.
+        pub description: Option<Name>,
+        /// `is_open`.
+        pub is_open: Option<bool>,
+        /// `is_required`.
+        pub is_required: Option<bool>,
+        /// `is_unique`.
+        pub is_unique: Option<bool>,
+        /// `name`.
+        pub name: Option<Name>,
+        /// `object_api_name`.
+        pub object_api_name: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomFieldData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
+    pub struct CustomFieldData {
+        /// `custom_api_name`.
+        pub custom_api_name: Option<String>,
+        /// `name`.
+        pub name: Option<CustomName>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
+    pub struct CustomName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DateTimeFieldSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct DateTimeFieldSetting {
+        /// `date_time_type`.
+        pub date_time_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Department`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=department&version=v1>
+    pub struct Department {
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `hiberarchy_common`.
+        pub hiberarchy_common: Option<HiberarchyCommon>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_confidential`.
+        pub is_confidential: Option<bool>,
+        /// `manager`.
+        pub manager: Option<String>,
+        /// `staffing_model`.
+        pub staffing_model: Option<Enum>,
+        /// `sub_type`.
+        pub sub_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `DepartmentCreate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=department&version=v1>
+    pub struct DepartmentCreate {
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `hiberarchy_common`.
+        pub hiberarchy_common: Option<HiberarchyCommon>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_confidential`.
+        pub is_confidential: Option<bool>,
+        /// `is_prefer_manual_encoding`.
+        pub is_prefer_manual_encoding: Option<bool>,
+        /// `manager`.
+        pub manager: Option<String>,
+        /// `staffing_model`.
+        pub staffing_model: Option<Enum>,
+        /// `sub_type`.
+        pub sub_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `Dependent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct Dependent {
+        /// `address`.
+        pub address: Option<Address>,
+        /// `birth_certificate_of_child`.
+        pub birth_certificate_of_child: Option<Vec<File>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `date_of_birth`.
+        pub date_of_birth: Option<String>,
+        /// `dependent_name`.
+        pub dependent_name: Option<String>,
+        /// `employer`.
+        pub employer: Option<String>,
+        /// `gender`.
+        pub gender: Option<Enum>,
+        /// `is_this_person_allowed_for_tax_deduction`.
+        pub is_this_person_allowed_for_tax_deduction: Option<bool>,
+        /// `is_this_person_covered_by_health_insurance`.
+        pub is_this_person_covered_by_health_insurance: Option<bool>,
+        /// `job`.
+        pub job: Option<String>,
+        /// `name`.
+        pub name: Option<PersonName>,
+        /// `national_id_list`.
+        pub national_id_list: Option<Vec<NationalId>>,
+        /// `nationality_id`.
+        pub nationality_id: Option<String>,
+        /// `nationality_id_v2`.
+        pub nationality_id_v2: Option<String>,
+        /// `phone`.
+        pub phone: Option<Phone>,
+        /// `relationship`.
+        pub relationship: Option<Enum>,
+        /// `spouses_working_status`.
+        pub spouses_working_status: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `EditEnumOptionCommonDataMetaDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=edit_enum_option&project=corehr&resource=common_data.meta_data&version=v1>
+    pub struct EditEnumOptionCommonDataMetaDataResponseBody {
+        /// `enum_field_api_name`.
+        pub enum_field_api_name: Option<String>,
+        /// `enum_field_options`.
+        pub enum_field_options: Option<Vec<EnumFieldOption>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Education`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct Education {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `degree`.
+        pub degree: Option<Enum>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `expected_end_date`.
+        pub expected_end_date: Option<String>,
+        /// `field_of_study`.
+        pub field_of_study: Option<Vec<I18n>>,
+        /// `field_of_study_name`.
+        pub field_of_study_name: Option<Enum>,
+        /// `level_of_education`.
+        pub level_of_education: Option<Enum>,
+        /// `school`.
+        pub school: Option<Vec<I18n>>,
+        /// `school_name`.
+        pub school_name: Option<Enum>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Email`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
+    pub struct Email {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `email_usage`.
+        pub email_usage: Option<Enum>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `is_public`.
+        pub is_public: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `EmergencyContact`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct EmergencyContact {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `legal_name`.
+        pub legal_name: Option<String>,
+        /// `name`.
+        pub name: Option<PersonName>,
+        /// `phone_ist`.
+        pub phone_ist: Option<Vec<Phone>>,
+        /// `relationship`.
+        pub relationship: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `EmployeeType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employee_type&version=v1>
+    pub struct EmployeeType {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `default_employee_type`.
+        pub default_employee_type: Option<bool>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Employment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
+    pub struct Employment {
+        /// `ats_application_id`.
+        pub ats_application_id: Option<String>,
+        /// `company_id`.
+        pub company_id: Option<String>,
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `condition_worker`.
+        pub condition_worker: Option<bool>,
+        /// `cost_center_list`.
+        pub cost_center_list: Option<Vec<JobDataCostCenter>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `email_address`.
+        pub email_address: Option<String>,
+        /// `employee_number`.
+        pub employee_number: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_status`.
+        pub employment_status: Option<Enum>,
+        /// `employment_type`.
+        pub employment_type: Option<Enum>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `on_probation`.
+        pub on_probation: Option<String>,
+        /// `person_id`.
+        pub person_id: Option<String>,
+        /// `prehire_id`.
+        pub prehire_id: Option<String>,
+        /// `primary_employment`.
+        pub primary_employment: Option<bool>,
+        /// `probation_end_date`.
+        pub probation_end_date: Option<String>,
+        /// `probation_period`.
+        pub probation_period: Option<feishu_core::generated::Int64>,
+        /// `reason_for_offboarding`.
+        pub reason_for_offboarding: Option<Enum>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<Enum>,
+        /// `rehire`.
+        pub rehire: Option<Enum>,
+        /// `rehire_employment_id`.
+        pub rehire_employment_id: Option<String>,
+        /// `seniority_date`.
+        pub seniority_date: Option<String>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `tenure`.
+        pub tenure: Option<String>,
+        /// `whether_returnee`.
+        pub whether_returnee: Option<bool>,
+        /// `whether_to_pay_social_security_elsewhere`.
+        pub whether_to_pay_social_security_elsewhere: Option<bool>,
+        /// `work_email_list`.
+        pub work_email_list: Option<Vec<Email>>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EmploymentCreate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employment&version=v1>
+    pub struct EmploymentCreate {
+        /// `ats_application_id`.
+        pub ats_application_id: Option<String>,
+        /// `company_id`.
+        pub company_id: Option<String>,
+        /// `cost_center_list`.
+        pub cost_center_list: Option<Vec<JobDataCostCenter>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `email_address`.
+        pub email_address: Option<String>,
+        /// `employee_number`.
+        pub employee_number: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_status`.
+        pub employment_status: Option<Enum>,
+        /// `employment_type`.
+        pub employment_type: Option<Enum>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `on_probation`.
+        pub on_probation: Option<String>,
+        /// `person_id`.
+        pub person_id: Option<String>,
+        /// `prehire_id`.
+        pub prehire_id: Option<String>,
+        /// `primary_employment`.
+        pub primary_employment: Option<bool>,
+        /// `probation_end_date`.
+        pub probation_end_date: Option<String>,
+        /// `probation_period`.
+        pub probation_period: Option<feishu_core::generated::Int64>,
+        /// `reason_for_offboarding`.
+        pub reason_for_offboarding: Option<Enum>,
+        /// `rehire`.
+        pub rehire: Option<Enum>,
+        /// `rehire_employment_id`.
+        pub rehire_employment_id: Option<String>,
+        /// `seniority_date`.
+        pub seniority_date: Option<String>,
+        /// `tenure`.
+        pub tenure: Option<String>,
+        /// `work_email_list`.
+        pub work_email_list: Option<Vec<Email>>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EmploymentLeaveBalance`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_balances&project=corehr&resource=leave&version=v1>
+    pub struct EmploymentLeaveBalance {
+        /// `as_of_date`.
+        pub as_of_date: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `employment_name`.
+        pub employment_name: Option<Vec<I18n>>,
+        /// `leave_balance_list`.
+        pub leave_balance_list: Option<Vec<LeaveBalance>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Enum`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct Enum {
+        /// `display`.
+        pub display: Option<Vec<I18n>>,
+        /// `enum_name`.
+        pub enum_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EnumFieldOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_enum_option&project=corehr&resource=common_data.meta_data&version=v1>
+    pub struct EnumFieldOption {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `name`.
+        pub name: Option<Name>,
+        /// `option_api_name`.
+        pub option_api_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EnumFieldSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct EnumFieldSetting {
+        /// `enum_field_option_list`.
+        pub enum_field_option_list: Option<Vec<CommonSchemaOption>>,
+        /// `is_multiple`.
+        pub is_multiple: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `File`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct File {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FilterCondition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct FilterCondition {
+        /// `left`.
+        pub left: Option<FilterRuleValue>,
+        /// `operator`.
+        pub operator: Option<feishu_core::generated::Int64>,
+        /// `right`.
+        pub right: Option<FilterRuleValue>,
+        /// `right_value_type`.
+        pub right_value_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `FilterExpression`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct FilterExpression {
+        /// `conditions`.
+        pub conditions: Option<Vec<FilterCondition>>,
+        /// `expression`.
+        pub expression: Option<String>,
+        /// `logic_expression`.
+        pub logic_expression: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FilterRuleValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct FilterRuleValue {
+        /// `lookup_type`.
+        pub lookup_type: Option<String>,
+        /// `lookup_value`.
+        pub lookup_value: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariable`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariable {
+        /// `variable_api_name`.
+        pub variable_api_name: Option<String>,
+        /// `variable_name`.
+        pub variable_name: Option<BpmDataengineI18n>,
+        /// `variable_value`.
+        pub variable_value: Option<FormVariableValueInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableBoolValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableBoolValue {
+        /// `value`.
+        pub value: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableDateValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableDateValue {
+        /// `value`.
+        pub value: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableDatetimeValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableDatetimeValue {
+        /// `value`.
+        pub value: Option<feishu_core::generated::Int64>,
+        /// `zone`.
+        pub zone: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableDepartmentValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableDepartmentValue {
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableEmploymentValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableEmploymentValue {
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableEnumValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableEnumValue {
+        /// `desc`.
+        pub desc: Option<BpmDataengineI18n>,
+        /// `name`.
+        pub name: Option<BpmDataengineI18n>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableFileValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableFileValue {
+        /// `file_id`.
+        pub file_id: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `length`.
+        pub length: Option<feishu_core::generated::Int64>,
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+        /// `source_type`.
+        pub source_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableI18nValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableI18nValue {
+        /// `value`.
+        pub value: Option<BpmDataengineI18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableListObject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableListObject {
+        /// `bool_value`.
+        pub bool_value: Option<FormFieldVariableBoolValue>,
+        /// `date_time_value`.
+        pub date_time_value: Option<FormFieldVariableDatetimeValue>,
+        /// `date_value`.
+        pub date_value: Option<FormFieldVariableDateValue>,
+        /// `department_value`.
+        pub department_value: Option<FormFieldVariableDepartmentValue>,
+        /// `employment_value`.
+        pub employment_value: Option<FormFieldVariableEmploymentValue>,
+        /// `enum_value`.
+        pub enum_value: Option<FormFieldVariableEnumValue>,
+        /// `file_value`.
+        pub file_value: Option<FormFieldVariableFileValue>,
+        /// `i18n_value`.
+        pub i18n_value: Option<FormFieldVariableI18nValue>,
+        /// `null_value`.
+        pub null_value: Option<FormFieldVariableNullValue>,
+        /// `number_value`.
+        pub number_value: Option<FormFieldVariableNumberValue>,
+        /// `object_value`.
+        pub object_value: Option<FormFieldVariableObjectValue>,
+        /// `record_value`.
+        pub record_value: Option<FormFieldVariableRecordValue>,
+        /// `text_value`.
+        pub text_value: Option<FormFieldVariableTextValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableListValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableListValue {
+        /// `values`.
+        pub values: Option<Vec<FormFieldVariableListObject>>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableNullValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableNullValue {
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableNumberValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableNumberValue {
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableObjectValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableObjectValue {
+        /// `value`.
+        pub value: Option<String>,
+        /// `wk_api_name`.
+        pub wk_api_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableRecordValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableRecordValue {
+        /// `values`.
+        pub values: Option<FormFieldVariableRecordValueExample>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableRecordValueExample`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableRecordValueExample {
+        /// `country_region`.
+        pub country_region: Option<FormVariableValueInfoExample>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormFieldVariableTextValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormFieldVariableTextValue {
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormVariableValueInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormVariableValueInfo {
+        /// `bool_value`.
+        pub bool_value: Option<FormFieldVariableBoolValue>,
+        /// `date_time_value`.
+        pub date_time_value: Option<FormFieldVariableDatetimeValue>,
+        /// `date_value`.
+        pub date_value: Option<FormFieldVariableDateValue>,
+        /// `department_value`.
+        pub department_value: Option<FormFieldVariableDepartmentValue>,
+        /// `employment_value`.
+        pub employment_value: Option<FormFieldVariableEmploymentValue>,
+        /// `enum_value`.
+        pub enum_value: Option<FormFieldVariableEnumValue>,
+        /// `file_value`.
+        pub file_value: Option<FormFieldVariableFileValue>,
+        /// `i18n_value`.
+        pub i18n_value: Option<FormFieldVariableI18nValue>,
+        /// `list_value`.
+        pub list_value: Option<FormFieldVariableListValue>,
+        /// `null_value`.
+        pub null_value: Option<FormFieldVariableNullValue>,
+        /// `number_value`.
+        pub number_value: Option<FormFieldVariableNumberValue>,
+        /// `object_value`.
+        pub object_value: Option<FormFieldVariableObjectValue>,
+        /// `record_value`.
+        pub record_value: Option<FormFieldVariableRecordValue>,
+        /// `text_value`.
+        pub text_value: Option<FormFieldVariableTextValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `FormVariableValueInfoExample`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct FormVariableValueInfoExample {
+        /// `object_value`.
+        pub object_value: Option<FormFieldVariableObjectValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetByParamAuthorizationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=authorization&version=v1>
+    pub struct GetByParamAuthorizationResponseBody {
+        /// `role_authorization`.
+        pub role_authorization: Option<RoleAuthorization>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetByParamCustomFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct GetByParamCustomFieldResponseBody {
+        /// `data`.
+        pub data: Option<CustomField>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetCompanyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=company&version=v1>
+    pub struct GetCompanyResponseBody {
+        /// `company`.
+        pub company: Option<Company>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetContractResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=contract&version=v1>
+    pub struct GetContractResponseBody {
+        /// `contract`.
+        pub contract: Option<Contract>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetCountryRegionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=country_region&version=v1>
+    pub struct GetCountryRegionResponseBody {
+        /// `country_region`.
+        pub country_region: Option<CountryRegion>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetCurrencyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=currency&version=v1>
+    pub struct GetCurrencyResponseBody {
+        /// `currency`.
+        pub currency: Option<Currency>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=department&version=v1>
+    pub struct GetDepartmentResponseBody {
+        /// `department`.
+        pub department: Option<Department>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetEmployeeTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=employee_type&version=v1>
+    pub struct GetEmployeeTypeResponseBody {
+        /// `employee_type`.
+        pub employee_type: Option<EmployeeType>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job_data&version=v1>
+    pub struct GetJobDataResponseBody {
+        /// `job_data`.
+        pub job_data: Option<JobData>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job_family&version=v1>
+    pub struct GetJobFamilyResponseBody {
+        /// `job_family`.
+        pub job_family: Option<JobFamily>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job_level&version=v1>
+    pub struct GetJobLevelResponseBody {
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job&version=v1>
+    pub struct GetJobResponseBody {
+        /// `job`.
+        pub job: Option<Job>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetLocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=location&version=v1>
+    pub struct GetLocationResponseBody {
+        /// `location`.
+        pub location: Option<Location>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetNationalIdTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=national_id_type&version=v1>
+    pub struct GetNationalIdTypeResponseBody {
+        /// `national_id_type`.
+        pub national_id_type: Option<NationalIdType>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetPersonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct GetPersonResponseBody {
+        /// `person`.
+        pub person: Option<Person>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=pre_hire&version=v1>
+    pub struct GetPreHireResponseBody {
+        /// `pre_hire`.
+        pub pre_hire: Option<PreHire>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetProcessFormVariableDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v1>
+    pub struct GetProcessFormVariableDataResponseBody {
+        /// `field_variable_values`.
+        pub field_variable_values: Option<Vec<FormFieldVariable>>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetSubdivisionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=subdivision&version=v1>
+    pub struct GetSubdivisionResponseBody {
+        /// `subdivision`.
+        pub subdivision: Option<Subdivision>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetSubregionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=subregion&version=v1>
+    pub struct GetSubregionResponseBody {
+        /// `subregion`.
+        pub subregion: Option<Subregion>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetWorkingHoursTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=working_hours_type&version=v1>
+    pub struct GetWorkingHoursTypeResponseBody {
+        /// `working_hours_type`.
+        pub working_hours_type: Option<WorkingHoursType>,
+    }
+}
+
+feishu_core::model! {
+    /// `HiberarchyCommon`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct HiberarchyCommon {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `list_order`.
+        pub list_order: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `tree_order`.
+        pub tree_order: Option<String>,
+        /// `type`.
+        pub r#type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `Hrbp`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=security_group&version=v1>
+    pub struct Hrbp {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `employment_id_list`.
+        pub employment_id_list: Option<Vec<String>>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct I18n {
+        /// `lang`.
+        pub lang: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `IdInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=corehr&resource=common_data.id&version=v1>
+    pub struct IdInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `target_id`.
+        pub target_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ImageFieldSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct ImageFieldSetting {
+        /// `display_style`.
+        pub display_style: Option<feishu_core::generated::Int64>,
+        /// `image_type`.
+        pub image_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Job`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job&version=v1>
+    pub struct Job {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_prefer_manual_encoding`.
+        pub is_prefer_manual_encoding: Option<bool>,
+        /// `job_family_id_list`.
+        pub job_family_id_list: Option<Vec<String>>,
+        /// `job_level_id_list`.
+        pub job_level_id_list: Option<Vec<String>>,
+        /// `job_title`.
+        pub job_title: Option<Vec<I18n>>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_data&version=v1>
+    pub struct JobData {
+        /// `assignment_start_reason`.
+        pub assignment_start_reason: Option<Enum>,
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `cost_center_rate`.
+        pub cost_center_rate: Option<Vec<SupportCostCenterItem>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `direct_manager_id`.
+        pub direct_manager_id: Option<String>,
+        /// `dotted_line_manager_id_list`.
+        pub dotted_line_manager_id_list: Option<Vec<String>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `employee_subtype_id`.
+        pub employee_subtype_id: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_data_reason`.
+        pub job_data_reason: Option<Enum>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `primary_job_data`.
+        pub primary_job_data: Option<bool>,
+        /// `probation_end_date`.
+        pub probation_end_date: Option<String>,
+        /// `probation_expected_end_date`.
+        pub probation_expected_end_date: Option<String>,
+        /// `probation_outcome`.
+        pub probation_outcome: Option<Enum>,
+        /// `probation_start_date`.
+        pub probation_start_date: Option<String>,
+        /// `second_direct_manager_id`.
+        pub second_direct_manager_id: Option<String>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+        /// `weekly_working_hours`.
+        pub weekly_working_hours: Option<feishu_core::generated::Int64>,
+        /// `weekly_working_hours_v2`.
+        pub weekly_working_hours_v2: Option<f64>,
+        /// `work_calendar_id`.
+        pub work_calendar_id: Option<String>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDataCostCenter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
+    pub struct JobDataCostCenter {
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `rate`.
+        pub rate: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobFamily`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_family&version=v1>
+    pub struct JobFamily {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `pathway_ids`.
+        pub pathway_ids: Option<Vec<String>>,
+        /// `selectable`.
+        pub selectable: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_level&version=v1>
+    pub struct JobLevel {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_grade`.
+        pub job_grade: Option<Vec<String>>,
+        /// `level_order`.
+        pub level_order: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `pathway_ids`.
+        pub pathway_ids: Option<Vec<String>>,
+        /// `view_order`.
+        pub view_order: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveBalance`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_balances&project=corehr&resource=leave&version=v1>
+    pub struct LeaveBalance {
+        /// `balance_in_current_cycle`.
+        pub balance_in_current_cycle: Option<String>,
+        /// `historical_cycles_left`.
+        pub historical_cycles_left: Option<String>,
+        /// `history_cycle_accrual`.
+        pub history_cycle_accrual: Option<String>,
+        /// `leave_balance`.
+        pub leave_balance: Option<String>,
+        /// `leave_balance_excluding_under_approval`.
+        pub leave_balance_excluding_under_approval: Option<String>,
+        /// `leave_duration_unit`.
+        pub leave_duration_unit: Option<feishu_core::generated::Int64>,
+        /// `leave_quantity_under_approval`.
+        pub leave_quantity_under_approval: Option<String>,
+        /// `leave_type_id`.
+        pub leave_type_id: Option<String>,
+        /// `leave_type_name`.
+        pub leave_type_name: Option<Vec<I18n>>,
+        /// `offboarding_balance`.
+        pub offboarding_balance: Option<String>,
+        /// `offboarding_granted`.
+        pub offboarding_granted: Option<String>,
+        /// `taken`.
+        pub taken: Option<String>,
+        /// `taken_current_date`.
+        pub taken_current_date: Option<String>,
+        /// `taken_history_cycle`.
+        pub taken_history_cycle: Option<String>,
+        /// `this_cycle_taken`.
+        pub this_cycle_taken: Option<String>,
+        /// `this_cycle_total`.
+        pub this_cycle_total: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveBalancesLeaveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_balances&project=corehr&resource=leave&version=v1>
+    pub struct LeaveBalancesLeaveResponseBody {
+        /// `employment_leave_balance_list`.
+        pub employment_leave_balance_list: Option<Vec<EmploymentLeaveBalance>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveExtendItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
+    pub struct LeaveExtendItem {
+        /// `key`.
+        pub key: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveGrantingRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=leave_granting_record&version=v1>
+    pub struct LeaveGrantingRecord {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `granted_by`.
+        pub granted_by: Option<feishu_core::generated::Int64>,
+        /// `granting_quantity`.
+        pub granting_quantity: Option<String>,
+        /// `granting_unit`.
+        pub granting_unit: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `leave_type_id`.
+        pub leave_type_id: Option<String>,
+        /// `reason`.
+        pub reason: Option<Vec<I18n>>,
+        /// `section_type`.
+        pub section_type: Option<feishu_core::generated::Int64>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveProcessInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
+    pub struct LeaveProcessInfo {
+        /// `process_apply_time`.
+        pub process_apply_time: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `process_status`.
+        pub process_status: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveRequest`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
+    pub struct LeaveRequest {
+        /// `actual_end_date`.
+        pub actual_end_date: Option<String>,
+        /// `approval_date`.
+        pub approval_date: Option<String>,
+        /// `data_source`.
+        pub data_source: Option<feishu_core::generated::Int64>,
+        /// `details`.
+        pub details: Option<Vec<LeaveRequestDetail>>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `employment_name`.
+        pub employment_name: Option<Vec<I18n>>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `estimated_end_date`.
+        pub estimated_end_date: Option<String>,
+        /// `grant_source`.
+        pub grant_source: Option<String>,
+        /// `is_deducted`.
+        pub is_deducted: Option<bool>,
+        /// `leave_cancel_process_id`.
+        pub leave_cancel_process_id: Option<Vec<String>>,
+        /// `leave_correct_process_id`.
+        pub leave_correct_process_id: Option<Vec<String>>,
+        /// `leave_correct_process_info`.
+        pub leave_correct_process_info: Option<Vec<LeaveProcessInfo>>,
+        /// `leave_duration`.
+        pub leave_duration: Option<String>,
+        /// `leave_duration_unit`.
+        pub leave_duration_unit: Option<feishu_core::generated::Int64>,
+        /// `leave_process_id`.
+        pub leave_process_id: Option<Vec<String>>,
+        /// `leave_request_id`.
+        pub leave_request_id: Option<String>,
+        /// `leave_request_status`.
+        pub leave_request_status: Option<feishu_core::generated::Int64>,
+        /// `leave_return_process_id`.
+        pub leave_return_process_id: Option<Vec<String>>,
+        /// `leave_tag_conf`.
+        pub leave_tag_conf: Option<LeaveTagConf>,
+        /// `leave_type_code`.
+        pub leave_type_code: Option<String>,
+        /// `leave_type_id`.
+        pub leave_type_id: Option<String>,
+        /// `leave_type_name`.
+        pub leave_type_name: Option<Vec<I18n>>,
+        /// `notes`.
+        pub notes: Option<String>,
+        /// `return_time`.
+        pub return_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `submitted_at`.
+        pub submitted_at: Option<String>,
+        /// `submitted_by`.
+        pub submitted_by: Option<String>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `wd_paid_type`.
+        pub wd_paid_type: Option<feishu_core::generated::Int64>,
+        /// `workday_extend_infos`.
+        pub workday_extend_infos: Option<Vec<LeaveExtendItem>>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveRequestDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
+    pub struct LeaveRequestDetail {
+        /// `leave_date`.
+        pub leave_date: Option<String>,
+        /// `leave_duration`.
+        pub leave_duration: Option<String>,
+        /// `leave_duration_unit`.
+        pub leave_duration_unit: Option<feishu_core::generated::Int64>,
+        /// `leave_request_id`.
+        pub leave_request_id: Option<String>,
+        /// `paid_type`.
+        pub paid_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveRequestHistoryLeaveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
+    pub struct LeaveRequestHistoryLeaveResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `leave_request_list`.
+        pub leave_request_list: Option<Vec<LeaveRequest>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveSubtype`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_types&project=corehr&resource=leave&version=v1>
+    pub struct LeaveSubtype {
+        /// `leave_type_id`.
+        pub leave_type_id: Option<String>,
+        /// `leave_type_name`.
+        pub leave_type_name: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveTagConf`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
+    pub struct LeaveTagConf {
+        /// `tags`.
+        pub tags: Option<Vec<Tag>>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_types&project=corehr&resource=leave&version=v1>
+    pub struct LeaveType {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `leave_subtype_list`.
+        pub leave_subtype_list: Option<Vec<LeaveSubtype>>,
+        /// `leave_type_id`.
+        pub leave_type_id: Option<String>,
+        /// `leave_type_name`.
+        pub leave_type_name: Option<Vec<I18n>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LeaveTypesLeaveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_types&project=corehr&resource=leave&version=v1>
+    pub struct LeaveTypesLeaveResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `leave_type_list`.
+        pub leave_type_list: Option<Vec<LeaveType>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListCompanyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct ListCompanyResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Company>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListContractResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=contract&version=v1>
+    pub struct ListContractResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Contract>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListCountryRegionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=country_region&version=v1>
+    pub struct ListCountryRegionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CountryRegion>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListCurrencyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=currency&version=v1>
+    pub struct ListCurrencyResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Currency>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=department&version=v1>
+    pub struct ListDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Department>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListEmployeeTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employee_type&version=v1>
+    pub struct ListEmployeeTypeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<EmployeeType>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_data&version=v1>
+    pub struct ListJobDataResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobData>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_family&version=v1>
+    pub struct ListJobFamilyResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobFamily>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job_level&version=v1>
+    pub struct ListJobLevelResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobLevel>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job&version=v1>
+    pub struct ListJobResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Job>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListLocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=location&version=v1>
+    pub struct ListLocationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Location>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListNationalIdTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=national_id_type&version=v1>
+    pub struct ListNationalIdTypeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<NationalIdType>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListObjectApiNameCustomFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_object_api_name&project=corehr&resource=custom_field&version=v1>
+    pub struct ListObjectApiNameCustomFieldResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Object>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=pre_hire&version=v1>
+    pub struct ListPreHireResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<PreHireQuery>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSecurityGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=security_group&version=v1>
+    pub struct ListSecurityGroupResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<SecurityGroup>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSubdivisionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=subdivision&version=v1>
+    pub struct ListSubdivisionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Subdivision>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSubregionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=subregion&version=v1>
+    pub struct ListSubregionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Subregion>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListWorkingHoursTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=working_hours_type&version=v1>
+    pub struct ListWorkingHoursTypeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WorkingHoursType>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Location`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=location&version=v1>
+    pub struct Location {
+        /// `address`.
+        pub address: Option<Vec<Address>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `display_language_id`.
+        pub display_language_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `hiberarchy_common`.
+        pub hiberarchy_common: Option<HiberarchyCommon>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_prefer_manual_encoding`.
+        pub is_prefer_manual_encoding: Option<bool>,
+        /// `locale`.
+        pub locale: Option<Enum>,
+        /// `location_usage_list`.
+        pub location_usage_list: Option<Vec<Enum>>,
+        /// `time_zone_id`.
+        pub time_zone_id: Option<String>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LookupFieldSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct LookupFieldSetting {
+        /// `is_multiple`.
+        pub is_multiple: Option<bool>,
+        /// `lookup_obj_api_name`.
+        pub lookup_obj_api_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ManagementScope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct ManagementScope {
+        /// `management_dimension`.
+        pub management_dimension: Option<String>,
+        /// `obj_id`.
+        pub obj_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MatchCompensationStandardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
+    pub struct MatchCompensationStandardResponseBody {
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `grade`.
+        pub grade: Option<CpstGrade>,
+        /// `standard_id`.
+        pub standard_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Name`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct Name {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `NationalId`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct NationalId {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `issue_date`.
+        pub issue_date: Option<String>,
+        /// `issued_by`.
+        pub issued_by: Option<String>,
+        /// `national_id_number`.
+        pub national_id_number: Option<String>,
+        /// `national_id_type_id`.
+        pub national_id_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `NationalIdType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=national_id_type&version=v1>
+    pub struct NationalIdType {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `identification_type`.
+        pub identification_type: Option<Enum>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `validation_rule`.
+        pub validation_rule: Option<String>,
+        /// `validation_rule_description`.
+        pub validation_rule_description: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `NumberFieldSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct NumberFieldSetting {
+        /// `decimal_places`.
+        pub decimal_places: Option<feishu_core::generated::Int64>,
+        /// `decimal_total_places`.
+        pub decimal_total_places: Option<feishu_core::generated::Int64>,
+        /// `number_field_type`.
+        pub number_field_type: Option<feishu_core::generated::Int64>,
+        /// `round_type`.
+        pub round_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Object`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_object_api_name&project=corehr&resource=custom_field&version=v1>
+    pub struct Object {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `is_open`.
+        pub is_open: Option<bool>,
+        /// `name`.
+        pub name: Option<Name>,
+        /// `object_api_name`.
+        pub object_api_name: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectFieldData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct ObjectFieldData {
+        /// `field_name`.
+        pub field_name: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Offboarding`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
+    pub struct Offboarding {
+        /// `application_info`.
+        pub application_info: Option<ApplicationInfo>,
+        /// `initiating_type`.
+        pub initiating_type: Option<String>,
+        /// `offboarding_checklist`.
+        pub offboarding_checklist: Option<OffboardingChecklist>,
+        /// `offboarding_id`.
+        pub offboarding_id: Option<String>,
+        /// `offboarding_info`.
+        pub offboarding_info: Option<OffboardingInfo>,
+        /// `status`.
+        pub status: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OffboardingChecklist`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
+    pub struct OffboardingChecklist {
+        /// `checklist_finish_time`.
+        pub checklist_finish_time: Option<String>,
+        /// `checklist_process_id`.
+        pub checklist_process_id: Option<String>,
+        /// `checklist_start_time`.
+        pub checklist_start_time: Option<String>,
+        /// `checklist_status`.
+        pub checklist_status: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OffboardingInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
+    pub struct OffboardingInfo {
+        /// `add_block_list`.
+        pub add_block_list: Option<String>,
+        /// `block_reason`.
+        pub block_reason: Option<Enum>,
+        /// `block_reason_explanation`.
+        pub block_reason_explanation: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `employee_reason`.
+        pub employee_reason: Option<Enum>,
+        /// `employee_reason_explanation`.
+        pub employee_reason_explanation: Option<String>,
+        /// `employment`.
+        pub employment: Option<ViewEmploymentInfo>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `enforce_noncompete_agreement`.
+        pub enforce_noncompete_agreement: Option<bool>,
+        /// `expected_offboarding_date`.
+        pub expected_offboarding_date: Option<String>,
+        /// `hrbp_id`.
+        pub hrbp_id: Option<Vec<String>>,
+        /// `is_transfer_with_workforce`.
+        pub is_transfer_with_workforce: Option<bool>,
+        /// `last_attendance_date`.
+        pub last_attendance_date: Option<String>,
+        /// `minor_reason`.
+        pub minor_reason: Option<Enum>,
+        /// `no_permission_fields`.
+        pub no_permission_fields: Option<Vec<String>>,
+        /// `noncompete_agreement_company`.
+        pub noncompete_agreement_company: Option<String>,
+        /// `noncompete_agreement_end_date`.
+        pub noncompete_agreement_end_date: Option<String>,
+        /// `noncompete_agreement_id`.
+        pub noncompete_agreement_id: Option<String>,
+        /// `noncompete_agreement_start_date`.
+        pub noncompete_agreement_start_date: Option<String>,
+        /// `offboarding_date`.
+        pub offboarding_date: Option<String>,
+        /// `provident_fund_end_date`.
+        pub provident_fund_end_date: Option<String>,
+        /// `reason`.
+        pub reason: Option<Enum>,
+        /// `reason_explanation`.
+        pub reason_explanation: Option<String>,
+        /// `retain_account`.
+        pub retain_account: Option<bool>,
+        /// `sign_type`.
+        pub sign_type: Option<Enum>,
+        /// `signature_file`.
+        pub signature_file: Option<String>,
+        /// `social_insurance_end_date`.
+        pub social_insurance_end_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OffboardingReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=offboarding&version=v1>
+    pub struct OffboardingReason {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `offboarding_reason_unique_identifier`.
+        pub offboarding_reason_unique_identifier: Option<String>,
+        /// `parent_offboarding_reason_unique_identifier`.
+        pub parent_offboarding_reason_unique_identifier: Option<String>,
+        /// `updated_time`.
+        pub updated_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OrgTruncation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct OrgTruncation {
+        /// `depth`.
+        pub depth: Option<feishu_core::generated::Int64>,
+        /// `org_key`.
+        pub org_key: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchCompanyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=company&version=v1>
+    pub struct PatchCompanyResponseBody {
+        /// `company`.
+        pub company: Option<Company>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchContractResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=contract&version=v1>
+    pub struct PatchContractResponseBody {
+        /// `contract`.
+        pub contract: Option<Contract>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=department&version=v1>
+    pub struct PatchDepartmentResponseBody {
+        /// `department`.
+        pub department: Option<Department>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchEmployeeTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employee_type&version=v1>
+    pub struct PatchEmployeeTypeResponseBody {
+        /// `employee_type`.
+        pub employee_type: Option<EmployeeType>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchEmploymentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employment&version=v1>
+    pub struct PatchEmploymentResponseBody {
+        /// `employment`.
+        pub employment: Option<Employment>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchJobDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job_data&version=v1>
+    pub struct PatchJobDataResponseBody {
+        /// `job_data`.
+        pub job_data: Option<JobData>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job_family&version=v1>
+    pub struct PatchJobFamilyResponseBody {
+        /// `job_family`.
+        pub job_family: Option<JobFamily>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job_level&version=v1>
+    pub struct PatchJobLevelResponseBody {
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=job&version=v1>
+    pub struct PatchJobResponseBody {
+        /// `job`.
+        pub job: Option<Job>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchNationalIdTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=national_id_type&version=v1>
+    pub struct PatchNationalIdTypeResponseBody {
+        /// `national_id_type`.
+        pub national_id_type: Option<NationalIdType>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchPersonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=person&version=v1>
+    pub struct PatchPersonResponseBody {
+        /// `person`.
+        pub person: Option<Person>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=pre_hire&version=v1>
+    pub struct PatchPreHireResponseBody {
+        /// `pre_hire`.
+        pub pre_hire: Option<PreHire>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchWorkingHoursTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=working_hours_type&version=v1>
+    pub struct PatchWorkingHoursTypeResponseBody {
+        /// `working_hours_type`.
+        pub working_hours_type: Option<WorkingHoursType>,
+    }
+}
+
+feishu_core::model! {
+    /// `PermissionDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct PermissionDetail {
+        /// `assigned_organization_list`.
+        pub assigned_organization_list: Option<Vec<serde_json::Value>>,
+        /// `grantor_rule_list`.
+        pub grantor_rule_list: Option<Vec<PermissionSecurityGroup>>,
+        /// `role`.
+        pub role: Option<SecurityGroup>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PermissionSecurityGroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct PermissionSecurityGroup {
+        /// `expression`.
+        pub expression: Option<FilterExpression>,
+        /// `rule_dimension`.
+        pub rule_dimension: Option<RuleDimension>,
+        /// `rule_type`.
+        pub rule_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Person`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct Person {
+        /// `address_list`.
+        pub address_list: Option<Vec<Address>>,
+        /// `age`.
+        pub age: Option<feishu_core::generated::Int64>,
+        /// `bank_account_list`.
+        pub bank_account_list: Option<Vec<BankAccount>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `date_entered_workforce`.
+        pub date_entered_workforce: Option<String>,
+        /// `date_of_birth`.
+        pub date_of_birth: Option<String>,
+        /// `dependent_list`.
+        pub dependent_list: Option<Vec<Dependent>>,
+        /// `education_list`.
+        pub education_list: Option<Vec<Education>>,
+        /// `email_address`.
+        pub email_address: Option<String>,
+        /// `email_list`.
+        pub email_list: Option<Vec<Email>>,
+        /// `emergency_contact_list`.
+        pub emergency_contact_list: Option<Vec<EmergencyContact>>,
+        /// `gender`.
+        pub gender: Option<Enum>,
+        /// `highest_degree_of_education`.
+        pub highest_degree_of_education: Option<Education>,
+        /// `highest_level_of_education`.
+        pub highest_level_of_education: Option<Education>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `legal_name`.
+        pub legal_name: Option<String>,
+        /// `marital_status`.
+        pub marital_status: Option<Enum>,
+        /// `name_list`.
+        pub name_list: Option<Vec<PersonName>>,
+        /// `national_id_list`.
+        pub national_id_list: Option<Vec<NationalId>>,
+        /// `nationality_id`.
+        pub nationality_id: Option<String>,
+        /// `nationality_id_v2`.
+        pub nationality_id_v2: Option<String>,
+        /// `personal_profile`.
+        pub personal_profile: Option<Vec<PersonalProfile>>,
+        /// `phone_list`.
+        pub phone_list: Option<Vec<Phone>>,
+        /// `phone_number`.
+        pub phone_number: Option<String>,
+        /// `preferred_name`.
+        pub preferred_name: Option<String>,
+        /// `profile_image_id`.
+        pub profile_image_id: Option<String>,
+        /// `race`.
+        pub race: Option<Enum>,
+        /// `resident_tax_id_list`.
+        pub resident_tax_id_list: Option<Vec<String>>,
+        /// `work_experience_list`.
+        pub work_experience_list: Option<Vec<WorkExperience>>,
+    }
+}
+
+feishu_core::model! {
+    /// `PersonName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct PersonName {
+        /// `additional_name_type`.
+        pub additional_name_type: Option<Enum>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `custom_local_name`.
+        pub custom_local_name: Option<String>,
+        /// `custom_name`.
+        pub custom_name: Option<String>,
+        /// `display_name_local_and_western_script`.
+        pub display_name_local_and_western_script: Option<String>,
+        /// `display_name_local_script`.
+        pub display_name_local_script: Option<String>,
+        /// `display_name_western_script`.
+        pub display_name_western_script: Option<String>,
+        /// `first_name`.
+        pub first_name: Option<String>,
+        /// `full_name`.
+        pub full_name: Option<String>,
+        /// `hereditary`.
+        pub hereditary: Option<String>,
+        /// `local_first_name`.
+        pub local_first_name: Option<String>,
+        /// `local_first_name_2`.
+        pub local_first_name_2: Option<String>,
+        /// `local_middle_name`.
+        pub local_middle_name: Option<String>,
+        /// `local_primary`.
+        pub local_primary: Option<String>,
+        /// `local_primary_2`.
+        pub local_primary_2: Option<String>,
+        /// `local_secondary`.
+        pub local_secondary: Option<String>,
+        /// `middle_name`.
+        pub middle_name: Option<String>,
+        /// `name_primary`.
+        pub name_primary: Option<String>,
+        /// `name_type`.
+        pub name_type: Option<Enum>,
+        /// `secondary`.
+        pub secondary: Option<String>,
+        /// `social`.
+        pub social: Option<Enum>,
+        /// `tertiary`.
+        pub tertiary: Option<String>,
+        /// `title`.
+        pub title: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `PersonalProfile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct PersonalProfile {
+        /// `files`.
+        pub files: Option<Vec<File>>,
+        /// `personal_profile_id`.
+        pub personal_profile_id: Option<String>,
+        /// `personal_profile_type`.
+        pub personal_profile_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `Phone`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct Phone {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `device_type`.
+        pub device_type: Option<Enum>,
+        /// `formatted_phone_number`.
+        pub formatted_phone_number: Option<String>,
+        /// `international_area_code`.
+        pub international_area_code: Option<Enum>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `is_public`.
+        pub is_public: Option<bool>,
+        /// `phone_number`.
+        pub phone_number: Option<String>,
+        /// `phone_usage`.
+        pub phone_usage: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `PhoneNumberAndAreaCode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=company&version=v1>
+    pub struct PhoneNumberAndAreaCode {
+        /// `area_code`.
+        pub area_code: Option<Enum>,
+        /// `phone_number`.
+        pub phone_number: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHire`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=pre_hire&version=v1>
+    pub struct PreHire {
+        /// `ats_application_id`.
+        pub ats_application_id: Option<String>,
+        /// `cost_center_rate`.
+        pub cost_center_rate: Option<Vec<SupportCostCenterItem>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `employee_type`.
+        pub employee_type: Option<Enum>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `hire_date`.
+        pub hire_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `onboarding_status`.
+        pub onboarding_status: Option<Enum>,
+        /// `person_id`.
+        pub person_id: Option<String>,
+        /// `worker_id`.
+        pub worker_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHireQuery`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=pre_hire&version=v1>
+    pub struct PreHireQuery {
+        /// `ats_application_id`.
+        pub ats_application_id: Option<String>,
+        /// `cost_center_rate`.
+        pub cost_center_rate: Option<Vec<SupportCostCenterItem>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `employee_type`.
+        pub employee_type: Option<Enum>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `hire_date`.
+        pub hire_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `onboarding_status`.
+        pub onboarding_status: Option<Enum>,
+        /// `person_id`.
+        pub person_id: Option<String>,
+        /// `work_email_list`.
+        pub work_email_list: Option<Vec<Email>>,
+        /// `worker_id`.
+        pub worker_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryAuthorizationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=authorization&version=v1>
+    pub struct QueryAuthorizationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<RoleAuthorization>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryCustomFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_field&version=v1>
+    pub struct QueryCustomFieldResponseBody {
+        /// `items`.
+        pub items: Option<Vec<CustomField>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryOffboardingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=offboarding&version=v1>
+    pub struct QueryOffboardingResponseBody {
+        /// `items`.
+        pub items: Option<Vec<OffboardingReason>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QuerySecurityGroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=security_group&version=v1>
+    pub struct QuerySecurityGroupResponseBody {
+        /// `hrbp_list`.
+        pub hrbp_list: Option<Vec<Hrbp>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryTransferReasonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=transfer_reason&version=v1>
+    pub struct QueryTransferReasonResponseBody {
+        /// `items`.
+        pub items: Option<Vec<TransferReason>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryTransferTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=transfer_type&version=v1>
+    pub struct QueryTransferTypeResponseBody {
+        /// `items`.
+        pub items: Option<Vec<TransferType>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReferenceObject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=match&project=corehr&resource=compensation_standard&version=v1>
+    pub struct ReferenceObject {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RemoveRoleAssignAuthorizationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_role_assign&project=corehr&resource=authorization&version=v1>
+    pub struct RemoveRoleAssignAuthorizationResponseBody {
+        /// `assign_id`.
+        pub assign_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoleAuthorization`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct RoleAuthorization {
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `management_scope_list`.
+        pub management_scope_list: Option<Vec<ManagementScope>>,
+        /// `permission_detail_list`.
+        pub permission_detail_list: Option<Vec<PermissionDetail>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RuleDimension`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct RuleDimension {
+        /// `entity_key`.
+        pub entity_key: Option<String>,
+        /// `entity_name`.
+        pub entity_name: Option<Name>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchAssignedUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct SearchAssignedUserResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<RoleAuthorization>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchOffboardingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
+    pub struct SearchOffboardingResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Offboarding>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `reject_export`.
+        pub reject_export: Option<bool>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SecurityGroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=assigned_user&version=v1>
+    pub struct SecurityGroup {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `description`.
+        pub description: Option<Name>,
+        /// `group_type`.
+        pub group_type: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Name>,
+        /// `org_truncation`.
+        pub org_truncation: Option<Vec<OrgTruncation>>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Subdivision`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=subdivision&version=v1>
+    pub struct Subdivision {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `subdivision_type`.
+        pub subdivision_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `SubmitOffboardingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit&project=corehr&resource=offboarding&version=v1>
+    pub struct SubmitOffboardingResponseBody {
+        /// `add_block_list`.
+        pub add_block_list: Option<bool>,
+        /// `block_reason`.
+        pub block_reason: Option<String>,
+        /// `block_reason_explanation`.
+        pub block_reason_explanation: Option<String>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `offboarding_date`.
+        pub offboarding_date: Option<String>,
+        /// `offboarding_id`.
+        pub offboarding_id: Option<String>,
+        /// `offboarding_reason_explanation`.
+        pub offboarding_reason_explanation: Option<String>,
+        /// `offboarding_reason_unique_identifier`.
+        pub offboarding_reason_unique_identifier: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Subregion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=subregion&version=v1>
+    pub struct Subregion {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `subdivision_id`.
+        pub subdivision_id: Option<String>,
+        /// `superior_subregion_id`.
+        pub superior_subregion_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SupportCostCenterItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
+    pub struct SupportCostCenterItem {
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `rate`.
+        pub rate: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Tag`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave_request_history&project=corehr&resource=leave&version=v1>
+    pub struct Tag {
+        /// `key`.
+        pub key: Option<String>,
+        /// `values`.
+        pub values: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `TextFieldSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_param&project=corehr&resource=custom_field&version=v1>
+    pub struct TextFieldSetting {
+        /// `is_multiline`.
+        pub is_multiline: Option<bool>,
+        /// `is_multilingual`.
+        pub is_multilingual: Option<bool>,
+        /// `is_url_type`.
+        pub is_url_type: Option<bool>,
+        /// `max_length`.
+        pub max_length: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TranferEmploymentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
+    pub struct TranferEmploymentInfo {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `employee_number`.
+        pub employee_number: Option<String>,
+        /// `regular_employee_start_date`.
+        pub regular_employee_start_date: Option<String>,
+        /// `seniority_date`.
+        pub seniority_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TransferInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v1>
+    pub struct TransferInfo {
+        /// `offer_info`.
+        pub offer_info: Option<String>,
+        /// `original_company`.
+        pub original_company: Option<String>,
+        /// `original_compensation_type`.
+        pub original_compensation_type: Option<String>,
+        /// `original_contract_end_date`.
+        pub original_contract_end_date: Option<String>,
+        /// `original_contract_number`.
+        pub original_contract_number: Option<String>,
+        /// `original_contract_start_date`.
+        pub original_contract_start_date: Option<String>,
+        /// `original_contract_type`.
+        pub original_contract_type: Option<String>,
+        /// `original_cost_center_rate`.
+        pub original_cost_center_rate: Option<Vec<SupportCostCenterItem>>,
+        /// `original_department`.
+        pub original_department: Option<String>,
+        /// `original_direct_manager`.
+        pub original_direct_manager: Option<String>,
+        /// `original_dotted_manager`.
+        pub original_dotted_manager: Option<String>,
+        /// `original_duration_type`.
+        pub original_duration_type: Option<String>,
+        /// `original_employee_subtype`.
+        pub original_employee_subtype: Option<String>,
+        /// `original_employment_change`.
+        pub original_employment_change: Option<TranferEmploymentInfo>,
+        /// `original_job`.
+        pub original_job: Option<String>,
+        /// `original_job_family`.
+        pub original_job_family: Option<String>,
+        /// `original_job_grade`.
+        pub original_job_grade: Option<String>,
+        /// `original_job_level`.
+        pub original_job_level: Option<String>,
+        /// `original_pathway`.
+        pub original_pathway: Option<String>,
+        /// `original_position`.
+        pub original_position: Option<String>,
+        /// `original_probation_end_date`.
+        pub original_probation_end_date: Option<String>,
+        /// `original_service_company`.
+        pub original_service_company: Option<String>,
+        /// `original_signing_type`.
+        pub original_signing_type: Option<String>,
+        /// `original_weekly_working_hours`.
+        pub original_weekly_working_hours: Option<String>,
+        /// `original_work_location`.
+        pub original_work_location: Option<String>,
+        /// `original_work_shift`.
+        pub original_work_shift: Option<String>,
+        /// `original_workforce_type`.
+        pub original_workforce_type: Option<String>,
+        /// `original_working_calendar`.
+        pub original_working_calendar: Option<String>,
+        /// `original_working_hours_type`.
+        pub original_working_hours_type: Option<String>,
+        /// `probation_exist`.
+        pub probation_exist: Option<bool>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `target_company`.
+        pub target_company: Option<String>,
+        /// `target_compensation_type`.
+        pub target_compensation_type: Option<String>,
+        /// `target_contract_end_date`.
+        pub target_contract_end_date: Option<String>,
+        /// `target_contract_number`.
+        pub target_contract_number: Option<String>,
+        /// `target_contract_start_date`.
+        pub target_contract_start_date: Option<String>,
+        /// `target_contract_type`.
+        pub target_contract_type: Option<String>,
+        /// `target_cost_center_rate`.
+        pub target_cost_center_rate: Option<Vec<SupportCostCenterItem>>,
+        /// `target_department`.
+        pub target_department: Option<String>,
+        /// `target_direct_manager`.
+        pub target_direct_manager: Option<String>,
+        /// `target_dotted_manager`.
+        pub target_dotted_manager: Option<String>,
+        /// `target_dotted_manager_clean`.
+        pub target_dotted_manager_clean: Option<bool>,
+        /// `target_duration_type`.
+        pub target_duration_type: Option<String>,
+        /// `target_employee_subtype`.
+        pub target_employee_subtype: Option<String>,
+        /// `target_employment_change`.
+        pub target_employment_change: Option<TranferEmploymentInfo>,
+        /// `target_job`.
+        pub target_job: Option<String>,
+        /// `target_job_family`.
+        pub target_job_family: Option<String>,
+        /// `target_job_grade`.
+        pub target_job_grade: Option<String>,
+        /// `target_job_level`.
+        pub target_job_level: Option<String>,
+        /// `target_pathway`.
+        pub target_pathway: Option<String>,
+        /// `target_position`.
+        pub target_position: Option<String>,
+        /// `target_probation_end_date`.
+        pub target_probation_end_date: Option<String>,
+        /// `target_service_company`.
+        pub target_service_company: Option<String>,
+        /// `target_signing_type`.
+        pub target_signing_type: Option<String>,
+        /// `target_weekly_working_hours`.
+        pub target_weekly_working_hours: Option<String>,
+        /// `target_work_location`.
+        pub target_work_location: Option<String>,
+        /// `target_work_shift`.
+        pub target_work_shift: Option<String>,
+        /// `target_workforce_type`.
+        pub target_workforce_type: Option<String>,
+        /// `target_working_calendar`.
+        pub target_working_calendar: Option<String>,
+        /// `target_working_hours_type`.
+        pub target_working_hours_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TransferReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=transfer_reason&version=v1>
+    pub struct TransferReason {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `parent_transfer_reason_unique_identifier`.
+        pub parent_transfer_reason_unique_identifier: Option<String>,
+        /// `transfer_reason_unique_identifier`.
+        pub transfer_reason_unique_identifier: Option<String>,
+        /// `updated_time`.
+        pub updated_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TransferType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=transfer_type&version=v1>
+    pub struct TransferType {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `flow_id`.
+        pub flow_id: Option<String>,
+        /// `flow_name`.
+        pub flow_name: Option<Vec<I18n>>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `transfer_type_unique_identifier`.
+        pub transfer_type_unique_identifier: Option<String>,
+        /// `updated_time`.
+        pub updated_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateRoleAssignAuthorizationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_role_assign&project=corehr&resource=authorization&version=v1>
+    pub struct UpdateRoleAssignAuthorizationResponseBody {
+        /// `assign_id`.
+        pub assign_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UploadPersonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=corehr&resource=person&version=v1>
+    pub struct UploadPersonResponseBody {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ViewEmploymentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=offboarding&version=v1>
+    pub struct ViewEmploymentInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `names`.
+        pub names: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `WkCalendarDate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar_date&project=corehr&resource=leave&version=v1>
+    pub struct WkCalendarDate {
+        /// `calendar_id`.
+        pub calendar_id: Option<String>,
+        /// `date`.
+        pub date: Option<String>,
+        /// `date_type`.
+        pub date_type: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WkCalendarI18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar&project=corehr&resource=leave&version=v1>
+    pub struct WkCalendarI18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkCalendarDateLeaveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar_date&project=corehr&resource=leave&version=v1>
+    pub struct WorkCalendarDateLeaveResponseBody {
+        /// `calendar_dates`.
+        pub calendar_dates: Option<Vec<WkCalendarDate>>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkCalendarDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar&project=corehr&resource=leave&version=v1>
+    pub struct WorkCalendarDetail {
+        /// `calendar_id`.
+        pub calendar_id: Option<String>,
+        /// `calendar_name`.
+        pub calendar_name: Option<WkCalendarI18n>,
+        /// `enable`.
+        pub enable: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkCalendarLeaveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=work_calendar&project=corehr&resource=leave&version=v1>
+    pub struct WorkCalendarLeaveResponseBody {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `work_calendars`.
+        pub work_calendars: Option<Vec<WorkCalendarDetail>>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkExperience`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=person&version=v1>
+    pub struct WorkExperience {
+        /// `company_organization`.
+        pub company_organization: Option<Vec<I18n>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `department`.
+        pub department: Option<Vec<I18n>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `job`.
+        pub job: Option<Vec<I18n>>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkingHoursType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=working_hours_type&version=v1>
+    pub struct WorkingHoursType {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `country_region_id_list`.
+        pub country_region_id_list: Option<Vec<String>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `default_for_job`.
+        pub default_for_job: Option<bool>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+    }
 }

@@ -3,160 +3,160 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Address`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Address {
-    /// `address_id`.
-    pub address_id: Option<String>,
-    /// `address_line1`.
-    pub address_line1: Option<String>,
-    /// `address_line2`.
-    pub address_line2: Option<String>,
-    /// `address_line3`.
-    pub address_line3: Option<String>,
-    /// `address_line4`.
-    pub address_line4: Option<String>,
-    /// `address_line5`.
-    pub address_line5: Option<String>,
-    /// `address_line6`.
-    pub address_line6: Option<String>,
-    /// `address_line7`.
-    pub address_line7: Option<String>,
-    /// `address_line8`.
-    pub address_line8: Option<String>,
-    /// `address_line9`.
-    pub address_line9: Option<String>,
-    /// `address_type_list`.
-    pub address_type_list: Option<Vec<Enum>>,
-    /// `city_id`.
-    pub city_id: Option<String>,
-    /// `city_id_v2`.
-    pub city_id_v2: Option<String>,
-    /// `city_subdivision_1`.
-    pub city_subdivision_1: Option<String>,
-    /// `city_subdivision_2`.
-    pub city_subdivision_2: Option<String>,
-    /// `city_text`.
-    pub city_text: Option<String>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `distinct_id`.
-    pub distinct_id: Option<String>,
-    /// `district_id_v2`.
-    pub district_id_v2: Option<String>,
-    /// `full_address_local_script`.
-    pub full_address_local_script: Option<String>,
-    /// `full_address_western_script`.
-    pub full_address_western_script: Option<String>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `is_public`.
-    pub is_public: Option<bool>,
-    /// `local_address_line1`.
-    pub local_address_line1: Option<String>,
-    /// `local_address_line2`.
-    pub local_address_line2: Option<String>,
-    /// `local_address_line3`.
-    pub local_address_line3: Option<String>,
-    /// `local_address_line4`.
-    pub local_address_line4: Option<String>,
-    /// `local_address_line5`.
-    pub local_address_line5: Option<String>,
-    /// `local_address_line6`.
-    pub local_address_line6: Option<String>,
-    /// `local_address_line7`.
-    pub local_address_line7: Option<String>,
-    /// `local_address_line8`.
-    pub local_address_line8: Option<String>,
-    /// `local_address_line9`.
-    pub local_address_line9: Option<String>,
-    /// `local_city_text`.
-    pub local_city_text: Option<String>,
-    /// `postal_code`.
-    pub postal_code: Option<String>,
-    /// `region_id`.
-    pub region_id: Option<String>,
-    /// `region_subdivision_1`.
-    pub region_subdivision_1: Option<String>,
-    /// `region_subdivision_2`.
-    pub region_subdivision_2: Option<String>,
+feishu_core::model! {
+    /// `Address`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
+    pub struct Address {
+        /// `address_id`.
+        pub address_id: Option<String>,
+        /// `address_line1`.
+        pub address_line1: Option<String>,
+        /// `address_line2`.
+        pub address_line2: Option<String>,
+        /// `address_line3`.
+        pub address_line3: Option<String>,
+        /// `address_line4`.
+        pub address_line4: Option<String>,
+        /// `address_line5`.
+        pub address_line5: Option<String>,
+        /// `address_line6`.
+        pub address_line6: Option<String>,
+        /// `address_line7`.
+        pub address_line7: Option<String>,
+        /// `address_line8`.
+        pub address_line8: Option<String>,
+        /// `address_line9`.
+        pub address_line9: Option<String>,
+        /// `address_type_list`.
+        pub address_type_list: Option<Vec<Enum>>,
+        /// `city_id`.
+        pub city_id: Option<String>,
+        /// `city_id_v2`.
+        pub city_id_v2: Option<String>,
+        /// `city_subdivision_1`.
+        pub city_subdivision_1: Option<String>,
+        /// `city_subdivision_2`.
+        pub city_subdivision_2: Option<String>,
+        /// `city_text`.
+        pub city_text: Option<String>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `distinct_id`.
+        pub distinct_id: Option<String>,
+        /// `district_id_v2`.
+        pub district_id_v2: Option<String>,
+        /// `full_address_local_script`.
+        pub full_address_local_script: Option<String>,
+        /// `full_address_western_script`.
+        pub full_address_western_script: Option<String>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `is_public`.
+        pub is_public: Option<bool>,
+        /// `local_address_line1`.
+        pub local_address_line1: Option<String>,
+        /// `local_address_line2`.
+        pub local_address_line2: Option<String>,
+        /// `local_address_line3`.
+        pub local_address_line3: Option<String>,
+        /// `local_address_line4`.
+        pub local_address_line4: Option<String>,
+        /// `local_address_line5`.
+        pub local_address_line5: Option<String>,
+        /// `local_address_line6`.
+        pub local_address_line6: Option<String>,
+        /// `local_address_line7`.
+        pub local_address_line7: Option<String>,
+        /// `local_address_line8`.
+        pub local_address_line8: Option<String>,
+        /// `local_address_line9`.
+        pub local_address_line9: Option<String>,
+        /// `local_city_text`.
+        pub local_city_text: Option<String>,
+        /// `postal_code`.
+        pub postal_code: Option<String>,
+        /// `region_id`.
+        pub region_id: Option<String>,
+        /// `region_subdivision_1`.
+        pub region_subdivision_1: Option<String>,
+        /// `region_subdivision_2`.
+        pub region_subdivision_2: Option<String>,
+    }
 }
 
-/// `ApprovalGroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApprovalGroup {
-    /// `adjust_reason`.
-    pub adjust_reason: Option<String>,
-    /// `approval_group_id`.
-    pub approval_group_id: Option<String>,
-    /// `approval_group_status`.
-    pub approval_group_status: Option<String>,
-    /// `approval_group_status_v2`.
-    pub approval_group_status_v2: Option<feishu_core::generated::Int64>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `department_changes`.
-    pub department_changes: Option<Vec<String>>,
-    /// `draft_id`.
-    pub draft_id: Option<String>,
-    /// `draft_status`.
-    pub draft_status: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `job_changes`.
-    pub job_changes: Option<Vec<String>>,
-    /// `position_changes`.
-    pub position_changes: Option<Vec<String>>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `topic`.
-    pub topic: Option<String>,
+feishu_core::model! {
+    /// `ApprovalGroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=approval_groups&version=v2>
+    pub struct ApprovalGroup {
+        /// `adjust_reason`.
+        pub adjust_reason: Option<String>,
+        /// `approval_group_id`.
+        pub approval_group_id: Option<String>,
+        /// `approval_group_status`.
+        pub approval_group_status: Option<String>,
+        /// `approval_group_status_v2`.
+        pub approval_group_status_v2: Option<feishu_core::generated::Int64>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `department_changes`.
+        pub department_changes: Option<Vec<String>>,
+        /// `draft_id`.
+        pub draft_id: Option<String>,
+        /// `draft_status`.
+        pub draft_status: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `job_changes`.
+        pub job_changes: Option<Vec<String>>,
+        /// `position_changes`.
+        pub position_changes: Option<Vec<String>>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `topic`.
+        pub topic: Option<String>,
+    }
 }
 
-/// `ApproverInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=approver&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApproverInfo {
-    /// `approver_id`.
-    pub approver_id: Option<String>,
-    /// `approver_status`.
-    pub approver_status: Option<feishu_core::generated::Int64>,
-    /// `process_id`.
-    pub process_id: Option<String>,
+feishu_core::model! {
+    /// `ApproverInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=approver&version=v2>
+    pub struct ApproverInfo {
+        /// `approver_id`.
+        pub approver_id: Option<String>,
+        /// `approver_status`.
+        pub approver_status: Option<feishu_core::generated::Int64>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+    }
 }
 
-/// `Assessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=probation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Assessment {
-    /// `assessment_comment`.
-    pub assessment_comment: Option<String>,
-    /// `assessment_detail`.
-    pub assessment_detail: Option<String>,
-    /// `assessment_grade`.
-    pub assessment_grade: Option<Enum>,
-    /// `assessment_id`.
-    pub assessment_id: Option<String>,
-    /// `assessment_result`.
-    pub assessment_result: Option<Enum>,
-    /// `assessment_score`.
-    pub assessment_score: Option<f64>,
-    /// `assessment_status`.
-    pub assessment_status: Option<Enum>,
-    /// `is_final_asssessment`.
-    pub is_final_asssessment: Option<bool>,
+feishu_core::model! {
+    /// `Assessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=probation&version=v2>
+    pub struct Assessment {
+        /// `assessment_comment`.
+        pub assessment_comment: Option<String>,
+        /// `assessment_detail`.
+        pub assessment_detail: Option<String>,
+        /// `assessment_grade`.
+        pub assessment_grade: Option<Enum>,
+        /// `assessment_id`.
+        pub assessment_id: Option<String>,
+        /// `assessment_result`.
+        pub assessment_result: Option<Enum>,
+        /// `assessment_score`.
+        pub assessment_score: Option<f64>,
+        /// `assessment_status`.
+        pub assessment_status: Option<Enum>,
+        /// `is_final_asssessment`.
+        pub is_final_asssessment: Option<bool>,
+    }
 }
 
 /// `AssessmentForCreate`.
@@ -188,998 +188,998 @@ pub struct AssessmentForCreate {
     pub is_final_asssessment: Option<bool>,
 }
 
-/// `Bank`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.bank&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Bank {
-    /// `bank_code`.
-    pub bank_code: Option<String>,
-    /// `bank_id`.
-    pub bank_id: Option<String>,
-    /// `bank_name`.
-    pub bank_name: Option<Vec<I18n>>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `Bank`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.bank&version=v2>
+    pub struct Bank {
+        /// `bank_code`.
+        pub bank_code: Option<String>,
+        /// `bank_id`.
+        pub bank_id: Option<String>,
+        /// `bank_name`.
+        pub bank_name: Option<Vec<I18n>>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `BankAccount`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BankAccount {
-    /// `account_holder`.
-    pub account_holder: Option<String>,
-    /// `bank`.
-    pub bank: Option<Enum>,
-    /// `bank_account_number`.
-    pub bank_account_number: Option<String>,
-    /// `bank_account_type`.
-    pub bank_account_type: Option<Enum>,
-    /// `bank_account_usage`.
-    pub bank_account_usage: Option<Vec<Enum>>,
-    /// `bank_id`.
-    pub bank_id: Option<String>,
-    /// `bank_id_v2`.
-    pub bank_id_v2: Option<String>,
-    /// `bank_identification_code`.
-    pub bank_identification_code: Option<String>,
-    /// `bank_name`.
-    pub bank_name: Option<String>,
-    /// `branch_id`.
-    pub branch_id: Option<String>,
-    /// `branch_id_v2`.
-    pub branch_id_v2: Option<String>,
-    /// `branch_name`.
-    pub branch_name: Option<String>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `iban`.
-    pub iban: Option<String>,
-    /// `payment_amount`.
-    pub payment_amount: Option<String>,
-    /// `payment_rate`.
-    pub payment_rate: Option<String>,
-    /// `payment_type`.
-    pub payment_type: Option<Enum>,
-    /// `priority`.
-    pub priority: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `BankAccount`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct BankAccount {
+        /// `account_holder`.
+        pub account_holder: Option<String>,
+        /// `bank`.
+        pub bank: Option<Enum>,
+        /// `bank_account_number`.
+        pub bank_account_number: Option<String>,
+        /// `bank_account_type`.
+        pub bank_account_type: Option<Enum>,
+        /// `bank_account_usage`.
+        pub bank_account_usage: Option<Vec<Enum>>,
+        /// `bank_id`.
+        pub bank_id: Option<String>,
+        /// `bank_id_v2`.
+        pub bank_id_v2: Option<String>,
+        /// `bank_identification_code`.
+        pub bank_identification_code: Option<String>,
+        /// `bank_name`.
+        pub bank_name: Option<String>,
+        /// `branch_id`.
+        pub branch_id: Option<String>,
+        /// `branch_id_v2`.
+        pub branch_id_v2: Option<String>,
+        /// `branch_name`.
+        pub branch_name: Option<String>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `iban`.
+        pub iban: Option<String>,
+        /// `payment_amount`.
+        pub payment_amount: Option<String>,
+        /// `payment_rate`.
+        pub payment_rate: Option<String>,
+        /// `payment_type`.
+        pub payment_type: Option<Enum>,
+        /// `priority`.
+        pub priority: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `BankBranch`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.bank_branch&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BankBranch {
-    /// `bank_address`.
-    pub bank_address: Option<String>,
-    /// `bank_branch_code`.
-    pub bank_branch_code: Option<String>,
-    /// `bank_branch_id`.
-    pub bank_branch_id: Option<String>,
-    /// `bank_branch_name`.
-    pub bank_branch_name: Option<Vec<I18n>>,
-    /// `bank_id`.
-    pub bank_id: Option<String>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `register_place`.
-    pub register_place: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `swift_code`.
-    pub swift_code: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `BankBranch`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.bank_branch&version=v2>
+    pub struct BankBranch {
+        /// `bank_address`.
+        pub bank_address: Option<String>,
+        /// `bank_branch_code`.
+        pub bank_branch_code: Option<String>,
+        /// `bank_branch_id`.
+        pub bank_branch_id: Option<String>,
+        /// `bank_branch_name`.
+        pub bank_branch_name: Option<Vec<I18n>>,
+        /// `bank_id`.
+        pub bank_id: Option<String>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `register_place`.
+        pub register_place: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `swift_code`.
+        pub swift_code: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `BasicDepartment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicDepartment {
-    /// `department_name`.
-    pub department_name: Option<Vec<I18n>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `id_v2`.
-    pub id_v2: Option<String>,
+feishu_core::model! {
+    /// `BasicDepartment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct BasicDepartment {
+        /// `department_name`.
+        pub department_name: Option<Vec<I18n>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `id_v2`.
+        pub id_v2: Option<String>,
+    }
 }
 
-/// `BasicEmployee`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicEmployee {
-    /// `email_address`.
-    pub email_address: Option<String>,
-    /// `employee_number`.
-    pub employee_number: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `employment_id_v2`.
-    pub employment_id_v2: Option<String>,
-    /// `person_info`.
-    pub person_info: Option<BasicPersonInfo>,
+feishu_core::model! {
+    /// `BasicEmployee`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct BasicEmployee {
+        /// `email_address`.
+        pub email_address: Option<String>,
+        /// `employee_number`.
+        pub employee_number: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `employment_id_v2`.
+        pub employment_id_v2: Option<String>,
+        /// `person_info`.
+        pub person_info: Option<BasicPersonInfo>,
+    }
 }
 
-/// `BasicJobData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicJobData {
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `job_data_id`.
-    pub job_data_id: Option<String>,
+feishu_core::model! {
+    /// `BasicJobData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
+    pub struct BasicJobData {
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `job_data_id`.
+        pub job_data_id: Option<String>,
+    }
 }
 
-/// `BasicPersonInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicPersonInfo {
-    /// `person_id`.
-    pub person_id: Option<String>,
-    /// `preferred_english_full_name`.
-    pub preferred_english_full_name: Option<String>,
-    /// `preferred_local_full_name`.
-    pub preferred_local_full_name: Option<String>,
-    /// `preferred_name`.
-    pub preferred_name: Option<String>,
+feishu_core::model! {
+    /// `BasicPersonInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct BasicPersonInfo {
+        /// `person_id`.
+        pub person_id: Option<String>,
+        /// `preferred_english_full_name`.
+        pub preferred_english_full_name: Option<String>,
+        /// `preferred_local_full_name`.
+        pub preferred_local_full_name: Option<String>,
+        /// `preferred_name`.
+        pub preferred_name: Option<String>,
+    }
 }
 
-/// `BatchEmployeesAdditionalJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=employees.additional_job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchEmployeesAdditionalJobResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<EmployeesAdditionalJob>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `BatchEmployeesAdditionalJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=employees.additional_job&version=v2>
+    pub struct BatchEmployeesAdditionalJobResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<EmployeesAdditionalJob>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `BatchGetCompanyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetCompanyResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Company>>,
+feishu_core::model! {
+    /// `BatchGetCompanyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
+    pub struct BatchGetCompanyResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Company>>,
+    }
 }
 
-/// `BatchGetDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetDepartmentResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Department>>,
+feishu_core::model! {
+    /// `BatchGetDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=department&version=v2>
+    pub struct BatchGetDepartmentResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Department>>,
+    }
 }
 
-/// `BatchGetEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetEmployeeResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Employee>>,
+feishu_core::model! {
+    /// `BatchGetEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct BatchGetEmployeeResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Employee>>,
+    }
 }
 
-/// `BatchGetEmployeesBpResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.bp&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetEmployeesBpResponseBody {
-    /// `employment_all_bps`.
-    pub employment_all_bps: Option<Vec<EmploymentBp>>,
-    /// `employment_direct_bps`.
-    pub employment_direct_bps: Option<Vec<EmploymentBp>>,
+feishu_core::model! {
+    /// `BatchGetEmployeesBpResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.bp&version=v2>
+    pub struct BatchGetEmployeesBpResponseBody {
+        /// `employment_all_bps`.
+        pub employment_all_bps: Option<Vec<EmploymentBp>>,
+        /// `employment_direct_bps`.
+        pub employment_direct_bps: Option<Vec<EmploymentBp>>,
+    }
 }
 
-/// `BatchGetEmployeesJobDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetEmployeesJobDataResponseBody {
-    /// `items`.
-    pub items: Option<Vec<EmployeeJobData>>,
+feishu_core::model! {
+    /// `BatchGetEmployeesJobDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
+    pub struct BatchGetEmployeesJobDataResponseBody {
+        /// `items`.
+        pub items: Option<Vec<EmployeeJobData>>,
+    }
 }
 
-/// `BatchGetJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job_family&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetJobFamilyResponseBody {
-    /// `items`.
-    pub items: Option<Vec<JobFamily>>,
+feishu_core::model! {
+    /// `BatchGetJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job_family&version=v2>
+    pub struct BatchGetJobFamilyResponseBody {
+        /// `items`.
+        pub items: Option<Vec<JobFamily>>,
+    }
 }
 
-/// `BatchGetJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job_level&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetJobLevelResponseBody {
-    /// `items`.
-    pub items: Option<Vec<JobLevel>>,
+feishu_core::model! {
+    /// `BatchGetJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job_level&version=v2>
+    pub struct BatchGetJobLevelResponseBody {
+        /// `items`.
+        pub items: Option<Vec<JobLevel>>,
+    }
 }
 
-/// `BatchGetJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetJobResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Job>>,
+feishu_core::model! {
+    /// `BatchGetJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job&version=v2>
+    pub struct BatchGetJobResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Job>>,
+    }
 }
 
-/// `BatchGetLocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=location&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetLocationResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Location>>,
+feishu_core::model! {
+    /// `BatchGetLocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=location&version=v2>
+    pub struct BatchGetLocationResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Location>>,
+    }
 }
 
-/// `BatchGetPathwayResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=pathway&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetPathwayResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Pathway>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `BatchGetPathwayResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=pathway&version=v2>
+    pub struct BatchGetPathwayResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Pathway>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `BatchQueryCostAllocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=cost_allocation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryCostAllocationResponseBody {
-    /// `items`.
-    pub items: Option<Vec<EmployeeCostAllocation>>,
+feishu_core::model! {
+    /// `BatchQueryCostAllocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=cost_allocation&version=v2>
+    pub struct BatchQueryCostAllocationResponseBody {
+        /// `items`.
+        pub items: Option<Vec<EmployeeCostAllocation>>,
+    }
 }
 
-/// `BatchQueryDefaultCostCenterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=default_cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryDefaultCostCenterResponseBody {
-    /// `items`.
-    pub items: Option<Vec<EmployeeDefaultCostCenter>>,
+feishu_core::model! {
+    /// `BatchQueryDefaultCostCenterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=default_cost_center&version=v2>
+    pub struct BatchQueryDefaultCostCenterResponseBody {
+        /// `items`.
+        pub items: Option<Vec<EmployeeDefaultCostCenter>>,
+    }
 }
 
-/// `BatchV2WorkforcePlanDetailResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_v2&project=corehr&resource=workforce_plan_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchV2WorkforcePlanDetailResponseBody {
-    /// `centralized_reporting_project_id`.
-    pub centralized_reporting_project_id: Option<String>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WorkforcePlanDetailV2>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `workforce_plan_id`.
-    pub workforce_plan_id: Option<String>,
+feishu_core::model! {
+    /// `BatchV2WorkforcePlanDetailResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_v2&project=corehr&resource=workforce_plan_detail&version=v2>
+    pub struct BatchV2WorkforcePlanDetailResponseBody {
+        /// `centralized_reporting_project_id`.
+        pub centralized_reporting_project_id: Option<String>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WorkforcePlanDetailV2>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `workforce_plan_id`.
+        pub workforce_plan_id: Option<String>,
+    }
 }
 
-/// `BatchWorkforcePlanDetailResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=workforce_plan_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchWorkforcePlanDetailResponseBody {
-    /// `centralized_reporting_project_id`.
-    pub centralized_reporting_project_id: Option<String>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WorkforcePlanDetail>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `workforce_plan_id`.
-    pub workforce_plan_id: Option<String>,
+feishu_core::model! {
+    /// `BatchWorkforcePlanDetailResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=workforce_plan_detail&version=v2>
+    pub struct BatchWorkforcePlanDetailResponseBody {
+        /// `centralized_reporting_project_id`.
+        pub centralized_reporting_project_id: Option<String>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WorkforcePlanDetail>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `workforce_plan_id`.
+        pub workforce_plan_id: Option<String>,
+    }
 }
 
-/// `Bp`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=bp&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Bp {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `hrbp_id`.
-    pub hrbp_id: Option<String>,
+feishu_core::model! {
+    /// `Bp`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=bp&version=v2>
+    pub struct Bp {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `hrbp_id`.
+        pub hrbp_id: Option<String>,
+    }
 }
 
-/// `ChangeFieldPair`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChangeFieldPair {
-    /// `origin_value`.
-    pub origin_value: Option<CustomFieldData>,
-    /// `target_value`.
-    pub target_value: Option<CustomFieldData>,
+feishu_core::model! {
+    /// `ChangeFieldPair`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct ChangeFieldPair {
+        /// `origin_value`.
+        pub origin_value: Option<CustomFieldData>,
+        /// `target_value`.
+        pub target_value: Option<CustomFieldData>,
+    }
 }
 
-/// `CitizenshipStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CitizenshipStatus {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `citizenship_status`.
-    pub citizenship_status: Option<Vec<I18n>>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `view_order`.
-    pub view_order: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CitizenshipStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct CitizenshipStatus {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `citizenship_status`.
+        pub citizenship_status: Option<Vec<I18n>>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `view_order`.
+        pub view_order: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `City`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.city&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct City {
-    /// `city_id`.
-    pub city_id: Option<String>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `country_region_subdivision_id`.
-    pub country_region_subdivision_id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `subregion_code`.
-    pub subregion_code: Option<String>,
+feishu_core::model! {
+    /// `City`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.city&version=v2>
+    pub struct City {
+        /// `city_id`.
+        pub city_id: Option<String>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `country_region_subdivision_id`.
+        pub country_region_subdivision_id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `subregion_code`.
+        pub subregion_code: Option<String>,
+    }
 }
 
-/// `ColumnApprovalNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ColumnApprovalNode {
-    /// `approval_status`.
-    pub approval_status: Option<String>,
-    /// `approval_type`.
-    pub approval_type: Option<String>,
-    /// `approvers`.
-    pub approvers: Option<Vec<EmployeeInfo>>,
-    /// `exception_status`.
-    pub exception_status: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `ColumnApprovalNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct ColumnApprovalNode {
+        /// `approval_status`.
+        pub approval_status: Option<String>,
+        /// `approval_type`.
+        pub approval_type: Option<String>,
+        /// `approvers`.
+        pub approvers: Option<Vec<EmployeeInfo>>,
+        /// `exception_status`.
+        pub exception_status: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `Company`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Company {
-    /// `branch_company`.
-    pub branch_company: Option<bool>,
-    /// `company_id`.
-    pub company_id: Option<String>,
-    /// `confidential`.
-    pub confidential: Option<bool>,
-    /// `currency`.
-    pub currency: Option<Currency>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `fax`.
-    pub fax: Option<PhoneNumberAndAreaCode>,
-    /// `hiberarchy_common`.
-    pub hiberarchy_common: Option<HiberarchyCommon>,
-    /// `industry_list`.
-    pub industry_list: Option<Vec<Enum>>,
-    /// `legal_representative`.
-    pub legal_representative: Option<Vec<I18n>>,
-    /// `office_address`.
-    pub office_address: Option<Vec<I18n>>,
-    /// `office_address_info`.
-    pub office_address_info: Option<Address>,
-    /// `phone`.
-    pub phone: Option<PhoneNumberAndAreaCode>,
-    /// `post_code`.
-    pub post_code: Option<String>,
-    /// `primary_manager`.
-    pub primary_manager: Option<Vec<I18n>>,
-    /// `registered_office_address`.
-    pub registered_office_address: Option<Vec<I18n>>,
-    /// `registered_office_address_info`.
-    pub registered_office_address_info: Option<Address>,
-    /// `sub_type_list`.
-    pub sub_type_list: Option<Vec<Enum>>,
-    /// `tax_payer_id`.
-    pub tax_payer_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<Enum>,
+feishu_core::model! {
+    /// `Company`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
+    pub struct Company {
+        /// `branch_company`.
+        pub branch_company: Option<bool>,
+        /// `company_id`.
+        pub company_id: Option<String>,
+        /// `confidential`.
+        pub confidential: Option<bool>,
+        /// `currency`.
+        pub currency: Option<Currency>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `fax`.
+        pub fax: Option<PhoneNumberAndAreaCode>,
+        /// `hiberarchy_common`.
+        pub hiberarchy_common: Option<HiberarchyCommon>,
+        /// `industry_list`.
+        pub industry_list: Option<Vec<Enum>>,
+        /// `legal_representative`.
+        pub legal_representative: Option<Vec<I18n>>,
+        /// `office_address`.
+        pub office_address: Option<Vec<I18n>>,
+        /// `office_address_info`.
+        pub office_address_info: Option<Address>,
+        /// `phone`.
+        pub phone: Option<PhoneNumberAndAreaCode>,
+        /// `post_code`.
+        pub post_code: Option<String>,
+        /// `primary_manager`.
+        pub primary_manager: Option<Vec<I18n>>,
+        /// `registered_office_address`.
+        pub registered_office_address: Option<Vec<I18n>>,
+        /// `registered_office_address_info`.
+        pub registered_office_address_info: Option<Address>,
+        /// `sub_type_list`.
+        pub sub_type_list: Option<Vec<Enum>>,
+        /// `tax_payer_id`.
+        pub tax_payer_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<Enum>,
+    }
 }
 
-/// `CompanyTimeline`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompanyTimeline {
-    /// `branch_company`.
-    pub branch_company: Option<bool>,
-    /// `company_version_data`.
-    pub company_version_data: Option<Vec<CompanyVersionData>>,
-    /// `confidential`.
-    pub confidential: Option<bool>,
-    /// `currency`.
-    pub currency: Option<Currency>,
-    /// `fax`.
-    pub fax: Option<PhoneNumberAndAreaCode>,
-    /// `industry_list`.
-    pub industry_list: Option<Vec<Enum>>,
-    /// `legal_representative`.
-    pub legal_representative: Option<Vec<I18n>>,
-    /// `office_address`.
-    pub office_address: Option<Vec<I18n>>,
-    /// `office_address_info`.
-    pub office_address_info: Option<Address>,
-    /// `phone`.
-    pub phone: Option<PhoneNumberAndAreaCode>,
-    /// `post_code`.
-    pub post_code: Option<String>,
-    /// `primary_manager`.
-    pub primary_manager: Option<Vec<I18n>>,
-    /// `registered_office_address`.
-    pub registered_office_address: Option<Vec<I18n>>,
-    /// `registered_office_address_info`.
-    pub registered_office_address_info: Option<Address>,
-    /// `sub_type_list`.
-    pub sub_type_list: Option<Vec<Enum>>,
-    /// `tax_payer_id`.
-    pub tax_payer_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<Enum>,
+feishu_core::model! {
+    /// `CompanyTimeline`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=company&version=v2>
+    pub struct CompanyTimeline {
+        /// `branch_company`.
+        pub branch_company: Option<bool>,
+        /// `company_version_data`.
+        pub company_version_data: Option<Vec<CompanyVersionData>>,
+        /// `confidential`.
+        pub confidential: Option<bool>,
+        /// `currency`.
+        pub currency: Option<Currency>,
+        /// `fax`.
+        pub fax: Option<PhoneNumberAndAreaCode>,
+        /// `industry_list`.
+        pub industry_list: Option<Vec<Enum>>,
+        /// `legal_representative`.
+        pub legal_representative: Option<Vec<I18n>>,
+        /// `office_address`.
+        pub office_address: Option<Vec<I18n>>,
+        /// `office_address_info`.
+        pub office_address_info: Option<Address>,
+        /// `phone`.
+        pub phone: Option<PhoneNumberAndAreaCode>,
+        /// `post_code`.
+        pub post_code: Option<String>,
+        /// `primary_manager`.
+        pub primary_manager: Option<Vec<I18n>>,
+        /// `registered_office_address`.
+        pub registered_office_address: Option<Vec<I18n>>,
+        /// `registered_office_address_info`.
+        pub registered_office_address_info: Option<Address>,
+        /// `sub_type_list`.
+        pub sub_type_list: Option<Vec<Enum>>,
+        /// `tax_payer_id`.
+        pub tax_payer_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<Enum>,
+    }
 }
 
-/// `CompanyVersionData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompanyVersionData {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `company_id`.
-    pub company_id: Option<String>,
-    /// `company_names`.
-    pub company_names: Option<Vec<I18n>>,
-    /// `company_version_id`.
-    pub company_version_id: Option<String>,
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `parent_company_id`.
-    pub parent_company_id: Option<String>,
+feishu_core::model! {
+    /// `CompanyVersionData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=company&version=v2>
+    pub struct CompanyVersionData {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `company_id`.
+        pub company_id: Option<String>,
+        /// `company_names`.
+        pub company_names: Option<Vec<I18n>>,
+        /// `company_version_id`.
+        pub company_version_id: Option<String>,
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `parent_company_id`.
+        pub parent_company_id: Option<String>,
+    }
 }
 
-/// `CompletePreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=complete&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompletePreHireResponseBody {
-    /// `success`.
-    pub success: Option<bool>,
+feishu_core::model! {
+    /// `CompletePreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=complete&project=corehr&resource=pre_hire&version=v2>
+    pub struct CompletePreHireResponseBody {
+        /// `success`.
+        pub success: Option<bool>,
+    }
 }
 
-/// `Contract`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=contract&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Contract {
-    /// `contract_end_date`.
-    pub contract_end_date: Option<String>,
-    /// `contract_number`.
-    pub contract_number: Option<String>,
-    /// `contract_status`.
-    pub contract_status: Option<Enum>,
-    /// `contract_type`.
-    pub contract_type: Option<Enum>,
-    /// `duration_type`.
-    pub duration_type: Option<Enum>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `first_party_company_id`.
-    pub first_party_company_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `original_contract`.
-    pub original_contract: Option<String>,
-    /// `person_id`.
-    pub person_id: Option<String>,
-    /// `renewal_status`.
-    pub renewal_status: Option<Enum>,
-    /// `signing_times`.
-    pub signing_times: Option<feishu_core::generated::Int64>,
-    /// `signing_type`.
-    pub signing_type: Option<Enum>,
+feishu_core::model! {
+    /// `Contract`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=contract&version=v2>
+    pub struct Contract {
+        /// `contract_end_date`.
+        pub contract_end_date: Option<String>,
+        /// `contract_number`.
+        pub contract_number: Option<String>,
+        /// `contract_status`.
+        pub contract_status: Option<Enum>,
+        /// `contract_type`.
+        pub contract_type: Option<Enum>,
+        /// `duration_type`.
+        pub duration_type: Option<Enum>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `first_party_company_id`.
+        pub first_party_company_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `original_contract`.
+        pub original_contract: Option<String>,
+        /// `person_id`.
+        pub person_id: Option<String>,
+        /// `renewal_status`.
+        pub renewal_status: Option<Enum>,
+        /// `signing_times`.
+        pub signing_times: Option<feishu_core::generated::Int64>,
+        /// `signing_type`.
+        pub signing_type: Option<Enum>,
+    }
 }
 
-/// `CostAllocation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CostAllocation {
-    /// `cost_center_rates`.
-    pub cost_center_rates: Option<Vec<JobDataCostCenter>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
+feishu_core::model! {
+    /// `CostAllocation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct CostAllocation {
+        /// `cost_center_rates`.
+        pub cost_center_rates: Option<Vec<JobDataCostCenter>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+    }
 }
 
-/// `CostCenter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CostCenter {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `cost_center_version_id`.
-    pub cost_center_version_id: Option<String>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `is_prefer_manual_encoding`.
-    pub is_prefer_manual_encoding: Option<bool>,
-    /// `managers`.
-    pub managers: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `operation_reason`.
-    pub operation_reason: Option<String>,
-    /// `parent_cost_center_id`.
-    pub parent_cost_center_id: Option<String>,
+feishu_core::model! {
+    /// `CostCenter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct CostCenter {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `cost_center_version_id`.
+        pub cost_center_version_id: Option<String>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `is_prefer_manual_encoding`.
+        pub is_prefer_manual_encoding: Option<bool>,
+        /// `managers`.
+        pub managers: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `operation_reason`.
+        pub operation_reason: Option<String>,
+        /// `parent_cost_center_id`.
+        pub parent_cost_center_id: Option<String>,
+    }
 }
 
-/// `CostCenterTimeline`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CostCenterTimeline {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `managers`.
-    pub managers: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `parent_cost_center_id`.
-    pub parent_cost_center_id: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
+feishu_core::model! {
+    /// `CostCenterTimeline`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=cost_center&version=v2>
+    pub struct CostCenterTimeline {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `managers`.
+        pub managers: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `parent_cost_center_id`.
+        pub parent_cost_center_id: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+    }
 }
 
-/// `CostCenterTree`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CostCenterTree {
-    /// `children`.
-    pub children: Option<Vec<String>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `level`.
-    pub level: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CostCenterTree`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=cost_center&version=v2>
+    pub struct CostCenterTree {
+        /// `children`.
+        pub children: Option<Vec<String>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `level`.
+        pub level: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CostCenterVersion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CostCenterVersion {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `managers`.
-    pub managers: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `operation_reason`.
-    pub operation_reason: Option<String>,
-    /// `parent_cost_center_id`.
-    pub parent_cost_center_id: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
+feishu_core::model! {
+    /// `CostCenterVersion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=cost_center&version=v2>
+    pub struct CostCenterVersion {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `managers`.
+        pub managers: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `operation_reason`.
+        pub operation_reason: Option<String>,
+        /// `parent_cost_center_id`.
+        pub parent_cost_center_id: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+    }
 }
 
-/// `CountryRegion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.country_region&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CountryRegion {
-    /// `alpha_2_code`.
-    pub alpha_2_code: Option<String>,
-    /// `alpha_3_code`.
-    pub alpha_3_code: Option<String>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `full_name`.
-    pub full_name: Option<Vec<I18n>>,
-    /// `global_code`.
-    pub global_code: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CountryRegion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.country_region&version=v2>
+    pub struct CountryRegion {
+        /// `alpha_2_code`.
+        pub alpha_2_code: Option<String>,
+        /// `alpha_3_code`.
+        pub alpha_3_code: Option<String>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `full_name`.
+        pub full_name: Option<Vec<I18n>>,
+        /// `global_code`.
+        pub global_code: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CountryRegionSubdivision`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.country_region_subdivision&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CountryRegionSubdivision {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `country_region_subdivision_id`.
-    pub country_region_subdivision_id: Option<String>,
-    /// `iso_code`.
-    pub iso_code: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `subdivision_type`.
-    pub subdivision_type: Option<Enum>,
+feishu_core::model! {
+    /// `CountryRegionSubdivision`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.country_region_subdivision&version=v2>
+    pub struct CountryRegionSubdivision {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `country_region_subdivision_id`.
+        pub country_region_subdivision_id: Option<String>,
+        /// `iso_code`.
+        pub iso_code: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `subdivision_type`.
+        pub subdivision_type: Option<Enum>,
+    }
 }
 
-/// `CreateCostCenterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCostCenterResponseBody {
-    /// `cost_center`.
-    pub cost_center: Option<CostCenter>,
+feishu_core::model! {
+    /// `CreateCostCenterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=cost_center&version=v2>
+    pub struct CreateCostCenterResponseBody {
+        /// `cost_center`.
+        pub cost_center: Option<CostCenter>,
+    }
 }
 
-/// `CreateCostCenterVersionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=cost_center.version&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCostCenterVersionResponseBody {
-    /// `version`.
-    pub version: Option<CostCenterVersion>,
+feishu_core::model! {
+    /// `CreateCostCenterVersionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=cost_center.version&version=v2>
+    pub struct CreateCostCenterVersionResponseBody {
+        /// `version`.
+        pub version: Option<CostCenterVersion>,
+    }
 }
 
-/// `CreateCustomOrgResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCustomOrgResponseBody {
-    /// `org_id`.
-    pub org_id: Option<String>,
+feishu_core::model! {
+    /// `CreateCustomOrgResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=custom_org&version=v2>
+    pub struct CreateCustomOrgResponseBody {
+        /// `org_id`.
+        pub org_id: Option<String>,
+    }
 }
 
-/// `CreateEmpCustomOrgEmployeeCustomOrgResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_emp_custom_org&project=corehr&resource=employee.custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEmpCustomOrgEmployeeCustomOrgResponseBody {
-    /// `job_data_custom_org_id`.
-    pub job_data_custom_org_id: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
+feishu_core::model! {
+    /// `CreateEmpCustomOrgEmployeeCustomOrgResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_emp_custom_org&project=corehr&resource=employee.custom_org&version=v2>
+    pub struct CreateEmpCustomOrgEmployeeCustomOrgResponseBody {
+        /// `job_data_custom_org_id`.
+        pub job_data_custom_org_id: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+    }
 }
 
-/// `CreateEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEmployeeResponseBody {
-    /// `contract_id`.
-    pub contract_id: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `job_data_id`.
-    pub job_data_id: Option<String>,
+feishu_core::model! {
+    /// `CreateEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employee&version=v2>
+    pub struct CreateEmployeeResponseBody {
+        /// `contract_id`.
+        pub contract_id: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `job_data_id`.
+        pub job_data_id: Option<String>,
+    }
 }
 
-/// `CreateEmployeesAdditionalJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employees.additional_job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEmployeesAdditionalJobResponseBody {
-    /// `additional_job`.
-    pub additional_job: Option<EmployeesAdditionalJobWriteResp>,
+feishu_core::model! {
+    /// `CreateEmployeesAdditionalJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employees.additional_job&version=v2>
+    pub struct CreateEmployeesAdditionalJobResponseBody {
+        /// `additional_job`.
+        pub additional_job: Option<EmployeesAdditionalJobWriteResp>,
+    }
 }
 
-/// `CreateEmployeesInternationalAssignmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employees.international_assignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEmployeesInternationalAssignmentResponseBody {
-    /// `international_assignment`.
-    pub international_assignment: Option<EmployeesInternationalAssignmentResp>,
+feishu_core::model! {
+    /// `CreateEmployeesInternationalAssignmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=employees.international_assignment&version=v2>
+    pub struct CreateEmployeesInternationalAssignmentResponseBody {
+        /// `international_assignment`.
+        pub international_assignment: Option<EmployeesInternationalAssignmentResp>,
+    }
 }
 
-/// `CreateJobChangeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobChangeResponseBody {
-    /// `approval_nodes`.
-    pub approval_nodes: Option<Vec<ColumnApprovalNode>>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `details_of_job_status_change`.
-    pub details_of_job_status_change: Option<Vec<String>>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `employment_name`.
-    pub employment_name: Option<EmploymentLookupName>,
-    /// `exception_status`.
-    pub exception_status: Option<String>,
-    /// `is_adjust_salary`.
-    pub is_adjust_salary: Option<bool>,
-    /// `job_change_id`.
-    pub job_change_id: Option<String>,
-    /// `no_permission_fields`.
-    pub no_permission_fields: Option<Vec<String>>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `transfer_info`.
-    pub transfer_info: Option<TransferInfo>,
-    /// `transfer_reason_unique_identifier`.
-    pub transfer_reason_unique_identifier: Option<String>,
-    /// `transfer_type_unique_identifier`.
-    pub transfer_type_unique_identifier: Option<String>,
+feishu_core::model! {
+    /// `CreateJobChangeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_change&version=v2>
+    pub struct CreateJobChangeResponseBody {
+        /// `approval_nodes`.
+        pub approval_nodes: Option<Vec<ColumnApprovalNode>>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `details_of_job_status_change`.
+        pub details_of_job_status_change: Option<Vec<String>>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `employment_name`.
+        pub employment_name: Option<EmploymentLookupName>,
+        /// `exception_status`.
+        pub exception_status: Option<String>,
+        /// `is_adjust_salary`.
+        pub is_adjust_salary: Option<bool>,
+        /// `job_change_id`.
+        pub job_change_id: Option<String>,
+        /// `no_permission_fields`.
+        pub no_permission_fields: Option<Vec<String>>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `transfer_info`.
+        pub transfer_info: Option<TransferInfo>,
+        /// `transfer_reason_unique_identifier`.
+        pub transfer_reason_unique_identifier: Option<String>,
+        /// `transfer_type_unique_identifier`.
+        pub transfer_type_unique_identifier: Option<String>,
+    }
 }
 
-/// `CreateJobGradeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_grade&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobGradeResponseBody {
-    /// `grade_id`.
-    pub grade_id: Option<String>,
+feishu_core::model! {
+    /// `CreateJobGradeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=job_grade&version=v2>
+    pub struct CreateJobGradeResponseBody {
+        /// `grade_id`.
+        pub grade_id: Option<String>,
+    }
 }
 
-/// `CreateLocationAddressResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=location.address&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateLocationAddressResponseBody {
-    /// `address_id`.
-    pub address_id: Option<String>,
+feishu_core::model! {
+    /// `CreateLocationAddressResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=location.address&version=v2>
+    pub struct CreateLocationAddressResponseBody {
+        /// `address_id`.
+        pub address_id: Option<String>,
+    }
 }
 
-/// `CreatePathwayResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=pathway&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePathwayResponseBody {
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
+feishu_core::model! {
+    /// `CreatePathwayResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=pathway&version=v2>
+    pub struct CreatePathwayResponseBody {
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+    }
 }
 
-/// `CreatePersonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=person&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePersonResponseBody {
-    /// `person`.
-    pub person: Option<PersonInfo>,
+feishu_core::model! {
+    /// `CreatePersonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=person&version=v2>
+    pub struct CreatePersonResponseBody {
+        /// `person`.
+        pub person: Option<PersonInfo>,
+    }
 }
 
-/// `CreatePositionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=position&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePositionResponseBody {
-    /// `position_id`.
-    pub position_id: Option<String>,
+feishu_core::model! {
+    /// `CreatePositionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=position&version=v2>
+    pub struct CreatePositionResponseBody {
+        /// `position_id`.
+        pub position_id: Option<String>,
+    }
 }
 
-/// `CreatePreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePreHireResponseBody {
-    /// `pre_hire_id`.
-    pub pre_hire_id: Option<String>,
+feishu_core::model! {
+    /// `CreatePreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=pre_hire&version=v2>
+    pub struct CreatePreHireResponseBody {
+        /// `pre_hire_id`.
+        pub pre_hire_id: Option<String>,
+    }
 }
 
-/// `CreateProbationAssessmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=probation.assessment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateProbationAssessmentResponseBody {
-    /// `assessment_ids`.
-    pub assessment_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `CreateProbationAssessmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=probation.assessment&version=v2>
+    pub struct CreateProbationAssessmentResponseBody {
+        /// `assessment_ids`.
+        pub assessment_ids: Option<Vec<String>>,
+    }
 }
 
-/// `CreateProcessQueryFlowDataTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=process.query_flow_data_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateProcessQueryFlowDataTemplateResponseBody {
-    /// `error_info`.
-    pub error_info: Option<String>,
-    /// `field_values`.
-    pub field_values: Option<Vec<ProcessFormVariableV2>>,
+feishu_core::model! {
+    /// `CreateProcessQueryFlowDataTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=process.query_flow_data_template&version=v2>
+    pub struct CreateProcessQueryFlowDataTemplateResponseBody {
+        /// `error_info`.
+        pub error_info: Option<String>,
+        /// `field_values`.
+        pub field_values: Option<Vec<ProcessFormVariableV2>>,
+    }
 }
 
-/// `CreateProcessStartResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=process_start&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateProcessStartResponseBody {
-    /// `process_id`.
-    pub process_id: Option<String>,
+feishu_core::model! {
+    /// `CreateProcessStartResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=corehr&resource=process_start&version=v2>
+    pub struct CreateProcessStartResponseBody {
+        /// `process_id`.
+        pub process_id: Option<String>,
+    }
 }
 
-/// `CreateVersionCostAllocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_version&project=corehr&resource=cost_allocation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVersionCostAllocationResponseBody {
-    /// `cost_allocation_id`.
-    pub cost_allocation_id: Option<String>,
+feishu_core::model! {
+    /// `CreateVersionCostAllocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_version&project=corehr&resource=cost_allocation&version=v2>
+    pub struct CreateVersionCostAllocationResponseBody {
+        /// `cost_allocation_id`.
+        pub cost_allocation_id: Option<String>,
+    }
 }
 
-/// `CreateVersionDefaultCostCenterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_version&project=corehr&resource=default_cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVersionDefaultCostCenterResponseBody {
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-    /// `wk_tid`.
-    pub wk_tid: Option<String>,
+feishu_core::model! {
+    /// `CreateVersionDefaultCostCenterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_version&project=corehr&resource=default_cost_center&version=v2>
+    pub struct CreateVersionDefaultCostCenterResponseBody {
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+        /// `wk_tid`.
+        pub wk_tid: Option<String>,
+    }
 }
 
-/// `Currency`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.currency&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Currency {
-    /// `country_region_id_list`.
-    pub country_region_id_list: Option<Vec<String>>,
-    /// `currency_alpha_3_code`.
-    pub currency_alpha_3_code: Option<String>,
-    /// `currency_id`.
-    pub currency_id: Option<String>,
-    /// `currency_name`.
-    pub currency_name: Option<Vec<I18n>>,
-    /// `numeric_code`.
-    pub numeric_code: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Currency`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.currency&version=v2>
+    pub struct Currency {
+        /// `country_region_id_list`.
+        pub country_region_id_list: Option<Vec<String>>,
+        /// `currency_alpha_3_code`.
+        pub currency_alpha_3_code: Option<String>,
+        /// `currency_id`.
+        pub currency_id: Option<String>,
+        /// `currency_name`.
+        pub currency_name: Option<Vec<I18n>>,
+        /// `numeric_code`.
+        pub numeric_code: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `CustomFieldData`.
@@ -1216,50 +1216,50 @@ pub struct CustomName {
     pub zh_cn: Option<String>,
 }
 
-/// `CustomOrg`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomOrg {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `manager_ids`.
-    pub manager_ids: Option<Vec<String>>,
-    /// `match_rule_groups`.
-    pub match_rule_groups: Option<Vec<MatchRules>>,
-    /// `names`.
-    pub names: Option<Vec<I18n>>,
-    /// `object_api_name`.
-    pub object_api_name: Option<String>,
-    /// `org_id`.
-    pub org_id: Option<String>,
-    /// `org_roles`.
-    pub org_roles: Option<Vec<OrgRole>>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
+feishu_core::model! {
+    /// `CustomOrg`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
+    pub struct CustomOrg {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `manager_ids`.
+        pub manager_ids: Option<Vec<String>>,
+        /// `match_rule_groups`.
+        pub match_rule_groups: Option<Vec<MatchRules>>,
+        /// `names`.
+        pub names: Option<Vec<I18n>>,
+        /// `object_api_name`.
+        pub object_api_name: Option<String>,
+        /// `org_id`.
+        pub org_id: Option<String>,
+        /// `org_roles`.
+        pub org_roles: Option<Vec<OrgRole>>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+    }
 }
 
-/// `CustomOrgList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=employment_custom_org_record&project=corehr&resource=employee.custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomOrgList {
-    /// `custom_org_id`.
-    pub custom_org_id: Option<String>,
-    /// `custom_org_name`.
-    pub custom_org_name: Option<I18nV2>,
-    /// `rate`.
-    pub rate: Option<String>,
+feishu_core::model! {
+    /// `CustomOrgList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=employment_custom_org_record&project=corehr&resource=employee.custom_org&version=v2>
+    pub struct CustomOrgList {
+        /// `custom_org_id`.
+        pub custom_org_id: Option<String>,
+        /// `custom_org_name`.
+        pub custom_org_name: Option<I18nV2>,
+        /// `rate`.
+        pub rate: Option<String>,
+    }
 }
 
 /// `CustomOrgWithRate`.
@@ -1276,1096 +1276,1096 @@ pub struct CustomOrgWithRate {
     pub rate: Option<String>,
 }
 
-/// `DataengineI18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataengineI18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `DataengineI18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct DataengineI18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `DefaultCostCenter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DefaultCostCenter {
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `inherit_source`.
-    pub inherit_source: Option<String>,
-    /// `is_herit`.
-    pub is_herit: Option<bool>,
+feishu_core::model! {
+    /// `DefaultCostCenter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct DefaultCostCenter {
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `inherit_source`.
+        pub inherit_source: Option<String>,
+        /// `is_herit`.
+        pub is_herit: Option<bool>,
+    }
 }
 
-/// `DelEmployeeCustomOrgResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=del&project=corehr&resource=employee.custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DelEmployeeCustomOrgResponseBody {
-    /// `data`.
-    pub data: Option<String>,
+feishu_core::model! {
+    /// `DelEmployeeCustomOrgResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=del&project=corehr&resource=employee.custom_org&version=v2>
+    pub struct DelEmployeeCustomOrgResponseBody {
+        /// `data`.
+        pub data: Option<String>,
+    }
 }
 
-/// `Department`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Department {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `department_name`.
-    pub department_name: Option<Vec<I18n>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_confidential`.
-    pub is_confidential: Option<bool>,
-    /// `is_root`.
-    pub is_root: Option<bool>,
-    /// `list_order`.
-    pub list_order: Option<String>,
-    /// `manager`.
-    pub manager: Option<String>,
-    /// `parent_department_id`.
-    pub parent_department_id: Option<String>,
-    /// `record_created_by`.
-    pub record_created_by: Option<String>,
-    /// `record_created_time`.
-    pub record_created_time: Option<String>,
-    /// `record_updated_by`.
-    pub record_updated_by: Option<String>,
-    /// `record_updated_time`.
-    pub record_updated_time: Option<String>,
-    /// `staffing_model`.
-    pub staffing_model: Option<Enum>,
-    /// `sub_type`.
-    pub sub_type: Option<Enum>,
-    /// `tree_order`.
-    pub tree_order: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<String>,
-    /// `updated_time`.
-    pub updated_time: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
+feishu_core::model! {
+    /// `Department`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=department&version=v2>
+    pub struct Department {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `department_name`.
+        pub department_name: Option<Vec<I18n>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_confidential`.
+        pub is_confidential: Option<bool>,
+        /// `is_root`.
+        pub is_root: Option<bool>,
+        /// `list_order`.
+        pub list_order: Option<String>,
+        /// `manager`.
+        pub manager: Option<String>,
+        /// `parent_department_id`.
+        pub parent_department_id: Option<String>,
+        /// `record_created_by`.
+        pub record_created_by: Option<String>,
+        /// `record_created_time`.
+        pub record_created_time: Option<String>,
+        /// `record_updated_by`.
+        pub record_updated_by: Option<String>,
+        /// `record_updated_time`.
+        pub record_updated_time: Option<String>,
+        /// `staffing_model`.
+        pub staffing_model: Option<Enum>,
+        /// `sub_type`.
+        pub sub_type: Option<Enum>,
+        /// `tree_order`.
+        pub tree_order: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<String>,
+        /// `updated_time`.
+        pub updated_time: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+    }
 }
 
-/// `DepartmentChange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentChange {
-    /// `department_change_id`.
-    pub department_change_id: Option<String>,
-    /// `department_change_status`.
-    pub department_change_status: Option<feishu_core::generated::Int64>,
-    /// `department_change_type`.
-    pub department_change_type: Option<String>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `draft_department_id`.
-    pub draft_department_id: Option<String>,
-    /// `reorganization_info`.
-    pub reorganization_info: Option<ReorganizationInfo>,
+feishu_core::model! {
+    /// `DepartmentChange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct DepartmentChange {
+        /// `department_change_id`.
+        pub department_change_id: Option<String>,
+        /// `department_change_status`.
+        pub department_change_status: Option<feishu_core::generated::Int64>,
+        /// `department_change_type`.
+        pub department_change_type: Option<String>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `draft_department_id`.
+        pub draft_department_id: Option<String>,
+        /// `reorganization_info`.
+        pub reorganization_info: Option<ReorganizationInfo>,
+    }
 }
 
-/// `DepartmentHrbp`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_department&project=corehr&resource=bp&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentHrbp {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `hrbp_ids`.
-    pub hrbp_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `DepartmentHrbp`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_department&project=corehr&resource=bp&version=v2>
+    pub struct DepartmentHrbp {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `hrbp_ids`.
+        pub hrbp_ids: Option<Vec<String>>,
+    }
 }
 
-/// `DepartmentLookupName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentLookupName {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18nV2>,
+feishu_core::model! {
+    /// `DepartmentLookupName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct DepartmentLookupName {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18nV2>,
+    }
 }
 
-/// `DepartmentParentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parents&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentParentInfo {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `department_name`.
-    pub department_name: Option<Vec<I18n>>,
-    /// `is_root`.
-    pub is_root: Option<bool>,
-    /// `parent_department_id`.
-    pub parent_department_id: Option<String>,
+feishu_core::model! {
+    /// `DepartmentParentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parents&project=corehr&resource=department&version=v2>
+    pub struct DepartmentParentInfo {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `department_name`.
+        pub department_name: Option<Vec<I18n>>,
+        /// `is_root`.
+        pub is_root: Option<bool>,
+        /// `parent_department_id`.
+        pub parent_department_id: Option<String>,
+    }
 }
 
-/// `DepartmentParents`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parents&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentParents {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `parent_department_list`.
-    pub parent_department_list: Option<Vec<DepartmentParentInfo>>,
+feishu_core::model! {
+    /// `DepartmentParents`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parents&project=corehr&resource=department&version=v2>
+    pub struct DepartmentParents {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `parent_department_list`.
+        pub parent_department_list: Option<Vec<DepartmentParentInfo>>,
+    }
 }
 
-/// `DepartmentTimeline`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentTimeline {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_confidential`.
-    pub is_confidential: Option<bool>,
-    /// `is_root`.
-    pub is_root: Option<bool>,
-    /// `list_order`.
-    pub list_order: Option<String>,
-    /// `manager`.
-    pub manager: Option<String>,
-    /// `names`.
-    pub names: Option<Vec<I18n>>,
-    /// `parent_department_id`.
-    pub parent_department_id: Option<String>,
-    /// `staffing_model`.
-    pub staffing_model: Option<Enum>,
-    /// `sub_type`.
-    pub sub_type: Option<Enum>,
-    /// `tree_order`.
-    pub tree_order: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
+feishu_core::model! {
+    /// `DepartmentTimeline`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=department&version=v2>
+    pub struct DepartmentTimeline {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_confidential`.
+        pub is_confidential: Option<bool>,
+        /// `is_root`.
+        pub is_root: Option<bool>,
+        /// `list_order`.
+        pub list_order: Option<String>,
+        /// `manager`.
+        pub manager: Option<String>,
+        /// `names`.
+        pub names: Option<Vec<I18n>>,
+        /// `parent_department_id`.
+        pub parent_department_id: Option<String>,
+        /// `staffing_model`.
+        pub staffing_model: Option<Enum>,
+        /// `sub_type`.
+        pub sub_type: Option<Enum>,
+        /// `tree_order`.
+        pub tree_order: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+    }
 }
 
-/// `DepartmentTree`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentTree {
-    /// `children`.
-    pub children: Option<Vec<String>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `level`.
-    pub level: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DepartmentTree`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=department&version=v2>
+    pub struct DepartmentTree {
+        /// `children`.
+        pub children: Option<Vec<String>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `level`.
+        pub level: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Dependent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Dependent {
-    /// `address`.
-    pub address: Option<Address>,
-    /// `birth_certificate_of_child`.
-    pub birth_certificate_of_child: Option<Vec<File>>,
-    /// `citizenship_statuses`.
-    pub citizenship_statuses: Option<Vec<CitizenshipStatus>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `date_of_birth`.
-    pub date_of_birth: Option<String>,
-    /// `dependent_name`.
-    pub dependent_name: Option<String>,
-    /// `emails`.
-    pub emails: Option<Vec<Email>>,
-    /// `employer`.
-    pub employer: Option<String>,
-    /// `gender`.
-    pub gender: Option<Enum>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_this_person_allowed_for_tax_deduction`.
-    pub is_this_person_allowed_for_tax_deduction: Option<bool>,
-    /// `is_this_person_covered_by_health_insurance`.
-    pub is_this_person_covered_by_health_insurance: Option<bool>,
-    /// `job`.
-    pub job: Option<String>,
-    /// `modify_date`.
-    pub modify_date: Option<String>,
-    /// `name`.
-    pub name: Option<PersonName>,
-    /// `national_id_list`.
-    pub national_id_list: Option<Vec<NationalId>>,
-    /// `nationality_id`.
-    pub nationality_id: Option<String>,
-    /// `nationality_id_v2`.
-    pub nationality_id_v2: Option<String>,
-    /// `passports`.
-    pub passports: Option<Vec<Passport>>,
-    /// `phone`.
-    pub phone: Option<Phone>,
-    /// `reason`.
-    pub reason: Option<Enum>,
-    /// `relationship`.
-    pub relationship: Option<Enum>,
-    /// `spouses_working_status`.
-    pub spouses_working_status: Option<Enum>,
-    /// `visas`.
-    pub visas: Option<Vec<Visa>>,
+feishu_core::model! {
+    /// `Dependent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Dependent {
+        /// `address`.
+        pub address: Option<Address>,
+        /// `birth_certificate_of_child`.
+        pub birth_certificate_of_child: Option<Vec<File>>,
+        /// `citizenship_statuses`.
+        pub citizenship_statuses: Option<Vec<CitizenshipStatus>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `date_of_birth`.
+        pub date_of_birth: Option<String>,
+        /// `dependent_name`.
+        pub dependent_name: Option<String>,
+        /// `emails`.
+        pub emails: Option<Vec<Email>>,
+        /// `employer`.
+        pub employer: Option<String>,
+        /// `gender`.
+        pub gender: Option<Enum>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_this_person_allowed_for_tax_deduction`.
+        pub is_this_person_allowed_for_tax_deduction: Option<bool>,
+        /// `is_this_person_covered_by_health_insurance`.
+        pub is_this_person_covered_by_health_insurance: Option<bool>,
+        /// `job`.
+        pub job: Option<String>,
+        /// `modify_date`.
+        pub modify_date: Option<String>,
+        /// `name`.
+        pub name: Option<PersonName>,
+        /// `national_id_list`.
+        pub national_id_list: Option<Vec<NationalId>>,
+        /// `nationality_id`.
+        pub nationality_id: Option<String>,
+        /// `nationality_id_v2`.
+        pub nationality_id_v2: Option<String>,
+        /// `passports`.
+        pub passports: Option<Vec<Passport>>,
+        /// `phone`.
+        pub phone: Option<Phone>,
+        /// `reason`.
+        pub reason: Option<Enum>,
+        /// `relationship`.
+        pub relationship: Option<Enum>,
+        /// `spouses_working_status`.
+        pub spouses_working_status: Option<Enum>,
+        /// `visas`.
+        pub visas: Option<Vec<Visa>>,
+    }
 }
 
-/// `DimensionInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=workforce_plan_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
+feishu_core::model! {
+    /// `DimensionInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=workforce_plan_detail&version=v2>
+    pub struct DimensionInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+    }
 }
 
-/// `DimensionInfoData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_v2&project=corehr&resource=workforce_plan_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionInfoData {
-    /// `dimension_info`.
-    pub dimension_info: Option<DimensionInfo>,
-    /// `dimension_key`.
-    pub dimension_key: Option<String>,
+feishu_core::model! {
+    /// `DimensionInfoData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_v2&project=corehr&resource=workforce_plan_detail&version=v2>
+    pub struct DimensionInfoData {
+        /// `dimension_info`.
+        pub dimension_info: Option<DimensionInfo>,
+        /// `dimension_key`.
+        pub dimension_key: Option<String>,
+    }
 }
 
-/// `District`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.district&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct District {
-    /// `city_id`.
-    pub city_id: Option<String>,
-    /// `district_id`.
-    pub district_id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `subregion_code`.
-    pub subregion_code: Option<String>,
+feishu_core::model! {
+    /// `District`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.district&version=v2>
+    pub struct District {
+        /// `city_id`.
+        pub city_id: Option<String>,
+        /// `district_id`.
+        pub district_id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `subregion_code`.
+        pub subregion_code: Option<String>,
+    }
 }
 
-/// `EditEmpCustomOrgEmployeeCustomOrgResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=edit_emp_custom_org&project=corehr&resource=employee.custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EditEmpCustomOrgEmployeeCustomOrgResponseBody {
-    /// `data`.
-    pub data: Option<String>,
+feishu_core::model! {
+    /// `EditEmpCustomOrgEmployeeCustomOrgResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=edit_emp_custom_org&project=corehr&resource=employee.custom_org&version=v2>
+    pub struct EditEmpCustomOrgEmployeeCustomOrgResponseBody {
+        /// `data`.
+        pub data: Option<String>,
+    }
 }
 
-/// `EditOffboardingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=edit&project=corehr&resource=offboarding&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EditOffboardingResponseBody {
-    /// `data`.
-    pub data: Option<Vec<ObjectFieldData>>,
+feishu_core::model! {
+    /// `EditOffboardingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=edit&project=corehr&resource=offboarding&version=v2>
+    pub struct EditOffboardingResponseBody {
+        /// `data`.
+        pub data: Option<Vec<ObjectFieldData>>,
+    }
 }
 
-/// `Education`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Education {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `degree`.
-    pub degree: Option<Enum>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `expected_end_date`.
-    pub expected_end_date: Option<String>,
-    /// `field_of_study`.
-    pub field_of_study: Option<Vec<I18n>>,
-    /// `field_of_study_name`.
-    pub field_of_study_name: Option<Enum>,
-    /// `level_of_education`.
-    pub level_of_education: Option<Enum>,
-    /// `school`.
-    pub school: Option<Vec<I18n>>,
-    /// `school_name`.
-    pub school_name: Option<Enum>,
-    /// `start_date`.
-    pub start_date: Option<String>,
+feishu_core::model! {
+    /// `Education`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Education {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `degree`.
+        pub degree: Option<Enum>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `expected_end_date`.
+        pub expected_end_date: Option<String>,
+        /// `field_of_study`.
+        pub field_of_study: Option<Vec<I18n>>,
+        /// `field_of_study_name`.
+        pub field_of_study_name: Option<Enum>,
+        /// `level_of_education`.
+        pub level_of_education: Option<Enum>,
+        /// `school`.
+        pub school: Option<Vec<I18n>>,
+        /// `school_name`.
+        pub school_name: Option<Enum>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+    }
 }
 
-/// `Email`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Email {
-    /// `email`.
-    pub email: Option<String>,
-    /// `email_usage`.
-    pub email_usage: Option<Enum>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `is_public`.
-    pub is_public: Option<bool>,
+feishu_core::model! {
+    /// `Email`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Email {
+        /// `email`.
+        pub email: Option<String>,
+        /// `email_usage`.
+        pub email_usage: Option<Enum>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `is_public`.
+        pub is_public: Option<bool>,
+    }
 }
 
-/// `EmergencyContact`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmergencyContact {
-    /// `address`.
-    pub address: Option<Address>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `email`.
-    pub email: Option<Email>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `legal_name`.
-    pub legal_name: Option<String>,
-    /// `name`.
-    pub name: Option<PersonName>,
-    /// `phone_ist`.
-    pub phone_ist: Option<Vec<Phone>>,
-    /// `phone_list`.
-    pub phone_list: Option<Vec<Phone>>,
-    /// `relationship`.
-    pub relationship: Option<Enum>,
+feishu_core::model! {
+    /// `EmergencyContact`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct EmergencyContact {
+        /// `address`.
+        pub address: Option<Address>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `email`.
+        pub email: Option<Email>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `legal_name`.
+        pub legal_name: Option<String>,
+        /// `name`.
+        pub name: Option<PersonName>,
+        /// `phone_ist`.
+        pub phone_ist: Option<Vec<Phone>>,
+        /// `phone_list`.
+        pub phone_list: Option<Vec<Phone>>,
+        /// `relationship`.
+        pub relationship: Option<Enum>,
+    }
 }
 
-/// `EmpCustomOrgList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=employment_custom_org_record&project=corehr&resource=employee.custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmpCustomOrgList {
-    /// `custom_org_list`.
-    pub custom_org_list: Option<Vec<CustomOrgList>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `job_data_custom_org_id`.
-    pub job_data_custom_org_id: Option<String>,
-    /// `object_api_name`.
-    pub object_api_name: Option<String>,
-    /// `start_reason`.
-    pub start_reason: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
+feishu_core::model! {
+    /// `EmpCustomOrgList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=employment_custom_org_record&project=corehr&resource=employee.custom_org&version=v2>
+    pub struct EmpCustomOrgList {
+        /// `custom_org_list`.
+        pub custom_org_list: Option<Vec<CustomOrgList>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `job_data_custom_org_id`.
+        pub job_data_custom_org_id: Option<String>,
+        /// `object_api_name`.
+        pub object_api_name: Option<String>,
+        /// `start_reason`.
+        pub start_reason: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+    }
 }
 
-/// `Employee`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Employee {
-    /// `archive_cpst_plan_id`.
-    pub archive_cpst_plan_id: Option<String>,
-    /// `assignment_pay_group_id`.
-    pub assignment_pay_group_id: Option<String>,
-    /// `ats_application_id`.
-    pub ats_application_id: Option<String>,
-    /// `attendance_group_id`.
-    pub attendance_group_id: Option<String>,
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `company_id`.
-    pub company_id: Option<String>,
-    /// `company_talent_pool_ids`.
-    pub company_talent_pool_ids: Option<Vec<String>>,
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `contract_end_date`.
-    pub contract_end_date: Option<String>,
-    /// `contract_expected_end_date`.
-    pub contract_expected_end_date: Option<String>,
-    /// `contract_start_date`.
-    pub contract_start_date: Option<String>,
-    /// `contract_type`.
-    pub contract_type: Option<Enum>,
-    /// `cost_center_list`.
-    pub cost_center_list: Option<Vec<JobDataCostCenter>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `custom_org`.
-    pub custom_org: Option<String>,
-    /// `department`.
-    pub department: Option<BasicDepartment>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `department_id_v2`.
-    pub department_id_v2: Option<String>,
-    /// `direct_manager`.
-    pub direct_manager: Option<BasicEmployee>,
-    /// `direct_manager_id`.
-    pub direct_manager_id: Option<String>,
-    /// `direct_manager_id_v2`.
-    pub direct_manager_id_v2: Option<String>,
-    /// `dotted_line_manager`.
-    pub dotted_line_manager: Option<BasicEmployee>,
-    /// `dotted_line_manager_id`.
-    pub dotted_line_manager_id: Option<String>,
-    /// `dotted_line_manager_id_v2`.
-    pub dotted_line_manager_id_v2: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `email_address`.
-    pub email_address: Option<String>,
-    /// `employee_number`.
-    pub employee_number: Option<String>,
-    /// `employee_subtype_id`.
-    pub employee_subtype_id: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_all_bps`.
-    pub employment_all_bps: Option<EmploymentBp>,
-    /// `employment_direct_bps`.
-    pub employment_direct_bps: Option<EmploymentBp>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `employment_id_v2`.
-    pub employment_id_v2: Option<String>,
-    /// `employment_status`.
-    pub employment_status: Option<Enum>,
-    /// `employment_type`.
-    pub employment_type: Option<Enum>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `individuals_with_headcount_or_not`.
-    pub individuals_with_headcount_or_not: Option<Enum>,
-    /// `international_assignment`.
-    pub international_assignment: Option<bool>,
-    /// `is_direct_leader`.
-    pub is_direct_leader: Option<bool>,
-    /// `is_dotted_leader`.
-    pub is_dotted_leader: Option<bool>,
-    /// `job`.
-    pub job: Option<Job>,
-    /// `job_family`.
-    pub job_family: Option<EmployeeJobFamily>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level`.
-    pub job_level: Option<EmployeeJobLevel>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `noncompete_status`.
-    pub noncompete_status: Option<Enum>,
-    /// `on_probation`.
-    pub on_probation: Option<bool>,
-    /// `past_offboarding`.
-    pub past_offboarding: Option<bool>,
-    /// `pathway`.
-    pub pathway: Option<EmployeePathway>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-    /// `pay_group_id`.
-    pub pay_group_id: Option<String>,
-    /// `person_info`.
-    pub person_info: Option<PersonInfo>,
-    /// `position`.
-    pub position: Option<Position>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `prehire_id`.
-    pub prehire_id: Option<String>,
-    /// `primary_contract_id`.
-    pub primary_contract_id: Option<String>,
-    /// `primary_employment`.
-    pub primary_employment: Option<bool>,
-    /// `primary_international_assignment`.
-    pub primary_international_assignment: Option<InternationalAssignment>,
-    /// `probation_end_date`.
-    pub probation_end_date: Option<String>,
-    /// `probation_period`.
-    pub probation_period: Option<feishu_core::generated::Int64>,
-    /// `reason_for_offboarding`.
-    pub reason_for_offboarding: Option<Enum>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<Enum>,
-    /// `regular_employee_start_date`.
-    pub regular_employee_start_date: Option<String>,
-    /// `rehire`.
-    pub rehire: Option<Enum>,
-    /// `rehire_employment_id`.
-    pub rehire_employment_id: Option<String>,
-    /// `seniority_adjust_information_list`.
-    pub seniority_adjust_information_list: Option<Vec<SeniorityAdjustInformation>>,
-    /// `seniority_date`.
-    pub seniority_date: Option<String>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `talent_pool_id_list`.
-    pub talent_pool_id_list: Option<Vec<String>>,
-    /// `tenure`.
-    pub tenure: Option<String>,
-    /// `time_zone`.
-    pub time_zone: Option<String>,
-    /// `times_employed`.
-    pub times_employed: Option<feishu_core::generated::Int64>,
-    /// `user_name`.
-    pub user_name: Option<String>,
-    /// `work_calendar_id`.
-    pub work_calendar_id: Option<String>,
-    /// `work_email_list`.
-    pub work_email_list: Option<Vec<WorkEmail>>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
+feishu_core::model! {
+    /// `Employee`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Employee {
+        /// `archive_cpst_plan_id`.
+        pub archive_cpst_plan_id: Option<String>,
+        /// `assignment_pay_group_id`.
+        pub assignment_pay_group_id: Option<String>,
+        /// `ats_application_id`.
+        pub ats_application_id: Option<String>,
+        /// `attendance_group_id`.
+        pub attendance_group_id: Option<String>,
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `company_id`.
+        pub company_id: Option<String>,
+        /// `company_talent_pool_ids`.
+        pub company_talent_pool_ids: Option<Vec<String>>,
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `contract_end_date`.
+        pub contract_end_date: Option<String>,
+        /// `contract_expected_end_date`.
+        pub contract_expected_end_date: Option<String>,
+        /// `contract_start_date`.
+        pub contract_start_date: Option<String>,
+        /// `contract_type`.
+        pub contract_type: Option<Enum>,
+        /// `cost_center_list`.
+        pub cost_center_list: Option<Vec<JobDataCostCenter>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `custom_org`.
+        pub custom_org: Option<String>,
+        /// `department`.
+        pub department: Option<BasicDepartment>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `department_id_v2`.
+        pub department_id_v2: Option<String>,
+        /// `direct_manager`.
+        pub direct_manager: Option<BasicEmployee>,
+        /// `direct_manager_id`.
+        pub direct_manager_id: Option<String>,
+        /// `direct_manager_id_v2`.
+        pub direct_manager_id_v2: Option<String>,
+        /// `dotted_line_manager`.
+        pub dotted_line_manager: Option<BasicEmployee>,
+        /// `dotted_line_manager_id`.
+        pub dotted_line_manager_id: Option<String>,
+        /// `dotted_line_manager_id_v2`.
+        pub dotted_line_manager_id_v2: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `email_address`.
+        pub email_address: Option<String>,
+        /// `employee_number`.
+        pub employee_number: Option<String>,
+        /// `employee_subtype_id`.
+        pub employee_subtype_id: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_all_bps`.
+        pub employment_all_bps: Option<EmploymentBp>,
+        /// `employment_direct_bps`.
+        pub employment_direct_bps: Option<EmploymentBp>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `employment_id_v2`.
+        pub employment_id_v2: Option<String>,
+        /// `employment_status`.
+        pub employment_status: Option<Enum>,
+        /// `employment_type`.
+        pub employment_type: Option<Enum>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `individuals_with_headcount_or_not`.
+        pub individuals_with_headcount_or_not: Option<Enum>,
+        /// `international_assignment`.
+        pub international_assignment: Option<bool>,
+        /// `is_direct_leader`.
+        pub is_direct_leader: Option<bool>,
+        /// `is_dotted_leader`.
+        pub is_dotted_leader: Option<bool>,
+        /// `job`.
+        pub job: Option<Job>,
+        /// `job_family`.
+        pub job_family: Option<EmployeeJobFamily>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level`.
+        pub job_level: Option<EmployeeJobLevel>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `noncompete_status`.
+        pub noncompete_status: Option<Enum>,
+        /// `on_probation`.
+        pub on_probation: Option<bool>,
+        /// `past_offboarding`.
+        pub past_offboarding: Option<bool>,
+        /// `pathway`.
+        pub pathway: Option<EmployeePathway>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+        /// `pay_group_id`.
+        pub pay_group_id: Option<String>,
+        /// `person_info`.
+        pub person_info: Option<PersonInfo>,
+        /// `position`.
+        pub position: Option<Position>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `prehire_id`.
+        pub prehire_id: Option<String>,
+        /// `primary_contract_id`.
+        pub primary_contract_id: Option<String>,
+        /// `primary_employment`.
+        pub primary_employment: Option<bool>,
+        /// `primary_international_assignment`.
+        pub primary_international_assignment: Option<InternationalAssignment>,
+        /// `probation_end_date`.
+        pub probation_end_date: Option<String>,
+        /// `probation_period`.
+        pub probation_period: Option<feishu_core::generated::Int64>,
+        /// `reason_for_offboarding`.
+        pub reason_for_offboarding: Option<Enum>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<Enum>,
+        /// `regular_employee_start_date`.
+        pub regular_employee_start_date: Option<String>,
+        /// `rehire`.
+        pub rehire: Option<Enum>,
+        /// `rehire_employment_id`.
+        pub rehire_employment_id: Option<String>,
+        /// `seniority_adjust_information_list`.
+        pub seniority_adjust_information_list: Option<Vec<SeniorityAdjustInformation>>,
+        /// `seniority_date`.
+        pub seniority_date: Option<String>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `talent_pool_id_list`.
+        pub talent_pool_id_list: Option<Vec<String>>,
+        /// `tenure`.
+        pub tenure: Option<String>,
+        /// `time_zone`.
+        pub time_zone: Option<String>,
+        /// `times_employed`.
+        pub times_employed: Option<feishu_core::generated::Int64>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+        /// `work_calendar_id`.
+        pub work_calendar_id: Option<String>,
+        /// `work_email_list`.
+        pub work_email_list: Option<Vec<WorkEmail>>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
 }
 
-/// `EmployeeCostAllocation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=cost_allocation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeCostAllocation {
-    /// `cost_allocations`.
-    pub cost_allocations: Option<Vec<EmploymentCostAllocation>>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
+feishu_core::model! {
+    /// `EmployeeCostAllocation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=cost_allocation&version=v2>
+    pub struct EmployeeCostAllocation {
+        /// `cost_allocations`.
+        pub cost_allocations: Option<Vec<EmploymentCostAllocation>>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+    }
 }
 
-/// `EmployeeDefaultCostCenter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=default_cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeDefaultCostCenter {
-    /// `default_cost_centers`.
-    pub default_cost_centers: Option<Vec<EmploymentDefaultCostCenter>>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
+feishu_core::model! {
+    /// `EmployeeDefaultCostCenter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=default_cost_center&version=v2>
+    pub struct EmployeeDefaultCostCenter {
+        /// `default_cost_centers`.
+        pub default_cost_centers: Option<Vec<EmploymentDefaultCostCenter>>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+    }
 }
 
-/// `EmployeeInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeInfo {
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `employee_number`.
-    pub employee_number: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `EmployeeInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct EmployeeInfo {
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `employee_number`.
+        pub employee_number: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `EmployeeJobData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeJobData {
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `job_datas`.
-    pub job_datas: Option<Vec<JobData>>,
+feishu_core::model! {
+    /// `EmployeeJobData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
+    pub struct EmployeeJobData {
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `job_datas`.
+        pub job_datas: Option<Vec<JobData>>,
+    }
 }
 
-/// `EmployeeJobFamily`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeJobFamily {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
+feishu_core::model! {
+    /// `EmployeeJobFamily`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct EmployeeJobFamily {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+    }
 }
 
-/// `EmployeeJobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeJobLevel {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `level_order`.
-    pub level_order: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
+feishu_core::model! {
+    /// `EmployeeJobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct EmployeeJobLevel {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `level_order`.
+        pub level_order: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+    }
 }
 
-/// `EmployeePathway`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeePathway {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
+feishu_core::model! {
+    /// `EmployeePathway`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct EmployeePathway {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+    }
 }
 
-/// `EmployeesAdditionalJob`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=employees.additional_job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeesAdditionalJob {
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `direct_manager_id`.
-    pub direct_manager_id: Option<String>,
-    /// `dotted_line_manager_id`.
-    pub dotted_line_manager_id: Option<String>,
-    /// `employee_subtype_id`.
-    pub employee_subtype_id: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-    /// `weekly_working_hours`.
-    pub weekly_working_hours: Option<String>,
-    /// `work_calendar_id`.
-    pub work_calendar_id: Option<String>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
+feishu_core::model! {
+    /// `EmployeesAdditionalJob`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=employees.additional_job&version=v2>
+    pub struct EmployeesAdditionalJob {
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `direct_manager_id`.
+        pub direct_manager_id: Option<String>,
+        /// `dotted_line_manager_id`.
+        pub dotted_line_manager_id: Option<String>,
+        /// `employee_subtype_id`.
+        pub employee_subtype_id: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+        /// `weekly_working_hours`.
+        pub weekly_working_hours: Option<String>,
+        /// `work_calendar_id`.
+        pub work_calendar_id: Option<String>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
 }
 
-/// `EmployeesAdditionalJobWriteResp`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.additional_job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeesAdditionalJobWriteResp {
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `direct_manager_id`.
-    pub direct_manager_id: Option<String>,
-    /// `dotted_line_manager_id`.
-    pub dotted_line_manager_id: Option<String>,
-    /// `employee_subtype_id`.
-    pub employee_subtype_id: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-    /// `weekly_working_hours`.
-    pub weekly_working_hours: Option<String>,
-    /// `work_calendar_id`.
-    pub work_calendar_id: Option<String>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
+feishu_core::model! {
+    /// `EmployeesAdditionalJobWriteResp`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.additional_job&version=v2>
+    pub struct EmployeesAdditionalJobWriteResp {
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `direct_manager_id`.
+        pub direct_manager_id: Option<String>,
+        /// `dotted_line_manager_id`.
+        pub dotted_line_manager_id: Option<String>,
+        /// `employee_subtype_id`.
+        pub employee_subtype_id: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+        /// `weekly_working_hours`.
+        pub weekly_working_hours: Option<String>,
+        /// `work_calendar_id`.
+        pub work_calendar_id: Option<String>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
 }
 
-/// `EmployeesInternationalAssignment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employees.international_assignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeesInternationalAssignment {
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `direct_manager_id`.
-    pub direct_manager_id: Option<String>,
-    /// `dotted_line_manager_id`.
-    pub dotted_line_manager_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `international_assignment_expected_end_date`.
-    pub international_assignment_expected_end_date: Option<String>,
-    /// `international_assignment_reason`.
-    pub international_assignment_reason: Option<String>,
-    /// `international_assignment_status`.
-    pub international_assignment_status: Option<Enum>,
-    /// `international_assignment_type`.
-    pub international_assignment_type: Option<Enum>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `weekly_working_hours_v2`.
-    pub weekly_working_hours_v2: Option<f64>,
-    /// `work_calendar_id`.
-    pub work_calendar_id: Option<String>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
+feishu_core::model! {
+    /// `EmployeesInternationalAssignment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employees.international_assignment&version=v2>
+    pub struct EmployeesInternationalAssignment {
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `direct_manager_id`.
+        pub direct_manager_id: Option<String>,
+        /// `dotted_line_manager_id`.
+        pub dotted_line_manager_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `international_assignment_expected_end_date`.
+        pub international_assignment_expected_end_date: Option<String>,
+        /// `international_assignment_reason`.
+        pub international_assignment_reason: Option<String>,
+        /// `international_assignment_status`.
+        pub international_assignment_status: Option<Enum>,
+        /// `international_assignment_type`.
+        pub international_assignment_type: Option<Enum>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `weekly_working_hours_v2`.
+        pub weekly_working_hours_v2: Option<f64>,
+        /// `work_calendar_id`.
+        pub work_calendar_id: Option<String>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
 }
 
-/// `EmployeesInternationalAssignmentResp`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.international_assignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeesInternationalAssignmentResp {
-    /// `accommodation`.
-    pub accommodation: Option<bool>,
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `direct_manager_id`.
-    pub direct_manager_id: Option<String>,
-    /// `dotted_line_manager_id`.
-    pub dotted_line_manager_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `international_assignment_allowance`.
-    pub international_assignment_allowance: Option<bool>,
-    /// `international_assignment_expected_end_date`.
-    pub international_assignment_expected_end_date: Option<String>,
-    /// `international_assignment_reason`.
-    pub international_assignment_reason: Option<String>,
-    /// `international_assignment_status`.
-    pub international_assignment_status: Option<Enum>,
-    /// `international_assignment_type`.
-    pub international_assignment_type: Option<Enum>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `weekly_working_hours_v2`.
-    pub weekly_working_hours_v2: Option<f64>,
-    /// `work_calendar_id`.
-    pub work_calendar_id: Option<String>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
+feishu_core::model! {
+    /// `EmployeesInternationalAssignmentResp`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.international_assignment&version=v2>
+    pub struct EmployeesInternationalAssignmentResp {
+        /// `accommodation`.
+        pub accommodation: Option<bool>,
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `direct_manager_id`.
+        pub direct_manager_id: Option<String>,
+        /// `dotted_line_manager_id`.
+        pub dotted_line_manager_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `international_assignment_allowance`.
+        pub international_assignment_allowance: Option<bool>,
+        /// `international_assignment_expected_end_date`.
+        pub international_assignment_expected_end_date: Option<String>,
+        /// `international_assignment_reason`.
+        pub international_assignment_reason: Option<String>,
+        /// `international_assignment_status`.
+        pub international_assignment_status: Option<Enum>,
+        /// `international_assignment_type`.
+        pub international_assignment_type: Option<Enum>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `weekly_working_hours_v2`.
+        pub weekly_working_hours_v2: Option<f64>,
+        /// `work_calendar_id`.
+        pub work_calendar_id: Option<String>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
 }
 
-/// `EmploymentBp`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmploymentBp {
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `hrbp_ids`.
-    pub hrbp_ids: Option<Vec<String>>,
-    /// `location_bp_ids`.
-    pub location_bp_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `EmploymentBp`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct EmploymentBp {
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `hrbp_ids`.
+        pub hrbp_ids: Option<Vec<String>>,
+        /// `location_bp_ids`.
+        pub location_bp_ids: Option<Vec<String>>,
+    }
 }
 
-/// `EmploymentCostAllocation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=cost_allocation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmploymentCostAllocation {
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `job_data_cost_center_id`.
-    pub job_data_cost_center_id: Option<Vec<JobDataCostCenter>>,
-    /// `job_data_id`.
-    pub job_data_id: Option<JobDataId>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
+feishu_core::model! {
+    /// `EmploymentCostAllocation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=cost_allocation&version=v2>
+    pub struct EmploymentCostAllocation {
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `job_data_cost_center_id`.
+        pub job_data_cost_center_id: Option<Vec<JobDataCostCenter>>,
+        /// `job_data_id`.
+        pub job_data_id: Option<JobDataId>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
 }
 
-/// `EmploymentCustomOrgRecordEmployeeCustomOrgResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=employment_custom_org_record&project=corehr&resource=employee.custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmploymentCustomOrgRecordEmployeeCustomOrgResponseBody {
-    /// `custom_org_list`.
-    pub custom_org_list: Option<Vec<EmpCustomOrgList>>,
+feishu_core::model! {
+    /// `EmploymentCustomOrgRecordEmployeeCustomOrgResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=employment_custom_org_record&project=corehr&resource=employee.custom_org&version=v2>
+    pub struct EmploymentCustomOrgRecordEmployeeCustomOrgResponseBody {
+        /// `custom_org_list`.
+        pub custom_org_list: Option<Vec<EmpCustomOrgList>>,
+    }
 }
 
-/// `EmploymentDefaultCostCenter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=default_cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmploymentDefaultCostCenter {
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `inherit_source`.
-    pub inherit_source: Option<Enum>,
-    /// `is_inherit`.
-    pub is_inherit: Option<bool>,
-    /// `job_data_id`.
-    pub job_data_id: Option<String>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `wk_created_at`.
-    pub wk_created_at: Option<String>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-    /// `wk_tid`.
-    pub wk_tid: Option<String>,
+feishu_core::model! {
+    /// `EmploymentDefaultCostCenter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=default_cost_center&version=v2>
+    pub struct EmploymentDefaultCostCenter {
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `inherit_source`.
+        pub inherit_source: Option<Enum>,
+        /// `is_inherit`.
+        pub is_inherit: Option<bool>,
+        /// `job_data_id`.
+        pub job_data_id: Option<String>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `wk_created_at`.
+        pub wk_created_at: Option<String>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+        /// `wk_tid`.
+        pub wk_tid: Option<String>,
+    }
 }
 
-/// `EmploymentLookupName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmploymentLookupName {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18nV2>,
+feishu_core::model! {
+    /// `EmploymentLookupName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct EmploymentLookupName {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18nV2>,
+    }
 }
 
-/// `Enum`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Enum {
-    /// `display`.
-    pub display: Option<Vec<I18n>>,
-    /// `enum_name`.
-    pub enum_name: Option<String>,
+feishu_core::model! {
+    /// `Enum`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct Enum {
+        /// `display`.
+        pub display: Option<Vec<I18n>>,
+        /// `enum_name`.
+        pub enum_name: Option<String>,
+    }
 }
 
-/// `EnumField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=enum&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EnumField {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `enum_api_name`.
-    pub enum_api_name: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `order`.
-    pub order: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `EnumField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=enum&version=v2>
+    pub struct EnumField {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `enum_api_name`.
+        pub enum_api_name: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `order`.
+        pub order: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Enums`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=enum&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Enums {
-    /// `enum_apiname`.
-    pub enum_apiname: Option<String>,
-    /// `enum_items`.
-    pub enum_items: Option<Vec<EnumField>>,
+feishu_core::model! {
+    /// `Enums`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=enum&version=v2>
+    pub struct Enums {
+        /// `enum_apiname`.
+        pub enum_apiname: Option<String>,
+        /// `enum_items`.
+        pub enum_items: Option<Vec<EnumField>>,
+    }
 }
 
-/// `FieldVariableSubVlaue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FieldVariableSubVlaue {
-    /// `key`.
-    pub key: Option<String>,
-    /// `value`.
-    pub value: Option<FieldVariableValueTo>,
+feishu_core::model! {
+    /// `FieldVariableSubVlaue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
+    pub struct FieldVariableSubVlaue {
+        /// `key`.
+        pub key: Option<String>,
+        /// `value`.
+        pub value: Option<FieldVariableValueTo>,
+    }
 }
 
 /// `FieldVariableSubVlaueForReview`.
@@ -2382,20 +2382,20 @@ pub struct FieldVariableSubVlaueForReview {
     pub value: Option<FieldVariableValueToForReview>,
 }
 
-/// `FieldVariableValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FieldVariableValue {
-    /// `sub_values`.
-    pub sub_values: Option<Vec<FieldVariableSubVlaue>>,
-    /// `variable_api_name`.
-    pub variable_api_name: Option<String>,
-    /// `variable_name`.
-    pub variable_name: Option<FieldVariableValueI18n>,
-    /// `variable_value`.
-    pub variable_value: Option<FieldVariableValueTo>,
+feishu_core::model! {
+    /// `FieldVariableValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
+    pub struct FieldVariableValue {
+        /// `sub_values`.
+        pub sub_values: Option<Vec<FieldVariableSubVlaue>>,
+        /// `variable_api_name`.
+        pub variable_api_name: Option<String>,
+        /// `variable_name`.
+        pub variable_name: Option<FieldVariableValueI18n>,
+        /// `variable_value`.
+        pub variable_value: Option<FieldVariableValueTo>,
+    }
 }
 
 /// `FieldVariableValueI18n`.
@@ -2412,56 +2412,56 @@ pub struct FieldVariableValueI18n {
     pub zh_cn: Option<String>,
 }
 
-/// `FieldVariableValueTo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FieldVariableValueTo {
-    /// `bool_value`.
-    pub bool_value: Option<bool>,
-    /// `date_time_value`.
-    pub date_time_value: Option<String>,
-    /// `date_value`.
-    pub date_value: Option<String>,
-    /// `department_value`.
-    pub department_value: Option<String>,
-    /// `employment_value`.
-    pub employment_value: Option<String>,
-    /// `enum_value`.
-    pub enum_value: Option<String>,
-    /// `file_value`.
-    pub file_value: Option<FieldVariableValueToFile>,
-    /// `i18n_value`.
-    pub i18n_value: Option<FieldVariableValueI18n>,
-    /// `list_values`.
-    pub list_values: Option<Vec<String>>,
-    /// `number_value`.
-    pub number_value: Option<String>,
-    /// `object_value`.
-    pub object_value: Option<FieldVariableValueToObject>,
-    /// `record_values`.
-    pub record_values: Option<Vec<FieldVariableValueToRecord>>,
-    /// `text_value`.
-    pub text_value: Option<String>,
-    /// `user_value`.
-    pub user_value: Option<String>,
+feishu_core::model! {
+    /// `FieldVariableValueTo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
+    pub struct FieldVariableValueTo {
+        /// `bool_value`.
+        pub bool_value: Option<bool>,
+        /// `date_time_value`.
+        pub date_time_value: Option<String>,
+        /// `date_value`.
+        pub date_value: Option<String>,
+        /// `department_value`.
+        pub department_value: Option<String>,
+        /// `employment_value`.
+        pub employment_value: Option<String>,
+        /// `enum_value`.
+        pub enum_value: Option<String>,
+        /// `file_value`.
+        pub file_value: Option<FieldVariableValueToFile>,
+        /// `i18n_value`.
+        pub i18n_value: Option<FieldVariableValueI18n>,
+        /// `list_values`.
+        pub list_values: Option<Vec<String>>,
+        /// `number_value`.
+        pub number_value: Option<String>,
+        /// `object_value`.
+        pub object_value: Option<FieldVariableValueToObject>,
+        /// `record_values`.
+        pub record_values: Option<Vec<FieldVariableValueToRecord>>,
+        /// `text_value`.
+        pub text_value: Option<String>,
+        /// `user_value`.
+        pub user_value: Option<String>,
+    }
 }
 
-/// `FieldVariableValueToFile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FieldVariableValueToFile {
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `length`.
-    pub length: Option<feishu_core::generated::Int64>,
-    /// `mime_type`.
-    pub mime_type: Option<String>,
-    /// `open_file_id`.
-    pub open_file_id: Option<String>,
+feishu_core::model! {
+    /// `FieldVariableValueToFile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
+    pub struct FieldVariableValueToFile {
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `length`.
+        pub length: Option<feishu_core::generated::Int64>,
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+        /// `open_file_id`.
+        pub open_file_id: Option<String>,
+    }
 }
 
 /// `FieldVariableValueToFileForWrite`.
@@ -2559,166 +2559,166 @@ pub struct FieldVariableValueToRecord {
     pub variable_api_name: Option<String>,
 }
 
-/// `File`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct File {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `File`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct File {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `FlowVariableDataProcessResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FlowVariableDataProcessResponseBody {
-    /// `field_variable_values`.
-    pub field_variable_values: Option<Vec<FieldVariableValue>>,
-    /// `process_id`.
-    pub process_id: Option<String>,
+feishu_core::model! {
+    /// `FlowVariableDataProcessResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=flow_variable_data&project=corehr&resource=process&version=v2>
+    pub struct FlowVariableDataProcessResponseBody {
+        /// `field_variable_values`.
+        pub field_variable_values: Option<Vec<FieldVariableValue>>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+    }
 }
 
-/// `GetApprovalGroupsResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApprovalGroupsResponseBody {
-    /// `approval_group`.
-    pub approval_group: Option<ApprovalGroup>,
+feishu_core::model! {
+    /// `GetApprovalGroupsResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=approval_groups&version=v2>
+    pub struct GetApprovalGroupsResponseBody {
+        /// `approval_group`.
+        pub approval_group: Option<ApprovalGroup>,
+    }
 }
 
-/// `GetByDepartmentBpResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_department&project=corehr&resource=bp&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetByDepartmentBpResponseBody {
-    /// `items`.
-    pub items: Option<Vec<DepartmentHrbp>>,
+feishu_core::model! {
+    /// `GetByDepartmentBpResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_department&project=corehr&resource=bp&version=v2>
+    pub struct GetByDepartmentBpResponseBody {
+        /// `items`.
+        pub items: Option<Vec<DepartmentHrbp>>,
+    }
 }
 
-/// `GetDraftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=draft&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDraftResponseBody {
-    /// `draft_id`.
-    pub draft_id: Option<String>,
-    /// `draft_status`.
-    pub draft_status: Option<String>,
-    /// `process_infos`.
-    pub process_infos: Option<Vec<ProcessInfo>>,
+feishu_core::model! {
+    /// `GetDraftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=draft&version=v2>
+    pub struct GetDraftResponseBody {
+        /// `draft_id`.
+        pub draft_id: Option<String>,
+        /// `draft_status`.
+        pub draft_status: Option<String>,
+        /// `process_infos`.
+        pub process_infos: Option<Vec<ProcessInfo>>,
+    }
 }
 
-/// `GetJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobResponseBody {
-    /// `job`.
-    pub job: Option<Job>,
+feishu_core::model! {
+    /// `GetJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=job&version=v2>
+    pub struct GetJobResponseBody {
+        /// `job`.
+        pub job: Option<Job>,
+    }
 }
 
-/// `GetProcessFormVariableDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetProcessFormVariableDataResponseBody {
-    /// `field_variable_values`.
-    pub field_variable_values: Option<Vec<FieldVariableValue>>,
-    /// `process_id`.
-    pub process_id: Option<String>,
+feishu_core::model! {
+    /// `GetProcessFormVariableDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process.form_variable_data&version=v2>
+    pub struct GetProcessFormVariableDataResponseBody {
+        /// `field_variable_values`.
+        pub field_variable_values: Option<Vec<FieldVariableValue>>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+    }
 }
 
-/// `GetProcessResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetProcessResponseBody {
-    /// `abstracts`.
-    pub abstracts: Option<Vec<ProcessAbstractItem>>,
-    /// `cc_list`.
-    pub cc_list: Option<Vec<ProcessCcItem>>,
-    /// `comment_infos`.
-    pub comment_infos: Option<Vec<ProcessCommentInfo>>,
-    /// `complete_time`.
-    pub complete_time: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `done_list`.
-    pub done_list: Option<Vec<ProcessDoneItem>>,
-    /// `flow_definition_id`.
-    pub flow_definition_id: Option<String>,
-    /// `flow_definition_name`.
-    pub flow_definition_name: Option<DataengineI18n>,
-    /// `flow_template_id`.
-    pub flow_template_id: Option<String>,
-    /// `flow_template_name`.
-    pub flow_template_name: Option<DataengineI18n>,
-    /// `initiator_id`.
-    pub initiator_id: Option<String>,
-    /// `initiator_name`.
-    pub initiator_name: Option<DataengineI18n>,
-    /// `is_last_completed_correct_process`.
-    pub is_last_completed_correct_process: Option<bool>,
-    /// `original_process_id`.
-    pub original_process_id: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `process_name`.
-    pub process_name: Option<DataengineI18n>,
-    /// `properties`.
-    pub properties: Option<feishu_core::generated::Int64>,
-    /// `start_links`.
-    pub start_links: Option<ProcessLink>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `system_done_list`.
-    pub system_done_list: Option<Vec<ProcessSystemDoneItem>>,
-    /// `system_todos`.
-    pub system_todos: Option<Vec<ProcessSystemTodoItem>>,
-    /// `todos`.
-    pub todos: Option<Vec<ProcessTodoItem>>,
+feishu_core::model! {
+    /// `GetProcessResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct GetProcessResponseBody {
+        /// `abstracts`.
+        pub abstracts: Option<Vec<ProcessAbstractItem>>,
+        /// `cc_list`.
+        pub cc_list: Option<Vec<ProcessCcItem>>,
+        /// `comment_infos`.
+        pub comment_infos: Option<Vec<ProcessCommentInfo>>,
+        /// `complete_time`.
+        pub complete_time: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `done_list`.
+        pub done_list: Option<Vec<ProcessDoneItem>>,
+        /// `flow_definition_id`.
+        pub flow_definition_id: Option<String>,
+        /// `flow_definition_name`.
+        pub flow_definition_name: Option<DataengineI18n>,
+        /// `flow_template_id`.
+        pub flow_template_id: Option<String>,
+        /// `flow_template_name`.
+        pub flow_template_name: Option<DataengineI18n>,
+        /// `initiator_id`.
+        pub initiator_id: Option<String>,
+        /// `initiator_name`.
+        pub initiator_name: Option<DataengineI18n>,
+        /// `is_last_completed_correct_process`.
+        pub is_last_completed_correct_process: Option<bool>,
+        /// `original_process_id`.
+        pub original_process_id: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `process_name`.
+        pub process_name: Option<DataengineI18n>,
+        /// `properties`.
+        pub properties: Option<feishu_core::generated::Int64>,
+        /// `start_links`.
+        pub start_links: Option<ProcessLink>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `system_done_list`.
+        pub system_done_list: Option<Vec<ProcessSystemDoneItem>>,
+        /// `system_todos`.
+        pub system_todos: Option<Vec<ProcessSystemTodoItem>>,
+        /// `todos`.
+        pub todos: Option<Vec<ProcessTodoItem>>,
+    }
 }
 
-/// `HiberarchyCommon`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct HiberarchyCommon {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `list_order`.
-    pub list_order: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `tree_order`.
-    pub tree_order: Option<String>,
-    /// `type`.
-    pub r#type: Option<Enum>,
+feishu_core::model! {
+    /// `HiberarchyCommon`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
+    pub struct HiberarchyCommon {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `list_order`.
+        pub list_order: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `tree_order`.
+        pub tree_order: Option<String>,
+        /// `type`.
+        pub r#type: Option<Enum>,
+    }
 }
 
 /// `I18n`.
@@ -2735,1976 +2735,1976 @@ pub struct I18n {
     pub value: Option<String>,
 }
 
-/// `I18nV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nV2 {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `InternationalAssignment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InternationalAssignment {
-    /// `assignment_city_id`.
-    pub assignment_city_id: Option<String>,
-    /// `assignment_company_id`.
-    pub assignment_company_id: Option<String>,
-    /// `assignment_country_id`.
-    pub assignment_country_id: Option<String>,
-    /// `assignment_reason`.
-    pub assignment_reason: Option<I18n>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `end_assignment_process_id`.
-    pub end_assignment_process_id: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `international_assignment_status`.
-    pub international_assignment_status: Option<Enum>,
-    /// `international_assignment_type`.
-    pub international_assignment_type: Option<Enum>,
-    /// `start_assignment_process_id`.
-    pub start_assignment_process_id: Option<String>,
-}
-
-/// `Job`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Job {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_family_id_list`.
-    pub job_family_id_list: Option<Vec<String>>,
-    /// `job_level_id_list`.
-    pub job_level_id_list: Option<Vec<String>>,
-    /// `job_title`.
-    pub job_title: Option<Vec<I18n>>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<String>,
-    /// `updated_time`.
-    pub updated_time: Option<String>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `JobChange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobChange {
-    /// `approval_nodes`.
-    pub approval_nodes: Option<Vec<ColumnApprovalNode>>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `details_of_job_status_change`.
-    pub details_of_job_status_change: Option<Vec<String>>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `employment_name`.
-    pub employment_name: Option<EmploymentLookupName>,
-    /// `exception_status`.
-    pub exception_status: Option<String>,
-    /// `is_adjust_salary`.
-    pub is_adjust_salary: Option<bool>,
-    /// `job_change_id`.
-    pub job_change_id: Option<String>,
-    /// `no_permission_fields`.
-    pub no_permission_fields: Option<Vec<String>>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `transfer_info`.
-    pub transfer_info: Option<TransferInfo>,
-    /// `transfer_reason_unique_identifier`.
-    pub transfer_reason_unique_identifier: Option<String>,
-    /// `transfer_type_unique_identifier`.
-    pub transfer_type_unique_identifier: Option<String>,
-    /// `updated_time`.
-    pub updated_time: Option<String>,
-}
-
-/// `JobData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobData {
-    /// `assignment_start_reason`.
-    pub assignment_start_reason: Option<Enum>,
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `cost_center_rates`.
-    pub cost_center_rates: Option<Vec<JobDataCostCenter>>,
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `direct_manager`.
-    pub direct_manager: Option<BasicJobData>,
-    /// `dotted_line_managers`.
-    pub dotted_line_managers: Option<Vec<BasicJobData>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `employee_subtype_id`.
-    pub employee_subtype_id: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `job_data_id`.
-    pub job_data_id: Option<String>,
-    /// `job_data_reason`.
-    pub job_data_reason: Option<Enum>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `primary_job_data`.
-    pub primary_job_data: Option<bool>,
-    /// `probation_end_date`.
-    pub probation_end_date: Option<String>,
-    /// `probation_expected_end_date`.
-    pub probation_expected_end_date: Option<String>,
-    /// `probation_outcome`.
-    pub probation_outcome: Option<Enum>,
-    /// `probation_start_date`.
-    pub probation_start_date: Option<String>,
-    /// `second_direct_manager`.
-    pub second_direct_manager: Option<BasicJobData>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `version_id`.
-    pub version_id: Option<String>,
-    /// `weekly_working_hours`.
-    pub weekly_working_hours: Option<feishu_core::generated::Int64>,
-    /// `weekly_working_hours_v2`.
-    pub weekly_working_hours_v2: Option<f64>,
-    /// `work_calendar_id`.
-    pub work_calendar_id: Option<String>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `JobDataCostCenter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDataCostCenter {
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `new_rate`.
-    pub new_rate: Option<f64>,
-    /// `rate`.
-    pub rate: Option<feishu_core::generated::Int64>,
-}
-
-/// `JobDataId`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=cost_allocation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDataId {
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-}
-
-/// `JobFamily`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job_family&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobFamily {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `pathway_ids`.
-    pub pathway_ids: Option<Vec<String>>,
-    /// `selectable`.
-    pub selectable: Option<bool>,
-}
-
-/// `JobFamilyTimeline`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job_family&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobFamilyTimeline {
-    /// `job_family_version_data`.
-    pub job_family_version_data: Option<Vec<JobFamilyVersionData>>,
-}
-
-/// `JobFamilyVersionData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job_family&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobFamilyVersionData {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_family_names`.
-    pub job_family_names: Option<Vec<I18n>>,
-    /// `job_family_version_id`.
-    pub job_family_version_id: Option<String>,
-    /// `parent_job_family_id`.
-    pub parent_job_family_id: Option<String>,
-    /// `pathway_ids`.
-    pub pathway_ids: Option<Vec<String>>,
-    /// `selectable`.
-    pub selectable: Option<bool>,
-}
-
-/// `JobGrade`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=job_grade&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobGrade {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-    /// `grade_order`.
-    pub grade_order: Option<feishu_core::generated::Int64>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `names`.
-    pub names: Option<Vec<I18n>>,
-}
-
-/// `JobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job_level&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobLevel {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `job_grade`.
-    pub job_grade: Option<Vec<String>>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `level_order`.
-    pub level_order: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `pathway_ids`.
-    pub pathway_ids: Option<Vec<String>>,
-    /// `view_order`.
-    pub view_order: Option<feishu_core::generated::Int64>,
-}
-
-/// `JobTimeline`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobTimeline {
-    /// `job_version_data`.
-    pub job_version_data: Option<Vec<JobVersionData>>,
-}
-
-/// `JobVersionData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobVersionData {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `job_family_ids`.
-    pub job_family_ids: Option<Vec<String>>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_ids`.
-    pub job_level_ids: Option<Vec<String>>,
-    /// `job_names`.
-    pub job_names: Option<Vec<I18n>>,
-    /// `job_titles`.
-    pub job_titles: Option<Vec<I18n>>,
-    /// `job_version_id`.
-    pub job_version_id: Option<String>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `Language`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.language&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Language {
-    /// `ietf_language_tag`.
-    pub ietf_language_tag: Option<String>,
-    /// `language_id`.
-    pub language_id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-}
-
-/// `ListApproverResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=approver&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListApproverResponseBody {
-    /// `approver_list`.
-    pub approver_list: Option<Vec<ApproverInfo>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListBpResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=bp&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListBpResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Bp>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListByBizIdSignatureFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_biz_id&project=corehr&resource=signature_file&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListByBizIdSignatureFileResponseBody {
-    /// `batch_sign_url`.
-    pub batch_sign_url: Option<String>,
-    /// `signature_files`.
-    pub signature_files: Option<Vec<SignatureFile>>,
-}
-
-/// `ListByFileIdSignatureNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_file_id&project=corehr&resource=signature_node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListByFileIdSignatureNodeResponseBody {
-    /// `signature_nodes`.
-    pub signature_nodes: Option<Vec<SignatureNode>>,
-}
-
-/// `ListEmployeesInternationalAssignmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employees.international_assignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListEmployeesInternationalAssignmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<EmployeesInternationalAssignment>>,
-    /// `no_authority_ids`.
-    pub no_authority_ids: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Job>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListProcessResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListProcessResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `process_ids`.
-    pub process_ids: Option<Vec<String>>,
-}
-
-/// `ListSignatureFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=signature_file&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSignatureFileResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<SignatureFile>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListSignatureTemplateInfoWithThumbnailResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=signature_template_info_with_thumbnail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSignatureTemplateInfoWithThumbnailResponseBody {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `items`.
-    pub items: Option<Vec<SignatureTemplateInfoWithThumbnail>>,
-    /// `page_token`.
-    pub page_token: Option<feishu_core::generated::Int64>,
-}
-
-/// `ListWorkforcePlanResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=workforce_plan&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWorkforcePlanResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WorkforcePlan>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `Location`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=location&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Location {
-    /// `address`.
-    pub address: Option<Vec<Address>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `display_language_id`.
-    pub display_language_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `hiberarchy_common`.
-    pub hiberarchy_common: Option<HiberarchyCommon>,
-    /// `locale`.
-    pub locale: Option<Enum>,
-    /// `location_id`.
-    pub location_id: Option<String>,
-    /// `location_usage_list`.
-    pub location_usage_list: Option<Vec<Enum>>,
-    /// `time_zone_id`.
-    pub time_zone_id: Option<String>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `LocationTimeline`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=location&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LocationTimeline {
-    /// `address`.
-    pub address: Option<Vec<Address>>,
-    /// `location_version_data`.
-    pub location_version_data: Option<Vec<LocationVersionData>>,
-}
-
-/// `LocationVersionData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=location&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LocationVersionData {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-    /// `display_language_id`.
-    pub display_language_id: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `locale`.
-    pub locale: Option<Enum>,
-    /// `location_id`.
-    pub location_id: Option<String>,
-    /// `location_names`.
-    pub location_names: Option<Vec<I18n>>,
-    /// `location_usages`.
-    pub location_usages: Option<Vec<Enum>>,
-    /// `location_version_id`.
-    pub location_version_id: Option<String>,
-    /// `parent_location_id`.
-    pub parent_location_id: Option<String>,
-    /// `time_zone_id`.
-    pub time_zone_id: Option<String>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `LookupName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LookupName {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18nV2>,
-}
-
-/// `MatchRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MatchRule {
-    /// `left_value`.
-    pub left_value: Option<String>,
-    /// `operator`.
-    pub operator: Option<String>,
-    /// `ref_key`.
-    pub ref_key: Option<String>,
-    /// `right_values`.
-    pub right_values: Option<Vec<String>>,
-}
-
-/// `MatchRules`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MatchRules {
-    /// `match_rules`.
-    pub match_rules: Option<Vec<MatchRule>>,
-}
-
-/// `NationalId`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NationalId {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `effective_for_a_long_time`.
-    pub effective_for_a_long_time: Option<bool>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `issue_date`.
-    pub issue_date: Option<String>,
-    /// `issued_by`.
-    pub issued_by: Option<String>,
-    /// `national_id_number`.
-    pub national_id_number: Option<String>,
-    /// `national_id_type_id`.
-    pub national_id_type_id: Option<String>,
-    /// `series`.
-    pub series: Option<String>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-}
-
-/// `Nationality`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.nationality&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Nationality {
-    /// `alpha_2_code`.
-    pub alpha_2_code: Option<String>,
-    /// `alpha_3_code`.
-    pub alpha_3_code: Option<String>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `nationality_id`.
-    pub nationality_id: Option<String>,
-    /// `numeric_code`.
-    pub numeric_code: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-}
-
-/// `NoticePeriodDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NoticePeriodDetail {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `value`.
-    pub value: Option<feishu_core::generated::Int64>,
-    /// `value_unit`.
-    pub value_unit: Option<String>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-}
-
-/// `ObjectFieldData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectFieldData {
-    /// `field_name`.
-    pub field_name: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `OnboardingTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OnboardingTask {
-    /// `current_operators`.
-    pub current_operators: Option<Vec<String>>,
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `rejection_reason`.
-    pub rejection_reason: Option<String>,
-    /// `task_code`.
-    pub task_code: Option<String>,
-    /// `task_name`.
-    pub task_name: Option<String>,
-    /// `task_status`.
-    pub task_status: Option<String>,
-}
-
-/// `OpenNoticePeriodChangeRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenNoticePeriodChangeRecord {
-    /// `positive_involuntary`.
-    pub positive_involuntary: Option<OpenNoticePeriodDetail>,
-    /// `positive_voluntary`.
-    pub positive_voluntary: Option<OpenNoticePeriodDetail>,
-    /// `probation_involuntary`.
-    pub probation_involuntary: Option<OpenNoticePeriodDetail>,
-    /// `probation_voluntary`.
-    pub probation_voluntary: Option<OpenNoticePeriodDetail>,
-}
-
-/// `OpenNoticePeriodDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenNoticePeriodDetail {
-    /// `value`.
-    pub value: Option<feishu_core::generated::Int64>,
-    /// `value_unit`.
-    pub value_unit: Option<String>,
-}
-
-/// `OpenQueryDepartmentChangeListByIdsApprovalGroupsResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenQueryDepartmentChangeListByIdsApprovalGroupsResponseBody {
-    /// `department_changes`.
-    pub department_changes: Option<Vec<DepartmentChange>>,
-}
-
-/// `OpenQueryJobChangeListByIdsApprovalGroupsResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenQueryJobChangeListByIdsApprovalGroupsResponseBody {
-    /// `job_changes`.
-    pub job_changes: Option<Vec<JobChange>>,
-}
-
-/// `OpenQueryPositionChangeListByIdsApprovalGroupsResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_position_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenQueryPositionChangeListByIdsApprovalGroupsResponseBody {
-    /// `position_changes`.
-    pub position_changes: Option<Vec<PositionChange>>,
-}
-
-/// `OperationLogEntityField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OperationLogEntityField {
-    /// `after`.
-    pub after: Option<String>,
-    /// `before`.
-    pub before: Option<String>,
-    /// `ext`.
-    pub ext: Option<OperationLogEntityFieldExt>,
-    /// `field`.
-    pub field: Option<String>,
-}
-
-/// `OperationLogEntityFieldExt`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OperationLogEntityFieldExt {
-    /// `id`.
-    pub id: Option<String>,
-    /// `usage`.
-    pub usage: Option<String>,
-}
-
-/// `OrgRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrgRole {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `employment_ids`.
-    pub employment_ids: Option<Vec<String>>,
-    /// `inherit_employment_ids`.
-    pub inherit_employment_ids: Option<Vec<String>>,
-    /// `security_group_id`.
-    pub security_group_id: Option<String>,
-}
-
-/// `OrganizationOpLog`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrganizationOpLog {
-    /// `change_reasons`.
-    pub change_reasons: Option<Vec<String>>,
-    /// `changes`.
-    pub changes: Option<Vec<OperationLogEntityField>>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `object_id`.
-    pub object_id: Option<String>,
-    /// `operation_reason`.
-    pub operation_reason: Option<String>,
-    /// `operation_time`.
-    pub operation_time: Option<String>,
-    /// `operation_type`.
-    pub operation_type: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<String>,
-}
-
-/// `OrgdraftDepartmentId`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrgdraftDepartmentId {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `draft_department_id`.
-    pub draft_department_id: Option<String>,
-}
-
-/// `OrgdraftOrgroleAssignment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrgdraftOrgroleAssignment {
-    /// `grantee_id`.
-    pub grantee_id: Option<String>,
-    /// `management_scopes`.
-    pub management_scopes: Option<Vec<OrgroleAssignmentOrg>>,
-}
-
-/// `OrgroleAssignmentOrg`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrgroleAssignmentOrg {
-    /// `org_id`.
-    pub org_id: Option<String>,
-    /// `org_name`.
-    pub org_name: Option<String>,
-    /// `org_type`.
-    pub org_type: Option<String>,
-}
-
-/// `OrgroleInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrgroleInfo {
-    /// `origin_orgroles`.
-    pub origin_orgroles: Option<Vec<OrgdraftOrgroleAssignment>>,
-    /// `role_id`.
-    pub role_id: Option<String>,
-    /// `target_orgroles`.
-    pub target_orgroles: Option<Vec<OrgdraftOrgroleAssignment>>,
-}
-
-/// `ParentsDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parents&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParentsDepartmentResponseBody {
-    /// `items`.
-    pub items: Option<Vec<DepartmentParents>>,
-    /// `reject_export`.
-    pub reject_export: Option<bool>,
-}
-
-/// `Passport`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Passport {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `issued_by`.
-    pub issued_by: Option<String>,
-    /// `issued_date`.
-    pub issued_date: Option<String>,
-    /// `national_id_type_id`.
-    pub national_id_type_id: Option<String>,
-    /// `passport_number`.
-    pub passport_number: Option<String>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-}
-
-/// `PatchCostCenterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchCostCenterResponseBody {
-    /// `cost_center`.
-    pub cost_center: Option<CostCenter>,
-}
-
-/// `PatchCostCenterVersionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=cost_center.version&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchCostCenterVersionResponseBody {
-    /// `version`.
-    pub version: Option<CostCenterVersion>,
-}
-
-/// `PatchEmployeesAdditionalJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.additional_job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchEmployeesAdditionalJobResponseBody {
-    /// `additional_job`.
-    pub additional_job: Option<EmployeesAdditionalJobWriteResp>,
-}
-
-/// `PatchEmployeesInternationalAssignmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.international_assignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchEmployeesInternationalAssignmentResponseBody {
-    /// `international_assignment`.
-    pub international_assignment: Option<EmployeesInternationalAssignmentResp>,
-}
-
-/// `PatchPersonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=person&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPersonResponseBody {
-    /// `person`.
-    pub person: Option<PersonInfo>,
-}
-
-/// `PatchPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPreHireResponseBody {
-    /// `pre_hire_id`.
-    pub pre_hire_id: Option<String>,
-}
-
-/// `Pathway`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=pathway&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Pathway {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-    /// `names`.
-    pub names: Option<Vec<I18n>>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-}
-
-/// `PersonForCountry`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PersonForCountry {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `ethnicity_race`.
-    pub ethnicity_race: Option<Enum>,
-    /// `gender`.
-    pub gender: Option<Enum>,
-    /// `marital_status`.
-    pub marital_status: Option<Enum>,
-    /// `marital_status_date`.
-    pub marital_status_date: Option<String>,
-    /// `religion`.
-    pub religion: Option<Enum>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-}
-
-/// `PersonInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PersonInfo {
-    /// `additional_name`.
-    pub additional_name: Option<String>,
-    /// `additional_nationalities`.
-    pub additional_nationalities: Option<Vec<Nationality>>,
-    /// `address_list`.
-    pub address_list: Option<Vec<Address>>,
-    /// `age`.
-    pub age: Option<feishu_core::generated::Int64>,
-    /// `bank_account_list`.
-    pub bank_account_list: Option<Vec<BankAccount>>,
-    /// `bank_account_number`.
-    pub bank_account_number: Option<String>,
-    /// `born_country_region`.
-    pub born_country_region: Option<String>,
-    /// `citizenship_status`.
-    pub citizenship_status: Option<Vec<CitizenshipStatus>>,
-    /// `citizenship_status_list`.
-    pub citizenship_status_list: Option<Vec<ProfileSettingCitizenshipStatus>>,
-    /// `city_of_birth`.
-    pub city_of_birth: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `date_entered_workforce`.
-    pub date_entered_workforce: Option<String>,
-    /// `date_of_birth`.
-    pub date_of_birth: Option<String>,
-    /// `dependent_list`.
-    pub dependent_list: Option<Vec<Dependent>>,
-    /// `disable_card_number`.
-    pub disable_card_number: Option<String>,
-    /// `education_list`.
-    pub education_list: Option<Vec<Education>>,
-    /// `email_address`.
-    pub email_address: Option<String>,
-    /// `email_list`.
-    pub email_list: Option<Vec<Email>>,
-    /// `emergency_contact_list`.
-    pub emergency_contact_list: Option<Vec<EmergencyContact>>,
-    /// `family_address`.
-    pub family_address: Option<String>,
-    /// `first_entry_time`.
-    pub first_entry_time: Option<String>,
-    /// `former_employer`.
-    pub former_employer: Option<Vec<I18n>>,
-    /// `gender`.
-    pub gender: Option<Enum>,
-    /// `highest_degree_of_education`.
-    pub highest_degree_of_education: Option<Education>,
-    /// `highest_level_of_education`.
-    pub highest_level_of_education: Option<Education>,
-    /// `hukou_location`.
-    pub hukou_location: Option<String>,
-    /// `hukou_type`.
-    pub hukou_type: Option<Enum>,
-    /// `is_disabled`.
-    pub is_disabled: Option<bool>,
-    /// `is_martyr_family`.
-    pub is_martyr_family: Option<bool>,
-    /// `is_old_alone`.
-    pub is_old_alone: Option<bool>,
-    /// `leave_time`.
-    pub leave_time: Option<String>,
-    /// `legal_name`.
-    pub legal_name: Option<String>,
-    /// `legal_name_v2s`.
-    pub legal_name_v2s: Option<Vec<PersonName>>,
-    /// `marital_status`.
-    pub marital_status: Option<Enum>,
-    /// `martyr_card_number`.
-    pub martyr_card_number: Option<String>,
-    /// `mother_name`.
-    pub mother_name: Option<String>,
-    /// `name_list`.
-    pub name_list: Option<Vec<PersonName>>,
-    /// `national_id_list`.
-    pub national_id_list: Option<Vec<NationalId>>,
-    /// `national_id_number`.
-    pub national_id_number: Option<String>,
-    /// `national_id_v2s`.
-    pub national_id_v2s: Option<Vec<NationalId>>,
-    /// `nationality_id`.
-    pub nationality_id: Option<String>,
-    /// `nationality_id_v2`.
-    pub nationality_id_v2: Option<String>,
-    /// `native_region`.
-    pub native_region: Option<String>,
-    /// `passport_number`.
-    pub passport_number: Option<String>,
-    /// `passports`.
-    pub passports: Option<Vec<Passport>>,
-    /// `person_for_countries`.
-    pub person_for_countries: Option<Vec<PersonForCountry>>,
-    /// `person_id`.
-    pub person_id: Option<String>,
-    /// `person_info_chns`.
-    pub person_info_chns: Option<Vec<PersonInfoChn>>,
-    /// `personal_profile`.
-    pub personal_profile: Option<Vec<PersonalProfile>>,
-    /// `phone_list`.
-    pub phone_list: Option<Vec<Phone>>,
-    /// `phone_number`.
-    pub phone_number: Option<String>,
-    /// `political_affiliations`.
-    pub political_affiliations: Option<Vec<Enum>>,
-    /// `preferred_english_full_name`.
-    pub preferred_english_full_name: Option<String>,
-    /// `preferred_local_full_name`.
-    pub preferred_local_full_name: Option<String>,
-    /// `preferred_name`.
-    pub preferred_name: Option<String>,
-    /// `preferred_name_v2`.
-    pub preferred_name_v2: Option<PersonName>,
-    /// `profile_image_id`.
-    pub profile_image_id: Option<String>,
-    /// `race`.
-    pub race: Option<Enum>,
-    /// `region_of_birth`.
-    pub region_of_birth: Option<String>,
-    /// `religion`.
-    pub religion: Option<Enum>,
-    /// `resident_taxes`.
-    pub resident_taxes: Option<Vec<ResidentTax>>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `tax_info_mys`.
-    pub tax_info_mys: Option<TaxInfoMys>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<String>,
-    /// `visas`.
-    pub visas: Option<Vec<Visa>>,
-    /// `work_experience_list`.
-    pub work_experience_list: Option<Vec<WorkExperienceInfo>>,
-    /// `working_years`.
-    pub working_years: Option<feishu_core::generated::Int64>,
-    /// `working_years_v2`.
-    pub working_years_v2: Option<f64>,
-}
-
-/// `PersonInfoChn`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PersonInfoChn {
-    /// `first_entry_time`.
-    pub first_entry_time: Option<String>,
-    /// `hukou_location`.
-    pub hukou_location: Option<String>,
-    /// `hukou_type`.
-    pub hukou_type: Option<Enum>,
-    /// `leave_time`.
-    pub leave_time: Option<String>,
-    /// `native_region`.
-    pub native_region: Option<String>,
-    /// `political_affiliations`.
-    pub political_affiliations: Option<Vec<Enum>>,
-}
-
-/// `PersonName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PersonName {
-    /// `additional_name`.
-    pub additional_name: Option<String>,
-    /// `additional_name_type`.
-    pub additional_name_type: Option<Enum>,
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `custom_local_name`.
-    pub custom_local_name: Option<String>,
-    /// `custom_name`.
-    pub custom_name: Option<String>,
-    /// `display_name_local_and_western_script`.
-    pub display_name_local_and_western_script: Option<String>,
-    /// `display_name_local_script`.
-    pub display_name_local_script: Option<String>,
-    /// `display_name_western_script`.
-    pub display_name_western_script: Option<String>,
-    /// `first_name`.
-    pub first_name: Option<String>,
-    /// `full_name`.
-    pub full_name: Option<String>,
-    /// `hereditary`.
-    pub hereditary: Option<String>,
-    /// `local_first_name`.
-    pub local_first_name: Option<String>,
-    /// `local_first_name_2`.
-    pub local_first_name_2: Option<String>,
-    /// `local_middle_name`.
-    pub local_middle_name: Option<String>,
-    /// `local_primary`.
-    pub local_primary: Option<String>,
-    /// `local_primary_2`.
-    pub local_primary_2: Option<String>,
-    /// `local_secondary`.
-    pub local_secondary: Option<String>,
-    /// `middle_name`.
-    pub middle_name: Option<String>,
-    /// `name_primary`.
-    pub name_primary: Option<String>,
-    /// `name_type`.
-    pub name_type: Option<Enum>,
-    /// `secondary`.
-    pub secondary: Option<String>,
-    /// `social`.
-    pub social: Option<Enum>,
-    /// `tertiary`.
-    pub tertiary: Option<String>,
-    /// `title`.
-    pub title: Option<Enum>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-}
-
-/// `PersonalProfile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PersonalProfile {
-    /// `files`.
-    pub files: Option<Vec<File>>,
-    /// `personal_profile_id`.
-    pub personal_profile_id: Option<String>,
-    /// `personal_profile_type`.
-    pub personal_profile_type: Option<Enum>,
-}
-
-/// `Phone`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Phone {
-    /// `device_type`.
-    pub device_type: Option<Enum>,
-    /// `formatted_phone_number`.
-    pub formatted_phone_number: Option<String>,
-    /// `international_area_code`.
-    pub international_area_code: Option<Enum>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `is_public`.
-    pub is_public: Option<bool>,
-    /// `phone_number`.
-    pub phone_number: Option<String>,
-    /// `phone_usage`.
-    pub phone_usage: Option<Enum>,
-}
-
-/// `PhoneNumberAndAreaCode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhoneNumberAndAreaCode {
-    /// `area_code`.
-    pub area_code: Option<Enum>,
-    /// `phone_number`.
-    pub phone_number: Option<String>,
-}
-
-/// `Position`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Position {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `cost_center_id`.
-    pub cost_center_id: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-    /// `direct_leader_id`.
-    pub direct_leader_id: Option<String>,
-    /// `dotted_line_leader_id`.
-    pub dotted_line_leader_id: Option<String>,
-    /// `effective_time`.
-    pub effective_time: Option<String>,
-    /// `employee_type_id_list`.
-    pub employee_type_id_list: Option<Vec<String>>,
-    /// `expiration_time`.
-    pub expiration_time: Option<String>,
-    /// `is_key_position`.
-    pub is_key_position: Option<bool>,
-    /// `job_family_id_list`.
-    pub job_family_id_list: Option<Vec<String>>,
-    /// `job_grade_id_list`.
-    pub job_grade_id_list: Option<Vec<String>>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id_list`.
-    pub job_level_id_list: Option<Vec<String>>,
-    /// `names`.
-    pub names: Option<Vec<I18n>>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `work_location_id_list`.
-    pub work_location_id_list: Option<Vec<String>>,
-    /// `working_hours_type_id`.
-    pub working_hours_type_id: Option<String>,
-}
-
-/// `PositionAdjustmentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_position_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PositionAdjustmentInfo {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ChangeFieldPair>>,
-    /// `original_active`.
-    pub original_active: Option<bool>,
-    /// `original_code`.
-    pub original_code: Option<String>,
-    /// `original_cost_center`.
-    pub original_cost_center: Option<String>,
-    /// `original_department`.
-    pub original_department: Option<String>,
-    /// `original_department_id_paths`.
-    pub original_department_id_paths: Option<Vec<OrgdraftDepartmentId>>,
-    /// `original_descriptions`.
-    pub original_descriptions: Option<Vec<I18n>>,
-    /// `original_direct_leader`.
-    pub original_direct_leader: Option<String>,
-    /// `original_employee_types`.
-    pub original_employee_types: Option<Vec<String>>,
-    /// `original_is_key_position`.
-    pub original_is_key_position: Option<bool>,
-    /// `original_job`.
-    pub original_job: Option<String>,
-    /// `original_job_families`.
-    pub original_job_families: Option<Vec<String>>,
-    /// `original_job_grades`.
-    pub original_job_grades: Option<Vec<String>>,
-    /// `original_job_levels`.
-    pub original_job_levels: Option<Vec<String>>,
-    /// `original_names`.
-    pub original_names: Option<Vec<I18n>>,
-    /// `original_work_locations`.
-    pub original_work_locations: Option<Vec<String>>,
-    /// `original_working_hours_type`.
-    pub original_working_hours_type: Option<String>,
-    /// `target_active`.
-    pub target_active: Option<bool>,
-    /// `target_code`.
-    pub target_code: Option<String>,
-    /// `target_cost_center`.
-    pub target_cost_center: Option<String>,
-    /// `target_department`.
-    pub target_department: Option<String>,
-    /// `target_department_id_paths`.
-    pub target_department_id_paths: Option<Vec<OrgdraftDepartmentId>>,
-    /// `target_descriptions`.
-    pub target_descriptions: Option<Vec<I18n>>,
-    /// `target_direct_leader`.
-    pub target_direct_leader: Option<String>,
-    /// `target_draft_department`.
-    pub target_draft_department: Option<String>,
-    /// `target_draft_direct_leader`.
-    pub target_draft_direct_leader: Option<String>,
-    /// `target_employee_types`.
-    pub target_employee_types: Option<Vec<String>>,
-    /// `target_is_key_position`.
-    pub target_is_key_position: Option<bool>,
-    /// `target_job`.
-    pub target_job: Option<String>,
-    /// `target_job_families`.
-    pub target_job_families: Option<Vec<String>>,
-    /// `target_job_grades`.
-    pub target_job_grades: Option<Vec<String>>,
-    /// `target_job_levels`.
-    pub target_job_levels: Option<Vec<String>>,
-    /// `target_names`.
-    pub target_names: Option<Vec<I18n>>,
-    /// `target_work_locations`.
-    pub target_work_locations: Option<Vec<String>>,
-    /// `target_working_hours_type`.
-    pub target_working_hours_type: Option<String>,
-}
-
-/// `PositionChange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_position_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PositionChange {
-    /// `draft_position_id`.
-    pub draft_position_id: Option<String>,
-    /// `position_adjustment_info`.
-    pub position_adjustment_info: Option<PositionAdjustmentInfo>,
-    /// `position_change_id`.
-    pub position_change_id: Option<String>,
-    /// `position_change_type`.
-    pub position_change_type: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-}
-
-/// `PreHire`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHire {
-    /// `contract_info`.
-    pub contract_info: Option<PreHireContractInfo>,
-    /// `employment_info`.
-    pub employment_info: Option<PreHireEmploymentInfo>,
-    /// `onboarding_info`.
-    pub onboarding_info: Option<PreHireOnboardingInfo>,
-    /// `people_fields_json`.
-    pub people_fields_json: Option<String>,
-    /// `person_info`.
-    pub person_info: Option<PersonInfo>,
-    /// `pre_hire_id`.
-    pub pre_hire_id: Option<String>,
-    /// `probation_info`.
-    pub probation_info: Option<PreHireProbationInfo>,
-}
-
-/// `PreHireAbnormalReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHireAbnormalReason {
-    /// `descriptions`.
-    pub descriptions: Option<Vec<I18n>>,
-}
-
-/// `PreHireContractInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHireContractInfo {
-    /// `contract_end_date`.
-    pub contract_end_date: Option<String>,
-    /// `contract_file_ids`.
-    pub contract_file_ids: Option<Vec<String>>,
-    /// `contract_start_date`.
-    pub contract_start_date: Option<String>,
-    /// `contract_type`.
-    pub contract_type: Option<String>,
-    /// `duration_type`.
-    pub duration_type: Option<String>,
-    /// `signing_type`.
-    pub signing_type: Option<String>,
-}
-
-/// `PreHireEmploymentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHireEmploymentInfo {
-    /// `abnormal_reason`.
-    pub abnormal_reason: Option<Vec<PreHireAbnormalReason>>,
-    /// `background_check_order_account_name`.
-    pub background_check_order_account_name: Option<String>,
-    /// `background_check_order_complete_time`.
-    pub background_check_order_complete_time: Option<String>,
-    /// `background_check_order_id`.
-    pub background_check_order_id: Option<String>,
-    /// `background_check_order_name`.
-    pub background_check_order_name: Option<String>,
-    /// `background_check_order_package_name`.
-    pub background_check_order_package_name: Option<String>,
-    /// `background_check_order_result`.
-    pub background_check_order_result: Option<String>,
-    /// `background_check_order_start_time`.
-    pub background_check_order_start_time: Option<String>,
-    /// `background_check_order_status`.
-    pub background_check_order_status: Option<Enum>,
-    /// `background_check_order_supplier_name`.
-    pub background_check_order_supplier_name: Option<String>,
-    /// `company_id`.
-    pub company_id: Option<String>,
-    /// `company_manual_updated`.
-    pub company_manual_updated: Option<bool>,
-    /// `compensation_type`.
-    pub compensation_type: Option<Enum>,
-    /// `condition_worker`.
-    pub condition_worker: Option<bool>,
-    /// `cost_allocation`.
-    pub cost_allocation: Option<CostAllocation>,
-    /// `cost_center_rates`.
-    pub cost_center_rates: Option<Vec<JobDataCostCenter>>,
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<String>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `default_cost_center`.
-    pub default_cost_center: Option<DefaultCostCenter>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `direct_leader_id`.
-    pub direct_leader_id: Option<String>,
-    /// `dotted_line_manager_id`.
-    pub dotted_line_manager_id: Option<String>,
-    /// `employee_subtype_id`.
-    pub employee_subtype_id: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_type`.
-    pub employment_type: Option<String>,
-    /// `expected_graduate_date`.
-    pub expected_graduate_date: Option<String>,
-    /// `has_offer_salary`.
-    pub has_offer_salary: Option<bool>,
-    /// `is_over_due`.
-    pub is_over_due: Option<bool>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `job_title`.
-    pub job_title: Option<String>,
-    /// `non_compete_covenant`.
-    pub non_compete_covenant: Option<bool>,
-    /// `notice_period_positive_involuntary`.
-    pub notice_period_positive_involuntary: Option<NoticePeriodDetail>,
-    /// `notice_period_positive_voluntary`.
-    pub notice_period_positive_voluntary: Option<NoticePeriodDetail>,
-    /// `notice_period_probation_involuntary`.
-    pub notice_period_probation_involuntary: Option<NoticePeriodDetail>,
-    /// `notice_period_probation_voluntary`.
-    pub notice_period_probation_voluntary: Option<NoticePeriodDetail>,
-    /// `office_address`.
-    pub office_address: Option<Address>,
-    /// `office_location_id`.
-    pub office_location_id: Option<String>,
-    /// `pathway`.
-    pub pathway: Option<String>,
-    /// `pay_group`.
-    pub pay_group: Option<PreHirePayGroupInfo>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `recruitment_project_id`.
-    pub recruitment_project_id: Option<String>,
-    /// `rehire`.
-    pub rehire: Option<String>,
-    /// `rehire_employment_id`.
-    pub rehire_employment_id: Option<String>,
-    /// `reuse_feishu_account`.
-    pub reuse_feishu_account: Option<String>,
-    /// `reused_feishu_account_id`.
-    pub reused_feishu_account_id: Option<String>,
-    /// `seniority_adjust_information_list`.
-    pub seniority_adjust_information_list: Option<Vec<PrehireSeniorityAdjustInformationQuery>>,
-    /// `seniority_date`.
-    pub seniority_date: Option<String>,
-    /// `service_company`.
-    pub service_company: Option<String>,
-    /// `social_security_city_id`.
-    pub social_security_city_id: Option<String>,
-    /// `suspected_rehiring`.
-    pub suspected_rehiring: Option<bool>,
-    /// `task_completed`.
-    pub task_completed: Option<bool>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<String>,
-    /// `weekly_working_hours`.
-    pub weekly_working_hours: Option<feishu_core::generated::Int64>,
-    /// `weekly_working_hours_v2`.
-    pub weekly_working_hours_v2: Option<f64>,
-    /// `whether_the_information_is_abnormal`.
-    pub whether_the_information_is_abnormal: Option<bool>,
-    /// `work_country_id`.
-    pub work_country_id: Option<String>,
-    /// `work_email`.
-    pub work_email: Option<String>,
-    /// `work_location_id`.
-    pub work_location_id: Option<String>,
-    /// `work_shift`.
-    pub work_shift: Option<Enum>,
-    /// `work_station`.
-    pub work_station: Option<String>,
-    /// `worker_id`.
-    pub worker_id: Option<String>,
-    /// `working_calendar_id`.
-    pub working_calendar_id: Option<String>,
-    /// `working_hours_type`.
-    pub working_hours_type: Option<String>,
-    /// `working_hours_type_manual_updated`.
-    pub working_hours_type_manual_updated: Option<bool>,
-}
-
-/// `PreHireOnboardingInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHireOnboardingInfo {
-    /// `ats_application_id`.
-    pub ats_application_id: Option<String>,
-    /// `check_in_method`.
-    pub check_in_method: Option<Enum>,
-    /// `check_in_time`.
-    pub check_in_time: Option<String>,
-    /// `company_sponsored_visa`.
-    pub company_sponsored_visa: Option<bool>,
-    /// `entry_mode`.
-    pub entry_mode: Option<String>,
-    /// `flow_id`.
-    pub flow_id: Option<String>,
-    /// `flow_name`.
-    pub flow_name: Option<Vec<I18n>>,
-    /// `offer_hr_id`.
-    pub offer_hr_id: Option<String>,
-    /// `offer_hr_id_v2`.
-    pub offer_hr_id_v2: Option<String>,
-    /// `offer_id`.
-    pub offer_id: Option<String>,
-    /// `onboarding_address`.
-    pub onboarding_address: Option<Address>,
-    /// `onboarding_date`.
-    pub onboarding_date: Option<String>,
-    /// `onboarding_location_id`.
-    pub onboarding_location_id: Option<String>,
-    /// `onboarding_status`.
-    pub onboarding_status: Option<String>,
-    /// `onboarding_task_list`.
-    pub onboarding_task_list: Option<Vec<OnboardingTask>>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<String>,
-    /// `withdrawn_reason`.
-    pub withdrawn_reason: Option<String>,
-}
-
-/// `PreHirePayGroupInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHirePayGroupInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-}
-
-/// `PreHireProbationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreHireProbationInfo {
-    /// `probation_end_date`.
-    pub probation_end_date: Option<String>,
-    /// `probation_period`.
-    pub probation_period: Option<feishu_core::generated::Int64>,
-    /// `probation_start_date`.
-    pub probation_start_date: Option<String>,
-}
-
-/// `PrehireSeniorityAdjustInformationQuery`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PrehireSeniorityAdjustInformationQuery {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `reasons_for_seniority_adjustment`.
-    pub reasons_for_seniority_adjustment: Option<String>,
-    /// `seniority_adjustment`.
-    pub seniority_adjustment: Option<f64>,
-    /// `seniority_adjustment_type`.
-    pub seniority_adjustment_type: Option<Enum>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-}
-
-/// `ProbationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=probation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProbationInfo {
-    /// `actual_probation_end_date`.
-    pub actual_probation_end_date: Option<String>,
-    /// `assessments`.
-    pub assessments: Option<Vec<Assessment>>,
-    /// `converted_via_bpm`.
-    pub converted_via_bpm: Option<bool>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `extended_probation_period_duration`.
-    pub extended_probation_period_duration: Option<feishu_core::generated::Int64>,
-    /// `extended_probation_period_unit`.
-    pub extended_probation_period_unit: Option<Enum>,
-    /// `final_assessment_comment`.
-    pub final_assessment_comment: Option<String>,
-    /// `final_assessment_detail`.
-    pub final_assessment_detail: Option<String>,
-    /// `final_assessment_grade`.
-    pub final_assessment_grade: Option<Enum>,
-    /// `final_assessment_result`.
-    pub final_assessment_result: Option<Enum>,
-    /// `final_assessment_score`.
-    pub final_assessment_score: Option<f64>,
-    /// `final_assessment_status`.
-    pub final_assessment_status: Option<Enum>,
-    /// `initiating_time`.
-    pub initiating_time: Option<String>,
-    /// `initiator_id`.
-    pub initiator_id: Option<String>,
-    /// `notes`.
-    pub notes: Option<String>,
-    /// `probation_expected_end_date`.
-    pub probation_expected_end_date: Option<String>,
-    /// `probation_extend_expected_end_date`.
-    pub probation_extend_expected_end_date: Option<String>,
-    /// `probation_id`.
-    pub probation_id: Option<String>,
-    /// `probation_outcome`.
-    pub probation_outcome: Option<Enum>,
-    /// `probation_start_date`.
-    pub probation_start_date: Option<String>,
-    /// `probation_status`.
-    pub probation_status: Option<Enum>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `self_review`.
-    pub self_review: Option<String>,
-    /// `submission_type`.
-    pub submission_type: Option<Enum>,
-}
-
-/// `ProbationInfoForSubmit`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit&project=corehr&resource=probation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProbationInfoForSubmit {
-    /// `actual_probation_end_date`.
-    pub actual_probation_end_date: Option<String>,
-    /// `converted_via_bpm`.
-    pub converted_via_bpm: Option<bool>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `final_assessment_comment`.
-    pub final_assessment_comment: Option<String>,
-    /// `final_assessment_detail`.
-    pub final_assessment_detail: Option<String>,
-    /// `final_assessment_grade`.
-    pub final_assessment_grade: Option<Enum>,
-    /// `final_assessment_result`.
-    pub final_assessment_result: Option<Enum>,
-    /// `final_assessment_score`.
-    pub final_assessment_score: Option<f64>,
-    /// `final_assessment_status`.
-    pub final_assessment_status: Option<Enum>,
-    /// `initiating_time`.
-    pub initiating_time: Option<String>,
-    /// `initiator_id`.
-    pub initiator_id: Option<String>,
-    /// `notes`.
-    pub notes: Option<String>,
-    /// `probation_expected_end_date`.
-    pub probation_expected_end_date: Option<String>,
-    /// `probation_id`.
-    pub probation_id: Option<String>,
-    /// `probation_start_date`.
-    pub probation_start_date: Option<String>,
-    /// `probation_status`.
-    pub probation_status: Option<Enum>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `self_review`.
-    pub self_review: Option<String>,
-    /// `submission_type`.
-    pub submission_type: Option<Enum>,
-}
-
-/// `ProcessAbstractItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessAbstractItem {
-    /// `name`.
-    pub name: Option<DataengineI18n>,
-    /// `value`.
-    pub value: Option<DataengineI18n>,
-}
-
-/// `ProcessCcItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessCcItem {
-    /// `approver_id`.
-    pub approver_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `links`.
-    pub links: Option<ProcessLink>,
-    /// `node_definition_id`.
-    pub node_definition_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<DataengineI18n>,
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `operator_name`.
-    pub operator_name: Option<DataengineI18n>,
-}
-
-/// `ProcessCommentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessCommentInfo {
-    /// `at_user_ids`.
-    pub at_user_ids: Option<Vec<String>>,
-    /// `comment_id`.
-    pub comment_id: Option<String>,
-    /// `comment_msg`.
-    pub comment_msg: Option<String>,
-    /// `comment_time`.
-    pub comment_time: Option<String>,
-    /// `commentor_id`.
-    pub commentor_id: Option<String>,
-    /// `commentor_name`.
-    pub commentor_name: Option<DataengineI18n>,
-    /// `file_count`.
-    pub file_count: Option<feishu_core::generated::Int64>,
-    /// `image_count`.
-    pub image_count: Option<feishu_core::generated::Int64>,
-}
-
-/// `ProcessDoneItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessDoneItem {
-    /// `approval_opinion`.
-    pub approval_opinion: Option<String>,
-    /// `approver_id`.
-    pub approver_id: Option<String>,
-    /// `complete_time`.
-    pub complete_time: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `links`.
-    pub links: Option<ProcessLink>,
-    /// `node_definition_id`.
-    pub node_definition_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<DataengineI18n>,
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `operator_name`.
-    pub operator_name: Option<DataengineI18n>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `I18nV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct I18nV2 {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InternationalAssignment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct InternationalAssignment {
+        /// `assignment_city_id`.
+        pub assignment_city_id: Option<String>,
+        /// `assignment_company_id`.
+        pub assignment_company_id: Option<String>,
+        /// `assignment_country_id`.
+        pub assignment_country_id: Option<String>,
+        /// `assignment_reason`.
+        pub assignment_reason: Option<I18n>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `end_assignment_process_id`.
+        pub end_assignment_process_id: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `international_assignment_status`.
+        pub international_assignment_status: Option<Enum>,
+        /// `international_assignment_type`.
+        pub international_assignment_type: Option<Enum>,
+        /// `start_assignment_process_id`.
+        pub start_assignment_process_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Job`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Job {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_family_id_list`.
+        pub job_family_id_list: Option<Vec<String>>,
+        /// `job_level_id_list`.
+        pub job_level_id_list: Option<Vec<String>>,
+        /// `job_title`.
+        pub job_title: Option<Vec<I18n>>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<String>,
+        /// `updated_time`.
+        pub updated_time: Option<String>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobChange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct JobChange {
+        /// `approval_nodes`.
+        pub approval_nodes: Option<Vec<ColumnApprovalNode>>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `details_of_job_status_change`.
+        pub details_of_job_status_change: Option<Vec<String>>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `employment_name`.
+        pub employment_name: Option<EmploymentLookupName>,
+        /// `exception_status`.
+        pub exception_status: Option<String>,
+        /// `is_adjust_salary`.
+        pub is_adjust_salary: Option<bool>,
+        /// `job_change_id`.
+        pub job_change_id: Option<String>,
+        /// `no_permission_fields`.
+        pub no_permission_fields: Option<Vec<String>>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `transfer_info`.
+        pub transfer_info: Option<TransferInfo>,
+        /// `transfer_reason_unique_identifier`.
+        pub transfer_reason_unique_identifier: Option<String>,
+        /// `transfer_type_unique_identifier`.
+        pub transfer_type_unique_identifier: Option<String>,
+        /// `updated_time`.
+        pub updated_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employees.job_data&version=v2>
+    pub struct JobData {
+        /// `assignment_start_reason`.
+        pub assignment_start_reason: Option<Enum>,
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `cost_center_rates`.
+        pub cost_center_rates: Option<Vec<JobDataCostCenter>>,
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `direct_manager`.
+        pub direct_manager: Option<BasicJobData>,
+        /// `dotted_line_managers`.
+        pub dotted_line_managers: Option<Vec<BasicJobData>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `employee_subtype_id`.
+        pub employee_subtype_id: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `job_data_id`.
+        pub job_data_id: Option<String>,
+        /// `job_data_reason`.
+        pub job_data_reason: Option<Enum>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `primary_job_data`.
+        pub primary_job_data: Option<bool>,
+        /// `probation_end_date`.
+        pub probation_end_date: Option<String>,
+        /// `probation_expected_end_date`.
+        pub probation_expected_end_date: Option<String>,
+        /// `probation_outcome`.
+        pub probation_outcome: Option<Enum>,
+        /// `probation_start_date`.
+        pub probation_start_date: Option<String>,
+        /// `second_direct_manager`.
+        pub second_direct_manager: Option<BasicJobData>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `version_id`.
+        pub version_id: Option<String>,
+        /// `weekly_working_hours`.
+        pub weekly_working_hours: Option<feishu_core::generated::Int64>,
+        /// `weekly_working_hours_v2`.
+        pub weekly_working_hours_v2: Option<f64>,
+        /// `work_calendar_id`.
+        pub work_calendar_id: Option<String>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDataCostCenter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct JobDataCostCenter {
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `new_rate`.
+        pub new_rate: Option<f64>,
+        /// `rate`.
+        pub rate: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDataId`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=corehr&resource=cost_allocation&version=v2>
+    pub struct JobDataId {
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobFamily`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job_family&version=v2>
+    pub struct JobFamily {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `pathway_ids`.
+        pub pathway_ids: Option<Vec<String>>,
+        /// `selectable`.
+        pub selectable: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobFamilyTimeline`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job_family&version=v2>
+    pub struct JobFamilyTimeline {
+        /// `job_family_version_data`.
+        pub job_family_version_data: Option<Vec<JobFamilyVersionData>>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobFamilyVersionData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job_family&version=v2>
+    pub struct JobFamilyVersionData {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_family_names`.
+        pub job_family_names: Option<Vec<I18n>>,
+        /// `job_family_version_id`.
+        pub job_family_version_id: Option<String>,
+        /// `parent_job_family_id`.
+        pub parent_job_family_id: Option<String>,
+        /// `pathway_ids`.
+        pub pathway_ids: Option<Vec<String>>,
+        /// `selectable`.
+        pub selectable: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobGrade`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=job_grade&version=v2>
+    pub struct JobGrade {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+        /// `grade_order`.
+        pub grade_order: Option<feishu_core::generated::Int64>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `names`.
+        pub names: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=job_level&version=v2>
+    pub struct JobLevel {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `job_grade`.
+        pub job_grade: Option<Vec<String>>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `level_order`.
+        pub level_order: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `pathway_ids`.
+        pub pathway_ids: Option<Vec<String>>,
+        /// `view_order`.
+        pub view_order: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobTimeline`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job&version=v2>
+    pub struct JobTimeline {
+        /// `job_version_data`.
+        pub job_version_data: Option<Vec<JobVersionData>>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobVersionData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job&version=v2>
+    pub struct JobVersionData {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `job_family_ids`.
+        pub job_family_ids: Option<Vec<String>>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_ids`.
+        pub job_level_ids: Option<Vec<String>>,
+        /// `job_names`.
+        pub job_names: Option<Vec<I18n>>,
+        /// `job_titles`.
+        pub job_titles: Option<Vec<I18n>>,
+        /// `job_version_id`.
+        pub job_version_id: Option<String>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Language`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.language&version=v2>
+    pub struct Language {
+        /// `ietf_language_tag`.
+        pub ietf_language_tag: Option<String>,
+        /// `language_id`.
+        pub language_id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListApproverResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=approver&version=v2>
+    pub struct ListApproverResponseBody {
+        /// `approver_list`.
+        pub approver_list: Option<Vec<ApproverInfo>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListBpResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=bp&version=v2>
+    pub struct ListBpResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Bp>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListByBizIdSignatureFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_biz_id&project=corehr&resource=signature_file&version=v2>
+    pub struct ListByBizIdSignatureFileResponseBody {
+        /// `batch_sign_url`.
+        pub batch_sign_url: Option<String>,
+        /// `signature_files`.
+        pub signature_files: Option<Vec<SignatureFile>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListByFileIdSignatureNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_file_id&project=corehr&resource=signature_node&version=v2>
+    pub struct ListByFileIdSignatureNodeResponseBody {
+        /// `signature_nodes`.
+        pub signature_nodes: Option<Vec<SignatureNode>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListEmployeesInternationalAssignmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=employees.international_assignment&version=v2>
+    pub struct ListEmployeesInternationalAssignmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<EmployeesInternationalAssignment>>,
+        /// `no_authority_ids`.
+        pub no_authority_ids: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=job&version=v2>
+    pub struct ListJobResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Job>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListProcessResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=process&version=v2>
+    pub struct ListProcessResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `process_ids`.
+        pub process_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSignatureFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=signature_file&version=v2>
+    pub struct ListSignatureFileResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<SignatureFile>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSignatureTemplateInfoWithThumbnailResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=signature_template_info_with_thumbnail&version=v2>
+    pub struct ListSignatureTemplateInfoWithThumbnailResponseBody {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `items`.
+        pub items: Option<Vec<SignatureTemplateInfoWithThumbnail>>,
+        /// `page_token`.
+        pub page_token: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListWorkforcePlanResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=workforce_plan&version=v2>
+    pub struct ListWorkforcePlanResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WorkforcePlan>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Location`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=location&version=v2>
+    pub struct Location {
+        /// `address`.
+        pub address: Option<Vec<Address>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `display_language_id`.
+        pub display_language_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `hiberarchy_common`.
+        pub hiberarchy_common: Option<HiberarchyCommon>,
+        /// `locale`.
+        pub locale: Option<Enum>,
+        /// `location_id`.
+        pub location_id: Option<String>,
+        /// `location_usage_list`.
+        pub location_usage_list: Option<Vec<Enum>>,
+        /// `time_zone_id`.
+        pub time_zone_id: Option<String>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LocationTimeline`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=location&version=v2>
+    pub struct LocationTimeline {
+        /// `address`.
+        pub address: Option<Vec<Address>>,
+        /// `location_version_data`.
+        pub location_version_data: Option<Vec<LocationVersionData>>,
+    }
+}
+
+feishu_core::model! {
+    /// `LocationVersionData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=location&version=v2>
+    pub struct LocationVersionData {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+        /// `display_language_id`.
+        pub display_language_id: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `locale`.
+        pub locale: Option<Enum>,
+        /// `location_id`.
+        pub location_id: Option<String>,
+        /// `location_names`.
+        pub location_names: Option<Vec<I18n>>,
+        /// `location_usages`.
+        pub location_usages: Option<Vec<Enum>>,
+        /// `location_version_id`.
+        pub location_version_id: Option<String>,
+        /// `parent_location_id`.
+        pub parent_location_id: Option<String>,
+        /// `time_zone_id`.
+        pub time_zone_id: Option<String>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LookupName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct LookupName {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18nV2>,
+    }
+}
+
+feishu_core::model! {
+    /// `MatchRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
+    pub struct MatchRule {
+        /// `left_value`.
+        pub left_value: Option<String>,
+        /// `operator`.
+        pub operator: Option<String>,
+        /// `ref_key`.
+        pub ref_key: Option<String>,
+        /// `right_values`.
+        pub right_values: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `MatchRules`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
+    pub struct MatchRules {
+        /// `match_rules`.
+        pub match_rules: Option<Vec<MatchRule>>,
+    }
+}
+
+feishu_core::model! {
+    /// `NationalId`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct NationalId {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `effective_for_a_long_time`.
+        pub effective_for_a_long_time: Option<bool>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `issue_date`.
+        pub issue_date: Option<String>,
+        /// `issued_by`.
+        pub issued_by: Option<String>,
+        /// `national_id_number`.
+        pub national_id_number: Option<String>,
+        /// `national_id_type_id`.
+        pub national_id_type_id: Option<String>,
+        /// `series`.
+        pub series: Option<String>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Nationality`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.nationality&version=v2>
+    pub struct Nationality {
+        /// `alpha_2_code`.
+        pub alpha_2_code: Option<String>,
+        /// `alpha_3_code`.
+        pub alpha_3_code: Option<String>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `nationality_id`.
+        pub nationality_id: Option<String>,
+        /// `numeric_code`.
+        pub numeric_code: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `NoticePeriodDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct NoticePeriodDetail {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `value`.
+        pub value: Option<feishu_core::generated::Int64>,
+        /// `value_unit`.
+        pub value_unit: Option<String>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectFieldData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
+    pub struct ObjectFieldData {
+        /// `field_name`.
+        pub field_name: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OnboardingTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct OnboardingTask {
+        /// `current_operators`.
+        pub current_operators: Option<Vec<String>>,
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `rejection_reason`.
+        pub rejection_reason: Option<String>,
+        /// `task_code`.
+        pub task_code: Option<String>,
+        /// `task_name`.
+        pub task_name: Option<String>,
+        /// `task_status`.
+        pub task_status: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OpenNoticePeriodChangeRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OpenNoticePeriodChangeRecord {
+        /// `positive_involuntary`.
+        pub positive_involuntary: Option<OpenNoticePeriodDetail>,
+        /// `positive_voluntary`.
+        pub positive_voluntary: Option<OpenNoticePeriodDetail>,
+        /// `probation_involuntary`.
+        pub probation_involuntary: Option<OpenNoticePeriodDetail>,
+        /// `probation_voluntary`.
+        pub probation_voluntary: Option<OpenNoticePeriodDetail>,
+    }
+}
+
+feishu_core::model! {
+    /// `OpenNoticePeriodDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OpenNoticePeriodDetail {
+        /// `value`.
+        pub value: Option<feishu_core::generated::Int64>,
+        /// `value_unit`.
+        pub value_unit: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OpenQueryDepartmentChangeListByIdsApprovalGroupsResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OpenQueryDepartmentChangeListByIdsApprovalGroupsResponseBody {
+        /// `department_changes`.
+        pub department_changes: Option<Vec<DepartmentChange>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OpenQueryJobChangeListByIdsApprovalGroupsResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OpenQueryJobChangeListByIdsApprovalGroupsResponseBody {
+        /// `job_changes`.
+        pub job_changes: Option<Vec<JobChange>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OpenQueryPositionChangeListByIdsApprovalGroupsResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_position_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OpenQueryPositionChangeListByIdsApprovalGroupsResponseBody {
+        /// `position_changes`.
+        pub position_changes: Option<Vec<PositionChange>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OperationLogEntityField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
+    pub struct OperationLogEntityField {
+        /// `after`.
+        pub after: Option<String>,
+        /// `before`.
+        pub before: Option<String>,
+        /// `ext`.
+        pub ext: Option<OperationLogEntityFieldExt>,
+        /// `field`.
+        pub field: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OperationLogEntityFieldExt`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
+    pub struct OperationLogEntityFieldExt {
+        /// `id`.
+        pub id: Option<String>,
+        /// `usage`.
+        pub usage: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OrgRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
+    pub struct OrgRole {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `employment_ids`.
+        pub employment_ids: Option<Vec<String>>,
+        /// `inherit_employment_ids`.
+        pub inherit_employment_ids: Option<Vec<String>>,
+        /// `security_group_id`.
+        pub security_group_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OrganizationOpLog`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
+    pub struct OrganizationOpLog {
+        /// `change_reasons`.
+        pub change_reasons: Option<Vec<String>>,
+        /// `changes`.
+        pub changes: Option<Vec<OperationLogEntityField>>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `object_id`.
+        pub object_id: Option<String>,
+        /// `operation_reason`.
+        pub operation_reason: Option<String>,
+        /// `operation_time`.
+        pub operation_time: Option<String>,
+        /// `operation_type`.
+        pub operation_type: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OrgdraftDepartmentId`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OrgdraftDepartmentId {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `draft_department_id`.
+        pub draft_department_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OrgdraftOrgroleAssignment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OrgdraftOrgroleAssignment {
+        /// `grantee_id`.
+        pub grantee_id: Option<String>,
+        /// `management_scopes`.
+        pub management_scopes: Option<Vec<OrgroleAssignmentOrg>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OrgroleAssignmentOrg`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OrgroleAssignmentOrg {
+        /// `org_id`.
+        pub org_id: Option<String>,
+        /// `org_name`.
+        pub org_name: Option<String>,
+        /// `org_type`.
+        pub org_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OrgroleInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct OrgroleInfo {
+        /// `origin_orgroles`.
+        pub origin_orgroles: Option<Vec<OrgdraftOrgroleAssignment>>,
+        /// `role_id`.
+        pub role_id: Option<String>,
+        /// `target_orgroles`.
+        pub target_orgroles: Option<Vec<OrgdraftOrgroleAssignment>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ParentsDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parents&project=corehr&resource=department&version=v2>
+    pub struct ParentsDepartmentResponseBody {
+        /// `items`.
+        pub items: Option<Vec<DepartmentParents>>,
+        /// `reject_export`.
+        pub reject_export: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `Passport`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Passport {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `issued_by`.
+        pub issued_by: Option<String>,
+        /// `issued_date`.
+        pub issued_date: Option<String>,
+        /// `national_id_type_id`.
+        pub national_id_type_id: Option<String>,
+        /// `passport_number`.
+        pub passport_number: Option<String>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchCostCenterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=cost_center&version=v2>
+    pub struct PatchCostCenterResponseBody {
+        /// `cost_center`.
+        pub cost_center: Option<CostCenter>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchCostCenterVersionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=cost_center.version&version=v2>
+    pub struct PatchCostCenterVersionResponseBody {
+        /// `version`.
+        pub version: Option<CostCenterVersion>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchEmployeesAdditionalJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.additional_job&version=v2>
+    pub struct PatchEmployeesAdditionalJobResponseBody {
+        /// `additional_job`.
+        pub additional_job: Option<EmployeesAdditionalJobWriteResp>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchEmployeesInternationalAssignmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=employees.international_assignment&version=v2>
+    pub struct PatchEmployeesInternationalAssignmentResponseBody {
+        /// `international_assignment`.
+        pub international_assignment: Option<EmployeesInternationalAssignmentResp>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchPersonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=person&version=v2>
+    pub struct PatchPersonResponseBody {
+        /// `person`.
+        pub person: Option<PersonInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=corehr&resource=pre_hire&version=v2>
+    pub struct PatchPreHireResponseBody {
+        /// `pre_hire_id`.
+        pub pre_hire_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Pathway`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=pathway&version=v2>
+    pub struct Pathway {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+        /// `names`.
+        pub names: Option<Vec<I18n>>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PersonForCountry`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct PersonForCountry {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `ethnicity_race`.
+        pub ethnicity_race: Option<Enum>,
+        /// `gender`.
+        pub gender: Option<Enum>,
+        /// `marital_status`.
+        pub marital_status: Option<Enum>,
+        /// `marital_status_date`.
+        pub marital_status_date: Option<String>,
+        /// `religion`.
+        pub religion: Option<Enum>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PersonInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct PersonInfo {
+        /// `additional_name`.
+        pub additional_name: Option<String>,
+        /// `additional_nationalities`.
+        pub additional_nationalities: Option<Vec<Nationality>>,
+        /// `address_list`.
+        pub address_list: Option<Vec<Address>>,
+        /// `age`.
+        pub age: Option<feishu_core::generated::Int64>,
+        /// `bank_account_list`.
+        pub bank_account_list: Option<Vec<BankAccount>>,
+        /// `bank_account_number`.
+        pub bank_account_number: Option<String>,
+        /// `born_country_region`.
+        pub born_country_region: Option<String>,
+        /// `citizenship_status`.
+        pub citizenship_status: Option<Vec<CitizenshipStatus>>,
+        /// `citizenship_status_list`.
+        pub citizenship_status_list: Option<Vec<ProfileSettingCitizenshipStatus>>,
+        /// `city_of_birth`.
+        pub city_of_birth: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `date_entered_workforce`.
+        pub date_entered_workforce: Option<String>,
+        /// `date_of_birth`.
+        pub date_of_birth: Option<String>,
+        /// `dependent_list`.
+        pub dependent_list: Option<Vec<Dependent>>,
+        /// `disable_card_number`.
+        pub disable_card_number: Option<String>,
+        /// `education_list`.
+        pub education_list: Option<Vec<Education>>,
+        /// `email_address`.
+        pub email_address: Option<String>,
+        /// `email_list`.
+        pub email_list: Option<Vec<Email>>,
+        /// `emergency_contact_list`.
+        pub emergency_contact_list: Option<Vec<EmergencyContact>>,
+        /// `family_address`.
+        pub family_address: Option<String>,
+        /// `first_entry_time`.
+        pub first_entry_time: Option<String>,
+        /// `former_employer`.
+        pub former_employer: Option<Vec<I18n>>,
+        /// `gender`.
+        pub gender: Option<Enum>,
+        /// `highest_degree_of_education`.
+        pub highest_degree_of_education: Option<Education>,
+        /// `highest_level_of_education`.
+        pub highest_level_of_education: Option<Education>,
+        /// `hukou_location`.
+        pub hukou_location: Option<String>,
+        /// `hukou_type`.
+        pub hukou_type: Option<Enum>,
+        /// `is_disabled`.
+        pub is_disabled: Option<bool>,
+        /// `is_martyr_family`.
+        pub is_martyr_family: Option<bool>,
+        /// `is_old_alone`.
+        pub is_old_alone: Option<bool>,
+        /// `leave_time`.
+        pub leave_time: Option<String>,
+        /// `legal_name`.
+        pub legal_name: Option<String>,
+        /// `legal_name_v2s`.
+        pub legal_name_v2s: Option<Vec<PersonName>>,
+        /// `marital_status`.
+        pub marital_status: Option<Enum>,
+        /// `martyr_card_number`.
+        pub martyr_card_number: Option<String>,
+        /// `mother_name`.
+        pub mother_name: Option<String>,
+        /// `name_list`.
+        pub name_list: Option<Vec<PersonName>>,
+        /// `national_id_list`.
+        pub national_id_list: Option<Vec<NationalId>>,
+        /// `national_id_number`.
+        pub national_id_number: Option<String>,
+        /// `national_id_v2s`.
+        pub national_id_v2s: Option<Vec<NationalId>>,
+        /// `nationality_id`.
+        pub nationality_id: Option<String>,
+        /// `nationality_id_v2`.
+        pub nationality_id_v2: Option<String>,
+        /// `native_region`.
+        pub native_region: Option<String>,
+        /// `passport_number`.
+        pub passport_number: Option<String>,
+        /// `passports`.
+        pub passports: Option<Vec<Passport>>,
+        /// `person_for_countries`.
+        pub person_for_countries: Option<Vec<PersonForCountry>>,
+        /// `person_id`.
+        pub person_id: Option<String>,
+        /// `person_info_chns`.
+        pub person_info_chns: Option<Vec<PersonInfoChn>>,
+        /// `personal_profile`.
+        pub personal_profile: Option<Vec<PersonalProfile>>,
+        /// `phone_list`.
+        pub phone_list: Option<Vec<Phone>>,
+        /// `phone_number`.
+        pub phone_number: Option<String>,
+        /// `political_affiliations`.
+        pub political_affiliations: Option<Vec<Enum>>,
+        /// `preferred_english_full_name`.
+        pub preferred_english_full_name: Option<String>,
+        /// `preferred_local_full_name`.
+        pub preferred_local_full_name: Option<String>,
+        /// `preferred_name`.
+        pub preferred_name: Option<String>,
+        /// `preferred_name_v2`.
+        pub preferred_name_v2: Option<PersonName>,
+        /// `profile_image_id`.
+        pub profile_image_id: Option<String>,
+        /// `race`.
+        pub race: Option<Enum>,
+        /// `region_of_birth`.
+        pub region_of_birth: Option<String>,
+        /// `religion`.
+        pub religion: Option<Enum>,
+        /// `resident_taxes`.
+        pub resident_taxes: Option<Vec<ResidentTax>>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `tax_info_mys`.
+        pub tax_info_mys: Option<TaxInfoMys>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<String>,
+        /// `visas`.
+        pub visas: Option<Vec<Visa>>,
+        /// `work_experience_list`.
+        pub work_experience_list: Option<Vec<WorkExperienceInfo>>,
+        /// `working_years`.
+        pub working_years: Option<feishu_core::generated::Int64>,
+        /// `working_years_v2`.
+        pub working_years_v2: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `PersonInfoChn`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct PersonInfoChn {
+        /// `first_entry_time`.
+        pub first_entry_time: Option<String>,
+        /// `hukou_location`.
+        pub hukou_location: Option<String>,
+        /// `hukou_type`.
+        pub hukou_type: Option<Enum>,
+        /// `leave_time`.
+        pub leave_time: Option<String>,
+        /// `native_region`.
+        pub native_region: Option<String>,
+        /// `political_affiliations`.
+        pub political_affiliations: Option<Vec<Enum>>,
+    }
+}
+
+feishu_core::model! {
+    /// `PersonName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct PersonName {
+        /// `additional_name`.
+        pub additional_name: Option<String>,
+        /// `additional_name_type`.
+        pub additional_name_type: Option<Enum>,
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `custom_local_name`.
+        pub custom_local_name: Option<String>,
+        /// `custom_name`.
+        pub custom_name: Option<String>,
+        /// `display_name_local_and_western_script`.
+        pub display_name_local_and_western_script: Option<String>,
+        /// `display_name_local_script`.
+        pub display_name_local_script: Option<String>,
+        /// `display_name_western_script`.
+        pub display_name_western_script: Option<String>,
+        /// `first_name`.
+        pub first_name: Option<String>,
+        /// `full_name`.
+        pub full_name: Option<String>,
+        /// `hereditary`.
+        pub hereditary: Option<String>,
+        /// `local_first_name`.
+        pub local_first_name: Option<String>,
+        /// `local_first_name_2`.
+        pub local_first_name_2: Option<String>,
+        /// `local_middle_name`.
+        pub local_middle_name: Option<String>,
+        /// `local_primary`.
+        pub local_primary: Option<String>,
+        /// `local_primary_2`.
+        pub local_primary_2: Option<String>,
+        /// `local_secondary`.
+        pub local_secondary: Option<String>,
+        /// `middle_name`.
+        pub middle_name: Option<String>,
+        /// `name_primary`.
+        pub name_primary: Option<String>,
+        /// `name_type`.
+        pub name_type: Option<Enum>,
+        /// `secondary`.
+        pub secondary: Option<String>,
+        /// `social`.
+        pub social: Option<Enum>,
+        /// `tertiary`.
+        pub tertiary: Option<String>,
+        /// `title`.
+        pub title: Option<Enum>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PersonalProfile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct PersonalProfile {
+        /// `files`.
+        pub files: Option<Vec<File>>,
+        /// `personal_profile_id`.
+        pub personal_profile_id: Option<String>,
+        /// `personal_profile_type`.
+        pub personal_profile_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `Phone`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Phone {
+        /// `device_type`.
+        pub device_type: Option<Enum>,
+        /// `formatted_phone_number`.
+        pub formatted_phone_number: Option<String>,
+        /// `international_area_code`.
+        pub international_area_code: Option<Enum>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `is_public`.
+        pub is_public: Option<bool>,
+        /// `phone_number`.
+        pub phone_number: Option<String>,
+        /// `phone_usage`.
+        pub phone_usage: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `PhoneNumberAndAreaCode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=company&version=v2>
+    pub struct PhoneNumberAndAreaCode {
+        /// `area_code`.
+        pub area_code: Option<Enum>,
+        /// `phone_number`.
+        pub phone_number: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Position`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Position {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `cost_center_id`.
+        pub cost_center_id: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+        /// `direct_leader_id`.
+        pub direct_leader_id: Option<String>,
+        /// `dotted_line_leader_id`.
+        pub dotted_line_leader_id: Option<String>,
+        /// `effective_time`.
+        pub effective_time: Option<String>,
+        /// `employee_type_id_list`.
+        pub employee_type_id_list: Option<Vec<String>>,
+        /// `expiration_time`.
+        pub expiration_time: Option<String>,
+        /// `is_key_position`.
+        pub is_key_position: Option<bool>,
+        /// `job_family_id_list`.
+        pub job_family_id_list: Option<Vec<String>>,
+        /// `job_grade_id_list`.
+        pub job_grade_id_list: Option<Vec<String>>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id_list`.
+        pub job_level_id_list: Option<Vec<String>>,
+        /// `names`.
+        pub names: Option<Vec<I18n>>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `work_location_id_list`.
+        pub work_location_id_list: Option<Vec<String>>,
+        /// `working_hours_type_id`.
+        pub working_hours_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PositionAdjustmentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_position_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct PositionAdjustmentInfo {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ChangeFieldPair>>,
+        /// `original_active`.
+        pub original_active: Option<bool>,
+        /// `original_code`.
+        pub original_code: Option<String>,
+        /// `original_cost_center`.
+        pub original_cost_center: Option<String>,
+        /// `original_department`.
+        pub original_department: Option<String>,
+        /// `original_department_id_paths`.
+        pub original_department_id_paths: Option<Vec<OrgdraftDepartmentId>>,
+        /// `original_descriptions`.
+        pub original_descriptions: Option<Vec<I18n>>,
+        /// `original_direct_leader`.
+        pub original_direct_leader: Option<String>,
+        /// `original_employee_types`.
+        pub original_employee_types: Option<Vec<String>>,
+        /// `original_is_key_position`.
+        pub original_is_key_position: Option<bool>,
+        /// `original_job`.
+        pub original_job: Option<String>,
+        /// `original_job_families`.
+        pub original_job_families: Option<Vec<String>>,
+        /// `original_job_grades`.
+        pub original_job_grades: Option<Vec<String>>,
+        /// `original_job_levels`.
+        pub original_job_levels: Option<Vec<String>>,
+        /// `original_names`.
+        pub original_names: Option<Vec<I18n>>,
+        /// `original_work_locations`.
+        pub original_work_locations: Option<Vec<String>>,
+        /// `original_working_hours_type`.
+        pub original_working_hours_type: Option<String>,
+        /// `target_active`.
+        pub target_active: Option<bool>,
+        /// `target_code`.
+        pub target_code: Option<String>,
+        /// `target_cost_center`.
+        pub target_cost_center: Option<String>,
+        /// `target_department`.
+        pub target_department: Option<String>,
+        /// `target_department_id_paths`.
+        pub target_department_id_paths: Option<Vec<OrgdraftDepartmentId>>,
+        /// `target_descriptions`.
+        pub target_descriptions: Option<Vec<I18n>>,
+        /// `target_direct_leader`.
+        pub target_direct_leader: Option<String>,
+        /// `target_draft_department`.
+        pub target_draft_department: Option<String>,
+        /// `target_draft_direct_leader`.
+        pub target_draft_direct_leader: Option<String>,
+        /// `target_employee_types`.
+        pub target_employee_types: Option<Vec<String>>,
+        /// `target_is_key_position`.
+        pub target_is_key_position: Option<bool>,
+        /// `target_job`.
+        pub target_job: Option<String>,
+        /// `target_job_families`.
+        pub target_job_families: Option<Vec<String>>,
+        /// `target_job_grades`.
+        pub target_job_grades: Option<Vec<String>>,
+        /// `target_job_levels`.
+        pub target_job_levels: Option<Vec<String>>,
+        /// `target_names`.
+        pub target_names: Option<Vec<I18n>>,
+        /// `target_work_locations`.
+        pub target_work_locations: Option<Vec<String>>,
+        /// `target_working_hours_type`.
+        pub target_working_hours_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PositionChange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_position_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct PositionChange {
+        /// `draft_position_id`.
+        pub draft_position_id: Option<String>,
+        /// `position_adjustment_info`.
+        pub position_adjustment_info: Option<PositionAdjustmentInfo>,
+        /// `position_change_id`.
+        pub position_change_id: Option<String>,
+        /// `position_change_type`.
+        pub position_change_type: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHire`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct PreHire {
+        /// `contract_info`.
+        pub contract_info: Option<PreHireContractInfo>,
+        /// `employment_info`.
+        pub employment_info: Option<PreHireEmploymentInfo>,
+        /// `onboarding_info`.
+        pub onboarding_info: Option<PreHireOnboardingInfo>,
+        /// `people_fields_json`.
+        pub people_fields_json: Option<String>,
+        /// `person_info`.
+        pub person_info: Option<PersonInfo>,
+        /// `pre_hire_id`.
+        pub pre_hire_id: Option<String>,
+        /// `probation_info`.
+        pub probation_info: Option<PreHireProbationInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHireAbnormalReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct PreHireAbnormalReason {
+        /// `descriptions`.
+        pub descriptions: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHireContractInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct PreHireContractInfo {
+        /// `contract_end_date`.
+        pub contract_end_date: Option<String>,
+        /// `contract_file_ids`.
+        pub contract_file_ids: Option<Vec<String>>,
+        /// `contract_start_date`.
+        pub contract_start_date: Option<String>,
+        /// `contract_type`.
+        pub contract_type: Option<String>,
+        /// `duration_type`.
+        pub duration_type: Option<String>,
+        /// `signing_type`.
+        pub signing_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHireEmploymentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct PreHireEmploymentInfo {
+        /// `abnormal_reason`.
+        pub abnormal_reason: Option<Vec<PreHireAbnormalReason>>,
+        /// `background_check_order_account_name`.
+        pub background_check_order_account_name: Option<String>,
+        /// `background_check_order_complete_time`.
+        pub background_check_order_complete_time: Option<String>,
+        /// `background_check_order_id`.
+        pub background_check_order_id: Option<String>,
+        /// `background_check_order_name`.
+        pub background_check_order_name: Option<String>,
+        /// `background_check_order_package_name`.
+        pub background_check_order_package_name: Option<String>,
+        /// `background_check_order_result`.
+        pub background_check_order_result: Option<String>,
+        /// `background_check_order_start_time`.
+        pub background_check_order_start_time: Option<String>,
+        /// `background_check_order_status`.
+        pub background_check_order_status: Option<Enum>,
+        /// `background_check_order_supplier_name`.
+        pub background_check_order_supplier_name: Option<String>,
+        /// `company_id`.
+        pub company_id: Option<String>,
+        /// `company_manual_updated`.
+        pub company_manual_updated: Option<bool>,
+        /// `compensation_type`.
+        pub compensation_type: Option<Enum>,
+        /// `condition_worker`.
+        pub condition_worker: Option<bool>,
+        /// `cost_allocation`.
+        pub cost_allocation: Option<CostAllocation>,
+        /// `cost_center_rates`.
+        pub cost_center_rates: Option<Vec<JobDataCostCenter>>,
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<String>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `default_cost_center`.
+        pub default_cost_center: Option<DefaultCostCenter>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `direct_leader_id`.
+        pub direct_leader_id: Option<String>,
+        /// `dotted_line_manager_id`.
+        pub dotted_line_manager_id: Option<String>,
+        /// `employee_subtype_id`.
+        pub employee_subtype_id: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_type`.
+        pub employment_type: Option<String>,
+        /// `expected_graduate_date`.
+        pub expected_graduate_date: Option<String>,
+        /// `has_offer_salary`.
+        pub has_offer_salary: Option<bool>,
+        /// `is_over_due`.
+        pub is_over_due: Option<bool>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `job_title`.
+        pub job_title: Option<String>,
+        /// `non_compete_covenant`.
+        pub non_compete_covenant: Option<bool>,
+        /// `notice_period_positive_involuntary`.
+        pub notice_period_positive_involuntary: Option<NoticePeriodDetail>,
+        /// `notice_period_positive_voluntary`.
+        pub notice_period_positive_voluntary: Option<NoticePeriodDetail>,
+        /// `notice_period_probation_involuntary`.
+        pub notice_period_probation_involuntary: Option<NoticePeriodDetail>,
+        /// `notice_period_probation_voluntary`.
+        pub notice_period_probation_voluntary: Option<NoticePeriodDetail>,
+        /// `office_address`.
+        pub office_address: Option<Address>,
+        /// `office_location_id`.
+        pub office_location_id: Option<String>,
+        /// `pathway`.
+        pub pathway: Option<String>,
+        /// `pay_group`.
+        pub pay_group: Option<PreHirePayGroupInfo>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `recruitment_project_id`.
+        pub recruitment_project_id: Option<String>,
+        /// `rehire`.
+        pub rehire: Option<String>,
+        /// `rehire_employment_id`.
+        pub rehire_employment_id: Option<String>,
+        /// `reuse_feishu_account`.
+        pub reuse_feishu_account: Option<String>,
+        /// `reused_feishu_account_id`.
+        pub reused_feishu_account_id: Option<String>,
+        /// `seniority_adjust_information_list`.
+        pub seniority_adjust_information_list: Option<Vec<PrehireSeniorityAdjustInformationQuery>>,
+        /// `seniority_date`.
+        pub seniority_date: Option<String>,
+        /// `service_company`.
+        pub service_company: Option<String>,
+        /// `social_security_city_id`.
+        pub social_security_city_id: Option<String>,
+        /// `suspected_rehiring`.
+        pub suspected_rehiring: Option<bool>,
+        /// `task_completed`.
+        pub task_completed: Option<bool>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<String>,
+        /// `weekly_working_hours`.
+        pub weekly_working_hours: Option<feishu_core::generated::Int64>,
+        /// `weekly_working_hours_v2`.
+        pub weekly_working_hours_v2: Option<f64>,
+        /// `whether_the_information_is_abnormal`.
+        pub whether_the_information_is_abnormal: Option<bool>,
+        /// `work_country_id`.
+        pub work_country_id: Option<String>,
+        /// `work_email`.
+        pub work_email: Option<String>,
+        /// `work_location_id`.
+        pub work_location_id: Option<String>,
+        /// `work_shift`.
+        pub work_shift: Option<Enum>,
+        /// `work_station`.
+        pub work_station: Option<String>,
+        /// `worker_id`.
+        pub worker_id: Option<String>,
+        /// `working_calendar_id`.
+        pub working_calendar_id: Option<String>,
+        /// `working_hours_type`.
+        pub working_hours_type: Option<String>,
+        /// `working_hours_type_manual_updated`.
+        pub working_hours_type_manual_updated: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHireOnboardingInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct PreHireOnboardingInfo {
+        /// `ats_application_id`.
+        pub ats_application_id: Option<String>,
+        /// `check_in_method`.
+        pub check_in_method: Option<Enum>,
+        /// `check_in_time`.
+        pub check_in_time: Option<String>,
+        /// `company_sponsored_visa`.
+        pub company_sponsored_visa: Option<bool>,
+        /// `entry_mode`.
+        pub entry_mode: Option<String>,
+        /// `flow_id`.
+        pub flow_id: Option<String>,
+        /// `flow_name`.
+        pub flow_name: Option<Vec<I18n>>,
+        /// `offer_hr_id`.
+        pub offer_hr_id: Option<String>,
+        /// `offer_hr_id_v2`.
+        pub offer_hr_id_v2: Option<String>,
+        /// `offer_id`.
+        pub offer_id: Option<String>,
+        /// `onboarding_address`.
+        pub onboarding_address: Option<Address>,
+        /// `onboarding_date`.
+        pub onboarding_date: Option<String>,
+        /// `onboarding_location_id`.
+        pub onboarding_location_id: Option<String>,
+        /// `onboarding_status`.
+        pub onboarding_status: Option<String>,
+        /// `onboarding_task_list`.
+        pub onboarding_task_list: Option<Vec<OnboardingTask>>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<String>,
+        /// `withdrawn_reason`.
+        pub withdrawn_reason: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHirePayGroupInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct PreHirePayGroupInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreHireProbationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct PreHireProbationInfo {
+        /// `probation_end_date`.
+        pub probation_end_date: Option<String>,
+        /// `probation_period`.
+        pub probation_period: Option<feishu_core::generated::Int64>,
+        /// `probation_start_date`.
+        pub probation_start_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PrehireSeniorityAdjustInformationQuery`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct PrehireSeniorityAdjustInformationQuery {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `reasons_for_seniority_adjustment`.
+        pub reasons_for_seniority_adjustment: Option<String>,
+        /// `seniority_adjustment`.
+        pub seniority_adjustment: Option<f64>,
+        /// `seniority_adjustment_type`.
+        pub seniority_adjustment_type: Option<Enum>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProbationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=probation&version=v2>
+    pub struct ProbationInfo {
+        /// `actual_probation_end_date`.
+        pub actual_probation_end_date: Option<String>,
+        /// `assessments`.
+        pub assessments: Option<Vec<Assessment>>,
+        /// `converted_via_bpm`.
+        pub converted_via_bpm: Option<bool>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `extended_probation_period_duration`.
+        pub extended_probation_period_duration: Option<feishu_core::generated::Int64>,
+        /// `extended_probation_period_unit`.
+        pub extended_probation_period_unit: Option<Enum>,
+        /// `final_assessment_comment`.
+        pub final_assessment_comment: Option<String>,
+        /// `final_assessment_detail`.
+        pub final_assessment_detail: Option<String>,
+        /// `final_assessment_grade`.
+        pub final_assessment_grade: Option<Enum>,
+        /// `final_assessment_result`.
+        pub final_assessment_result: Option<Enum>,
+        /// `final_assessment_score`.
+        pub final_assessment_score: Option<f64>,
+        /// `final_assessment_status`.
+        pub final_assessment_status: Option<Enum>,
+        /// `initiating_time`.
+        pub initiating_time: Option<String>,
+        /// `initiator_id`.
+        pub initiator_id: Option<String>,
+        /// `notes`.
+        pub notes: Option<String>,
+        /// `probation_expected_end_date`.
+        pub probation_expected_end_date: Option<String>,
+        /// `probation_extend_expected_end_date`.
+        pub probation_extend_expected_end_date: Option<String>,
+        /// `probation_id`.
+        pub probation_id: Option<String>,
+        /// `probation_outcome`.
+        pub probation_outcome: Option<Enum>,
+        /// `probation_start_date`.
+        pub probation_start_date: Option<String>,
+        /// `probation_status`.
+        pub probation_status: Option<Enum>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `self_review`.
+        pub self_review: Option<String>,
+        /// `submission_type`.
+        pub submission_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProbationInfoForSubmit`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit&project=corehr&resource=probation&version=v2>
+    pub struct ProbationInfoForSubmit {
+        /// `actual_probation_end_date`.
+        pub actual_probation_end_date: Option<String>,
+        /// `converted_via_bpm`.
+        pub converted_via_bpm: Option<bool>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `final_assessment_comment`.
+        pub final_assessment_comment: Option<String>,
+        /// `final_assessment_detail`.
+        pub final_assessment_detail: Option<String>,
+        /// `final_assessment_grade`.
+        pub final_assessment_grade: Option<Enum>,
+        /// `final_assessment_result`.
+        pub final_assessment_result: Option<Enum>,
+        /// `final_assessment_score`.
+        pub final_assessment_score: Option<f64>,
+        /// `final_assessment_status`.
+        pub final_assessment_status: Option<Enum>,
+        /// `initiating_time`.
+        pub initiating_time: Option<String>,
+        /// `initiator_id`.
+        pub initiator_id: Option<String>,
+        /// `notes`.
+        pub notes: Option<String>,
+        /// `probation_expected_end_date`.
+        pub probation_expected_end_date: Option<String>,
+        /// `probation_id`.
+        pub probation_id: Option<String>,
+        /// `probation_start_date`.
+        pub probation_start_date: Option<String>,
+        /// `probation_status`.
+        pub probation_status: Option<Enum>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `self_review`.
+        pub self_review: Option<String>,
+        /// `submission_type`.
+        pub submission_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessAbstractItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct ProcessAbstractItem {
+        /// `name`.
+        pub name: Option<DataengineI18n>,
+        /// `value`.
+        pub value: Option<DataengineI18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessCcItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct ProcessCcItem {
+        /// `approver_id`.
+        pub approver_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `links`.
+        pub links: Option<ProcessLink>,
+        /// `node_definition_id`.
+        pub node_definition_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<DataengineI18n>,
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `operator_name`.
+        pub operator_name: Option<DataengineI18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessCommentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct ProcessCommentInfo {
+        /// `at_user_ids`.
+        pub at_user_ids: Option<Vec<String>>,
+        /// `comment_id`.
+        pub comment_id: Option<String>,
+        /// `comment_msg`.
+        pub comment_msg: Option<String>,
+        /// `comment_time`.
+        pub comment_time: Option<String>,
+        /// `commentor_id`.
+        pub commentor_id: Option<String>,
+        /// `commentor_name`.
+        pub commentor_name: Option<DataengineI18n>,
+        /// `file_count`.
+        pub file_count: Option<feishu_core::generated::Int64>,
+        /// `image_count`.
+        pub image_count: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessDoneItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct ProcessDoneItem {
+        /// `approval_opinion`.
+        pub approval_opinion: Option<String>,
+        /// `approver_id`.
+        pub approver_id: Option<String>,
+        /// `complete_time`.
+        pub complete_time: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `links`.
+        pub links: Option<ProcessLink>,
+        /// `node_definition_id`.
+        pub node_definition_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<DataengineI18n>,
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `operator_name`.
+        pub operator_name: Option<DataengineI18n>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `ProcessFormVariableV2`.
@@ -4724,1888 +4724,1888 @@ pub struct ProcessFormVariableV2 {
     pub variable_value: Option<FieldVariableValueToForReview>,
 }
 
-/// `ProcessInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=draft&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessInfo {
-    /// `approval_group_status`.
-    pub approval_group_status: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-}
-
-/// `ProcessLink`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessLink {
-    /// `mobile_link`.
-    pub mobile_link: Option<String>,
-    /// `pc_link`.
-    pub pc_link: Option<String>,
-    /// `web_link`.
-    pub web_link: Option<String>,
-}
-
-/// `ProcessSystemDoneItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessSystemDoneItem {
-    /// `approval_opinion`.
-    pub approval_opinion: Option<String>,
-    /// `approver_id`.
-    pub approver_id: Option<String>,
-    /// `complete_time`.
-    pub complete_time: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `links`.
-    pub links: Option<ProcessLink>,
-    /// `node_definition_id`.
-    pub node_definition_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<DataengineI18n>,
-    /// `operator_name`.
-    pub operator_name: Option<DataengineI18n>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-}
-
-/// `ProcessSystemTodoItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessSystemTodoItem {
-    /// `approver_id`.
-    pub approver_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `links`.
-    pub links: Option<ProcessLink>,
-    /// `node_definition_id`.
-    pub node_definition_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<DataengineI18n>,
-    /// `operator_name`.
-    pub operator_name: Option<DataengineI18n>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-}
-
-/// `ProcessTodoItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProcessTodoItem {
-    /// `approver_id`.
-    pub approver_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `links`.
-    pub links: Option<ProcessLink>,
-    /// `node_definition_id`.
-    pub node_definition_id: Option<String>,
-    /// `node_name`.
-    pub node_name: Option<DataengineI18n>,
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `operator_name`.
-    pub operator_name: Option<DataengineI18n>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-}
-
-/// `ProfileSettingCitizenshipStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProfileSettingCitizenshipStatus {
-    /// `citizenship_status`.
-    pub citizenship_status: Option<String>,
-    /// `country_region`.
-    pub country_region: Option<String>,
-}
-
-/// `QueryCustomOrgResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryCustomOrgResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CustomOrg>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryEmployeesJobDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=employees.job_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryEmployeesJobDataResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<EmployeeJobData>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryJobGradeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=job_grade&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryJobGradeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobGrade>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryMultiTimelineCompanyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMultiTimelineCompanyResponseBody {
-    /// `items`.
-    pub items: Option<Vec<CompanyTimeline>>,
-}
-
-/// `QueryMultiTimelineCostCenterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMultiTimelineCostCenterResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CostCenterTimeline>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryMultiTimelineDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMultiTimelineDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<DepartmentTimeline>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryMultiTimelineJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job_family&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMultiTimelineJobFamilyResponseBody {
-    /// `items`.
-    pub items: Option<Vec<JobFamilyTimeline>>,
-}
-
-/// `QueryMultiTimelineJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMultiTimelineJobResponseBody {
-    /// `items`.
-    pub items: Option<Vec<JobTimeline>>,
-}
-
-/// `QueryMultiTimelineLocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=location&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMultiTimelineLocationResponseBody {
-    /// `items`.
-    pub items: Option<Vec<LocationTimeline>>,
-}
-
-/// `QueryOperationLogsDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryOperationLogsDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `next_page_token`.
-    pub next_page_token: Option<String>,
-    /// `op_logs`.
-    pub op_logs: Option<Vec<OrganizationOpLog>>,
-}
-
-/// `QueryPositionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=position&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryPositionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Position>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryPreHireResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<PreHire>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeCompanyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=company&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeCompanyResponseBody {
-    /// `company_ids`.
-    pub company_ids: Option<Vec<String>>,
-    /// `deleted_company_ids`.
-    pub deleted_company_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeCostCenterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeCostCenterResponseBody {
-    /// `cost_center_ids`.
-    pub cost_center_ids: Option<Vec<String>>,
-    /// `deleted_cost_center_ids`.
-    pub deleted_cost_center_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeCustomOrgResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeCustomOrgResponseBody {
-    /// `custom_org_ids`.
-    pub custom_org_ids: Option<Vec<String>>,
-    /// `deleted_custom_org_ids`.
-    pub deleted_custom_org_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeDepartmentResponseBody {
-    /// `deleted_department_ids`.
-    pub deleted_department_ids: Option<Vec<String>>,
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeJobFamilyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=job_family&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeJobFamilyResponseBody {
-    /// `deleted_job_family_ids`.
-    pub deleted_job_family_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `job_family_ids`.
-    pub job_family_ids: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeJobGradeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=job_grade&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeJobGradeResponseBody {
-    /// `deleted_job_grade_ids`.
-    pub deleted_job_grade_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `job_grade_ids`.
-    pub job_grade_ids: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeJobLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=job_level&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeJobLevelResponseBody {
-    /// `deleted_job_level_ids`.
-    pub deleted_job_level_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `job_level_ids`.
-    pub job_level_ids: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=job&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeJobResponseBody {
-    /// `deleted_job_ids`.
-    pub deleted_job_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `job_ids`.
-    pub job_ids: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangeLocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=location&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangeLocationResponseBody {
-    /// `deleted_location_ids`.
-    pub deleted_location_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `location_ids`.
-    pub location_ids: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryRecentChangePositionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=position&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRecentChangePositionResponseBody {
-    /// `deleted_position_ids`.
-    pub deleted_position_ids: Option<Vec<String>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `position_ids`.
-    pub position_ids: Option<Vec<String>>,
-}
-
-/// `QuerySignatureFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=signature_file&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySignatureFileResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<SignatureFile>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryTimelineDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_timeline&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTimelineDepartmentResponseBody {
-    /// `items`.
-    pub items: Option<Vec<DepartmentTimeline>>,
-}
-
-/// `QuerybyidEmployeeCustomOrgResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=querybyid&project=corehr&resource=employee.custom_org&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerybyidEmployeeCustomOrgResponseBody {
-    /// `custom_org`.
-    pub custom_org: Option<Vec<EmpCustomOrgList>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `ReorganizationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReorganizationInfo {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ChangeFieldPair>>,
-    /// `draft_target_parent_department_id`.
-    pub draft_target_parent_department_id: Option<String>,
-    /// `orgrole_infos`.
-    pub orgrole_infos: Option<Vec<OrgroleInfo>>,
-    /// `original_cost_center`.
-    pub original_cost_center: Option<CostCenter>,
-    /// `original_department_code`.
-    pub original_department_code: Option<String>,
-    /// `original_department_id_path`.
-    pub original_department_id_path: Option<Vec<OrgdraftDepartmentId>>,
-    /// `original_department_manager`.
-    pub original_department_manager: Option<String>,
-    /// `original_department_names`.
-    pub original_department_names: Option<Vec<I18n>>,
-    /// `original_descriptions`.
-    pub original_descriptions: Option<Vec<I18n>>,
-    /// `original_is_confidential`.
-    pub original_is_confidential: Option<bool>,
-    /// `original_parent_department_id`.
-    pub original_parent_department_id: Option<String>,
-    /// `original_staffing_mode_option`.
-    pub original_staffing_mode_option: Option<Enum>,
-    /// `original_staffing_model`.
-    pub original_staffing_model: Option<bool>,
-    /// `original_sub_type`.
-    pub original_sub_type: Option<Enum>,
-    /// `target_cost_center`.
-    pub target_cost_center: Option<CostCenter>,
-    /// `target_department_code`.
-    pub target_department_code: Option<String>,
-    /// `target_department_id_path`.
-    pub target_department_id_path: Option<Vec<OrgdraftDepartmentId>>,
-    /// `target_department_manager`.
-    pub target_department_manager: Option<String>,
-    /// `target_department_names`.
-    pub target_department_names: Option<Vec<I18n>>,
-    /// `target_descriptions`.
-    pub target_descriptions: Option<Vec<I18n>>,
-    /// `target_is_confidential`.
-    pub target_is_confidential: Option<bool>,
-    /// `target_parent_department_id`.
-    pub target_parent_department_id: Option<String>,
-    /// `target_staffing_mode_option`.
-    pub target_staffing_mode_option: Option<Enum>,
-    /// `target_staffing_model`.
-    pub target_staffing_model: Option<bool>,
-    /// `target_sub_type`.
-    pub target_sub_type: Option<Enum>,
-}
-
-/// `ResidentTax`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResidentTax {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<ObjectFieldData>>,
-    /// `resident_status`.
-    pub resident_status: Option<Enum>,
-    /// `tax_country_region_id`.
-    pub tax_country_region_id: Option<String>,
-    /// `year_resident_tax`.
-    pub year_resident_tax: Option<String>,
-}
-
-/// `RestoreFlowInstancePreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=restore_flow_instance&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RestoreFlowInstancePreHireResponseBody {
-    /// `success`.
-    pub success: Option<bool>,
-}
-
-/// `RevokeJobChangeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=revoke&project=corehr&resource=job_change&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RevokeJobChangeResponseBody {
-    /// `message`.
-    pub message: Option<String>,
-    /// `result`.
-    pub result: Option<bool>,
-}
-
-/// `SearchBasicInfoBankBranchResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.bank_branch&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoBankBranchResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<BankBranch>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoBankResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.bank&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoBankResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Bank>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoCityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.city&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoCityResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<City>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoCountryRegionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.country_region&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoCountryRegionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CountryRegion>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoCountryRegionSubdivisionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.country_region_subdivision&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoCountryRegionSubdivisionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CountryRegionSubdivision>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoCurrencyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.currency&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoCurrencyResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Currency>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoDistrictResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.district&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoDistrictResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<District>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoLanguageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.language&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoLanguageResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Language>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoNationalityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.nationality&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoNationalityResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Nationality>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchBasicInfoTimeZoneResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.time_zone&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchBasicInfoTimeZoneResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TimeZone>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchContractResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=contract&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchContractResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Contract>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchCostCenterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchCostCenterResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CostCenterVersion>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Department>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `reject_export`.
-    pub reject_export: Option<bool>,
-    /// `total_count`.
-    pub total_count: Option<String>,
-}
-
-/// `SearchEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchEmployeeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Employee>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchEnumResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=enum&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchEnumResponseBody {
-    /// `enums`.
-    pub enums: Option<Vec<Enums>>,
-}
-
-/// `SearchJobChangeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=job_change&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchJobChangeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobChange>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `reject_export`.
-    pub reject_export: Option<bool>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `SearchPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchPreHireResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<PreHire>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchProbationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=probation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchProbationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ProbationInfo>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchSignatureTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchSignatureTemplateResponseBody {
-    /// `signature_templates`.
-    pub signature_templates: Option<Vec<SignatureTemplate>>,
-}
-
-/// `SeniorityAdjustInformation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SeniorityAdjustInformation {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `reasons_for_seniority_adjustment`.
-    pub reasons_for_seniority_adjustment: Option<String>,
-    /// `seniority_adjustment`.
-    pub seniority_adjustment: Option<f64>,
-    /// `seniority_adjustment_type`.
-    pub seniority_adjustment_type: Option<Enum>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-}
-
-/// `SignatureEnumInfoLabel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_file_id&project=corehr&resource=signature_node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureEnumInfoLabel {
-    /// `en`.
-    pub en: Option<String>,
-    /// `zh`.
-    pub zh: Option<String>,
-}
-
-/// `SignatureFile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=signature_file&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureFile {
-    /// `contract_code`.
-    pub contract_code: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `effective_date`.
-    pub effective_date: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `names`.
-    pub names: Option<Vec<I18n>>,
-    /// `pre_hire_id`.
-    pub pre_hire_id: Option<String>,
-    /// `sign_url`.
-    pub sign_url: Option<String>,
-    /// `signature_file_id`.
-    pub signature_file_id: Option<String>,
-    /// `signature_file_state`.
-    pub signature_file_state: Option<Enum>,
-    /// `template_id`.
-    pub template_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `SignatureMetaInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureMetaInfo {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-}
-
-/// `SignatureNode`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_file_id&project=corehr&resource=signature_node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureNode {
-    /// `finish_time`.
-    pub finish_time: Option<String>,
-    /// `is_ongoing`.
-    pub is_ongoing: Option<bool>,
-    /// `role_label`.
-    pub role_label: Option<SignatureEnumInfoLabel>,
-    /// `sign_role`.
-    pub sign_role: Option<String>,
-    /// `state`.
-    pub state: Option<String>,
-    /// `updated_time`.
-    pub updated_time: Option<String>,
-    /// `user_infos`.
-    pub user_infos: Option<Vec<SignatureUserInfo>>,
-}
-
-/// `SignatureSignatoryLabel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureSignatoryLabel {
-    /// `apiname`.
-    pub apiname: Option<String>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-    /// `template_signatory_type`.
-    pub template_signatory_type: Option<Enum>,
-}
-
-/// `SignatureTemplate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplate {
-    /// `brief_info`.
-    pub brief_info: Option<SignatureTemplateBriefInfo>,
-    /// `content_info`.
-    pub content_info: Option<SignatureTemplateContentInfo>,
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `SignatureTemplateBriefInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateBriefInfo {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `applicability`.
-    pub applicability: Option<Enum>,
-    /// `category`.
-    pub category: Option<Enum>,
-    /// `create_by`.
-    pub create_by: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creation_method`.
-    pub creation_method: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-    /// `modify_by`.
-    pub modify_by: Option<String>,
-    /// `signatory_labels`.
-    pub signatory_labels: Option<Vec<SignatureSignatoryLabel>>,
-    /// `template_code`.
-    pub template_code: Option<String>,
-    /// `template_desc`.
-    pub template_desc: Option<Vec<I18n>>,
-    /// `template_region_info`.
-    pub template_region_info: Option<SignatureTemplateRegionInfo>,
-    /// `template_setting`.
-    pub template_setting: Option<SignatureTemplateSetting>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `usage`.
-    pub usage: Option<Enum>,
-    /// `version`.
-    pub version: Option<String>,
-}
-
-/// `SignatureTemplateCombinationFieldInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateCombinationFieldInfo {
-    /// `apiname`.
-    pub apiname: Option<String>,
-    /// `contents`.
-    pub contents: Option<Vec<serde_json::Value>>,
-    /// `source`.
-    pub source: Option<Enum>,
-    /// `title`.
-    pub title: Option<Vec<I18n>>,
-    /// `total_apiname`.
-    pub total_apiname: Option<String>,
-}
-
-/// `SignatureTemplateCombinationFieldInfoV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateCombinationFieldInfoV2 {
-    /// `apiname`.
-    pub apiname: Option<String>,
-    /// `source`.
-    pub source: Option<Enum>,
-    /// `total_apiname`.
-    pub total_apiname: Option<String>,
-}
-
-/// `SignatureTemplateCommonFieldInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateCommonFieldInfo {
-    /// `apiname`.
-    pub apiname: Option<String>,
-    /// `source`.
-    pub source: Option<Enum>,
-}
-
-/// `SignatureTemplateContentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateContentInfo {
-    /// `contents`.
-    pub contents: Option<Vec<SignatureTemplateContentItem>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<SignatureTemplateCustomField>>,
-    /// `filter_fields`.
-    pub filter_fields: Option<Vec<SignatureTemplateFilter>>,
-    /// `system_setting_fields`.
-    pub system_setting_fields: Option<Vec<SignatureTemplateField>>,
-    /// `using_fields`.
-    pub using_fields: Option<Vec<SignatureTemplateCommonFieldInfo>>,
-}
-
-/// `SignatureTemplateContentItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateContentItem {
-    /// `content`.
-    pub content: Option<String>,
-    /// `content_desc`.
-    pub content_desc: Option<String>,
-    /// `content_type`.
-    pub content_type: Option<Enum>,
-    /// `filter_apiname`.
-    pub filter_apiname: Option<String>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-}
-
-/// `SignatureTemplateCustomField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateCustomField {
-    /// `apiname`.
-    pub apiname: Option<String>,
-    /// `common_info`.
-    pub common_info: Option<SignatureTemplateCommonFieldInfo>,
-    /// `custom_desc`.
-    pub custom_desc: Option<String>,
-    /// `custom_field_type`.
-    pub custom_field_type: Option<Enum>,
-    /// `is_required`.
-    pub is_required: Option<bool>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-    /// `used`.
-    pub used: Option<bool>,
-}
-
-/// `SignatureTemplateField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateField {
-    /// `children`.
-    pub children: Option<String>,
-    /// `combination_info`.
-    pub combination_info: Option<SignatureTemplateCombinationFieldInfo>,
-    /// `combination_info_v2`.
-    pub combination_info_v2: Option<SignatureTemplateCombinationFieldInfoV2>,
-    /// `common_info`.
-    pub common_info: Option<SignatureTemplateCommonFieldInfo>,
-    /// `field_type`.
-    pub field_type: Option<Enum>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-}
-
-/// `SignatureTemplateFilter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateFilter {
-    /// `apiname`.
-    pub apiname: Option<String>,
-    /// `criterion_list`.
-    pub criterion_list: Option<String>,
-    /// `filter_desc`.
-    pub filter_desc: Option<String>,
-    /// `filters`.
-    pub filters: Option<Vec<SignatureTemplateFilterItem>>,
-    /// `is_checked`.
-    pub is_checked: Option<bool>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-    /// `logic`.
-    pub logic: Option<Enum>,
-}
-
-/// `SignatureTemplateFilterItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateFilterItem {
-    /// `left`.
-    pub left: Option<String>,
-    /// `op`.
-    pub op: Option<Enum>,
-    /// `rights`.
-    pub rights: Option<Vec<String>>,
-}
-
-/// `SignatureTemplateInfoWithThumbnail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=signature_template_info_with_thumbnail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateInfoWithThumbnail {
-    /// `category`.
-    pub category: Option<Enum>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<SignatureUserInfo>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `label`.
-    pub label: Option<Vec<I18n>>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `signatory_labels`.
-    pub signatory_labels: Option<Vec<SignatureSignatoryLabel>>,
-    /// `template_code`.
-    pub template_code: Option<String>,
-    /// `template_desc`.
-    pub template_desc: Option<String>,
-    /// `template_region_info`.
-    pub template_region_info: Option<SignatureTemplateRegionInfo>,
-    /// `thumbnail_url`.
-    pub thumbnail_url: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<SignatureUserInfo>,
-    /// `usage`.
-    pub usage: Option<Enum>,
-}
-
-/// `SignatureTemplateRegionInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateRegionInfo {
-    /// `country_region_ids`.
-    pub country_region_ids: Option<Vec<String>>,
-    /// `country_region_subdivision_ids`.
-    pub country_region_subdivision_ids: Option<Vec<String>>,
-    /// `is_global_scope`.
-    pub is_global_scope: Option<String>,
-    /// `meta_infos`.
-    pub meta_infos: Option<Vec<SignatureMetaInfo>>,
-    /// `subregion_l3_ids`.
-    pub subregion_l3_ids: Option<Vec<String>>,
-}
-
-/// `SignatureTemplateSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureTemplateSetting {
-    /// `page_seal_types`.
-    pub page_seal_types: Option<Vec<String>>,
-}
-
-/// `SignatureUserInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_file_id&project=corehr&resource=signature_node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureUserInfo {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `SubmitProbationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit&project=corehr&resource=probation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubmitProbationResponseBody {
-    /// `probation_info`.
-    pub probation_info: Option<ProbationInfoForSubmit>,
-}
-
-/// `SubmitV2OffboardingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit_v2&project=corehr&resource=offboarding&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubmitV2OffboardingResponseBody {
-    /// `add_block_list`.
-    pub add_block_list: Option<bool>,
-    /// `block_reason`.
-    pub block_reason: Option<String>,
-    /// `block_reason_explanation`.
-    pub block_reason_explanation: Option<String>,
-    /// `created_time`.
-    pub created_time: Option<String>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
-    /// `is_transfer_with_workforce`.
-    pub is_transfer_with_workforce: Option<bool>,
-    /// `offboarding_date`.
-    pub offboarding_date: Option<String>,
-    /// `offboarding_id`.
-    pub offboarding_id: Option<String>,
-    /// `offboarding_reason_explanation`.
-    pub offboarding_reason_explanation: Option<String>,
-    /// `offboarding_reason_unique_identifier`.
-    pub offboarding_reason_unique_identifier: Option<String>,
-    /// `retain_account`.
-    pub retain_account: Option<bool>,
-}
-
-/// `TaxInfoMys`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaxInfoMys {
-    /// `epf_ee_tp3`.
-    pub epf_ee_tp3: Option<String>,
-    /// `fresh_graduate`.
-    pub fresh_graduate: Option<bool>,
-    /// `monthly_gross`.
-    pub monthly_gross: Option<String>,
-    /// `mtd`.
-    pub mtd: Option<String>,
-    /// `previous_income_in_the_current_year`.
-    pub previous_income_in_the_current_year: Option<bool>,
-    /// `socso`.
-    pub socso: Option<String>,
-    /// `tax_relief_1`.
-    pub tax_relief_1: Option<String>,
-    /// `tax_relief_2`.
-    pub tax_relief_2: Option<String>,
-    /// `tax_relief_3`.
-    pub tax_relief_3: Option<String>,
-    /// `tax_relief_4`.
-    pub tax_relief_4: Option<String>,
-    /// `tax_relief_5`.
-    pub tax_relief_5: Option<String>,
-}
-
-/// `TerminateSignatureFailIdAndReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=terminate&project=corehr&resource=signature_file&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TerminateSignatureFailIdAndReason {
-    /// `fail_reason`.
-    pub fail_reason: Option<String>,
-    /// `signature_file_id`.
-    pub signature_file_id: Option<String>,
-}
-
-/// `TerminateSignatureFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=terminate&project=corehr&resource=signature_file&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TerminateSignatureFileResponseBody {
-    /// `fail_count`.
-    pub fail_count: Option<feishu_core::generated::Int64>,
-    /// `fail_file_id_and_reasons`.
-    pub fail_file_id_and_reasons: Option<Vec<TerminateSignatureFailIdAndReason>>,
-    /// `success_count`.
-    pub success_count: Option<feishu_core::generated::Int64>,
-    /// `success_file_id_list`.
-    pub success_file_id_list: Option<Vec<String>>,
-    /// `total_count`.
-    pub total_count: Option<feishu_core::generated::Int64>,
-}
-
-/// `TimeZone`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.time_zone&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TimeZone {
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `time_zone_code`.
-    pub time_zone_code: Option<String>,
-    /// `time_zone_id`.
-    pub time_zone_id: Option<String>,
-    /// `utc_offset`.
-    pub utc_offset: Option<String>,
-}
-
-/// `TranferEmploymentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TranferEmploymentInfo {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `employee_number`.
-    pub employee_number: Option<String>,
-    /// `notice_period_change_record`.
-    pub notice_period_change_record: Option<OpenNoticePeriodChangeRecord>,
-    /// `regular_employee_start_date`.
-    pub regular_employee_start_date: Option<String>,
-    /// `seniority_date`.
-    pub seniority_date: Option<String>,
-}
-
-/// `TransferInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TransferInfo {
-    /// `details_of_job_status_change`.
-    pub details_of_job_status_change: Option<Vec<I18nV2>>,
-    /// `exception_handler_name`.
-    pub exception_handler_name: Option<EmploymentLookupName>,
-    /// `initiator_name`.
-    pub initiator_name: Option<EmploymentLookupName>,
-    /// `is_transfer_with_workforce`.
-    pub is_transfer_with_workforce: Option<bool>,
-    /// `offer_info`.
-    pub offer_info: Option<String>,
-    /// `original_allocation_effective_time`.
-    pub original_allocation_effective_time: Option<String>,
-    /// `original_allocation_expiration_time`.
-    pub original_allocation_expiration_time: Option<String>,
-    /// `original_company`.
-    pub original_company: Option<String>,
-    /// `original_company_name`.
-    pub original_company_name: Option<LookupName>,
-    /// `original_compensation_type`.
-    pub original_compensation_type: Option<String>,
-    /// `original_compensation_type_name`.
-    pub original_compensation_type_name: Option<LookupName>,
-    /// `original_contract_end_date`.
-    pub original_contract_end_date: Option<String>,
-    /// `original_contract_number`.
-    pub original_contract_number: Option<String>,
-    /// `original_contract_start_date`.
-    pub original_contract_start_date: Option<String>,
-    /// `original_contract_type`.
-    pub original_contract_type: Option<String>,
-    /// `original_contract_type_name`.
-    pub original_contract_type_name: Option<LookupName>,
-    /// `original_cost_center_rate`.
-    pub original_cost_center_rate: Option<Vec<JobDataCostCenter>>,
-    /// `original_default_cost_center`.
-    pub original_default_cost_center: Option<String>,
-    /// `original_default_cost_center_name`.
-    pub original_default_cost_center_name: Option<LookupName>,
-    /// `original_department`.
-    pub original_department: Option<String>,
-    /// `original_department_id_path`.
-    pub original_department_id_path: Option<Vec<OrgdraftDepartmentId>>,
-    /// `original_department_name`.
-    pub original_department_name: Option<DepartmentLookupName>,
-    /// `original_direct_manager`.
-    pub original_direct_manager: Option<String>,
-    /// `original_direct_manager_name`.
-    pub original_direct_manager_name: Option<EmploymentLookupName>,
-    /// `original_dotted_manager`.
-    pub original_dotted_manager: Option<String>,
-    /// `original_dotted_manager_name`.
-    pub original_dotted_manager_name: Option<EmploymentLookupName>,
-    /// `original_duration_type`.
-    pub original_duration_type: Option<String>,
-    /// `original_duration_type_name`.
-    pub original_duration_type_name: Option<LookupName>,
-    /// `original_employee_subtype`.
-    pub original_employee_subtype: Option<String>,
-    /// `original_employee_subtype_name`.
-    pub original_employee_subtype_name: Option<LookupName>,
-    /// `original_employment_change`.
-    pub original_employment_change: Option<TranferEmploymentInfo>,
-    /// `original_is_default_cost_center_inherited`.
-    pub original_is_default_cost_center_inherited: Option<bool>,
-    /// `original_job`.
-    pub original_job: Option<String>,
-    /// `original_job_family`.
-    pub original_job_family: Option<String>,
-    /// `original_job_family_name`.
-    pub original_job_family_name: Option<LookupName>,
-    /// `original_job_grade`.
-    pub original_job_grade: Option<String>,
-    /// `original_job_grade_name`.
-    pub original_job_grade_name: Option<LookupName>,
-    /// `original_job_level`.
-    pub original_job_level: Option<String>,
-    /// `original_job_level_name`.
-    pub original_job_level_name: Option<LookupName>,
-    /// `original_job_name`.
-    pub original_job_name: Option<LookupName>,
-    /// `original_pathway`.
-    pub original_pathway: Option<String>,
-    /// `original_pathway_name`.
-    pub original_pathway_name: Option<LookupName>,
-    /// `original_position`.
-    pub original_position: Option<String>,
-    /// `original_position_name`.
-    pub original_position_name: Option<LookupName>,
-    /// `original_probation_end_date`.
-    pub original_probation_end_date: Option<String>,
-    /// `original_service_company`.
-    pub original_service_company: Option<String>,
-    /// `original_service_company_name`.
-    pub original_service_company_name: Option<LookupName>,
-    /// `original_signing_type`.
-    pub original_signing_type: Option<String>,
-    /// `original_signing_type_name`.
-    pub original_signing_type_name: Option<LookupName>,
-    /// `original_social_security_city`.
-    pub original_social_security_city: Option<String>,
-    /// `original_social_security_city_name`.
-    pub original_social_security_city_name: Option<LookupName>,
-    /// `original_weekly_working_hours`.
-    pub original_weekly_working_hours: Option<String>,
-    /// `original_work_location`.
-    pub original_work_location: Option<String>,
-    /// `original_work_location_name`.
-    pub original_work_location_name: Option<LookupName>,
-    /// `original_work_shift`.
-    pub original_work_shift: Option<String>,
-    /// `original_work_shift_name`.
-    pub original_work_shift_name: Option<LookupName>,
-    /// `original_workforce_type`.
-    pub original_workforce_type: Option<String>,
-    /// `original_workforce_type_name`.
-    pub original_workforce_type_name: Option<LookupName>,
-    /// `original_working_calendar`.
-    pub original_working_calendar: Option<String>,
-    /// `original_working_calendar_name`.
-    pub original_working_calendar_name: Option<LookupName>,
-    /// `original_working_hours_type`.
-    pub original_working_hours_type: Option<String>,
-    /// `original_working_hours_type_name`.
-    pub original_working_hours_type_name: Option<LookupName>,
-    /// `probation_exist`.
-    pub probation_exist: Option<bool>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `target_allocation_effective_time`.
-    pub target_allocation_effective_time: Option<String>,
-    /// `target_allocation_expiration_time`.
-    pub target_allocation_expiration_time: Option<String>,
-    /// `target_company`.
-    pub target_company: Option<String>,
-    /// `target_company_name`.
-    pub target_company_name: Option<LookupName>,
-    /// `target_compensation_type`.
-    pub target_compensation_type: Option<String>,
-    /// `target_compensation_type_name`.
-    pub target_compensation_type_name: Option<LookupName>,
-    /// `target_contract_end_date`.
-    pub target_contract_end_date: Option<String>,
-    /// `target_contract_number`.
-    pub target_contract_number: Option<String>,
-    /// `target_contract_start_date`.
-    pub target_contract_start_date: Option<String>,
-    /// `target_contract_type`.
-    pub target_contract_type: Option<String>,
-    /// `target_contract_type_name`.
-    pub target_contract_type_name: Option<LookupName>,
-    /// `target_cost_center_rate`.
-    pub target_cost_center_rate: Option<Vec<JobDataCostCenter>>,
-    /// `target_default_cost_center`.
-    pub target_default_cost_center: Option<String>,
-    /// `target_default_cost_center_name`.
-    pub target_default_cost_center_name: Option<LookupName>,
-    /// `target_department`.
-    pub target_department: Option<String>,
-    /// `target_department_id_path`.
-    pub target_department_id_path: Option<Vec<OrgdraftDepartmentId>>,
-    /// `target_department_name`.
-    pub target_department_name: Option<DepartmentLookupName>,
-    /// `target_direct_manager`.
-    pub target_direct_manager: Option<String>,
-    /// `target_direct_manager_name`.
-    pub target_direct_manager_name: Option<EmploymentLookupName>,
-    /// `target_dotted_manager`.
-    pub target_dotted_manager: Option<String>,
-    /// `target_dotted_manager_clean`.
-    pub target_dotted_manager_clean: Option<bool>,
-    /// `target_dotted_manager_name`.
-    pub target_dotted_manager_name: Option<EmploymentLookupName>,
-    /// `target_draft_department`.
-    pub target_draft_department: Option<String>,
-    /// `target_draft_position`.
-    pub target_draft_position: Option<String>,
-    /// `target_duration_type`.
-    pub target_duration_type: Option<String>,
-    /// `target_duration_type_name`.
-    pub target_duration_type_name: Option<LookupName>,
-    /// `target_employee_subtype`.
-    pub target_employee_subtype: Option<String>,
-    /// `target_employee_subtype_name`.
-    pub target_employee_subtype_name: Option<LookupName>,
-    /// `target_employment_change`.
-    pub target_employment_change: Option<TranferEmploymentInfo>,
-    /// `target_is_default_cost_center_inherited`.
-    pub target_is_default_cost_center_inherited: Option<bool>,
-    /// `target_job`.
-    pub target_job: Option<String>,
-    /// `target_job_family`.
-    pub target_job_family: Option<String>,
-    /// `target_job_family_name`.
-    pub target_job_family_name: Option<LookupName>,
-    /// `target_job_grade`.
-    pub target_job_grade: Option<String>,
-    /// `target_job_grade_name`.
-    pub target_job_grade_name: Option<LookupName>,
-    /// `target_job_level`.
-    pub target_job_level: Option<String>,
-    /// `target_job_level_name`.
-    pub target_job_level_name: Option<LookupName>,
-    /// `target_job_name`.
-    pub target_job_name: Option<LookupName>,
-    /// `target_pathway`.
-    pub target_pathway: Option<String>,
-    /// `target_pathway_name`.
-    pub target_pathway_name: Option<LookupName>,
-    /// `target_position`.
-    pub target_position: Option<String>,
-    /// `target_position_name`.
-    pub target_position_name: Option<LookupName>,
-    /// `target_probation_end_date`.
-    pub target_probation_end_date: Option<String>,
-    /// `target_service_company`.
-    pub target_service_company: Option<String>,
-    /// `target_service_company_name`.
-    pub target_service_company_name: Option<LookupName>,
-    /// `target_signing_type`.
-    pub target_signing_type: Option<String>,
-    /// `target_signing_type_name`.
-    pub target_signing_type_name: Option<LookupName>,
-    /// `target_social_security_city`.
-    pub target_social_security_city: Option<String>,
-    /// `target_social_security_city_name`.
-    pub target_social_security_city_name: Option<LookupName>,
-    /// `target_weekly_working_hours`.
-    pub target_weekly_working_hours: Option<String>,
-    /// `target_work_location`.
-    pub target_work_location: Option<String>,
-    /// `target_work_location_name`.
-    pub target_work_location_name: Option<LookupName>,
-    /// `target_work_shift`.
-    pub target_work_shift: Option<String>,
-    /// `target_work_shift_name`.
-    pub target_work_shift_name: Option<LookupName>,
-    /// `target_workforce_type`.
-    pub target_workforce_type: Option<String>,
-    /// `target_workforce_type_name`.
-    pub target_workforce_type_name: Option<LookupName>,
-    /// `target_working_calendar`.
-    pub target_working_calendar: Option<String>,
-    /// `target_working_calendar_name`.
-    pub target_working_calendar_name: Option<LookupName>,
-    /// `target_working_hours_type`.
-    pub target_working_hours_type: Option<String>,
-    /// `target_working_hours_type_name`.
-    pub target_working_hours_type_name: Option<LookupName>,
-    /// `transform_source`.
-    pub transform_source: Option<I18nV2>,
-    /// `wk_created_at`.
-    pub wk_created_at: Option<String>,
-}
-
-/// `TransformOnboardingTaskPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transform_onboarding_task&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TransformOnboardingTaskPreHireResponseBody {
-    /// `success`.
-    pub success: Option<bool>,
-}
-
-/// `TransitTaskPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transit_task&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TransitTaskPreHireResponseBody {
-    /// `success`.
-    pub success: Option<bool>,
-}
-
-/// `TreeCostCenterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=cost_center&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TreeCostCenterResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CostCenterTree>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `reject_export`.
-    pub reject_export: Option<bool>,
-}
-
-/// `TreeDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=department&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TreeDepartmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<DepartmentTree>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `reject_export`.
-    pub reject_export: Option<bool>,
-}
-
-/// `UpdateProcessApproverResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=corehr&resource=process.approver&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateProcessApproverResponseBody {
-    /// `code`.
-    pub code: Option<feishu_core::generated::Int64>,
-    /// `msg`.
-    pub msg: Option<String>,
-}
-
-/// `Visa`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Visa {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `expiration_date`.
-    pub expiration_date: Option<String>,
-    /// `issued_by`.
-    pub issued_by: Option<String>,
-    /// `issued_date`.
-    pub issued_date: Option<String>,
-    /// `national_id_type_id`.
-    pub national_id_type_id: Option<String>,
-    /// `visa_number`.
-    pub visa_number: Option<String>,
-    /// `wk_id`.
-    pub wk_id: Option<String>,
-}
-
-/// `WithdrawOnboardingPreHireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=withdraw_onboarding&project=corehr&resource=pre_hire&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WithdrawOnboardingPreHireResponseBody {
-    /// `success`.
-    pub success: Option<bool>,
-}
-
-/// `WorkEmail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkEmail {
-    /// `email`.
-    pub email: Option<String>,
-    /// `email_usage`.
-    pub email_usage: Option<Enum>,
-}
-
-/// `WorkExperienceInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkExperienceInfo {
-    /// `company_organization`.
-    pub company_organization: Option<Vec<I18n>>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldData>>,
-    /// `department`.
-    pub department: Option<Vec<I18n>>,
-    /// `description`.
-    pub description: Option<Vec<I18n>>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `job`.
-    pub job: Option<Vec<I18n>>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-}
-
-/// `WorkforcePlan`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=workforce_plan&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkforcePlan {
-    /// `active`.
-    pub active: Option<bool>,
-    /// `dimension_lists`.
-    pub dimension_lists: Option<Vec<WorkforcePlanDimension>>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-    /// `workforce_plan_id`.
-    pub workforce_plan_id: Option<String>,
-    /// `workforce_plan_name`.
-    pub workforce_plan_name: Option<Vec<I18n>>,
-}
-
-/// `WorkforcePlanDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=workforce_plan_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkforcePlanDetail {
-    /// `active_individuals`.
-    pub active_individuals: Option<String>,
-    /// `cost_center`.
-    pub cost_center: Option<DimensionInfo>,
-    /// `department`.
-    pub department: Option<DimensionInfo>,
-    /// `employee_type`.
-    pub employee_type: Option<DimensionInfo>,
-    /// `estimated_active_individuals_detail`.
-    pub estimated_active_individuals_detail: Option<Vec<WorkforcePlanEaiDetail>>,
-    /// `fulfillment_rate`.
-    pub fulfillment_rate: Option<String>,
-    /// `fulfillment_rate_including_individuals_to_be_added_and_removed`.
-    pub fulfillment_rate_including_individuals_to_be_added_and_removed: Option<String>,
-    /// `individuals_to_be_added`.
-    pub individuals_to_be_added: Option<String>,
-    /// `individuals_to_be_removed`.
-    pub individuals_to_be_removed: Option<String>,
-    /// `is_missing_dimension`.
-    pub is_missing_dimension: Option<bool>,
-    /// `job`.
-    pub job: Option<DimensionInfo>,
-    /// `job_family`.
-    pub job_family: Option<DimensionInfo>,
-    /// `job_level`.
-    pub job_level: Option<DimensionInfo>,
-    /// `vacancy`.
-    pub vacancy: Option<String>,
-    /// `vacancy_including_individuals_to_be_added_and_removed`.
-    pub vacancy_including_individuals_to_be_added_and_removed: Option<String>,
-    /// `work_location`.
-    pub work_location: Option<DimensionInfo>,
-    /// `workforce_plan`.
-    pub workforce_plan: Option<String>,
-    /// `workforce_plan_detail_id`.
-    pub workforce_plan_detail_id: Option<String>,
-}
-
-/// `WorkforcePlanDetailV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_v2&project=corehr&resource=workforce_plan_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkforcePlanDetailV2 {
-    /// `active_individuals`.
-    pub active_individuals: Option<String>,
-    /// `dimension_info_datas`.
-    pub dimension_info_datas: Option<Vec<DimensionInfoData>>,
-    /// `estimated_active_individuals_details`.
-    pub estimated_active_individuals_details: Option<Vec<WorkforcePlanEaiDetail>>,
-    /// `fulfillment_rate`.
-    pub fulfillment_rate: Option<String>,
-    /// `fulfillment_rate_including_individuals_to_be_added_and_removed`.
-    pub fulfillment_rate_including_individuals_to_be_added_and_removed: Option<String>,
-    /// `individuals_to_be_added`.
-    pub individuals_to_be_added: Option<String>,
-    /// `individuals_to_be_removed`.
-    pub individuals_to_be_removed: Option<String>,
-    /// `is_all_zero_value`.
-    pub is_all_zero_value: Option<bool>,
-    /// `is_missing_dimension`.
-    pub is_missing_dimension: Option<bool>,
-    /// `multi_period_values`.
-    pub multi_period_values: Option<Vec<WorkforcePlanMultiPeriodValue>>,
-    /// `vacancy`.
-    pub vacancy: Option<String>,
-    /// `vacancy_including_individuals_to_be_added_and_removed`.
-    pub vacancy_including_individuals_to_be_added_and_removed: Option<String>,
-    /// `workforce_plan`.
-    pub workforce_plan: Option<String>,
-    /// `workforce_plan_detail_id`.
-    pub workforce_plan_detail_id: Option<String>,
-}
-
-/// `WorkforcePlanDimension`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=workforce_plan&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkforcePlanDimension {
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18n>>,
-}
-
-/// `WorkforcePlanEaiDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=workforce_plan_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkforcePlanEaiDetail {
-    /// `date`.
-    pub date: Option<String>,
-    /// `estimated_active_individuals`.
-    pub estimated_active_individuals: Option<String>,
-}
-
-/// `WorkforcePlanMultiPeriodValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_v2&project=corehr&resource=workforce_plan_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkforcePlanMultiPeriodValue {
-    /// `individuals_to_be_added`.
-    pub individuals_to_be_added: Option<String>,
-    /// `individuals_to_be_removed`.
-    pub individuals_to_be_removed: Option<String>,
-    /// `period_date`.
-    pub period_date: Option<String>,
-    /// `workforce_plan`.
-    pub workforce_plan: Option<String>,
+feishu_core::model! {
+    /// `ProcessInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=draft&version=v2>
+    pub struct ProcessInfo {
+        /// `approval_group_status`.
+        pub approval_group_status: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessLink`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct ProcessLink {
+        /// `mobile_link`.
+        pub mobile_link: Option<String>,
+        /// `pc_link`.
+        pub pc_link: Option<String>,
+        /// `web_link`.
+        pub web_link: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessSystemDoneItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct ProcessSystemDoneItem {
+        /// `approval_opinion`.
+        pub approval_opinion: Option<String>,
+        /// `approver_id`.
+        pub approver_id: Option<String>,
+        /// `complete_time`.
+        pub complete_time: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `links`.
+        pub links: Option<ProcessLink>,
+        /// `node_definition_id`.
+        pub node_definition_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<DataengineI18n>,
+        /// `operator_name`.
+        pub operator_name: Option<DataengineI18n>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessSystemTodoItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct ProcessSystemTodoItem {
+        /// `approver_id`.
+        pub approver_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `links`.
+        pub links: Option<ProcessLink>,
+        /// `node_definition_id`.
+        pub node_definition_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<DataengineI18n>,
+        /// `operator_name`.
+        pub operator_name: Option<DataengineI18n>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProcessTodoItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=corehr&resource=process&version=v2>
+    pub struct ProcessTodoItem {
+        /// `approver_id`.
+        pub approver_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `links`.
+        pub links: Option<ProcessLink>,
+        /// `node_definition_id`.
+        pub node_definition_id: Option<String>,
+        /// `node_name`.
+        pub node_name: Option<DataengineI18n>,
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `operator_name`.
+        pub operator_name: Option<DataengineI18n>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProfileSettingCitizenshipStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct ProfileSettingCitizenshipStatus {
+        /// `citizenship_status`.
+        pub citizenship_status: Option<String>,
+        /// `country_region`.
+        pub country_region: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryCustomOrgResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=custom_org&version=v2>
+    pub struct QueryCustomOrgResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CustomOrg>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryEmployeesJobDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=employees.job_data&version=v2>
+    pub struct QueryEmployeesJobDataResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<EmployeeJobData>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryJobGradeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=job_grade&version=v2>
+    pub struct QueryJobGradeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobGrade>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMultiTimelineCompanyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=company&version=v2>
+    pub struct QueryMultiTimelineCompanyResponseBody {
+        /// `items`.
+        pub items: Option<Vec<CompanyTimeline>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMultiTimelineCostCenterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=cost_center&version=v2>
+    pub struct QueryMultiTimelineCostCenterResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CostCenterTimeline>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMultiTimelineDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=department&version=v2>
+    pub struct QueryMultiTimelineDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<DepartmentTimeline>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMultiTimelineJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job_family&version=v2>
+    pub struct QueryMultiTimelineJobFamilyResponseBody {
+        /// `items`.
+        pub items: Option<Vec<JobFamilyTimeline>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMultiTimelineJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=job&version=v2>
+    pub struct QueryMultiTimelineJobResponseBody {
+        /// `items`.
+        pub items: Option<Vec<JobTimeline>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMultiTimelineLocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_multi_timeline&project=corehr&resource=location&version=v2>
+    pub struct QueryMultiTimelineLocationResponseBody {
+        /// `items`.
+        pub items: Option<Vec<LocationTimeline>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryOperationLogsDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_operation_logs&project=corehr&resource=department&version=v2>
+    pub struct QueryOperationLogsDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `next_page_token`.
+        pub next_page_token: Option<String>,
+        /// `op_logs`.
+        pub op_logs: Option<Vec<OrganizationOpLog>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryPositionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=position&version=v2>
+    pub struct QueryPositionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Position>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=pre_hire&version=v2>
+    pub struct QueryPreHireResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<PreHire>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeCompanyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=company&version=v2>
+    pub struct QueryRecentChangeCompanyResponseBody {
+        /// `company_ids`.
+        pub company_ids: Option<Vec<String>>,
+        /// `deleted_company_ids`.
+        pub deleted_company_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeCostCenterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=cost_center&version=v2>
+    pub struct QueryRecentChangeCostCenterResponseBody {
+        /// `cost_center_ids`.
+        pub cost_center_ids: Option<Vec<String>>,
+        /// `deleted_cost_center_ids`.
+        pub deleted_cost_center_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeCustomOrgResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=custom_org&version=v2>
+    pub struct QueryRecentChangeCustomOrgResponseBody {
+        /// `custom_org_ids`.
+        pub custom_org_ids: Option<Vec<String>>,
+        /// `deleted_custom_org_ids`.
+        pub deleted_custom_org_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=department&version=v2>
+    pub struct QueryRecentChangeDepartmentResponseBody {
+        /// `deleted_department_ids`.
+        pub deleted_department_ids: Option<Vec<String>>,
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeJobFamilyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=job_family&version=v2>
+    pub struct QueryRecentChangeJobFamilyResponseBody {
+        /// `deleted_job_family_ids`.
+        pub deleted_job_family_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `job_family_ids`.
+        pub job_family_ids: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeJobGradeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=job_grade&version=v2>
+    pub struct QueryRecentChangeJobGradeResponseBody {
+        /// `deleted_job_grade_ids`.
+        pub deleted_job_grade_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `job_grade_ids`.
+        pub job_grade_ids: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeJobLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=job_level&version=v2>
+    pub struct QueryRecentChangeJobLevelResponseBody {
+        /// `deleted_job_level_ids`.
+        pub deleted_job_level_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `job_level_ids`.
+        pub job_level_ids: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=job&version=v2>
+    pub struct QueryRecentChangeJobResponseBody {
+        /// `deleted_job_ids`.
+        pub deleted_job_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `job_ids`.
+        pub job_ids: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangeLocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=location&version=v2>
+    pub struct QueryRecentChangeLocationResponseBody {
+        /// `deleted_location_ids`.
+        pub deleted_location_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `location_ids`.
+        pub location_ids: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRecentChangePositionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_recent_change&project=corehr&resource=position&version=v2>
+    pub struct QueryRecentChangePositionResponseBody {
+        /// `deleted_position_ids`.
+        pub deleted_position_ids: Option<Vec<String>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `position_ids`.
+        pub position_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QuerySignatureFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=corehr&resource=signature_file&version=v2>
+    pub struct QuerySignatureFileResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<SignatureFile>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryTimelineDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query_timeline&project=corehr&resource=department&version=v2>
+    pub struct QueryTimelineDepartmentResponseBody {
+        /// `items`.
+        pub items: Option<Vec<DepartmentTimeline>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QuerybyidEmployeeCustomOrgResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=querybyid&project=corehr&resource=employee.custom_org&version=v2>
+    pub struct QuerybyidEmployeeCustomOrgResponseBody {
+        /// `custom_org`.
+        pub custom_org: Option<Vec<EmpCustomOrgList>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReorganizationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_department_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct ReorganizationInfo {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ChangeFieldPair>>,
+        /// `draft_target_parent_department_id`.
+        pub draft_target_parent_department_id: Option<String>,
+        /// `orgrole_infos`.
+        pub orgrole_infos: Option<Vec<OrgroleInfo>>,
+        /// `original_cost_center`.
+        pub original_cost_center: Option<CostCenter>,
+        /// `original_department_code`.
+        pub original_department_code: Option<String>,
+        /// `original_department_id_path`.
+        pub original_department_id_path: Option<Vec<OrgdraftDepartmentId>>,
+        /// `original_department_manager`.
+        pub original_department_manager: Option<String>,
+        /// `original_department_names`.
+        pub original_department_names: Option<Vec<I18n>>,
+        /// `original_descriptions`.
+        pub original_descriptions: Option<Vec<I18n>>,
+        /// `original_is_confidential`.
+        pub original_is_confidential: Option<bool>,
+        /// `original_parent_department_id`.
+        pub original_parent_department_id: Option<String>,
+        /// `original_staffing_mode_option`.
+        pub original_staffing_mode_option: Option<Enum>,
+        /// `original_staffing_model`.
+        pub original_staffing_model: Option<bool>,
+        /// `original_sub_type`.
+        pub original_sub_type: Option<Enum>,
+        /// `target_cost_center`.
+        pub target_cost_center: Option<CostCenter>,
+        /// `target_department_code`.
+        pub target_department_code: Option<String>,
+        /// `target_department_id_path`.
+        pub target_department_id_path: Option<Vec<OrgdraftDepartmentId>>,
+        /// `target_department_manager`.
+        pub target_department_manager: Option<String>,
+        /// `target_department_names`.
+        pub target_department_names: Option<Vec<I18n>>,
+        /// `target_descriptions`.
+        pub target_descriptions: Option<Vec<I18n>>,
+        /// `target_is_confidential`.
+        pub target_is_confidential: Option<bool>,
+        /// `target_parent_department_id`.
+        pub target_parent_department_id: Option<String>,
+        /// `target_staffing_mode_option`.
+        pub target_staffing_mode_option: Option<Enum>,
+        /// `target_staffing_model`.
+        pub target_staffing_model: Option<bool>,
+        /// `target_sub_type`.
+        pub target_sub_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResidentTax`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct ResidentTax {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<ObjectFieldData>>,
+        /// `resident_status`.
+        pub resident_status: Option<Enum>,
+        /// `tax_country_region_id`.
+        pub tax_country_region_id: Option<String>,
+        /// `year_resident_tax`.
+        pub year_resident_tax: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RestoreFlowInstancePreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=restore_flow_instance&project=corehr&resource=pre_hire&version=v2>
+    pub struct RestoreFlowInstancePreHireResponseBody {
+        /// `success`.
+        pub success: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `RevokeJobChangeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=revoke&project=corehr&resource=job_change&version=v2>
+    pub struct RevokeJobChangeResponseBody {
+        /// `message`.
+        pub message: Option<String>,
+        /// `result`.
+        pub result: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoBankBranchResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.bank_branch&version=v2>
+    pub struct SearchBasicInfoBankBranchResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<BankBranch>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoBankResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.bank&version=v2>
+    pub struct SearchBasicInfoBankResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Bank>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoCityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.city&version=v2>
+    pub struct SearchBasicInfoCityResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<City>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoCountryRegionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.country_region&version=v2>
+    pub struct SearchBasicInfoCountryRegionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CountryRegion>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoCountryRegionSubdivisionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.country_region_subdivision&version=v2>
+    pub struct SearchBasicInfoCountryRegionSubdivisionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CountryRegionSubdivision>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoCurrencyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.currency&version=v2>
+    pub struct SearchBasicInfoCurrencyResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Currency>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoDistrictResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.district&version=v2>
+    pub struct SearchBasicInfoDistrictResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<District>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoLanguageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.language&version=v2>
+    pub struct SearchBasicInfoLanguageResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Language>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoNationalityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.nationality&version=v2>
+    pub struct SearchBasicInfoNationalityResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Nationality>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchBasicInfoTimeZoneResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.time_zone&version=v2>
+    pub struct SearchBasicInfoTimeZoneResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TimeZone>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchContractResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=contract&version=v2>
+    pub struct SearchContractResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Contract>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchCostCenterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=cost_center&version=v2>
+    pub struct SearchCostCenterResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CostCenterVersion>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=department&version=v2>
+    pub struct SearchDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Department>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `reject_export`.
+        pub reject_export: Option<bool>,
+        /// `total_count`.
+        pub total_count: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=employee&version=v2>
+    pub struct SearchEmployeeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Employee>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchEnumResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=enum&version=v2>
+    pub struct SearchEnumResponseBody {
+        /// `enums`.
+        pub enums: Option<Vec<Enums>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchJobChangeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=job_change&version=v2>
+    pub struct SearchJobChangeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobChange>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `reject_export`.
+        pub reject_export: Option<bool>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=pre_hire&version=v2>
+    pub struct SearchPreHireResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<PreHire>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchProbationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=probation&version=v2>
+    pub struct SearchProbationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ProbationInfo>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchSignatureTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SearchSignatureTemplateResponseBody {
+        /// `signature_templates`.
+        pub signature_templates: Option<Vec<SignatureTemplate>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SeniorityAdjustInformation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct SeniorityAdjustInformation {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `reasons_for_seniority_adjustment`.
+        pub reasons_for_seniority_adjustment: Option<String>,
+        /// `seniority_adjustment`.
+        pub seniority_adjustment: Option<f64>,
+        /// `seniority_adjustment_type`.
+        pub seniority_adjustment_type: Option<Enum>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureEnumInfoLabel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_file_id&project=corehr&resource=signature_node&version=v2>
+    pub struct SignatureEnumInfoLabel {
+        /// `en`.
+        pub en: Option<String>,
+        /// `zh`.
+        pub zh: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureFile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=signature_file&version=v2>
+    pub struct SignatureFile {
+        /// `contract_code`.
+        pub contract_code: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `effective_date`.
+        pub effective_date: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `names`.
+        pub names: Option<Vec<I18n>>,
+        /// `pre_hire_id`.
+        pub pre_hire_id: Option<String>,
+        /// `sign_url`.
+        pub sign_url: Option<String>,
+        /// `signature_file_id`.
+        pub signature_file_id: Option<String>,
+        /// `signature_file_state`.
+        pub signature_file_state: Option<Enum>,
+        /// `template_id`.
+        pub template_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureMetaInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureMetaInfo {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureNode`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_file_id&project=corehr&resource=signature_node&version=v2>
+    pub struct SignatureNode {
+        /// `finish_time`.
+        pub finish_time: Option<String>,
+        /// `is_ongoing`.
+        pub is_ongoing: Option<bool>,
+        /// `role_label`.
+        pub role_label: Option<SignatureEnumInfoLabel>,
+        /// `sign_role`.
+        pub sign_role: Option<String>,
+        /// `state`.
+        pub state: Option<String>,
+        /// `updated_time`.
+        pub updated_time: Option<String>,
+        /// `user_infos`.
+        pub user_infos: Option<Vec<SignatureUserInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureSignatoryLabel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureSignatoryLabel {
+        /// `apiname`.
+        pub apiname: Option<String>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+        /// `template_signatory_type`.
+        pub template_signatory_type: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplate {
+        /// `brief_info`.
+        pub brief_info: Option<SignatureTemplateBriefInfo>,
+        /// `content_info`.
+        pub content_info: Option<SignatureTemplateContentInfo>,
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateBriefInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateBriefInfo {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `applicability`.
+        pub applicability: Option<Enum>,
+        /// `category`.
+        pub category: Option<Enum>,
+        /// `create_by`.
+        pub create_by: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creation_method`.
+        pub creation_method: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+        /// `modify_by`.
+        pub modify_by: Option<String>,
+        /// `signatory_labels`.
+        pub signatory_labels: Option<Vec<SignatureSignatoryLabel>>,
+        /// `template_code`.
+        pub template_code: Option<String>,
+        /// `template_desc`.
+        pub template_desc: Option<Vec<I18n>>,
+        /// `template_region_info`.
+        pub template_region_info: Option<SignatureTemplateRegionInfo>,
+        /// `template_setting`.
+        pub template_setting: Option<SignatureTemplateSetting>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `usage`.
+        pub usage: Option<Enum>,
+        /// `version`.
+        pub version: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateCombinationFieldInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateCombinationFieldInfo {
+        /// `apiname`.
+        pub apiname: Option<String>,
+        /// `contents`.
+        pub contents: Option<Vec<serde_json::Value>>,
+        /// `source`.
+        pub source: Option<Enum>,
+        /// `title`.
+        pub title: Option<Vec<I18n>>,
+        /// `total_apiname`.
+        pub total_apiname: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateCombinationFieldInfoV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateCombinationFieldInfoV2 {
+        /// `apiname`.
+        pub apiname: Option<String>,
+        /// `source`.
+        pub source: Option<Enum>,
+        /// `total_apiname`.
+        pub total_apiname: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateCommonFieldInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateCommonFieldInfo {
+        /// `apiname`.
+        pub apiname: Option<String>,
+        /// `source`.
+        pub source: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateContentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateContentInfo {
+        /// `contents`.
+        pub contents: Option<Vec<SignatureTemplateContentItem>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<SignatureTemplateCustomField>>,
+        /// `filter_fields`.
+        pub filter_fields: Option<Vec<SignatureTemplateFilter>>,
+        /// `system_setting_fields`.
+        pub system_setting_fields: Option<Vec<SignatureTemplateField>>,
+        /// `using_fields`.
+        pub using_fields: Option<Vec<SignatureTemplateCommonFieldInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateContentItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateContentItem {
+        /// `content`.
+        pub content: Option<String>,
+        /// `content_desc`.
+        pub content_desc: Option<String>,
+        /// `content_type`.
+        pub content_type: Option<Enum>,
+        /// `filter_apiname`.
+        pub filter_apiname: Option<String>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateCustomField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateCustomField {
+        /// `apiname`.
+        pub apiname: Option<String>,
+        /// `common_info`.
+        pub common_info: Option<SignatureTemplateCommonFieldInfo>,
+        /// `custom_desc`.
+        pub custom_desc: Option<String>,
+        /// `custom_field_type`.
+        pub custom_field_type: Option<Enum>,
+        /// `is_required`.
+        pub is_required: Option<bool>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+        /// `used`.
+        pub used: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateField {
+        /// `children`.
+        pub children: Option<String>,
+        /// `combination_info`.
+        pub combination_info: Option<SignatureTemplateCombinationFieldInfo>,
+        /// `combination_info_v2`.
+        pub combination_info_v2: Option<SignatureTemplateCombinationFieldInfoV2>,
+        /// `common_info`.
+        pub common_info: Option<SignatureTemplateCommonFieldInfo>,
+        /// `field_type`.
+        pub field_type: Option<Enum>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateFilter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateFilter {
+        /// `apiname`.
+        pub apiname: Option<String>,
+        /// `criterion_list`.
+        pub criterion_list: Option<String>,
+        /// `filter_desc`.
+        pub filter_desc: Option<String>,
+        /// `filters`.
+        pub filters: Option<Vec<SignatureTemplateFilterItem>>,
+        /// `is_checked`.
+        pub is_checked: Option<bool>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+        /// `logic`.
+        pub logic: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateFilterItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateFilterItem {
+        /// `left`.
+        pub left: Option<String>,
+        /// `op`.
+        pub op: Option<Enum>,
+        /// `rights`.
+        pub rights: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateInfoWithThumbnail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=signature_template_info_with_thumbnail&version=v2>
+    pub struct SignatureTemplateInfoWithThumbnail {
+        /// `category`.
+        pub category: Option<Enum>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<SignatureUserInfo>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `label`.
+        pub label: Option<Vec<I18n>>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `signatory_labels`.
+        pub signatory_labels: Option<Vec<SignatureSignatoryLabel>>,
+        /// `template_code`.
+        pub template_code: Option<String>,
+        /// `template_desc`.
+        pub template_desc: Option<String>,
+        /// `template_region_info`.
+        pub template_region_info: Option<SignatureTemplateRegionInfo>,
+        /// `thumbnail_url`.
+        pub thumbnail_url: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<SignatureUserInfo>,
+        /// `usage`.
+        pub usage: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateRegionInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateRegionInfo {
+        /// `country_region_ids`.
+        pub country_region_ids: Option<Vec<String>>,
+        /// `country_region_subdivision_ids`.
+        pub country_region_subdivision_ids: Option<Vec<String>>,
+        /// `is_global_scope`.
+        pub is_global_scope: Option<String>,
+        /// `meta_infos`.
+        pub meta_infos: Option<Vec<SignatureMetaInfo>>,
+        /// `subregion_l3_ids`.
+        pub subregion_l3_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureTemplateSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=signature_template&version=v2>
+    pub struct SignatureTemplateSetting {
+        /// `page_seal_types`.
+        pub page_seal_types: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureUserInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_file_id&project=corehr&resource=signature_node&version=v2>
+    pub struct SignatureUserInfo {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SubmitProbationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit&project=corehr&resource=probation&version=v2>
+    pub struct SubmitProbationResponseBody {
+        /// `probation_info`.
+        pub probation_info: Option<ProbationInfoForSubmit>,
+    }
+}
+
+feishu_core::model! {
+    /// `SubmitV2OffboardingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit_v2&project=corehr&resource=offboarding&version=v2>
+    pub struct SubmitV2OffboardingResponseBody {
+        /// `add_block_list`.
+        pub add_block_list: Option<bool>,
+        /// `block_reason`.
+        pub block_reason: Option<String>,
+        /// `block_reason_explanation`.
+        pub block_reason_explanation: Option<String>,
+        /// `created_time`.
+        pub created_time: Option<String>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+        /// `is_transfer_with_workforce`.
+        pub is_transfer_with_workforce: Option<bool>,
+        /// `offboarding_date`.
+        pub offboarding_date: Option<String>,
+        /// `offboarding_id`.
+        pub offboarding_id: Option<String>,
+        /// `offboarding_reason_explanation`.
+        pub offboarding_reason_explanation: Option<String>,
+        /// `offboarding_reason_unique_identifier`.
+        pub offboarding_reason_unique_identifier: Option<String>,
+        /// `retain_account`.
+        pub retain_account: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaxInfoMys`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct TaxInfoMys {
+        /// `epf_ee_tp3`.
+        pub epf_ee_tp3: Option<String>,
+        /// `fresh_graduate`.
+        pub fresh_graduate: Option<bool>,
+        /// `monthly_gross`.
+        pub monthly_gross: Option<String>,
+        /// `mtd`.
+        pub mtd: Option<String>,
+        /// `previous_income_in_the_current_year`.
+        pub previous_income_in_the_current_year: Option<bool>,
+        /// `socso`.
+        pub socso: Option<String>,
+        /// `tax_relief_1`.
+        pub tax_relief_1: Option<String>,
+        /// `tax_relief_2`.
+        pub tax_relief_2: Option<String>,
+        /// `tax_relief_3`.
+        pub tax_relief_3: Option<String>,
+        /// `tax_relief_4`.
+        pub tax_relief_4: Option<String>,
+        /// `tax_relief_5`.
+        pub tax_relief_5: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TerminateSignatureFailIdAndReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=terminate&project=corehr&resource=signature_file&version=v2>
+    pub struct TerminateSignatureFailIdAndReason {
+        /// `fail_reason`.
+        pub fail_reason: Option<String>,
+        /// `signature_file_id`.
+        pub signature_file_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TerminateSignatureFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=terminate&project=corehr&resource=signature_file&version=v2>
+    pub struct TerminateSignatureFileResponseBody {
+        /// `fail_count`.
+        pub fail_count: Option<feishu_core::generated::Int64>,
+        /// `fail_file_id_and_reasons`.
+        pub fail_file_id_and_reasons: Option<Vec<TerminateSignatureFailIdAndReason>>,
+        /// `success_count`.
+        pub success_count: Option<feishu_core::generated::Int64>,
+        /// `success_file_id_list`.
+        pub success_file_id_list: Option<Vec<String>>,
+        /// `total_count`.
+        pub total_count: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TimeZone`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=corehr&resource=basic_info.time_zone&version=v2>
+    pub struct TimeZone {
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `time_zone_code`.
+        pub time_zone_code: Option<String>,
+        /// `time_zone_id`.
+        pub time_zone_id: Option<String>,
+        /// `utc_offset`.
+        pub utc_offset: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TranferEmploymentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct TranferEmploymentInfo {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `employee_number`.
+        pub employee_number: Option<String>,
+        /// `notice_period_change_record`.
+        pub notice_period_change_record: Option<OpenNoticePeriodChangeRecord>,
+        /// `regular_employee_start_date`.
+        pub regular_employee_start_date: Option<String>,
+        /// `seniority_date`.
+        pub seniority_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TransferInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=open_query_job_change_list_by_ids&project=corehr&resource=approval_groups&version=v2>
+    pub struct TransferInfo {
+        /// `details_of_job_status_change`.
+        pub details_of_job_status_change: Option<Vec<I18nV2>>,
+        /// `exception_handler_name`.
+        pub exception_handler_name: Option<EmploymentLookupName>,
+        /// `initiator_name`.
+        pub initiator_name: Option<EmploymentLookupName>,
+        /// `is_transfer_with_workforce`.
+        pub is_transfer_with_workforce: Option<bool>,
+        /// `offer_info`.
+        pub offer_info: Option<String>,
+        /// `original_allocation_effective_time`.
+        pub original_allocation_effective_time: Option<String>,
+        /// `original_allocation_expiration_time`.
+        pub original_allocation_expiration_time: Option<String>,
+        /// `original_company`.
+        pub original_company: Option<String>,
+        /// `original_company_name`.
+        pub original_company_name: Option<LookupName>,
+        /// `original_compensation_type`.
+        pub original_compensation_type: Option<String>,
+        /// `original_compensation_type_name`.
+        pub original_compensation_type_name: Option<LookupName>,
+        /// `original_contract_end_date`.
+        pub original_contract_end_date: Option<String>,
+        /// `original_contract_number`.
+        pub original_contract_number: Option<String>,
+        /// `original_contract_start_date`.
+        pub original_contract_start_date: Option<String>,
+        /// `original_contract_type`.
+        pub original_contract_type: Option<String>,
+        /// `original_contract_type_name`.
+        pub original_contract_type_name: Option<LookupName>,
+        /// `original_cost_center_rate`.
+        pub original_cost_center_rate: Option<Vec<JobDataCostCenter>>,
+        /// `original_default_cost_center`.
+        pub original_default_cost_center: Option<String>,
+        /// `original_default_cost_center_name`.
+        pub original_default_cost_center_name: Option<LookupName>,
+        /// `original_department`.
+        pub original_department: Option<String>,
+        /// `original_department_id_path`.
+        pub original_department_id_path: Option<Vec<OrgdraftDepartmentId>>,
+        /// `original_department_name`.
+        pub original_department_name: Option<DepartmentLookupName>,
+        /// `original_direct_manager`.
+        pub original_direct_manager: Option<String>,
+        /// `original_direct_manager_name`.
+        pub original_direct_manager_name: Option<EmploymentLookupName>,
+        /// `original_dotted_manager`.
+        pub original_dotted_manager: Option<String>,
+        /// `original_dotted_manager_name`.
+        pub original_dotted_manager_name: Option<EmploymentLookupName>,
+        /// `original_duration_type`.
+        pub original_duration_type: Option<String>,
+        /// `original_duration_type_name`.
+        pub original_duration_type_name: Option<LookupName>,
+        /// `original_employee_subtype`.
+        pub original_employee_subtype: Option<String>,
+        /// `original_employee_subtype_name`.
+        pub original_employee_subtype_name: Option<LookupName>,
+        /// `original_employment_change`.
+        pub original_employment_change: Option<TranferEmploymentInfo>,
+        /// `original_is_default_cost_center_inherited`.
+        pub original_is_default_cost_center_inherited: Option<bool>,
+        /// `original_job`.
+        pub original_job: Option<String>,
+        /// `original_job_family`.
+        pub original_job_family: Option<String>,
+        /// `original_job_family_name`.
+        pub original_job_family_name: Option<LookupName>,
+        /// `original_job_grade`.
+        pub original_job_grade: Option<String>,
+        /// `original_job_grade_name`.
+        pub original_job_grade_name: Option<LookupName>,
+        /// `original_job_level`.
+        pub original_job_level: Option<String>,
+        /// `original_job_level_name`.
+        pub original_job_level_name: Option<LookupName>,
+        /// `original_job_name`.
+        pub original_job_name: Option<LookupName>,
+        /// `original_pathway`.
+        pub original_pathway: Option<String>,
+        /// `original_pathway_name`.
+        pub original_pathway_name: Option<LookupName>,
+        /// `original_position`.
+        pub original_position: Option<String>,
+        /// `original_position_name`.
+        pub original_position_name: Option<LookupName>,
+        /// `original_probation_end_date`.
+        pub original_probation_end_date: Option<String>,
+        /// `original_service_company`.
+        pub original_service_company: Option<String>,
+        /// `original_service_company_name`.
+        pub original_service_company_name: Option<LookupName>,
+        /// `original_signing_type`.
+        pub original_signing_type: Option<String>,
+        /// `original_signing_type_name`.
+        pub original_signing_type_name: Option<LookupName>,
+        /// `original_social_security_city`.
+        pub original_social_security_city: Option<String>,
+        /// `original_social_security_city_name`.
+        pub original_social_security_city_name: Option<LookupName>,
+        /// `original_weekly_working_hours`.
+        pub original_weekly_working_hours: Option<String>,
+        /// `original_work_location`.
+        pub original_work_location: Option<String>,
+        /// `original_work_location_name`.
+        pub original_work_location_name: Option<LookupName>,
+        /// `original_work_shift`.
+        pub original_work_shift: Option<String>,
+        /// `original_work_shift_name`.
+        pub original_work_shift_name: Option<LookupName>,
+        /// `original_workforce_type`.
+        pub original_workforce_type: Option<String>,
+        /// `original_workforce_type_name`.
+        pub original_workforce_type_name: Option<LookupName>,
+        /// `original_working_calendar`.
+        pub original_working_calendar: Option<String>,
+        /// `original_working_calendar_name`.
+        pub original_working_calendar_name: Option<LookupName>,
+        /// `original_working_hours_type`.
+        pub original_working_hours_type: Option<String>,
+        /// `original_working_hours_type_name`.
+        pub original_working_hours_type_name: Option<LookupName>,
+        /// `probation_exist`.
+        pub probation_exist: Option<bool>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `target_allocation_effective_time`.
+        pub target_allocation_effective_time: Option<String>,
+        /// `target_allocation_expiration_time`.
+        pub target_allocation_expiration_time: Option<String>,
+        /// `target_company`.
+        pub target_company: Option<String>,
+        /// `target_company_name`.
+        pub target_company_name: Option<LookupName>,
+        /// `target_compensation_type`.
+        pub target_compensation_type: Option<String>,
+        /// `target_compensation_type_name`.
+        pub target_compensation_type_name: Option<LookupName>,
+        /// `target_contract_end_date`.
+        pub target_contract_end_date: Option<String>,
+        /// `target_contract_number`.
+        pub target_contract_number: Option<String>,
+        /// `target_contract_start_date`.
+        pub target_contract_start_date: Option<String>,
+        /// `target_contract_type`.
+        pub target_contract_type: Option<String>,
+        /// `target_contract_type_name`.
+        pub target_contract_type_name: Option<LookupName>,
+        /// `target_cost_center_rate`.
+        pub target_cost_center_rate: Option<Vec<JobDataCostCenter>>,
+        /// `target_default_cost_center`.
+        pub target_default_cost_center: Option<String>,
+        /// `target_default_cost_center_name`.
+        pub target_default_cost_center_name: Option<LookupName>,
+        /// `target_department`.
+        pub target_department: Option<String>,
+        /// `target_department_id_path`.
+        pub target_department_id_path: Option<Vec<OrgdraftDepartmentId>>,
+        /// `target_department_name`.
+        pub target_department_name: Option<DepartmentLookupName>,
+        /// `target_direct_manager`.
+        pub target_direct_manager: Option<String>,
+        /// `target_direct_manager_name`.
+        pub target_direct_manager_name: Option<EmploymentLookupName>,
+        /// `target_dotted_manager`.
+        pub target_dotted_manager: Option<String>,
+        /// `target_dotted_manager_clean`.
+        pub target_dotted_manager_clean: Option<bool>,
+        /// `target_dotted_manager_name`.
+        pub target_dotted_manager_name: Option<EmploymentLookupName>,
+        /// `target_draft_department`.
+        pub target_draft_department: Option<String>,
+        /// `target_draft_position`.
+        pub target_draft_position: Option<String>,
+        /// `target_duration_type`.
+        pub target_duration_type: Option<String>,
+        /// `target_duration_type_name`.
+        pub target_duration_type_name: Option<LookupName>,
+        /// `target_employee_subtype`.
+        pub target_employee_subtype: Option<String>,
+        /// `target_employee_subtype_name`.
+        pub target_employee_subtype_name: Option<LookupName>,
+        /// `target_employment_change`.
+        pub target_employment_change: Option<TranferEmploymentInfo>,
+        /// `target_is_default_cost_center_inherited`.
+        pub target_is_default_cost_center_inherited: Option<bool>,
+        /// `target_job`.
+        pub target_job: Option<String>,
+        /// `target_job_family`.
+        pub target_job_family: Option<String>,
+        /// `target_job_family_name`.
+        pub target_job_family_name: Option<LookupName>,
+        /// `target_job_grade`.
+        pub target_job_grade: Option<String>,
+        /// `target_job_grade_name`.
+        pub target_job_grade_name: Option<LookupName>,
+        /// `target_job_level`.
+        pub target_job_level: Option<String>,
+        /// `target_job_level_name`.
+        pub target_job_level_name: Option<LookupName>,
+        /// `target_job_name`.
+        pub target_job_name: Option<LookupName>,
+        /// `target_pathway`.
+        pub target_pathway: Option<String>,
+        /// `target_pathway_name`.
+        pub target_pathway_name: Option<LookupName>,
+        /// `target_position`.
+        pub target_position: Option<String>,
+        /// `target_position_name`.
+        pub target_position_name: Option<LookupName>,
+        /// `target_probation_end_date`.
+        pub target_probation_end_date: Option<String>,
+        /// `target_service_company`.
+        pub target_service_company: Option<String>,
+        /// `target_service_company_name`.
+        pub target_service_company_name: Option<LookupName>,
+        /// `target_signing_type`.
+        pub target_signing_type: Option<String>,
+        /// `target_signing_type_name`.
+        pub target_signing_type_name: Option<LookupName>,
+        /// `target_social_security_city`.
+        pub target_social_security_city: Option<String>,
+        /// `target_social_security_city_name`.
+        pub target_social_security_city_name: Option<LookupName>,
+        /// `target_weekly_working_hours`.
+        pub target_weekly_working_hours: Option<String>,
+        /// `target_work_location`.
+        pub target_work_location: Option<String>,
+        /// `target_work_location_name`.
+        pub target_work_location_name: Option<LookupName>,
+        /// `target_work_shift`.
+        pub target_work_shift: Option<String>,
+        /// `target_work_shift_name`.
+        pub target_work_shift_name: Option<LookupName>,
+        /// `target_workforce_type`.
+        pub target_workforce_type: Option<String>,
+        /// `target_workforce_type_name`.
+        pub target_workforce_type_name: Option<LookupName>,
+        /// `target_working_calendar`.
+        pub target_working_calendar: Option<String>,
+        /// `target_working_calendar_name`.
+        pub target_working_calendar_name: Option<LookupName>,
+        /// `target_working_hours_type`.
+        pub target_working_hours_type: Option<String>,
+        /// `target_working_hours_type_name`.
+        pub target_working_hours_type_name: Option<LookupName>,
+        /// `transform_source`.
+        pub transform_source: Option<I18nV2>,
+        /// `wk_created_at`.
+        pub wk_created_at: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TransformOnboardingTaskPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transform_onboarding_task&project=corehr&resource=pre_hire&version=v2>
+    pub struct TransformOnboardingTaskPreHireResponseBody {
+        /// `success`.
+        pub success: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `TransitTaskPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transit_task&project=corehr&resource=pre_hire&version=v2>
+    pub struct TransitTaskPreHireResponseBody {
+        /// `success`.
+        pub success: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `TreeCostCenterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=cost_center&version=v2>
+    pub struct TreeCostCenterResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CostCenterTree>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `reject_export`.
+        pub reject_export: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `TreeDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tree&project=corehr&resource=department&version=v2>
+    pub struct TreeDepartmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<DepartmentTree>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `reject_export`.
+        pub reject_export: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateProcessApproverResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=corehr&resource=process.approver&version=v2>
+    pub struct UpdateProcessApproverResponseBody {
+        /// `code`.
+        pub code: Option<feishu_core::generated::Int64>,
+        /// `msg`.
+        pub msg: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Visa`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct Visa {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `expiration_date`.
+        pub expiration_date: Option<String>,
+        /// `issued_by`.
+        pub issued_by: Option<String>,
+        /// `issued_date`.
+        pub issued_date: Option<String>,
+        /// `national_id_type_id`.
+        pub national_id_type_id: Option<String>,
+        /// `visa_number`.
+        pub visa_number: Option<String>,
+        /// `wk_id`.
+        pub wk_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WithdrawOnboardingPreHireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=withdraw_onboarding&project=corehr&resource=pre_hire&version=v2>
+    pub struct WithdrawOnboardingPreHireResponseBody {
+        /// `success`.
+        pub success: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkEmail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct WorkEmail {
+        /// `email`.
+        pub email: Option<String>,
+        /// `email_usage`.
+        pub email_usage: Option<Enum>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkExperienceInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=corehr&resource=employee&version=v2>
+    pub struct WorkExperienceInfo {
+        /// `company_organization`.
+        pub company_organization: Option<Vec<I18n>>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldData>>,
+        /// `department`.
+        pub department: Option<Vec<I18n>>,
+        /// `description`.
+        pub description: Option<Vec<I18n>>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `job`.
+        pub job: Option<Vec<I18n>>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkforcePlan`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=workforce_plan&version=v2>
+    pub struct WorkforcePlan {
+        /// `active`.
+        pub active: Option<bool>,
+        /// `dimension_lists`.
+        pub dimension_lists: Option<Vec<WorkforcePlanDimension>>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+        /// `workforce_plan_id`.
+        pub workforce_plan_id: Option<String>,
+        /// `workforce_plan_name`.
+        pub workforce_plan_name: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkforcePlanDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=workforce_plan_detail&version=v2>
+    pub struct WorkforcePlanDetail {
+        /// `active_individuals`.
+        pub active_individuals: Option<String>,
+        /// `cost_center`.
+        pub cost_center: Option<DimensionInfo>,
+        /// `department`.
+        pub department: Option<DimensionInfo>,
+        /// `employee_type`.
+        pub employee_type: Option<DimensionInfo>,
+        /// `estimated_active_individuals_detail`.
+        pub estimated_active_individuals_detail: Option<Vec<WorkforcePlanEaiDetail>>,
+        /// `fulfillment_rate`.
+        pub fulfillment_rate: Option<String>,
+        /// `fulfillment_rate_including_individuals_to_be_added_and_removed`.
+        pub fulfillment_rate_including_individuals_to_be_added_and_removed: Option<String>,
+        /// `individuals_to_be_added`.
+        pub individuals_to_be_added: Option<String>,
+        /// `individuals_to_be_removed`.
+        pub individuals_to_be_removed: Option<String>,
+        /// `is_missing_dimension`.
+        pub is_missing_dimension: Option<bool>,
+        /// `job`.
+        pub job: Option<DimensionInfo>,
+        /// `job_family`.
+        pub job_family: Option<DimensionInfo>,
+        /// `job_level`.
+        pub job_level: Option<DimensionInfo>,
+        /// `vacancy`.
+        pub vacancy: Option<String>,
+        /// `vacancy_including_individuals_to_be_added_and_removed`.
+        pub vacancy_including_individuals_to_be_added_and_removed: Option<String>,
+        /// `work_location`.
+        pub work_location: Option<DimensionInfo>,
+        /// `workforce_plan`.
+        pub workforce_plan: Option<String>,
+        /// `workforce_plan_detail_id`.
+        pub workforce_plan_detail_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkforcePlanDetailV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_v2&project=corehr&resource=workforce_plan_detail&version=v2>
+    pub struct WorkforcePlanDetailV2 {
+        /// `active_individuals`.
+        pub active_individuals: Option<String>,
+        /// `dimension_info_datas`.
+        pub dimension_info_datas: Option<Vec<DimensionInfoData>>,
+        /// `estimated_active_individuals_details`.
+        pub estimated_active_individuals_details: Option<Vec<WorkforcePlanEaiDetail>>,
+        /// `fulfillment_rate`.
+        pub fulfillment_rate: Option<String>,
+        /// `fulfillment_rate_including_individuals_to_be_added_and_removed`.
+        pub fulfillment_rate_including_individuals_to_be_added_and_removed: Option<String>,
+        /// `individuals_to_be_added`.
+        pub individuals_to_be_added: Option<String>,
+        /// `individuals_to_be_removed`.
+        pub individuals_to_be_removed: Option<String>,
+        /// `is_all_zero_value`.
+        pub is_all_zero_value: Option<bool>,
+        /// `is_missing_dimension`.
+        pub is_missing_dimension: Option<bool>,
+        /// `multi_period_values`.
+        pub multi_period_values: Option<Vec<WorkforcePlanMultiPeriodValue>>,
+        /// `vacancy`.
+        pub vacancy: Option<String>,
+        /// `vacancy_including_individuals_to_be_added_and_removed`.
+        pub vacancy_including_individuals_to_be_added_and_removed: Option<String>,
+        /// `workforce_plan`.
+        pub workforce_plan: Option<String>,
+        /// `workforce_plan_detail_id`.
+        pub workforce_plan_detail_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkforcePlanDimension`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=corehr&resource=workforce_plan&version=v2>
+    pub struct WorkforcePlanDimension {
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18n>>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkforcePlanEaiDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch&project=corehr&resource=workforce_plan_detail&version=v2>
+    pub struct WorkforcePlanEaiDetail {
+        /// `date`.
+        pub date: Option<String>,
+        /// `estimated_active_individuals`.
+        pub estimated_active_individuals: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WorkforcePlanMultiPeriodValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_v2&project=corehr&resource=workforce_plan_detail&version=v2>
+    pub struct WorkforcePlanMultiPeriodValue {
+        /// `individuals_to_be_added`.
+        pub individuals_to_be_added: Option<String>,
+        /// `individuals_to_be_removed`.
+        pub individuals_to_be_removed: Option<String>,
+        /// `period_date`.
+        pub period_date: Option<String>,
+        /// `workforce_plan`.
+        pub workforce_plan: Option<String>,
+    }
 }

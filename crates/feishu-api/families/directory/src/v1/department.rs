@@ -57,32 +57,6 @@ pub struct CreateDepartmentDepartment {
     pub parent_department_id: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=department&version=v1>
-    pub enum CreateDepartmentDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=department&version=v1>
-    pub enum CreateDepartmentEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
-}
-
 /// `leaders` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=department&version=v1>
@@ -139,7 +113,7 @@ pub struct CustomFieldValueEnumValue {
     /// Enum option id.
     pub enum_ids: Vec<String>,
     /// Enum type.
-    pub enum_type: EnumValueEnumType,
+    pub enum_type: EnumType,
 }
 
 feishu_core::string_enum! {
@@ -198,18 +172,6 @@ pub struct CustomFieldValueUserValues {
     pub ids: Vec<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=directory&resource=department&version=v1>
-    pub enum DepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
 /// `leaders` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=department&version=v1>
@@ -259,18 +221,6 @@ pub struct EnumValue {
 }
 
 feishu_core::string_enum! {
-    /// The values of `enum_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=department&version=v1>
-    pub enum EnumValueEnumType {
-        /// `1`.
-        V1 = "1",
-        /// `2`.
-        V2 = "2",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `field_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=department&version=v1>
@@ -303,32 +253,6 @@ pub struct FilterCondition {
     pub value: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-    pub enum FilterDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-    pub enum FilterDepartmentEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
-}
-
 /// `text_value` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=department&version=v1>
@@ -339,32 +263,6 @@ pub struct I18nText {
     /// Internationalized value, key is zh\_cn, ja\_jp, en\_us, value is the corresponding value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub i18n_value: Option<serde_json::Value>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=directory&resource=department&version=v1>
-    pub enum MgetDepartmentDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=directory&resource=department&version=v1>
-    pub enum MgetDepartmentEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
 }
 
 /// `filter` of a request.
@@ -389,18 +287,6 @@ pub struct PageCondition {
     pub page_token: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=department&version=v1>
-    pub enum PatchDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
 /// `phone_value` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=department&version=v1>
@@ -411,32 +297,6 @@ pub struct PhoneValue {
     pub extension_number: Option<String>,
     /// `phone_number`.
     pub phone_number: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=directory&resource=department&version=v1>
-    pub enum SearchDepartmentDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=directory&resource=department&version=v1>
-    pub enum SearchDepartmentEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
 }
 
 /// `page_request` of a request.
@@ -558,7 +418,7 @@ pub struct UserValue {
 #[derive(Clone, Debug)]
 pub struct DeleteDepartment {
     department_id: String,
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
 }
 
 impl DeleteDepartment {
@@ -571,7 +431,7 @@ impl DeleteDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -605,7 +465,7 @@ pub struct PatchDepartment {
     #[serde(skip)]
     department_id: String,
     #[serde(skip)]
-    department_id_type: Option<PatchDepartmentDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
     employee_id_type: Option<EmployeeIdType>,
     department: UpdateDepartment,
@@ -623,7 +483,7 @@ impl PatchDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: PatchDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -664,9 +524,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateDepartment {
     #[serde(skip)]
-    department_id_type: Option<CreateDepartmentDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<CreateDepartmentEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     department: CreateDepartmentDepartment,
 }
 
@@ -681,13 +541,13 @@ impl CreateDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: CreateDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: CreateDepartmentEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -721,9 +581,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct FilterDepartment {
     #[serde(skip)]
-    department_id_type: Option<FilterDepartmentDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<FilterDepartmentEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     filter: MultiFilterCondition,
     page_request: PageCondition,
     required_fields: Vec<String>,
@@ -742,13 +602,13 @@ impl FilterDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: FilterDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: FilterDepartmentEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -782,9 +642,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct MgetDepartment {
     #[serde(skip)]
-    department_id_type: Option<MgetDepartmentDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<MgetDepartmentEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     department_ids: Vec<String>,
     required_fields: Vec<String>,
 }
@@ -801,13 +661,13 @@ impl MgetDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: MgetDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: MgetDepartmentEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -841,9 +701,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SearchDepartment {
     #[serde(skip)]
-    department_id_type: Option<SearchDepartmentDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<SearchDepartmentEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     page_request: SearchDepartmentPageRequest,
     query: String,
     required_fields: Vec<String>,
@@ -862,13 +722,13 @@ impl SearchDepartment {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: SearchDepartmentDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: SearchDepartmentEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }

@@ -14,7 +14,7 @@ pub struct CreateEmployeeCustomFieldValues {
     pub field_key: Option<String>,
     /// Custom field type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_type: Option<CustomFieldValueFieldType>,
+    pub field_type: Option<FieldType>,
     /// field representing employee.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_value: Option<CustomFieldValuePhoneValue>,
@@ -27,18 +27,6 @@ pub struct CreateEmployeeCustomFieldValues {
     /// enum field value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_values: Option<Vec<CustomFieldValueUserValues>>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=employee&version=v1>
-    pub enum CreateEmployeeDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
 }
 
 /// `employee` of a request.
@@ -103,20 +91,6 @@ pub struct CreateEmployeeEmployee {
     /// Workstation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub work_station: Option<CreateEmployeeWorkStation>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=employee&version=v1>
-    pub enum CreateEmployeeEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
 }
 
 /// `employee_order_in_departments` of a request.
@@ -211,29 +185,7 @@ pub struct CustomFieldValueEnumValue {
     /// link title.
     pub enum_ids: Vec<String>,
     /// mobile web link.
-    pub enum_type: EnumValueEnumType,
-}
-
-feishu_core::string_enum! {
-    /// The values of `field_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=employee&version=v1>
-    pub enum CustomFieldValueFieldType {
-        /// `1`.
-        V1 = "1",
-        /// `2`.
-        V2 = "2",
-        /// `3`.
-        V3 = "3",
-        /// `4`.
-        V4 = "4",
-        /// `9`.
-        V9 = "9",
-        /// `10`.
-        V10 = "10",
-        /// `11`.
-        V11 = "11",
-    }
+    pub enum_type: EnumType,
 }
 
 /// `phone_value` of a request.
@@ -293,18 +245,6 @@ pub struct DeleteEmployeeOptions {
 }
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=employee&version=v1>
-    pub enum DepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `employee_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=directory&resource=employee&version=v1>
@@ -342,18 +282,6 @@ pub struct EnumValue {
 }
 
 feishu_core::string_enum! {
-    /// The values of `enum_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=employee&version=v1>
-    pub enum EnumValueEnumType {
-        /// `1`.
-        V1 = "1",
-        /// `2`.
-        V2 = "2",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `field_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=employee&version=v1>
@@ -388,32 +316,6 @@ pub struct FilterCondition {
     pub value: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-    pub enum FilterEmployeeDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-    pub enum FilterEmployeeEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
-}
-
 /// `text_value` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=employee&version=v1>
@@ -424,32 +326,6 @@ pub struct I18nText {
     /// Internationalized value, key is zh\_cn, ja\_jp, en\_us, value is the corresponding value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub i18n_value: Option<serde_json::Value>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=directory&resource=employee&version=v1>
-    pub enum MgetEmployeeDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=directory&resource=employee&version=v1>
-    pub enum MgetEmployeeEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
 }
 
 /// `filter` of a request.
@@ -474,20 +350,6 @@ pub struct PageCondition {
     pub page_token: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=employee&version=v1>
-    pub enum PatchEmployeeEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
-}
-
 /// `phone_value` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=directory&resource=employee&version=v1>
@@ -498,32 +360,6 @@ pub struct PhoneValue {
     pub extension_number: Option<String>,
     /// `phone_number`.
     pub phone_number: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=regular&project=directory&resource=employee&version=v1>
-    pub enum RegularEmployeeDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=regular&project=directory&resource=employee&version=v1>
-    pub enum RegularEmployeeEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -642,32 +478,6 @@ pub struct ResignedUserResouceReceiver {
     pub survey_acceptor_employee_id: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=resurrect&project=directory&resource=employee&version=v1>
-    pub enum ResurrectEmployeeDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=resurrect&project=directory&resource=employee&version=v1>
-    pub enum ResurrectEmployeeEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
-}
-
 /// `employee_order_in_departments` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=resurrect&project=directory&resource=employee&version=v1>
@@ -695,32 +505,6 @@ pub struct ResurrectEmployeeOptions {
     /// List of seat IDs assigned to employees.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_ids: Option<Vec<String>>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=directory&resource=employee&version=v1>
-    pub enum SearchEmployeeDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=directory&resource=employee&version=v1>
-    pub enum SearchEmployeeEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
-    }
 }
 
 /// `page_request` of a request.
@@ -821,32 +605,6 @@ feishu_core::string_enum! {
         V2 = "2",
         /// `3`.
         V3 = "3",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=to_be_resigned&project=directory&resource=employee&version=v1>
-    pub enum ToBeResignedEmployeeDepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=to_be_resigned&project=directory&resource=employee&version=v1>
-    pub enum ToBeResignedEmployeeEmployeeIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `employee_id`.
-        EmployeeId = "employee_id",
     }
 }
 
@@ -1120,9 +878,9 @@ pub struct PatchEmployee {
     #[serde(skip)]
     employee_id: String,
     #[serde(skip)]
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<PatchEmployeeEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     employee: UpdateEmployee,
 }
 
@@ -1138,13 +896,13 @@ impl PatchEmployee {
     }
 
     /// Department ID type.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: PatchEmployeeEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -1181,9 +939,9 @@ pub struct RegularEmployee {
     #[serde(skip)]
     employee_id: String,
     #[serde(skip)]
-    department_id_type: Option<RegularEmployeeDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<RegularEmployeeEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     openapi_options: Option<super::model::OpenapiOptions>,
 }
@@ -1200,13 +958,13 @@ impl RegularEmployee {
     }
 
     /// Department ID type.
-    pub fn department_id_type(mut self, value: RegularEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: RegularEmployeeEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -1249,9 +1007,9 @@ pub struct ToBeResignedEmployee {
     #[serde(skip)]
     employee_id: String,
     #[serde(skip)]
-    department_id_type: Option<ToBeResignedEmployeeDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<ToBeResignedEmployeeEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     employee: SetEmployeePreResigned,
 }
 
@@ -1267,13 +1025,13 @@ impl ToBeResignedEmployee {
     }
 
     /// Department ID type.
-    pub fn department_id_type(mut self, value: ToBeResignedEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: ToBeResignedEmployeeEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -1308,9 +1066,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateEmployee {
     #[serde(skip)]
-    department_id_type: Option<CreateEmployeeDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<CreateEmployeeEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     employee: CreateEmployeeEmployee,
     #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<CreateEmployeeOptions>,
@@ -1328,13 +1086,13 @@ impl CreateEmployee {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: CreateEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: CreateEmployeeEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -1376,9 +1134,9 @@ pub struct ResurrectEmployee {
     #[serde(skip)]
     employee_id: String,
     #[serde(skip)]
-    department_id_type: Option<ResurrectEmployeeDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<ResurrectEmployeeEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     employee_order_in_departments: Option<Vec<ResurrectEmployeeEmployeeOrderInDepartments>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1398,13 +1156,13 @@ impl ResurrectEmployee {
     }
 
     /// Department ID type.
-    pub fn department_id_type(mut self, value: ResurrectEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: ResurrectEmployeeEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -1451,9 +1209,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct FilterEmployee {
     #[serde(skip)]
-    department_id_type: Option<FilterEmployeeDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<FilterEmployeeEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     filter: MultiFilterCondition,
     page_request: PageCondition,
     required_fields: Vec<String>,
@@ -1472,13 +1230,13 @@ impl FilterEmployee {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: FilterEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: FilterEmployeeEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -1512,9 +1270,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct MgetEmployee {
     #[serde(skip)]
-    department_id_type: Option<MgetEmployeeDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<MgetEmployeeEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     employee_ids: Vec<String>,
     required_fields: Vec<String>,
 }
@@ -1531,13 +1289,13 @@ impl MgetEmployee {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: MgetEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: MgetEmployeeEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }
@@ -1571,9 +1329,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SearchEmployee {
     #[serde(skip)]
-    department_id_type: Option<SearchEmployeeDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_id_type: Option<SearchEmployeeEmployeeIdType>,
+    employee_id_type: Option<EmployeeIdType>,
     page_request: SearchEmployeePageRequest,
     query: String,
     required_fields: Vec<String>,
@@ -1592,13 +1350,13 @@ impl SearchEmployee {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: SearchEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// User ID categories.
-    pub fn employee_id_type(mut self, value: SearchEmployeeEmployeeIdType) -> Self {
+    pub fn employee_id_type(mut self, value: EmployeeIdType) -> Self {
         self.employee_id_type = Some(value);
         self
     }

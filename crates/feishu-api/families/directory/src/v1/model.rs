@@ -3,986 +3,986 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AbnormalRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AbnormalRecord {
-    /// `field_errors`.
-    pub field_errors: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `row_error`.
-    pub row_error: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AbnormalRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct AbnormalRecord {
+        /// `field_errors`.
+        pub field_errors: Option<std::collections::BTreeMap<String, feishu_core::generated::Int64>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `row_error`.
+        pub row_error: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Attachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attachment {
-    /// `id`.
-    pub id: Option<String>,
-    /// `mime_type`.
-    pub mime_type: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `size`.
-    pub size: Option<String>,
+feishu_core::model! {
+    /// `Attachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Attachment {
+        /// `id`.
+        pub id: Option<String>,
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `size`.
+        pub size: Option<String>,
+    }
 }
 
-/// `BankAccount`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BankAccount {
-    /// `account_number`.
-    pub account_number: Option<String>,
-    /// `account_user_name`.
-    pub account_user_name: Option<String>,
-    /// `bank_card_type`.
-    pub bank_card_type: Option<String>,
-    /// `bank_name`.
-    pub bank_name: Option<String>,
-    /// `check_code`.
-    pub check_code: Option<String>,
-    /// `country`.
-    pub country: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `currency`.
-    pub currency: Option<String>,
-    /// `custom_field_value`.
-    pub custom_field_value: Option<std::collections::BTreeMap<String, CustomFieldValue>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_main`.
-    pub is_main: Option<bool>,
-    /// `sub_bank_id`.
-    pub sub_bank_id: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
+feishu_core::model! {
+    /// `BankAccount`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct BankAccount {
+        /// `account_number`.
+        pub account_number: Option<String>,
+        /// `account_user_name`.
+        pub account_user_name: Option<String>,
+        /// `bank_card_type`.
+        pub bank_card_type: Option<String>,
+        /// `bank_name`.
+        pub bank_name: Option<String>,
+        /// `check_code`.
+        pub check_code: Option<String>,
+        /// `country`.
+        pub country: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `currency`.
+        pub currency: Option<String>,
+        /// `custom_field_value`.
+        pub custom_field_value: Option<std::collections::BTreeMap<String, CustomFieldValue>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_main`.
+        pub is_main: Option<bool>,
+        /// `sub_bank_id`.
+        pub sub_bank_id: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+    }
 }
 
-/// `Certificate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Certificate {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `credential_number`.
-    pub credential_number: Option<String>,
-    /// `credential_type`.
-    pub credential_type: Option<String>,
-    /// `expiry_date`.
-    pub expiry_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
+feishu_core::model! {
+    /// `Certificate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Certificate {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `credential_number`.
+        pub credential_number: Option<String>,
+        /// `credential_type`.
+        pub credential_type: Option<String>,
+        /// `expiry_date`.
+        pub expiry_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+    }
 }
 
-/// `CollaborationRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationRule {
-    /// `object_is_valid`.
-    pub object_is_valid: Option<bool>,
-    /// `objects`.
-    pub objects: Option<CollaborationRuleEntities>,
-    /// `rule_id`.
-    pub rule_id: Option<String>,
-    /// `subject_is_valid`.
-    pub subject_is_valid: Option<bool>,
-    /// `subjects`.
-    pub subjects: Option<CollaborationRuleEntities>,
+feishu_core::model! {
+    /// `CollaborationRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_rule&version=v1>
+    pub struct CollaborationRule {
+        /// `object_is_valid`.
+        pub object_is_valid: Option<bool>,
+        /// `objects`.
+        pub objects: Option<CollaborationRuleEntities>,
+        /// `rule_id`.
+        pub rule_id: Option<String>,
+        /// `subject_is_valid`.
+        pub subject_is_valid: Option<bool>,
+        /// `subjects`.
+        pub subjects: Option<CollaborationRuleEntities>,
+    }
 }
 
-/// `CollaborationRuleEntities`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationRuleEntities {
-    /// `open_department_ids`.
-    pub open_department_ids: Option<Vec<String>>,
-    /// `open_group_ids`.
-    pub open_group_ids: Option<Vec<String>>,
-    /// `open_user_ids`.
-    pub open_user_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `CollaborationRuleEntities`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_rule&version=v1>
+    pub struct CollaborationRuleEntities {
+        /// `open_department_ids`.
+        pub open_department_ids: Option<Vec<String>>,
+        /// `open_group_ids`.
+        pub open_group_ids: Option<Vec<String>>,
+        /// `open_user_ids`.
+        pub open_user_ids: Option<Vec<String>>,
+    }
 }
 
-/// `CollaborationTenant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationTenant {
-    /// `avatar`.
-    pub avatar: Option<ImageLink>,
-    /// `brand`.
-    pub brand: Option<String>,
-    /// `connect_time`.
-    pub connect_time: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<I18nText>,
-    /// `short_name`.
-    pub short_name: Option<I18nText>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
+feishu_core::model! {
+    /// `CollaborationTenant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_tenant&version=v1>
+    pub struct CollaborationTenant {
+        /// `avatar`.
+        pub avatar: Option<ImageLink>,
+        /// `brand`.
+        pub brand: Option<String>,
+        /// `connect_time`.
+        pub connect_time: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<I18nText>,
+        /// `short_name`.
+        pub short_name: Option<I18nText>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+    }
 }
 
-/// `Company`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Company {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_enabled`.
-    pub is_enabled: Option<bool>,
-    /// `name`.
-    pub name: Option<I18nText>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
+feishu_core::model! {
+    /// `Company`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Company {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_enabled`.
+        pub is_enabled: Option<bool>,
+        /// `name`.
+        pub name: Option<I18nText>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+    }
 }
 
-/// `ContactAddress`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContactAddress {
-    /// `address`.
-    pub address: Option<String>,
-    /// `city`.
-    pub city: Option<String>,
-    /// `contact_address_type`.
-    pub contact_address_type: Option<String>,
-    /// `country`.
-    pub country: Option<String>,
-    /// `province`.
-    pub province: Option<String>,
+feishu_core::model! {
+    /// `ContactAddress`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct ContactAddress {
+        /// `address`.
+        pub address: Option<String>,
+        /// `city`.
+        pub city: Option<String>,
+        /// `contact_address_type`.
+        pub contact_address_type: Option<String>,
+        /// `country`.
+        pub country: Option<String>,
+        /// `province`.
+        pub province: Option<String>,
+    }
 }
 
-/// `CreateCollaborationRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=collaboration_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCollaborationRuleResponseBody {
-    /// `add_rule_id`.
-    pub add_rule_id: Option<String>,
+feishu_core::model! {
+    /// `CreateCollaborationRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=collaboration_rule&version=v1>
+    pub struct CreateCollaborationRuleResponseBody {
+        /// `add_rule_id`.
+        pub add_rule_id: Option<String>,
+    }
 }
 
-/// `CreateDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDepartmentResponseBody {
-    /// `department_id`.
-    pub department_id: Option<String>,
+feishu_core::model! {
+    /// `CreateDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=department&version=v1>
+    pub struct CreateDepartmentResponseBody {
+        /// `department_id`.
+        pub department_id: Option<String>,
+    }
 }
 
-/// `CreateEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEmployeeResponseBody {
-    /// `employee_id`.
-    pub employee_id: Option<String>,
+feishu_core::model! {
+    /// `CreateEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=directory&resource=employee&version=v1>
+    pub struct CreateEmployeeResponseBody {
+        /// `employee_id`.
+        pub employee_id: Option<String>,
+    }
 }
 
-/// `CustomFieldValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomFieldValue {
-    /// `boolean_value`.
-    pub boolean_value: Option<bool>,
-    /// `date_time_value`.
-    pub date_time_value: Option<String>,
-    /// `enum_value`.
-    pub enum_value: Option<EnumValue>,
-    /// `field_key`.
-    pub field_key: Option<String>,
-    /// `field_type`.
-    pub field_type: Option<String>,
-    /// `number_value`.
-    pub number_value: Option<String>,
-    /// `phone_value`.
-    pub phone_value: Option<PhoneValue>,
-    /// `text_value`.
-    pub text_value: Option<I18nText>,
-    /// `url_value`.
-    pub url_value: Option<UrlValue>,
-    /// `user_values`.
-    pub user_values: Option<Vec<UserValue>>,
+feishu_core::model! {
+    /// `CustomFieldValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct CustomFieldValue {
+        /// `boolean_value`.
+        pub boolean_value: Option<bool>,
+        /// `date_time_value`.
+        pub date_time_value: Option<String>,
+        /// `enum_value`.
+        pub enum_value: Option<EnumValue>,
+        /// `field_key`.
+        pub field_key: Option<String>,
+        /// `field_type`.
+        pub field_type: Option<String>,
+        /// `number_value`.
+        pub number_value: Option<String>,
+        /// `phone_value`.
+        pub phone_value: Option<PhoneValue>,
+        /// `text_value`.
+        pub text_value: Option<I18nText>,
+        /// `url_value`.
+        pub url_value: Option<UrlValue>,
+        /// `user_values`.
+        pub user_values: Option<Vec<UserValue>>,
+    }
 }
 
-/// `Department`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Department {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `custom_field_values`.
-    pub custom_field_values: Option<Vec<CustomFieldValue>>,
-    /// `data_source`.
-    pub data_source: Option<feishu_core::generated::Int64>,
-    /// `delete_status`.
-    pub delete_status: Option<feishu_core::generated::Int64>,
-    /// `department_count`.
-    pub department_count: Option<DepartmentCount>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `department_path_infos`.
-    pub department_path_infos: Option<Vec<DepartmentBaseInfo>>,
-    /// `department_paths`.
-    pub department_paths: Option<Vec<String>>,
-    /// `description`.
-    pub description: Option<I18nText>,
-    /// `enabled_status`.
-    pub enabled_status: Option<bool>,
-    /// `encrypted_id`.
-    pub encrypted_id: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `has_child`.
-    pub has_child: Option<bool>,
-    /// `hrbps`.
-    pub hrbps: Option<Vec<String>>,
-    /// `is_root`.
-    pub is_root: Option<bool>,
-    /// `leaders`.
-    pub leaders: Option<Vec<DepartmentLeader>>,
-    /// `name`.
-    pub name: Option<I18nText>,
-    /// `order_weight`.
-    pub order_weight: Option<String>,
-    /// `org_dimension`.
-    pub org_dimension: Option<String>,
-    /// `parent_department_id`.
-    pub parent_department_id: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
+feishu_core::model! {
+    /// `Department`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct Department {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `custom_field_values`.
+        pub custom_field_values: Option<Vec<CustomFieldValue>>,
+        /// `data_source`.
+        pub data_source: Option<feishu_core::generated::Int64>,
+        /// `delete_status`.
+        pub delete_status: Option<feishu_core::generated::Int64>,
+        /// `department_count`.
+        pub department_count: Option<DepartmentCount>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `department_path_infos`.
+        pub department_path_infos: Option<Vec<DepartmentBaseInfo>>,
+        /// `department_paths`.
+        pub department_paths: Option<Vec<String>>,
+        /// `description`.
+        pub description: Option<I18nText>,
+        /// `enabled_status`.
+        pub enabled_status: Option<bool>,
+        /// `encrypted_id`.
+        pub encrypted_id: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `has_child`.
+        pub has_child: Option<bool>,
+        /// `hrbps`.
+        pub hrbps: Option<Vec<String>>,
+        /// `is_root`.
+        pub is_root: Option<bool>,
+        /// `leaders`.
+        pub leaders: Option<Vec<DepartmentLeader>>,
+        /// `name`.
+        pub name: Option<I18nText>,
+        /// `order_weight`.
+        pub order_weight: Option<String>,
+        /// `org_dimension`.
+        pub org_dimension: Option<String>,
+        /// `parent_department_id`.
+        pub parent_department_id: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+    }
 }
 
-/// `DepartmentBaseInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentBaseInfo {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `department_name`.
-    pub department_name: Option<I18nText>,
+feishu_core::model! {
+    /// `DepartmentBaseInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct DepartmentBaseInfo {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `department_name`.
+        pub department_name: Option<I18nText>,
+    }
 }
 
-/// `DepartmentCount`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentCount {
-    /// `direct_departments_count`.
-    pub direct_departments_count: Option<String>,
-    /// `direct_members_count`.
-    pub direct_members_count: Option<String>,
-    /// `recursive_departments_count`.
-    pub recursive_departments_count: Option<String>,
-    /// `recursive_members_count`.
-    pub recursive_members_count: Option<String>,
-    /// `recursive_members_count_exclude_leaders`.
-    pub recursive_members_count_exclude_leaders: Option<String>,
+feishu_core::model! {
+    /// `DepartmentCount`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct DepartmentCount {
+        /// `direct_departments_count`.
+        pub direct_departments_count: Option<String>,
+        /// `direct_members_count`.
+        pub direct_members_count: Option<String>,
+        /// `recursive_departments_count`.
+        pub recursive_departments_count: Option<String>,
+        /// `recursive_members_count`.
+        pub recursive_members_count: Option<String>,
+        /// `recursive_members_count_exclude_leaders`.
+        pub recursive_members_count_exclude_leaders: Option<String>,
+    }
 }
 
-/// `DepartmentLeader`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DepartmentLeader {
-    /// `leader_id`.
-    pub leader_id: Option<String>,
-    /// `leader_type`.
-    pub leader_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DepartmentLeader`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct DepartmentLeader {
+        /// `leader_id`.
+        pub leader_id: Option<String>,
+        /// `leader_type`.
+        pub leader_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Dependent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Dependent {
-    /// `date_of_birth`.
-    pub date_of_birth: Option<String>,
-    /// `gender`.
-    pub gender: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_this_person_allowed_for_tax_deduction`.
-    pub is_this_person_allowed_for_tax_deduction: Option<bool>,
-    /// `is_this_person_covered_by_health_insurance`.
-    pub is_this_person_covered_by_health_insurance: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `national_id_list`.
-    pub national_id_list: Option<String>,
-    /// `nationality_id`.
-    pub nationality_id: Option<String>,
-    /// `relationship`.
-    pub relationship: Option<String>,
-    /// `spouses_working_status`.
-    pub spouses_working_status: Option<String>,
+feishu_core::model! {
+    /// `Dependent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Dependent {
+        /// `date_of_birth`.
+        pub date_of_birth: Option<String>,
+        /// `gender`.
+        pub gender: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_this_person_allowed_for_tax_deduction`.
+        pub is_this_person_allowed_for_tax_deduction: Option<bool>,
+        /// `is_this_person_covered_by_health_insurance`.
+        pub is_this_person_covered_by_health_insurance: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `national_id_list`.
+        pub national_id_list: Option<String>,
+        /// `nationality_id`.
+        pub nationality_id: Option<String>,
+        /// `relationship`.
+        pub relationship: Option<String>,
+        /// `spouses_working_status`.
+        pub spouses_working_status: Option<String>,
+    }
 }
 
-/// `Education`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Education {
-    /// `country_region_id`.
-    pub country_region_id: Option<String>,
-    /// `degree`.
-    pub degree: Option<String>,
-    /// `education_id`.
-    pub education_id: Option<String>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `expected_end_date`.
-    pub expected_end_date: Option<String>,
-    /// `field_of_study`.
-    pub field_of_study: Option<I18nText>,
-    /// `field_of_study_enum`.
-    pub field_of_study_enum: Option<WuKongEnum>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `level_of_education`.
-    pub level_of_education: Option<String>,
-    /// `school`.
-    pub school: Option<I18nText>,
-    /// `school_enum`.
-    pub school_enum: Option<WuKongEnum>,
-    /// `start_date`.
-    pub start_date: Option<String>,
+feishu_core::model! {
+    /// `Education`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Education {
+        /// `country_region_id`.
+        pub country_region_id: Option<String>,
+        /// `degree`.
+        pub degree: Option<String>,
+        /// `education_id`.
+        pub education_id: Option<String>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `expected_end_date`.
+        pub expected_end_date: Option<String>,
+        /// `field_of_study`.
+        pub field_of_study: Option<I18nText>,
+        /// `field_of_study_enum`.
+        pub field_of_study_enum: Option<WuKongEnum>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `level_of_education`.
+        pub level_of_education: Option<String>,
+        /// `school`.
+        pub school: Option<I18nText>,
+        /// `school_enum`.
+        pub school_enum: Option<WuKongEnum>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+    }
 }
 
-/// `EmergencyContact`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmergencyContact {
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_primary`.
-    pub is_primary: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `phone`.
-    pub phone: Option<String>,
-    /// `relationship`.
-    pub relationship: Option<String>,
+feishu_core::model! {
+    /// `EmergencyContact`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct EmergencyContact {
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_primary`.
+        pub is_primary: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `phone`.
+        pub phone: Option<String>,
+        /// `relationship`.
+        pub relationship: Option<String>,
+    }
 }
 
-/// `EmployeeBaseEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeBaseEntity {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `avatar`.
-    pub avatar: Option<ImageLink>,
-    /// `avatar_key`.
-    pub avatar_key: Option<Image>,
-    /// `background_image`.
-    pub background_image: Option<String>,
-    /// `background_image_key`.
-    pub background_image_key: Option<String>,
-    /// `contact_addresses`.
-    pub contact_addresses: Option<Vec<ContactAddress>>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `custom_field_values`.
-    pub custom_field_values: Option<Vec<CustomFieldValue>>,
-    /// `data_source`.
-    pub data_source: Option<feishu_core::generated::Int64>,
-    /// `department_path_infos`.
-    pub department_path_infos: Option<Vec<serde_json::Value>>,
-    /// `departments`.
-    pub departments: Option<Vec<Department>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `description_flag`.
-    pub description_flag: Option<String>,
-    /// `dotted_line_leader_ids`.
-    pub dotted_line_leader_ids: Option<Vec<String>>,
-    /// `during_resign_cooling_off_period`.
-    pub during_resign_cooling_off_period: Option<bool>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `employee_id`.
-    pub employee_id: Option<String>,
-    /// `employee_order_in_departments`.
-    pub employee_order_in_departments: Option<Vec<UserDepartmentSortInfo>>,
-    /// `enterprise_email`.
-    pub enterprise_email: Option<String>,
-    /// `enterprise_email_aliases`.
-    pub enterprise_email_aliases: Option<Vec<String>>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `gender`.
-    pub gender: Option<feishu_core::generated::Int64>,
-    /// `geo_name`.
-    pub geo_name: Option<String>,
-    /// `has_been_resurrected`.
-    pub has_been_resurrected: Option<bool>,
-    /// `is_admin`.
-    pub is_admin: Option<bool>,
-    /// `is_forbidden_delete_employee`.
-    pub is_forbidden_delete_employee: Option<bool>,
-    /// `is_primary_admin`.
-    pub is_primary_admin: Option<bool>,
-    /// `is_registered`.
-    pub is_registered: Option<bool>,
-    /// `is_resigned`.
-    pub is_resigned: Option<bool>,
-    /// `is_set_custom_avatar`.
-    pub is_set_custom_avatar: Option<bool>,
-    /// `is_set_custom_background_image`.
-    pub is_set_custom_background_image: Option<bool>,
-    /// `leader_id`.
-    pub leader_id: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<Name>,
-    /// `personal_email`.
-    pub personal_email: Option<String>,
-    /// `residential_address`.
-    pub residential_address: Option<String>,
-    /// `resign_time`.
-    pub resign_time: Option<String>,
-    /// `resigned_departments`.
-    pub resigned_departments: Option<Vec<Department>>,
-    /// `resigned_user_department_path`.
-    pub resigned_user_department_path: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    /// `resigned_user_department_path_name`.
-    pub resigned_user_department_path_name: Option<std::collections::BTreeMap<String, I18nText>>,
-    /// `subscription_ids`.
-    pub subscription_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `tenant`.
-    pub tenant: Option<Tenant>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `user_department_path`.
-    pub user_department_path: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    /// `user_department_path_name`.
-    pub user_department_path_name: Option<std::collections::BTreeMap<String, I18nText>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `virtual_org_infos`.
-    pub virtual_org_infos: Option<Vec<UserVirtualOrgInfo>>,
-    /// `work_status`.
-    pub work_status: Option<WorkStatus>,
+feishu_core::model! {
+    /// `EmployeeBaseEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct EmployeeBaseEntity {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `avatar`.
+        pub avatar: Option<ImageLink>,
+        /// `avatar_key`.
+        pub avatar_key: Option<Image>,
+        /// `background_image`.
+        pub background_image: Option<String>,
+        /// `background_image_key`.
+        pub background_image_key: Option<String>,
+        /// `contact_addresses`.
+        pub contact_addresses: Option<Vec<ContactAddress>>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `custom_field_values`.
+        pub custom_field_values: Option<Vec<CustomFieldValue>>,
+        /// `data_source`.
+        pub data_source: Option<feishu_core::generated::Int64>,
+        /// `department_path_infos`.
+        pub department_path_infos: Option<Vec<serde_json::Value>>,
+        /// `departments`.
+        pub departments: Option<Vec<Department>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `description_flag`.
+        pub description_flag: Option<String>,
+        /// `dotted_line_leader_ids`.
+        pub dotted_line_leader_ids: Option<Vec<String>>,
+        /// `during_resign_cooling_off_period`.
+        pub during_resign_cooling_off_period: Option<bool>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `employee_id`.
+        pub employee_id: Option<String>,
+        /// `employee_order_in_departments`.
+        pub employee_order_in_departments: Option<Vec<UserDepartmentSortInfo>>,
+        /// `enterprise_email`.
+        pub enterprise_email: Option<String>,
+        /// `enterprise_email_aliases`.
+        pub enterprise_email_aliases: Option<Vec<String>>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `gender`.
+        pub gender: Option<feishu_core::generated::Int64>,
+        /// `geo_name`.
+        pub geo_name: Option<String>,
+        /// `has_been_resurrected`.
+        pub has_been_resurrected: Option<bool>,
+        /// `is_admin`.
+        pub is_admin: Option<bool>,
+        /// `is_forbidden_delete_employee`.
+        pub is_forbidden_delete_employee: Option<bool>,
+        /// `is_primary_admin`.
+        pub is_primary_admin: Option<bool>,
+        /// `is_registered`.
+        pub is_registered: Option<bool>,
+        /// `is_resigned`.
+        pub is_resigned: Option<bool>,
+        /// `is_set_custom_avatar`.
+        pub is_set_custom_avatar: Option<bool>,
+        /// `is_set_custom_background_image`.
+        pub is_set_custom_background_image: Option<bool>,
+        /// `leader_id`.
+        pub leader_id: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<Name>,
+        /// `personal_email`.
+        pub personal_email: Option<String>,
+        /// `residential_address`.
+        pub residential_address: Option<String>,
+        /// `resign_time`.
+        pub resign_time: Option<String>,
+        /// `resigned_departments`.
+        pub resigned_departments: Option<Vec<Department>>,
+        /// `resigned_user_department_path`.
+        pub resigned_user_department_path: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        /// `resigned_user_department_path_name`.
+        pub resigned_user_department_path_name: Option<std::collections::BTreeMap<String, I18nText>>,
+        /// `subscription_ids`.
+        pub subscription_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `tenant`.
+        pub tenant: Option<Tenant>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `user_department_path`.
+        pub user_department_path: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        /// `user_department_path_name`.
+        pub user_department_path_name: Option<std::collections::BTreeMap<String, I18nText>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `virtual_org_infos`.
+        pub virtual_org_infos: Option<Vec<UserVirtualOrgInfo>>,
+        /// `work_status`.
+        pub work_status: Option<WorkStatus>,
+    }
 }
 
-/// `EmployeeEducationAndWorkExperienceEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeEducationAndWorkExperienceEntity {
-    /// `certificate_of_merit`.
-    pub certificate_of_merit: Option<Attachment>,
-    /// `diploma`.
-    pub diploma: Option<Attachment>,
-    /// `educations`.
-    pub educations: Option<Vec<Education>>,
-    /// `former_employer`.
-    pub former_employer: Option<String>,
-    /// `graduation_certificate`.
-    pub graduation_certificate: Option<Attachment>,
-    /// `highest_degree_of_education_entity`.
-    pub highest_degree_of_education_entity: Option<Education>,
-    /// `highest_level_of_education_entity`.
-    pub highest_level_of_education_entity: Option<Education>,
-    /// `id_photo`.
-    pub id_photo: Option<Attachment>,
-    /// `offboarding_paperwork`.
-    pub offboarding_paperwork: Option<Attachment>,
-    /// `personal_profiles`.
-    pub personal_profiles: Option<Vec<PersonalProfile>>,
-    /// `photo_of_id_emblem_side`.
-    pub photo_of_id_emblem_side: Option<Attachment>,
-    /// `photo_of_id_portrait_side`.
-    pub photo_of_id_portrait_side: Option<Attachment>,
-    /// `work_experiences`.
-    pub work_experiences: Option<Vec<WorkExperience>>,
+feishu_core::model! {
+    /// `EmployeeEducationAndWorkExperienceEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct EmployeeEducationAndWorkExperienceEntity {
+        /// `certificate_of_merit`.
+        pub certificate_of_merit: Option<Attachment>,
+        /// `diploma`.
+        pub diploma: Option<Attachment>,
+        /// `educations`.
+        pub educations: Option<Vec<Education>>,
+        /// `former_employer`.
+        pub former_employer: Option<String>,
+        /// `graduation_certificate`.
+        pub graduation_certificate: Option<Attachment>,
+        /// `highest_degree_of_education_entity`.
+        pub highest_degree_of_education_entity: Option<Education>,
+        /// `highest_level_of_education_entity`.
+        pub highest_level_of_education_entity: Option<Education>,
+        /// `id_photo`.
+        pub id_photo: Option<Attachment>,
+        /// `offboarding_paperwork`.
+        pub offboarding_paperwork: Option<Attachment>,
+        /// `personal_profiles`.
+        pub personal_profiles: Option<Vec<PersonalProfile>>,
+        /// `photo_of_id_emblem_side`.
+        pub photo_of_id_emblem_side: Option<Attachment>,
+        /// `photo_of_id_portrait_side`.
+        pub photo_of_id_portrait_side: Option<Attachment>,
+        /// `work_experiences`.
+        pub work_experiences: Option<Vec<WorkExperience>>,
+    }
 }
 
-/// `EmployeeEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeEntity {
-    /// `base_info`.
-    pub base_info: Option<EmployeeBaseEntity>,
-    /// `education_and_work_experience`.
-    pub education_and_work_experience: Option<EmployeeEducationAndWorkExperienceEntity>,
-    /// `personal_and_social_relationship`.
-    pub personal_and_social_relationship: Option<EmployeePersonalAndSocialRelationshipEntity>,
-    /// `work_info`.
-    pub work_info: Option<EmployeeWorkEntity>,
+feishu_core::model! {
+    /// `EmployeeEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct EmployeeEntity {
+        /// `base_info`.
+        pub base_info: Option<EmployeeBaseEntity>,
+        /// `education_and_work_experience`.
+        pub education_and_work_experience: Option<EmployeeEducationAndWorkExperienceEntity>,
+        /// `personal_and_social_relationship`.
+        pub personal_and_social_relationship: Option<EmployeePersonalAndSocialRelationshipEntity>,
+        /// `work_info`.
+        pub work_info: Option<EmployeeWorkEntity>,
+    }
 }
 
-/// `EmployeePersonalAndSocialRelationshipEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeePersonalAndSocialRelationshipEntity {
-    /// `age`.
-    pub age: Option<String>,
-    /// `bank_accounts`.
-    pub bank_accounts: Option<Vec<BankAccount>>,
-    /// `birthday`.
-    pub birthday: Option<String>,
-    /// `certificates`.
-    pub certificates: Option<Vec<Certificate>>,
-    /// `dependents`.
-    pub dependents: Option<Vec<Dependent>>,
-    /// `emergency_contacts`.
-    pub emergency_contacts: Option<Vec<EmergencyContact>>,
-    /// `ethnicity`.
-    pub ethnicity: Option<String>,
-    /// `location`.
-    pub location: Option<String>,
-    /// `marital_status`.
-    pub marital_status: Option<String>,
-    /// `nationality`.
-    pub nationality: Option<String>,
-    /// `native_place`.
-    pub native_place: Option<String>,
-    /// `politics_status`.
-    pub politics_status: Option<String>,
-    /// `provident_fund_number`.
-    pub provident_fund_number: Option<String>,
-    /// `registered_residence_type`.
-    pub registered_residence_type: Option<String>,
-    /// `religion`.
-    pub religion: Option<String>,
-    /// `resident_taxs`.
-    pub resident_taxs: Option<Vec<String>>,
-    /// `social_security_number`.
-    pub social_security_number: Option<String>,
+feishu_core::model! {
+    /// `EmployeePersonalAndSocialRelationshipEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct EmployeePersonalAndSocialRelationshipEntity {
+        /// `age`.
+        pub age: Option<String>,
+        /// `bank_accounts`.
+        pub bank_accounts: Option<Vec<BankAccount>>,
+        /// `birthday`.
+        pub birthday: Option<String>,
+        /// `certificates`.
+        pub certificates: Option<Vec<Certificate>>,
+        /// `dependents`.
+        pub dependents: Option<Vec<Dependent>>,
+        /// `emergency_contacts`.
+        pub emergency_contacts: Option<Vec<EmergencyContact>>,
+        /// `ethnicity`.
+        pub ethnicity: Option<String>,
+        /// `location`.
+        pub location: Option<String>,
+        /// `marital_status`.
+        pub marital_status: Option<String>,
+        /// `nationality`.
+        pub nationality: Option<String>,
+        /// `native_place`.
+        pub native_place: Option<String>,
+        /// `politics_status`.
+        pub politics_status: Option<String>,
+        /// `provident_fund_number`.
+        pub provident_fund_number: Option<String>,
+        /// `registered_residence_type`.
+        pub registered_residence_type: Option<String>,
+        /// `religion`.
+        pub religion: Option<String>,
+        /// `resident_taxs`.
+        pub resident_taxs: Option<Vec<String>>,
+        /// `social_security_number`.
+        pub social_security_number: Option<String>,
+    }
 }
 
-/// `EmployeeWorkEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeWorkEntity {
-    /// `application_lable`.
-    pub application_lable: Option<String>,
-    /// `cancelled_entry_remark`.
-    pub cancelled_entry_remark: Option<String>,
-    /// `cancelled_entry_type`.
-    pub cancelled_entry_type: Option<String>,
-    /// `contract_expiration_date`.
-    pub contract_expiration_date: Option<String>,
-    /// `contract_start_date`.
-    pub contract_start_date: Option<String>,
-    /// `contract_subject`.
-    pub contract_subject: Option<Company>,
-    /// `contract_type`.
-    pub contract_type: Option<String>,
-    /// `convert_status`.
-    pub convert_status: Option<String>,
-    /// `employment_type`.
-    pub employment_type: Option<feishu_core::generated::Int64>,
-    /// `extension_number`.
-    pub extension_number: Option<String>,
-    /// `first_join_date`.
-    pub first_join_date: Option<String>,
-    /// `first_work_date`.
-    pub first_work_date: Option<String>,
-    /// `job_family`.
-    pub job_family: Option<JobFamily>,
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-    /// `job_number`.
-    pub job_number: Option<String>,
-    /// `job_title`.
-    pub job_title: Option<JobTitle>,
-    /// `join_date`.
-    pub join_date: Option<String>,
-    /// `labor_contract_signing_times`.
-    pub labor_contract_signing_times: Option<String>,
-    /// `positions`.
-    pub positions: Option<Vec<Position>>,
-    /// `probation_period`.
-    pub probation_period: Option<String>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<String>,
-    /// `regularization_date`.
-    pub regularization_date: Option<String>,
-    /// `resign_date`.
-    pub resign_date: Option<String>,
-    /// `resign_reason`.
-    pub resign_reason: Option<String>,
-    /// `resign_remark`.
-    pub resign_remark: Option<String>,
-    /// `resign_type`.
-    pub resign_type: Option<String>,
-    /// `seniority_date`.
-    pub seniority_date: Option<String>,
-    /// `staff_status`.
-    pub staff_status: Option<feishu_core::generated::Int64>,
-    /// `work_country_or_region`.
-    pub work_country_or_region: Option<String>,
-    /// `work_place`.
-    pub work_place: Option<Place>,
-    /// `work_station`.
-    pub work_station: Option<I18nText>,
+feishu_core::model! {
+    /// `EmployeeWorkEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct EmployeeWorkEntity {
+        /// `application_lable`.
+        pub application_lable: Option<String>,
+        /// `cancelled_entry_remark`.
+        pub cancelled_entry_remark: Option<String>,
+        /// `cancelled_entry_type`.
+        pub cancelled_entry_type: Option<String>,
+        /// `contract_expiration_date`.
+        pub contract_expiration_date: Option<String>,
+        /// `contract_start_date`.
+        pub contract_start_date: Option<String>,
+        /// `contract_subject`.
+        pub contract_subject: Option<Company>,
+        /// `contract_type`.
+        pub contract_type: Option<String>,
+        /// `convert_status`.
+        pub convert_status: Option<String>,
+        /// `employment_type`.
+        pub employment_type: Option<feishu_core::generated::Int64>,
+        /// `extension_number`.
+        pub extension_number: Option<String>,
+        /// `first_join_date`.
+        pub first_join_date: Option<String>,
+        /// `first_work_date`.
+        pub first_work_date: Option<String>,
+        /// `job_family`.
+        pub job_family: Option<JobFamily>,
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+        /// `job_number`.
+        pub job_number: Option<String>,
+        /// `job_title`.
+        pub job_title: Option<JobTitle>,
+        /// `join_date`.
+        pub join_date: Option<String>,
+        /// `labor_contract_signing_times`.
+        pub labor_contract_signing_times: Option<String>,
+        /// `positions`.
+        pub positions: Option<Vec<Position>>,
+        /// `probation_period`.
+        pub probation_period: Option<String>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<String>,
+        /// `regularization_date`.
+        pub regularization_date: Option<String>,
+        /// `resign_date`.
+        pub resign_date: Option<String>,
+        /// `resign_reason`.
+        pub resign_reason: Option<String>,
+        /// `resign_remark`.
+        pub resign_remark: Option<String>,
+        /// `resign_type`.
+        pub resign_type: Option<String>,
+        /// `seniority_date`.
+        pub seniority_date: Option<String>,
+        /// `staff_status`.
+        pub staff_status: Option<feishu_core::generated::Int64>,
+        /// `work_country_or_region`.
+        pub work_country_or_region: Option<String>,
+        /// `work_place`.
+        pub work_place: Option<Place>,
+        /// `work_station`.
+        pub work_station: Option<I18nText>,
+    }
 }
 
-/// `EnumValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EnumValue {
-    /// `enum_ids`.
-    pub enum_ids: Option<Vec<String>>,
-    /// `enum_name`.
-    pub enum_name: Option<std::collections::BTreeMap<String, OptionValue>>,
-    /// `enum_type`.
-    pub enum_type: Option<String>,
+feishu_core::model! {
+    /// `EnumValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct EnumValue {
+        /// `enum_ids`.
+        pub enum_ids: Option<Vec<String>>,
+        /// `enum_name`.
+        pub enum_name: Option<std::collections::BTreeMap<String, OptionValue>>,
+        /// `enum_type`.
+        pub enum_type: Option<String>,
+    }
 }
 
-/// `FilterDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilterDepartmentResponseBody {
-    /// `abnormals`.
-    pub abnormals: Option<Vec<AbnormalRecord>>,
-    /// `departments`.
-    pub departments: Option<Vec<Department>>,
-    /// `page_response`.
-    pub page_response: Option<PageResponse>,
+feishu_core::model! {
+    /// `FilterDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct FilterDepartmentResponseBody {
+        /// `abnormals`.
+        pub abnormals: Option<Vec<AbnormalRecord>>,
+        /// `departments`.
+        pub departments: Option<Vec<Department>>,
+        /// `page_response`.
+        pub page_response: Option<PageResponse>,
+    }
 }
 
-/// `FilterEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilterEmployeeResponseBody {
-    /// `abnormals`.
-    pub abnormals: Option<Vec<AbnormalRecord>>,
-    /// `employees`.
-    pub employees: Option<Vec<EmployeeEntity>>,
-    /// `page_response`.
-    pub page_response: Option<PageResponse>,
+feishu_core::model! {
+    /// `FilterEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct FilterEmployeeResponseBody {
+        /// `abnormals`.
+        pub abnormals: Option<Vec<AbnormalRecord>>,
+        /// `employees`.
+        pub employees: Option<Vec<EmployeeEntity>>,
+        /// `page_response`.
+        pub page_response: Option<PageResponse>,
+    }
 }
 
-/// `I18nText`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nText {
-    /// `default_locale`.
-    pub default_locale: Option<String>,
-    /// `default_value`.
-    pub default_value: Option<String>,
-    /// `i18n_value`.
-    pub i18n_value: Option<std::collections::BTreeMap<String, String>>,
+feishu_core::model! {
+    /// `I18nText`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_tenant&version=v1>
+    pub struct I18nText {
+        /// `default_locale`.
+        pub default_locale: Option<String>,
+        /// `default_value`.
+        pub default_value: Option<String>,
+        /// `i18n_value`.
+        pub i18n_value: Option<std::collections::BTreeMap<String, String>>,
+    }
 }
 
-/// `Image`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Image {
-    /// `fs_unit`.
-    pub fs_unit: Option<String>,
-    /// `key`.
-    pub key: Option<String>,
+feishu_core::model! {
+    /// `Image`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Image {
+        /// `fs_unit`.
+        pub fs_unit: Option<String>,
+        /// `key`.
+        pub key: Option<String>,
+    }
 }
 
-/// `ImageLink`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImageLink {
-    /// `avatar_240`.
-    pub avatar_240: Option<String>,
-    /// `avatar_640`.
-    pub avatar_640: Option<String>,
-    /// `avatar_72`.
-    pub avatar_72: Option<String>,
-    /// `avatar_origin`.
-    pub avatar_origin: Option<String>,
+feishu_core::model! {
+    /// `ImageLink`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_tenant&version=v1>
+    pub struct ImageLink {
+        /// `avatar_240`.
+        pub avatar_240: Option<String>,
+        /// `avatar_640`.
+        pub avatar_640: Option<String>,
+        /// `avatar_72`.
+        pub avatar_72: Option<String>,
+        /// `avatar_origin`.
+        pub avatar_origin: Option<String>,
+    }
 }
 
-/// `JobFamily`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobFamily {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `description`.
-    pub description: Option<I18nText>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_enabled`.
-    pub is_enabled: Option<bool>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_family_name`.
-    pub job_family_name: Option<I18nText>,
-    /// `parent_job_family_id`.
-    pub parent_job_family_id: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
+feishu_core::model! {
+    /// `JobFamily`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct JobFamily {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `description`.
+        pub description: Option<I18nText>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_enabled`.
+        pub is_enabled: Option<bool>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_family_name`.
+        pub job_family_name: Option<I18nText>,
+        /// `parent_job_family_id`.
+        pub parent_job_family_id: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+    }
 }
 
-/// `JobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobLevel {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `description`.
-    pub description: Option<I18nText>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_enabled`.
-    pub is_enabled: Option<bool>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `job_level_name`.
-    pub job_level_name: Option<I18nText>,
-    /// `order`.
-    pub order: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
+feishu_core::model! {
+    /// `JobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct JobLevel {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `description`.
+        pub description: Option<I18nText>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_enabled`.
+        pub is_enabled: Option<bool>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `job_level_name`.
+        pub job_level_name: Option<I18nText>,
+        /// `order`.
+        pub order: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+    }
 }
 
-/// `JobTitle`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobTitle {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `description`.
-    pub description: Option<I18nText>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_enabled`.
-    pub is_enabled: Option<bool>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_family_ids`.
-    pub job_family_ids: Option<Vec<String>>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `job_level_ids`.
-    pub job_level_ids: Option<Vec<String>>,
-    /// `job_title_id`.
-    pub job_title_id: Option<String>,
-    /// `job_title_name`.
-    pub job_title_name: Option<I18nText>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `title`.
-    pub title: Option<I18nText>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
+feishu_core::model! {
+    /// `JobTitle`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct JobTitle {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `description`.
+        pub description: Option<I18nText>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_enabled`.
+        pub is_enabled: Option<bool>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_family_ids`.
+        pub job_family_ids: Option<Vec<String>>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `job_level_ids`.
+        pub job_level_ids: Option<Vec<String>>,
+        /// `job_title_id`.
+        pub job_title_id: Option<String>,
+        /// `job_title_name`.
+        pub job_title_name: Option<I18nText>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `title`.
+        pub title: Option<I18nText>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+    }
 }
 
-/// `ListCollaborationRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCollaborationRuleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CollaborationRule>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListCollaborationRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_rule&version=v1>
+    pub struct ListCollaborationRuleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CollaborationRule>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListCollaborationTenantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCollaborationTenantResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CollaborationTenant>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListCollaborationTenantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collaboration_tenant&version=v1>
+    pub struct ListCollaborationTenantResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CollaborationTenant>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListCollborationShareEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collboration_share_entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCollborationShareEntityResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `share_departments`.
-    pub share_departments: Option<Vec<ShareDepartment>>,
-    /// `share_groups`.
-    pub share_groups: Option<Vec<ShareGroup>>,
-    /// `share_users`.
-    pub share_users: Option<Vec<ShareUser>>,
+feishu_core::model! {
+    /// `ListCollborationShareEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collboration_share_entity&version=v1>
+    pub struct ListCollborationShareEntityResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `share_departments`.
+        pub share_departments: Option<Vec<ShareDepartment>>,
+        /// `share_groups`.
+        pub share_groups: Option<Vec<ShareGroup>>,
+        /// `share_users`.
+        pub share_users: Option<Vec<ShareUser>>,
+    }
 }
 
-/// `MgetDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MgetDepartmentResponseBody {
-    /// `abnormals`.
-    pub abnormals: Option<Vec<AbnormalRecord>>,
-    /// `departments`.
-    pub departments: Option<Vec<Department>>,
+feishu_core::model! {
+    /// `MgetDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=directory&resource=department&version=v1>
+    pub struct MgetDepartmentResponseBody {
+        /// `abnormals`.
+        pub abnormals: Option<Vec<AbnormalRecord>>,
+        /// `departments`.
+        pub departments: Option<Vec<Department>>,
+    }
 }
 
-/// `MgetEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MgetEmployeeResponseBody {
-    /// `abnormals`.
-    pub abnormals: Option<Vec<AbnormalRecord>>,
-    /// `employees`.
-    pub employees: Option<Vec<EmployeeEntity>>,
+feishu_core::model! {
+    /// `MgetEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=directory&resource=employee&version=v1>
+    pub struct MgetEmployeeResponseBody {
+        /// `abnormals`.
+        pub abnormals: Option<Vec<AbnormalRecord>>,
+        /// `employees`.
+        pub employees: Option<Vec<EmployeeEntity>>,
+    }
 }
 
-/// `Name`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Name {
-    /// `another_name`.
-    pub another_name: Option<String>,
-    /// `display_name`.
-    pub display_name: Option<I18nText>,
-    /// `first_name`.
-    pub first_name: Option<I18nText>,
-    /// `last_name`.
-    pub last_name: Option<I18nText>,
-    /// `legal_name`.
-    pub legal_name: Option<String>,
-    /// `middle_name`.
-    pub middle_name: Option<I18nText>,
-    /// `name`.
-    pub name: Option<I18nText>,
-    /// `name_py`.
-    pub name_py: Option<String>,
+feishu_core::model! {
+    /// `Name`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Name {
+        /// `another_name`.
+        pub another_name: Option<String>,
+        /// `display_name`.
+        pub display_name: Option<I18nText>,
+        /// `first_name`.
+        pub first_name: Option<I18nText>,
+        /// `last_name`.
+        pub last_name: Option<I18nText>,
+        /// `legal_name`.
+        pub legal_name: Option<String>,
+        /// `middle_name`.
+        pub middle_name: Option<I18nText>,
+        /// `name`.
+        pub name: Option<I18nText>,
+        /// `name_py`.
+        pub name_py: Option<String>,
+    }
 }
 
 /// `OpenapiOptions`.
@@ -1014,424 +1014,424 @@ pub struct OpenapiOptions {
     pub work_place_id_type: Option<String>,
 }
 
-/// `OptionValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OptionValue {
-    /// `description`.
-    pub description: Option<I18nText>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_enabled`.
-    pub is_enabled: Option<bool>,
-    /// `option_value`.
-    pub option_value: Option<I18nText>,
+feishu_core::model! {
+    /// `OptionValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct OptionValue {
+        /// `description`.
+        pub description: Option<I18nText>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_enabled`.
+        pub is_enabled: Option<bool>,
+        /// `option_value`.
+        pub option_value: Option<I18nText>,
+    }
 }
 
-/// `PageResponse`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PageResponse {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `PageResponse`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct PageResponse {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `PersonalProfile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PersonalProfile {
-    /// `files`.
-    pub files: Option<Vec<String>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `PersonalProfile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct PersonalProfile {
+        /// `files`.
+        pub files: Option<Vec<String>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `PhoneValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PhoneValue {
-    /// `extension_number`.
-    pub extension_number: Option<String>,
-    /// `phone_number`.
-    pub phone_number: Option<String>,
+feishu_core::model! {
+    /// `PhoneValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct PhoneValue {
+        /// `extension_number`.
+        pub extension_number: Option<String>,
+        /// `phone_number`.
+        pub phone_number: Option<String>,
+    }
 }
 
-/// `Place`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Place {
-    /// `address_ids`.
-    pub address_ids: Option<Vec<String>>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `description`.
-    pub description: Option<I18nText>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<bool>,
-    /// `is_enabled`.
-    pub is_enabled: Option<bool>,
-    /// `main_address_id`.
-    pub main_address_id: Option<String>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `place_id`.
-    pub place_id: Option<String>,
-    /// `place_name`.
-    pub place_name: Option<I18nText>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
-    /// `usages`.
-    pub usages: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Place`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Place {
+        /// `address_ids`.
+        pub address_ids: Option<Vec<String>>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `description`.
+        pub description: Option<I18nText>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<bool>,
+        /// `is_enabled`.
+        pub is_enabled: Option<bool>,
+        /// `main_address_id`.
+        pub main_address_id: Option<String>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `place_id`.
+        pub place_id: Option<String>,
+        /// `place_name`.
+        pub place_name: Option<I18nText>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+        /// `usages`.
+        pub usages: Option<Vec<String>>,
+    }
 }
 
-/// `Position`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Position {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `employee_id`.
-    pub employee_id: Option<String>,
-    /// `is_main_position`.
-    pub is_main_position: Option<bool>,
-    /// `leader_id`.
-    pub leader_id: Option<String>,
-    /// `leader_position_code`.
-    pub leader_position_code: Option<String>,
-    /// `position_code`.
-    pub position_code: Option<String>,
-    /// `position_name`.
-    pub position_name: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `Position`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Position {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `employee_id`.
+        pub employee_id: Option<String>,
+        /// `is_main_position`.
+        pub is_main_position: Option<bool>,
+        /// `leader_id`.
+        pub leader_id: Option<String>,
+        /// `leader_position_code`.
+        pub leader_position_code: Option<String>,
+        /// `position_code`.
+        pub position_code: Option<String>,
+        /// `position_name`.
+        pub position_name: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `SearchDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchDepartmentResponseBody {
-    /// `abnormals`.
-    pub abnormals: Option<Vec<AbnormalRecord>>,
-    /// `departments`.
-    pub departments: Option<Vec<Department>>,
-    /// `page_response`.
-    pub page_response: Option<PageResponse>,
+feishu_core::model! {
+    /// `SearchDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=directory&resource=department&version=v1>
+    pub struct SearchDepartmentResponseBody {
+        /// `abnormals`.
+        pub abnormals: Option<Vec<AbnormalRecord>>,
+        /// `departments`.
+        pub departments: Option<Vec<Department>>,
+        /// `page_response`.
+        pub page_response: Option<PageResponse>,
+    }
 }
 
-/// `SearchEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchEmployeeResponseBody {
-    /// `abnormals`.
-    pub abnormals: Option<Vec<AbnormalRecord>>,
-    /// `employees`.
-    pub employees: Option<Vec<EmployeeEntity>>,
-    /// `page_response`.
-    pub page_response: Option<PageResponse>,
+feishu_core::model! {
+    /// `SearchEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=directory&resource=employee&version=v1>
+    pub struct SearchEmployeeResponseBody {
+        /// `abnormals`.
+        pub abnormals: Option<Vec<AbnormalRecord>>,
+        /// `employees`.
+        pub employees: Option<Vec<EmployeeEntity>>,
+        /// `page_response`.
+        pub page_response: Option<PageResponse>,
+    }
 }
 
-/// `ShareDepartment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collboration_share_entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ShareDepartment {
-    /// `name`.
-    pub name: Option<I18nText>,
-    /// `open_department_id`.
-    pub open_department_id: Option<String>,
+feishu_core::model! {
+    /// `ShareDepartment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collboration_share_entity&version=v1>
+    pub struct ShareDepartment {
+        /// `name`.
+        pub name: Option<I18nText>,
+        /// `open_department_id`.
+        pub open_department_id: Option<String>,
+    }
 }
 
-/// `ShareGroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collboration_share_entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ShareGroup {
-    /// `name`.
-    pub name: Option<I18nText>,
-    /// `open_group_id`.
-    pub open_group_id: Option<String>,
+feishu_core::model! {
+    /// `ShareGroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collboration_share_entity&version=v1>
+    pub struct ShareGroup {
+        /// `name`.
+        pub name: Option<I18nText>,
+        /// `open_group_id`.
+        pub open_group_id: Option<String>,
+    }
 }
 
-/// `ShareUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collboration_share_entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ShareUser {
-    /// `avatar`.
-    pub avatar: Option<ImageLink>,
-    /// `name`.
-    pub name: Option<I18nText>,
-    /// `open_user_id`.
-    pub open_user_id: Option<String>,
+feishu_core::model! {
+    /// `ShareUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=directory&resource=collboration_share_entity&version=v1>
+    pub struct ShareUser {
+        /// `avatar`.
+        pub avatar: Option<ImageLink>,
+        /// `name`.
+        pub name: Option<I18nText>,
+        /// `open_user_id`.
+        pub open_user_id: Option<String>,
+    }
 }
 
-/// `Tenant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Tenant {
-    /// `address`.
-    pub address: Option<String>,
-    /// `avatar_key`.
-    pub avatar_key: Option<String>,
-    /// `brand`.
-    pub brand: Option<String>,
-    /// `can_domain_be_modified`.
-    pub can_domain_be_modified: Option<bool>,
-    /// `contact_user_info`.
-    pub contact_user_info: Option<UserInfo>,
-    /// `country_code`.
-    pub country_code: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `description`.
-    pub description: Option<I18nText>,
-    /// `dissolve_status`.
-    pub dissolve_status: Option<String>,
-    /// `domain_modify_count`.
-    pub domain_modify_count: Option<String>,
-    /// `encrypted_id`.
-    pub encrypted_id: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `full_domain`.
-    pub full_domain: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `industry`.
-    pub industry: Option<String>,
-    /// `industry_type`.
-    pub industry_type: Option<String>,
-    /// `multi_geo_full_domains`.
-    pub multi_geo_full_domains: Option<std::collections::BTreeMap<String, String>>,
-    /// `name`.
-    pub name: Option<I18nText>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `post_code`.
-    pub post_code: Option<String>,
-    /// `purpose`.
-    pub purpose: Option<String>,
-    /// `scale`.
-    pub scale: Option<String>,
-    /// `staff_size`.
-    pub staff_size: Option<String>,
-    /// `sub_domain`.
-    pub sub_domain: Option<String>,
-    /// `tag`.
-    pub tag: Option<String>,
-    /// `telephone`.
-    pub telephone: Option<String>,
-    /// `trace_info`.
-    pub trace_info: Option<TenantTraceInfo>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `updator_id`.
-    pub updator_id: Option<String>,
+feishu_core::model! {
+    /// `Tenant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct Tenant {
+        /// `address`.
+        pub address: Option<String>,
+        /// `avatar_key`.
+        pub avatar_key: Option<String>,
+        /// `brand`.
+        pub brand: Option<String>,
+        /// `can_domain_be_modified`.
+        pub can_domain_be_modified: Option<bool>,
+        /// `contact_user_info`.
+        pub contact_user_info: Option<UserInfo>,
+        /// `country_code`.
+        pub country_code: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `description`.
+        pub description: Option<I18nText>,
+        /// `dissolve_status`.
+        pub dissolve_status: Option<String>,
+        /// `domain_modify_count`.
+        pub domain_modify_count: Option<String>,
+        /// `encrypted_id`.
+        pub encrypted_id: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `full_domain`.
+        pub full_domain: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `industry`.
+        pub industry: Option<String>,
+        /// `industry_type`.
+        pub industry_type: Option<String>,
+        /// `multi_geo_full_domains`.
+        pub multi_geo_full_domains: Option<std::collections::BTreeMap<String, String>>,
+        /// `name`.
+        pub name: Option<I18nText>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `post_code`.
+        pub post_code: Option<String>,
+        /// `purpose`.
+        pub purpose: Option<String>,
+        /// `scale`.
+        pub scale: Option<String>,
+        /// `staff_size`.
+        pub staff_size: Option<String>,
+        /// `sub_domain`.
+        pub sub_domain: Option<String>,
+        /// `tag`.
+        pub tag: Option<String>,
+        /// `telephone`.
+        pub telephone: Option<String>,
+        /// `trace_info`.
+        pub trace_info: Option<TenantTraceInfo>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `updator_id`.
+        pub updator_id: Option<String>,
+    }
 }
 
-/// `TenantTraceInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TenantTraceInfo {
-    /// `captcha_info`.
-    pub captcha_info: Option<String>,
-    /// `channel`.
-    pub channel: Option<String>,
-    /// `client_ip`.
-    pub client_ip: Option<String>,
-    /// `create_source`.
-    pub create_source: Option<String>,
-    /// `invitation_token`.
-    pub invitation_token: Option<String>,
-    /// `inviter_id`.
-    pub inviter_id: Option<String>,
-    /// `plan_id`.
-    pub plan_id: Option<String>,
-    /// `reg_params`.
-    pub reg_params: Option<String>,
-    /// `salesforce_id`.
-    pub salesforce_id: Option<String>,
-    /// `source_page`.
-    pub source_page: Option<String>,
-    /// `source_system`.
-    pub source_system: Option<String>,
-    /// `subscribe_email`.
-    pub subscribe_email: Option<bool>,
-    /// `terminal_type`.
-    pub terminal_type: Option<String>,
-    /// `tracking_code`.
-    pub tracking_code: Option<String>,
-    /// `web_id`.
-    pub web_id: Option<String>,
+feishu_core::model! {
+    /// `TenantTraceInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct TenantTraceInfo {
+        /// `captcha_info`.
+        pub captcha_info: Option<String>,
+        /// `channel`.
+        pub channel: Option<String>,
+        /// `client_ip`.
+        pub client_ip: Option<String>,
+        /// `create_source`.
+        pub create_source: Option<String>,
+        /// `invitation_token`.
+        pub invitation_token: Option<String>,
+        /// `inviter_id`.
+        pub inviter_id: Option<String>,
+        /// `plan_id`.
+        pub plan_id: Option<String>,
+        /// `reg_params`.
+        pub reg_params: Option<String>,
+        /// `salesforce_id`.
+        pub salesforce_id: Option<String>,
+        /// `source_page`.
+        pub source_page: Option<String>,
+        /// `source_system`.
+        pub source_system: Option<String>,
+        /// `subscribe_email`.
+        pub subscribe_email: Option<bool>,
+        /// `terminal_type`.
+        pub terminal_type: Option<String>,
+        /// `tracking_code`.
+        pub tracking_code: Option<String>,
+        /// `web_id`.
+        pub web_id: Option<String>,
+    }
 }
 
-/// `UrlValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UrlValue {
-    /// `link_text`.
-    pub link_text: Option<I18nText>,
-    /// `pcurl`.
-    pub pcurl: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `UrlValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct UrlValue {
+        /// `link_text`.
+        pub link_text: Option<I18nText>,
+        /// `pcurl`.
+        pub pcurl: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `UserDepartmentSortInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserDepartmentSortInfo {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `order_weight_among_deparments`.
-    pub order_weight_among_deparments: Option<String>,
-    /// `order_weight_in_deparment`.
-    pub order_weight_in_deparment: Option<String>,
+feishu_core::model! {
+    /// `UserDepartmentSortInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct UserDepartmentSortInfo {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `order_weight_among_deparments`.
+        pub order_weight_among_deparments: Option<String>,
+        /// `order_weight_in_deparment`.
+        pub order_weight_in_deparment: Option<String>,
+    }
 }
 
-/// `UserInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserInfo {
-    /// `email`.
-    pub email: Option<String>,
-    /// `first_name`.
-    pub first_name: Option<I18nText>,
-    /// `last_name`.
-    pub last_name: Option<I18nText>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<I18nText>,
+feishu_core::model! {
+    /// `UserInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct UserInfo {
+        /// `email`.
+        pub email: Option<String>,
+        /// `first_name`.
+        pub first_name: Option<I18nText>,
+        /// `last_name`.
+        pub last_name: Option<I18nText>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<I18nText>,
+    }
 }
 
-/// `UserValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserValue {
-    /// `ids`.
-    pub ids: Option<Vec<String>>,
-    /// `user_type`.
-    pub user_type: Option<String>,
+feishu_core::model! {
+    /// `UserValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=department&version=v1>
+    pub struct UserValue {
+        /// `ids`.
+        pub ids: Option<Vec<String>>,
+        /// `user_type`.
+        pub user_type: Option<String>,
+    }
 }
 
-/// `UserVirtualOrgInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserVirtualOrgInfo {
-    /// `department_path_base_infos`.
-    pub department_path_base_infos: Option<Vec<DepartmentBaseInfo>>,
-    /// `departments`.
-    pub departments: Option<Vec<Department>>,
-    /// `employee_order_in_departments`.
-    pub employee_order_in_departments: Option<Vec<UserDepartmentSortInfo>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `leaders`.
-    pub leaders: Option<Vec<String>>,
+feishu_core::model! {
+    /// `UserVirtualOrgInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct UserVirtualOrgInfo {
+        /// `department_path_base_infos`.
+        pub department_path_base_infos: Option<Vec<DepartmentBaseInfo>>,
+        /// `departments`.
+        pub departments: Option<Vec<Department>>,
+        /// `employee_order_in_departments`.
+        pub employee_order_in_departments: Option<Vec<UserDepartmentSortInfo>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `leaders`.
+        pub leaders: Option<Vec<String>>,
+    }
 }
 
-/// `WorkExperience`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkExperience {
-    /// `company_organization`.
-    pub company_organization: Option<String>,
-    /// `department`.
-    pub department: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job`.
-    pub job: Option<String>,
-    /// `start_date`.
-    pub start_date: Option<String>,
+feishu_core::model! {
+    /// `WorkExperience`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct WorkExperience {
+        /// `company_organization`.
+        pub company_organization: Option<String>,
+        /// `department`.
+        pub department: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job`.
+        pub job: Option<String>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+    }
 }
 
-/// `WorkStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkStatus {
-    /// `description_templates`.
-    pub description_templates: Option<std::collections::BTreeMap<String, String>>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `WorkStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct WorkStatus {
+        /// `description_templates`.
+        pub description_templates: Option<std::collections::BTreeMap<String, String>>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `WuKongEnum`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WuKongEnum {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `name`.
-    pub name: Option<I18nText>,
+feishu_core::model! {
+    /// `WuKongEnum`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=filter&project=directory&resource=employee&version=v1>
+    pub struct WuKongEnum {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `name`.
+        pub name: Option<I18nText>,
+    }
 }

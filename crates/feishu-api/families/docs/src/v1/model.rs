@@ -3,12 +3,12 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `GetContentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docs&resource=content&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetContentResponseBody {
-    /// `content`.
-    pub content: Option<String>,
+feishu_core::model! {
+    /// `GetContentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docs&resource=content&version=v1>
+    pub struct GetContentResponseBody {
+        /// `content`.
+        pub content: Option<String>,
+    }
 }

@@ -3,886 +3,886 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `BankCard`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=bank_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BankCard {
-    /// `entities`.
-    pub entities: Option<Vec<BankCardEntity>>,
-}
-
-/// `BankCardEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=bank_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BankCardEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `BankEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BankEntity {
-    /// `account_name`.
-    pub account_name: Option<String>,
-    /// `account_number`.
-    pub account_number: Option<String>,
-    /// `address`.
-    pub address: Option<String>,
-    /// `bank_name`.
-    pub bank_name: Option<String>,
-    /// `contacts`.
-    pub contacts: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `id_number`.
-    pub id_number: Option<String>,
-    /// `phone`.
-    pub phone: Option<String>,
-    /// `tax_number`.
-    pub tax_number: Option<String>,
-}
-
-/// `BankInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BankInfo {
-    /// `bank_type`.
-    pub bank_type: Option<String>,
-    /// `value`.
-    pub value: Option<BankEntity>,
-}
-
-/// `BodyEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BodyEntity {
-    /// `address`.
-    pub address: Option<String>,
-    /// `contacts`.
-    pub contacts: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `id_number`.
-    pub id_number: Option<String>,
-    /// `legal_representative`.
-    pub legal_representative: Option<String>,
-    /// `party`.
-    pub party: Option<String>,
-    /// `phone`.
-    pub phone: Option<String>,
-}
-
-/// `BodyInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BodyInfo {
-    /// `body_type`.
-    pub body_type: Option<String>,
-    /// `value`.
-    pub value: Option<BodyEntity>,
-}
-
-/// `BusinessEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BusinessEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `BusinessLicense`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BusinessLicense {
-    /// `entities`.
-    pub entities: Option<Vec<BusinessEntity>>,
-}
-
-/// `ChinesePassport`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=chinese_passport&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChinesePassport {
-    /// `entities`.
-    pub entities: Option<Vec<ChinesePassportEntity>>,
-}
-
-/// `ChinesePassportEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=chinese_passport&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChinesePassportEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `DrivingEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=driving_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DrivingEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `DrvingLicense`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=driving_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DrvingLicense {
-    /// `entities`.
-    pub entities: Option<Vec<DrivingEntity>>,
-}
-
-/// `ExtractCopy`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractCopy {
-    /// `copy_num`.
-    pub copy_num: Option<feishu_core::generated::Int64>,
-    /// `key`.
-    pub key: Option<String>,
-    /// `original_copy`.
-    pub original_copy: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-}
-
-/// `ExtractCurrency`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractCurrency {
-    /// `currency_name`.
-    pub currency_name: Option<String>,
-    /// `currency_text`.
-    pub currency_text: Option<String>,
-}
-
-/// `ExtractPrice`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractPrice {
-    /// `contract_price`.
-    pub contract_price: Option<f64>,
-    /// `contract_price_original`.
-    pub contract_price_original: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-}
-
-/// `ExtractTerm`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractTerm {
-    /// `initial_time`.
-    pub initial_time: Option<String>,
-    /// `initial_unit`.
-    pub initial_unit: Option<String>,
-}
-
-/// `ExtractTime`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtractTime {
-    /// `initial_term`.
-    pub initial_term: Option<ExtractTerm>,
-    /// `original_time_end`.
-    pub original_time_end: Option<String>,
-    /// `original_time_start`.
-    pub original_time_start: Option<String>,
-    /// `text_end`.
-    pub text_end: Option<String>,
-    /// `text_initial_term`.
-    pub text_initial_term: Option<String>,
-    /// `text_start`.
-    pub text_start: Option<String>,
-    /// `time_end`.
-    pub time_end: Option<String>,
-    /// `time_start`.
-    pub time_start: Option<String>,
-}
-
-/// `FieldExtractionContractResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FieldExtractionContractResponseBody {
-    /// `bank_info`.
-    pub bank_info: Option<Vec<BankInfo>>,
-    /// `body_info`.
-    pub body_info: Option<Vec<BodyInfo>>,
-    /// `copy`.
-    pub copy: Option<ExtractCopy>,
-    /// `currency`.
-    pub currency: Option<ExtractCurrency>,
-    /// `file_id`.
-    pub file_id: Option<String>,
-    /// `header`.
-    pub header: Option<String>,
-    /// `price`.
-    pub price: Option<ExtractPrice>,
-    /// `time`.
-    pub time: Option<ExtractTime>,
-}
-
-/// `FoodManageEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_manage_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FoodManageEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `FoodManageLicense`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_manage_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FoodManageLicense {
-    /// `entities`.
-    pub entities: Option<Vec<FoodManageEntity>>,
-}
-
-/// `FoodProduceEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_produce_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FoodProduceEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `FoodProduceLicense`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_produce_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FoodProduceLicense {
-    /// `entities`.
-    pub entities: Option<Vec<FoodProduceEntity>>,
-}
-
-/// `HealthCertificate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=health_certificate&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct HealthCertificate {
-    /// `entities`.
-    pub entities: Option<Vec<HealthCertificateEntity>>,
-}
-
-/// `HealthCertificateEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=health_certificate&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct HealthCertificateEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `HkmMainlandTravelPermit`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=hkm_mainland_travel_permit&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct HkmMainlandTravelPermit {
-    /// `entities`.
-    pub entities: Option<Vec<HkmMainlandTravelPermitEntity>>,
-}
-
-/// `HkmMainlandTravelPermitEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=hkm_mainland_travel_permit&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct HkmMainlandTravelPermitEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `IdCard`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=id_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IdCard {
-    /// `conners`.
-    pub conners: Option<Vec<feishu_core::generated::Int64>>,
-    /// `entities`.
-    pub entities: Option<Vec<IdEntity>>,
-    /// `face_conners`.
-    pub face_conners: Option<Vec<feishu_core::generated::Int64>>,
-    /// `side`.
-    pub side: Option<feishu_core::generated::Int64>,
-}
-
-/// `IdEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=id_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IdEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `ParseResumeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParseResumeResponseBody {
-    /// `resumes`.
-    pub resumes: Option<Vec<Resume>>,
-}
-
-/// `RecognizeBankCardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=bank_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeBankCardResponseBody {
-    /// `bank_card`.
-    pub bank_card: Option<BankCard>,
-}
-
-/// `RecognizeBusinessCardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeBusinessCardResponseBody {
-    /// `business_cards`.
-    pub business_cards: Option<Vec<RecognizedEntities>>,
-}
-
-/// `RecognizeBusinessLicenseResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeBusinessLicenseResponseBody {
-    /// `business_license`.
-    pub business_license: Option<BusinessLicense>,
-}
-
-/// `RecognizeChinesePassportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=chinese_passport&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeChinesePassportResponseBody {
-    /// `chinese_passport`.
-    pub chinese_passport: Option<ChinesePassport>,
-}
-
-/// `RecognizeDrivingLicenseResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=driving_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeDrivingLicenseResponseBody {
-    /// `driving_license`.
-    pub driving_license: Option<DrvingLicense>,
-}
-
-/// `RecognizeFoodManageLicenseResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_manage_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeFoodManageLicenseResponseBody {
-    /// `food_manage_license`.
-    pub food_manage_license: Option<FoodManageLicense>,
-}
-
-/// `RecognizeFoodProduceLicenseResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_produce_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeFoodProduceLicenseResponseBody {
-    /// `food_produce_license`.
-    pub food_produce_license: Option<FoodProduceLicense>,
-}
-
-/// `RecognizeHealthCertificateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=health_certificate&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeHealthCertificateResponseBody {
-    /// `health_certificate`.
-    pub health_certificate: Option<HealthCertificate>,
-}
-
-/// `RecognizeHkmMainlandTravelPermitResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=hkm_mainland_travel_permit&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeHkmMainlandTravelPermitResponseBody {
-    /// `hkm_mainland_travel_permit`.
-    pub hkm_mainland_travel_permit: Option<HkmMainlandTravelPermit>,
-}
-
-/// `RecognizeIdCardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=id_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeIdCardResponseBody {
-    /// `id_card`.
-    pub id_card: Option<IdCard>,
-}
-
-/// `RecognizeTaxiInvoiceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=taxi_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeTaxiInvoiceResponseBody {
-    /// `taxi_invoices`.
-    pub taxi_invoices: Option<Vec<TaxiInvoice>>,
-}
-
-/// `RecognizeTrainInvoiceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=train_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeTrainInvoiceResponseBody {
-    /// `train_invoices`.
-    pub train_invoices: Option<Vec<TrainInvoice>>,
-}
-
-/// `RecognizeTwMainlandTravelPermitResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=tw_mainland_travel_permit&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeTwMainlandTravelPermitResponseBody {
-    /// `tw_mainland_travel_permit`.
-    pub tw_mainland_travel_permit: Option<TwMainlandTravelPermit>,
-}
-
-/// `RecognizeVatInvoiceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vat_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeVatInvoiceResponseBody {
-    /// `vat_invoices`.
-    pub vat_invoices: Option<Vec<VatInvoice>>,
-}
-
-/// `RecognizeVehicleInvoiceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeVehicleInvoiceResponseBody {
-    /// `vehicle_invoice`.
-    pub vehicle_invoice: Option<VehicleInvoice>,
-}
-
-/// `RecognizeVehicleLicenseResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizeVehicleLicenseResponseBody {
-    /// `vehicle_license`.
-    pub vehicle_license: Option<VehicleLicense>,
-}
-
-/// `RecognizedEntities`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizedEntities {
-    /// `entities`.
-    pub entities: Option<Vec<RecognizedEntity>>,
-}
-
-/// `RecognizedEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_card&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecognizedEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `Resume`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Resume {
-    /// `awards`.
-    pub awards: Option<Vec<ResumeAward>>,
-    /// `careers`.
-    pub careers: Option<Vec<ResumeCareer>>,
-    /// `certificates`.
-    pub certificates: Option<Vec<ResumeCertificate>>,
-    /// `competitions`.
-    pub competitions: Option<Vec<ResumeCompetition>>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `country_code`.
-    pub country_code: Option<String>,
-    /// `current_location`.
-    pub current_location: Option<String>,
-    /// `date_of_birth`.
-    pub date_of_birth: Option<String>,
-    /// `educations`.
-    pub educations: Option<Vec<ResumeEducation>>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `file_md5`.
-    pub file_md5: Option<String>,
-    /// `gender`.
-    pub gender: Option<feishu_core::generated::Int64>,
-    /// `home_location`.
-    pub home_location: Option<String>,
-    /// `languages`.
-    pub languages: Option<Vec<ResumeLanguage>>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `mobile_is_virtual`.
-    pub mobile_is_virtual: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `new_content`.
-    pub new_content: Option<String>,
-    /// `projects`.
-    pub projects: Option<Vec<ResumeProject>>,
-    /// `self_evaluation`.
-    pub self_evaluation: Option<String>,
-    /// `social_links`.
-    pub social_links: Option<Vec<String>>,
-    /// `urls`.
-    pub urls: Option<Vec<String>>,
-    /// `willing_locations`.
-    pub willing_locations: Option<Vec<String>>,
-    /// `willing_positions`.
-    pub willing_positions: Option<Vec<String>>,
-    /// `work_year`.
-    pub work_year: Option<feishu_core::generated::Int64>,
-}
-
-/// `ResumeAward`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResumeAward {
-    /// `award`.
-    pub award: Option<String>,
-    /// `date`.
-    pub date: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-}
-
-/// `ResumeCareer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResumeCareer {
-    /// `company`.
-    pub company: Option<String>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `job_description`.
-    pub job_description: Option<String>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `type_str`.
-    pub type_str: Option<String>,
-}
-
-/// `ResumeCertificate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResumeCertificate {
-    /// `desc`.
-    pub desc: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `ResumeCompetition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResumeCompetition {
-    /// `desc`.
-    pub desc: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `ResumeEducation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResumeEducation {
-    /// `degree`.
-    pub degree: Option<String>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `major`.
-    pub major: Option<String>,
-    /// `qualification`.
-    pub qualification: Option<feishu_core::generated::Int64>,
-    /// `school`.
-    pub school: Option<String>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-}
-
-/// `ResumeLanguage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResumeLanguage {
-    /// `description`.
-    pub description: Option<String>,
-    /// `level`.
-    pub level: Option<feishu_core::generated::Int64>,
-}
-
-/// `ResumeProject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResumeProject {
-    /// `description`.
-    pub description: Option<String>,
-    /// `end_date`.
-    pub end_date: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `start_date`.
-    pub start_date: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `TaxiEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=taxi_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaxiEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `TaxiInvoice`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=taxi_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaxiInvoice {
-    /// `entities`.
-    pub entities: Option<Vec<TaxiEntity>>,
-}
-
-/// `TrainEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=train_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TrainEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `TrainInvoice`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=train_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TrainInvoice {
-    /// `entities`.
-    pub entities: Option<Vec<TrainEntity>>,
-}
-
-/// `TwMainlandTravelPermit`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=tw_mainland_travel_permit&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TwMainlandTravelPermit {
-    /// `entities`.
-    pub entities: Option<Vec<TwMainlandTravelPermitEntity>>,
-}
-
-/// `TwMainlandTravelPermitEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=tw_mainland_travel_permit&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TwMainlandTravelPermitEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `VatEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vat_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VatEntity {
-    /// `items`.
-    pub items: Option<Vec<serde_json::Value>>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `VatInvoice`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vat_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VatInvoice {
-    /// `entities`.
-    pub entities: Option<Vec<VatEntity>>,
-}
-
-/// `VehicleEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VehicleEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `VehicleInvoice`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VehicleInvoice {
-    /// `entities`.
-    pub entities: Option<Vec<VehicleInvoiceEntity>>,
-}
-
-/// `VehicleInvoiceEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_invoice&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VehicleInvoiceEntity {
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `VehicleLicense`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_license&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VehicleLicense {
-    /// `entities`.
-    pub entities: Option<Vec<VehicleEntity>>,
+feishu_core::model! {
+    /// `BankCard`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=bank_card&version=v1>
+    pub struct BankCard {
+        /// `entities`.
+        pub entities: Option<Vec<BankCardEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BankCardEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=bank_card&version=v1>
+    pub struct BankCardEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BankEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct BankEntity {
+        /// `account_name`.
+        pub account_name: Option<String>,
+        /// `account_number`.
+        pub account_number: Option<String>,
+        /// `address`.
+        pub address: Option<String>,
+        /// `bank_name`.
+        pub bank_name: Option<String>,
+        /// `contacts`.
+        pub contacts: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `id_number`.
+        pub id_number: Option<String>,
+        /// `phone`.
+        pub phone: Option<String>,
+        /// `tax_number`.
+        pub tax_number: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BankInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct BankInfo {
+        /// `bank_type`.
+        pub bank_type: Option<String>,
+        /// `value`.
+        pub value: Option<BankEntity>,
+    }
+}
+
+feishu_core::model! {
+    /// `BodyEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct BodyEntity {
+        /// `address`.
+        pub address: Option<String>,
+        /// `contacts`.
+        pub contacts: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `id_number`.
+        pub id_number: Option<String>,
+        /// `legal_representative`.
+        pub legal_representative: Option<String>,
+        /// `party`.
+        pub party: Option<String>,
+        /// `phone`.
+        pub phone: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BodyInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct BodyInfo {
+        /// `body_type`.
+        pub body_type: Option<String>,
+        /// `value`.
+        pub value: Option<BodyEntity>,
+    }
+}
+
+feishu_core::model! {
+    /// `BusinessEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_license&version=v1>
+    pub struct BusinessEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BusinessLicense`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_license&version=v1>
+    pub struct BusinessLicense {
+        /// `entities`.
+        pub entities: Option<Vec<BusinessEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ChinesePassport`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=chinese_passport&version=v1>
+    pub struct ChinesePassport {
+        /// `entities`.
+        pub entities: Option<Vec<ChinesePassportEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ChinesePassportEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=chinese_passport&version=v1>
+    pub struct ChinesePassportEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DrivingEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=driving_license&version=v1>
+    pub struct DrivingEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DrvingLicense`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=driving_license&version=v1>
+    pub struct DrvingLicense {
+        /// `entities`.
+        pub entities: Option<Vec<DrivingEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExtractCopy`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct ExtractCopy {
+        /// `copy_num`.
+        pub copy_num: Option<feishu_core::generated::Int64>,
+        /// `key`.
+        pub key: Option<String>,
+        /// `original_copy`.
+        pub original_copy: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExtractCurrency`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct ExtractCurrency {
+        /// `currency_name`.
+        pub currency_name: Option<String>,
+        /// `currency_text`.
+        pub currency_text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExtractPrice`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct ExtractPrice {
+        /// `contract_price`.
+        pub contract_price: Option<f64>,
+        /// `contract_price_original`.
+        pub contract_price_original: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExtractTerm`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct ExtractTerm {
+        /// `initial_time`.
+        pub initial_time: Option<String>,
+        /// `initial_unit`.
+        pub initial_unit: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExtractTime`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct ExtractTime {
+        /// `initial_term`.
+        pub initial_term: Option<ExtractTerm>,
+        /// `original_time_end`.
+        pub original_time_end: Option<String>,
+        /// `original_time_start`.
+        pub original_time_start: Option<String>,
+        /// `text_end`.
+        pub text_end: Option<String>,
+        /// `text_initial_term`.
+        pub text_initial_term: Option<String>,
+        /// `text_start`.
+        pub text_start: Option<String>,
+        /// `time_end`.
+        pub time_end: Option<String>,
+        /// `time_start`.
+        pub time_start: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FieldExtractionContractResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=field_extraction&project=document_ai&resource=contract&version=v1>
+    pub struct FieldExtractionContractResponseBody {
+        /// `bank_info`.
+        pub bank_info: Option<Vec<BankInfo>>,
+        /// `body_info`.
+        pub body_info: Option<Vec<BodyInfo>>,
+        /// `copy`.
+        pub copy: Option<ExtractCopy>,
+        /// `currency`.
+        pub currency: Option<ExtractCurrency>,
+        /// `file_id`.
+        pub file_id: Option<String>,
+        /// `header`.
+        pub header: Option<String>,
+        /// `price`.
+        pub price: Option<ExtractPrice>,
+        /// `time`.
+        pub time: Option<ExtractTime>,
+    }
+}
+
+feishu_core::model! {
+    /// `FoodManageEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_manage_license&version=v1>
+    pub struct FoodManageEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FoodManageLicense`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_manage_license&version=v1>
+    pub struct FoodManageLicense {
+        /// `entities`.
+        pub entities: Option<Vec<FoodManageEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `FoodProduceEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_produce_license&version=v1>
+    pub struct FoodProduceEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FoodProduceLicense`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_produce_license&version=v1>
+    pub struct FoodProduceLicense {
+        /// `entities`.
+        pub entities: Option<Vec<FoodProduceEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `HealthCertificate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=health_certificate&version=v1>
+    pub struct HealthCertificate {
+        /// `entities`.
+        pub entities: Option<Vec<HealthCertificateEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `HealthCertificateEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=health_certificate&version=v1>
+    pub struct HealthCertificateEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `HkmMainlandTravelPermit`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=hkm_mainland_travel_permit&version=v1>
+    pub struct HkmMainlandTravelPermit {
+        /// `entities`.
+        pub entities: Option<Vec<HkmMainlandTravelPermitEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `HkmMainlandTravelPermitEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=hkm_mainland_travel_permit&version=v1>
+    pub struct HkmMainlandTravelPermitEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `IdCard`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=id_card&version=v1>
+    pub struct IdCard {
+        /// `conners`.
+        pub conners: Option<Vec<feishu_core::generated::Int64>>,
+        /// `entities`.
+        pub entities: Option<Vec<IdEntity>>,
+        /// `face_conners`.
+        pub face_conners: Option<Vec<feishu_core::generated::Int64>>,
+        /// `side`.
+        pub side: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `IdEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=id_card&version=v1>
+    pub struct IdEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ParseResumeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct ParseResumeResponseBody {
+        /// `resumes`.
+        pub resumes: Option<Vec<Resume>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeBankCardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=bank_card&version=v1>
+    pub struct RecognizeBankCardResponseBody {
+        /// `bank_card`.
+        pub bank_card: Option<BankCard>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeBusinessCardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_card&version=v1>
+    pub struct RecognizeBusinessCardResponseBody {
+        /// `business_cards`.
+        pub business_cards: Option<Vec<RecognizedEntities>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeBusinessLicenseResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_license&version=v1>
+    pub struct RecognizeBusinessLicenseResponseBody {
+        /// `business_license`.
+        pub business_license: Option<BusinessLicense>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeChinesePassportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=chinese_passport&version=v1>
+    pub struct RecognizeChinesePassportResponseBody {
+        /// `chinese_passport`.
+        pub chinese_passport: Option<ChinesePassport>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeDrivingLicenseResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=driving_license&version=v1>
+    pub struct RecognizeDrivingLicenseResponseBody {
+        /// `driving_license`.
+        pub driving_license: Option<DrvingLicense>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeFoodManageLicenseResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_manage_license&version=v1>
+    pub struct RecognizeFoodManageLicenseResponseBody {
+        /// `food_manage_license`.
+        pub food_manage_license: Option<FoodManageLicense>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeFoodProduceLicenseResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=food_produce_license&version=v1>
+    pub struct RecognizeFoodProduceLicenseResponseBody {
+        /// `food_produce_license`.
+        pub food_produce_license: Option<FoodProduceLicense>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeHealthCertificateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=health_certificate&version=v1>
+    pub struct RecognizeHealthCertificateResponseBody {
+        /// `health_certificate`.
+        pub health_certificate: Option<HealthCertificate>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeHkmMainlandTravelPermitResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=hkm_mainland_travel_permit&version=v1>
+    pub struct RecognizeHkmMainlandTravelPermitResponseBody {
+        /// `hkm_mainland_travel_permit`.
+        pub hkm_mainland_travel_permit: Option<HkmMainlandTravelPermit>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeIdCardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=id_card&version=v1>
+    pub struct RecognizeIdCardResponseBody {
+        /// `id_card`.
+        pub id_card: Option<IdCard>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeTaxiInvoiceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=taxi_invoice&version=v1>
+    pub struct RecognizeTaxiInvoiceResponseBody {
+        /// `taxi_invoices`.
+        pub taxi_invoices: Option<Vec<TaxiInvoice>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeTrainInvoiceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=train_invoice&version=v1>
+    pub struct RecognizeTrainInvoiceResponseBody {
+        /// `train_invoices`.
+        pub train_invoices: Option<Vec<TrainInvoice>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeTwMainlandTravelPermitResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=tw_mainland_travel_permit&version=v1>
+    pub struct RecognizeTwMainlandTravelPermitResponseBody {
+        /// `tw_mainland_travel_permit`.
+        pub tw_mainland_travel_permit: Option<TwMainlandTravelPermit>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeVatInvoiceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vat_invoice&version=v1>
+    pub struct RecognizeVatInvoiceResponseBody {
+        /// `vat_invoices`.
+        pub vat_invoices: Option<Vec<VatInvoice>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeVehicleInvoiceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_invoice&version=v1>
+    pub struct RecognizeVehicleInvoiceResponseBody {
+        /// `vehicle_invoice`.
+        pub vehicle_invoice: Option<VehicleInvoice>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizeVehicleLicenseResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_license&version=v1>
+    pub struct RecognizeVehicleLicenseResponseBody {
+        /// `vehicle_license`.
+        pub vehicle_license: Option<VehicleLicense>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizedEntities`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_card&version=v1>
+    pub struct RecognizedEntities {
+        /// `entities`.
+        pub entities: Option<Vec<RecognizedEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecognizedEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=business_card&version=v1>
+    pub struct RecognizedEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Resume`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct Resume {
+        /// `awards`.
+        pub awards: Option<Vec<ResumeAward>>,
+        /// `careers`.
+        pub careers: Option<Vec<ResumeCareer>>,
+        /// `certificates`.
+        pub certificates: Option<Vec<ResumeCertificate>>,
+        /// `competitions`.
+        pub competitions: Option<Vec<ResumeCompetition>>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `country_code`.
+        pub country_code: Option<String>,
+        /// `current_location`.
+        pub current_location: Option<String>,
+        /// `date_of_birth`.
+        pub date_of_birth: Option<String>,
+        /// `educations`.
+        pub educations: Option<Vec<ResumeEducation>>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `file_md5`.
+        pub file_md5: Option<String>,
+        /// `gender`.
+        pub gender: Option<feishu_core::generated::Int64>,
+        /// `home_location`.
+        pub home_location: Option<String>,
+        /// `languages`.
+        pub languages: Option<Vec<ResumeLanguage>>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `mobile_is_virtual`.
+        pub mobile_is_virtual: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `new_content`.
+        pub new_content: Option<String>,
+        /// `projects`.
+        pub projects: Option<Vec<ResumeProject>>,
+        /// `self_evaluation`.
+        pub self_evaluation: Option<String>,
+        /// `social_links`.
+        pub social_links: Option<Vec<String>>,
+        /// `urls`.
+        pub urls: Option<Vec<String>>,
+        /// `willing_locations`.
+        pub willing_locations: Option<Vec<String>>,
+        /// `willing_positions`.
+        pub willing_positions: Option<Vec<String>>,
+        /// `work_year`.
+        pub work_year: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResumeAward`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct ResumeAward {
+        /// `award`.
+        pub award: Option<String>,
+        /// `date`.
+        pub date: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResumeCareer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct ResumeCareer {
+        /// `company`.
+        pub company: Option<String>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `job_description`.
+        pub job_description: Option<String>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `type_str`.
+        pub type_str: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResumeCertificate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct ResumeCertificate {
+        /// `desc`.
+        pub desc: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResumeCompetition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct ResumeCompetition {
+        /// `desc`.
+        pub desc: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResumeEducation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct ResumeEducation {
+        /// `degree`.
+        pub degree: Option<String>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `major`.
+        pub major: Option<String>,
+        /// `qualification`.
+        pub qualification: Option<feishu_core::generated::Int64>,
+        /// `school`.
+        pub school: Option<String>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResumeLanguage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct ResumeLanguage {
+        /// `description`.
+        pub description: Option<String>,
+        /// `level`.
+        pub level: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResumeProject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=parse&project=document_ai&resource=resume&version=v1>
+    pub struct ResumeProject {
+        /// `description`.
+        pub description: Option<String>,
+        /// `end_date`.
+        pub end_date: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `start_date`.
+        pub start_date: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaxiEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=taxi_invoice&version=v1>
+    pub struct TaxiEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaxiInvoice`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=taxi_invoice&version=v1>
+    pub struct TaxiInvoice {
+        /// `entities`.
+        pub entities: Option<Vec<TaxiEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `TrainEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=train_invoice&version=v1>
+    pub struct TrainEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TrainInvoice`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=train_invoice&version=v1>
+    pub struct TrainInvoice {
+        /// `entities`.
+        pub entities: Option<Vec<TrainEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `TwMainlandTravelPermit`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=tw_mainland_travel_permit&version=v1>
+    pub struct TwMainlandTravelPermit {
+        /// `entities`.
+        pub entities: Option<Vec<TwMainlandTravelPermitEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `TwMainlandTravelPermitEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=tw_mainland_travel_permit&version=v1>
+    pub struct TwMainlandTravelPermitEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `VatEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vat_invoice&version=v1>
+    pub struct VatEntity {
+        /// `items`.
+        pub items: Option<Vec<serde_json::Value>>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `VatInvoice`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vat_invoice&version=v1>
+    pub struct VatInvoice {
+        /// `entities`.
+        pub entities: Option<Vec<VatEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `VehicleEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_license&version=v1>
+    pub struct VehicleEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `VehicleInvoice`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_invoice&version=v1>
+    pub struct VehicleInvoice {
+        /// `entities`.
+        pub entities: Option<Vec<VehicleInvoiceEntity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `VehicleInvoiceEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_invoice&version=v1>
+    pub struct VehicleInvoiceEntity {
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `VehicleLicense`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recognize&project=document_ai&resource=vehicle_license&version=v1>
+    pub struct VehicleLicense {
+        /// `entities`.
+        pub entities: Option<Vec<VehicleEntity>>,
+    }
 }

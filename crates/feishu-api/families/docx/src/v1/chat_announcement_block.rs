@@ -39,20 +39,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=docx&resource=chat.announcement.block&version=v1>
-    pub enum BatchUpdateChatAnnouncementBlockUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `delete_grid_column` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=docx&resource=chat.announcement.block&version=v1>
@@ -94,20 +80,6 @@ pub struct Equation {
     /// `text_element_style`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_element_style: Option<TextElementStyle>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=chat.announcement.block&version=v1>
-    pub enum GetChatAnnouncementBlockUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -532,20 +504,6 @@ pub struct UpdateTextStyleRequest {
     pub style: TextStyle,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/docx/v1/chats/:chat_id/announcement/blocks`: Group announcement.
 ///
 /// Obtain all blocks of a group announcement.
@@ -559,7 +517,7 @@ pub struct ListChatAnnouncementBlock {
     page_size: Option<i64>,
     page_token: Option<String>,
     revision_id: Option<i64>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListChatAnnouncementBlock {
@@ -593,7 +551,7 @@ impl ListChatAnnouncementBlock {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -637,7 +595,7 @@ pub struct GetChatAnnouncementBlock {
     chat_id: String,
     block_id: String,
     revision_id: Option<i64>,
-    user_id_type: Option<GetChatAnnouncementBlockUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetChatAnnouncementBlock {
@@ -658,7 +616,7 @@ impl GetChatAnnouncementBlock {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetChatAnnouncementBlockUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -699,7 +657,7 @@ pub struct BatchUpdateChatAnnouncementBlock {
     #[serde(skip)]
     revision_id: Option<i64>,
     #[serde(skip)]
-    user_id_type: Option<BatchUpdateChatAnnouncementBlockUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     requests: Option<Vec<UpdateBlockRequest>>,
 }
@@ -729,7 +687,7 @@ impl BatchUpdateChatAnnouncementBlock {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: BatchUpdateChatAnnouncementBlockUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

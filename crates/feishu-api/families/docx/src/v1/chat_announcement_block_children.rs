@@ -402,20 +402,6 @@ pub struct ChatCard {
     pub chat_id: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=chat.announcement.block.children&version=v1>
-    pub enum CreateChatAnnouncementBlockChildrenUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `equation` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=chat.announcement.block.children&version=v1>
@@ -805,20 +791,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=chat.announcement.block.children&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `wiki_catalog` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=chat.announcement.block.children&version=v1>
@@ -907,7 +879,7 @@ pub struct GetChatAnnouncementBlockChildren {
     page_size: Option<i64>,
     page_token: Option<String>,
     revision_id: Option<i64>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetChatAnnouncementBlockChildren {
@@ -942,7 +914,7 @@ impl GetChatAnnouncementBlockChildren {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -990,7 +962,7 @@ pub struct CreateChatAnnouncementBlockChildren {
     #[serde(skip)]
     revision_id: Option<i64>,
     #[serde(skip)]
-    user_id_type: Option<CreateChatAnnouncementBlockChildrenUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     children: Option<Vec<Block>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1024,7 +996,7 @@ impl CreateChatAnnouncementBlockChildren {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateChatAnnouncementBlockChildrenUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -13,20 +13,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=docx&resource=document&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/docx/v1/documents/:document_id`: Document.
 ///
 /// Obtain the basic information of a document-Obtains the document title and the latest revision ID.
@@ -154,7 +140,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ConvertDocument {
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     content: String,
     content_type: ContentType,
 }
@@ -170,7 +156,7 @@ impl ConvertDocument {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -336,20 +336,6 @@ pub struct ChatCard {
     pub chat_id: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.children&version=v1>
-    pub enum CreateDocumentBlockChildrenUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `equation` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.children&version=v1>
@@ -657,20 +643,6 @@ pub struct TextStyle {
     pub wrap: Option<bool>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document.block.children&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `DELETE /open-apis/docx/v1/documents/:document_id/blocks/:block_id/children/batch_delete`: Delete blocks.
 ///
 /// Specifies the block that needs to be manipulated, deletes its specified range of children blocks, and returns the version of the document with the action applied.
@@ -751,7 +723,7 @@ pub struct GetDocumentBlockChildren {
     document_revision_id: Option<i64>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     with_descendants: Option<bool>,
 }
 
@@ -788,7 +760,7 @@ impl GetDocumentBlockChildren {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -847,7 +819,7 @@ pub struct CreateDocumentBlockChildren {
     #[serde(skip)]
     document_revision_id: Option<i64>,
     #[serde(skip)]
-    user_id_type: Option<CreateDocumentBlockChildrenUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     children: Option<Vec<Block>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -881,7 +853,7 @@ impl CreateDocumentBlockChildren {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateDocumentBlockChildrenUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -885,20 +885,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.descendant&version=v1>
-    pub enum UserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
 /// `wiki_catalog` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.descendant&version=v1>
@@ -923,7 +909,7 @@ pub struct CreateDocumentBlockDescendant {
     #[serde(skip)]
     document_revision_id: Option<i64>,
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     children_id: Vec<String>,
     descendants: Vec<Block>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -958,7 +944,7 @@ impl CreateDocumentBlockDescendant {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

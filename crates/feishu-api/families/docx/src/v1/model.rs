@@ -3,1336 +3,1336 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AddOns`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddOns {
-    /// `component_id`.
-    pub component_id: Option<String>,
-    /// `component_type_id`.
-    pub component_type_id: Option<String>,
-    /// `record`.
-    pub record: Option<String>,
-}
-
-/// `Agenda`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Agenda {
-}
-
-/// `AgendaItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgendaItem {
-}
-
-/// `AgendaItemContent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgendaItemContent {
-}
-
-/// `AgendaItemTitle`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgendaItemTitle {
-    /// `align`.
-    pub align: Option<feishu_core::generated::Int64>,
-    /// `elements`.
-    pub elements: Option<Vec<AgendaTitleElement>>,
-}
-
-/// `AgendaTitleElement`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgendaTitleElement {
-    /// `equation`.
-    pub equation: Option<Equation>,
-    /// `file`.
-    pub file: Option<InlineFile>,
-    /// `inline_block`.
-    pub inline_block: Option<InlineBlock>,
-    /// `mention_doc`.
-    pub mention_doc: Option<MentionDoc>,
-    /// `mention_user`.
-    pub mention_user: Option<MentionUser>,
-    /// `reminder`.
-    pub reminder: Option<Reminder>,
-    /// `text_run`.
-    pub text_run: Option<TextRun>,
-    /// `undefined`.
-    pub undefined: Option<UndefinedElement>,
-}
-
-/// `AiTemplate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AiTemplate {
-}
-
-/// `BatchDeleteChatAnnouncementBlockChildrenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=docx&resource=chat.announcement.block.children&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDeleteChatAnnouncementBlockChildrenResponseBody {
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `revision_id`.
-    pub revision_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `BatchDeleteDocumentBlockChildrenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=docx&resource=document.block.children&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDeleteDocumentBlockChildrenResponseBody {
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `document_revision_id`.
-    pub document_revision_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `BatchUpdateChatAnnouncementBlockResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUpdateChatAnnouncementBlockResponseBody {
-    /// `blocks`.
-    pub blocks: Option<Vec<Block>>,
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `revision_id`.
-    pub revision_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `BatchUpdateDocumentBlockResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=docx&resource=document.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUpdateDocumentBlockResponseBody {
-    /// `blocks`.
-    pub blocks: Option<Vec<Block>>,
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `document_revision_id`.
-    pub document_revision_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `Bitable`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Bitable {
-    /// `token`.
-    pub token: Option<String>,
-    /// `view_type`.
-    pub view_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Block`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Block {
-    /// `add_ons`.
-    pub add_ons: Option<AddOns>,
-    /// `agenda`.
-    pub agenda: Option<Agenda>,
-    /// `agenda_item`.
-    pub agenda_item: Option<AgendaItem>,
-    /// `agenda_item_content`.
-    pub agenda_item_content: Option<AgendaItemContent>,
-    /// `agenda_item_title`.
-    pub agenda_item_title: Option<AgendaItemTitle>,
-    /// `ai_template`.
-    pub ai_template: Option<AiTemplate>,
-    /// `bitable`.
-    pub bitable: Option<Bitable>,
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `block_type`.
-    pub block_type: Option<feishu_core::generated::Int64>,
-    /// `board`.
-    pub board: Option<Board>,
-    /// `bullet`.
-    pub bullet: Option<Text>,
-    /// `callout`.
-    pub callout: Option<Callout>,
-    /// `chat_card`.
-    pub chat_card: Option<ChatCard>,
-    /// `children`.
-    pub children: Option<Vec<String>>,
-    /// `code`.
-    pub code: Option<Text>,
-    /// `comment_ids`.
-    pub comment_ids: Option<Vec<String>>,
-    /// `diagram`.
-    pub diagram: Option<Diagram>,
-    /// `divider`.
-    pub divider: Option<Divider>,
-    /// `equation`.
-    pub equation: Option<Text>,
-    /// `file`.
-    pub file: Option<File>,
-    /// `grid`.
-    pub grid: Option<Grid>,
-    /// `grid_column`.
-    pub grid_column: Option<GridColumn>,
-    /// `heading1`.
-    pub heading1: Option<Text>,
-    /// `heading2`.
-    pub heading2: Option<Text>,
-    /// `heading3`.
-    pub heading3: Option<Text>,
-    /// `heading4`.
-    pub heading4: Option<Text>,
-    /// `heading5`.
-    pub heading5: Option<Text>,
-    /// `heading6`.
-    pub heading6: Option<Text>,
-    /// `heading7`.
-    pub heading7: Option<Text>,
-    /// `heading8`.
-    pub heading8: Option<Text>,
-    /// `heading9`.
-    pub heading9: Option<Text>,
-    /// `iframe`.
-    pub iframe: Option<Iframe>,
-    /// `image`.
-    pub image: Option<Image>,
-    /// `isv`.
-    pub isv: Option<Isv>,
-    /// `jira_issue`.
-    pub jira_issue: Option<JiraIssue>,
-    /// `link_preview`.
-    pub link_preview: Option<LinkPreview>,
-    /// `meeting_notes_qa`.
-    pub meeting_notes_qa: Option<MeetingNotesQa>,
-    /// `mindnote`.
-    pub mindnote: Option<Mindnote>,
-    /// `minutes`.
-    pub minutes: Option<Minutes>,
-    /// `okr`.
-    pub okr: Option<Okr>,
-    /// `okr_key_result`.
-    pub okr_key_result: Option<OkrKeyResult>,
-    /// `okr_objective`.
-    pub okr_objective: Option<OkrObjective>,
-    /// `okr_progress`.
-    pub okr_progress: Option<OkrProgress>,
-    /// `ordered`.
-    pub ordered: Option<Text>,
-    /// `page`.
-    pub page: Option<Text>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `project`.
-    pub project: Option<Project>,
-    /// `quote`.
-    pub quote: Option<Text>,
-    /// `quote_container`.
-    pub quote_container: Option<QuoteContainer>,
-    /// `reference_base`.
-    pub reference_base: Option<ReferenceBase>,
-    /// `reference_synced`.
-    pub reference_synced: Option<ReferenceSynced>,
-    /// `sheet`.
-    pub sheet: Option<Sheet>,
-    /// `source_synced`.
-    pub source_synced: Option<SourceSynced>,
-    /// `sub_page_list`.
-    pub sub_page_list: Option<SubPageList>,
-    /// `table`.
-    pub table: Option<Table>,
-    /// `table_cell`.
-    pub table_cell: Option<TableCell>,
-    /// `task`.
-    pub task: Option<Task>,
-    /// `text`.
-    pub text: Option<Text>,
-    /// `todo`.
-    pub todo: Option<Text>,
-    /// `undefined`.
-    pub undefined: Option<Undefined>,
-    /// `vc_summary_tab`.
-    pub vc_summary_tab: Option<VcSummaryTab>,
-    /// `vc_tabs`.
-    pub vc_tabs: Option<VcTabs>,
-    /// `vc_transcript_tab`.
-    pub vc_transcript_tab: Option<VcTranscriptTab>,
-    /// `view`.
-    pub view: Option<View>,
-    /// `wiki_catalog`.
-    pub wiki_catalog: Option<WikiCatalog>,
-}
-
-/// `BlockIdRelation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.descendant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BlockIdRelation {
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `temporary_block_id`.
-    pub temporary_block_id: Option<String>,
-}
-
-/// `BlockIdToImageUrl`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=docx&resource=document&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BlockIdToImageUrl {
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `image_url`.
-    pub image_url: Option<String>,
-}
-
-/// `Board`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Board {
-    /// `align`.
-    pub align: Option<feishu_core::generated::Int64>,
-    /// `height`.
-    pub height: Option<feishu_core::generated::Int64>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `width`.
-    pub width: Option<feishu_core::generated::Int64>,
-}
-
-/// `Callout`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Callout {
-    /// `background_color`.
-    pub background_color: Option<feishu_core::generated::Int64>,
-    /// `border_color`.
-    pub border_color: Option<feishu_core::generated::Int64>,
-    /// `emoji_id`.
-    pub emoji_id: Option<String>,
-    /// `text_color`.
-    pub text_color: Option<feishu_core::generated::Int64>,
-}
-
-/// `Caption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Caption {
-    /// `content`.
-    pub content: Option<String>,
-}
-
-/// `ChatCard`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatCard {
-    /// `align`.
-    pub align: Option<feishu_core::generated::Int64>,
-    /// `chat_id`.
-    pub chat_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `ConvertDocumentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=docx&resource=document&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConvertDocumentResponseBody {
-    /// `block_id_to_image_urls`.
-    pub block_id_to_image_urls: Option<Vec<BlockIdToImageUrl>>,
-    /// `blocks`.
-    pub blocks: Option<Vec<Block>>,
-    /// `first_level_block_ids`.
-    pub first_level_block_ids: Option<Vec<String>>,
-}
-
-/// `CreateChatAnnouncementBlockChildrenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=chat.announcement.block.children&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateChatAnnouncementBlockChildrenResponseBody {
-    /// `children`.
-    pub children: Option<Vec<Block>>,
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `revision_id`.
-    pub revision_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `CreateDocumentBlockChildrenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.children&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDocumentBlockChildrenResponseBody {
-    /// `children`.
-    pub children: Option<Vec<Block>>,
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `document_revision_id`.
-    pub document_revision_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `CreateDocumentBlockDescendantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.descendant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDocumentBlockDescendantResponseBody {
-    /// `block_id_relations`.
-    pub block_id_relations: Option<Vec<BlockIdRelation>>,
-    /// `children`.
-    pub children: Option<Vec<Block>>,
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `document_revision_id`.
-    pub document_revision_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `CreateDocumentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDocumentResponseBody {
-    /// `document`.
-    pub document: Option<Document>,
-}
-
-/// `Diagram`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Diagram {
-    /// `diagram_type`.
-    pub diagram_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Divider`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Divider {
-}
-
-/// `Document`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Document {
-    /// `cover`.
-    pub cover: Option<DocumentCover>,
-    /// `display_setting`.
-    pub display_setting: Option<DocumentDisplaySetting>,
-    /// `document_id`.
-    pub document_id: Option<String>,
-    /// `revision_id`.
-    pub revision_id: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `DocumentCover`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DocumentCover {
-    /// `offset_ratio_x`.
-    pub offset_ratio_x: Option<f64>,
-    /// `offset_ratio_y`.
-    pub offset_ratio_y: Option<f64>,
-    /// `token`.
-    pub token: Option<String>,
-}
-
-/// `DocumentDisplaySetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DocumentDisplaySetting {
-    /// `show_authors`.
-    pub show_authors: Option<bool>,
-    /// `show_comment_count`.
-    pub show_comment_count: Option<bool>,
-    /// `show_create_time`.
-    pub show_create_time: Option<bool>,
-    /// `show_like_count`.
-    pub show_like_count: Option<bool>,
-    /// `show_pv`.
-    pub show_pv: Option<bool>,
-    /// `show_related_matters`.
-    pub show_related_matters: Option<bool>,
-    /// `show_uv`.
-    pub show_uv: Option<bool>,
-}
-
-/// `Equation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Equation {
-    /// `content`.
-    pub content: Option<String>,
-    /// `text_element_style`.
-    pub text_element_style: Option<TextElementStyle>,
-}
-
-/// `File`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct File {
-    /// `name`.
-    pub name: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `view_type`.
-    pub view_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `GetChatAnnouncementBlockChildrenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=chat.announcement.block.children&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetChatAnnouncementBlockChildrenResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Block>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `GetChatAnnouncementBlockResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetChatAnnouncementBlockResponseBody {
-    /// `block`.
-    pub block: Option<Block>,
-}
-
-/// `GetChatAnnouncementResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=chat.announcement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetChatAnnouncementResponseBody {
-    /// `announcement_type`.
-    pub announcement_type: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `create_time_v2`.
-    pub create_time_v2: Option<String>,
-    /// `modifier_id`.
-    pub modifier_id: Option<String>,
-    /// `modifier_id_type`.
-    pub modifier_id_type: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `owner_id_type`.
-    pub owner_id_type: Option<String>,
-    /// `revision_id`.
-    pub revision_id: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `update_time_v2`.
-    pub update_time_v2: Option<String>,
-}
-
-/// `GetDocumentBlockChildrenResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document.block.children&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDocumentBlockChildrenResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Block>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `GetDocumentBlockResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDocumentBlockResponseBody {
-    /// `block`.
-    pub block: Option<Block>,
-}
-
-/// `GetDocumentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDocumentResponseBody {
-    /// `document`.
-    pub document: Option<Document>,
-}
-
-/// `Grid`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Grid {
-    /// `column_size`.
-    pub column_size: Option<feishu_core::generated::Int64>,
-}
-
-/// `GridColumn`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GridColumn {
-    /// `width_ratio`.
-    pub width_ratio: Option<feishu_core::generated::Int64>,
-}
-
-/// `Iframe`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Iframe {
-    /// `component`.
-    pub component: Option<IframeComponent>,
-}
-
-/// `IframeComponent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IframeComponent {
-    /// `iframe_type`.
-    pub iframe_type: Option<feishu_core::generated::Int64>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `Image`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Image {
-    /// `align`.
-    pub align: Option<feishu_core::generated::Int64>,
-    /// `caption`.
-    pub caption: Option<Caption>,
-    /// `height`.
-    pub height: Option<feishu_core::generated::Int64>,
-    /// `scale`.
-    pub scale: Option<f64>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `width`.
-    pub width: Option<feishu_core::generated::Int64>,
-}
-
-/// `InlineBlock`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InlineBlock {
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `text_element_style`.
-    pub text_element_style: Option<TextElementStyle>,
-}
-
-/// `InlineFile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InlineFile {
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `source_block_id`.
-    pub source_block_id: Option<String>,
-    /// `text_element_style`.
-    pub text_element_style: Option<TextElementStyle>,
-}
-
-/// `InlineLinkPreview`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InlineLinkPreview {
-    /// `text_element_style`.
-    pub text_element_style: Option<TextElementStyle>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-    /// `url_type`.
-    pub url_type: Option<String>,
-}
-
-/// `Isv`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Isv {
-    /// `component_id`.
-    pub component_id: Option<String>,
-    /// `component_type_id`.
-    pub component_type_id: Option<String>,
-}
-
-/// `JiraIssue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JiraIssue {
-    /// `id`.
-    pub id: Option<String>,
-    /// `key`.
-    pub key: Option<String>,
-}
-
-/// `Link`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Link {
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `LinkPreview`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LinkPreview {
-    /// `url`.
-    pub url: Option<String>,
-    /// `url_type`.
-    pub url_type: Option<String>,
-}
-
-/// `ListChatAnnouncementBlockResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListChatAnnouncementBlockResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Block>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListDocumentBlockResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=document.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDocumentBlockResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Block>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `MeetingNotesQa`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingNotesQa {
-}
-
-/// `MentionDoc`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MentionDoc {
-    /// `fallback_type`.
-    pub fallback_type: Option<String>,
-    /// `obj_type`.
-    pub obj_type: Option<feishu_core::generated::Int64>,
-    /// `text_element_style`.
-    pub text_element_style: Option<TextElementStyle>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `MentionUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MentionUser {
-    /// `text_element_style`.
-    pub text_element_style: Option<TextElementStyle>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `Mindnote`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Mindnote {
-    /// `token`.
-    pub token: Option<String>,
-}
-
-/// `Minutes`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Minutes {
-    /// `minutes_id`.
-    pub minutes_id: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-}
-
-/// `ObjectiveIdWithKrId`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectiveIdWithKrId {
-    /// `kr_ids`.
-    pub kr_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `objective_id`.
-    pub objective_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `Okr`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Okr {
-    /// `objectives`.
-    pub objectives: Option<Vec<ObjectiveIdWithKrId>>,
-    /// `okr_id`.
-    pub okr_id: Option<feishu_core::generated::Int64>,
-    /// `period_display_status`.
-    pub period_display_status: Option<String>,
-    /// `period_name_en`.
-    pub period_name_en: Option<String>,
-    /// `period_name_zh`.
-    pub period_name_zh: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `visible_setting`.
-    pub visible_setting: Option<OkrVisibleSetting>,
-}
-
-/// `OkrKeyResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrKeyResult {
-    /// `confidential`.
-    pub confidential: Option<bool>,
-    /// `content`.
-    pub content: Option<Text>,
-    /// `kr_id`.
-    pub kr_id: Option<feishu_core::generated::Int64>,
-    /// `position`.
-    pub position: Option<feishu_core::generated::Int64>,
-    /// `progress_rate`.
-    pub progress_rate: Option<OkrProgressRate>,
-    /// `score`.
-    pub score: Option<feishu_core::generated::Int64>,
-    /// `visible`.
-    pub visible: Option<bool>,
-    /// `weight`.
-    pub weight: Option<f64>,
-}
-
-/// `OkrObjective`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrObjective {
-    /// `confidential`.
-    pub confidential: Option<bool>,
-    /// `content`.
-    pub content: Option<Text>,
-    /// `objective_id`.
-    pub objective_id: Option<feishu_core::generated::Int64>,
-    /// `position`.
-    pub position: Option<feishu_core::generated::Int64>,
-    /// `progress_rate`.
-    pub progress_rate: Option<OkrProgressRate>,
-    /// `score`.
-    pub score: Option<feishu_core::generated::Int64>,
-    /// `visible`.
-    pub visible: Option<bool>,
-    /// `weight`.
-    pub weight: Option<f64>,
-}
-
-/// `OkrProgress`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrProgress {
-}
-
-/// `OkrProgressRate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrProgressRate {
-    /// `current`.
-    pub current: Option<f64>,
-    /// `mode`.
-    pub mode: Option<String>,
-    /// `percent`.
-    pub percent: Option<f64>,
-    /// `progress_status`.
-    pub progress_status: Option<String>,
-    /// `start`.
-    pub start: Option<f64>,
-    /// `status_type`.
-    pub status_type: Option<String>,
-    /// `target`.
-    pub target: Option<f64>,
-}
-
-/// `OkrVisibleSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrVisibleSetting {
-    /// `progress_fill_area_visible`.
-    pub progress_fill_area_visible: Option<bool>,
-    /// `progress_status_visible`.
-    pub progress_status_visible: Option<bool>,
-    /// `score_visible`.
-    pub score_visible: Option<bool>,
-}
-
-/// `PatchDocumentBlockResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=docx&resource=document.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchDocumentBlockResponseBody {
-    /// `block`.
-    pub block: Option<Block>,
-    /// `client_token`.
-    pub client_token: Option<String>,
-    /// `document_revision_id`.
-    pub document_revision_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `Project`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Project {
-    /// `sub_type`.
-    pub sub_type: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-    /// `view_type`.
-    pub view_type: Option<String>,
-}
-
-/// `QuoteContainer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuoteContainer {
-}
-
-/// `RawContentDocumentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=raw_content&project=docx&resource=document&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RawContentDocumentResponseBody {
-    /// `content`.
-    pub content: Option<String>,
-}
-
-/// `ReferenceBase`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReferenceBase {
-    /// `layout_mode`.
-    pub layout_mode: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `view_id`.
-    pub view_id: Option<String>,
-}
-
-/// `ReferenceSynced`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReferenceSynced {
-    /// `source_block_id`.
-    pub source_block_id: Option<String>,
-    /// `source_document_id`.
-    pub source_document_id: Option<String>,
-}
-
-/// `Reminder`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Reminder {
-    /// `create_user_id`.
-    pub create_user_id: Option<String>,
-    /// `expire_time`.
-    pub expire_time: Option<feishu_core::generated::Int64>,
-    /// `is_notify`.
-    pub is_notify: Option<bool>,
-    /// `is_whole_day`.
-    pub is_whole_day: Option<bool>,
-    /// `notify_time`.
-    pub notify_time: Option<feishu_core::generated::Int64>,
-    /// `text_element_style`.
-    pub text_element_style: Option<TextElementStyle>,
-}
-
-/// `Sheet`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Sheet {
-    /// `column_size`.
-    pub column_size: Option<feishu_core::generated::Int64>,
-    /// `row_size`.
-    pub row_size: Option<feishu_core::generated::Int64>,
-    /// `token`.
-    pub token: Option<String>,
-}
-
-/// `SourceSynced`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SourceSynced {
-    /// `align`.
-    pub align: Option<feishu_core::generated::Int64>,
-    /// `elements`.
-    pub elements: Option<Vec<TextElement>>,
-}
-
-/// `SubPageList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubPageList {
-    /// `wiki_token`.
-    pub wiki_token: Option<String>,
-}
-
-/// `Table`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Table {
-    /// `cells`.
-    pub cells: Option<Vec<String>>,
-    /// `property`.
-    pub property: Option<TableProperty>,
-}
-
-/// `TableCell`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TableCell {
-}
-
-/// `TableMergeInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TableMergeInfo {
-    /// `col_span`.
-    pub col_span: Option<feishu_core::generated::Int64>,
-    /// `row_span`.
-    pub row_span: Option<feishu_core::generated::Int64>,
-}
-
-/// `TableProperty`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TableProperty {
-    /// `column_size`.
-    pub column_size: Option<feishu_core::generated::Int64>,
-    /// `column_width`.
-    pub column_width: Option<Vec<feishu_core::generated::Int64>>,
-    /// `header_column`.
-    pub header_column: Option<bool>,
-    /// `header_row`.
-    pub header_row: Option<bool>,
-    /// `merge_info`.
-    pub merge_info: Option<Vec<TableMergeInfo>>,
-    /// `row_size`.
-    pub row_size: Option<feishu_core::generated::Int64>,
-}
-
-/// `Task`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Task {
-    /// `folded`.
-    pub folded: Option<bool>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-}
-
-/// `Text`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Text {
-    /// `elements`.
-    pub elements: Option<Vec<TextElement>>,
-    /// `style`.
-    pub style: Option<TextStyle>,
-}
-
-/// `TextElement`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TextElement {
-    /// `equation`.
-    pub equation: Option<Equation>,
-    /// `file`.
-    pub file: Option<InlineFile>,
-    /// `inline_block`.
-    pub inline_block: Option<InlineBlock>,
-    /// `link_preview`.
-    pub link_preview: Option<InlineLinkPreview>,
-    /// `mention_doc`.
-    pub mention_doc: Option<MentionDoc>,
-    /// `mention_user`.
-    pub mention_user: Option<MentionUser>,
-    /// `reminder`.
-    pub reminder: Option<Reminder>,
-    /// `text_run`.
-    pub text_run: Option<TextRun>,
-    /// `undefined`.
-    pub undefined: Option<UndefinedElement>,
-}
-
-/// `TextElementStyle`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TextElementStyle {
-    /// `background_color`.
-    pub background_color: Option<feishu_core::generated::Int64>,
-    /// `bold`.
-    pub bold: Option<bool>,
-    /// `comment_ids`.
-    pub comment_ids: Option<Vec<String>>,
-    /// `inline_code`.
-    pub inline_code: Option<bool>,
-    /// `italic`.
-    pub italic: Option<bool>,
-    /// `link`.
-    pub link: Option<Link>,
-    /// `strikethrough`.
-    pub strikethrough: Option<bool>,
-    /// `text_color`.
-    pub text_color: Option<feishu_core::generated::Int64>,
-    /// `underline`.
-    pub underline: Option<bool>,
-}
-
-/// `TextRun`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TextRun {
-    /// `content`.
-    pub content: Option<String>,
-    /// `text_element_style`.
-    pub text_element_style: Option<TextElementStyle>,
-}
-
-/// `TextStyle`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TextStyle {
-    /// `align`.
-    pub align: Option<feishu_core::generated::Int64>,
-    /// `background_color`.
-    pub background_color: Option<String>,
-    /// `done`.
-    pub done: Option<bool>,
-    /// `folded`.
-    pub folded: Option<bool>,
-    /// `indentation_level`.
-    pub indentation_level: Option<String>,
-    /// `language`.
-    pub language: Option<feishu_core::generated::Int64>,
-    /// `sequence`.
-    pub sequence: Option<String>,
-    /// `wrap`.
-    pub wrap: Option<bool>,
-}
-
-/// `Undefined`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Undefined {
-}
-
-/// `UndefinedElement`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UndefinedElement {
-}
-
-/// `VcSummaryTab`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VcSummaryTab {
-}
-
-/// `VcTabs`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VcTabs {
-}
-
-/// `VcTranscriptTab`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VcTranscriptTab {
-}
-
-/// `View`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct View {
-    /// `view_type`.
-    pub view_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `WikiCatalog`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WikiCatalog {
-    /// `wiki_token`.
-    pub wiki_token: Option<String>,
+feishu_core::model! {
+    /// `AddOns`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct AddOns {
+        /// `component_id`.
+        pub component_id: Option<String>,
+        /// `component_type_id`.
+        pub component_type_id: Option<String>,
+        /// `record`.
+        pub record: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Agenda`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Agenda {
+    }
+}
+
+feishu_core::model! {
+    /// `AgendaItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct AgendaItem {
+    }
+}
+
+feishu_core::model! {
+    /// `AgendaItemContent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct AgendaItemContent {
+    }
+}
+
+feishu_core::model! {
+    /// `AgendaItemTitle`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct AgendaItemTitle {
+        /// `align`.
+        pub align: Option<feishu_core::generated::Int64>,
+        /// `elements`.
+        pub elements: Option<Vec<AgendaTitleElement>>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgendaTitleElement`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct AgendaTitleElement {
+        /// `equation`.
+        pub equation: Option<Equation>,
+        /// `file`.
+        pub file: Option<InlineFile>,
+        /// `inline_block`.
+        pub inline_block: Option<InlineBlock>,
+        /// `mention_doc`.
+        pub mention_doc: Option<MentionDoc>,
+        /// `mention_user`.
+        pub mention_user: Option<MentionUser>,
+        /// `reminder`.
+        pub reminder: Option<Reminder>,
+        /// `text_run`.
+        pub text_run: Option<TextRun>,
+        /// `undefined`.
+        pub undefined: Option<UndefinedElement>,
+    }
+}
+
+feishu_core::model! {
+    /// `AiTemplate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct AiTemplate {
+    }
+}
+
+feishu_core::model! {
+    /// `BatchDeleteChatAnnouncementBlockChildrenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=docx&resource=chat.announcement.block.children&version=v1>
+    pub struct BatchDeleteChatAnnouncementBlockChildrenResponseBody {
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `revision_id`.
+        pub revision_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchDeleteDocumentBlockChildrenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete&project=docx&resource=document.block.children&version=v1>
+    pub struct BatchDeleteDocumentBlockChildrenResponseBody {
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `document_revision_id`.
+        pub document_revision_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchUpdateChatAnnouncementBlockResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct BatchUpdateChatAnnouncementBlockResponseBody {
+        /// `blocks`.
+        pub blocks: Option<Vec<Block>>,
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `revision_id`.
+        pub revision_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchUpdateDocumentBlockResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=docx&resource=document.block&version=v1>
+    pub struct BatchUpdateDocumentBlockResponseBody {
+        /// `blocks`.
+        pub blocks: Option<Vec<Block>>,
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `document_revision_id`.
+        pub document_revision_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Bitable`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Bitable {
+        /// `token`.
+        pub token: Option<String>,
+        /// `view_type`.
+        pub view_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Block`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Block {
+        /// `add_ons`.
+        pub add_ons: Option<AddOns>,
+        /// `agenda`.
+        pub agenda: Option<Agenda>,
+        /// `agenda_item`.
+        pub agenda_item: Option<AgendaItem>,
+        /// `agenda_item_content`.
+        pub agenda_item_content: Option<AgendaItemContent>,
+        /// `agenda_item_title`.
+        pub agenda_item_title: Option<AgendaItemTitle>,
+        /// `ai_template`.
+        pub ai_template: Option<AiTemplate>,
+        /// `bitable`.
+        pub bitable: Option<Bitable>,
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `block_type`.
+        pub block_type: Option<feishu_core::generated::Int64>,
+        /// `board`.
+        pub board: Option<Board>,
+        /// `bullet`.
+        pub bullet: Option<Text>,
+        /// `callout`.
+        pub callout: Option<Callout>,
+        /// `chat_card`.
+        pub chat_card: Option<ChatCard>,
+        /// `children`.
+        pub children: Option<Vec<String>>,
+        /// `code`.
+        pub code: Option<Text>,
+        /// `comment_ids`.
+        pub comment_ids: Option<Vec<String>>,
+        /// `diagram`.
+        pub diagram: Option<Diagram>,
+        /// `divider`.
+        pub divider: Option<Divider>,
+        /// `equation`.
+        pub equation: Option<Text>,
+        /// `file`.
+        pub file: Option<File>,
+        /// `grid`.
+        pub grid: Option<Grid>,
+        /// `grid_column`.
+        pub grid_column: Option<GridColumn>,
+        /// `heading1`.
+        pub heading1: Option<Text>,
+        /// `heading2`.
+        pub heading2: Option<Text>,
+        /// `heading3`.
+        pub heading3: Option<Text>,
+        /// `heading4`.
+        pub heading4: Option<Text>,
+        /// `heading5`.
+        pub heading5: Option<Text>,
+        /// `heading6`.
+        pub heading6: Option<Text>,
+        /// `heading7`.
+        pub heading7: Option<Text>,
+        /// `heading8`.
+        pub heading8: Option<Text>,
+        /// `heading9`.
+        pub heading9: Option<Text>,
+        /// `iframe`.
+        pub iframe: Option<Iframe>,
+        /// `image`.
+        pub image: Option<Image>,
+        /// `isv`.
+        pub isv: Option<Isv>,
+        /// `jira_issue`.
+        pub jira_issue: Option<JiraIssue>,
+        /// `link_preview`.
+        pub link_preview: Option<LinkPreview>,
+        /// `meeting_notes_qa`.
+        pub meeting_notes_qa: Option<MeetingNotesQa>,
+        /// `mindnote`.
+        pub mindnote: Option<Mindnote>,
+        /// `minutes`.
+        pub minutes: Option<Minutes>,
+        /// `okr`.
+        pub okr: Option<Okr>,
+        /// `okr_key_result`.
+        pub okr_key_result: Option<OkrKeyResult>,
+        /// `okr_objective`.
+        pub okr_objective: Option<OkrObjective>,
+        /// `okr_progress`.
+        pub okr_progress: Option<OkrProgress>,
+        /// `ordered`.
+        pub ordered: Option<Text>,
+        /// `page`.
+        pub page: Option<Text>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `project`.
+        pub project: Option<Project>,
+        /// `quote`.
+        pub quote: Option<Text>,
+        /// `quote_container`.
+        pub quote_container: Option<QuoteContainer>,
+        /// `reference_base`.
+        pub reference_base: Option<ReferenceBase>,
+        /// `reference_synced`.
+        pub reference_synced: Option<ReferenceSynced>,
+        /// `sheet`.
+        pub sheet: Option<Sheet>,
+        /// `source_synced`.
+        pub source_synced: Option<SourceSynced>,
+        /// `sub_page_list`.
+        pub sub_page_list: Option<SubPageList>,
+        /// `table`.
+        pub table: Option<Table>,
+        /// `table_cell`.
+        pub table_cell: Option<TableCell>,
+        /// `task`.
+        pub task: Option<Task>,
+        /// `text`.
+        pub text: Option<Text>,
+        /// `todo`.
+        pub todo: Option<Text>,
+        /// `undefined`.
+        pub undefined: Option<Undefined>,
+        /// `vc_summary_tab`.
+        pub vc_summary_tab: Option<VcSummaryTab>,
+        /// `vc_tabs`.
+        pub vc_tabs: Option<VcTabs>,
+        /// `vc_transcript_tab`.
+        pub vc_transcript_tab: Option<VcTranscriptTab>,
+        /// `view`.
+        pub view: Option<View>,
+        /// `wiki_catalog`.
+        pub wiki_catalog: Option<WikiCatalog>,
+    }
+}
+
+feishu_core::model! {
+    /// `BlockIdRelation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.descendant&version=v1>
+    pub struct BlockIdRelation {
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `temporary_block_id`.
+        pub temporary_block_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BlockIdToImageUrl`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=docx&resource=document&version=v1>
+    pub struct BlockIdToImageUrl {
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `image_url`.
+        pub image_url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Board`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Board {
+        /// `align`.
+        pub align: Option<feishu_core::generated::Int64>,
+        /// `height`.
+        pub height: Option<feishu_core::generated::Int64>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `width`.
+        pub width: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Callout`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Callout {
+        /// `background_color`.
+        pub background_color: Option<feishu_core::generated::Int64>,
+        /// `border_color`.
+        pub border_color: Option<feishu_core::generated::Int64>,
+        /// `emoji_id`.
+        pub emoji_id: Option<String>,
+        /// `text_color`.
+        pub text_color: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Caption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Caption {
+        /// `content`.
+        pub content: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ChatCard`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct ChatCard {
+        /// `align`.
+        pub align: Option<feishu_core::generated::Int64>,
+        /// `chat_id`.
+        pub chat_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ConvertDocumentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=convert&project=docx&resource=document&version=v1>
+    pub struct ConvertDocumentResponseBody {
+        /// `block_id_to_image_urls`.
+        pub block_id_to_image_urls: Option<Vec<BlockIdToImageUrl>>,
+        /// `blocks`.
+        pub blocks: Option<Vec<Block>>,
+        /// `first_level_block_ids`.
+        pub first_level_block_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateChatAnnouncementBlockChildrenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=chat.announcement.block.children&version=v1>
+    pub struct CreateChatAnnouncementBlockChildrenResponseBody {
+        /// `children`.
+        pub children: Option<Vec<Block>>,
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `revision_id`.
+        pub revision_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateDocumentBlockChildrenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.children&version=v1>
+    pub struct CreateDocumentBlockChildrenResponseBody {
+        /// `children`.
+        pub children: Option<Vec<Block>>,
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `document_revision_id`.
+        pub document_revision_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateDocumentBlockDescendantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document.block.descendant&version=v1>
+    pub struct CreateDocumentBlockDescendantResponseBody {
+        /// `block_id_relations`.
+        pub block_id_relations: Option<Vec<BlockIdRelation>>,
+        /// `children`.
+        pub children: Option<Vec<Block>>,
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `document_revision_id`.
+        pub document_revision_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateDocumentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=docx&resource=document&version=v1>
+    pub struct CreateDocumentResponseBody {
+        /// `document`.
+        pub document: Option<Document>,
+    }
+}
+
+feishu_core::model! {
+    /// `Diagram`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Diagram {
+        /// `diagram_type`.
+        pub diagram_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Divider`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Divider {
+    }
+}
+
+feishu_core::model! {
+    /// `Document`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document&version=v1>
+    pub struct Document {
+        /// `cover`.
+        pub cover: Option<DocumentCover>,
+        /// `display_setting`.
+        pub display_setting: Option<DocumentDisplaySetting>,
+        /// `document_id`.
+        pub document_id: Option<String>,
+        /// `revision_id`.
+        pub revision_id: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DocumentCover`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document&version=v1>
+    pub struct DocumentCover {
+        /// `offset_ratio_x`.
+        pub offset_ratio_x: Option<f64>,
+        /// `offset_ratio_y`.
+        pub offset_ratio_y: Option<f64>,
+        /// `token`.
+        pub token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DocumentDisplaySetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document&version=v1>
+    pub struct DocumentDisplaySetting {
+        /// `show_authors`.
+        pub show_authors: Option<bool>,
+        /// `show_comment_count`.
+        pub show_comment_count: Option<bool>,
+        /// `show_create_time`.
+        pub show_create_time: Option<bool>,
+        /// `show_like_count`.
+        pub show_like_count: Option<bool>,
+        /// `show_pv`.
+        pub show_pv: Option<bool>,
+        /// `show_related_matters`.
+        pub show_related_matters: Option<bool>,
+        /// `show_uv`.
+        pub show_uv: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `Equation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Equation {
+        /// `content`.
+        pub content: Option<String>,
+        /// `text_element_style`.
+        pub text_element_style: Option<TextElementStyle>,
+    }
+}
+
+feishu_core::model! {
+    /// `File`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct File {
+        /// `name`.
+        pub name: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `view_type`.
+        pub view_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetChatAnnouncementBlockChildrenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=chat.announcement.block.children&version=v1>
+    pub struct GetChatAnnouncementBlockChildrenResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Block>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetChatAnnouncementBlockResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct GetChatAnnouncementBlockResponseBody {
+        /// `block`.
+        pub block: Option<Block>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetChatAnnouncementResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=chat.announcement&version=v1>
+    pub struct GetChatAnnouncementResponseBody {
+        /// `announcement_type`.
+        pub announcement_type: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `create_time_v2`.
+        pub create_time_v2: Option<String>,
+        /// `modifier_id`.
+        pub modifier_id: Option<String>,
+        /// `modifier_id_type`.
+        pub modifier_id_type: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `owner_id_type`.
+        pub owner_id_type: Option<String>,
+        /// `revision_id`.
+        pub revision_id: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `update_time_v2`.
+        pub update_time_v2: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetDocumentBlockChildrenResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document.block.children&version=v1>
+    pub struct GetDocumentBlockChildrenResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Block>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetDocumentBlockResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document.block&version=v1>
+    pub struct GetDocumentBlockResponseBody {
+        /// `block`.
+        pub block: Option<Block>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetDocumentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=docx&resource=document&version=v1>
+    pub struct GetDocumentResponseBody {
+        /// `document`.
+        pub document: Option<Document>,
+    }
+}
+
+feishu_core::model! {
+    /// `Grid`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Grid {
+        /// `column_size`.
+        pub column_size: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `GridColumn`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct GridColumn {
+        /// `width_ratio`.
+        pub width_ratio: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Iframe`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Iframe {
+        /// `component`.
+        pub component: Option<IframeComponent>,
+    }
+}
+
+feishu_core::model! {
+    /// `IframeComponent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct IframeComponent {
+        /// `iframe_type`.
+        pub iframe_type: Option<feishu_core::generated::Int64>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Image`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Image {
+        /// `align`.
+        pub align: Option<feishu_core::generated::Int64>,
+        /// `caption`.
+        pub caption: Option<Caption>,
+        /// `height`.
+        pub height: Option<feishu_core::generated::Int64>,
+        /// `scale`.
+        pub scale: Option<f64>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `width`.
+        pub width: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InlineBlock`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct InlineBlock {
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `text_element_style`.
+        pub text_element_style: Option<TextElementStyle>,
+    }
+}
+
+feishu_core::model! {
+    /// `InlineFile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct InlineFile {
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `source_block_id`.
+        pub source_block_id: Option<String>,
+        /// `text_element_style`.
+        pub text_element_style: Option<TextElementStyle>,
+    }
+}
+
+feishu_core::model! {
+    /// `InlineLinkPreview`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct InlineLinkPreview {
+        /// `text_element_style`.
+        pub text_element_style: Option<TextElementStyle>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+        /// `url_type`.
+        pub url_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Isv`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Isv {
+        /// `component_id`.
+        pub component_id: Option<String>,
+        /// `component_type_id`.
+        pub component_type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JiraIssue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct JiraIssue {
+        /// `id`.
+        pub id: Option<String>,
+        /// `key`.
+        pub key: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Link`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Link {
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LinkPreview`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct LinkPreview {
+        /// `url`.
+        pub url: Option<String>,
+        /// `url_type`.
+        pub url_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListChatAnnouncementBlockResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct ListChatAnnouncementBlockResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Block>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListDocumentBlockResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=document.block&version=v1>
+    pub struct ListDocumentBlockResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Block>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingNotesQa`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct MeetingNotesQa {
+    }
+}
+
+feishu_core::model! {
+    /// `MentionDoc`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct MentionDoc {
+        /// `fallback_type`.
+        pub fallback_type: Option<String>,
+        /// `obj_type`.
+        pub obj_type: Option<feishu_core::generated::Int64>,
+        /// `text_element_style`.
+        pub text_element_style: Option<TextElementStyle>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MentionUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct MentionUser {
+        /// `text_element_style`.
+        pub text_element_style: Option<TextElementStyle>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Mindnote`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Mindnote {
+        /// `token`.
+        pub token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Minutes`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Minutes {
+        /// `minutes_id`.
+        pub minutes_id: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectiveIdWithKrId`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct ObjectiveIdWithKrId {
+        /// `kr_ids`.
+        pub kr_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `objective_id`.
+        pub objective_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Okr`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Okr {
+        /// `objectives`.
+        pub objectives: Option<Vec<ObjectiveIdWithKrId>>,
+        /// `okr_id`.
+        pub okr_id: Option<feishu_core::generated::Int64>,
+        /// `period_display_status`.
+        pub period_display_status: Option<String>,
+        /// `period_name_en`.
+        pub period_name_en: Option<String>,
+        /// `period_name_zh`.
+        pub period_name_zh: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `visible_setting`.
+        pub visible_setting: Option<OkrVisibleSetting>,
+    }
+}
+
+feishu_core::model! {
+    /// `OkrKeyResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct OkrKeyResult {
+        /// `confidential`.
+        pub confidential: Option<bool>,
+        /// `content`.
+        pub content: Option<Text>,
+        /// `kr_id`.
+        pub kr_id: Option<feishu_core::generated::Int64>,
+        /// `position`.
+        pub position: Option<feishu_core::generated::Int64>,
+        /// `progress_rate`.
+        pub progress_rate: Option<OkrProgressRate>,
+        /// `score`.
+        pub score: Option<feishu_core::generated::Int64>,
+        /// `visible`.
+        pub visible: Option<bool>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `OkrObjective`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct OkrObjective {
+        /// `confidential`.
+        pub confidential: Option<bool>,
+        /// `content`.
+        pub content: Option<Text>,
+        /// `objective_id`.
+        pub objective_id: Option<feishu_core::generated::Int64>,
+        /// `position`.
+        pub position: Option<feishu_core::generated::Int64>,
+        /// `progress_rate`.
+        pub progress_rate: Option<OkrProgressRate>,
+        /// `score`.
+        pub score: Option<feishu_core::generated::Int64>,
+        /// `visible`.
+        pub visible: Option<bool>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `OkrProgress`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct OkrProgress {
+    }
+}
+
+feishu_core::model! {
+    /// `OkrProgressRate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct OkrProgressRate {
+        /// `current`.
+        pub current: Option<f64>,
+        /// `mode`.
+        pub mode: Option<String>,
+        /// `percent`.
+        pub percent: Option<f64>,
+        /// `progress_status`.
+        pub progress_status: Option<String>,
+        /// `start`.
+        pub start: Option<f64>,
+        /// `status_type`.
+        pub status_type: Option<String>,
+        /// `target`.
+        pub target: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `OkrVisibleSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct OkrVisibleSetting {
+        /// `progress_fill_area_visible`.
+        pub progress_fill_area_visible: Option<bool>,
+        /// `progress_status_visible`.
+        pub progress_status_visible: Option<bool>,
+        /// `score_visible`.
+        pub score_visible: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchDocumentBlockResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=docx&resource=document.block&version=v1>
+    pub struct PatchDocumentBlockResponseBody {
+        /// `block`.
+        pub block: Option<Block>,
+        /// `client_token`.
+        pub client_token: Option<String>,
+        /// `document_revision_id`.
+        pub document_revision_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Project`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Project {
+        /// `sub_type`.
+        pub sub_type: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+        /// `view_type`.
+        pub view_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QuoteContainer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct QuoteContainer {
+    }
+}
+
+feishu_core::model! {
+    /// `RawContentDocumentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=raw_content&project=docx&resource=document&version=v1>
+    pub struct RawContentDocumentResponseBody {
+        /// `content`.
+        pub content: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReferenceBase`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct ReferenceBase {
+        /// `layout_mode`.
+        pub layout_mode: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `view_id`.
+        pub view_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReferenceSynced`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct ReferenceSynced {
+        /// `source_block_id`.
+        pub source_block_id: Option<String>,
+        /// `source_document_id`.
+        pub source_document_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Reminder`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Reminder {
+        /// `create_user_id`.
+        pub create_user_id: Option<String>,
+        /// `expire_time`.
+        pub expire_time: Option<feishu_core::generated::Int64>,
+        /// `is_notify`.
+        pub is_notify: Option<bool>,
+        /// `is_whole_day`.
+        pub is_whole_day: Option<bool>,
+        /// `notify_time`.
+        pub notify_time: Option<feishu_core::generated::Int64>,
+        /// `text_element_style`.
+        pub text_element_style: Option<TextElementStyle>,
+    }
+}
+
+feishu_core::model! {
+    /// `Sheet`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Sheet {
+        /// `column_size`.
+        pub column_size: Option<feishu_core::generated::Int64>,
+        /// `row_size`.
+        pub row_size: Option<feishu_core::generated::Int64>,
+        /// `token`.
+        pub token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SourceSynced`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct SourceSynced {
+        /// `align`.
+        pub align: Option<feishu_core::generated::Int64>,
+        /// `elements`.
+        pub elements: Option<Vec<TextElement>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SubPageList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct SubPageList {
+        /// `wiki_token`.
+        pub wiki_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Table`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Table {
+        /// `cells`.
+        pub cells: Option<Vec<String>>,
+        /// `property`.
+        pub property: Option<TableProperty>,
+    }
+}
+
+feishu_core::model! {
+    /// `TableCell`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct TableCell {
+    }
+}
+
+feishu_core::model! {
+    /// `TableMergeInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct TableMergeInfo {
+        /// `col_span`.
+        pub col_span: Option<feishu_core::generated::Int64>,
+        /// `row_span`.
+        pub row_span: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TableProperty`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct TableProperty {
+        /// `column_size`.
+        pub column_size: Option<feishu_core::generated::Int64>,
+        /// `column_width`.
+        pub column_width: Option<Vec<feishu_core::generated::Int64>>,
+        /// `header_column`.
+        pub header_column: Option<bool>,
+        /// `header_row`.
+        pub header_row: Option<bool>,
+        /// `merge_info`.
+        pub merge_info: Option<Vec<TableMergeInfo>>,
+        /// `row_size`.
+        pub row_size: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Task`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Task {
+        /// `folded`.
+        pub folded: Option<bool>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Text`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Text {
+        /// `elements`.
+        pub elements: Option<Vec<TextElement>>,
+        /// `style`.
+        pub style: Option<TextStyle>,
+    }
+}
+
+feishu_core::model! {
+    /// `TextElement`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct TextElement {
+        /// `equation`.
+        pub equation: Option<Equation>,
+        /// `file`.
+        pub file: Option<InlineFile>,
+        /// `inline_block`.
+        pub inline_block: Option<InlineBlock>,
+        /// `link_preview`.
+        pub link_preview: Option<InlineLinkPreview>,
+        /// `mention_doc`.
+        pub mention_doc: Option<MentionDoc>,
+        /// `mention_user`.
+        pub mention_user: Option<MentionUser>,
+        /// `reminder`.
+        pub reminder: Option<Reminder>,
+        /// `text_run`.
+        pub text_run: Option<TextRun>,
+        /// `undefined`.
+        pub undefined: Option<UndefinedElement>,
+    }
+}
+
+feishu_core::model! {
+    /// `TextElementStyle`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct TextElementStyle {
+        /// `background_color`.
+        pub background_color: Option<feishu_core::generated::Int64>,
+        /// `bold`.
+        pub bold: Option<bool>,
+        /// `comment_ids`.
+        pub comment_ids: Option<Vec<String>>,
+        /// `inline_code`.
+        pub inline_code: Option<bool>,
+        /// `italic`.
+        pub italic: Option<bool>,
+        /// `link`.
+        pub link: Option<Link>,
+        /// `strikethrough`.
+        pub strikethrough: Option<bool>,
+        /// `text_color`.
+        pub text_color: Option<feishu_core::generated::Int64>,
+        /// `underline`.
+        pub underline: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `TextRun`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct TextRun {
+        /// `content`.
+        pub content: Option<String>,
+        /// `text_element_style`.
+        pub text_element_style: Option<TextElementStyle>,
+    }
+}
+
+feishu_core::model! {
+    /// `TextStyle`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct TextStyle {
+        /// `align`.
+        pub align: Option<feishu_core::generated::Int64>,
+        /// `background_color`.
+        pub background_color: Option<String>,
+        /// `done`.
+        pub done: Option<bool>,
+        /// `folded`.
+        pub folded: Option<bool>,
+        /// `indentation_level`.
+        pub indentation_level: Option<String>,
+        /// `language`.
+        pub language: Option<feishu_core::generated::Int64>,
+        /// `sequence`.
+        pub sequence: Option<String>,
+        /// `wrap`.
+        pub wrap: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `Undefined`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct Undefined {
+    }
+}
+
+feishu_core::model! {
+    /// `UndefinedElement`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct UndefinedElement {
+    }
+}
+
+feishu_core::model! {
+    /// `VcSummaryTab`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct VcSummaryTab {
+    }
+}
+
+feishu_core::model! {
+    /// `VcTabs`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct VcTabs {
+    }
+}
+
+feishu_core::model! {
+    /// `VcTranscriptTab`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct VcTranscriptTab {
+    }
+}
+
+feishu_core::model! {
+    /// `View`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct View {
+        /// `view_type`.
+        pub view_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `WikiCatalog`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=docx&resource=chat.announcement.block&version=v1>
+    pub struct WikiCatalog {
+        /// `wiki_token`.
+        pub wiki_token: Option<String>,
+    }
 }

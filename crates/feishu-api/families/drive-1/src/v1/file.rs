@@ -24,34 +24,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=drive&resource=file&version=v1>
-    pub enum CopyFileUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_shortcut&project=drive&resource=file&version=v1>
-    pub enum CreateShortcutFileUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `direction`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file&version=v1>
@@ -68,28 +40,6 @@ feishu_core::string_enum! {
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_subscribe&project=drive&resource=file&version=v1>
     pub enum FileType {
-        /// `doc`.
-        Doc = "doc",
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `file`.
-        File = "file",
-        /// `folder`.
-        Folder = "folder",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `file_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_subscribe&project=drive&resource=file&version=v1>
-    pub enum GetSubscribeFileFileType {
         /// `doc`.
         Doc = "doc",
         /// `docx`.
@@ -198,28 +148,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `file_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=subscribe&project=drive&resource=file&version=v1>
-    pub enum SubscribeFileFileType {
-        /// `doc`.
-        Doc = "doc",
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `file`.
-        File = "file",
-        /// `folder`.
-        Folder = "folder",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=file&version=v1>
@@ -242,20 +170,6 @@ feishu_core::string_enum! {
         Shortcut = "shortcut",
         /// `slides`.
         Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -370,7 +284,7 @@ pub struct ListFile {
     order_by: Option<OrderBy>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListFile {
@@ -416,7 +330,7 @@ impl ListFile {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -453,14 +367,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListFile, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                files: Vec<super::model::File>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub files: Vec<super::model::File>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.files, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -522,12 +435,12 @@ feishu_core::endpoint! {
 pub struct GetSubscribeFile {
     file_token: String,
     event_type: Option<String>,
-    file_type: GetSubscribeFileFileType,
+    file_type: FileType,
 }
 
 impl GetSubscribeFile {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, file_type: GetSubscribeFileFileType) -> Self {
+    pub fn new(file_token: impl Into<String>, file_type: FileType) -> Self {
         Self {
             file_token: file_token.into(),
             event_type: None,
@@ -605,7 +518,7 @@ pub struct CopyFile {
     #[serde(skip)]
     file_token: String,
     #[serde(skip)]
-    user_id_type: Option<CopyFileUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     extra: Option<Vec<Property>>,
     folder_token: String,
@@ -628,7 +541,7 @@ impl CopyFile {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CopyFileUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -724,12 +637,12 @@ feishu_core::endpoint! {
 pub struct SubscribeFile {
     file_token: String,
     event_type: Option<String>,
-    file_type: SubscribeFileFileType,
+    file_type: FileType,
 }
 
 impl SubscribeFile {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, file_type: SubscribeFileFileType) -> Self {
+    pub fn new(file_token: impl Into<String>, file_type: FileType) -> Self {
         Self {
             file_token: file_token.into(),
             event_type: None,
@@ -804,7 +717,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateShortcutFile {
     #[serde(skip)]
-    user_id_type: Option<CreateShortcutFileUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     parent_token: String,
     refer_entity: ReferEntity,
 }
@@ -820,7 +733,7 @@ impl CreateShortcutFile {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateShortcutFileUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

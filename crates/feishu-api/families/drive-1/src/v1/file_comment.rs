@@ -4,58 +4,12 @@
 feishu_core::string_enum! {
     /// The values of `file_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=file.comment&version=v1>
-    pub enum BatchQueryFileCommentFileType {
-        /// `doc`.
-        Doc = "doc",
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=file.comment&version=v1>
-    pub enum BatchQueryFileCommentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `file_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.comment&version=v1>
     pub enum CreateFileCommentFileType {
         /// `doc`.
         Doc = "doc",
         /// `docx`.
         Docx = "docx",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.comment&version=v1>
-    pub enum CreateFileCommentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -108,38 +62,6 @@ feishu_core::string_enum! {
         File = "file",
         /// `docx`.
         Docx = "docx",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.comment&version=v1>
-    pub enum GetFileCommentUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `file_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=file.comment&version=v1>
-    pub enum PatchFileCommentFileType {
-        /// `doc`.
-        Doc = "doc",
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `slides`.
-        Slides = "slides",
     }
 }
 
@@ -211,20 +133,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/drive/v1/files/:file_token/comments`: Get Document Comments in Pages.
 ///
 /// The API is used to obtain all the comment information of the document according to the cloud document Token, including comment and reply ID, reply content, user ID of the reviewer and reply….
@@ -242,7 +150,7 @@ pub struct ListFileComment {
     need_relation: Option<bool>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListFileComment {
@@ -298,7 +206,7 @@ impl ListFileComment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -353,7 +261,7 @@ pub struct GetFileComment {
     comment_id: String,
     file_type: GetFileCommentFileType,
     need_reaction: Option<bool>,
-    user_id_type: Option<GetFileCommentUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetFileComment {
@@ -375,7 +283,7 @@ impl GetFileComment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetFileCommentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -415,13 +323,13 @@ pub struct PatchFileComment {
     #[serde(skip)]
     comment_id: String,
     #[serde(skip)]
-    file_type: PatchFileCommentFileType,
+    file_type: FileType,
     is_solved: bool,
 }
 
 impl PatchFileComment {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, comment_id: impl Into<String>, file_type: PatchFileCommentFileType, is_solved: bool) -> Self {
+    pub fn new(file_token: impl Into<String>, comment_id: impl Into<String>, file_type: FileType, is_solved: bool) -> Self {
         Self {
             file_token: file_token.into(),
             comment_id: comment_id.into(),
@@ -459,7 +367,7 @@ pub struct CreateFileComment {
     #[serde(skip)]
     file_type: CreateFileCommentFileType,
     #[serde(skip)]
-    user_id_type: Option<CreateFileCommentUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reply_list: Option<ReplyList>,
 }
@@ -476,7 +384,7 @@ impl CreateFileComment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateFileCommentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -517,15 +425,15 @@ pub struct BatchQueryFileComment {
     #[serde(skip)]
     file_token: String,
     #[serde(skip)]
-    file_type: BatchQueryFileCommentFileType,
+    file_type: FileType,
     #[serde(skip)]
-    user_id_type: Option<BatchQueryFileCommentUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     comment_ids: Vec<String>,
 }
 
 impl BatchQueryFileComment {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, file_type: BatchQueryFileCommentFileType, comment_ids: Vec<String>) -> Self {
+    pub fn new(file_token: impl Into<String>, file_type: FileType, comment_ids: Vec<String>) -> Self {
         Self {
             file_token: file_token.into(),
             file_type,
@@ -535,7 +443,7 @@ impl BatchQueryFileComment {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: BatchQueryFileCommentUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

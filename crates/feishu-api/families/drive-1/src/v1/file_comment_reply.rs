@@ -28,24 +28,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `file_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment.reply&version=v1>
-    pub enum ListFileCommentReplyFileType {
-        /// `doc`.
-        Doc = "doc",
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
 /// `person` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=file.comment.reply&version=v1>
@@ -105,52 +87,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `file_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=file.comment.reply&version=v1>
-    pub enum UpdateFileCommentReplyFileType {
-        /// `doc`.
-        Doc = "doc",
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=file.comment.reply&version=v1>
-    pub enum UpdateFileCommentReplyUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment.reply&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `DELETE /open-apis/drive/v1/files/:file_token/comments/:comment_id/replies/:reply_id`: Delete Reply.
 ///
 /// Deletes a reply to a document in Docs.
@@ -203,16 +139,16 @@ feishu_core::endpoint! {
 pub struct ListFileCommentReply {
     file_token: String,
     comment_id: String,
-    file_type: ListFileCommentReplyFileType,
+    file_type: FileType,
     need_reaction: Option<bool>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListFileCommentReply {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, comment_id: impl Into<String>, file_type: ListFileCommentReplyFileType) -> Self {
+    pub fn new(file_token: impl Into<String>, comment_id: impl Into<String>, file_type: FileType) -> Self {
         Self {
             file_token: file_token.into(),
             comment_id: comment_id.into(),
@@ -243,7 +179,7 @@ impl ListFileCommentReply {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -370,15 +306,15 @@ pub struct UpdateFileCommentReply {
     #[serde(skip)]
     reply_id: String,
     #[serde(skip)]
-    file_type: UpdateFileCommentReplyFileType,
+    file_type: FileType,
     #[serde(skip)]
-    user_id_type: Option<UpdateFileCommentReplyUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     content: ReplyContent,
 }
 
 impl UpdateFileCommentReply {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, comment_id: impl Into<String>, reply_id: impl Into<String>, file_type: UpdateFileCommentReplyFileType, content: ReplyContent) -> Self {
+    pub fn new(file_token: impl Into<String>, comment_id: impl Into<String>, reply_id: impl Into<String>, file_type: FileType, content: ReplyContent) -> Self {
         Self {
             file_token: file_token.into(),
             comment_id: comment_id.into(),
@@ -390,7 +326,7 @@ impl UpdateFileCommentReply {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateFileCommentReplyUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

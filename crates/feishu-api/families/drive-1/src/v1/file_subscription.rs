@@ -4,36 +4,8 @@
 feishu_core::string_enum! {
     /// The values of `file_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.subscription&version=v1>
-    pub enum CreateFileSubscriptionFileType {
-        /// `doc`.
-        Doc = "doc",
-        /// `docx`.
-        Docx = "docx",
-        /// `wiki`.
-        Wiki = "wiki",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `file_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.subscription&version=v1>
     pub enum FileType {
-        /// `doc`.
-        Doc = "doc",
-        /// `docx`.
-        Docx = "docx",
-        /// `wiki`.
-        Wiki = "wiki",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `file_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=file.subscription&version=v1>
-    pub enum PatchFileSubscriptionFileType {
         /// `doc`.
         Doc = "doc",
         /// `docx`.
@@ -102,13 +74,13 @@ pub struct PatchFileSubscription {
     file_token: String,
     #[serde(skip)]
     subscription_id: String,
-    file_type: PatchFileSubscriptionFileType,
+    file_type: FileType,
     is_subscribe: bool,
 }
 
 impl PatchFileSubscription {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, subscription_id: impl Into<String>, file_type: PatchFileSubscriptionFileType, is_subscribe: bool) -> Self {
+    pub fn new(file_token: impl Into<String>, subscription_id: impl Into<String>, file_type: FileType, is_subscribe: bool) -> Self {
         Self {
             file_token: file_token.into(),
             subscription_id: subscription_id.into(),
@@ -140,7 +112,7 @@ feishu_core::endpoint! {
 pub struct CreateFileSubscription {
     #[serde(skip)]
     file_token: String,
-    file_type: CreateFileSubscriptionFileType,
+    file_type: FileType,
     #[serde(skip_serializing_if = "Option::is_none")]
     is_subcribe: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,7 +122,7 @@ pub struct CreateFileSubscription {
 
 impl CreateFileSubscription {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, file_type: CreateFileSubscriptionFileType, subscription_type: SubscriptionType) -> Self {
+    pub fn new(file_token: impl Into<String>, file_type: FileType, subscription_type: SubscriptionType) -> Self {
         Self {
             file_token: file_token.into(),
             file_type,

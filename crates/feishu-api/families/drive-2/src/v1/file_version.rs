@@ -4,104 +4,12 @@
 feishu_core::string_enum! {
     /// The values of `obj_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.version&version=v1>
-    pub enum CreateFileVersionObjType {
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.version&version=v1>
-    pub enum CreateFileVersionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `obj_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.version&version=v1>
-    pub enum GetFileVersionObjType {
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.version&version=v1>
-    pub enum GetFileVersionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `obj_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.version&version=v1>
-    pub enum ListFileVersionObjType {
-        /// `docx`.
-        Docx = "docx",
-        /// `sheet`.
-        Sheet = "sheet",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.version&version=v1>
-    pub enum ListFileVersionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `obj_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=file.version&version=v1>
     pub enum ObjType {
         /// `docx`.
         Docx = "docx",
         /// `sheet`.
         Sheet = "sheet",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=file.version&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -115,7 +23,7 @@ pub struct DeleteFileVersion {
     file_token: String,
     version_id: String,
     obj_type: ObjType,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl DeleteFileVersion {
@@ -130,7 +38,7 @@ impl DeleteFileVersion {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -165,15 +73,15 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct ListFileVersion {
     file_token: String,
-    obj_type: ListFileVersionObjType,
+    obj_type: ObjType,
     page_size: i64,
     page_token: Option<String>,
-    user_id_type: Option<ListFileVersionUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListFileVersion {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, obj_type: ListFileVersionObjType, page_size: i64) -> Self {
+    pub fn new(file_token: impl Into<String>, obj_type: ObjType, page_size: i64) -> Self {
         Self {
             file_token: file_token.into(),
             obj_type,
@@ -190,7 +98,7 @@ impl ListFileVersion {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: ListFileVersionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -229,15 +137,15 @@ feishu_core::endpoint! {
 pub struct GetFileVersion {
     file_token: String,
     version_id: String,
-    obj_type: GetFileVersionObjType,
+    obj_type: ObjType,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<GetFileVersionUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetFileVersion {
     /// A request with the required fields.
-    pub fn new(file_token: impl Into<String>, version_id: impl Into<String>, obj_type: GetFileVersionObjType) -> Self {
+    pub fn new(file_token: impl Into<String>, version_id: impl Into<String>, obj_type: ObjType) -> Self {
         Self {
             file_token: file_token.into(),
             version_id: version_id.into(),
@@ -261,7 +169,7 @@ impl GetFileVersion {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetFileVersionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -302,11 +210,11 @@ pub struct CreateFileVersion {
     #[serde(skip)]
     file_token: String,
     #[serde(skip)]
-    user_id_type: Option<CreateFileVersionUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    obj_type: Option<CreateFileVersionObjType>,
+    obj_type: Option<ObjType>,
 }
 
 impl CreateFileVersion {
@@ -321,7 +229,7 @@ impl CreateFileVersion {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateFileVersionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -333,7 +241,7 @@ impl CreateFileVersion {
     }
 
     /// Document version type.
-    pub fn obj_type(mut self, value: CreateFileVersionObjType) -> Self {
+    pub fn obj_type(mut self, value: ObjType) -> Self {
         self.obj_type = Some(value);
         self
     }

@@ -23,20 +23,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `viewer_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.view_record&version=v1>
-    pub enum ViewerIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
 /// `GET /open-apis/drive/v1/files/:file_token/view_records`: Obtain document view records.
 ///
 /// Obtain the view records of files, including document, sheet, base, wiki, and more.
@@ -50,7 +36,7 @@ pub struct ListFileViewRecord {
     file_type: FileType,
     page_size: i64,
     page_token: Option<String>,
-    viewer_id_type: Option<ViewerIdType>,
+    viewer_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListFileViewRecord {
@@ -72,7 +58,7 @@ impl ListFileViewRecord {
     }
 
     /// Type of viewer ID used in this callWhen the value is \`user\_id\`, the following field scopes are required：\<md-perm name="contact:user.employee\_id:readonly" desc="Obtain user ID"….
-    pub fn viewer_id_type(mut self, value: ViewerIdType) -> Self {
+    pub fn viewer_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.viewer_id_type = Some(value);
         self
     }

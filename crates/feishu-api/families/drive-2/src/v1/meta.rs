@@ -38,20 +38,6 @@ pub struct RequestDoc {
     pub doc_type: DocType,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `POST /open-apis/drive/v1/metas/batch_query`: Obtain Metadata.
 ///
 /// Get metadata of various Docs based on file's token, including the title, owner, create time, and more.
@@ -60,7 +46,7 @@ feishu_core::string_enum! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct BatchQueryMeta {
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     request_docs: Vec<RequestDoc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     with_url: Option<bool>,
@@ -77,7 +63,7 @@ impl BatchQueryMeta {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -28,146 +28,6 @@ feishu_core::string_enum! {
 feishu_core::string_enum! {
     /// The values of `type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=auth&project=drive&resource=permission.member&version=v1>
-    pub enum AuthPermissionMemberType {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `wiki`.
-        Wiki = "wiki",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `docx`.
-        Docx = "docx",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `minutes`.
-        Minutes = "minutes",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=drive&resource=permission.member&version=v1>
-    pub enum BatchCreatePermissionMemberType {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `wiki`.
-        Wiki = "wiki",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `docx`.
-        Docx = "docx",
-        /// `folder`.
-        Folder = "folder",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `minutes`.
-        Minutes = "minutes",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.member&version=v1>
-    pub enum CreatePermissionMemberMemberType {
-        /// `email`.
-        Email = "email",
-        /// `openid`.
-        Openid = "openid",
-        /// `unionid`.
-        Unionid = "unionid",
-        /// `openchat`.
-        Openchat = "openchat",
-        /// `opendepartmentid`.
-        Opendepartmentid = "opendepartmentid",
-        /// `userid`.
-        Userid = "userid",
-        /// `groupid`.
-        Groupid = "groupid",
-        /// `wikispaceid`.
-        Wikispaceid = "wikispaceid",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `perm_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.member&version=v1>
-    pub enum CreatePermissionMemberPermType {
-        /// `container`.
-        Container = "container",
-        /// `single_page`.
-        SinglePage = "single_page",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.member&version=v1>
-    pub enum CreatePermissionMemberType {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `wiki`.
-        Wiki = "wiki",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `docx`.
-        Docx = "docx",
-        /// `folder`.
-        Folder = "folder",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `minutes`.
-        Minutes = "minutes",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.member&version=v1>
-    pub enum CreatePermissionMemberType2 {
-        /// `user`.
-        User = "user",
-        /// `chat`.
-        Chat = "chat",
-        /// `department`.
-        Department = "department",
-        /// `group`.
-        Group = "group",
-        /// `wiki_space_member`.
-        WikiSpaceMember = "wiki_space_member",
-        /// `wiki_space_viewer`.
-        WikiSpaceViewer = "wiki_space_viewer",
-        /// `wiki_space_editor`.
-        WikiSpaceEditor = "wiki_space_editor",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=permission.member&version=v1>
     pub enum DeletePermissionMemberType {
         /// `user`.
@@ -184,18 +44,6 @@ feishu_core::string_enum! {
         WikiSpaceViewer = "wiki_space_viewer",
         /// `wiki_space_editor`.
         WikiSpaceEditor = "wiki_space_editor",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `perm_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=permission.member&version=v1>
-    pub enum ListPermissionMemberPermType {
-        /// `container`.
-        Container = "container",
-        /// `single_page`.
-        SinglePage = "single_page",
     }
 }
 
@@ -233,65 +81,15 @@ pub struct Member {
     /// Collaborator ID, which needs to correspond to the collaborator ID type.
     pub member_id: String,
     /// Collaborator ID Type.
-    pub member_type: MemberMemberType,
+    pub member_type: MemberType,
     /// Permission roles that need to be added.
-    pub perm: MemberPerm,
+    pub perm: Perm,
     /// Collaborator's permission role type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub perm_type: Option<MemberPermType>,
+    pub perm_type: Option<PermType>,
     /// Type of collaboratorNOTE: This parameter is required when the \`member\_type\` parameter is \`wikispaceid\`Default value: "".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<MemberType2>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=drive&resource=permission.member&version=v1>
-    pub enum MemberMemberType {
-        /// `email`.
-        Email = "email",
-        /// `openid`.
-        Openid = "openid",
-        /// `unionid`.
-        Unionid = "unionid",
-        /// `openchat`.
-        Openchat = "openchat",
-        /// `opendepartmentid`.
-        Opendepartmentid = "opendepartmentid",
-        /// `userid`.
-        Userid = "userid",
-        /// `groupid`.
-        Groupid = "groupid",
-        /// `wikispaceid`.
-        Wikispaceid = "wikispaceid",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `perm`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=drive&resource=permission.member&version=v1>
-    pub enum MemberPerm {
-        /// `view`.
-        View = "view",
-        /// `edit`.
-        Edit = "edit",
-        /// `full_access`.
-        FullAccess = "full_access",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `perm_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=drive&resource=permission.member&version=v1>
-    pub enum MemberPermType {
-        /// `container`.
-        Container = "container",
-        /// `single_page`.
-        SinglePage = "single_page",
-    }
+    pub r#type: Option<DeletePermissionMemberType>,
 }
 
 feishu_core::string_enum! {
@@ -315,28 +113,6 @@ feishu_core::string_enum! {
         Groupid = "groupid",
         /// `wikispaceid`.
         Wikispaceid = "wikispaceid",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=drive&resource=permission.member&version=v1>
-    pub enum MemberType2 {
-        /// `user`.
-        User = "user",
-        /// `chat`.
-        Chat = "chat",
-        /// `department`.
-        Department = "department",
-        /// `group`.
-        Group = "group",
-        /// `wiki_space_member`.
-        WikiSpaceMember = "wiki_space_member",
-        /// `wiki_space_viewer`.
-        WikiSpaceViewer = "wiki_space_viewer",
-        /// `wiki_space_editor`.
-        WikiSpaceEditor = "wiki_space_editor",
     }
 }
 
@@ -383,34 +159,6 @@ feishu_core::string_enum! {
 feishu_core::string_enum! {
     /// The values of `type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_owner&project=drive&resource=permission.member&version=v1>
-    pub enum TransferOwnerPermissionMemberType {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `wiki`.
-        Wiki = "wiki",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `docx`.
-        Docx = "docx",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `minutes`.
-        Minutes = "minutes",
-        /// `slides`.
-        Slides = "slides",
-        /// `folder`.
-        Folder = "folder",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=permission.member&version=v1>
     pub enum Type {
         /// `doc`.
@@ -433,104 +181,6 @@ feishu_core::string_enum! {
         Minutes = "minutes",
         /// `slides`.
         Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.member&version=v1>
-    pub enum UpdatePermissionMemberMemberType {
-        /// `email`.
-        Email = "email",
-        /// `openid`.
-        Openid = "openid",
-        /// `unionid`.
-        Unionid = "unionid",
-        /// `openchat`.
-        Openchat = "openchat",
-        /// `opendepartmentid`.
-        Opendepartmentid = "opendepartmentid",
-        /// `userid`.
-        Userid = "userid",
-        /// `groupid`.
-        Groupid = "groupid",
-        /// `wikispaceid`.
-        Wikispaceid = "wikispaceid",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `perm`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.member&version=v1>
-    pub enum UpdatePermissionMemberPerm {
-        /// `view`.
-        View = "view",
-        /// `edit`.
-        Edit = "edit",
-        /// `full_access`.
-        FullAccess = "full_access",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `perm_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.member&version=v1>
-    pub enum UpdatePermissionMemberPermType {
-        /// `container`.
-        Container = "container",
-        /// `single_page`.
-        SinglePage = "single_page",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.member&version=v1>
-    pub enum UpdatePermissionMemberType {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `wiki`.
-        Wiki = "wiki",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `docx`.
-        Docx = "docx",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `minutes`.
-        Minutes = "minutes",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.member&version=v1>
-    pub enum UpdatePermissionMemberType2 {
-        /// `user`.
-        User = "user",
-        /// `chat`.
-        Chat = "chat",
-        /// `department`.
-        Department = "department",
-        /// `group`.
-        Group = "group",
-        /// `wiki_space_member`.
-        WikiSpaceMember = "wiki_space_member",
-        /// `wiki_space_viewer`.
-        WikiSpaceViewer = "wiki_space_viewer",
-        /// `wiki_space_editor`.
-        WikiSpaceEditor = "wiki_space_editor",
     }
 }
 
@@ -608,7 +258,7 @@ feishu_core::endpoint! {
 pub struct ListPermissionMember {
     token: String,
     fields: Option<String>,
-    perm_type: Option<ListPermissionMemberPermType>,
+    perm_type: Option<PermType>,
     r#type: ListPermissionMemberType,
 }
 
@@ -630,7 +280,7 @@ impl ListPermissionMember {
     }
 
     /// Options:container(Current page and its sub-pages),single\_page(Current page only.
-    pub fn perm_type(mut self, value: ListPermissionMemberPermType) -> Self {
+    pub fn perm_type(mut self, value: PermType) -> Self {
         self.perm_type = Some(value);
         self
     }
@@ -667,12 +317,12 @@ feishu_core::endpoint! {
 pub struct AuthPermissionMember {
     token: String,
     action: Action,
-    r#type: AuthPermissionMemberType,
+    r#type: ListPermissionMemberType,
 }
 
 impl AuthPermissionMember {
     /// A request with the required fields.
-    pub fn new(token: impl Into<String>, action: Action, r#type: AuthPermissionMemberType) -> Self {
+    pub fn new(token: impl Into<String>, action: Action, r#type: ListPermissionMemberType) -> Self {
         Self {
             token: token.into(),
             action,
@@ -710,20 +360,20 @@ pub struct CreatePermissionMember {
     #[serde(skip)]
     need_notification: Option<bool>,
     #[serde(skip)]
-    r#type: CreatePermissionMemberType,
+    r#type: Type,
     member_id: String,
-    member_type: CreatePermissionMemberMemberType,
+    member_type: MemberType,
     perm: Perm,
     #[serde(skip_serializing_if = "Option::is_none")]
-    perm_type: Option<CreatePermissionMemberPermType>,
+    perm_type: Option<PermType>,
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    type_body: Option<CreatePermissionMemberType2>,
+    type_body: Option<DeletePermissionMemberType>,
 }
 
 impl CreatePermissionMember {
     /// A request with the required fields.
-    pub fn new(token: impl Into<String>, r#type: CreatePermissionMemberType, member_id: impl Into<String>, member_type: CreatePermissionMemberMemberType, perm: Perm) -> Self {
+    pub fn new(token: impl Into<String>, r#type: Type, member_id: impl Into<String>, member_type: MemberType, perm: Perm) -> Self {
         Self {
             token: token.into(),
             need_notification: None,
@@ -743,13 +393,13 @@ impl CreatePermissionMember {
     }
 
     /// Collaborator's permission role type.
-    pub fn perm_type(mut self, value: CreatePermissionMemberPermType) -> Self {
+    pub fn perm_type(mut self, value: PermType) -> Self {
         self.perm_type = Some(value);
         self
     }
 
     /// Type of collaboratorNOTE: This parameter is required when the \`member\_type\` parameter is \`wikispaceid\`Default value: "".
-    pub fn type_body(mut self, value: CreatePermissionMemberType2) -> Self {
+    pub fn type_body(mut self, value: DeletePermissionMemberType) -> Self {
         self.type_body = Some(value);
         self
     }
@@ -786,13 +436,13 @@ pub struct BatchCreatePermissionMember {
     #[serde(skip)]
     need_notification: Option<bool>,
     #[serde(skip)]
-    r#type: BatchCreatePermissionMemberType,
+    r#type: Type,
     members: Vec<Member>,
 }
 
 impl BatchCreatePermissionMember {
     /// A request with the required fields.
-    pub fn new(token: impl Into<String>, r#type: BatchCreatePermissionMemberType, members: Vec<Member>) -> Self {
+    pub fn new(token: impl Into<String>, r#type: Type, members: Vec<Member>) -> Self {
         Self {
             token: token.into(),
             need_notification: None,
@@ -845,14 +495,14 @@ pub struct TransferOwnerPermissionMember {
     #[serde(skip)]
     stay_put: Option<bool>,
     #[serde(skip)]
-    r#type: TransferOwnerPermissionMemberType,
+    r#type: Type,
     member_id: String,
     member_type: TransferOwnerPermissionMemberMemberType,
 }
 
 impl TransferOwnerPermissionMember {
     /// A request with the required fields.
-    pub fn new(token: impl Into<String>, r#type: TransferOwnerPermissionMemberType, member_id: impl Into<String>, member_type: TransferOwnerPermissionMemberMemberType) -> Self {
+    pub fn new(token: impl Into<String>, r#type: Type, member_id: impl Into<String>, member_type: TransferOwnerPermissionMemberMemberType) -> Self {
         Self {
             token: token.into(),
             need_notification: None,
@@ -932,19 +582,19 @@ pub struct UpdatePermissionMember {
     #[serde(skip)]
     need_notification: Option<bool>,
     #[serde(skip)]
-    r#type: UpdatePermissionMemberType,
-    member_type: UpdatePermissionMemberMemberType,
-    perm: UpdatePermissionMemberPerm,
+    r#type: ListPermissionMemberType,
+    member_type: MemberType,
+    perm: Perm,
     #[serde(skip_serializing_if = "Option::is_none")]
-    perm_type: Option<UpdatePermissionMemberPermType>,
+    perm_type: Option<PermType>,
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    type_body: Option<UpdatePermissionMemberType2>,
+    type_body: Option<DeletePermissionMemberType>,
 }
 
 impl UpdatePermissionMember {
     /// A request with the required fields.
-    pub fn new(token: impl Into<String>, member_id: impl Into<String>, r#type: UpdatePermissionMemberType, member_type: UpdatePermissionMemberMemberType, perm: UpdatePermissionMemberPerm) -> Self {
+    pub fn new(token: impl Into<String>, member_id: impl Into<String>, r#type: ListPermissionMemberType, member_type: MemberType, perm: Perm) -> Self {
         Self {
             token: token.into(),
             member_id: member_id.into(),
@@ -964,13 +614,13 @@ impl UpdatePermissionMember {
     }
 
     /// Collaborator's permission role type.
-    pub fn perm_type(mut self, value: UpdatePermissionMemberPermType) -> Self {
+    pub fn perm_type(mut self, value: PermType) -> Self {
         self.perm_type = Some(value);
         self
     }
 
     /// Type of collaboratorNOTE: This parameter is required when the \`member\_type\` parameter is \`wikispaceid\`Default value: "".
-    pub fn type_body(mut self, value: UpdatePermissionMemberType2) -> Self {
+    pub fn type_body(mut self, value: DeletePermissionMemberType) -> Self {
         self.type_body = Some(value);
         self
     }

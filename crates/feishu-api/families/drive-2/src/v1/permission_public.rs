@@ -32,32 +32,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=permission.public&version=v1>
-    pub enum PatchPermissionPublicType {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `wiki`.
-        Wiki = "wiki",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `docx`.
-        Docx = "docx",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `minutes`.
-        Minutes = "minutes",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `security_entity`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=permission.public&version=v1>
@@ -158,7 +132,7 @@ pub struct PatchPermissionPublic {
     #[serde(skip)]
     token: String,
     #[serde(skip)]
-    r#type: PatchPermissionPublicType,
+    r#type: Type,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment_entity: Option<CommentEntity>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,7 +149,7 @@ pub struct PatchPermissionPublic {
 
 impl PatchPermissionPublic {
     /// A request with the required fields.
-    pub fn new(token: impl Into<String>, r#type: PatchPermissionPublicType) -> Self {
+    pub fn new(token: impl Into<String>, r#type: Type) -> Self {
         Self {
             token: token.into(),
             r#type,

@@ -4,60 +4,8 @@
 feishu_core::string_enum! {
     /// The values of `type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.public.password&version=v1>
-    pub enum CreatePermissionPublicPasswordType {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `wiki`.
-        Wiki = "wiki",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `docx`.
-        Docx = "docx",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `minutes`.
-        Minutes = "minutes",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=permission.public.password&version=v1>
     pub enum Type {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `file`.
-        File = "file",
-        /// `wiki`.
-        Wiki = "wiki",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `docx`.
-        Docx = "docx",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `minutes`.
-        Minutes = "minutes",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.public.password&version=v1>
-    pub enum UpdatePermissionPublicPasswordType {
         /// `doc`.
         Doc = "doc",
         /// `sheet`.
@@ -124,12 +72,12 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct CreatePermissionPublicPassword {
     token: String,
-    r#type: CreatePermissionPublicPasswordType,
+    r#type: Type,
 }
 
 impl CreatePermissionPublicPassword {
     /// A request with the required fields.
-    pub fn new(token: impl Into<String>, r#type: CreatePermissionPublicPasswordType) -> Self {
+    pub fn new(token: impl Into<String>, r#type: Type) -> Self {
         Self {
             token: token.into(),
             r#type,
@@ -161,12 +109,12 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct UpdatePermissionPublicPassword {
     token: String,
-    r#type: UpdatePermissionPublicPasswordType,
+    r#type: Type,
 }
 
 impl UpdatePermissionPublicPassword {
     /// A request with the required fields.
-    pub fn new(token: impl Into<String>, r#type: UpdatePermissionPublicPasswordType) -> Self {
+    pub fn new(token: impl Into<String>, r#type: Type) -> Self {
         Self {
             token: token.into(),
             r#type,

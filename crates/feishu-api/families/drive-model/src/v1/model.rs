@@ -3,274 +3,274 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AuthPermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=auth&project=drive&resource=permission.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AuthPermissionMemberResponseBody {
-    /// `auth_result`.
-    pub auth_result: Option<bool>,
+feishu_core::model! {
+    /// `AuthPermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=auth&project=drive&resource=permission.member&version=v1>
+    pub struct AuthPermissionMemberResponseBody {
+        /// `auth_result`.
+        pub auth_result: Option<bool>,
+    }
 }
 
-/// `BaseMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaseMember {
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `member_type`.
-    pub member_type: Option<String>,
-    /// `perm`.
-    pub perm: Option<String>,
-    /// `perm_type`.
-    pub perm_type: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `BaseMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.member&version=v1>
+    pub struct BaseMember {
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `member_type`.
+        pub member_type: Option<String>,
+        /// `perm`.
+        pub perm: Option<String>,
+        /// `perm_type`.
+        pub perm_type: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `BatchCreatePermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=drive&resource=permission.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreatePermissionMemberResponseBody {
-    /// `members`.
-    pub members: Option<Vec<Member>>,
+feishu_core::model! {
+    /// `BatchCreatePermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=drive&resource=permission.member&version=v1>
+    pub struct BatchCreatePermissionMemberResponseBody {
+        /// `members`.
+        pub members: Option<Vec<Member>>,
+    }
 }
 
-/// `BatchGetTmpDownloadUrlMediaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_tmp_download_url&project=drive&resource=media&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetTmpDownloadUrlMediaResponseBody {
-    /// `tmp_download_urls`.
-    pub tmp_download_urls: Option<Vec<TmpDownloadUrl>>,
+feishu_core::model! {
+    /// `BatchGetTmpDownloadUrlMediaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_tmp_download_url&project=drive&resource=media&version=v1>
+    pub struct BatchGetTmpDownloadUrlMediaResponseBody {
+        /// `tmp_download_urls`.
+        pub tmp_download_urls: Option<Vec<TmpDownloadUrl>>,
+    }
 }
 
-/// `BatchQueryFileCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryFileCommentResponseBody {
-    /// `items`.
-    pub items: Option<Vec<FileComment>>,
+feishu_core::model! {
+    /// `BatchQueryFileCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=file.comment&version=v1>
+    pub struct BatchQueryFileCommentResponseBody {
+        /// `items`.
+        pub items: Option<Vec<FileComment>>,
+    }
 }
 
-/// `BatchQueryMetaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryMetaResponseBody {
-    /// `failed_list`.
-    pub failed_list: Option<Vec<MetaFailed>>,
-    /// `metas`.
-    pub metas: Option<Vec<Meta>>,
+feishu_core::model! {
+    /// `BatchQueryMetaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
+    pub struct BatchQueryMetaResponseBody {
+        /// `failed_list`.
+        pub failed_list: Option<Vec<MetaFailed>>,
+        /// `metas`.
+        pub metas: Option<Vec<Meta>>,
+    }
 }
 
-/// `CopyFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CopyFileResponseBody {
-    /// `file`.
-    pub file: Option<File>,
+feishu_core::model! {
+    /// `CopyFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=drive&resource=file&version=v1>
+    pub struct CopyFileResponseBody {
+        /// `file`.
+        pub file: Option<File>,
+    }
 }
 
-/// `CreateExportTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=export_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExportTaskResponseBody {
-    /// `ticket`.
-    pub ticket: Option<String>,
+feishu_core::model! {
+    /// `CreateExportTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=export_task&version=v1>
+    pub struct CreateExportTaskResponseBody {
+        /// `ticket`.
+        pub ticket: Option<String>,
+    }
 }
 
-/// `CreateFileCommentReplyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.comment.reply&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateFileCommentReplyResponseBody {
-    /// `content`.
-    pub content: Option<ReplyContent>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `extra`.
-    pub extra: Option<ReplyExtra>,
-    /// `reactions`.
-    pub reactions: Option<Vec<FileCommentV2BatchQueryReactionData>>,
-    /// `reply_id`.
-    pub reply_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreateFileCommentReplyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.comment.reply&version=v1>
+    pub struct CreateFileCommentReplyResponseBody {
+        /// `content`.
+        pub content: Option<ReplyContent>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `extra`.
+        pub extra: Option<ReplyExtra>,
+        /// `reactions`.
+        pub reactions: Option<Vec<FileCommentV2BatchQueryReactionData>>,
+        /// `reply_id`.
+        pub reply_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CreateFileCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateFileCommentResponseBody {
-    /// `comment_id`.
-    pub comment_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `is_solved`.
-    pub is_solved: Option<bool>,
-    /// `is_whole`.
-    pub is_whole: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `quote`.
-    pub quote: Option<String>,
-    /// `reply_list`.
-    pub reply_list: Option<ReplyList>,
-    /// `solved_time`.
-    pub solved_time: Option<feishu_core::generated::Int64>,
-    /// `solver_user_id`.
-    pub solver_user_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreateFileCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.comment&version=v1>
+    pub struct CreateFileCommentResponseBody {
+        /// `comment_id`.
+        pub comment_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `is_solved`.
+        pub is_solved: Option<bool>,
+        /// `is_whole`.
+        pub is_whole: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `quote`.
+        pub quote: Option<String>,
+        /// `reply_list`.
+        pub reply_list: Option<ReplyList>,
+        /// `solved_time`.
+        pub solved_time: Option<feishu_core::generated::Int64>,
+        /// `solver_user_id`.
+        pub solver_user_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CreateFileSubscriptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.subscription&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateFileSubscriptionResponseBody {
-    /// `file_type`.
-    pub file_type: Option<String>,
-    /// `is_subcribe`.
-    pub is_subcribe: Option<bool>,
-    /// `subscription_id`.
-    pub subscription_id: Option<String>,
-    /// `subscription_type`.
-    pub subscription_type: Option<String>,
+feishu_core::model! {
+    /// `CreateFileSubscriptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.subscription&version=v1>
+    pub struct CreateFileSubscriptionResponseBody {
+        /// `file_type`.
+        pub file_type: Option<String>,
+        /// `is_subcribe`.
+        pub is_subcribe: Option<bool>,
+        /// `subscription_id`.
+        pub subscription_id: Option<String>,
+        /// `subscription_type`.
+        pub subscription_type: Option<String>,
+    }
 }
 
-/// `CreateFileVersionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.version&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateFileVersionResponseBody {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `obj_type`.
-    pub obj_type: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `parent_token`.
-    pub parent_token: Option<String>,
-    /// `parent_type`.
-    pub parent_type: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `version`.
-    pub version: Option<String>,
+feishu_core::model! {
+    /// `CreateFileVersionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=file.version&version=v1>
+    pub struct CreateFileVersionResponseBody {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `obj_type`.
+        pub obj_type: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `parent_token`.
+        pub parent_token: Option<String>,
+        /// `parent_type`.
+        pub parent_type: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `version`.
+        pub version: Option<String>,
+    }
 }
 
-/// `CreateFolderFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_folder&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateFolderFileResponseBody {
-    /// `token`.
-    pub token: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `CreateFolderFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_folder&project=drive&resource=file&version=v1>
+    pub struct CreateFolderFileResponseBody {
+        /// `token`.
+        pub token: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `CreateImportTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=import_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateImportTaskResponseBody {
-    /// `ticket`.
-    pub ticket: Option<String>,
+feishu_core::model! {
+    /// `CreateImportTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=import_task&version=v1>
+    pub struct CreateImportTaskResponseBody {
+        /// `ticket`.
+        pub ticket: Option<String>,
+    }
 }
 
-/// `CreatePermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePermissionMemberResponseBody {
-    /// `member`.
-    pub member: Option<BaseMember>,
+feishu_core::model! {
+    /// `CreatePermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.member&version=v1>
+    pub struct CreatePermissionMemberResponseBody {
+        /// `member`.
+        pub member: Option<BaseMember>,
+    }
 }
 
-/// `CreatePermissionPublicPasswordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.public.password&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePermissionPublicPasswordResponseBody {
-    /// `password`.
-    pub password: Option<String>,
+feishu_core::model! {
+    /// `CreatePermissionPublicPasswordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=drive&resource=permission.public.password&version=v1>
+    pub struct CreatePermissionPublicPasswordResponseBody {
+        /// `password`.
+        pub password: Option<String>,
+    }
 }
 
-/// `CreateShortcutFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_shortcut&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateShortcutFileResponseBody {
-    /// `succ_shortcut_node`.
-    pub succ_shortcut_node: Option<File>,
+feishu_core::model! {
+    /// `CreateShortcutFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_shortcut&project=drive&resource=file&version=v1>
+    pub struct CreateShortcutFileResponseBody {
+        /// `succ_shortcut_node`.
+        pub succ_shortcut_node: Option<File>,
+    }
 }
 
-/// `DeleteFileCommentReplyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=file.comment.reply&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteFileCommentReplyResponseBody {
-    /// `data`.
-    pub data: Option<String>,
+feishu_core::model! {
+    /// `DeleteFileCommentReplyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=file.comment.reply&version=v1>
+    pub struct DeleteFileCommentReplyResponseBody {
+        /// `data`.
+        pub data: Option<String>,
+    }
 }
 
-/// `DeleteFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteFileResponseBody {
-    /// `task_id`.
-    pub task_id: Option<String>,
+feishu_core::model! {
+    /// `DeleteFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=drive&resource=file&version=v1>
+    pub struct DeleteFileResponseBody {
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
 }
 
-/// `DeleteSubscribeFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_subscribe&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteSubscribeFileResponseBody {
-    /// `data`.
-    pub data: Option<String>,
+feishu_core::model! {
+    /// `DeleteSubscribeFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_subscribe&project=drive&resource=file&version=v1>
+    pub struct DeleteSubscribeFileResponseBody {
+        /// `data`.
+        pub data: Option<String>,
+    }
 }
 
 /// `DocsLink`.
@@ -284,548 +284,548 @@ pub struct DocsLink {
     pub url: Option<String>,
 }
 
-/// `ExportTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=export_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExportTask {
-    /// `file_extension`.
-    pub file_extension: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `file_size`.
-    pub file_size: Option<feishu_core::generated::Int64>,
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `job_error_msg`.
-    pub job_error_msg: Option<String>,
-    /// `job_status`.
-    pub job_status: Option<feishu_core::generated::Int64>,
-    /// `only_schema`.
-    pub only_schema: Option<bool>,
-    /// `sub_id`.
-    pub sub_id: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `ExportTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=export_task&version=v1>
+    pub struct ExportTask {
+        /// `file_extension`.
+        pub file_extension: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `file_size`.
+        pub file_size: Option<feishu_core::generated::Int64>,
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `job_error_msg`.
+        pub job_error_msg: Option<String>,
+        /// `job_status`.
+        pub job_status: Option<feishu_core::generated::Int64>,
+        /// `only_schema`.
+        pub only_schema: Option<bool>,
+        /// `sub_id`.
+        pub sub_id: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `File`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct File {
-    /// `created_time`.
-    pub created_time: Option<feishu_core::generated::Int64>,
-    /// `modified_time`.
-    pub modified_time: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `parent_token`.
-    pub parent_token: Option<String>,
-    /// `shortcut_info`.
-    pub shortcut_info: Option<ShortcutInfo>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `File`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file&version=v1>
+    pub struct File {
+        /// `created_time`.
+        pub created_time: Option<feishu_core::generated::Int64>,
+        /// `modified_time`.
+        pub modified_time: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `parent_token`.
+        pub parent_token: Option<String>,
+        /// `shortcut_info`.
+        pub shortcut_info: Option<ShortcutInfo>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `FileComment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileComment {
-    /// `comment_id`.
-    pub comment_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `is_solved`.
-    pub is_solved: Option<bool>,
-    /// `is_whole`.
-    pub is_whole: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `quote`.
-    pub quote: Option<String>,
-    /// `reply_list`.
-    pub reply_list: Option<ReplyList>,
-    /// `solved_time`.
-    pub solved_time: Option<feishu_core::generated::Int64>,
-    /// `solver_user_id`.
-    pub solver_user_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `FileComment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
+    pub struct FileComment {
+        /// `comment_id`.
+        pub comment_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `is_solved`.
+        pub is_solved: Option<bool>,
+        /// `is_whole`.
+        pub is_whole: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `quote`.
+        pub quote: Option<String>,
+        /// `reply_list`.
+        pub reply_list: Option<ReplyList>,
+        /// `solved_time`.
+        pub solved_time: Option<feishu_core::generated::Int64>,
+        /// `solver_user_id`.
+        pub solver_user_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `FileCommentReply`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileCommentReply {
-    /// `content`.
-    pub content: Option<ReplyContent>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `extra`.
-    pub extra: Option<ReplyExtra>,
-    /// `reactions`.
-    pub reactions: Option<Vec<FileCommentV2BatchQueryReactionData>>,
-    /// `reply_id`.
-    pub reply_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `FileCommentReply`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
+    pub struct FileCommentReply {
+        /// `content`.
+        pub content: Option<ReplyContent>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `extra`.
+        pub extra: Option<ReplyExtra>,
+        /// `reactions`.
+        pub reactions: Option<Vec<FileCommentV2BatchQueryReactionData>>,
+        /// `reply_id`.
+        pub reply_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `FileCommentV2BatchQueryReactionData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileCommentV2BatchQueryReactionData {
-    /// `ahead_users`.
-    pub ahead_users: Option<Vec<String>>,
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `reaction_key`.
-    pub reaction_key: Option<String>,
+feishu_core::model! {
+    /// `FileCommentV2BatchQueryReactionData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
+    pub struct FileCommentV2BatchQueryReactionData {
+        /// `ahead_users`.
+        pub ahead_users: Option<Vec<String>>,
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `reaction_key`.
+        pub reaction_key: Option<String>,
+    }
 }
 
-/// `FileStatistics`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.statistics&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileStatistics {
-    /// `like_count`.
-    pub like_count: Option<feishu_core::generated::Int64>,
-    /// `like_count_today`.
-    pub like_count_today: Option<feishu_core::generated::Int64>,
-    /// `pv`.
-    pub pv: Option<feishu_core::generated::Int64>,
-    /// `pv_today`.
-    pub pv_today: Option<feishu_core::generated::Int64>,
-    /// `timestamp`.
-    pub timestamp: Option<feishu_core::generated::Int64>,
-    /// `uv`.
-    pub uv: Option<feishu_core::generated::Int64>,
-    /// `uv_today`.
-    pub uv_today: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `FileStatistics`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.statistics&version=v1>
+    pub struct FileStatistics {
+        /// `like_count`.
+        pub like_count: Option<feishu_core::generated::Int64>,
+        /// `like_count_today`.
+        pub like_count_today: Option<feishu_core::generated::Int64>,
+        /// `pv`.
+        pub pv: Option<feishu_core::generated::Int64>,
+        /// `pv_today`.
+        pub pv_today: Option<feishu_core::generated::Int64>,
+        /// `timestamp`.
+        pub timestamp: Option<feishu_core::generated::Int64>,
+        /// `uv`.
+        pub uv: Option<feishu_core::generated::Int64>,
+        /// `uv_today`.
+        pub uv_today: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `FileViewRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.view_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileViewRecord {
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `last_view_time`.
-    pub last_view_time: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `viewer_id`.
-    pub viewer_id: Option<String>,
+feishu_core::model! {
+    /// `FileViewRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.view_record&version=v1>
+    pub struct FileViewRecord {
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `last_view_time`.
+        pub last_view_time: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `viewer_id`.
+        pub viewer_id: Option<String>,
+    }
 }
 
-/// `GetExportTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=export_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetExportTaskResponseBody {
-    /// `result`.
-    pub result: Option<ExportTask>,
+feishu_core::model! {
+    /// `GetExportTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=export_task&version=v1>
+    pub struct GetExportTaskResponseBody {
+        /// `result`.
+        pub result: Option<ExportTask>,
+    }
 }
 
-/// `GetFileCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFileCommentResponseBody {
-    /// `comment_id`.
-    pub comment_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `is_solved`.
-    pub is_solved: Option<bool>,
-    /// `is_whole`.
-    pub is_whole: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `quote`.
-    pub quote: Option<String>,
-    /// `reply_list`.
-    pub reply_list: Option<ReplyList>,
-    /// `solved_time`.
-    pub solved_time: Option<feishu_core::generated::Int64>,
-    /// `solver_user_id`.
-    pub solver_user_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `GetFileCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.comment&version=v1>
+    pub struct GetFileCommentResponseBody {
+        /// `comment_id`.
+        pub comment_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `is_solved`.
+        pub is_solved: Option<bool>,
+        /// `is_whole`.
+        pub is_whole: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `quote`.
+        pub quote: Option<String>,
+        /// `reply_list`.
+        pub reply_list: Option<ReplyList>,
+        /// `solved_time`.
+        pub solved_time: Option<feishu_core::generated::Int64>,
+        /// `solver_user_id`.
+        pub solver_user_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `GetFileStatisticsResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.statistics&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFileStatisticsResponseBody {
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `file_type`.
-    pub file_type: Option<String>,
-    /// `statistics`.
-    pub statistics: Option<FileStatistics>,
+feishu_core::model! {
+    /// `GetFileStatisticsResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.statistics&version=v1>
+    pub struct GetFileStatisticsResponseBody {
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `file_type`.
+        pub file_type: Option<String>,
+        /// `statistics`.
+        pub statistics: Option<FileStatistics>,
+    }
 }
 
-/// `GetFileSubscriptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.subscription&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFileSubscriptionResponseBody {
-    /// `file_type`.
-    pub file_type: Option<String>,
-    /// `is_subcribe`.
-    pub is_subcribe: Option<bool>,
-    /// `subscription_id`.
-    pub subscription_id: Option<String>,
-    /// `subscription_type`.
-    pub subscription_type: Option<String>,
+feishu_core::model! {
+    /// `GetFileSubscriptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.subscription&version=v1>
+    pub struct GetFileSubscriptionResponseBody {
+        /// `file_type`.
+        pub file_type: Option<String>,
+        /// `is_subcribe`.
+        pub is_subcribe: Option<bool>,
+        /// `subscription_id`.
+        pub subscription_id: Option<String>,
+        /// `subscription_type`.
+        pub subscription_type: Option<String>,
+    }
 }
 
-/// `GetFileVersionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.version&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFileVersionResponseBody {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `obj_type`.
-    pub obj_type: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `parent_token`.
-    pub parent_token: Option<String>,
-    /// `parent_type`.
-    pub parent_type: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `version`.
-    pub version: Option<String>,
+feishu_core::model! {
+    /// `GetFileVersionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=file.version&version=v1>
+    pub struct GetFileVersionResponseBody {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `obj_type`.
+        pub obj_type: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `parent_token`.
+        pub parent_token: Option<String>,
+        /// `parent_type`.
+        pub parent_type: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `version`.
+        pub version: Option<String>,
+    }
 }
 
-/// `GetImportTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=import_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetImportTaskResponseBody {
-    /// `result`.
-    pub result: Option<ImportTask>,
+feishu_core::model! {
+    /// `GetImportTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=import_task&version=v1>
+    pub struct GetImportTaskResponseBody {
+        /// `result`.
+        pub result: Option<ImportTask>,
+    }
 }
 
-/// `GetPermissionPublicResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetPermissionPublicResponseBody {
-    /// `permission_public`.
-    pub permission_public: Option<PermissionPublic>,
+feishu_core::model! {
+    /// `GetPermissionPublicResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v1>
+    pub struct GetPermissionPublicResponseBody {
+        /// `permission_public`.
+        pub permission_public: Option<PermissionPublic>,
+    }
 }
 
-/// `GetSubscribeFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_subscribe&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSubscribeFileResponseBody {
-    /// `is_subscribe`.
-    pub is_subscribe: Option<bool>,
+feishu_core::model! {
+    /// `GetSubscribeFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_subscribe&project=drive&resource=file&version=v1>
+    pub struct GetSubscribeFileResponseBody {
+        /// `is_subscribe`.
+        pub is_subscribe: Option<bool>,
+    }
 }
 
-/// `ImportTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=import_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImportTask {
-    /// `extra`.
-    pub extra: Option<Vec<String>>,
-    /// `file_extension`.
-    pub file_extension: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `job_error_msg`.
-    pub job_error_msg: Option<String>,
-    /// `job_status`.
-    pub job_status: Option<feishu_core::generated::Int64>,
-    /// `point`.
-    pub point: Option<ImportTaskMountPoint>,
-    /// `ticket`.
-    pub ticket: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `ImportTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=import_task&version=v1>
+    pub struct ImportTask {
+        /// `extra`.
+        pub extra: Option<Vec<String>>,
+        /// `file_extension`.
+        pub file_extension: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `job_error_msg`.
+        pub job_error_msg: Option<String>,
+        /// `job_status`.
+        pub job_status: Option<feishu_core::generated::Int64>,
+        /// `point`.
+        pub point: Option<ImportTaskMountPoint>,
+        /// `ticket`.
+        pub ticket: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `ImportTaskMountPoint`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=import_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImportTaskMountPoint {
-    /// `mount_key`.
-    pub mount_key: Option<String>,
-    /// `mount_type`.
-    pub mount_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ImportTaskMountPoint`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=import_task&version=v1>
+    pub struct ImportTaskMountPoint {
+        /// `mount_key`.
+        pub mount_key: Option<String>,
+        /// `mount_type`.
+        pub mount_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListFileCommentReplyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment.reply&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFileCommentReplyResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<FileCommentReply>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListFileCommentReplyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment.reply&version=v1>
+    pub struct ListFileCommentReplyResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<FileCommentReply>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListFileCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFileCommentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<FileComment>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListFileCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
+    pub struct ListFileCommentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<FileComment>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFileResponseBody {
-    /// `files`.
-    pub files: Option<Vec<File>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `next_page_token`.
-    pub next_page_token: Option<String>,
+feishu_core::model! {
+    /// `ListFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file&version=v1>
+    pub struct ListFileResponseBody {
+        /// `files`.
+        pub files: Option<Vec<File>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `next_page_token`.
+        pub next_page_token: Option<String>,
+    }
 }
 
-/// `ListFileVersionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.version&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFileVersionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Version>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListFileVersionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.version&version=v1>
+    pub struct ListFileVersionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Version>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListFileViewRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.view_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFileViewRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<FileViewRecord>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListFileViewRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.view_record&version=v1>
+    pub struct ListFileViewRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<FileViewRecord>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListPermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=permission.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPermissionMemberResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Member>>,
+feishu_core::model! {
+    /// `ListPermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=permission.member&version=v1>
+    pub struct ListPermissionMemberResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Member>>,
+    }
 }
 
-/// `Member`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=permission.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Member {
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `external_label`.
-    pub external_label: Option<bool>,
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `member_type`.
-    pub member_type: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `perm`.
-    pub perm: Option<String>,
-    /// `perm_type`.
-    pub perm_type: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `Member`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=permission.member&version=v1>
+    pub struct Member {
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `external_label`.
+        pub external_label: Option<bool>,
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `member_type`.
+        pub member_type: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `perm`.
+        pub perm: Option<String>,
+        /// `perm_type`.
+        pub perm_type: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `Meta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Meta {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `doc_token`.
-    pub doc_token: Option<String>,
-    /// `doc_type`.
-    pub doc_type: Option<String>,
-    /// `latest_modify_time`.
-    pub latest_modify_time: Option<feishu_core::generated::Int64>,
-    /// `latest_modify_user`.
-    pub latest_modify_user: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `request_doc_info`.
-    pub request_doc_info: Option<RequestDoc>,
-    /// `sec_label_name`.
-    pub sec_label_name: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `Meta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
+    pub struct Meta {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `doc_token`.
+        pub doc_token: Option<String>,
+        /// `doc_type`.
+        pub doc_type: Option<String>,
+        /// `latest_modify_time`.
+        pub latest_modify_time: Option<feishu_core::generated::Int64>,
+        /// `latest_modify_user`.
+        pub latest_modify_user: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `request_doc_info`.
+        pub request_doc_info: Option<RequestDoc>,
+        /// `sec_label_name`.
+        pub sec_label_name: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `MetaFailed`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetaFailed {
-    /// `code`.
-    pub code: Option<feishu_core::generated::Int64>,
-    /// `token`.
-    pub token: Option<String>,
+feishu_core::model! {
+    /// `MetaFailed`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
+    pub struct MetaFailed {
+        /// `code`.
+        pub code: Option<feishu_core::generated::Int64>,
+        /// `token`.
+        pub token: Option<String>,
+    }
 }
 
-/// `MoveFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MoveFileResponseBody {
-    /// `task_id`.
-    pub task_id: Option<String>,
+feishu_core::model! {
+    /// `MoveFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move&project=drive&resource=file&version=v1>
+    pub struct MoveFileResponseBody {
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
 }
 
-/// `PatchFileCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchFileCommentResponseBody {
-    /// `data`.
-    pub data: Option<String>,
+feishu_core::model! {
+    /// `PatchFileCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=file.comment&version=v1>
+    pub struct PatchFileCommentResponseBody {
+        /// `data`.
+        pub data: Option<String>,
+    }
 }
 
-/// `PatchFileSubscriptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=file.subscription&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchFileSubscriptionResponseBody {
-    /// `file_type`.
-    pub file_type: Option<String>,
-    /// `is_subcribe`.
-    pub is_subcribe: Option<bool>,
-    /// `subscription_id`.
-    pub subscription_id: Option<String>,
-    /// `subscription_type`.
-    pub subscription_type: Option<String>,
+feishu_core::model! {
+    /// `PatchFileSubscriptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=file.subscription&version=v1>
+    pub struct PatchFileSubscriptionResponseBody {
+        /// `file_type`.
+        pub file_type: Option<String>,
+        /// `is_subcribe`.
+        pub is_subcribe: Option<bool>,
+        /// `subscription_id`.
+        pub subscription_id: Option<String>,
+        /// `subscription_type`.
+        pub subscription_type: Option<String>,
+    }
 }
 
-/// `PatchPermissionPublicResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=permission.public&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPermissionPublicResponseBody {
-    /// `permission_public`.
-    pub permission_public: Option<PermissionPublic>,
+feishu_core::model! {
+    /// `PatchPermissionPublicResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=permission.public&version=v1>
+    pub struct PatchPermissionPublicResponseBody {
+        /// `permission_public`.
+        pub permission_public: Option<PermissionPublic>,
+    }
 }
 
-/// `PermissionPublic`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermissionPublic {
-    /// `comment_entity`.
-    pub comment_entity: Option<String>,
-    /// `external_access`.
-    pub external_access: Option<bool>,
-    /// `invite_external`.
-    pub invite_external: Option<bool>,
-    /// `link_share_entity`.
-    pub link_share_entity: Option<String>,
-    /// `lock_switch`.
-    pub lock_switch: Option<bool>,
-    /// `security_entity`.
-    pub security_entity: Option<String>,
-    /// `share_entity`.
-    pub share_entity: Option<String>,
+feishu_core::model! {
+    /// `PermissionPublic`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v1>
+    pub struct PermissionPublic {
+        /// `comment_entity`.
+        pub comment_entity: Option<String>,
+        /// `external_access`.
+        pub external_access: Option<bool>,
+        /// `invite_external`.
+        pub invite_external: Option<bool>,
+        /// `link_share_entity`.
+        pub link_share_entity: Option<String>,
+        /// `lock_switch`.
+        pub lock_switch: Option<bool>,
+        /// `security_entity`.
+        pub security_entity: Option<String>,
+        /// `share_entity`.
+        pub share_entity: Option<String>,
+    }
 }
 
 /// `Person`.
@@ -870,68 +870,68 @@ pub struct ReplyElement {
     pub r#type: Option<String>,
 }
 
-/// `ReplyExtra`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReplyExtra {
-    /// `image_list`.
-    pub image_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `ReplyExtra`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
+    pub struct ReplyExtra {
+        /// `image_list`.
+        pub image_list: Option<Vec<String>>,
+    }
 }
 
-/// `ReplyList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReplyList {
-    /// `replies`.
-    pub replies: Option<Vec<FileCommentReply>>,
+feishu_core::model! {
+    /// `ReplyList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.comment&version=v1>
+    pub struct ReplyList {
+        /// `replies`.
+        pub replies: Option<Vec<FileCommentReply>>,
+    }
 }
 
-/// `RequestDoc`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RequestDoc {
-    /// `doc_token`.
-    pub doc_token: Option<String>,
-    /// `doc_type`.
-    pub doc_type: Option<String>,
+feishu_core::model! {
+    /// `RequestDoc`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=drive&resource=meta&version=v1>
+    pub struct RequestDoc {
+        /// `doc_token`.
+        pub doc_token: Option<String>,
+        /// `doc_type`.
+        pub doc_type: Option<String>,
+    }
 }
 
-/// `ShortcutInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ShortcutInfo {
-    /// `target_token`.
-    pub target_token: Option<String>,
-    /// `target_type`.
-    pub target_type: Option<String>,
+feishu_core::model! {
+    /// `ShortcutInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file&version=v1>
+    pub struct ShortcutInfo {
+        /// `target_token`.
+        pub target_token: Option<String>,
+        /// `target_type`.
+        pub target_type: Option<String>,
+    }
 }
 
-/// `SubscriptionStatusUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=subscription_status&project=drive&resource=user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubscriptionStatusUserResponseBody {
-    /// `data`.
-    pub data: Option<String>,
+feishu_core::model! {
+    /// `SubscriptionStatusUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=subscription_status&project=drive&resource=user&version=v1>
+    pub struct SubscriptionStatusUserResponseBody {
+        /// `data`.
+        pub data: Option<String>,
+    }
 }
 
-/// `TaskCheckFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=task_check&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskCheckFileResponseBody {
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `TaskCheckFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=task_check&project=drive&resource=file&version=v1>
+    pub struct TaskCheckFileResponseBody {
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
 /// `TextRun`.
@@ -945,148 +945,148 @@ pub struct TextRun {
     pub text: Option<String>,
 }
 
-/// `TmpDownloadUrl`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_tmp_download_url&project=drive&resource=media&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TmpDownloadUrl {
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `tmp_download_url`.
-    pub tmp_download_url: Option<String>,
+feishu_core::model! {
+    /// `TmpDownloadUrl`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_tmp_download_url&project=drive&resource=media&version=v1>
+    pub struct TmpDownloadUrl {
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `tmp_download_url`.
+        pub tmp_download_url: Option<String>,
+    }
 }
 
-/// `UpdateFileCommentReplyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=file.comment.reply&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateFileCommentReplyResponseBody {
-    /// `data`.
-    pub data: Option<String>,
+feishu_core::model! {
+    /// `UpdateFileCommentReplyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=file.comment.reply&version=v1>
+    pub struct UpdateFileCommentReplyResponseBody {
+        /// `data`.
+        pub data: Option<String>,
+    }
 }
 
-/// `UpdatePermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdatePermissionMemberResponseBody {
-    /// `member`.
-    pub member: Option<BaseMember>,
+feishu_core::model! {
+    /// `UpdatePermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.member&version=v1>
+    pub struct UpdatePermissionMemberResponseBody {
+        /// `member`.
+        pub member: Option<BaseMember>,
+    }
 }
 
-/// `UpdatePermissionPublicPasswordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.public.password&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdatePermissionPublicPasswordResponseBody {
-    /// `password`.
-    pub password: Option<String>,
+feishu_core::model! {
+    /// `UpdatePermissionPublicPasswordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=drive&resource=permission.public.password&version=v1>
+    pub struct UpdatePermissionPublicPasswordResponseBody {
+        /// `password`.
+        pub password: Option<String>,
+    }
 }
 
-/// `UploadAllFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_all&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadAllFileResponseBody {
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-    /// `version`.
-    pub version: Option<String>,
+feishu_core::model! {
+    /// `UploadAllFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_all&project=drive&resource=file&version=v1>
+    pub struct UploadAllFileResponseBody {
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+        /// `version`.
+        pub version: Option<String>,
+    }
 }
 
-/// `UploadAllMediaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_all&project=drive&resource=media&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadAllMediaResponseBody {
-    /// `file_token`.
-    pub file_token: Option<String>,
+feishu_core::model! {
+    /// `UploadAllMediaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_all&project=drive&resource=media&version=v1>
+    pub struct UploadAllMediaResponseBody {
+        /// `file_token`.
+        pub file_token: Option<String>,
+    }
 }
 
-/// `UploadFinishFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_finish&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadFinishFileResponseBody {
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-    /// `version`.
-    pub version: Option<String>,
+feishu_core::model! {
+    /// `UploadFinishFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_finish&project=drive&resource=file&version=v1>
+    pub struct UploadFinishFileResponseBody {
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+        /// `version`.
+        pub version: Option<String>,
+    }
 }
 
-/// `UploadFinishMediaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_finish&project=drive&resource=media&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadFinishMediaResponseBody {
-    /// `file_token`.
-    pub file_token: Option<String>,
+feishu_core::model! {
+    /// `UploadFinishMediaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_finish&project=drive&resource=media&version=v1>
+    pub struct UploadFinishMediaResponseBody {
+        /// `file_token`.
+        pub file_token: Option<String>,
+    }
 }
 
-/// `UploadPrepareFileResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_prepare&project=drive&resource=file&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadPrepareFileResponseBody {
-    /// `block_num`.
-    pub block_num: Option<feishu_core::generated::Int64>,
-    /// `block_size`.
-    pub block_size: Option<feishu_core::generated::Int64>,
-    /// `upload_id`.
-    pub upload_id: Option<String>,
+feishu_core::model! {
+    /// `UploadPrepareFileResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_prepare&project=drive&resource=file&version=v1>
+    pub struct UploadPrepareFileResponseBody {
+        /// `block_num`.
+        pub block_num: Option<feishu_core::generated::Int64>,
+        /// `block_size`.
+        pub block_size: Option<feishu_core::generated::Int64>,
+        /// `upload_id`.
+        pub upload_id: Option<String>,
+    }
 }
 
-/// `UploadPrepareMediaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_prepare&project=drive&resource=media&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadPrepareMediaResponseBody {
-    /// `block_num`.
-    pub block_num: Option<feishu_core::generated::Int64>,
-    /// `block_size`.
-    pub block_size: Option<feishu_core::generated::Int64>,
-    /// `upload_id`.
-    pub upload_id: Option<String>,
+feishu_core::model! {
+    /// `UploadPrepareMediaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_prepare&project=drive&resource=media&version=v1>
+    pub struct UploadPrepareMediaResponseBody {
+        /// `block_num`.
+        pub block_num: Option<feishu_core::generated::Int64>,
+        /// `block_size`.
+        pub block_size: Option<feishu_core::generated::Int64>,
+        /// `upload_id`.
+        pub upload_id: Option<String>,
+    }
 }
 
-/// `Version`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.version&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Version {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `obj_type`.
-    pub obj_type: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `parent_token`.
-    pub parent_token: Option<String>,
-    /// `parent_type`.
-    pub parent_type: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `version`.
-    pub version: Option<String>,
+feishu_core::model! {
+    /// `Version`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.version&version=v1>
+    pub struct Version {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `obj_type`.
+        pub obj_type: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `parent_token`.
+        pub parent_token: Option<String>,
+        /// `parent_type`.
+        pub parent_type: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `version`.
+        pub version: Option<String>,
+    }
 }

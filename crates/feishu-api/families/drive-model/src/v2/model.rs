@@ -3,94 +3,94 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `FileLike`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.like&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileLike {
-    /// `last_liked_time`.
-    pub last_liked_time: Option<feishu_core::generated::Int64>,
-    /// `user_avatar_url`.
-    pub user_avatar_url: Option<String>,
-    /// `user_en_name`.
-    pub user_en_name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-    /// `user_is_desensitized`.
-    pub user_is_desensitized: Option<bool>,
-    /// `user_name`.
-    pub user_name: Option<String>,
+feishu_core::model! {
+    /// `FileLike`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.like&version=v2>
+    pub struct FileLike {
+        /// `last_liked_time`.
+        pub last_liked_time: Option<feishu_core::generated::Int64>,
+        /// `user_avatar_url`.
+        pub user_avatar_url: Option<String>,
+        /// `user_en_name`.
+        pub user_en_name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+        /// `user_is_desensitized`.
+        pub user_is_desensitized: Option<bool>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+    }
 }
 
-/// `GetPermissionPublicResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetPermissionPublicResponseBody {
-    /// `permission_public`.
-    pub permission_public: Option<PermissionPublic>,
+feishu_core::model! {
+    /// `GetPermissionPublicResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v2>
+    pub struct GetPermissionPublicResponseBody {
+        /// `permission_public`.
+        pub permission_public: Option<PermissionPublic>,
+    }
 }
 
-/// `ListFileLikeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.like&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFileLikeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<FileLike>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListFileLikeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=drive&resource=file.like&version=v2>
+    pub struct ListFileLikeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<FileLike>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `PatchPermissionPublicResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=permission.public&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPermissionPublicResponseBody {
-    /// `permission_public`.
-    pub permission_public: Option<PermissionPublic>,
+feishu_core::model! {
+    /// `PatchPermissionPublicResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=drive&resource=permission.public&version=v2>
+    pub struct PatchPermissionPublicResponseBody {
+        /// `permission_public`.
+        pub permission_public: Option<PermissionPublic>,
+    }
 }
 
-/// `PermType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermType {
-    /// `external_access_entity`.
-    pub external_access_entity: Option<String>,
-    /// `link_share_entity`.
-    pub link_share_entity: Option<String>,
+feishu_core::model! {
+    /// `PermType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v2>
+    pub struct PermType {
+        /// `external_access_entity`.
+        pub external_access_entity: Option<String>,
+        /// `link_share_entity`.
+        pub link_share_entity: Option<String>,
+    }
 }
 
-/// `PermissionPublic`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermissionPublic {
-    /// `comment_entity`.
-    pub comment_entity: Option<String>,
-    /// `copy_entity`.
-    pub copy_entity: Option<String>,
-    /// `external_access_entity`.
-    pub external_access_entity: Option<String>,
-    /// `link_share_entity`.
-    pub link_share_entity: Option<String>,
-    /// `lock_switch`.
-    pub lock_switch: Option<bool>,
-    /// `manage_collaborator_entity`.
-    pub manage_collaborator_entity: Option<String>,
-    /// `perm_type`.
-    pub perm_type: Option<PermType>,
-    /// `security_entity`.
-    pub security_entity: Option<String>,
-    /// `share_entity`.
-    pub share_entity: Option<String>,
+feishu_core::model! {
+    /// `PermissionPublic`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=drive&resource=permission.public&version=v2>
+    pub struct PermissionPublic {
+        /// `comment_entity`.
+        pub comment_entity: Option<String>,
+        /// `copy_entity`.
+        pub copy_entity: Option<String>,
+        /// `external_access_entity`.
+        pub external_access_entity: Option<String>,
+        /// `link_share_entity`.
+        pub link_share_entity: Option<String>,
+        /// `lock_switch`.
+        pub lock_switch: Option<bool>,
+        /// `manage_collaborator_entity`.
+        pub manage_collaborator_entity: Option<String>,
+        /// `perm_type`.
+        pub perm_type: Option<PermType>,
+        /// `security_entity`.
+        pub security_entity: Option<String>,
+        /// `share_entity`.
+        pub share_entity: Option<String>,
+    }
 }

@@ -3,320 +3,320 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Attachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attachment {
-    /// `id`.
-    pub id: Option<String>,
-    /// `mime_type`.
-    pub mime_type: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `size`.
-    pub size: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Attachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct Attachment {
+        /// `id`.
+        pub id: Option<String>,
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `size`.
+        pub size: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ContractCompany`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContractCompany {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `ContractCompany`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct ContractCompany {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `CustomFields`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomFields {
-    /// `key`.
-    pub key: Option<String>,
-    /// `label`.
-    pub label: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `CustomFields`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct CustomFields {
+        /// `key`.
+        pub key: Option<String>,
+        /// `label`.
+        pub label: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `Education`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Education {
-    /// `degree`.
-    pub degree: Option<feishu_core::generated::Int64>,
-    /// `end`.
-    pub end: Option<String>,
-    /// `level`.
-    pub level: Option<feishu_core::generated::Int64>,
-    /// `major`.
-    pub major: Option<String>,
-    /// `school`.
-    pub school: Option<String>,
-    /// `start`.
-    pub start: Option<String>,
+feishu_core::model! {
+    /// `Education`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct Education {
+        /// `degree`.
+        pub degree: Option<feishu_core::generated::Int64>,
+        /// `end`.
+        pub end: Option<String>,
+        /// `level`.
+        pub level: Option<feishu_core::generated::Int64>,
+        /// `major`.
+        pub major: Option<String>,
+        /// `school`.
+        pub school: Option<String>,
+        /// `start`.
+        pub start: Option<String>,
+    }
 }
 
-/// `EmergencyContact`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmergencyContact {
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `relationship`.
-    pub relationship: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `EmergencyContact`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct EmergencyContact {
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `relationship`.
+        pub relationship: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Employee`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Employee {
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFields>>,
-    /// `system_fields`.
-    pub system_fields: Option<SystemFields>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `Employee`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct Employee {
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFields>>,
+        /// `system_fields`.
+        pub system_fields: Option<SystemFields>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `Job`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Job {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `Job`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct Job {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `JobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobLevel {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `JobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct JobLevel {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `ListEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListEmployeeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Employee>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct ListEmployeeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Employee>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `Manager`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Manager {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `Manager`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct Manager {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `NativeRegion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NativeRegion {
-    /// `iso_code`.
-    pub iso_code: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `NativeRegion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct NativeRegion {
+        /// `iso_code`.
+        pub iso_code: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `SystemFields`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SystemFields {
-    /// `application`.
-    pub application: Option<feishu_core::generated::Int64>,
-    /// `application_status`.
-    pub application_status: Option<feishu_core::generated::Int64>,
-    /// `bank_account_number`.
-    pub bank_account_number: Option<String>,
-    /// `bank_name`.
-    pub bank_name: Option<String>,
-    /// `birthday`.
-    pub birthday: Option<String>,
-    /// `cancel_onboarding_notes`.
-    pub cancel_onboarding_notes: Option<String>,
-    /// `cancel_onboarding_reason`.
-    pub cancel_onboarding_reason: Option<feishu_core::generated::Int64>,
-    /// `cert_of_merit`.
-    pub cert_of_merit: Option<Vec<Attachment>>,
-    /// `contract_company`.
-    pub contract_company: Option<ContractCompany>,
-    /// `contract_expiration_date`.
-    pub contract_expiration_date: Option<String>,
-    /// `contract_sign_times`.
-    pub contract_sign_times: Option<feishu_core::generated::Int64>,
-    /// `contract_start_date`.
-    pub contract_start_date: Option<String>,
-    /// `contract_type`.
-    pub contract_type: Option<feishu_core::generated::Int64>,
-    /// `conversion_date`.
-    pub conversion_date: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `departure_notes`.
-    pub departure_notes: Option<String>,
-    /// `departure_reason`.
-    pub departure_reason: Option<feishu_core::generated::Int64>,
-    /// `departure_type`.
-    pub departure_type: Option<feishu_core::generated::Int64>,
-    /// `diploma_photo`.
-    pub diploma_photo: Option<Vec<Attachment>>,
-    /// `education`.
-    pub education: Option<Vec<Education>>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `emergency_contact`.
-    pub emergency_contact: Option<Vec<EmergencyContact>>,
-    /// `employee_form_status`.
-    pub employee_form_status: Option<feishu_core::generated::Int64>,
-    /// `employee_no`.
-    pub employee_no: Option<String>,
-    /// `employee_type`.
-    pub employee_type: Option<feishu_core::generated::Int64>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `entered_workforce_date`.
-    pub entered_workforce_date: Option<String>,
-    /// `ethnicity`.
-    pub ethnicity: Option<feishu_core::generated::Int64>,
-    /// `family_address`.
-    pub family_address: Option<String>,
-    /// `former_work_exp`.
-    pub former_work_exp: Option<WorkExperience>,
-    /// `gender`.
-    pub gender: Option<feishu_core::generated::Int64>,
-    /// `graduation_cert`.
-    pub graduation_cert: Option<Vec<Attachment>>,
-    /// `highest_level_of_edu`.
-    pub highest_level_of_edu: Option<Education>,
-    /// `hire_date`.
-    pub hire_date: Option<String>,
-    /// `hukou_location`.
-    pub hukou_location: Option<String>,
-    /// `hukou_type`.
-    pub hukou_type: Option<feishu_core::generated::Int64>,
-    /// `id_number`.
-    pub id_number: Option<String>,
-    /// `id_photo`.
-    pub id_photo: Option<Vec<Attachment>>,
-    /// `id_photo_em_side`.
-    pub id_photo_em_side: Option<Vec<Attachment>>,
-    /// `id_photo_po_side`.
-    pub id_photo_po_side: Option<Vec<Attachment>>,
-    /// `id_type`.
-    pub id_type: Option<feishu_core::generated::Int64>,
-    /// `job`.
-    pub job: Option<Job>,
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-    /// `last_day`.
-    pub last_day: Option<String>,
-    /// `manager`.
-    pub manager: Option<Manager>,
-    /// `marital_status`.
-    pub marital_status: Option<feishu_core::generated::Int64>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `native_region`.
-    pub native_region: Option<NativeRegion>,
-    /// `offboarding_file`.
-    pub offboarding_file: Option<Vec<Attachment>>,
-    /// `personal_email`.
-    pub personal_email: Option<String>,
-    /// `political_status`.
-    pub political_status: Option<feishu_core::generated::Int64>,
-    /// `primary_emergency_contact`.
-    pub primary_emergency_contact: Option<EmergencyContact>,
-    /// `probation_months`.
-    pub probation_months: Option<f64>,
-    /// `provident_fund_account`.
-    pub provident_fund_account: Option<String>,
-    /// `social_security_account`.
-    pub social_security_account: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `work_exp`.
-    pub work_exp: Option<Vec<WorkExperience>>,
-    /// `work_location`.
-    pub work_location: Option<WorkLocation>,
+feishu_core::model! {
+    /// `SystemFields`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct SystemFields {
+        /// `application`.
+        pub application: Option<feishu_core::generated::Int64>,
+        /// `application_status`.
+        pub application_status: Option<feishu_core::generated::Int64>,
+        /// `bank_account_number`.
+        pub bank_account_number: Option<String>,
+        /// `bank_name`.
+        pub bank_name: Option<String>,
+        /// `birthday`.
+        pub birthday: Option<String>,
+        /// `cancel_onboarding_notes`.
+        pub cancel_onboarding_notes: Option<String>,
+        /// `cancel_onboarding_reason`.
+        pub cancel_onboarding_reason: Option<feishu_core::generated::Int64>,
+        /// `cert_of_merit`.
+        pub cert_of_merit: Option<Vec<Attachment>>,
+        /// `contract_company`.
+        pub contract_company: Option<ContractCompany>,
+        /// `contract_expiration_date`.
+        pub contract_expiration_date: Option<String>,
+        /// `contract_sign_times`.
+        pub contract_sign_times: Option<feishu_core::generated::Int64>,
+        /// `contract_start_date`.
+        pub contract_start_date: Option<String>,
+        /// `contract_type`.
+        pub contract_type: Option<feishu_core::generated::Int64>,
+        /// `conversion_date`.
+        pub conversion_date: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `departure_notes`.
+        pub departure_notes: Option<String>,
+        /// `departure_reason`.
+        pub departure_reason: Option<feishu_core::generated::Int64>,
+        /// `departure_type`.
+        pub departure_type: Option<feishu_core::generated::Int64>,
+        /// `diploma_photo`.
+        pub diploma_photo: Option<Vec<Attachment>>,
+        /// `education`.
+        pub education: Option<Vec<Education>>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `emergency_contact`.
+        pub emergency_contact: Option<Vec<EmergencyContact>>,
+        /// `employee_form_status`.
+        pub employee_form_status: Option<feishu_core::generated::Int64>,
+        /// `employee_no`.
+        pub employee_no: Option<String>,
+        /// `employee_type`.
+        pub employee_type: Option<feishu_core::generated::Int64>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `entered_workforce_date`.
+        pub entered_workforce_date: Option<String>,
+        /// `ethnicity`.
+        pub ethnicity: Option<feishu_core::generated::Int64>,
+        /// `family_address`.
+        pub family_address: Option<String>,
+        /// `former_work_exp`.
+        pub former_work_exp: Option<WorkExperience>,
+        /// `gender`.
+        pub gender: Option<feishu_core::generated::Int64>,
+        /// `graduation_cert`.
+        pub graduation_cert: Option<Vec<Attachment>>,
+        /// `highest_level_of_edu`.
+        pub highest_level_of_edu: Option<Education>,
+        /// `hire_date`.
+        pub hire_date: Option<String>,
+        /// `hukou_location`.
+        pub hukou_location: Option<String>,
+        /// `hukou_type`.
+        pub hukou_type: Option<feishu_core::generated::Int64>,
+        /// `id_number`.
+        pub id_number: Option<String>,
+        /// `id_photo`.
+        pub id_photo: Option<Vec<Attachment>>,
+        /// `id_photo_em_side`.
+        pub id_photo_em_side: Option<Vec<Attachment>>,
+        /// `id_photo_po_side`.
+        pub id_photo_po_side: Option<Vec<Attachment>>,
+        /// `id_type`.
+        pub id_type: Option<feishu_core::generated::Int64>,
+        /// `job`.
+        pub job: Option<Job>,
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+        /// `last_day`.
+        pub last_day: Option<String>,
+        /// `manager`.
+        pub manager: Option<Manager>,
+        /// `marital_status`.
+        pub marital_status: Option<feishu_core::generated::Int64>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `native_region`.
+        pub native_region: Option<NativeRegion>,
+        /// `offboarding_file`.
+        pub offboarding_file: Option<Vec<Attachment>>,
+        /// `personal_email`.
+        pub personal_email: Option<String>,
+        /// `political_status`.
+        pub political_status: Option<feishu_core::generated::Int64>,
+        /// `primary_emergency_contact`.
+        pub primary_emergency_contact: Option<EmergencyContact>,
+        /// `probation_months`.
+        pub probation_months: Option<f64>,
+        /// `provident_fund_account`.
+        pub provident_fund_account: Option<String>,
+        /// `social_security_account`.
+        pub social_security_account: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `work_exp`.
+        pub work_exp: Option<Vec<WorkExperience>>,
+        /// `work_location`.
+        pub work_location: Option<WorkLocation>,
+    }
 }
 
-/// `WorkExperience`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkExperience {
-    /// `company`.
-    pub company: Option<String>,
-    /// `department`.
-    pub department: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `end`.
-    pub end: Option<String>,
-    /// `job`.
-    pub job: Option<String>,
-    /// `start`.
-    pub start: Option<String>,
+feishu_core::model! {
+    /// `WorkExperience`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct WorkExperience {
+        /// `company`.
+        pub company: Option<String>,
+        /// `department`.
+        pub department: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `end`.
+        pub end: Option<String>,
+        /// `job`.
+        pub job: Option<String>,
+        /// `start`.
+        pub start: Option<String>,
+    }
 }
 
-/// `WorkLocation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkLocation {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `WorkLocation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=ehr&resource=employee&version=v1>
+    pub struct WorkLocation {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }

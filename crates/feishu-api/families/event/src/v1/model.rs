@@ -3,26 +3,26 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `GetConnectionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=event&resource=connection&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetConnectionResponseBody {
-    /// `online_instance_cnt`.
-    pub online_instance_cnt: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `GetConnectionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=event&resource=connection&version=v1>
+    pub struct GetConnectionResponseBody {
+        /// `online_instance_cnt`.
+        pub online_instance_cnt: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListOutboundIpResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=event&resource=outbound_ip&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOutboundIpResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `ip_list`.
-    pub ip_list: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListOutboundIpResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=event&resource=outbound_ip&version=v1>
+    pub struct ListOutboundIpResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `ip_list`.
+        pub ip_list: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }

@@ -29,30 +29,30 @@ pub struct Agent {
     pub name: Option<String>,
 }
 
-/// `AgentEmailAgentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=agent_email&project=helpdesk&resource=agent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentEmailAgentResponseBody {
-    /// `agents`.
-    pub agents: Option<String>,
+feishu_core::model! {
+    /// `AgentEmailAgentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=agent_email&project=helpdesk&resource=agent&version=v1>
+    pub struct AgentEmailAgentResponseBody {
+        /// `agents`.
+        pub agents: Option<String>,
+    }
 }
 
-/// `AgentSchedule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_schedule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentSchedule {
-    /// `agent`.
-    pub agent: Option<AgentUser>,
-    /// `agent_skills`.
-    pub agent_skills: Option<Vec<AgentSkillLessInfo>>,
-    /// `schedule`.
-    pub schedule: Option<Vec<WeekdaySchedule>>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AgentSchedule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_schedule&version=v1>
+    pub struct AgentSchedule {
+        /// `agent`.
+        pub agent: Option<AgentUser>,
+        /// `agent_skills`.
+        pub agent_skills: Option<Vec<AgentSkillLessInfo>>,
+        /// `schedule`.
+        pub schedule: Option<Vec<WeekdaySchedule>>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `AgentScheduleUpdateInfo`.
@@ -104,18 +104,18 @@ pub struct AgentSkill {
     pub rules: Option<Vec<AgentSkillRule>>,
 }
 
-/// `AgentSkillLessInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_schedule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentSkillLessInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_default`.
-    pub is_default: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `AgentSkillLessInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_schedule&version=v1>
+    pub struct AgentSkillLessInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_default`.
+        pub is_default: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
 /// `AgentSkillRule`.
@@ -144,126 +144,126 @@ pub struct AgentSkillRule {
     pub selected_operator: Option<feishu_core::generated::Int64>,
 }
 
-/// `AgentUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_schedule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgentUser {
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `company_name`.
-    pub company_name: Option<String>,
-    /// `department`.
-    pub department: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `AgentUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_schedule&version=v1>
+    pub struct AgentUser {
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `company_name`.
+        pub company_name: Option<String>,
+        /// `department`.
+        pub department: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `Category`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=category&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Category {
-    /// `category_id`.
-    pub category_id: Option<String>,
-    /// `helpdesk_id`.
-    pub helpdesk_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `language`.
-    pub language: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
+feishu_core::model! {
+    /// `Category`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=category&version=v1>
+    pub struct Category {
+        /// `category_id`.
+        pub category_id: Option<String>,
+        /// `helpdesk_id`.
+        pub helpdesk_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `language`.
+        pub language: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+    }
 }
 
-/// `Comments`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Comments {
-    /// `content`.
-    pub content: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `user_avatar_url`.
-    pub user_avatar_url: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-    /// `user_name`.
-    pub user_name: Option<String>,
+feishu_core::model! {
+    /// `Comments`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
+    pub struct Comments {
+        /// `content`.
+        pub content: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `user_avatar_url`.
+        pub user_avatar_url: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+    }
 }
 
-/// `CreateAgentSkillResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=agent_skill&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAgentSkillResponseBody {
-    /// `agent_skill_id`.
-    pub agent_skill_id: Option<String>,
+feishu_core::model! {
+    /// `CreateAgentSkillResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=agent_skill&version=v1>
+    pub struct CreateAgentSkillResponseBody {
+        /// `agent_skill_id`.
+        pub agent_skill_id: Option<String>,
+    }
 }
 
-/// `CreateBotMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=bot.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateBotMessageResponseBody {
-    /// `message_id`.
-    pub message_id: Option<String>,
+feishu_core::model! {
+    /// `CreateBotMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=bot.message&version=v1>
+    pub struct CreateBotMessageResponseBody {
+        /// `message_id`.
+        pub message_id: Option<String>,
+    }
 }
 
-/// `CreateCategoryResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=category&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCategoryResponseBody {
-    /// `category`.
-    pub category: Option<Category>,
+feishu_core::model! {
+    /// `CreateCategoryResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=category&version=v1>
+    pub struct CreateCategoryResponseBody {
+        /// `category`.
+        pub category: Option<Category>,
+    }
 }
 
-/// `CreateFaqResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=faq&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateFaqResponseBody {
-    /// `faq`.
-    pub faq: Option<Faq>,
+feishu_core::model! {
+    /// `CreateFaqResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=faq&version=v1>
+    pub struct CreateFaqResponseBody {
+        /// `faq`.
+        pub faq: Option<Faq>,
+    }
 }
 
-/// `CreateNotificationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=notification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateNotificationResponseBody {
-    /// `notification_id`.
-    pub notification_id: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateNotificationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=notification&version=v1>
+    pub struct CreateNotificationResponseBody {
+        /// `notification_id`.
+        pub notification_id: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateTicketMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=ticket.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTicketMessageResponseBody {
-    /// `message_id`.
-    pub message_id: Option<String>,
+feishu_core::model! {
+    /// `CreateTicketMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=ticket.message&version=v1>
+    pub struct CreateTicketMessageResponseBody {
+        /// `message_id`.
+        pub message_id: Option<String>,
+    }
 }
 
 /// `CustomizedFieldDisplayItem`.
@@ -295,16 +295,16 @@ pub struct CustomizedFieldDisplayItem {
     pub value: Option<String>,
 }
 
-/// `CustomizedFieldsTicketResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=customized_fields&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomizedFieldsTicketResponseBody {
-    /// `ticket_customized_fields`.
-    pub ticket_customized_fields: Option<Vec<TicketCustomizedField>>,
-    /// `user_customized_fields`.
-    pub user_customized_fields: Option<Vec<UserCustomizedField>>,
+feishu_core::model! {
+    /// `CustomizedFieldsTicketResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=customized_fields&project=helpdesk&resource=ticket&version=v1>
+    pub struct CustomizedFieldsTicketResponseBody {
+        /// `ticket_customized_fields`.
+        pub ticket_customized_fields: Option<Vec<TicketCustomizedField>>,
+        /// `user_customized_fields`.
+        pub user_customized_fields: Option<Vec<UserCustomizedField>>,
+    }
 }
 
 /// `Event`.
@@ -321,38 +321,38 @@ pub struct Event {
     pub r#type: Option<String>,
 }
 
-/// `Faq`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=faq&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Faq {
-    /// `answer`.
-    pub answer: Option<String>,
-    /// `answer_richtext`.
-    pub answer_richtext: Option<Vec<Richtext>>,
-    /// `categories`.
-    pub categories: Option<Vec<Category>>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `create_user`.
-    pub create_user: Option<TicketUser>,
-    /// `expire_time`.
-    pub expire_time: Option<feishu_core::generated::Int64>,
-    /// `faq_id`.
-    pub faq_id: Option<String>,
-    /// `helpdesk_id`.
-    pub helpdesk_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `question`.
-    pub question: Option<String>,
-    /// `tags`.
-    pub tags: Option<Vec<String>>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `update_user`.
-    pub update_user: Option<TicketUser>,
+feishu_core::model! {
+    /// `Faq`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=faq&version=v1>
+    pub struct Faq {
+        /// `answer`.
+        pub answer: Option<String>,
+        /// `answer_richtext`.
+        pub answer_richtext: Option<Vec<Richtext>>,
+        /// `categories`.
+        pub categories: Option<Vec<Category>>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `create_user`.
+        pub create_user: Option<TicketUser>,
+        /// `expire_time`.
+        pub expire_time: Option<feishu_core::generated::Int64>,
+        /// `faq_id`.
+        pub faq_id: Option<String>,
+        /// `helpdesk_id`.
+        pub helpdesk_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `question`.
+        pub question: Option<String>,
+        /// `tags`.
+        pub tags: Option<Vec<String>>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `update_user`.
+        pub update_user: Option<TicketUser>,
+    }
 }
 
 /// `FaqCreateInfo`.
@@ -401,308 +401,308 @@ pub struct FaqUpdateInfo {
     pub tags: Option<Vec<String>>,
 }
 
-/// `GetAgentSchedulesResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=agent.schedules&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAgentSchedulesResponseBody {
-    /// `agent_schedule`.
-    pub agent_schedule: Option<AgentSchedule>,
+feishu_core::model! {
+    /// `GetAgentSchedulesResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=agent.schedules&version=v1>
+    pub struct GetAgentSchedulesResponseBody {
+        /// `agent_schedule`.
+        pub agent_schedule: Option<AgentSchedule>,
+    }
 }
 
-/// `GetAgentSkillResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=agent_skill&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAgentSkillResponseBody {
-    /// `agent_skill`.
-    pub agent_skill: Option<AgentSkill>,
+feishu_core::model! {
+    /// `GetAgentSkillResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=agent_skill&version=v1>
+    pub struct GetAgentSkillResponseBody {
+        /// `agent_skill`.
+        pub agent_skill: Option<AgentSkill>,
+    }
 }
 
-/// `GetCategoryResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=category&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCategoryResponseBody {
-    /// `category_id`.
-    pub category_id: Option<String>,
-    /// `helpdesk_id`.
-    pub helpdesk_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `language`.
-    pub language: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `GetCategoryResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=category&version=v1>
+    pub struct GetCategoryResponseBody {
+        /// `category_id`.
+        pub category_id: Option<String>,
+        /// `helpdesk_id`.
+        pub helpdesk_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `language`.
+        pub language: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `GetFaqResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=faq&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFaqResponseBody {
-    /// `faq`.
-    pub faq: Option<Faq>,
+feishu_core::model! {
+    /// `GetFaqResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=faq&version=v1>
+    pub struct GetFaqResponseBody {
+        /// `faq`.
+        pub faq: Option<Faq>,
+    }
 }
 
-/// `GetNotificationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetNotificationResponseBody {
-    /// `approval_app_link`.
-    pub approval_app_link: Option<String>,
-    /// `notification`.
-    pub notification: Option<Notification>,
+feishu_core::model! {
+    /// `GetNotificationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
+    pub struct GetNotificationResponseBody {
+        /// `approval_app_link`.
+        pub approval_app_link: Option<String>,
+        /// `notification`.
+        pub notification: Option<Notification>,
+    }
 }
 
-/// `GetTicketCustomizedFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=ticket_customized_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTicketCustomizedFieldResponseBody {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<TicketUser>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `dropdown_allow_multiple`.
-    pub dropdown_allow_multiple: Option<bool>,
-    /// `editable`.
-    pub editable: Option<bool>,
-    /// `field_type`.
-    pub field_type: Option<String>,
-    /// `helpdesk_id`.
-    pub helpdesk_id: Option<String>,
-    /// `key_name`.
-    pub key_name: Option<String>,
-    /// `position`.
-    pub position: Option<String>,
-    /// `required`.
-    pub required: Option<bool>,
-    /// `ticket_customized_field_id`.
-    pub ticket_customized_field_id: Option<String>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<TicketUser>,
-    /// `visible`.
-    pub visible: Option<bool>,
+feishu_core::model! {
+    /// `GetTicketCustomizedFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=ticket_customized_field&version=v1>
+    pub struct GetTicketCustomizedFieldResponseBody {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<TicketUser>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `dropdown_allow_multiple`.
+        pub dropdown_allow_multiple: Option<bool>,
+        /// `editable`.
+        pub editable: Option<bool>,
+        /// `field_type`.
+        pub field_type: Option<String>,
+        /// `helpdesk_id`.
+        pub helpdesk_id: Option<String>,
+        /// `key_name`.
+        pub key_name: Option<String>,
+        /// `position`.
+        pub position: Option<String>,
+        /// `required`.
+        pub required: Option<bool>,
+        /// `ticket_customized_field_id`.
+        pub ticket_customized_field_id: Option<String>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<TicketUser>,
+        /// `visible`.
+        pub visible: Option<bool>,
+    }
 }
 
-/// `GetTicketResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTicketResponseBody {
-    /// `ticket`.
-    pub ticket: Option<TicketV2>,
+feishu_core::model! {
+    /// `GetTicketResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=ticket&version=v1>
+    pub struct GetTicketResponseBody {
+        /// `ticket`.
+        pub ticket: Option<TicketV2>,
+    }
 }
 
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
+    pub struct I18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `ListAgentScheduleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_schedule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAgentScheduleResponseBody {
-    /// `agent_schedules`.
-    pub agent_schedules: Option<Vec<AgentSchedule>>,
+feishu_core::model! {
+    /// `ListAgentScheduleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_schedule&version=v1>
+    pub struct ListAgentScheduleResponseBody {
+        /// `agent_schedules`.
+        pub agent_schedules: Option<Vec<AgentSchedule>>,
+    }
 }
 
-/// `ListAgentSkillResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_skill&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAgentSkillResponseBody {
-    /// `agent_skills`.
-    pub agent_skills: Option<Vec<AgentSkill>>,
+feishu_core::model! {
+    /// `ListAgentSkillResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_skill&version=v1>
+    pub struct ListAgentSkillResponseBody {
+        /// `agent_skills`.
+        pub agent_skills: Option<Vec<AgentSkill>>,
+    }
 }
 
-/// `ListAgentSkillRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_skill_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAgentSkillRuleResponseBody {
-    /// `rules`.
-    pub rules: Option<Vec<AgentSkillRule>>,
+feishu_core::model! {
+    /// `ListAgentSkillRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=agent_skill_rule&version=v1>
+    pub struct ListAgentSkillRuleResponseBody {
+        /// `rules`.
+        pub rules: Option<Vec<AgentSkillRule>>,
+    }
 }
 
-/// `ListCategoryResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=category&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCategoryResponseBody {
-    /// `categories`.
-    pub categories: Option<Vec<Category>>,
+feishu_core::model! {
+    /// `ListCategoryResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=category&version=v1>
+    pub struct ListCategoryResponseBody {
+        /// `categories`.
+        pub categories: Option<Vec<Category>>,
+    }
 }
 
-/// `ListFaqResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=faq&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListFaqResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Faq>>,
-    /// `page_size`.
-    pub page_size: Option<feishu_core::generated::Int64>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListFaqResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=faq&version=v1>
+    pub struct ListFaqResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Faq>>,
+        /// `page_size`.
+        pub page_size: Option<feishu_core::generated::Int64>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListTicketCustomizedFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket_customized_field&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTicketCustomizedFieldResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TicketCustomizedField>>,
-    /// `next_page_token`.
-    pub next_page_token: Option<String>,
+feishu_core::model! {
+    /// `ListTicketCustomizedFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket_customized_field&version=v1>
+    pub struct ListTicketCustomizedFieldResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TicketCustomizedField>>,
+        /// `next_page_token`.
+        pub next_page_token: Option<String>,
+    }
 }
 
-/// `ListTicketMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTicketMessageResponseBody {
-    /// `messages`.
-    pub messages: Option<Vec<TicketMessage>>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListTicketMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket.message&version=v1>
+    pub struct ListTicketMessageResponseBody {
+        /// `messages`.
+        pub messages: Option<Vec<TicketMessage>>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListTicketResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTicketResponseBody {
-    /// `tickets`.
-    pub tickets: Option<Vec<TicketV2>>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListTicketResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
+    pub struct ListTicketResponseBody {
+        /// `tickets`.
+        pub tickets: Option<Vec<TicketV2>>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Notification`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Notification {
-    /// `chat_list`.
-    pub chat_list: Option<Vec<NotificationChat>>,
-    /// `create_user`.
-    pub create_user: Option<NotificationUser>,
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `department_list`.
-    pub department_list: Option<Vec<NotificationDepartment>>,
-    /// `ext`.
-    pub ext: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_name`.
-    pub job_name: Option<String>,
-    /// `new_staff_scope_department_list`.
-    pub new_staff_scope_department_list: Option<Vec<NotificationDepartment>>,
-    /// `new_staff_scope_type`.
-    pub new_staff_scope_type: Option<feishu_core::generated::Int64>,
-    /// `push_content`.
-    pub push_content: Option<String>,
-    /// `push_scope_type`.
-    pub push_scope_type: Option<feishu_core::generated::Int64>,
-    /// `push_type`.
-    pub push_type: Option<feishu_core::generated::Int64>,
-    /// `read_user_count`.
-    pub read_user_count: Option<feishu_core::generated::Int64>,
-    /// `send_at`.
-    pub send_at: Option<String>,
-    /// `sent_user_count`.
-    pub sent_user_count: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `target_user_count`.
-    pub target_user_count: Option<feishu_core::generated::Int64>,
-    /// `update_user`.
-    pub update_user: Option<NotificationUser>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `user_list`.
-    pub user_list: Option<Vec<NotificationUser>>,
+feishu_core::model! {
+    /// `Notification`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
+    pub struct Notification {
+        /// `chat_list`.
+        pub chat_list: Option<Vec<NotificationChat>>,
+        /// `create_user`.
+        pub create_user: Option<NotificationUser>,
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `department_list`.
+        pub department_list: Option<Vec<NotificationDepartment>>,
+        /// `ext`.
+        pub ext: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_name`.
+        pub job_name: Option<String>,
+        /// `new_staff_scope_department_list`.
+        pub new_staff_scope_department_list: Option<Vec<NotificationDepartment>>,
+        /// `new_staff_scope_type`.
+        pub new_staff_scope_type: Option<feishu_core::generated::Int64>,
+        /// `push_content`.
+        pub push_content: Option<String>,
+        /// `push_scope_type`.
+        pub push_scope_type: Option<feishu_core::generated::Int64>,
+        /// `push_type`.
+        pub push_type: Option<feishu_core::generated::Int64>,
+        /// `read_user_count`.
+        pub read_user_count: Option<feishu_core::generated::Int64>,
+        /// `send_at`.
+        pub send_at: Option<String>,
+        /// `sent_user_count`.
+        pub sent_user_count: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `target_user_count`.
+        pub target_user_count: Option<feishu_core::generated::Int64>,
+        /// `update_user`.
+        pub update_user: Option<NotificationUser>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `user_list`.
+        pub user_list: Option<Vec<NotificationUser>>,
+    }
 }
 
-/// `NotificationChat`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NotificationChat {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `NotificationChat`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
+    pub struct NotificationChat {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `NotificationDepartment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NotificationDepartment {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `NotificationDepartment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
+    pub struct NotificationDepartment {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `NotificationUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NotificationUser {
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `NotificationUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
+    pub struct NotificationUser {
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
 /// `Richtext`.
@@ -719,114 +719,114 @@ pub struct Richtext {
     pub r#type: Option<String>,
 }
 
-/// `SearchFaqResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=helpdesk&resource=faq&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchFaqResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Faq>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchFaqResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=helpdesk&resource=faq&version=v1>
+    pub struct SearchFaqResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Faq>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `StartServiceTicketResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=start_service&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StartServiceTicketResponseBody {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `ticket_id`.
-    pub ticket_id: Option<String>,
+feishu_core::model! {
+    /// `StartServiceTicketResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=start_service&project=helpdesk&resource=ticket&version=v1>
+    pub struct StartServiceTicketResponseBody {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `ticket_id`.
+        pub ticket_id: Option<String>,
+    }
 }
 
-/// `SubmitApproveNotificationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit_approve&project=helpdesk&resource=notification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubmitApproveNotificationResponseBody {
-    /// `has_access`.
-    pub has_access: Option<bool>,
+feishu_core::model! {
+    /// `SubmitApproveNotificationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=submit_approve&project=helpdesk&resource=notification&version=v1>
+    pub struct SubmitApproveNotificationResponseBody {
+        /// `has_access`.
+        pub has_access: Option<bool>,
+    }
 }
 
-/// `TicketCustomizedField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=customized_fields&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TicketCustomizedField {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `created_by`.
-    pub created_by: Option<TicketUser>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `dropdown_allow_multiple`.
-    pub dropdown_allow_multiple: Option<bool>,
-    /// `editable`.
-    pub editable: Option<bool>,
-    /// `field_type`.
-    pub field_type: Option<String>,
-    /// `helpdesk_id`.
-    pub helpdesk_id: Option<String>,
-    /// `key_name`.
-    pub key_name: Option<String>,
-    /// `position`.
-    pub position: Option<String>,
-    /// `required`.
-    pub required: Option<bool>,
-    /// `ticket_customized_field_id`.
-    pub ticket_customized_field_id: Option<String>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `updated_by`.
-    pub updated_by: Option<TicketUser>,
-    /// `visible`.
-    pub visible: Option<bool>,
+feishu_core::model! {
+    /// `TicketCustomizedField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=customized_fields&project=helpdesk&resource=ticket&version=v1>
+    pub struct TicketCustomizedField {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `created_by`.
+        pub created_by: Option<TicketUser>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `dropdown_allow_multiple`.
+        pub dropdown_allow_multiple: Option<bool>,
+        /// `editable`.
+        pub editable: Option<bool>,
+        /// `field_type`.
+        pub field_type: Option<String>,
+        /// `helpdesk_id`.
+        pub helpdesk_id: Option<String>,
+        /// `key_name`.
+        pub key_name: Option<String>,
+        /// `position`.
+        pub position: Option<String>,
+        /// `required`.
+        pub required: Option<bool>,
+        /// `ticket_customized_field_id`.
+        pub ticket_customized_field_id: Option<String>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `updated_by`.
+        pub updated_by: Option<TicketUser>,
+        /// `visible`.
+        pub visible: Option<bool>,
+    }
 }
 
-/// `TicketMessage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TicketMessage {
-    /// `avatar_url`.
-    pub avatar_url: Option<String>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `message_type`.
-    pub message_type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `user_name`.
-    pub user_name: Option<String>,
+feishu_core::model! {
+    /// `TicketMessage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket.message&version=v1>
+    pub struct TicketMessage {
+        /// `avatar_url`.
+        pub avatar_url: Option<String>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `message_type`.
+        pub message_type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+    }
 }
 
-/// `TicketTag`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TicketTag {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `TicketTag`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
+    pub struct TicketTag {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
 /// `TicketUser`.
@@ -858,100 +858,100 @@ pub struct TicketUser {
     pub name: Option<String>,
 }
 
-/// `TicketV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TicketV2 {
-    /// `actual_processing_time`.
-    pub actual_processing_time: Option<feishu_core::generated::Int64>,
-    /// `agent_entry_time`.
-    pub agent_entry_time: Option<feishu_core::generated::Int64>,
-    /// `agent_first_response_duration`.
-    pub agent_first_response_duration: Option<feishu_core::generated::Int64>,
-    /// `agent_first_response_time`.
-    pub agent_first_response_time: Option<feishu_core::generated::Int64>,
-    /// `agent_last_response_time`.
-    pub agent_last_response_time: Option<feishu_core::generated::Int64>,
-    /// `agent_owner`.
-    pub agent_owner: Option<TicketUser>,
-    /// `agent_resolution_time`.
-    pub agent_resolution_time: Option<feishu_core::generated::Int64>,
-    /// `agent_service_duration`.
-    pub agent_service_duration: Option<f64>,
-    /// `agents`.
-    pub agents: Option<Vec<TicketUser>>,
-    /// `bot_service_duration`.
-    pub bot_service_duration: Option<feishu_core::generated::Int64>,
-    /// `channel`.
-    pub channel: Option<feishu_core::generated::Int64>,
-    /// `closed_at`.
-    pub closed_at: Option<feishu_core::generated::Int64>,
-    /// `closed_by`.
-    pub closed_by: Option<TicketUser>,
-    /// `collaborators`.
-    pub collaborators: Option<Vec<TicketUser>>,
-    /// `comments`.
-    pub comments: Option<Comments>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `customized_fields`.
-    pub customized_fields: Option<Vec<CustomizedFieldDisplayItem>>,
-    /// `dissatisfaction_reason`.
-    pub dissatisfaction_reason: Option<I18n>,
-    /// `guest`.
-    pub guest: Option<TicketUser>,
-    /// `helpdesk_id`.
-    pub helpdesk_id: Option<String>,
-    /// `score`.
-    pub score: Option<feishu_core::generated::Int64>,
-    /// `solve`.
-    pub solve: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `tags`.
-    pub tags: Option<Vec<TicketTag>>,
-    /// `ticket_id`.
-    pub ticket_id: Option<String>,
-    /// `ticket_type`.
-    pub ticket_type: Option<feishu_core::generated::Int64>,
-    /// `updated_at`.
-    pub updated_at: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `TicketV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=helpdesk&resource=ticket&version=v1>
+    pub struct TicketV2 {
+        /// `actual_processing_time`.
+        pub actual_processing_time: Option<feishu_core::generated::Int64>,
+        /// `agent_entry_time`.
+        pub agent_entry_time: Option<feishu_core::generated::Int64>,
+        /// `agent_first_response_duration`.
+        pub agent_first_response_duration: Option<feishu_core::generated::Int64>,
+        /// `agent_first_response_time`.
+        pub agent_first_response_time: Option<feishu_core::generated::Int64>,
+        /// `agent_last_response_time`.
+        pub agent_last_response_time: Option<feishu_core::generated::Int64>,
+        /// `agent_owner`.
+        pub agent_owner: Option<TicketUser>,
+        /// `agent_resolution_time`.
+        pub agent_resolution_time: Option<feishu_core::generated::Int64>,
+        /// `agent_service_duration`.
+        pub agent_service_duration: Option<f64>,
+        /// `agents`.
+        pub agents: Option<Vec<TicketUser>>,
+        /// `bot_service_duration`.
+        pub bot_service_duration: Option<feishu_core::generated::Int64>,
+        /// `channel`.
+        pub channel: Option<feishu_core::generated::Int64>,
+        /// `closed_at`.
+        pub closed_at: Option<feishu_core::generated::Int64>,
+        /// `closed_by`.
+        pub closed_by: Option<TicketUser>,
+        /// `collaborators`.
+        pub collaborators: Option<Vec<TicketUser>>,
+        /// `comments`.
+        pub comments: Option<Comments>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `customized_fields`.
+        pub customized_fields: Option<Vec<CustomizedFieldDisplayItem>>,
+        /// `dissatisfaction_reason`.
+        pub dissatisfaction_reason: Option<I18n>,
+        /// `guest`.
+        pub guest: Option<TicketUser>,
+        /// `helpdesk_id`.
+        pub helpdesk_id: Option<String>,
+        /// `score`.
+        pub score: Option<feishu_core::generated::Int64>,
+        /// `solve`.
+        pub solve: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `tags`.
+        pub tags: Option<Vec<TicketTag>>,
+        /// `ticket_id`.
+        pub ticket_id: Option<String>,
+        /// `ticket_type`.
+        pub ticket_type: Option<feishu_core::generated::Int64>,
+        /// `updated_at`.
+        pub updated_at: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `UserCustomizedField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=customized_fields&project=helpdesk&resource=ticket&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserCustomizedField {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `editable`.
-    pub editable: Option<bool>,
-    /// `field_type`.
-    pub field_type: Option<String>,
-    /// `helpdesk_id`.
-    pub helpdesk_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `key_name`.
-    pub key_name: Option<String>,
-    /// `position`.
-    pub position: Option<String>,
-    /// `required`.
-    pub required: Option<bool>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-    /// `user_customized_field_id`.
-    pub user_customized_field_id: Option<String>,
-    /// `visible`.
-    pub visible: Option<bool>,
+feishu_core::model! {
+    /// `UserCustomizedField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=customized_fields&project=helpdesk&resource=ticket&version=v1>
+    pub struct UserCustomizedField {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `editable`.
+        pub editable: Option<bool>,
+        /// `field_type`.
+        pub field_type: Option<String>,
+        /// `helpdesk_id`.
+        pub helpdesk_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `key_name`.
+        pub key_name: Option<String>,
+        /// `position`.
+        pub position: Option<String>,
+        /// `required`.
+        pub required: Option<bool>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+        /// `user_customized_field_id`.
+        pub user_customized_field_id: Option<String>,
+        /// `visible`.
+        pub visible: Option<bool>,
+    }
 }
 
 /// `UserQueryFaqInfo`.

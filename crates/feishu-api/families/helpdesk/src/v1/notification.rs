@@ -72,20 +72,6 @@ pub struct CreateNotificationUpdateUser {
     pub user_id: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=notification&version=v1>
-    pub enum CreateNotificationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `user_list` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=helpdesk&resource=notification&version=v1>
@@ -173,20 +159,6 @@ pub struct PatchNotificationUpdateUser {
     pub user_id: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=helpdesk&resource=notification&version=v1>
-    pub enum PatchNotificationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `user_list` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=helpdesk&resource=notification&version=v1>
@@ -203,27 +175,13 @@ pub struct PatchNotificationUserList {
     pub user_id: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/helpdesk/v1/notifications/:notification_id`: Query push details.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=helpdesk&resource=notification&version=v1>
 #[derive(Clone, Debug)]
 pub struct GetNotification {
     notification_id: String,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetNotification {
@@ -236,7 +194,7 @@ impl GetNotification {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -270,7 +228,7 @@ pub struct PatchNotification {
     #[serde(skip)]
     notification_id: String,
     #[serde(skip)]
-    user_id_type: Option<PatchNotificationUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     chat_list: Option<Vec<NotificationChat>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -343,7 +301,7 @@ impl PatchNotification {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchNotificationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -495,7 +453,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct CreateNotification {
     #[serde(skip)]
-    user_id_type: Option<CreateNotificationUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     chat_list: Option<Vec<CreateNotificationChatList>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -545,7 +503,7 @@ impl CreateNotification {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateNotificationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -2,28 +2,16 @@
 //! `application` of `hire v1`: [`ListApplication`], [`GetApplication`], [`GetDetailApplication`], [`OfferApplication`], [`CreateApplication`], [`CancelOnboardApplication`], [`RecoverApplication`], [`TerminateApplication`], [`TransferOnboardApplication`], [`TransferStageApplication`].
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=application&version=v1>
-    pub enum CreateApplicationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `department_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
     pub enum DepartmentIdType {
         /// `open_department_id`.
         OpenDepartmentId = "open_department_id",
         /// `department_id`.
         DepartmentId = "department_id",
+        /// `people_admin_department_id`.
+        PeopleAdminDepartmentId = "people_admin_department_id",
     }
 }
 
@@ -66,22 +54,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-    pub enum GetDetailApplicationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `job_family_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
@@ -106,68 +78,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-    pub enum OfferApplicationDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-    pub enum OfferApplicationEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-    pub enum OfferApplicationJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-    pub enum OfferApplicationJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-    pub enum OfferApplicationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `options`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
@@ -178,73 +88,9 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
-    pub enum TransferOnboardApplicationDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_admin_department_id`.
-        PeopleAdminDepartmentId = "people_admin_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
-    pub enum TransferOnboardApplicationEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
-    pub enum TransferOnboardApplicationJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
-    pub enum TransferOnboardApplicationJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
-    pub enum TransferOnboardApplicationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
     pub enum UserIdType {
         /// `open_id`.
         OpenId = "open_id",
@@ -252,6 +98,8 @@ feishu_core::string_enum! {
         UnionId = "union_id",
         /// `user_id`.
         UserId = "user_id",
+        /// `people_admin_id`.
+        PeopleAdminId = "people_admin_id",
     }
 }
 
@@ -407,7 +255,7 @@ feishu_core::endpoint! {
 pub struct GetApplication {
     application_id: String,
     options: Option<Vec<Options>>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetApplication {
@@ -427,7 +275,7 @@ impl GetApplication {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -464,12 +312,12 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetDetailApplication {
     application_id: String,
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     employee_type_id_type: Option<EmployeeTypeIdType>,
     job_family_id_type: Option<JobFamilyIdType>,
     job_level_id_type: Option<JobLevelIdType>,
     options: Option<Vec<GetDetailApplicationOptions>>,
-    user_id_type: Option<GetDetailApplicationUserIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl GetDetailApplication {
@@ -487,7 +335,7 @@ impl GetDetailApplication {
     }
 
     /// The department ID type used in this call.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -517,7 +365,7 @@ impl GetDetailApplication {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetDetailApplicationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -564,11 +412,11 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct OfferApplication {
     application_id: String,
-    department_id_type: Option<OfferApplicationDepartmentIdType>,
-    employee_type_id_type: Option<OfferApplicationEmployeeTypeIdType>,
-    job_family_id_type: Option<OfferApplicationJobFamilyIdType>,
-    job_level_id_type: Option<OfferApplicationJobLevelIdType>,
-    user_id_type: Option<OfferApplicationUserIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl OfferApplication {
@@ -585,31 +433,31 @@ impl OfferApplication {
     }
 
     /// The Type Of Department ID Used In This Call.
-    pub fn department_id_type(mut self, value: OfferApplicationDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: OfferApplicationEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: OfferApplicationJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "rank ID" used in this call.
-    pub fn job_level_id_type(mut self, value: OfferApplicationJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: OfferApplicationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -653,7 +501,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateApplication {
     #[serde(skip)]
-    user_id_type: Option<CreateApplicationUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     application_preferred_city_code_list: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -681,7 +529,7 @@ impl CreateApplication {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateApplicationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -876,15 +724,15 @@ pub struct TransferOnboardApplication {
     #[serde(skip)]
     application_id: String,
     #[serde(skip)]
-    department_id_type: Option<TransferOnboardApplicationDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    employee_type_id_type: Option<TransferOnboardApplicationEmployeeTypeIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<TransferOnboardApplicationJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<TransferOnboardApplicationJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<TransferOnboardApplicationUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     actual_onboard_time: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -931,31 +779,31 @@ impl TransferOnboardApplication {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: TransferOnboardApplicationDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: TransferOnboardApplicationEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: TransferOnboardApplicationJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: TransferOnboardApplicationJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: TransferOnboardApplicationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -19,7 +19,7 @@ pub struct CreateEcoBackgroundCheckCustomFieldCustomFieldList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<EcoBackgroundCheckCustomFieldDataOptions>>,
     /// Custom Field Data.
-    pub r#type: EcoBackgroundCheckCustomFieldDataType,
+    pub r#type: Type,
 }
 
 /// `custom_field_list` of a request.
@@ -128,32 +128,6 @@ pub struct EcoBackgroundCheckCustomFieldDataOptions {
     pub key: String,
     /// Name.
     pub name: EcoBackgroundCheckCustomFieldDataOptionName2,
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=eco_background_check_custom_field&version=v1>
-    pub enum EcoBackgroundCheckCustomFieldDataType {
-        /// `text`.
-        Text = "text",
-        /// `textarea`.
-        Textarea = "textarea",
-        /// `number`.
-        Number = "number",
-        /// `boolean`.
-        Boolean = "boolean",
-        /// `select`.
-        Select = "select",
-        /// `multiselect`.
-        Multiselect = "multiselect",
-        /// `date`.
-        Date = "date",
-        /// `file`.
-        File = "file",
-        /// `resume`.
-        Resume = "resume",
-    }
 }
 
 /// `description` of a request.

@@ -51,70 +51,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=employee&version=v1>
-    pub enum GetByApplicationEmployeeDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_admin_department_id`.
-        PeopleAdminDepartmentId = "people_admin_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=employee&version=v1>
-    pub enum GetByApplicationEmployeeEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=employee&version=v1>
-    pub enum GetByApplicationEmployeeJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=employee&version=v1>
-    pub enum GetByApplicationEmployeeJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=employee&version=v1>
-    pub enum GetByApplicationEmployeeUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `job_family_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=employee&version=v1>
@@ -138,84 +74,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=employee&version=v1>
-    pub enum PatchEmployeeDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `people_admin_department_id`.
-        PeopleAdminDepartmentId = "people_admin_department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=employee&version=v1>
-    pub enum PatchEmployeeEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=employee&version=v1>
-    pub enum PatchEmployeeJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=employee&version=v1>
-    pub enum PatchEmployeeJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=employee&version=v1>
-    pub enum PatchEmployeeUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=employee&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/hire/v1/employees/:employee_id`: Onboard.
 ///
 /// Get onboard information by employee ID-Get employee info by employee ID.
@@ -228,7 +86,7 @@ pub struct GetEmployee {
     employee_type_id_type: Option<EmployeeTypeIdType>,
     job_family_id_type: Option<JobFamilyIdType>,
     job_level_id_type: Option<JobLevelIdType>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetEmployee {
@@ -269,7 +127,7 @@ impl GetEmployee {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -313,11 +171,11 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetByApplicationEmployee {
     application_id: String,
-    department_id_type: Option<GetByApplicationEmployeeDepartmentIdType>,
-    employee_type_id_type: Option<GetByApplicationEmployeeEmployeeTypeIdType>,
-    job_family_id_type: Option<GetByApplicationEmployeeJobFamilyIdType>,
-    job_level_id_type: Option<GetByApplicationEmployeeJobLevelIdType>,
-    user_id_type: Option<GetByApplicationEmployeeUserIdType>,
+    department_id_type: Option<DepartmentIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetByApplicationEmployee {
@@ -334,31 +192,31 @@ impl GetByApplicationEmployee {
     }
 
     /// The Type Of Department ID Used In This Call.
-    pub fn department_id_type(mut self, value: GetByApplicationEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: GetByApplicationEmployeeEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: GetByApplicationEmployeeJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: GetByApplicationEmployeeJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetByApplicationEmployeeUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -404,15 +262,15 @@ pub struct PatchEmployee {
     #[serde(skip)]
     employee_id: String,
     #[serde(skip)]
-    department_id_type: Option<PatchEmployeeDepartmentIdType>,
+    department_id_type: Option<DepartmentIdType>,
     #[serde(skip)]
-    employee_type_id_type: Option<PatchEmployeeEmployeeTypeIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<PatchEmployeeJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<PatchEmployeeJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<PatchEmployeeUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     conversion_info: Option<EmployeeConversionInfo>,
     operation: i64,
@@ -437,31 +295,31 @@ impl PatchEmployee {
     }
 
     /// The Type Of Department ID Used In This Call.
-    pub fn department_id_type(mut self, value: PatchEmployeeDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: PatchEmployeeEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: PatchEmployeeJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: PatchEmployeeJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchEmployeeUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

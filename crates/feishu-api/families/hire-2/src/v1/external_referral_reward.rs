@@ -27,20 +27,6 @@ pub struct Cash {
     pub currency_type: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_referral_reward&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `DELETE /open-apis/hire/v1/external_referral_rewards/:external_referral_reward_id`: hire.v1.external_referral_reward.delete.
 ///
 /// Support to delete the imported referral reward in "Import External Rewards" by ID.
@@ -81,7 +67,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateExternalReferralReward {
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     application_id: Option<String>,
     bonus: BonusAmount,
@@ -142,7 +128,7 @@ impl CreateExternalReferralReward {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

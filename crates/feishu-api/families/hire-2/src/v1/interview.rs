@@ -4,34 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `job_level_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_talent&project=hire&resource=interview&version=v1>
-    pub enum GetByTalentInterviewJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_talent&project=hire&resource=interview&version=v1>
-    pub enum GetByTalentInterviewUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview&version=v1>
     pub enum JobLevelIdType {
         /// `people_admin_job_level_id`.
@@ -44,7 +16,7 @@ feishu_core::string_enum! {
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview&version=v1>
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_talent&project=hire&resource=interview&version=v1>
     pub enum UserIdType {
         /// `open_id`.
         OpenId = "open_id",
@@ -52,6 +24,8 @@ feishu_core::string_enum! {
         UnionId = "union_id",
         /// `user_id`.
         UserId = "user_id",
+        /// `people_admin_id`.
+        PeopleAdminId = "people_admin_id",
     }
 }
 
@@ -71,7 +45,7 @@ pub struct ListInterview {
     page_size: Option<i64>,
     page_token: Option<String>,
     start_time: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListInterview {
@@ -123,7 +97,7 @@ impl ListInterview {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -173,9 +147,9 @@ feishu_core::endpoint! {
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_talent&project=hire&resource=interview&version=v1>
 #[derive(Clone, Debug)]
 pub struct GetByTalentInterview {
-    job_level_id_type: Option<GetByTalentInterviewJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     talent_id: String,
-    user_id_type: Option<GetByTalentInterviewUserIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl GetByTalentInterview {
@@ -189,13 +163,13 @@ impl GetByTalentInterview {
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: GetByTalentInterviewJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetByTalentInterviewUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

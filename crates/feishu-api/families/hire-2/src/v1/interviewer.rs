@@ -11,34 +11,6 @@ pub struct Interviewer {
     pub verify_status: Option<i64>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=interviewer&version=v1>
-    pub enum PatchInterviewerUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interviewer&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/hire/v1/interviewers`: List Interviewer Info.
 ///
 /// Paged to query the list of interviewers, the interface will only return the data of the user who has performed "Update Interviewer Information", and the data that cannot be queried through the….
@@ -52,7 +24,7 @@ pub struct ListInterviewer {
     latest_update_time: Option<String>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     user_ids: Option<Vec<String>>,
     verify_status: Option<i64>,
 }
@@ -88,7 +60,7 @@ impl ListInterviewer {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -152,7 +124,7 @@ pub struct PatchInterviewer {
     #[serde(skip)]
     interviewer_id: String,
     #[serde(skip)]
-    user_id_type: Option<PatchInterviewerUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     interviewer: Interviewer,
 }
 
@@ -167,7 +139,7 @@ impl PatchInterviewer {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchInterviewerUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

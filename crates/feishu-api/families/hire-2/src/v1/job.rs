@@ -14,42 +14,6 @@ pub struct CombinedCreateJobCustomizedDataList {
     pub value: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=job&version=v1>
-    pub enum CombinedCreateJobDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=job&version=v1>
-    pub enum CombinedCreateJobJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=job&version=v1>
-    pub enum CombinedCreateJobJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
 /// `job_managers` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=job&version=v1>
@@ -67,20 +31,6 @@ pub struct CombinedCreateJobJobManagers {
     pub recruiter_id: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=job&version=v1>
-    pub enum CombinedCreateJobUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `customized_data_list` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
@@ -92,188 +42,6 @@ pub struct CombinedJobObjectValueMap {
     /// Structure value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
-    pub enum CombinedUpdateJobDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
-    pub enum CombinedUpdateJobJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
-    pub enum CombinedUpdateJobJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
-    pub enum CombinedUpdateJobUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
-    pub enum ConfigJobUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-    pub enum DepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-    pub enum GetDetailJobDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-    pub enum GetDetailJobJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-    pub enum GetDetailJobJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-    pub enum GetDetailJobUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job&version=v1>
-    pub enum GetJobDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job&version=v1>
-    pub enum GetJobJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job&version=v1>
-    pub enum GetJobJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job&version=v1>
-    pub enum GetJobUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
 }
 
 /// `interview_appointment_config` of a request.
@@ -402,35 +170,7 @@ pub struct JobManager {
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recruiter&project=hire&resource=job&version=v1>
-    pub enum RecruiterJobUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_config&project=hire&resource=job&version=v1>
-    pub enum UpdateConfigJobUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job&version=v1>
     pub enum UserIdType {
         /// `open_id`.
         OpenId = "open_id",
@@ -438,6 +178,8 @@ feishu_core::string_enum! {
         UnionId = "union_id",
         /// `user_id`.
         UserId = "user_id",
+        /// `people_admin_id`.
+        PeopleAdminId = "people_admin_id",
     }
 }
 
@@ -450,7 +192,7 @@ feishu_core::string_enum! {
 pub struct ListJob {
     assistant_id_list: Option<Vec<String>>,
     department_id: Option<String>,
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     hiring_manager_id_list: Option<Vec<String>>,
     job_family_id_type: Option<JobFamilyIdType>,
     job_level_id_type: Option<JobLevelIdType>,
@@ -459,7 +201,7 @@ pub struct ListJob {
     recruiter_id_list: Option<Vec<String>>,
     update_end_time: Option<String>,
     update_start_time: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     with_sub_department: Option<bool>,
 }
 
@@ -482,7 +224,7 @@ impl ListJob {
     }
 
     /// The Type of department ID.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -536,7 +278,7 @@ impl ListJob {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -614,10 +356,10 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetJob {
     job_id: String,
-    department_id_type: Option<GetJobDepartmentIdType>,
-    job_family_id_type: Option<GetJobJobFamilyIdType>,
-    job_level_id_type: Option<GetJobJobLevelIdType>,
-    user_id_type: Option<GetJobUserIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl GetJob {
@@ -633,25 +375,25 @@ impl GetJob {
     }
 
     /// Department Id Type.
-    pub fn department_id_type(mut self, value: GetJobDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: GetJobJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: GetJobJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetJobUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -690,7 +432,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct ConfigJob {
     job_id: String,
-    user_id_type: Option<ConfigJobUserIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl ConfigJob {
@@ -703,7 +445,7 @@ impl ConfigJob {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: ConfigJobUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -735,10 +477,10 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetDetailJob {
     job_id: String,
-    department_id_type: Option<GetDetailJobDepartmentIdType>,
-    job_family_id_type: Option<GetDetailJobJobFamilyIdType>,
-    job_level_id_type: Option<GetDetailJobJobLevelIdType>,
-    user_id_type: Option<GetDetailJobUserIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl GetDetailJob {
@@ -754,25 +496,25 @@ impl GetDetailJob {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: GetDetailJobDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "sequence ID" used in this call.
-    pub fn job_family_id_type(mut self, value: GetDetailJobJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "rank ID" used in this call.
-    pub fn job_level_id_type(mut self, value: GetDetailJobJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetDetailJobUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -813,7 +555,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct RecruiterJob {
     job_id: String,
-    user_id_type: Option<RecruiterJobUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl RecruiterJob {
@@ -826,7 +568,7 @@ impl RecruiterJob {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: RecruiterJobUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -892,13 +634,13 @@ pub struct CombinedUpdateJob {
     #[serde(skip)]
     job_id: String,
     #[serde(skip)]
-    department_id_type: Option<CombinedUpdateJobDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<CombinedUpdateJobJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<CombinedUpdateJobJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<CombinedUpdateJobUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     address_id_list: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -989,25 +731,25 @@ impl CombinedUpdateJob {
     }
 
     /// Department Id Type.
-    pub fn department_id_type(mut self, value: CombinedUpdateJobDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: CombinedUpdateJobJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: CombinedUpdateJobJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CombinedUpdateJobUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -1232,7 +974,7 @@ pub struct UpdateConfigJob {
     #[serde(skip)]
     job_id: String,
     #[serde(skip)]
-    user_id_type: Option<UpdateConfigJobUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     assessment_template_biz_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1283,7 +1025,7 @@ impl UpdateConfigJob {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateConfigJobUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -1387,13 +1129,13 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CombinedCreateJob {
     #[serde(skip)]
-    department_id_type: Option<CombinedCreateJobDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<CombinedCreateJobJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<CombinedCreateJobJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<CombinedCreateJobUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     address_id_list: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1493,25 +1235,25 @@ impl CombinedCreateJob {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: CombinedCreateJobDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: CombinedCreateJobJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: CombinedCreateJobJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CombinedCreateJobUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -4,20 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=hire&resource=job.manager&version=v1>
-    pub enum BatchUpdateJobManagerUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job.manager&version=v1>
     pub enum UserIdType {
         /// `open_id`.
@@ -86,7 +72,7 @@ pub struct BatchUpdateJobManager {
     #[serde(skip)]
     job_id: String,
     #[serde(skip)]
-    user_id_type: Option<BatchUpdateJobManagerUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     assistant_id_list: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,7 +99,7 @@ impl BatchUpdateJobManager {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: BatchUpdateJobManagerUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -2,18 +2,6 @@
 //! `job_publish_record` of `hire v1`: [`SearchJobPublishRecord`].
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
-    pub enum DepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `job_family_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
@@ -37,20 +25,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `POST /open-apis/hire/v1/job_publish_records/search`: Get job advertisement posting records.
 ///
 /// A list: walk every page with a [`Pager`](feishu_core::Pager).
@@ -59,7 +33,7 @@ feishu_core::string_enum! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SearchJobPublishRecord {
     #[serde(skip)]
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
     job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
@@ -69,7 +43,7 @@ pub struct SearchJobPublishRecord {
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     job_channel_id: String,
 }
 
@@ -88,7 +62,7 @@ impl SearchJobPublishRecord {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -118,7 +92,7 @@ impl SearchJobPublishRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -2,80 +2,6 @@
 //! `job_requirement` of `hire v1`: [`DeleteJobRequirement`], [`ListJobRequirement`], [`CreateJobRequirement`], [`ListByIdJobRequirement`], [`UpdateJobRequirement`].
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=job_requirement&version=v1>
-    pub enum CreateJobRequirementDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=job_requirement&version=v1>
-    pub enum CreateJobRequirementEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=job_requirement&version=v1>
-    pub enum CreateJobRequirementJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=job_requirement&version=v1>
-    pub enum CreateJobRequirementJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=job_requirement&version=v1>
-    pub enum CreateJobRequirementUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-    pub enum DepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `employee_type_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
@@ -134,68 +60,6 @@ pub struct JobRequirementUpdateOption {
     pub need_update_related_job: Option<bool>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_id&project=hire&resource=job_requirement&version=v1>
-    pub enum ListByIdJobRequirementDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_id&project=hire&resource=job_requirement&version=v1>
-    pub enum ListByIdJobRequirementEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_id&project=hire&resource=job_requirement&version=v1>
-    pub enum ListByIdJobRequirementJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_id&project=hire&resource=job_requirement&version=v1>
-    pub enum ListByIdJobRequirementJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_id&project=hire&resource=job_requirement&version=v1>
-    pub enum ListByIdJobRequirementUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `customized_data_list` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=job_requirement&version=v1>
@@ -207,82 +71,6 @@ pub struct UpdateJobRequirementCustomizedDataList {
     /// Custom field values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=job_requirement&version=v1>
-    pub enum UpdateJobRequirementDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=job_requirement&version=v1>
-    pub enum UpdateJobRequirementEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=job_requirement&version=v1>
-    pub enum UpdateJobRequirementJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=job_requirement&version=v1>
-    pub enum UpdateJobRequirementJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=job_requirement&version=v1>
-    pub enum UpdateJobRequirementUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `DELETE /open-apis/hire/v1/job_requirements/:job_requirement_id`: Delete recruitment requirements.
@@ -326,7 +114,7 @@ feishu_core::endpoint! {
 pub struct ListJobRequirement {
     create_time_begin: Option<String>,
     create_time_end: Option<String>,
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     employee_type_id_type: Option<EmployeeTypeIdType>,
     job_family_id_type: Option<JobFamilyIdType>,
     job_id: Option<String>,
@@ -335,7 +123,7 @@ pub struct ListJobRequirement {
     page_token: Option<String>,
     update_time_begin: Option<String>,
     update_time_end: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListJobRequirement {
@@ -357,7 +145,7 @@ impl ListJobRequirement {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -411,7 +199,7 @@ impl ListJobRequirement {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -476,15 +264,15 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateJobRequirement {
     #[serde(skip)]
-    department_id_type: Option<CreateJobRequirementDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_type_id_type: Option<CreateJobRequirementEmployeeTypeIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<CreateJobRequirementJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<CreateJobRequirementJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<CreateJobRequirementUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     address_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -580,31 +368,31 @@ impl CreateJobRequirement {
     }
 
     /// department id type.
-    pub fn department_id_type(mut self, value: CreateJobRequirementDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: CreateJobRequirementEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: CreateJobRequirementJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: CreateJobRequirementJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateJobRequirementUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -791,15 +579,15 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ListByIdJobRequirement {
     #[serde(skip)]
-    department_id_type: Option<ListByIdJobRequirementDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_type_id_type: Option<ListByIdJobRequirementEmployeeTypeIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<ListByIdJobRequirementJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<ListByIdJobRequirementJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<ListByIdJobRequirementUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id_list: Option<Vec<String>>,
 }
@@ -811,31 +599,31 @@ impl ListByIdJobRequirement {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: ListByIdJobRequirementDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: ListByIdJobRequirementEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: ListByIdJobRequirementJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: ListByIdJobRequirementJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: ListByIdJobRequirementUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -886,15 +674,15 @@ pub struct UpdateJobRequirement {
     #[serde(skip)]
     job_requirement_id: String,
     #[serde(skip)]
-    department_id_type: Option<UpdateJobRequirementDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_type_id_type: Option<UpdateJobRequirementEmployeeTypeIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<UpdateJobRequirementJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<UpdateJobRequirementJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<UpdateJobRequirementUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     address_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -992,31 +780,31 @@ impl UpdateJobRequirement {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: UpdateJobRequirementDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: UpdateJobRequirementEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: UpdateJobRequirementJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: UpdateJobRequirementJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateJobRequirementUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

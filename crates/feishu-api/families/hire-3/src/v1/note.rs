@@ -12,38 +12,6 @@ pub struct CreateNoteMentionEntityList {
     pub user_id: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=note&version=v1>
-    pub enum CreateNoteUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=note&version=v1>
-    pub enum GetNoteUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
 /// `mention_entity_list` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=note&version=v1>
@@ -53,22 +21,6 @@ pub struct MentionEntity {
     pub offset: i64,
     /// User ID of the person being @, please pass in the ID that matches user\_id\_type.
     pub user_id: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=note&version=v1>
-    pub enum PatchNoteUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -191,7 +143,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetNote {
     note_id: String,
-    user_id_type: Option<GetNoteUserIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl GetNote {
@@ -204,7 +156,7 @@ impl GetNote {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetNoteUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -236,7 +188,7 @@ pub struct PatchNote {
     #[serde(skip)]
     note_id: String,
     #[serde(skip)]
-    user_id_type: Option<PatchNoteUserIdType>,
+    user_id_type: Option<UserIdType>,
     content: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     mention_entity_list: Option<Vec<MentionEntity>>,
@@ -260,7 +212,7 @@ impl PatchNote {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchNoteUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -308,7 +260,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateNote {
     #[serde(skip)]
-    user_id_type: Option<CreateNoteUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     application_id: Option<String>,
     content: String,
@@ -339,7 +291,7 @@ impl CreateNote {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateNoteUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -13,82 +13,6 @@ pub struct ContractPeriodInfo {
 }
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-    pub enum CreateOfferDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-    pub enum CreateOfferEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-    pub enum CreateOfferJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-    pub enum CreateOfferJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-    pub enum CreateOfferUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer&version=v1>
-    pub enum DepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `employee_type_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer&version=v1>
@@ -97,34 +21,6 @@ feishu_core::string_enum! {
         PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
         /// `employee_type_enum_id`.
         EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer&version=v1>
-    pub enum GetOfferEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer&version=v1>
-    pub enum GetOfferUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
     }
 }
 
@@ -395,54 +291,6 @@ pub struct UpdateOfferCustomizedInfoList {
     pub value: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=offer&version=v1>
-    pub enum UpdateOfferDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `employee_type_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=offer&version=v1>
-    pub enum UpdateOfferEmployeeTypeIdType {
-        /// `people_admin_employee_type_id`.
-        PeopleAdminEmployeeTypeId = "people_admin_employee_type_id",
-        /// `employee_type_enum_id`.
-        EmployeeTypeEnumId = "employee_type_enum_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_family_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=offer&version=v1>
-    pub enum UpdateOfferJobFamilyIdType {
-        /// `people_admin_job_category_id`.
-        PeopleAdminJobCategoryId = "people_admin_job_category_id",
-        /// `job_family_id`.
-        JobFamilyId = "job_family_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=offer&version=v1>
-    pub enum UpdateOfferJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
 /// `salary_info` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=offer&version=v1>
@@ -468,22 +316,6 @@ pub struct UpdateOfferSalaryInfo {
     /// Quarterly Award Amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quarterly_bonus: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=offer&version=v1>
-    pub enum UpdateOfferUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -591,11 +423,11 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetOffer {
     offer_id: String,
-    department_id_type: Option<DepartmentIdType>,
-    employee_type_id_type: Option<GetOfferEmployeeTypeIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
     job_family_id_type: Option<JobFamilyIdType>,
     job_level_id_type: Option<JobLevelIdType>,
-    user_id_type: Option<GetOfferUserIdType>,
+    user_id_type: Option<UserIdType>,
 }
 
 impl GetOffer {
@@ -612,13 +444,13 @@ impl GetOffer {
     }
 
     /// The type of department ID.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: GetOfferEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
@@ -636,7 +468,7 @@ impl GetOffer {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetOfferUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -742,15 +574,15 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateOffer {
     #[serde(skip)]
-    department_id_type: Option<CreateOfferDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_type_id_type: Option<CreateOfferEmployeeTypeIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<CreateOfferJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<CreateOfferJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<CreateOfferUserIdType>,
+    user_id_type: Option<UserIdType>,
     application_id: String,
     basic_info: OfferBasicInfo,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -782,31 +614,31 @@ impl CreateOffer {
     }
 
     /// The Type Of Department ID Used In This Call.
-    pub fn department_id_type(mut self, value: CreateOfferDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: CreateOfferEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: CreateOfferJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: CreateOfferJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateOfferUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -928,15 +760,15 @@ pub struct UpdateOffer {
     #[serde(skip)]
     offer_id: String,
     #[serde(skip)]
-    department_id_type: Option<UpdateOfferDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    employee_type_id_type: Option<UpdateOfferEmployeeTypeIdType>,
+    employee_type_id_type: Option<EmployeeTypeIdType>,
     #[serde(skip)]
-    job_family_id_type: Option<UpdateOfferJobFamilyIdType>,
+    job_family_id_type: Option<JobFamilyIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<UpdateOfferJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
-    user_id_type: Option<UpdateOfferUserIdType>,
+    user_id_type: Option<UserIdType>,
     basic_info: UpdateOfferBasicInfo,
     #[serde(skip_serializing_if = "Option::is_none")]
     customized_info_list: Option<Vec<UpdateOfferCustomizedInfoList>>,
@@ -963,31 +795,31 @@ impl UpdateOffer {
     }
 
     /// The Type Of Department ID Used In This Call.
-    pub fn department_id_type(mut self, value: UpdateOfferDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Workforce Type ID" used in this request.
-    pub fn employee_type_id_type(mut self, value: UpdateOfferEmployeeTypeIdType) -> Self {
+    pub fn employee_type_id_type(mut self, value: EmployeeTypeIdType) -> Self {
         self.employee_type_id_type = Some(value);
         self
     }
 
     /// The type of "Job Family ID" used in this request.
-    pub fn job_family_id_type(mut self, value: UpdateOfferJobFamilyIdType) -> Self {
+    pub fn job_family_id_type(mut self, value: JobFamilyIdType) -> Self {
         self.job_family_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: UpdateOfferJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateOfferUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

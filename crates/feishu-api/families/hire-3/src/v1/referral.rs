@@ -4,20 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=referral&version=v1>
-    pub enum SearchReferralUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=referral&version=v1>
     pub enum UserIdType {
         /// `open_id`.
@@ -82,7 +68,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SearchReferral {
     #[serde(skip)]
-    user_id_type: Option<SearchReferralUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     end_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,7 +88,7 @@ impl SearchReferral {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchReferralUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

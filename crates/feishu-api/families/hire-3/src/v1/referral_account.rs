@@ -11,34 +11,6 @@ pub struct BonusAmount {
     pub point_bonus: Option<i64>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=referral_account&version=v1>
-    pub enum CreateReferralAccountUserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=enable&project=hire&resource=referral_account&version=v1>
-    pub enum EnableReferralAccountUserIdType {
-        /// `user_id`.
-        UserId = "user_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `open_id`.
-        OpenId = "open_id",
-    }
-}
-
 /// `mobile` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=referral_account&version=v1>
@@ -64,20 +36,6 @@ pub struct TradeDetail {
     pub total_recharge_reward_info: Option<BonusAmount>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/hire/v1/referral_account/get_account_assets`: Query referral account.
 ///
 /// Query the referral account info according to the account ID.
@@ -86,7 +44,7 @@ feishu_core::string_enum! {
 #[derive(Clone, Debug)]
 pub struct GetAccountAssetsReferralAccount {
     referral_account_id: String,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetAccountAssetsReferralAccount {
@@ -99,7 +57,7 @@ impl GetAccountAssetsReferralAccount {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -131,7 +89,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct CreateReferralAccount {
     #[serde(skip)]
-    user_id_type: Option<CreateReferralAccountUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,7 +103,7 @@ impl CreateReferralAccount {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateReferralAccountUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -270,7 +228,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct EnableReferralAccount {
     #[serde(skip)]
-    user_id_type: Option<EnableReferralAccountUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     referral_account_id: Option<String>,
 }
@@ -282,7 +240,7 @@ impl EnableReferralAccount {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: EnableReferralAccountUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

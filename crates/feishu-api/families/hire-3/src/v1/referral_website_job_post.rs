@@ -2,56 +2,6 @@
 //! `referral_website_job_post` of `hire v1`: [`ListReferralWebsiteJobPost`], [`GetReferralWebsiteJobPost`].
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=referral_website.job_post&version=v1>
-    pub enum DepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=referral_website.job_post&version=v1>
-    pub enum GetReferralWebsiteJobPostDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=referral_website.job_post&version=v1>
-    pub enum GetReferralWebsiteJobPostJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=referral_website.job_post&version=v1>
-    pub enum GetReferralWebsiteJobPostUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `job_level_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=referral_website.job_post&version=v1>
@@ -60,20 +10,6 @@ feishu_core::string_enum! {
         PeopleAdminJobLevelId = "people_admin_job_level_id",
         /// `job_level_id`.
         JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=referral_website.job_post&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -86,12 +22,12 @@ feishu_core::string_enum! {
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=referral_website.job_post&version=v1>
 #[derive(Clone, Debug, Default)]
 pub struct ListReferralWebsiteJobPost {
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     job_level_id_type: Option<JobLevelIdType>,
     page_size: Option<i64>,
     page_token: Option<String>,
     process_type: Option<i64>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListReferralWebsiteJobPost {
@@ -101,7 +37,7 @@ impl ListReferralWebsiteJobPost {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -131,7 +67,7 @@ impl ListReferralWebsiteJobPost {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -178,9 +114,9 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetReferralWebsiteJobPost {
     job_post_id: String,
-    department_id_type: Option<GetReferralWebsiteJobPostDepartmentIdType>,
-    job_level_id_type: Option<GetReferralWebsiteJobPostJobLevelIdType>,
-    user_id_type: Option<GetReferralWebsiteJobPostUserIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetReferralWebsiteJobPost {
@@ -195,19 +131,19 @@ impl GetReferralWebsiteJobPost {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: GetReferralWebsiteJobPostDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: GetReferralWebsiteJobPostJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetReferralWebsiteJobPostUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

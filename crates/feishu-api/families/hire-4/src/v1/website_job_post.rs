@@ -2,56 +2,6 @@
 //! `website_job_post` of `hire v1`: [`ListWebsiteJobPost`], [`GetWebsiteJobPost`], [`SearchWebsiteJobPost`].
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.job_post&version=v1>
-    pub enum DepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=website.job_post&version=v1>
-    pub enum GetWebsiteJobPostDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=website.job_post&version=v1>
-    pub enum GetWebsiteJobPostJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=website.job_post&version=v1>
-    pub enum GetWebsiteJobPostUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `job_level_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.job_post&version=v1>
@@ -60,58 +10,6 @@ feishu_core::string_enum! {
         PeopleAdminJobLevelId = "people_admin_job_level_id",
         /// `job_level_id`.
         JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=website.job_post&version=v1>
-    pub enum SearchWebsiteJobPostDepartmentIdType {
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-        /// `department_id`.
-        DepartmentId = "department_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `job_level_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=website.job_post&version=v1>
-    pub enum SearchWebsiteJobPostJobLevelIdType {
-        /// `people_admin_job_level_id`.
-        PeopleAdminJobLevelId = "people_admin_job_level_id",
-        /// `job_level_id`.
-        JobLevelId = "job_level_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=website.job_post&version=v1>
-    pub enum SearchWebsiteJobPostUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.job_post&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -127,13 +25,13 @@ pub struct ListWebsiteJobPost {
     website_id: String,
     create_end_time: Option<String>,
     create_start_time: Option<String>,
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     job_level_id_type: Option<JobLevelIdType>,
     page_size: Option<i64>,
     page_token: Option<String>,
     update_end_time: Option<String>,
     update_start_time: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListWebsiteJobPost {
@@ -166,7 +64,7 @@ impl ListWebsiteJobPost {
     }
 
     /// The type of department ID used in this call.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -202,7 +100,7 @@ impl ListWebsiteJobPost {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -260,9 +158,9 @@ feishu_core::endpoint! {
 pub struct GetWebsiteJobPost {
     website_id: String,
     job_post_id: String,
-    department_id_type: Option<GetWebsiteJobPostDepartmentIdType>,
-    job_level_id_type: Option<GetWebsiteJobPostJobLevelIdType>,
-    user_id_type: Option<GetWebsiteJobPostUserIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetWebsiteJobPost {
@@ -278,19 +176,19 @@ impl GetWebsiteJobPost {
     }
 
     /// The type of department ID.
-    pub fn department_id_type(mut self, value: GetWebsiteJobPostDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: GetWebsiteJobPostJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetWebsiteJobPostUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -332,15 +230,15 @@ pub struct SearchWebsiteJobPost {
     #[serde(skip)]
     website_id: String,
     #[serde(skip)]
-    department_id_type: Option<SearchWebsiteJobPostDepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     #[serde(skip)]
-    job_level_id_type: Option<SearchWebsiteJobPostJobLevelIdType>,
+    job_level_id_type: Option<JobLevelIdType>,
     #[serde(skip)]
     page_size: Option<i64>,
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<SearchWebsiteJobPostUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     city_code_list: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -384,13 +282,13 @@ impl SearchWebsiteJobPost {
     }
 
     /// The Type of Department ID.
-    pub fn department_id_type(mut self, value: SearchWebsiteJobPostDepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
 
     /// The type of "Job Level ID" used in this request.
-    pub fn job_level_id_type(mut self, value: SearchWebsiteJobPostJobLevelIdType) -> Self {
+    pub fn job_level_id_type(mut self, value: JobLevelIdType) -> Self {
         self.job_level_id_type = Some(value);
         self
     }
@@ -408,7 +306,7 @@ impl SearchWebsiteJobPost {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchWebsiteJobPostUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,7248 +3,7248 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Ability`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Ability {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `AbilityAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AbilityAssessment {
-    /// `ability_id`.
-    pub ability_id: Option<String>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `Acceptance`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Acceptance {
-    /// `conclusion`.
-    pub conclusion: Option<feishu_core::generated::Int64>,
-    /// `memo`.
-    pub memo: Option<String>,
-    /// `operate_time`.
-    pub operate_time: Option<String>,
-    /// `operator_type`.
-    pub operator_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Account`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Account {
-    /// `account_id`.
-    pub account_id: Option<String>,
-    /// `assets`.
-    pub assets: Option<Assets>,
-    /// `referrer`.
-    pub referrer: Option<AccountReferrer>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-}
-
-/// `AccountReferrer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountReferrer {
-    /// `email`.
-    pub email: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `AddToFolderTalentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_to_folder&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddToFolderTalentResponseBody {
-    /// `folder_id`.
-    pub folder_id: Option<String>,
-    /// `talent_id_list`.
-    pub talent_id_list: Option<Vec<String>>,
-}
-
-/// `Agency`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Agency {
-    /// `contactor_id`.
-    pub contactor_id: Option<String>,
-    /// `contactor_name`.
-    pub contactor_name: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `AgencyAccount`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_agency_account&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencyAccount {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `role`.
-    pub role: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `user_info`.
-    pub user_info: Option<AgencyAccountUser>,
-}
-
-/// `AgencyAccountUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_agency_account&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencyAccountUser {
-    /// `email`.
-    pub email: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `AgencyBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencyBasicInfo {
-    /// `hunter_company_name`.
-    pub hunter_company_name: Option<String>,
-    /// `hunter_user_name`.
-    pub hunter_user_name: Option<I18n>,
-}
-
-/// `AgencyInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencyInfo {
-    /// `basic_info`.
-    pub basic_info: Option<AgencyBasicInfo>,
-    /// `comment_info`.
-    pub comment_info: Option<Vec<ReportCustomData>>,
-    /// `salary_info`.
-    pub salary_info: Option<Vec<ReportCustomData>>,
-}
-
-/// `AgencyProtection`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=protect_search&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencyProtection {
-    /// `agency_supplier_id`.
-    pub agency_supplier_id: Option<String>,
-    /// `agency_supplier_name`.
-    pub agency_supplier_name: Option<I18n>,
-    /// `agency_supplier_user_id`.
-    pub agency_supplier_user_id: Option<String>,
-    /// `agency_supplier_user_name`.
-    pub agency_supplier_user_name: Option<I18n>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `expire_time`.
-    pub expire_time: Option<String>,
-    /// `protection_type`.
-    pub protection_type: Option<feishu_core::generated::Int64>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-}
-
-/// `AgencySupplier`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencySupplier {
-    /// `admin_list`.
-    pub admin_list: Option<Vec<AgencySupplierAdmin>>,
-    /// `agency_protect_time`.
-    pub agency_protect_time: Option<AgencySupplierProtectTime>,
-    /// `cooperation_create_time`.
-    pub cooperation_create_time: Option<String>,
-    /// `cooperation_end_time`.
-    pub cooperation_end_time: Option<String>,
-    /// `cooperation_start_time`.
-    pub cooperation_start_time: Option<String>,
-    /// `cooperation_status`.
-    pub cooperation_status: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `invite_email`.
-    pub invite_email: Option<String>,
-    /// `label_list`.
-    pub label_list: Option<Vec<AgencySupplierLabel>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `supplier_area`.
-    pub supplier_area: Option<feishu_core::generated::Int64>,
-    /// `talent_protect_time`.
-    pub talent_protect_time: Option<AgencySupplierTalentProtectTime>,
-}
-
-/// `AgencySupplierAdmin`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencySupplierAdmin {
-    /// `email`.
-    pub email: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `AgencySupplierLabel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencySupplierLabel {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `AgencySupplierProtectTime`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencySupplierProtectTime {
-    /// `day`.
-    pub day: Option<feishu_core::generated::Int64>,
-    /// `use_default`.
-    pub use_default: Option<bool>,
-}
-
-/// `AgencySupplierTalentProtectTime`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AgencySupplierTalentProtectTime {
-    /// `day`.
-    pub day: Option<feishu_core::generated::Int64>,
-    /// `forever`.
-    pub forever: Option<bool>,
-    /// `use_default`.
-    pub use_default: Option<bool>,
-}
-
-/// `Application`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Application {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `application_preferred_city_list`.
-    pub application_preferred_city_list: Option<Vec<CodeNameObject>>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `delivery_type`.
-    pub delivery_type: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_info`.
-    pub job_info: Option<JobBasicInfo>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `resume_source_id`.
-    pub resume_source_id: Option<String>,
-    /// `resume_source_info`.
-    pub resume_source_info: Option<ApplicationResumeSource>,
-    /// `stage`.
-    pub stage: Option<ApplicationStageInfo>,
-    /// `stage_time_list`.
-    pub stage_time_list: Option<Vec<ApplicationStageTime>>,
-    /// `talent_attachment_resume_id`.
-    pub talent_attachment_resume_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `termination_reason_list`.
-    pub termination_reason_list: Option<Vec<String>>,
-    /// `termination_reason_note`.
-    pub termination_reason_note: Option<String>,
-    /// `termination_type`.
-    pub termination_type: Option<feishu_core::generated::Int64>,
-    /// `website_resume_source`.
-    pub website_resume_source: Option<ApplicationWebsiteResumeSource>,
-}
-
-/// `ApplicationDetailBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationDetailBasicInfo {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `application_preferred_city_list`.
-    pub application_preferred_city_list: Option<Vec<CodeNameObject>>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `delivery_type`.
-    pub delivery_type: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `lock_status`.
-    pub lock_status: Option<feishu_core::generated::Int64>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `onboard_status`.
-    pub onboard_status: Option<feishu_core::generated::Int64>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `resume_source_info`.
-    pub resume_source_info: Option<ApplicationResumeSource>,
-    /// `stage`.
-    pub stage: Option<ApplicationStageInfo>,
-    /// `stage_time_list`.
-    pub stage_time_list: Option<Vec<ApplicationStageTime>>,
-    /// `talent_attachment_resume_id`.
-    pub talent_attachment_resume_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `termination_reason`.
-    pub termination_reason: Option<TerminationReasonInfo>,
-    /// `termination_reason_note`.
-    pub termination_reason_note: Option<String>,
-    /// `terminator_id`.
-    pub terminator_id: Option<String>,
-    /// `website_resume_source`.
-    pub website_resume_source: Option<ApplicationWebsiteResumeSource>,
-}
-
-/// `ApplicationDetailInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationDetailInfo {
-    /// `agency`.
-    pub agency: Option<AgencyInfo>,
-    /// `basic_info`.
-    pub basic_info: Option<ApplicationDetailBasicInfo>,
-    /// `employee`.
-    pub employee: Option<EmployeeV2>,
-    /// `evaluations`.
-    pub evaluations: Option<Vec<Evaluation>>,
-    /// `interview_aggregation`.
-    pub interview_aggregation: Option<InterviewAggregation>,
-    /// `job`.
-    pub job: Option<JobBasicInfo>,
-    /// `offer`.
-    pub offer: Option<OfferInfoV2>,
-    /// `portal`.
-    pub portal: Option<ApplicationDetailPortalInfo>,
-    /// `referral`.
-    pub referral: Option<ReferralInfoV2>,
-    /// `talent`.
-    pub talent: Option<TalentBasicInfoV2>,
-}
-
-/// `ApplicationDetailPortalInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationDetailPortalInfo {
-    /// `campus_volunteer_info`.
-    pub campus_volunteer_info: Option<CampusVolumnteerInfo>,
-}
-
-/// `ApplicationOffer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationOffer {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `basic_info`.
-    pub basic_info: Option<ApplicationOfferBasicInfo>,
-    /// `customized_module_list`.
-    pub customized_module_list: Option<Vec<ApplicationOfferCustomModule>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_info`.
-    pub job_info: Option<OfferJobInfo>,
-    /// `job_requirement_id`.
-    pub job_requirement_id: Option<String>,
-    /// `offer_send_record_list`.
-    pub offer_send_record_list: Option<Vec<OfferSendRecord>>,
-    /// `offer_status`.
-    pub offer_status: Option<feishu_core::generated::Int64>,
-    /// `salary_plan`.
-    pub salary_plan: Option<ApplicationOfferSalaryPlan>,
-    /// `schema_id`.
-    pub schema_id: Option<String>,
-}
-
-/// `ApplicationOfferBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationOfferBasicInfo {
-    /// `common_attachment_id_list`.
-    pub common_attachment_id_list: Option<Vec<String>>,
-    /// `contract_period`.
-    pub contract_period: Option<ContractPeriodInfo>,
-    /// `contract_year`.
-    pub contract_year: Option<feishu_core::generated::Int64>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_user_id`.
-    pub creator_user_id: Option<String>,
-    /// `customize_info_list`.
-    pub customize_info_list: Option<Vec<ApplicationOfferCustomValue>>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `employee_type`.
-    pub employee_type: Option<BaseBilingualWithId>,
-    /// `expire_time`.
-    pub expire_time: Option<feishu_core::generated::Int64>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `job_offered`.
-    pub job_offered: Option<String>,
-    /// `leader_user_id`.
-    pub leader_user_id: Option<String>,
-    /// `level`.
-    pub level: Option<BaseBilingualWithId>,
-    /// `offer_type`.
-    pub offer_type: Option<feishu_core::generated::Int64>,
-    /// `onboard_address`.
-    pub onboard_address: Option<BaseAddress>,
-    /// `onboard_date`.
-    pub onboard_date: Option<String>,
-    /// `owner_user_id`.
-    pub owner_user_id: Option<String>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `probation_month`.
-    pub probation_month: Option<feishu_core::generated::Int64>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<BaseBilingualWithId>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `sequence`.
-    pub sequence: Option<BaseBilingualWithId>,
-    /// `work_address`.
-    pub work_address: Option<BaseAddress>,
-    /// `work_location_address_info`.
-    pub work_location_address_info: Option<MasterLocationAddressInfo>,
-}
-
-/// `ApplicationOfferCustomModule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationOfferCustomModule {
-    /// `id`.
-    pub id: Option<String>,
-    /// `object_list`.
-    pub object_list: Option<Vec<ApplicationOfferCustomValue>>,
-}
-
-/// `ApplicationOfferCustomValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationOfferCustomValue {
-    /// `customize_value`.
-    pub customize_value: Option<String>,
-    /// `object_id`.
-    pub object_id: Option<String>,
-}
-
-/// `ApplicationOfferSalaryPlan`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationOfferSalaryPlan {
-    /// `award_salary_multiple`.
-    pub award_salary_multiple: Option<String>,
-    /// `basic_salary`.
-    pub basic_salary: Option<String>,
-    /// `currency`.
-    pub currency: Option<String>,
-    /// `customize_info_list`.
-    pub customize_info_list: Option<Vec<ApplicationOfferCustomValue>>,
-    /// `half_year_bonus`.
-    pub half_year_bonus: Option<String>,
-    /// `option_shares`.
-    pub option_shares: Option<String>,
-    /// `probation_salary_percentage`.
-    pub probation_salary_percentage: Option<String>,
-    /// `quarterly_bonus`.
-    pub quarterly_bonus: Option<String>,
-    /// `total_annual_cash`.
-    pub total_annual_cash: Option<String>,
-}
-
-/// `ApplicationResumeSource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationResumeSource {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `resume_source_type`.
-    pub resume_source_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `ApplicationStageInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationStageInfo {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `ApplicationStageTime`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationStageTime {
-    /// `enter_time`.
-    pub enter_time: Option<String>,
-    /// `exit_time`.
-    pub exit_time: Option<String>,
-    /// `stage_id`.
-    pub stage_id: Option<String>,
-}
-
-/// `ApplicationWebsiteChannel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationWebsiteChannel {
-    /// `channel_id`.
-    pub channel_id: Option<String>,
-    /// `channel_name`.
-    pub channel_name: Option<I18n>,
-}
-
-/// `ApplicationWebsiteResumeSource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplicationWebsiteResumeSource {
-    /// `channel`.
-    pub channel: Option<ApplicationWebsiteChannel>,
-    /// `website_id`.
-    pub website_id: Option<String>,
-    /// `website_name`.
-    pub website_name: Option<I18n>,
-}
-
-/// `AssessmentScoreInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AssessmentScoreInfo {
-    /// `calculate_type`.
-    pub calculate_type: Option<feishu_core::generated::Int64>,
-    /// `full_score`.
-    pub full_score: Option<feishu_core::generated::Int64>,
-    /// `score`.
-    pub score: Option<f64>,
-}
-
-/// `Assets`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Assets {
-    /// `confirmed_bonus`.
-    pub confirmed_bonus: Option<BonusAmount>,
-    /// `paid_bonus`.
-    pub paid_bonus: Option<BonusAmount>,
-}
-
-/// `Attachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attachment {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mime`.
-    pub mime: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `AttachmentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=interview_record.attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttachmentInfo {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mime`.
-    pub mime: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `AttachmentV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttachmentV2 {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mime`.
-    pub mime: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `BackgroundCheckCustomFieldDataValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BackgroundCheckCustomFieldDataValue {
-    /// `key`.
-    pub key: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `BackgroundCheckItemInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BackgroundCheckItemInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `BackgroundCheckOrder`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BackgroundCheckOrder {
-    /// `account_third_type`.
-    pub account_third_type: Option<feishu_core::generated::Int64>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `begin_time`.
-    pub begin_time: Option<String>,
-    /// `candidate_info`.
-    pub candidate_info: Option<UserContactInfo>,
-    /// `conclusion`.
-    pub conclusion: Option<String>,
-    /// `contactor_info`.
-    pub contactor_info: Option<UserContactInfo>,
-    /// `creator_info`.
-    pub creator_info: Option<BackgroundCheckOrderCreator>,
-    /// `custom_data_list`.
-    pub custom_data_list: Option<Vec<BackgroundCheckCustomFieldDataValue>>,
-    /// `custom_field_list`.
-    pub custom_field_list: Option<Vec<EcoBackgroundCheckCustomFieldData>>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `ext_item_info_list`.
-    pub ext_item_info_list: Option<Vec<BackgroundCheckItemInfo>>,
-    /// `feedback_info_list`.
-    pub feedback_info_list: Option<Vec<BackgroundCheckOrderFeedbackInfo>>,
-    /// `geo`.
-    pub geo: Option<String>,
-    /// `location_code`.
-    pub location_code: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `order_id`.
-    pub order_id: Option<String>,
-    /// `order_status`.
-    pub order_status: Option<feishu_core::generated::Int64>,
-    /// `package`.
-    pub package: Option<String>,
-    /// `process_info_list`.
-    pub process_info_list: Option<Vec<BackgroundCheckOrderProcessInfo>>,
-    /// `provider_info`.
-    pub provider_info: Option<ProviderIdNameObject>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `upload_time`.
-    pub upload_time: Option<String>,
-}
-
-/// `BackgroundCheckOrderCreator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BackgroundCheckOrderCreator {
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `BackgroundCheckOrderFeedbackInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BackgroundCheckOrderFeedbackInfo {
-    /// `attachment_url`.
-    pub attachment_url: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `report_name`.
-    pub report_name: Option<String>,
-    /// `report_preview_url`.
-    pub report_preview_url: Option<String>,
-    /// `report_type`.
-    pub report_type: Option<feishu_core::generated::Int64>,
-    /// `result`.
-    pub result: Option<String>,
-}
-
-/// `BackgroundCheckOrderProcessInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BackgroundCheckOrderProcessInfo {
-    /// `en_process`.
-    pub en_process: Option<String>,
-    /// `process`.
-    pub process: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `BaseAddress`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaseAddress {
-    /// `city`.
-    pub city: Option<BaseCity>,
-    /// `country`.
-    pub country: Option<BaseCountry>,
-    /// `district`.
-    pub district: Option<BaseDistrict>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `state`.
-    pub state: Option<BaseCity>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `BaseAddressV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaseAddressV2 {
-    /// `city`.
-    pub city: Option<BaseLocation>,
-    /// `country`.
-    pub country: Option<BaseLocation>,
-    /// `district`.
-    pub district: Option<BaseLocation>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `state`.
-    pub state: Option<BaseLocation>,
-}
-
-/// `BaseBilingualWithId`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaseBilingualWithId {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `BaseCity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaseCity {
-    /// `code`.
-    pub code: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `location_type`.
-    pub location_type: Option<feishu_core::generated::Int64>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `BaseCountry`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaseCountry {
-    /// `code`.
-    pub code: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `location_type`.
-    pub location_type: Option<feishu_core::generated::Int64>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `BaseDistrict`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaseDistrict {
-    /// `code`.
-    pub code: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `location_type`.
-    pub location_type: Option<feishu_core::generated::Int64>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `BaseLocation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BaseLocation {
-    /// `code`.
-    pub code: Option<String>,
-    /// `location_type`.
-    pub location_type: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `BasicDepartmentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicDepartmentInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `BasicUserInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicUserInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `BatchGetIdTalentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_id&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetIdTalentResponseBody {
-    /// `talent_list`.
-    pub talent_list: Option<Vec<TalentBatchInfo>>,
-}
-
-/// `BatchQueryAgencyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryAgencyResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AgencySupplier>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `BatchQueryBackgroundCheckOrderResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryBackgroundCheckOrderResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<BackgroundCheckOrder>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `BatchQueryExternalBackgroundCheckResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=external_background_check&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryExternalBackgroundCheckResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ExternalBackgroundCheck>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `BatchQueryExternalInterviewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=external_interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryExternalInterviewResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ExternalInterview>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `BatchQueryExternalOfferResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=external_offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryExternalOfferResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ExternalOffer>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `BatchUpdateJobManagerResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=hire&resource=job.manager&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUpdateJobManagerResponseBody {
-    /// `job_manager`.
-    pub job_manager: Option<JobManager>,
-}
-
-/// `BonusAmount`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BonusAmount {
-    /// `bonus_type`.
-    pub bonus_type: Option<feishu_core::generated::Int64>,
-    /// `cash`.
-    pub cash: Option<Cash>,
-    /// `cash_bonus`.
-    pub cash_bonus: Option<Vec<Cash>>,
-    /// `point_bonus`.
-    pub point_bonus: Option<feishu_core::generated::Int64>,
-}
-
-/// `BusinessManagementScope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BusinessManagementScope {
-    /// `entity`.
-    pub entity: Option<EntityInfo>,
-    /// `permission_groups`.
-    pub permission_groups: Option<Vec<PermissionGroupInfo>>,
-}
-
-/// `CampusVolumnteerInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CampusVolumnteerInfo {
-    /// `volunteer_seq`.
-    pub volunteer_seq: Option<feishu_core::generated::Int64>,
-}
-
-/// `Cash`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Cash {
-    /// `amount`.
-    pub amount: Option<f64>,
-    /// `currency_type`.
-    pub currency_type: Option<String>,
-}
-
-/// `CheckFailedAccountInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reconciliation&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CheckFailedAccountInfo {
-    /// `account_id`.
-    pub account_id: Option<String>,
-    /// `total_recharge_reward_info`.
-    pub total_recharge_reward_info: Option<BonusAmount>,
-    /// `total_withdraw_reward_info`.
-    pub total_withdraw_reward_info: Option<BonusAmount>,
-}
-
-/// `CodeNameObject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CodeNameObject {
-    /// `code`.
-    pub code: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `CombinedCreateJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CombinedCreateJobResponseBody {
-    /// `default_job_post`.
-    pub default_job_post: Option<CombinedJobResultDefaultJobPost>,
-    /// `interview_registration_schema_info`.
-    pub interview_registration_schema_info: Option<RegistrationSchemaInfo>,
-    /// `job`.
-    pub job: Option<Job>,
-    /// `job_manager`.
-    pub job_manager: Option<JobManager>,
-    /// `onboard_registration_schema_info`.
-    pub onboard_registration_schema_info: Option<RegistrationSchemaInfo>,
-    /// `portal_website_apply_form_schema_info`.
-    pub portal_website_apply_form_schema_info: Option<RegistrationSchemaInfo>,
-    /// `target_major_list`.
-    pub target_major_list: Option<Vec<TargetMajorInfo>>,
-}
-
-/// `CombinedCreateTalentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CombinedCreateTalentResponseBody {
-    /// `creator_account_type`.
-    pub creator_account_type: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `CombinedJobResultDefaultJobPost`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CombinedJobResultDefaultJobPost {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `CombinedUpdateJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CombinedUpdateJobResponseBody {
-    /// `default_job_post`.
-    pub default_job_post: Option<CombinedJobResultDefaultJobPost>,
-    /// `interview_registration_schema_info`.
-    pub interview_registration_schema_info: Option<RegistrationSchemaInfo>,
-    /// `job`.
-    pub job: Option<Job>,
-    /// `job_manager`.
-    pub job_manager: Option<JobManager>,
-    /// `onboard_registration_schema_info`.
-    pub onboard_registration_schema_info: Option<RegistrationSchemaInfo>,
-    /// `portal_website_apply_form_schema_info`.
-    pub portal_website_apply_form_schema_info: Option<RegistrationSchemaInfo>,
-    /// `target_major_list`.
-    pub target_major_list: Option<Vec<TargetMajorInfo>>,
-}
-
-/// `CombinedUpdateTalentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CombinedUpdateTalentResponseBody {
-    /// `operator_account_type`.
-    pub operator_account_type: Option<feishu_core::generated::Int64>,
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `CommonAddress`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonAddress {
-    /// `city`.
-    pub city: Option<CodeNameObject>,
-    /// `country`.
-    pub country: Option<CodeNameObject>,
-    /// `district`.
-    pub district: Option<CodeNameObject>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `state`.
-    pub state: Option<CodeNameObject>,
-}
-
-/// `CommonSchema`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonSchema {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `children_list`.
-    pub children_list: Option<Vec<CommonSchemaChild>>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_customized`.
-    pub is_customized: Option<bool>,
-    /// `is_required`.
-    pub is_required: Option<bool>,
-    /// `is_visible`.
-    pub is_visible: Option<bool>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `setting`.
-    pub setting: Option<CommonSchemaSetting>,
-}
-
-/// `CommonSchemaChild`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonSchemaChild {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_customized`.
-    pub is_customized: Option<bool>,
-    /// `is_required`.
-    pub is_required: Option<bool>,
-    /// `is_visible`.
-    pub is_visible: Option<bool>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `setting`.
-    pub setting: Option<CommonSchemaSetting>,
-}
-
-/// `CommonSchemaConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonSchemaConfig {
-    /// `options`.
-    pub options: Option<Vec<CommonSchemaOption>>,
-}
-
-/// `CommonSchemaOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonSchemaOption {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `CommonSchemaSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommonSchemaSetting {
-    /// `config`.
-    pub config: Option<CommonSchemaConfig>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `ConfigJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConfigJobResponseBody {
-    /// `job_config`.
-    pub job_config: Option<JobConfigResult>,
-}
-
-/// `ContractPeriodInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContractPeriodInfo {
-    /// `period`.
-    pub period: Option<feishu_core::generated::Int64>,
-    /// `period_type`.
-    pub period_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `CreateApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateApplicationResponseBody {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `CreateAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAttachmentResponseBody {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `CreateByAttachmentWebsiteDeliveryResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_by_attachment&project=hire&resource=website.delivery&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateByAttachmentWebsiteDeliveryResponseBody {
-    /// `task_id`.
-    pub task_id: Option<String>,
-}
-
-/// `CreateByResumeWebsiteDeliveryResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_by_resume&project=hire&resource=website.delivery&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateByResumeWebsiteDeliveryResponseBody {
-    /// `delivery`.
-    pub delivery: Option<WebsiteDeliveryDto>,
-}
-
-/// `CreateExamResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=exam&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExamResponseBody {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `exam_id`.
-    pub exam_id: Option<String>,
-    /// `exam_resource_name`.
-    pub exam_resource_name: Option<String>,
-    /// `operate_time`.
-    pub operate_time: Option<String>,
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `score`.
-    pub score: Option<f64>,
-    /// `uuid`.
-    pub uuid: Option<String>,
-}
-
-/// `CreateExternalApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExternalApplicationResponseBody {
-    /// `external_application`.
-    pub external_application: Option<ExternalApplication>,
-}
-
-/// `CreateExternalBackgroundCheckResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_background_check&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExternalBackgroundCheckResponseBody {
-    /// `external_background_check`.
-    pub external_background_check: Option<ExternalBackgroundCheck>,
-}
-
-/// `CreateExternalInterviewAssessmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview_assessment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExternalInterviewAssessmentResponseBody {
-    /// `external_interview_assessment`.
-    pub external_interview_assessment: Option<ExternalInterviewAssessment>,
-}
-
-/// `CreateExternalInterviewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExternalInterviewResponseBody {
-    /// `external_interview`.
-    pub external_interview: Option<ExternalInterview>,
-}
-
-/// `CreateExternalOfferResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExternalOfferResponseBody {
-    /// `external_offer`.
-    pub external_offer: Option<ExternalOffer>,
-}
-
-/// `CreateExternalReferralRewardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_referral_reward&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExternalReferralRewardResponseBody {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `CreateJobRequirementResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateJobRequirementResponseBody {
-    /// `job_requirement`.
-    pub job_requirement: Option<JobRequirementDto>,
-}
-
-/// `CreateNoteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateNoteResponseBody {
-    /// `note`.
-    pub note: Option<Note>,
-}
-
-/// `CreateOfferResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOfferResponseBody {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `basic_info`.
-    pub basic_info: Option<OfferBasicInfo>,
-    /// `customized_info_list`.
-    pub customized_info_list: Option<Vec<OfferCustomizedInfo>>,
-    /// `offer_id`.
-    pub offer_id: Option<String>,
-    /// `offer_type`.
-    pub offer_type: Option<feishu_core::generated::Int64>,
-    /// `salary_info`.
-    pub salary_info: Option<OfferSalaryInfo>,
-    /// `schema_id`.
-    pub schema_id: Option<String>,
-}
-
-/// `CreateReferralAccountResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateReferralAccountResponseBody {
-    /// `account`.
-    pub account: Option<Account>,
-}
-
-/// `CreateTalentExternalInfoResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=talent.external_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTalentExternalInfoResponseBody {
-    /// `external_info`.
-    pub external_info: Option<TalentExternalInfo>,
-}
-
-/// `CreateTripartiteAgreementResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=tripartite_agreement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTripartiteAgreementResponseBody {
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `CreateWebsiteChannelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=website.channel&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateWebsiteChannelResponseBody {
-    /// `code`.
-    pub code: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `CreateWebsiteSiteUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=website.site_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateWebsiteSiteUserResponseBody {
-    /// `site_user`.
-    pub site_user: Option<WebsiteUser>,
-}
-
-/// `DataPermission`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataPermission {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `select_status`.
-    pub select_status: Option<feishu_core::generated::Int64>,
-}
-
-/// `DeactivateReferralAccountResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=deactivate&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeactivateReferralAccountResponseBody {
-    /// `account`.
-    pub account: Option<Account>,
-}
-
-/// `DeleteExternalApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=hire&resource=external_application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteExternalApplicationResponseBody {
-    /// `external_application`.
-    pub external_application: Option<ExternalApplication>,
-}
-
-/// `Department`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_approval_template&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Department {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `DiData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=diversity_inclusion&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DiData {
-    /// `object_attribute`.
-    pub object_attribute: Option<ObjectAttribute>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `DiInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=diversity_inclusion&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DiInfo {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `di_data`.
-    pub di_data: Option<Vec<DiData>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `source_type`.
-    pub source_type: Option<feishu_core::generated::Int64>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `DimensionAbility`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionAbility {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `DimensionAbilityArgs`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionAbilityArgs {
-    /// `ability_id`.
-    pub ability_id: Option<String>,
-    /// `en_place_holder`.
-    pub en_place_holder: Option<String>,
-    /// `place_holder`.
-    pub place_holder: Option<String>,
-}
-
-/// `DimensionAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionAssessment {
-    /// `ability_assessments`.
-    pub ability_assessments: Option<Vec<AbilityAssessment>>,
-    /// `dimension_content`.
-    pub dimension_content: Option<String>,
-    /// `dimension_name`.
-    pub dimension_name: Option<I18n>,
-    /// `dimension_option`.
-    pub dimension_option: Option<DimensionOption>,
-    /// `dimension_options`.
-    pub dimension_options: Option<Vec<DimensionOption>>,
-    /// `dimension_score`.
-    pub dimension_score: Option<feishu_core::generated::Int64>,
-    /// `dimension_type`.
-    pub dimension_type: Option<feishu_core::generated::Int64>,
-    /// `interview_feedback_form_dimension_id`.
-    pub interview_feedback_form_dimension_id: Option<String>,
-    /// `question_assessments`.
-    pub question_assessments: Option<Vec<QuestionAssessment>>,
-    /// `recommended_job_level`.
-    pub recommended_job_level: Option<RecommendedJobLevel>,
-    /// `weight`.
-    pub weight: Option<f64>,
-}
-
-/// `DimensionOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionOption {
-    /// `alias_name`.
-    pub alias_name: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `score_val`.
-    pub score_val: Option<feishu_core::generated::Int64>,
-}
-
-/// `EcoBackgroundCheckCustomFieldData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EcoBackgroundCheckCustomFieldData {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `is_required`.
-    pub is_required: Option<bool>,
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `options`.
-    pub options: Option<Vec<EcoBackgroundCheckCustomFieldDataOption>>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `EcoBackgroundCheckCustomFieldDataOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EcoBackgroundCheckCustomFieldDataOption {
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `Employee`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Employee {
-    /// `actual_conversion_time`.
-    pub actual_conversion_time: Option<feishu_core::generated::Int64>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `conversion_status`.
-    pub conversion_status: Option<feishu_core::generated::Int64>,
-    /// `department`.
-    pub department: Option<String>,
-    /// `employee_type`.
-    pub employee_type: Option<String>,
-    /// `expected_conversion_time`.
-    pub expected_conversion_time: Option<feishu_core::generated::Int64>,
-    /// `external_employment_id`.
-    pub external_employment_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_requirement_id`.
-    pub job_requirement_id: Option<String>,
-    /// `leader`.
-    pub leader: Option<String>,
-    /// `level`.
-    pub level: Option<String>,
-    /// `onboard_city_code`.
-    pub onboard_city_code: Option<String>,
-    /// `onboard_status`.
-    pub onboard_status: Option<feishu_core::generated::Int64>,
-    /// `onboard_time`.
-    pub onboard_time: Option<feishu_core::generated::Int64>,
-    /// `overboard_note`.
-    pub overboard_note: Option<String>,
-    /// `overboard_time`.
-    pub overboard_time: Option<feishu_core::generated::Int64>,
-    /// `sequence`.
-    pub sequence: Option<String>,
-}
-
-/// `EmployeeV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmployeeV2 {
-    /// `actual_conversion_time`.
-    pub actual_conversion_time: Option<String>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `conversion_status`.
-    pub conversion_status: Option<feishu_core::generated::Int64>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `employee_type`.
-    pub employee_type: Option<String>,
-    /// `expected_conversion_time`.
-    pub expected_conversion_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_requirement_id`.
-    pub job_requirement_id: Option<String>,
-    /// `leader_id`.
-    pub leader_id: Option<String>,
-    /// `level_id`.
-    pub level_id: Option<String>,
-    /// `onboard_city_code`.
-    pub onboard_city_code: Option<String>,
-    /// `onboard_status`.
-    pub onboard_status: Option<feishu_core::generated::Int64>,
-    /// `onboard_time`.
-    pub onboard_time: Option<String>,
-    /// `overboard_note`.
-    pub overboard_note: Option<String>,
-    /// `overboard_time`.
-    pub overboard_time: Option<String>,
-    /// `sequence_id`.
-    pub sequence_id: Option<String>,
-}
-
-/// `EnableReferralAccountResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=enable&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EnableReferralAccountResponseBody {
-    /// `account`.
-    pub account: Option<Account>,
-}
-
-/// `EntityInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EntityInfo {
-    /// `code`.
-    pub code: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `Evaluation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Evaluation {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `commit_status`.
-    pub commit_status: Option<feishu_core::generated::Int64>,
-    /// `conclusion`.
-    pub conclusion: Option<feishu_core::generated::Int64>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `evaluator_id`.
-    pub evaluator_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `stage_id`.
-    pub stage_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `EvaluationTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=evaluation_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EvaluationTask {
-    /// `activity_status`.
-    pub activity_status: Option<feishu_core::generated::Int64>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `ExamMarkingTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=exam_marking_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExamMarkingTask {
-    /// `activity_status`.
-    pub activity_status: Option<feishu_core::generated::Int64>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `ExternalApplication`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=hire&resource=external_application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalApplication {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `delivery_type`.
-    pub delivery_type: Option<feishu_core::generated::Int64>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_recruitment_type`.
-    pub job_recruitment_type: Option<feishu_core::generated::Int64>,
-    /// `job_title`.
-    pub job_title: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<feishu_core::generated::Int64>,
-    /// `resume_source`.
-    pub resume_source: Option<String>,
-    /// `stage`.
-    pub stage: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `termination_reason`.
-    pub termination_reason: Option<String>,
-    /// `termination_type`.
-    pub termination_type: Option<String>,
-}
-
-/// `ExternalBackgroundCheck`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_background_check&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalBackgroundCheck {
-    /// `attachment_id_list`.
-    pub attachment_id_list: Option<Vec<String>>,
-    /// `attachment_list`.
-    pub attachment_list: Option<Vec<ExternalBackgroundCheckAttachment>>,
-    /// `date`.
-    pub date: Option<feishu_core::generated::Int64>,
-    /// `external_application_id`.
-    pub external_application_id: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `result`.
-    pub result: Option<String>,
-}
-
-/// `ExternalBackgroundCheckAttachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_background_check&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalBackgroundCheckAttachment {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `size`.
-    pub size: Option<feishu_core::generated::Int64>,
-}
-
-/// `ExternalCommonAttachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalCommonAttachment {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `size`.
-    pub size: Option<feishu_core::generated::Int64>,
-}
-
-/// `ExternalInterview`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalInterview {
-    /// `begin_time`.
-    pub begin_time: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `external_application_id`.
-    pub external_application_id: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interview_assessments`.
-    pub interview_assessments: Option<Vec<ExternalInterviewAssessment>>,
-    /// `participate_status`.
-    pub participate_status: Option<feishu_core::generated::Int64>,
-}
-
-/// `ExternalInterviewAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalInterviewAssessment {
-    /// `assessment_dimension_list`.
-    pub assessment_dimension_list: Option<Vec<ExternalInterviewAssessmentDimension>>,
-    /// `conclusion`.
-    pub conclusion: Option<feishu_core::generated::Int64>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `external_interview_id`.
-    pub external_interview_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `username`.
-    pub username: Option<String>,
-}
-
-/// `ExternalInterviewAssessmentDimension`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalInterviewAssessmentDimension {
-    /// `assessment_type`.
-    pub assessment_type: Option<feishu_core::generated::Int64>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `option`.
-    pub option: Option<String>,
-    /// `options`.
-    pub options: Option<Vec<String>>,
-    /// `score`.
-    pub score: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `ExternalOffer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExternalOffer {
-    /// `attachment_id_list`.
-    pub attachment_id_list: Option<Vec<String>>,
-    /// `attachment_list`.
-    pub attachment_list: Option<Vec<ExternalCommonAttachment>>,
-    /// `biz_create_time`.
-    pub biz_create_time: Option<String>,
-    /// `creator`.
-    pub creator: Option<String>,
-    /// `external_application_id`.
-    pub external_application_id: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `offer_status`.
-    pub offer_status: Option<String>,
-    /// `owner`.
-    pub owner: Option<String>,
-}
-
-/// `FiveStartScoringResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FiveStartScoringResult {
-    /// `highest_score_desc`.
-    pub highest_score_desc: Option<String>,
-    /// `highest_score_en_desc`.
-    pub highest_score_en_desc: Option<String>,
-    /// `lowest_score_desc`.
-    pub lowest_score_desc: Option<String>,
-    /// `lowest_score_en_desc`.
-    pub lowest_score_en_desc: Option<String>,
-    /// `score_result`.
-    pub score_result: Option<f64>,
-}
-
-/// `GetAccountAssetsReferralAccountResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAccountAssetsReferralAccountResponseBody {
-    /// `account`.
-    pub account: Option<Account>,
-}
-
-/// `GetAgencyAccountAgencyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_agency_account&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAgencyAccountAgencyResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AgencyAccount>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `GetAgencyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAgencyResponseBody {
-    /// `agency`.
-    pub agency: Option<Agency>,
-}
-
-/// `GetApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetApplicationResponseBody {
-    /// `application`.
-    pub application: Option<Application>,
-}
-
-/// `GetAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAttachmentResponseBody {
-    /// `attachment`.
-    pub attachment: Option<Attachment>,
-}
-
-/// `GetByApplicationEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetByApplicationEmployeeResponseBody {
-    /// `employee`.
-    pub employee: Option<Employee>,
-}
-
-/// `GetByApplicationReferralResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=referral&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetByApplicationReferralResponseBody {
-    /// `referral`.
-    pub referral: Option<Referral>,
-}
-
-/// `GetByTalentInterviewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_talent&project=hire&resource=interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetByTalentInterviewResponseBody {
-    /// `items`.
-    pub items: Option<Vec<TalentInterview>>,
-}
-
-/// `GetDetailApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDetailApplicationResponseBody {
-    /// `application_detail`.
-    pub application_detail: Option<ApplicationDetailInfo>,
-}
-
-/// `GetDetailJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDetailJobResponseBody {
-    /// `job_detail`.
-    pub job_detail: Option<JobDetail>,
-}
-
-/// `GetEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetEmployeeResponseBody {
-    /// `employee`.
-    pub employee: Option<Employee>,
-}
-
-/// `GetInterviewRecordAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=interview_record.attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetInterviewRecordAttachmentResponseBody {
-    /// `attachment`.
-    pub attachment: Option<AttachmentInfo>,
-}
-
-/// `GetInterviewRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=interview_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetInterviewRecordResponseBody {
-    /// `interview_record`.
-    pub interview_record: Option<InterviewRecord>,
-}
-
-/// `GetJobManagerResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job.manager&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobManagerResponseBody {
-    /// `info`.
-    pub info: Option<JobManager>,
-}
-
-/// `GetJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetJobResponseBody {
-    /// `job`.
-    pub job: Option<Job>,
-}
-
-/// `GetMinutesResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=minutes&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMinutesResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `minutes`.
-    pub minutes: Option<Minutes>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `GetNoteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetNoteResponseBody {
-    /// `note`.
-    pub note: Option<Note>,
-}
-
-/// `GetOfferApplicationFormResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOfferApplicationFormResponseBody {
-    /// `offer_apply_form`.
-    pub offer_apply_form: Option<OfferApplyFormInfo>,
-}
-
-/// `GetOfferResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOfferResponseBody {
-    /// `offer`.
-    pub offer: Option<Offer>,
-}
-
-/// `GetOfferSchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOfferSchemaResponseBody {
-    /// `id`.
-    pub id: Option<String>,
-    /// `object_list`.
-    pub object_list: Option<Vec<OfferSchemaDetail>>,
-    /// `scenario`.
-    pub scenario: Option<feishu_core::generated::Int64>,
-    /// `version`.
-    pub version: Option<feishu_core::generated::Int64>,
-}
-
-/// `GetReferralWebsiteJobPostResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=referral_website.job_post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetReferralWebsiteJobPostResponseBody {
-    /// `job_post`.
-    pub job_post: Option<PortalJobPost>,
-}
-
-/// `GetRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRoleResponseBody {
-    /// `role`.
-    pub role: Option<RoleDetail>,
-}
-
-/// `GetTalentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTalentResponseBody {
-    /// `talent`.
-    pub talent: Option<Talent>,
-}
-
-/// `GetWebsiteDeliveryTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=website.delivery_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetWebsiteDeliveryTaskResponseBody {
-    /// `delivery`.
-    pub delivery: Option<WebsiteDeliveryDto>,
-    /// `extra_info`.
-    pub extra_info: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `status_msg`.
-    pub status_msg: Option<String>,
-}
-
-/// `GetWebsiteJobPostResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=website.job_post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetWebsiteJobPostResponseBody {
-    /// `job_post`.
-    pub job_post: Option<WebsiteJobPost>,
-}
-
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `IdNameObject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IdNameObject {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `InternOfferOffboardingInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=intern_offer_status&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InternOfferOffboardingInfo {
-    /// `actual_offboarding_date`.
-    pub actual_offboarding_date: Option<String>,
-    /// `notes`.
-    pub notes: Option<String>,
-}
-
-/// `InternOfferOnboardingInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=intern_offer_status&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InternOfferOnboardingInfo {
-    /// `actual_onboarding_date`.
-    pub actual_onboarding_date: Option<String>,
-}
-
-/// `InternOfferStatusOfferResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=intern_offer_status&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InternOfferStatusOfferResponseBody {
-    /// `offboarding_info`.
-    pub offboarding_info: Option<InternOfferOffboardingInfo>,
-    /// `offer_id`.
-    pub offer_id: Option<String>,
-    /// `onboarding_info`.
-    pub onboarding_info: Option<InternOfferOnboardingInfo>,
-    /// `operation`.
-    pub operation: Option<String>,
-}
-
-/// `Interview`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Interview {
-    /// `begin_time`.
-    pub begin_time: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interview_record_list`.
-    pub interview_record_list: Option<Vec<InterviewRecord>>,
-    /// `round`.
-    pub round: Option<feishu_core::generated::Int64>,
-    /// `stage_id`.
-    pub stage_id: Option<String>,
-}
-
-/// `InterviewAddress`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewAddress {
-    /// `city`.
-    pub city: Option<CodeNameObject>,
-    /// `country`.
-    pub country: Option<CodeNameObject>,
-    /// `district`.
-    pub district: Option<CodeNameObject>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `state`.
-    pub state: Option<CodeNameObject>,
-}
-
-/// `InterviewAggregation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewAggregation {
-    /// `interviews`.
-    pub interviews: Option<Vec<InterviewExtendV2>>,
-}
-
-/// `InterviewAppointmentConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewAppointmentConfig {
-    /// `config`.
-    pub config: Option<InterviewAppointmentConfigContent>,
-    /// `enable_interview_appointment_by_interviewer`.
-    pub enable_interview_appointment_by_interviewer: Option<bool>,
-}
-
-/// `InterviewAppointmentConfigContent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewAppointmentConfigContent {
-    /// `address_id`.
-    pub address_id: Option<String>,
-    /// `appointment_notification_template_id`.
-    pub appointment_notification_template_id: Option<String>,
-    /// `cancel_interview_notification_template_id`.
-    pub cancel_interview_notification_template_id: Option<String>,
-    /// `cc`.
-    pub cc: Option<Vec<String>>,
-    /// `contact_email`.
-    pub contact_email: Option<String>,
-    /// `contact_mobile`.
-    pub contact_mobile: Option<String>,
-    /// `contact_user_id`.
-    pub contact_user_id: Option<String>,
-    /// `interview_notification_template_id`.
-    pub interview_notification_template_id: Option<String>,
-    /// `interview_type`.
-    pub interview_type: Option<feishu_core::generated::Int64>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `talent_timezone_code`.
-    pub talent_timezone_code: Option<String>,
-    /// `video_type`.
-    pub video_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `InterviewAttachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewAttachment {
-    /// `content_type`.
-    pub content_type: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `file_id`.
-    pub file_id: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-}
-
-/// `InterviewDimensionAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewDimensionAssessment {
-    /// `ability_list`.
-    pub ability_list: Option<Vec<Ability>>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `dimension_custom_score`.
-    pub dimension_custom_score: Option<feishu_core::generated::Int64>,
-    /// `dimension_id`.
-    pub dimension_id: Option<String>,
-    /// `dimension_score`.
-    pub dimension_score: Option<InterviewDimensionScore>,
-    /// `dimension_score_list`.
-    pub dimension_score_list: Option<Vec<InterviewDimensionScore>>,
-    /// `dimension_type`.
-    pub dimension_type: Option<feishu_core::generated::Int64>,
-    /// `full_score`.
-    pub full_score: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `question_list`.
-    pub question_list: Option<Vec<InterviewQuestion>>,
-}
-
-/// `InterviewDimensionOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewDimensionOption {
-    /// `alias_name`.
-    pub alias_name: Option<I18n>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `score_val`.
-    pub score_val: Option<feishu_core::generated::Int64>,
-}
-
-/// `InterviewDimensionScore`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewDimensionScore {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `score_val`.
-    pub score_val: Option<feishu_core::generated::Int64>,
-}
-
-/// `InterviewExtend`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewExtend {
-    /// `address`.
-    pub address: Option<InterviewAddress>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `arrangement_appointment_kind`.
-    pub arrangement_appointment_kind: Option<feishu_core::generated::Int64>,
-    /// `arrangement_status`.
-    pub arrangement_status: Option<feishu_core::generated::Int64>,
-    /// `arrangement_type`.
-    pub arrangement_type: Option<feishu_core::generated::Int64>,
-    /// `begin_time`.
-    pub begin_time: Option<feishu_core::generated::Int64>,
-    /// `biz_create_time`.
-    pub biz_create_time: Option<feishu_core::generated::Int64>,
-    /// `biz_modify_time`.
-    pub biz_modify_time: Option<feishu_core::generated::Int64>,
-    /// `contact_mobile`.
-    pub contact_mobile: Option<String>,
-    /// `contact_user`.
-    pub contact_user: Option<IdNameObject>,
-    /// `creator`.
-    pub creator: Option<IdNameObject>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `feedback_submit_time`.
-    pub feedback_submit_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interview_arrangement_id`.
-    pub interview_arrangement_id: Option<String>,
-    /// `interview_record_list`.
-    pub interview_record_list: Option<Vec<InterviewRecord>>,
-    /// `interview_round_summary`.
-    pub interview_round_summary: Option<feishu_core::generated::Int64>,
-    /// `interview_round_type`.
-    pub interview_round_type: Option<IdNameObject>,
-    /// `interview_type`.
-    pub interview_type: Option<feishu_core::generated::Int64>,
-    /// `meeting_room_list`.
-    pub meeting_room_list: Option<Vec<InterviewMeetingRoom>>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `round`.
-    pub round: Option<feishu_core::generated::Int64>,
-    /// `stage`.
-    pub stage: Option<IdNameObject>,
-    /// `stage_id`.
-    pub stage_id: Option<String>,
-    /// `talent_time_zone`.
-    pub talent_time_zone: Option<CodeNameObject>,
-    /// `video_type`.
-    pub video_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `InterviewExtendV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewExtendV2 {
-    /// `address`.
-    pub address: Option<BaseAddressV2>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `arrangement_appointment_kind`.
-    pub arrangement_appointment_kind: Option<feishu_core::generated::Int64>,
-    /// `arrangement_status`.
-    pub arrangement_status: Option<feishu_core::generated::Int64>,
-    /// `arrangement_type`.
-    pub arrangement_type: Option<feishu_core::generated::Int64>,
-    /// `begin_time`.
-    pub begin_time: Option<String>,
-    /// `contact_mobile`.
-    pub contact_mobile: Option<String>,
-    /// `contact_user`.
-    pub contact_user: Option<IdNameObject>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator`.
-    pub creator: Option<IdNameObject>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `feedback_submit_time`.
-    pub feedback_submit_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interview_arrangement_id`.
-    pub interview_arrangement_id: Option<String>,
-    /// `interview_record_list`.
-    pub interview_record_list: Option<Vec<InterviewRecordV2>>,
-    /// `interview_round_summary`.
-    pub interview_round_summary: Option<feishu_core::generated::Int64>,
-    /// `interview_round_type`.
-    pub interview_round_type: Option<IdNameObject>,
-    /// `interview_type`.
-    pub interview_type: Option<feishu_core::generated::Int64>,
-    /// `meeting_room_list`.
-    pub meeting_room_list: Option<Vec<InterviewMeetingRoom>>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `round`.
-    pub round: Option<feishu_core::generated::Int64>,
-    /// `stage`.
-    pub stage: Option<IdNameObject>,
-    /// `stage_id`.
-    pub stage_id: Option<String>,
-    /// `talent_time_zone`.
-    pub talent_time_zone: Option<CodeNameObject>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `video_type`.
-    pub video_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `InterviewFeedbackForm`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewFeedbackForm {
-    /// `id`.
-    pub id: Option<String>,
-    /// `modules`.
-    pub modules: Option<Vec<InterviewFeedbackFormModule>>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `score_calculation_config`.
-    pub score_calculation_config: Option<ScoreCalculationConfig>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `version`.
-    pub version: Option<feishu_core::generated::Int64>,
-}
-
-/// `InterviewFeedbackFormDimension`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewFeedbackFormDimension {
-    /// `ability_list`.
-    pub ability_list: Option<Vec<DimensionAbility>>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `dimension_ability_args`.
-    pub dimension_ability_args: Option<Vec<DimensionAbilityArgs>>,
-    /// `display_not_evident`.
-    pub display_not_evident: Option<bool>,
-    /// `enabled`.
-    pub enabled: Option<bool>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_required`.
-    pub is_required: Option<bool>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `option_items`.
-    pub option_items: Option<Vec<InterviewDimensionOption>>,
-    /// `related_dimension_config`.
-    pub related_dimension_config: Option<RelatedDimensionConfig>,
-    /// `score_dimension_config`.
-    pub score_dimension_config: Option<ScoreDimensionConfig>,
-    /// `sequence`.
-    pub sequence: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `weight`.
-    pub weight: Option<f64>,
-}
-
-/// `InterviewFeedbackFormModule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewFeedbackFormModule {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `dimensions`.
-    pub dimensions: Option<Vec<InterviewFeedbackFormDimension>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `sequence`.
-    pub sequence: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `weight`.
-    pub weight: Option<f64>,
-}
-
-/// `InterviewMeetingRoom`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewMeetingRoom {
-    /// `building_name`.
-    pub building_name: Option<String>,
-    /// `floor_name`.
-    pub floor_name: Option<String>,
-    /// `reserved_status`.
-    pub reserved_status: Option<feishu_core::generated::Int64>,
-    /// `room_id`.
-    pub room_id: Option<String>,
-    /// `room_name`.
-    pub room_name: Option<String>,
-}
-
-/// `InterviewQuestion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewQuestion {
-    /// `ability_list`.
-    pub ability_list: Option<Vec<Ability>>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `title`.
-    pub title: Option<I18n>,
-}
-
-/// `InterviewRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewRecord {
-    /// `assessment_score`.
-    pub assessment_score: Option<AssessmentScoreInfo>,
-    /// `code_question_list`.
-    pub code_question_list: Option<Vec<InterviewQuestion>>,
-    /// `commit_status`.
-    pub commit_status: Option<feishu_core::generated::Int64>,
-    /// `conclusion`.
-    pub conclusion: Option<feishu_core::generated::Int64>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `dimension_assessment_list`.
-    pub dimension_assessment_list: Option<Vec<InterviewDimensionAssessment>>,
-    /// `feedback_submit_time`.
-    pub feedback_submit_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `image_list`.
-    pub image_list: Option<Vec<AttachmentV2>>,
-    /// `interview_score`.
-    pub interview_score: Option<InterviewScore>,
-    /// `interviewer`.
-    pub interviewer: Option<IdNameObject>,
-    /// `max_job_level_id`.
-    pub max_job_level_id: Option<String>,
-    /// `min_job_level_id`.
-    pub min_job_level_id: Option<String>,
-    /// `question_list`.
-    pub question_list: Option<Vec<InterviewQuestion>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `InterviewRecordV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewRecordV2 {
-    /// `attachments`.
-    pub attachments: Option<Vec<InterviewAttachment>>,
-    /// `commit_status`.
-    pub commit_status: Option<feishu_core::generated::Int64>,
-    /// `feedback_form_id`.
-    pub feedback_form_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interviewer`.
-    pub interviewer: Option<BasicUserInfo>,
-    /// `module_assessments`.
-    pub module_assessments: Option<Vec<ModuleAssessment>>,
-    /// `record_score`.
-    pub record_score: Option<RecordScore>,
-    /// `submit_time`.
-    pub submit_time: Option<String>,
-}
-
-/// `InterviewRegistrationSchema`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewRegistrationSchema {
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_used_as_interview`.
-    pub is_used_as_interview: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `object_list`.
-    pub object_list: Option<Vec<CommonSchema>>,
-}
-
-/// `InterviewRoundType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_round_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewRoundType {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `biz_id`.
-    pub biz_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interview_assessment_template_info`.
-    pub interview_assessment_template_info: Option<InterviewRoundTypeAssessmentTemplate>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `process_type`.
-    pub process_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `InterviewRoundTypeAssessmentTemplate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_round_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewRoundTypeAssessmentTemplate {
-    /// `biz_id`.
-    pub biz_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `InterviewScore`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewScore {
-    /// `en_description`.
-    pub en_description: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `level`.
-    pub level: Option<feishu_core::generated::Int64>,
-    /// `zh_description`.
-    pub zh_description: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `InterviewTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewTask {
-    /// `activity_status`.
-    pub activity_status: Option<feishu_core::generated::Int64>,
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `Interviewer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interviewer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Interviewer {
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `verify_status`.
-    pub verify_status: Option<feishu_core::generated::Int64>,
-}
-
-/// `Job`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Job {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `city`.
-    pub city: Option<JobCity>,
-    /// `city_list`.
-    pub city_list: Option<Vec<CodeNameObject>>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `create_timestamp`.
-    pub create_timestamp: Option<String>,
-    /// `create_user_id`.
-    pub create_user_id: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<JobCustomizedData>>,
-    /// `department`.
-    pub department: Option<JobDepartment>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `experience`.
-    pub experience: Option<feishu_core::generated::Int64>,
-    /// `expiry_time`.
-    pub expiry_time: Option<feishu_core::generated::Int64>,
-    /// `expiry_timestamp`.
-    pub expiry_timestamp: Option<String>,
-    /// `head_count`.
-    pub head_count: Option<feishu_core::generated::Int64>,
-    /// `highlight_list`.
-    pub highlight_list: Option<Vec<JobHighlight>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_attribute`.
-    pub job_attribute: Option<feishu_core::generated::Int64>,
-    /// `job_category`.
-    pub job_category: Option<JobCategory>,
-    /// `job_function`.
-    pub job_function: Option<IdNameObject>,
-    /// `job_type`.
-    pub job_type: Option<JobType>,
-    /// `max_job_level`.
-    pub max_job_level: Option<JobLevel>,
-    /// `max_salary`.
-    pub max_salary: Option<feishu_core::generated::Int64>,
-    /// `min_job_level`.
-    pub min_job_level: Option<JobLevel>,
-    /// `min_salary`.
-    pub min_salary: Option<feishu_core::generated::Int64>,
-    /// `process_en_name`.
-    pub process_en_name: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `process_name`.
-    pub process_name: Option<String>,
-    /// `process_type`.
-    pub process_type: Option<feishu_core::generated::Int64>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<JobRecruitmentType>,
-    /// `required_degree`.
-    pub required_degree: Option<feishu_core::generated::Int64>,
-    /// `requirement`.
-    pub requirement: Option<String>,
-    /// `subject`.
-    pub subject: Option<IdNameObject>,
-    /// `target_major_list`.
-    pub target_major_list: Option<Vec<TargetMajorInfo>>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `update_timestamp`.
-    pub update_timestamp: Option<String>,
-}
-
-/// `JobBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobBasicInfo {
-    /// `city_list`.
-    pub city_list: Option<CodeNameObject>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `department`.
-    pub department: Option<JobDetailDepartment>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `process_type`.
-    pub process_type: Option<feishu_core::generated::Int64>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<JobDetailRecruitmentType>,
-    /// `requirement`.
-    pub requirement: Option<String>,
-}
-
-/// `JobCategory`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobCategory {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobCity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobCity {
-    /// `city_code`.
-    pub city_code: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobConfigDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobConfigDetail {
-    /// `assessment_template`.
-    pub assessment_template: Option<IdNameObject>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `internship_offer_apply_schema`.
-    pub internship_offer_apply_schema: Option<IdNameObject>,
-    /// `interview_appointment_config`.
-    pub interview_appointment_config: Option<InterviewAppointmentConfig>,
-    /// `interview_registration`.
-    pub interview_registration: Option<RegistrationInfo>,
-    /// `interview_round_list`.
-    pub interview_round_list: Option<Vec<JobConfigInterviewRound>>,
-    /// `interview_round_type_list`.
-    pub interview_round_type_list: Option<Vec<JobConfigRoundTypeResult>>,
-    /// `job_attribute`.
-    pub job_attribute: Option<feishu_core::generated::Int64>,
-    /// `offer_apply_schema`.
-    pub offer_apply_schema: Option<IdNameObject>,
-    /// `offer_process_conf`.
-    pub offer_process_conf: Option<IdNameObject>,
-    /// `onboard_registration`.
-    pub onboard_registration: Option<RegistrationInfo>,
-    /// `recommended_evaluator_list`.
-    pub recommended_evaluator_list: Option<Vec<IdNameObject>>,
-    /// `related_job_list`.
-    pub related_job_list: Option<Vec<IdNameObject>>,
-}
-
-/// `JobConfigInterviewRound`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobConfigInterviewRound {
-    /// `interviewer_list`.
-    pub interviewer_list: Option<Vec<IdNameObject>>,
-    /// `round`.
-    pub round: Option<feishu_core::generated::Int64>,
-}
-
-/// `JobConfigResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobConfigResult {
-    /// `assessment_template`.
-    pub assessment_template: Option<IdNameObject>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interview_appointment_config`.
-    pub interview_appointment_config: Option<InterviewAppointmentConfig>,
-    /// `interview_registration`.
-    pub interview_registration: Option<RegistrationInfo>,
-    /// `interview_round_list`.
-    pub interview_round_list: Option<Vec<JobConfigInterviewRound>>,
-    /// `interview_round_type_list`.
-    pub interview_round_type_list: Option<Vec<JobConfigRoundTypeResult>>,
-    /// `job_attribute`.
-    pub job_attribute: Option<feishu_core::generated::Int64>,
-    /// `job_requirement_list`.
-    pub job_requirement_list: Option<Vec<IdNameObject>>,
-    /// `offer_apply_schema`.
-    pub offer_apply_schema: Option<IdNameObject>,
-    /// `offer_process_conf`.
-    pub offer_process_conf: Option<IdNameObject>,
-    /// `onboard_registration`.
-    pub onboard_registration: Option<RegistrationInfo>,
-    /// `portal_website_apply_form_schema_info`.
-    pub portal_website_apply_form_schema_info: Option<RegistrationInfo>,
-    /// `recommended_evaluator_list`.
-    pub recommended_evaluator_list: Option<Vec<IdNameObject>>,
-    /// `related_job_list`.
-    pub related_job_list: Option<Vec<IdNameObject>>,
-}
-
-/// `JobConfigRoundTypeResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobConfigRoundTypeResult {
-    /// `assessment_round`.
-    pub assessment_round: Option<IdNameObject>,
-    /// `assessment_template`.
-    pub assessment_template: Option<IdNameObject>,
-}
-
-/// `JobCustomizedData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobCustomizedData {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_id`.
-    pub object_id: Option<String>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<JobCustomizedValue>,
-}
-
-/// `JobCustomizedOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobCustomizedOption {
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobCustomizedTimeRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobCustomizedTimeRange {
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-}
-
-/// `JobCustomizedValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobCustomizedValue {
-    /// `content`.
-    pub content: Option<String>,
-    /// `number`.
-    pub number: Option<String>,
-    /// `option`.
-    pub option: Option<JobCustomizedOption>,
-    /// `option_list`.
-    pub option_list: Option<Vec<JobCustomizedOption>>,
-    /// `time`.
-    pub time: Option<String>,
-    /// `time_range`.
-    pub time_range: Option<JobCustomizedTimeRange>,
-}
-
-/// `JobDepartment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDepartment {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobDepartmentSimple`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDepartmentSimple {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetail {
-    /// `address_list`.
-    pub address_list: Option<Vec<CommonAddress>>,
-    /// `assistant_list`.
-    pub assistant_list: Option<Vec<JobUserInfo>>,
-    /// `basic_info`.
-    pub basic_info: Option<JobDetailBasicInfo>,
-    /// `hiring_manager_list`.
-    pub hiring_manager_list: Option<Vec<JobUserInfo>>,
-    /// `job_config`.
-    pub job_config: Option<JobConfigDetail>,
-    /// `job_requirement_list`.
-    pub job_requirement_list: Option<Vec<JobRequirementSimple>>,
-    /// `recruiter`.
-    pub recruiter: Option<JobUserInfo>,
-    /// `stage_count_list`.
-    pub stage_count_list: Option<Vec<StageCountInfo>>,
-    /// `storefront_list`.
-    pub storefront_list: Option<Vec<JobStorefront>>,
-    /// `tag_list`.
-    pub tag_list: Option<Vec<JobDetailTag>>,
-}
-
-/// `JobDetailBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailBasicInfo {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `city_list`.
-    pub city_list: Option<Vec<CodeNameObject>>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<JobCustomizedData>>,
-    /// `department`.
-    pub department: Option<JobDetailDepartment>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `experience`.
-    pub experience: Option<feishu_core::generated::Int64>,
-    /// `expiry_time`.
-    pub expiry_time: Option<String>,
-    /// `head_count`.
-    pub head_count: Option<feishu_core::generated::Int64>,
-    /// `highlight_list`.
-    pub highlight_list: Option<Vec<JobDetailHighlight>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_attribute`.
-    pub job_attribute: Option<feishu_core::generated::Int64>,
-    /// `job_category`.
-    pub job_category: Option<JobDetailCategory>,
-    /// `job_function`.
-    pub job_function: Option<IdNameObject>,
-    /// `job_type`.
-    pub job_type: Option<JobDetailType>,
-    /// `max_job_level`.
-    pub max_job_level: Option<JobDetailLevel>,
-    /// `max_salary`.
-    pub max_salary: Option<feishu_core::generated::Int64>,
-    /// `min_job_level`.
-    pub min_job_level: Option<JobDetailLevel>,
-    /// `min_salary`.
-    pub min_salary: Option<feishu_core::generated::Int64>,
-    /// `process_id`.
-    pub process_id: Option<String>,
-    /// `process_name`.
-    pub process_name: Option<I18n>,
-    /// `process_type`.
-    pub process_type: Option<feishu_core::generated::Int64>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<JobDetailRecruitmentType>,
-    /// `required_degree`.
-    pub required_degree: Option<feishu_core::generated::Int64>,
-    /// `requirement`.
-    pub requirement: Option<String>,
-    /// `storefront_mode`.
-    pub storefront_mode: Option<feishu_core::generated::Int64>,
-    /// `subject`.
-    pub subject: Option<IdNameObject>,
-    /// `target_major_list`.
-    pub target_major_list: Option<Vec<JobDetailTargetMajorInfo>>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `JobDetailCategory`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailCategory {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobDetailDepartment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailDepartment {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobDetailHighlight`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailHighlight {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobDetailLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailLevel {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobDetailRecruitmentType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailRecruitmentType {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobDetailTag`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailTag {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `order`.
-    pub order: Option<feishu_core::generated::Int64>,
-}
-
-/// `JobDetailTargetMajorInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailTargetMajorInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobDetailType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobDetailType {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobFunction`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_function&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobFunction {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-}
-
-/// `JobHighlight`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobHighlight {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobLevel {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobManager`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobManager {
-    /// `assistant_id_list`.
-    pub assistant_id_list: Option<Vec<String>>,
-    /// `hiring_manager_id_list`.
-    pub hiring_manager_id_list: Option<Vec<String>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `recruiter_id`.
-    pub recruiter_id: Option<String>,
-}
-
-/// `JobProcesses`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_process&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobProcesses {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `stage_list`.
-    pub stage_list: Option<Vec<JobProcessesStage>>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobProcessesStage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_process&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobProcessesStage {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobRecruiter2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recruiter&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRecruiter2 {
-    /// `assistant_id_list`.
-    pub assistant_id_list: Option<Vec<String>>,
-    /// `hiring_manager_id_list`.
-    pub hiring_manager_id_list: Option<Vec<String>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `recruiter_id`.
-    pub recruiter_id: Option<String>,
-}
-
-/// `JobRecruitmentType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRecruitmentType {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobRequirementCustomizedDataDto`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRequirementCustomizedDataDto {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_id`.
-    pub object_id: Option<String>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<JobRequirementCustomizedValue>,
-}
-
-/// `JobRequirementCustomizedOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRequirementCustomizedOption {
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobRequirementCustomizedTimeRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRequirementCustomizedTimeRange {
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-}
-
-/// `JobRequirementCustomizedValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRequirementCustomizedValue {
-    /// `content`.
-    pub content: Option<String>,
-    /// `number`.
-    pub number: Option<String>,
-    /// `option`.
-    pub option: Option<JobRequirementCustomizedOption>,
-    /// `option_list`.
-    pub option_list: Option<Vec<JobRequirementCustomizedOption>>,
-    /// `time`.
-    pub time: Option<String>,
-    /// `time_range`.
-    pub time_range: Option<JobRequirementCustomizedTimeRange>,
-}
-
-/// `JobRequirementDto`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRequirementDto {
-    /// `address`.
-    pub address: Option<IdNameObject>,
-    /// `approval_status`.
-    pub approval_status: Option<feishu_core::generated::Int64>,
-    /// `category`.
-    pub category: Option<feishu_core::generated::Int64>,
-    /// `completion_time`.
-    pub completion_time: Option<String>,
-    /// `count_data`.
-    pub count_data: Option<JrCountDataInfo>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<JobRequirementCustomizedDataDto>>,
-    /// `deadline`.
-    pub deadline: Option<String>,
-    /// `department`.
-    pub department: Option<IdNameObject>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `direct_leader_list`.
-    pub direct_leader_list: Option<Vec<IdNameObject>>,
-    /// `display_progress`.
-    pub display_progress: Option<feishu_core::generated::Int64>,
-    /// `employee_type`.
-    pub employee_type: Option<IdNameObject>,
-    /// `employment_job_id`.
-    pub employment_job_id: Option<String>,
-    /// `head_count`.
-    pub head_count: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_id_list`.
-    pub job_id_list: Option<Vec<String>>,
-    /// `job_type`.
-    pub job_type: Option<JobTypeInfo>,
-    /// `jr_hiring_managers`.
-    pub jr_hiring_managers: Option<Vec<IdNameObject>>,
-    /// `max_level`.
-    pub max_level: Option<IdNameObject>,
-    /// `max_salary`.
-    pub max_salary: Option<String>,
-    /// `min_level`.
-    pub min_level: Option<IdNameObject>,
-    /// `min_salary`.
-    pub min_salary: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `priority`.
-    pub priority: Option<feishu_core::generated::Int64>,
-    /// `process_type`.
-    pub process_type: Option<feishu_core::generated::Int64>,
-    /// `recruiter_list`.
-    pub recruiter_list: Option<Vec<IdNameObject>>,
-    /// `recruitment_type`.
-    pub recruitment_type: Option<IdNameObject>,
-    /// `required_degree`.
-    pub required_degree: Option<feishu_core::generated::Int64>,
-    /// `sequence`.
-    pub sequence: Option<IdNameObject>,
-    /// `short_code`.
-    pub short_code: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `JobRequirementSchema`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRequirementSchema {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_list`.
-    pub object_list: Option<Vec<CommonSchema>>,
-}
-
-/// `JobRequirementSimple`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobRequirementSimple {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `short_code`.
-    pub short_code: Option<String>,
-}
-
-/// `JobSchema`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobSchema {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_list`.
-    pub object_list: Option<Vec<CommonSchema>>,
-    /// `scenario_type`.
-    pub scenario_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `JobStorefront`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobStorefront {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `address`.
-    pub address: Option<CommonAddress>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `department`.
-    pub department: Option<JobDepartmentSimple>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `manager`.
-    pub manager: Option<JobUserInfo>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `remark`.
-    pub remark: Option<I18n>,
-}
-
-/// `JobType`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobType {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `JobTypeInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobTypeInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-}
-
-/// `JobUserInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobUserInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JrCountDataInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JrCountDataInfo {
-    /// `complete_count`.
-    pub complete_count: Option<feishu_core::generated::Int64>,
-    /// `offer_count`.
-    pub offer_count: Option<feishu_core::generated::Int64>,
-    /// `pre_hire_count`.
-    pub pre_hire_count: Option<feishu_core::generated::Int64>,
-}
-
-/// `ListApplicationInterviewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListApplicationInterviewResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Interview>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListApplicationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListBackgroundCheckOrderResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListBackgroundCheckOrderResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<BackgroundCheckOrder>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListByIdJobRequirementResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_id&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListByIdJobRequirementResponseBody {
-    /// `items`.
-    pub items: Option<Vec<JobRequirementDto>>,
-}
-
-/// `ListEvaluationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=evaluation&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListEvaluationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Evaluation>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListEvaluationTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=evaluation_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListEvaluationTaskResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<EvaluationTask>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListExamMarkingTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=exam_marking_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListExamMarkingTaskResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ExamMarkingTask>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListExternalApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=external_application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListExternalApplicationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ExternalApplication>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListInterviewFeedbackFormResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInterviewFeedbackFormResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<InterviewFeedbackForm>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListInterviewRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInterviewRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<InterviewRecord>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListInterviewRegistrationSchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInterviewRegistrationSchemaResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<InterviewRegistrationSchema>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListInterviewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInterviewResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<InterviewExtend>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListInterviewRoundTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_round_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInterviewRoundTypeResponseBody {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `items`.
-    pub items: Option<Vec<InterviewRoundType>>,
-}
-
-/// `ListInterviewTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInterviewTaskResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<InterviewTask>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListInterviewerResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interviewer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInterviewerResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Interviewer>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobFunctionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_function&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobFunctionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobFunction>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobProcessResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_process&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobProcessResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobProcesses>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobRequirementResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobRequirementResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobRequirementDto>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobRequirementSchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobRequirementSchemaResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobRequirementSchema>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Job>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobSchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobSchemaResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobSchema>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListJobTypeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_type&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListJobTypeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<JobTypeInfo>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListLocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListLocationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Location>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListNoteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListNoteResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Note>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListOfferApplicationFormResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOfferApplicationFormResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<OfferApplyForm>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListOfferApprovalTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_approval_template&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOfferApprovalTemplateResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<OfferApprovalTemplate>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListOfferResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOfferResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<OfferListInfo>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListPortalApplySchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=portal_apply_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPortalApplySchemaResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<RegistrationSchema>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListQuestionnaireResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListQuestionnaireResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Questionnaire>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListReferralWebsiteJobPostResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=referral_website.job_post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListReferralWebsiteJobPostResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<PortalJobPost>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListRegistrationSchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=registration_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListRegistrationSchemaResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<RegistrationSchema>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListResumeSourceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=resume_source&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListResumeSourceResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ResumeSource>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListRoleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Role>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListSubjectResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=subject&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSubjectResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Subject>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTalentFolderResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent_folder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTalentFolderResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TalentFolderForList>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTalentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTalentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Talent>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTalentTagResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent_tag&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTalentTagResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TalentTag>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTerminationReasonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=termination_reason&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTerminationReasonResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TerminationReason>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTodoResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=todo&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTodoResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Todo>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTripartiteAgreementResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=tripartite_agreement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTripartiteAgreementResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TripartiteAgreementInfo>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListUserRoleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=user_role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserRoleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<UserRole>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListWebsiteChannelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.channel&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWebsiteChannelResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `website_channel_list`.
-    pub website_channel_list: Option<Vec<WebsiteChannelInfo>>,
-}
-
-/// `ListWebsiteJobPostResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.job_post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWebsiteJobPostResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WebsiteJobPost>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListWebsiteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListWebsiteResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Website>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `Location`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Location {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `city`.
-    pub city: Option<CodeNameObject>,
-    /// `country`.
-    pub country: Option<CodeNameObject>,
-    /// `district`.
-    pub district: Option<CodeNameObject>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `state`.
-    pub state: Option<CodeNameObject>,
-}
-
-/// `LocationCity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LocationCity {
-    /// `city_code`.
-    pub city_code: Option<String>,
-    /// `city_name_info`.
-    pub city_name_info: Option<LocationNameInfo>,
-    /// `country_code`.
-    pub country_code: Option<String>,
-    /// `state_code`.
-    pub state_code: Option<String>,
-}
-
-/// `LocationCountry`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LocationCountry {
-    /// `country_code`.
-    pub country_code: Option<String>,
-    /// `country_name_info`.
-    pub country_name_info: Option<LocationNameInfo>,
-}
-
-/// `LocationDistrict`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LocationDistrict {
-    /// `city_code`.
-    pub city_code: Option<String>,
-    /// `country_code`.
-    pub country_code: Option<String>,
-    /// `district_code`.
-    pub district_code: Option<String>,
-    /// `district_name_info`.
-    pub district_name_info: Option<LocationNameInfo>,
-    /// `state_code`.
-    pub state_code: Option<String>,
-}
-
-/// `LocationDto`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LocationDto {
-    /// `city`.
-    pub city: Option<LocationCity>,
-    /// `country`.
-    pub country: Option<LocationCountry>,
-    /// `district`.
-    pub district: Option<LocationDistrict>,
-    /// `state`.
-    pub state: Option<LocationState>,
-}
-
-/// `LocationNameInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LocationNameInfo {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `py_name`.
-    pub py_name: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `LocationState`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LocationState {
-    /// `country_code`.
-    pub country_code: Option<String>,
-    /// `state_code`.
-    pub state_code: Option<String>,
-    /// `state_name_info`.
-    pub state_name_info: Option<LocationNameInfo>,
-}
-
-/// `MasterLocationAddressInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MasterLocationAddressInfo {
-    /// `address_info`.
-    pub address_info: Option<MasterLocationInfo>,
-    /// `location_info`.
-    pub location_info: Option<MasterLocationInfo>,
-}
-
-/// `MasterLocationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MasterLocationInfo {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `MentionEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MentionEntity {
-    /// `offset`.
-    pub offset: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `Minutes`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=minutes&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Minutes {
-    /// `sentences`.
-    pub sentences: Option<Vec<Sentence>>,
-}
-
-/// `ModuleAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ModuleAssessment {
-    /// `dimension_assessments`.
-    pub dimension_assessments: Option<Vec<DimensionAssessment>>,
-    /// `interview_feedback_form_module_id`.
-    pub interview_feedback_form_module_id: Option<String>,
-    /// `module_name`.
-    pub module_name: Option<I18n>,
-    /// `module_score`.
-    pub module_score: Option<f64>,
-    /// `module_type`.
-    pub module_type: Option<feishu_core::generated::Int64>,
-    /// `module_weight`.
-    pub module_weight: Option<f64>,
-}
-
-/// `MoveTalentTalentPoolResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move_talent&project=hire&resource=talent_pool&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MoveTalentTalentPoolResponseBody {
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `talent_pool_id`.
-    pub talent_pool_id: Option<String>,
-}
-
-/// `Note`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Note {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_private`.
-    pub is_private: Option<bool>,
-    /// `mention_entity_list`.
-    pub mention_entity_list: Option<Vec<MentionEntity>>,
-    /// `modify_time`.
-    pub modify_time: Option<feishu_core::generated::Int64>,
-    /// `notify_mentioned_user`.
-    pub notify_mentioned_user: Option<bool>,
-    /// `privacy`.
-    pub privacy: Option<feishu_core::generated::Int64>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `ObjectAttribute`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=diversity_inclusion&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectAttribute {
-    /// `data_type`.
-    pub data_type: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `is_di_data`.
-    pub is_di_data: Option<bool>,
-    /// `is_fcf_data`.
-    pub is_fcf_data: Option<bool>,
-    /// `tags`.
-    pub tags: Option<Vec<feishu_core::generated::Int64>>,
-    /// `title`.
-    pub title: Option<I18n>,
-}
-
-/// `Offer`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Offer {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `basic_info`.
-    pub basic_info: Option<ApplicationOfferBasicInfo>,
-    /// `customized_module_list`.
-    pub customized_module_list: Option<Vec<ApplicationOfferCustomModule>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_info`.
-    pub job_info: Option<OfferJobInfo>,
-    /// `job_requirement_id`.
-    pub job_requirement_id: Option<String>,
-    /// `offer_send_record_list`.
-    pub offer_send_record_list: Option<Vec<OfferSendRecord>>,
-    /// `offer_status`.
-    pub offer_status: Option<feishu_core::generated::Int64>,
-    /// `offer_type`.
-    pub offer_type: Option<feishu_core::generated::Int64>,
-    /// `salary_plan`.
-    pub salary_plan: Option<ApplicationOfferSalaryPlan>,
-    /// `schema_id`.
-    pub schema_id: Option<String>,
-}
-
-/// `OfferApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplicationResponseBody {
-    /// `offer`.
-    pub offer: Option<ApplicationOffer>,
-}
-
-/// `OfferApplyForm`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyForm {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `OfferApplyFormConfigFormulaInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormConfigFormulaInfo {
-    /// `extra_map`.
-    pub extra_map: Option<Vec<OfferApplyFormFormulaExtraMapInfo>>,
-    /// `result`.
-    pub result: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `OfferApplyFormConfigOptionInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormConfigOptionInfo {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `OfferApplyFormFormulaExtraMapInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormFormulaExtraMapInfo {
-    /// `key`.
-    pub key: Option<String>,
-    /// `value`.
-    pub value: Option<I18n>,
-}
-
-/// `OfferApplyFormInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `schema`.
-    pub schema: Option<OfferApplyFormSchema>,
-}
-
-/// `OfferApplyFormModuleInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormModuleInfo {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `hint`.
-    pub hint: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_customized`.
-    pub is_customized: Option<bool>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_list`.
-    pub object_list: Option<Vec<OfferApplyFormObjectInfo>>,
-}
-
-/// `OfferApplyFormObjectConfigInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormObjectConfigInfo {
-    /// `formula`.
-    pub formula: Option<OfferApplyFormConfigFormulaInfo>,
-    /// `object_display_config`.
-    pub object_display_config: Option<OfferApplyFormObjectDisplayConfigInfo>,
-    /// `options`.
-    pub options: Option<Vec<OfferApplyFormConfigOptionInfo>>,
-}
-
-/// `OfferApplyFormObjectDisplayConfigInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormObjectDisplayConfigInfo {
-    /// `display_condition`.
-    pub display_condition: Option<feishu_core::generated::Int64>,
-    /// `pre_object_config_list`.
-    pub pre_object_config_list: Option<Vec<OfferApplyFormPreObjectConfigInfo>>,
-}
-
-/// `OfferApplyFormObjectInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormObjectInfo {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `config`.
-    pub config: Option<OfferApplyFormObjectConfigInfo>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_customized`.
-    pub is_customized: Option<bool>,
-    /// `is_required`.
-    pub is_required: Option<bool>,
-    /// `is_sensitive`.
-    pub is_sensitive: Option<bool>,
-    /// `module_id`.
-    pub module_id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `need_approve`.
-    pub need_approve: Option<bool>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
-    /// `object_type_v2`.
-    pub object_type_v2: Option<String>,
-}
-
-/// `OfferApplyFormPreObjectConfigInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormPreObjectConfigInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `operator`.
-    pub operator: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<Vec<String>>,
-}
-
-/// `OfferApplyFormSchema`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApplyFormSchema {
-    /// `id`.
-    pub id: Option<String>,
-    /// `module_list`.
-    pub module_list: Option<Vec<OfferApplyFormModuleInfo>>,
-}
-
-/// `OfferApprovalTemplate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_approval_template&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferApprovalTemplate {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `department_list`.
-    pub department_list: Option<Vec<Department>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `remark`.
-    pub remark: Option<String>,
-}
-
-/// `OfferAttachmentInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferAttachmentInfo {
-    /// `common_attachment_id`.
-    pub common_attachment_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `size`.
-    pub size: Option<feishu_core::generated::Int64>,
-}
-
-/// `OfferBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferBasicInfo {
-    /// `attachment_description`.
-    pub attachment_description: Option<String>,
-    /// `attachment_id_list`.
-    pub attachment_id_list: Option<Vec<String>>,
-    /// `common_attachment_id_list`.
-    pub common_attachment_id_list: Option<Vec<String>>,
-    /// `contract_period`.
-    pub contract_period: Option<ContractPeriodInfo>,
-    /// `contract_year`.
-    pub contract_year: Option<feishu_core::generated::Int64>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `employee_type_id`.
-    pub employee_type_id: Option<String>,
-    /// `employment_job_id`.
-    pub employment_job_id: Option<String>,
-    /// `expected_onboard_date`.
-    pub expected_onboard_date: Option<String>,
-    /// `job_family_id`.
-    pub job_family_id: Option<String>,
-    /// `job_grade_id`.
-    pub job_grade_id: Option<String>,
-    /// `job_level_id`.
-    pub job_level_id: Option<String>,
-    /// `job_offered`.
-    pub job_offered: Option<String>,
-    /// `job_process_type_id`.
-    pub job_process_type_id: Option<feishu_core::generated::Int64>,
-    /// `job_requirement_id`.
-    pub job_requirement_id: Option<String>,
-    /// `leader_user_id`.
-    pub leader_user_id: Option<String>,
-    /// `onboard_address_id`.
-    pub onboard_address_id: Option<String>,
-    /// `operator_user_id`.
-    pub operator_user_id: Option<String>,
-    /// `owner_user_id`.
-    pub owner_user_id: Option<String>,
-    /// `pathway_id`.
-    pub pathway_id: Option<String>,
-    /// `position_id`.
-    pub position_id: Option<String>,
-    /// `probation_month`.
-    pub probation_month: Option<feishu_core::generated::Int64>,
-    /// `recommended_words`.
-    pub recommended_words: Option<String>,
-    /// `work_address_id`.
-    pub work_address_id: Option<String>,
-}
-
-/// `OfferBasicInfoV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferBasicInfoV2 {
-    /// `attachment_list`.
-    pub attachment_list: Option<Vec<OfferAttachmentInfo>>,
-    /// `company_main_body`.
-    pub company_main_body: Option<IdNameObject>,
-    /// `contract_period`.
-    pub contract_period: Option<ContractPeriodInfo>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `customize_info_list`.
-    pub customize_info_list: Option<Vec<ApplicationOfferCustomValue>>,
-    /// `department`.
-    pub department: Option<BasicDepartmentInfo>,
-    /// `employee_type`.
-    pub employee_type: Option<IdNameObject>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_requirement_id`.
-    pub job_requirement_id: Option<String>,
-    /// `leader`.
-    pub leader: Option<BasicUserInfo>,
-    /// `level`.
-    pub level: Option<IdNameObject>,
-    /// `offer_status`.
-    pub offer_status: Option<feishu_core::generated::Int64>,
-    /// `offer_type`.
-    pub offer_type: Option<feishu_core::generated::Int64>,
-    /// `onboard_address`.
-    pub onboard_address: Option<BaseAddressV2>,
-    /// `onboard_date`.
-    pub onboard_date: Option<String>,
-    /// `owner`.
-    pub owner: Option<BasicUserInfo>,
-    /// `probation_month`.
-    pub probation_month: Option<feishu_core::generated::Int64>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `sequence`.
-    pub sequence: Option<IdNameObject>,
-    /// `work_address`.
-    pub work_address: Option<BaseAddressV2>,
-}
-
-/// `OfferCustomizedInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferCustomizedInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
-}
-
-/// `OfferEmailInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferEmailInfo {
-    /// `cc_email_list`.
-    pub cc_email_list: Option<Vec<String>>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `receiver_email_list`.
-    pub receiver_email_list: Option<Vec<String>>,
-}
-
-/// `OfferFile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferFile {
-    /// `file_template_id`.
-    pub file_template_id: Option<String>,
-    /// `file_template_name`.
-    pub file_template_name: Option<String>,
-    /// `file_template_type_id`.
-    pub file_template_type_id: Option<String>,
-    /// `file_template_type_name`.
-    pub file_template_type_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `OfferInfoV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferInfoV2 {
-    /// `offer_basic`.
-    pub offer_basic: Option<OfferBasicInfoV2>,
-    /// `offer_salary`.
-    pub offer_salary: Option<OfferSalaryInfoV2>,
-}
-
-/// `OfferJobInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferJobInfo {
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_name`.
-    pub job_name: Option<String>,
-}
-
-/// `OfferListInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferListInfo {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `employee_type`.
-    pub employee_type: Option<BaseBilingualWithId>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_info`.
-    pub job_info: Option<OfferJobInfo>,
-    /// `offer_status`.
-    pub offer_status: Option<feishu_core::generated::Int64>,
-    /// `offer_type`.
-    pub offer_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `OfferSalaryInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferSalaryInfo {
-    /// `award_salary_multiple`.
-    pub award_salary_multiple: Option<String>,
-    /// `basic_salary`.
-    pub basic_salary: Option<String>,
-    /// `currency`.
-    pub currency: Option<String>,
-    /// `half_year_bonus`.
-    pub half_year_bonus: Option<String>,
-    /// `option_shares`.
-    pub option_shares: Option<String>,
-    /// `probation_salary_percentage`.
-    pub probation_salary_percentage: Option<String>,
-    /// `quarterly_bonus`.
-    pub quarterly_bonus: Option<String>,
-}
-
-/// `OfferSalaryInfoV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferSalaryInfoV2 {
-    /// `award_salary_multiple`.
-    pub award_salary_multiple: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `customize_info_list`.
-    pub customize_info_list: Option<Vec<ApplicationOfferCustomValue>>,
-    /// `half_year_bonus`.
-    pub half_year_bonus: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `option_shares`.
-    pub option_shares: Option<String>,
-    /// `probation_salary_percentage`.
-    pub probation_salary_percentage: Option<String>,
-    /// `quarterly_bonus`.
-    pub quarterly_bonus: Option<String>,
-    /// `salary_status`.
-    pub salary_status: Option<feishu_core::generated::Int64>,
-    /// `total_annual_cash`.
-    pub total_annual_cash: Option<String>,
-}
-
-/// `OfferSchemaDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferSchemaDetail {
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_customized`.
-    pub is_customized: Option<bool>,
-    /// `name`.
-    pub name: Option<OfferSchemaName>,
-    /// `option_list`.
-    pub option_list: Option<Vec<OfferSchemaDetailOption>>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `OfferSchemaDetailOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferSchemaDetailOption {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `index`.
-    pub index: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<OfferSchemaName>,
-}
-
-/// `OfferSchemaName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferSchemaName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `OfferSendRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferSendRecord {
-    /// `acceptance_list`.
-    pub acceptance_list: Option<Vec<Acceptance>>,
-    /// `email_info`.
-    pub email_info: Option<OfferEmailInfo>,
-    /// `offer_file_list`.
-    pub offer_file_list: Option<Vec<OfferFile>>,
-    /// `offer_letter_status`.
-    pub offer_letter_status: Option<feishu_core::generated::Int64>,
-    /// `offer_send_record_id`.
-    pub offer_send_record_id: Option<String>,
-    /// `offer_signature_info`.
-    pub offer_signature_info: Option<OfferSignatureInfo>,
-    /// `operator_user_id`.
-    pub operator_user_id: Option<String>,
-    /// `send_time`.
-    pub send_time: Option<String>,
-}
-
-/// `OfferSignatureInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OfferSignatureInfo {
-    /// `attachment_list`.
-    pub attachment_list: Option<Vec<SignatureAttachment>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `signature_status`.
-    pub signature_status: Option<feishu_core::generated::Int64>,
-}
-
-/// `PatchEmployeeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=employee&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchEmployeeResponseBody {
-    /// `employee`.
-    pub employee: Option<Employee>,
-}
-
-/// `PatchExternalInterviewAssessmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=external_interview_assessment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchExternalInterviewAssessmentResponseBody {
-    /// `external_interview_assessment`.
-    pub external_interview_assessment: Option<ExternalInterviewAssessment>,
-}
-
-/// `PatchInterviewerResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=interviewer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchInterviewerResponseBody {
-    /// `interviewer`.
-    pub interviewer: Option<Interviewer>,
-}
-
-/// `PatchNoteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchNoteResponseBody {
-    /// `note`.
-    pub note: Option<Note>,
-}
-
-/// `PermissionCollection`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermissionCollection {
-    /// `business_management_scopes`.
-    pub business_management_scopes: Option<Vec<BusinessManagementScope>>,
-    /// `data_permissions`.
-    pub data_permissions: Option<Vec<DataPermission>>,
-    /// `feature_permissions`.
-    pub feature_permissions: Option<Vec<IdNameObject>>,
-    /// `management_permissions`.
-    pub management_permissions: Option<Vec<IdNameObject>>,
-}
-
-/// `PermissionGroupInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermissionGroupInfo {
-    /// `permission_ids`.
-    pub permission_ids: Option<Vec<String>>,
-    /// `scope_rule`.
-    pub scope_rule: Option<PermissionScopeRule>,
-}
-
-/// `PermissionScopeRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PermissionScopeRule {
-    /// `rule_type`.
-    pub rule_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `PortalJobPost`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=referral_website.job_post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PortalJobPost {
-    /// `address`.
-    pub address: Option<CommonAddress>,
-    /// `address_list`.
-    pub address_list: Option<Vec<CommonAddress>>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator`.
-    pub creator: Option<IdNameObject>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<WebsiteJobPostCustomizedData>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `experience`.
-    pub experience: Option<feishu_core::generated::Int64>,
-    /// `headcount`.
-    pub headcount: Option<feishu_core::generated::Int64>,
-    /// `high_light_list`.
-    pub high_light_list: Option<Vec<IdNameObject>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_active_status`.
-    pub job_active_status: Option<feishu_core::generated::Int64>,
-    /// `job_code`.
-    pub job_code: Option<String>,
-    /// `job_department`.
-    pub job_department: Option<IdNameObject>,
-    /// `job_expire_time`.
-    pub job_expire_time: Option<String>,
-    /// `job_function`.
-    pub job_function: Option<IdNameObject>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_process_type`.
-    pub job_process_type: Option<feishu_core::generated::Int64>,
-    /// `job_recruitment_type`.
-    pub job_recruitment_type: Option<IdNameObject>,
-    /// `job_type`.
-    pub job_type: Option<IdNameObject>,
-    /// `max_job_level`.
-    pub max_job_level: Option<IdNameObject>,
-    /// `max_salary`.
-    pub max_salary: Option<String>,
-    /// `min_job_level`.
-    pub min_job_level: Option<IdNameObject>,
-    /// `min_salary`.
-    pub min_salary: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `required_degree`.
-    pub required_degree: Option<feishu_core::generated::Int64>,
-    /// `requirement`.
-    pub requirement: Option<String>,
-    /// `subject`.
-    pub subject: Option<IdNameObject>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `PreviewAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=preview&project=hire&resource=attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PreviewAttachmentResponseBody {
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `ProtectSearchAgencyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=protect_search&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProtectSearchAgencyResponseBody {
-    /// `is_onboarded`.
-    pub is_onboarded: Option<bool>,
-    /// `onboarded_in_protection`.
-    pub onboarded_in_protection: Option<bool>,
-    /// `onboarded_protection`.
-    pub onboarded_protection: Option<AgencyProtection>,
-    /// `protection_list`.
-    pub protection_list: Option<Vec<AgencyProtection>>,
-}
-
-/// `ProviderIdNameObject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProviderIdNameObject {
-    /// `provider_id`.
-    pub provider_id: Option<String>,
-    /// `provider_name`.
-    pub provider_name: Option<I18n>,
-}
-
-/// `QueryAgencyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=agency&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryAgencyResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Agency>>,
-}
-
-/// `QueryLocationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryLocationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<LocationDto>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryTalentObjectResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=talent_object&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTalentObjectResponseBody {
-    /// `items`.
-    pub items: Option<Vec<CommonSchema>>,
-}
-
-/// `Question`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Question {
-    /// `description_result`.
-    pub description_result: Option<String>,
-    /// `five_start_scoring_result`.
-    pub five_start_scoring_result: Option<FiveStartScoringResult>,
-    /// `is_required`.
-    pub is_required: Option<bool>,
-    /// `question_desc`.
-    pub question_desc: Option<String>,
-    /// `question_en_desc`.
-    pub question_en_desc: Option<String>,
-    /// `question_en_name`.
-    pub question_en_name: Option<String>,
-    /// `question_id`.
-    pub question_id: Option<String>,
-    /// `question_name`.
-    pub question_name: Option<String>,
-    /// `question_type`.
-    pub question_type: Option<feishu_core::generated::Int64>,
-    /// `select_option_result_list`.
-    pub select_option_result_list: Option<Vec<SelectOptionResult>>,
-}
-
-/// `QuestionAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuestionAssessment {
-    /// `abilities`.
-    pub abilities: Option<Vec<Ability>>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `question_type`.
-    pub question_type: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<I18n>,
-}
-
-/// `Questionnaire`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Questionnaire {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `has_answers`.
-    pub has_answers: Option<bool>,
-    /// `interview_id`.
-    pub interview_id: Option<String>,
-    /// `questionnaire_id`.
-    pub questionnaire_id: Option<String>,
-    /// `questions`.
-    pub questions: Option<Vec<Question>>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `version`.
-    pub version: Option<feishu_core::generated::Int64>,
-}
-
-/// `RecommendedJobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecommendedJobLevel {
-    /// `higher_limit_job_level_name`.
-    pub higher_limit_job_level_name: Option<I18n>,
-    /// `lower_limit_job_level_name`.
-    pub lower_limit_job_level_name: Option<I18n>,
-}
-
-/// `ReconciliationReferralAccountResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reconciliation&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReconciliationReferralAccountResponseBody {
-    /// `check_failed_list`.
-    pub check_failed_list: Option<Vec<CheckFailedAccountInfo>>,
-}
-
-/// `RecordScore`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecordScore {
-    /// `score`.
-    pub score: Option<f64>,
-    /// `total_score`.
-    pub total_score: Option<f64>,
-}
-
-/// `RecruiterJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recruiter&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecruiterJobResponseBody {
-    /// `info`.
-    pub info: Option<JobRecruiter2>,
-}
-
-/// `Referral`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=referral&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Referral {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `referral_user`.
-    pub referral_user: Option<IdNameObject>,
-    /// `referral_user_id`.
-    pub referral_user_id: Option<String>,
-}
-
-/// `ReferralBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReferralBasicInfo {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `referral_method`.
-    pub referral_method: Option<feishu_core::generated::Int64>,
-    /// `referral_type`.
-    pub referral_type: Option<feishu_core::generated::Int64>,
-    /// `user_info`.
-    pub user_info: Option<BasicUserInfo>,
-}
-
-/// `ReferralInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=referral&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReferralInfo {
-    /// `application_ids`.
-    pub application_ids: Option<Vec<String>>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `referral_user`.
-    pub referral_user: Option<IdNameObject>,
-}
-
-/// `ReferralInfoV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReferralInfoV2 {
-    /// `basic_info`.
-    pub basic_info: Option<ReferralBasicInfo>,
-    /// `recommend_info`.
-    pub recommend_info: Option<ReferralRecommendInfo>,
-}
-
-/// `ReferralRecommendInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReferralRecommendInfo {
-    /// `comment`.
-    pub comment: Option<String>,
-    /// `familiarity`.
-    pub familiarity: Option<feishu_core::generated::Int64>,
-    /// `match_degree`.
-    pub match_degree: Option<feishu_core::generated::Int64>,
-    /// `relationship`.
-    pub relationship: Option<feishu_core::generated::Int64>,
-    /// `specific_relationship`.
-    pub specific_relationship: Option<SpecificRelationship>,
-    /// `work_ability_familiarity`.
-    pub work_ability_familiarity: Option<feishu_core::generated::Int64>,
-}
-
-/// `RegistrationBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RegistrationBasicInfo {
-    /// `download_url`.
-    pub download_url: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `registration_time`.
-    pub registration_time: Option<feishu_core::generated::Int64>,
-    /// `scenario`.
-    pub scenario: Option<feishu_core::generated::Int64>,
-}
-
-/// `RegistrationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RegistrationInfo {
-    /// `name`.
-    pub name: Option<String>,
-    /// `schema_id`.
-    pub schema_id: Option<String>,
-}
-
-/// `RegistrationSchema`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=portal_apply_schema&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RegistrationSchema {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `objects`.
-    pub objects: Option<Vec<CommonSchema>>,
-    /// `scenarios`.
-    pub scenarios: Option<Vec<feishu_core::generated::Int64>>,
-}
-
-/// `RegistrationSchemaInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RegistrationSchemaInfo {
-    /// `name`.
-    pub name: Option<String>,
-    /// `schema_id`.
-    pub schema_id: Option<String>,
-}
-
-/// `RelatedDimensionConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RelatedDimensionConfig {
-    /// `related_dimension_settings`.
-    pub related_dimension_settings: Option<Vec<RelatedDimensionSetting>>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-}
-
-/// `RelatedDimensionSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RelatedDimensionSetting {
-    /// `dimension_id`.
-    pub dimension_id: Option<String>,
-    /// `dimension_option_ids`.
-    pub dimension_option_ids: Option<Vec<String>>,
-    /// `related_operator_type`.
-    pub related_operator_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `RemoveToFolderTalentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_to_folder&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RemoveToFolderTalentResponseBody {
-    /// `folder_id`.
-    pub folder_id: Option<String>,
-    /// `talent_id_list`.
-    pub talent_id_list: Option<Vec<String>>,
-}
-
-/// `ReportCustomData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReportCustomData {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `value`.
-    pub value: Option<I18n>,
-}
-
-/// `ResumeSource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=resume_source&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResumeSource {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `resume_source_type`.
-    pub resume_source_type: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `Role`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Role {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `role_status`.
-    pub role_status: Option<feishu_core::generated::Int64>,
-    /// `role_type`.
-    pub role_type: Option<feishu_core::generated::Int64>,
-    /// `scope_of_application`.
-    pub scope_of_application: Option<feishu_core::generated::Int64>,
-}
-
-/// `RoleDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoleDetail {
-    /// `campus_permission_collection`.
-    pub campus_permission_collection: Option<PermissionCollection>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `has_business_management_scope`.
-    pub has_business_management_scope: Option<bool>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `role_status`.
-    pub role_status: Option<feishu_core::generated::Int64>,
-    /// `role_type`.
-    pub role_type: Option<feishu_core::generated::Int64>,
-    /// `scope_of_application`.
-    pub scope_of_application: Option<feishu_core::generated::Int64>,
-    /// `socail_permission_collection`.
-    pub socail_permission_collection: Option<PermissionCollection>,
-}
-
-/// `ScoreCalculationConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ScoreCalculationConfig {
-    /// `calculation_mode`.
-    pub calculation_mode: Option<feishu_core::generated::Int64>,
-    /// `enabled`.
-    pub enabled: Option<bool>,
-}
-
-/// `ScoreDimensionConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ScoreDimensionConfig {
-    /// `lower_limit_score`.
-    pub lower_limit_score: Option<feishu_core::generated::Int64>,
-    /// `score_dimension_type`.
-    pub score_dimension_type: Option<feishu_core::generated::Int64>,
-    /// `upper_limit_score`.
-    pub upper_limit_score: Option<feishu_core::generated::Int64>,
-}
-
-/// `SearchDiversityInclusionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=diversity_inclusion&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchDiversityInclusionResponseBody {
-    /// `items`.
-    pub items: Option<Vec<DiInfo>>,
-}
-
-/// `SearchJobPublishRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchJobPublishRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WebsiteJobPost>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchReferralResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=referral&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchReferralResponseBody {
-    /// `items`.
-    pub items: Option<Vec<ReferralInfo>>,
-}
-
-/// `SearchTalentOperationLogResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=talent_operation_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchTalentOperationLogResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TalentOperationLog>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchTalentPoolResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=talent_pool&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchTalentPoolResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TalentPool>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchTestResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=test&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchTestResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Test>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SearchWebsiteJobPostResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=website.job_post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchWebsiteJobPostResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WebsiteJobPost>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `SelectOptionResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SelectOptionResult {
-    /// `is_selected`.
-    pub is_selected: Option<bool>,
-    /// `option_desc`.
-    pub option_desc: Option<String>,
-    /// `option_en_desc`.
-    pub option_en_desc: Option<String>,
-    /// `option_en_name`.
-    pub option_en_name: Option<String>,
-    /// `option_id`.
-    pub option_id: Option<String>,
-    /// `option_name`.
-    pub option_name: Option<String>,
-}
-
-/// `Sentence`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=minutes&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Sentence {
-    /// `content`.
-    pub content: Option<String>,
-    /// `speak_time`.
-    pub speak_time: Option<String>,
-    /// `speaker_name`.
-    pub speaker_name: Option<I18n>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `SignatureAttachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignatureAttachment {
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `file_template_id`.
-    pub file_template_id: Option<String>,
-    /// `file_template_name`.
-    pub file_template_name: Option<String>,
-    /// `file_template_type_id`.
-    pub file_template_type_id: Option<String>,
-    /// `file_template_type_name`.
-    pub file_template_type_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `SpecificRelationship`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SpecificRelationship {
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `relation_with_candidate`.
-    pub relation_with_candidate: Option<feishu_core::generated::Int64>,
-}
-
-/// `StageCountInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StageCountInfo {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `stage`.
-    pub stage: Option<ApplicationStageInfo>,
-}
-
-/// `Subject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=subject&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Subject {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `application_limit`.
-    pub application_limit: Option<feishu_core::generated::Int64>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator`.
-    pub creator: Option<IdNameObject>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `Talent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Talent {
-    /// `award_list`.
-    pub award_list: Option<Vec<TalentAwardInfo>>,
-    /// `basic_info`.
-    pub basic_info: Option<TalentBasicInfo>,
-    /// `career_list`.
-    pub career_list: Option<Vec<TalentCareerInfo>>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedData>>,
-    /// `education_list`.
-    pub education_list: Option<Vec<TalentEducationInfo>>,
-    /// `first_degree`.
-    pub first_degree: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interview_registration_list`.
-    pub interview_registration_list: Option<Vec<TalentInterviewRegistrationSimple>>,
-    /// `is_in_agency_period`.
-    pub is_in_agency_period: Option<bool>,
-    /// `is_onboarded`.
-    pub is_onboarded: Option<bool>,
-    /// `language_list`.
-    pub language_list: Option<Vec<TalentLanguageInfo>>,
-    /// `project_list`.
-    pub project_list: Option<Vec<TalentProjectInfo>>,
-    /// `registration_list`.
-    pub registration_list: Option<Vec<RegistrationBasicInfo>>,
-    /// `resume_attachment_id_list`.
-    pub resume_attachment_id_list: Option<Vec<String>>,
-    /// `resume_source_list`.
-    pub resume_source_list: Option<Vec<TalentResumeSource>>,
-    /// `sns_list`.
-    pub sns_list: Option<Vec<TalentSnsInfo>>,
-    /// `top_degree`.
-    pub top_degree: Option<feishu_core::generated::Int64>,
-    /// `works_list`.
-    pub works_list: Option<Vec<TalentWorksInfo>>,
-}
-
-/// `TalentAwardInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentAwardInfo {
-    /// `award_time`.
-    pub award_time: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `desc`.
-    pub desc: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `TalentBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentBasicInfo {
-    /// `age`.
-    pub age: Option<feishu_core::generated::Int64>,
-    /// `birthday`.
-    pub birthday: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `current_city`.
-    pub current_city: Option<TalentCityInfo>,
-    /// `current_home_address`.
-    pub current_home_address: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `experience_years`.
-    pub experience_years: Option<feishu_core::generated::Int64>,
-    /// `gender`.
-    pub gender: Option<feishu_core::generated::Int64>,
-    /// `hometown_city`.
-    pub hometown_city: Option<TalentCityInfo>,
-    /// `hukou_location_code`.
-    pub hukou_location_code: Option<String>,
-    /// `identification`.
-    pub identification: Option<TalentIdentificationInfo>,
-    /// `identification_number`.
-    pub identification_number: Option<String>,
-    /// `identification_type`.
-    pub identification_type: Option<feishu_core::generated::Int64>,
-    /// `marital_status`.
-    pub marital_status: Option<feishu_core::generated::Int64>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `mobile_code`.
-    pub mobile_code: Option<String>,
-    /// `mobile_country_code`.
-    pub mobile_country_code: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `nationality`.
-    pub nationality: Option<TalentNationality>,
-    /// `preferred_city_list`.
-    pub preferred_city_list: Option<Vec<TalentCityInfo>>,
-}
-
-/// `TalentBasicInfoV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentBasicInfoV2 {
-    /// `email`.
-    pub email: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mobile_code`.
-    pub mobile_code: Option<String>,
-    /// `mobile_number`.
-    pub mobile_number: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `TalentBatchInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_id&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentBatchInfo {
-    /// `email`.
-    pub email: Option<String>,
-    /// `identification_number`.
-    pub identification_number: Option<String>,
-    /// `identification_type`.
-    pub identification_type: Option<feishu_core::generated::Int64>,
-    /// `is_onboarded`.
-    pub is_onboarded: Option<bool>,
-    /// `mobile_code`.
-    pub mobile_code: Option<String>,
-    /// `mobile_number`.
-    pub mobile_number: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `TalentCareerInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCareerInfo {
-    /// `career_type`.
-    pub career_type: Option<feishu_core::generated::Int64>,
-    /// `company`.
-    pub company: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `desc`.
-    pub desc: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `tag_list`.
-    pub tag_list: Option<Vec<feishu_core::generated::Int64>>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `TalentCityInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCityInfo {
-    /// `city_code`.
-    pub city_code: Option<String>,
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `TalentCustomizedAttachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedAttachment {
-    /// `content_type`.
-    pub content_type: Option<String>,
-    /// `file_id`.
-    pub file_id: Option<String>,
-    /// `file_size`.
-    pub file_size: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `TalentCustomizedData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedData {
-    /// `children`.
-    pub children: Option<Vec<TalentCustomizedDataChild>>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_id`.
-    pub object_id: Option<String>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `TalentCustomizedDataChild`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedDataChild {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_id`.
-    pub object_id: Option<String>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<TalentCustomizedValue>,
-}
-
-/// `TalentCustomizedOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedOption {
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `TalentCustomizedTimeRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedTimeRange {
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-}
-
-/// `TalentCustomizedValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedValue {
-    /// `content`.
-    pub content: Option<String>,
-    /// `customized_attachment`.
-    pub customized_attachment: Option<Vec<TalentCustomizedAttachment>>,
-    /// `number`.
-    pub number: Option<String>,
-    /// `option`.
-    pub option: Option<TalentCustomizedOption>,
-    /// `option_list`.
-    pub option_list: Option<Vec<TalentCustomizedOption>>,
-    /// `time`.
-    pub time: Option<String>,
-    /// `time_range`.
-    pub time_range: Option<TalentCustomizedTimeRange>,
-}
-
-/// `TalentEducationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentEducationInfo {
-    /// `academic_ranking`.
-    pub academic_ranking: Option<feishu_core::generated::Int64>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `degree`.
-    pub degree: Option<feishu_core::generated::Int64>,
-    /// `education_type`.
-    pub education_type: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `end_time_v2`.
-    pub end_time_v2: Option<String>,
-    /// `field_of_study`.
-    pub field_of_study: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `school`.
-    pub school: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `tag_list`.
-    pub tag_list: Option<Vec<feishu_core::generated::Int64>>,
-}
-
-/// `TalentExternalInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=talent.external_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentExternalInfo {
-    /// `external_create_time`.
-    pub external_create_time: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `TalentFolderForList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent_folder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentFolderForList {
-    /// `folder_id`.
-    pub folder_id: Option<String>,
-    /// `folder_name`.
-    pub folder_name: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-}
-
-/// `TalentIdentificationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentIdentificationInfo {
-    /// `identification_number`.
-    pub identification_number: Option<String>,
-    /// `identification_type`.
-    pub identification_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `TalentInterview`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_talent&project=hire&resource=interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentInterview {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `interview_list`.
-    pub interview_list: Option<Vec<InterviewExtend>>,
-}
-
-/// `TalentInterviewRegistrationSimple`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentInterviewRegistrationSimple {
-    /// `download_url`.
-    pub download_url: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `registration_time`.
-    pub registration_time: Option<feishu_core::generated::Int64>,
-}
-
-/// `TalentLanguageInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentLanguageInfo {
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `language`.
-    pub language: Option<feishu_core::generated::Int64>,
-    /// `proficiency`.
-    pub proficiency: Option<feishu_core::generated::Int64>,
-}
-
-/// `TalentNationality`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentNationality {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `nationality_code`.
-    pub nationality_code: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `TalentOperationLog`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=talent_operation_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentOperationLog {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `operation_time`.
-    pub operation_time: Option<String>,
-    /// `operation_type`.
-    pub operation_type: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<IdNameObject>,
-    /// `operator_type`.
-    pub operator_type: Option<feishu_core::generated::Int64>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `TalentPool`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=talent_pool&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentPool {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `i18n_description`.
-    pub i18n_description: Option<I18n>,
-    /// `i18n_name`.
-    pub i18n_name: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_private`.
-    pub is_private: Option<feishu_core::generated::Int64>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-}
-
-/// `TalentProjectInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentProjectInfo {
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `desc`.
-    pub desc: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `role`.
-    pub role: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-}
-
-/// `TalentResumeSource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentResumeSource {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `TalentSnsInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentSnsInfo {
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `sns_type`.
-    pub sns_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `TalentTag`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent_tag&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentTag {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
-}
-
-/// `TalentWorksInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentWorksInfo {
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `desc`.
-    pub desc: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `TargetMajorInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TargetMajorInfo {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
-}
-
-/// `TerminationReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=termination_reason&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TerminationReason {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_used_as_evaluation`.
-    pub is_used_as_evaluation: Option<bool>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `referral_name`.
-    pub referral_name: Option<I18n>,
-    /// `termination_type`.
-    pub termination_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `TerminationReasonChildInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TerminationReasonChildInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `TerminationReasonInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TerminationReasonInfo {
-    /// `children`.
-    pub children: Option<Vec<TerminationReasonChildInfo>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `Test`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=test&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Test {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `reply_status`.
-    pub reply_status: Option<feishu_core::generated::Int64>,
-    /// `report_url_list`.
-    pub report_url_list: Option<Vec<String>>,
-    /// `result_detail_list`.
-    pub result_detail_list: Option<Vec<TestResultDetail>>,
-    /// `result_upload_time`.
-    pub result_upload_time: Option<String>,
-    /// `review_created_at`.
-    pub review_created_at: Option<String>,
-    /// `reviewer`.
-    pub reviewer: Option<String>,
-    /// `score`.
-    pub score: Option<String>,
-    /// `score_submit_time`.
-    pub score_submit_time: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `test_complete_time`.
-    pub test_complete_time: Option<String>,
-    /// `test_id`.
-    pub test_id: Option<String>,
-    /// `test_paper_id`.
-    pub test_paper_id: Option<String>,
-    /// `test_paper_name`.
-    pub test_paper_name: Option<String>,
-    /// `test_paper_source_id`.
-    pub test_paper_source_id: Option<String>,
-    /// `test_paper_source_name`.
-    pub test_paper_source_name: Option<I18n>,
-    /// `test_schedule`.
-    pub test_schedule: Option<TestSchedule>,
-    /// `test_status`.
-    pub test_status: Option<feishu_core::generated::Int64>,
-}
-
-/// `TestResultDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=test&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TestResultDetail {
-    /// `result`.
-    pub result: Option<String>,
-    /// `subject`.
-    pub subject: Option<String>,
-}
-
-/// `TestSchedule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=test&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TestSchedule {
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-}
-
-/// `Todo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=todo&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Todo {
-    /// `evaluation`.
-    pub evaluation: Option<TodoCommon>,
-    /// `exam`.
-    pub exam: Option<TodoCommon>,
-    /// `interview`.
-    pub interview: Option<TodoCommon>,
-    /// `offer`.
-    pub offer: Option<TodoCommon>,
-}
-
-/// `TodoCommon`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=todo&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TodoCommon {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-}
-
-/// `TransferOnboardApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TransferOnboardApplicationResponseBody {
-    /// `employee`.
-    pub employee: Option<Employee>,
-}
-
-/// `TripartiteAgreementInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=tripartite_agreement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TripartiteAgreementInfo {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `state`.
-    pub state: Option<feishu_core::generated::Int64>,
-}
-
-/// `UpdateConfigJobResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_config&project=hire&resource=job&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConfigJobResponseBody {
-    /// `job_config`.
-    pub job_config: Option<JobConfigResult>,
-}
-
-/// `UpdateExternalApplicationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=external_application&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateExternalApplicationResponseBody {
-    /// `external_application`.
-    pub external_application: Option<ExternalApplication>,
-}
-
-/// `UpdateExternalBackgroundCheckResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=external_background_check&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateExternalBackgroundCheckResponseBody {
-    /// `external_background_check`.
-    pub external_background_check: Option<ExternalBackgroundCheck>,
-}
-
-/// `UpdateExternalInterviewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=external_interview&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateExternalInterviewResponseBody {
-    /// `external_interview`.
-    pub external_interview: Option<ExternalInterview>,
-}
-
-/// `UpdateExternalOfferResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=external_offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateExternalOfferResponseBody {
-    /// `external_offer`.
-    pub external_offer: Option<ExternalOffer>,
-}
-
-/// `UpdateOfferResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=offer&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateOfferResponseBody {
-    /// `basic_info`.
-    pub basic_info: Option<OfferBasicInfo>,
-    /// `customized_info_list`.
-    pub customized_info_list: Option<Vec<OfferCustomizedInfo>>,
-    /// `offer_id`.
-    pub offer_id: Option<String>,
-    /// `salary_info`.
-    pub salary_info: Option<OfferSalaryInfo>,
-    /// `schema_id`.
-    pub schema_id: Option<String>,
-}
-
-/// `UpdateTalentExternalInfoResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=talent.external_info&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateTalentExternalInfoResponseBody {
-    /// `external_info`.
-    pub external_info: Option<TalentExternalInfo>,
-}
-
-/// `UpdateWebsiteChannelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=website.channel&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateWebsiteChannelResponseBody {
-    /// `code`.
-    pub code: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `UserBusinessManagementScope`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=user_role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserBusinessManagementScope {
-    /// `entity`.
-    pub entity: Option<EntityInfo>,
-    /// `scope_rule`.
-    pub scope_rule: Option<PermissionScopeRule>,
-}
-
-/// `UserContactInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserContactInfo {
-    /// `email`.
-    pub email: Option<String>,
-    /// `first_name`.
-    pub first_name: Option<String>,
-    /// `last_name`.
-    pub last_name: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `UserRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=user_role&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserRole {
-    /// `business_management_scopes`.
-    pub business_management_scopes: Option<Vec<UserBusinessManagementScope>>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `role_description`.
-    pub role_description: Option<I18n>,
-    /// `role_id`.
-    pub role_id: Option<String>,
-    /// `role_name`.
-    pub role_name: Option<I18n>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `Website`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Website {
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_channel_id`.
-    pub job_channel_id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `process_type_list`.
-    pub process_type_list: Option<Vec<feishu_core::generated::Int64>>,
-}
-
-/// `WebsiteChannelInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.channel&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebsiteChannelInfo {
-    /// `code`.
-    pub code: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `WebsiteDeliveryDto`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_by_resume&project=hire&resource=website.delivery&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebsiteDeliveryDto {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_post_id`.
-    pub job_post_id: Option<String>,
-    /// `portal_resume_id`.
-    pub portal_resume_id: Option<String>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `WebsiteJobPost`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebsiteJobPost {
-    /// `address`.
-    pub address: Option<CommonAddress>,
-    /// `address_list`.
-    pub address_list: Option<Vec<CommonAddress>>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator`.
-    pub creator: Option<IdNameObject>,
-    /// `currency`.
-    pub currency: Option<feishu_core::generated::Int64>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<WebsiteJobPostCustomizedData>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `experience`.
-    pub experience: Option<feishu_core::generated::Int64>,
-    /// `headcount`.
-    pub headcount: Option<feishu_core::generated::Int64>,
-    /// `high_light_list`.
-    pub high_light_list: Option<Vec<IdNameObject>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `job_active_status`.
-    pub job_active_status: Option<feishu_core::generated::Int64>,
-    /// `job_code`.
-    pub job_code: Option<String>,
-    /// `job_department`.
-    pub job_department: Option<IdNameObject>,
-    /// `job_expire_time`.
-    pub job_expire_time: Option<String>,
-    /// `job_function`.
-    pub job_function: Option<IdNameObject>,
-    /// `job_id`.
-    pub job_id: Option<String>,
-    /// `job_process_type`.
-    pub job_process_type: Option<feishu_core::generated::Int64>,
-    /// `job_recruitment_type`.
-    pub job_recruitment_type: Option<IdNameObject>,
-    /// `job_sequence_info`.
-    pub job_sequence_info: Option<IdNameObject>,
-    /// `job_type`.
-    pub job_type: Option<IdNameObject>,
-    /// `max_job_level`.
-    pub max_job_level: Option<IdNameObject>,
-    /// `max_salary`.
-    pub max_salary: Option<String>,
-    /// `min_job_level`.
-    pub min_job_level: Option<IdNameObject>,
-    /// `min_salary`.
-    pub min_salary: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `required_degree`.
-    pub required_degree: Option<feishu_core::generated::Int64>,
-    /// `requirement`.
-    pub requirement: Option<String>,
-    /// `subject`.
-    pub subject: Option<IdNameObject>,
-    /// `target_major_list`.
-    pub target_major_list: Option<Vec<IdNameObject>>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `WebsiteJobPostCustomizedData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebsiteJobPostCustomizedData {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_id`.
-    pub object_id: Option<String>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<WebsiteJobPostCustomizedValue>,
-}
-
-/// `WebsiteJobPostCustomizedOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebsiteJobPostCustomizedOption {
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `WebsiteJobPostCustomizedTimeRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebsiteJobPostCustomizedTimeRange {
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-}
-
-/// `WebsiteJobPostCustomizedValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebsiteJobPostCustomizedValue {
-    /// `content`.
-    pub content: Option<String>,
-    /// `number`.
-    pub number: Option<String>,
-    /// `option`.
-    pub option: Option<WebsiteJobPostCustomizedOption>,
-    /// `option_list`.
-    pub option_list: Option<Vec<WebsiteJobPostCustomizedOption>>,
-    /// `time`.
-    pub time: Option<String>,
-    /// `time_range`.
-    pub time_range: Option<WebsiteJobPostCustomizedTimeRange>,
-}
-
-/// `WebsiteUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=website.site_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WebsiteUser {
-    /// `email`.
-    pub email: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `mobile_country_code`.
-    pub mobile_country_code: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `WithdrawReferralAccountResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=withdraw&project=hire&resource=referral_account&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WithdrawReferralAccountResponseBody {
-    /// `external_order_id`.
-    pub external_order_id: Option<String>,
-    /// `trans_time`.
-    pub trans_time: Option<String>,
-    /// `withdrawal_details`.
-    pub withdrawal_details: Option<BonusAmount>,
+feishu_core::model! {
+    /// `Ability`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct Ability {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `AbilityAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct AbilityAssessment {
+        /// `ability_id`.
+        pub ability_id: Option<String>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Acceptance`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct Acceptance {
+        /// `conclusion`.
+        pub conclusion: Option<feishu_core::generated::Int64>,
+        /// `memo`.
+        pub memo: Option<String>,
+        /// `operate_time`.
+        pub operate_time: Option<String>,
+        /// `operator_type`.
+        pub operator_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Account`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
+    pub struct Account {
+        /// `account_id`.
+        pub account_id: Option<String>,
+        /// `assets`.
+        pub assets: Option<Assets>,
+        /// `referrer`.
+        pub referrer: Option<AccountReferrer>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `AccountReferrer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
+    pub struct AccountReferrer {
+        /// `email`.
+        pub email: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `AddToFolderTalentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_to_folder&project=hire&resource=talent&version=v1>
+    pub struct AddToFolderTalentResponseBody {
+        /// `folder_id`.
+        pub folder_id: Option<String>,
+        /// `talent_id_list`.
+        pub talent_id_list: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Agency`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=agency&version=v1>
+    pub struct Agency {
+        /// `contactor_id`.
+        pub contactor_id: Option<String>,
+        /// `contactor_name`.
+        pub contactor_name: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencyAccount`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_agency_account&project=hire&resource=agency&version=v1>
+    pub struct AgencyAccount {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `role`.
+        pub role: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `user_info`.
+        pub user_info: Option<AgencyAccountUser>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencyAccountUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_agency_account&project=hire&resource=agency&version=v1>
+    pub struct AgencyAccountUser {
+        /// `email`.
+        pub email: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencyBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct AgencyBasicInfo {
+        /// `hunter_company_name`.
+        pub hunter_company_name: Option<String>,
+        /// `hunter_user_name`.
+        pub hunter_user_name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencyInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct AgencyInfo {
+        /// `basic_info`.
+        pub basic_info: Option<AgencyBasicInfo>,
+        /// `comment_info`.
+        pub comment_info: Option<Vec<ReportCustomData>>,
+        /// `salary_info`.
+        pub salary_info: Option<Vec<ReportCustomData>>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencyProtection`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=protect_search&project=hire&resource=agency&version=v1>
+    pub struct AgencyProtection {
+        /// `agency_supplier_id`.
+        pub agency_supplier_id: Option<String>,
+        /// `agency_supplier_name`.
+        pub agency_supplier_name: Option<I18n>,
+        /// `agency_supplier_user_id`.
+        pub agency_supplier_user_id: Option<String>,
+        /// `agency_supplier_user_name`.
+        pub agency_supplier_user_name: Option<I18n>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `expire_time`.
+        pub expire_time: Option<String>,
+        /// `protection_type`.
+        pub protection_type: Option<feishu_core::generated::Int64>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencySupplier`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
+    pub struct AgencySupplier {
+        /// `admin_list`.
+        pub admin_list: Option<Vec<AgencySupplierAdmin>>,
+        /// `agency_protect_time`.
+        pub agency_protect_time: Option<AgencySupplierProtectTime>,
+        /// `cooperation_create_time`.
+        pub cooperation_create_time: Option<String>,
+        /// `cooperation_end_time`.
+        pub cooperation_end_time: Option<String>,
+        /// `cooperation_start_time`.
+        pub cooperation_start_time: Option<String>,
+        /// `cooperation_status`.
+        pub cooperation_status: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `invite_email`.
+        pub invite_email: Option<String>,
+        /// `label_list`.
+        pub label_list: Option<Vec<AgencySupplierLabel>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `supplier_area`.
+        pub supplier_area: Option<feishu_core::generated::Int64>,
+        /// `talent_protect_time`.
+        pub talent_protect_time: Option<AgencySupplierTalentProtectTime>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencySupplierAdmin`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
+    pub struct AgencySupplierAdmin {
+        /// `email`.
+        pub email: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencySupplierLabel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
+    pub struct AgencySupplierLabel {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencySupplierProtectTime`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
+    pub struct AgencySupplierProtectTime {
+        /// `day`.
+        pub day: Option<feishu_core::generated::Int64>,
+        /// `use_default`.
+        pub use_default: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `AgencySupplierTalentProtectTime`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
+    pub struct AgencySupplierTalentProtectTime {
+        /// `day`.
+        pub day: Option<feishu_core::generated::Int64>,
+        /// `forever`.
+        pub forever: Option<bool>,
+        /// `use_default`.
+        pub use_default: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `Application`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct Application {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `application_preferred_city_list`.
+        pub application_preferred_city_list: Option<Vec<CodeNameObject>>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `delivery_type`.
+        pub delivery_type: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_info`.
+        pub job_info: Option<JobBasicInfo>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `resume_source_id`.
+        pub resume_source_id: Option<String>,
+        /// `resume_source_info`.
+        pub resume_source_info: Option<ApplicationResumeSource>,
+        /// `stage`.
+        pub stage: Option<ApplicationStageInfo>,
+        /// `stage_time_list`.
+        pub stage_time_list: Option<Vec<ApplicationStageTime>>,
+        /// `talent_attachment_resume_id`.
+        pub talent_attachment_resume_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `termination_reason_list`.
+        pub termination_reason_list: Option<Vec<String>>,
+        /// `termination_reason_note`.
+        pub termination_reason_note: Option<String>,
+        /// `termination_type`.
+        pub termination_type: Option<feishu_core::generated::Int64>,
+        /// `website_resume_source`.
+        pub website_resume_source: Option<ApplicationWebsiteResumeSource>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationDetailBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ApplicationDetailBasicInfo {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `application_preferred_city_list`.
+        pub application_preferred_city_list: Option<Vec<CodeNameObject>>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `delivery_type`.
+        pub delivery_type: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `lock_status`.
+        pub lock_status: Option<feishu_core::generated::Int64>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `onboard_status`.
+        pub onboard_status: Option<feishu_core::generated::Int64>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `resume_source_info`.
+        pub resume_source_info: Option<ApplicationResumeSource>,
+        /// `stage`.
+        pub stage: Option<ApplicationStageInfo>,
+        /// `stage_time_list`.
+        pub stage_time_list: Option<Vec<ApplicationStageTime>>,
+        /// `talent_attachment_resume_id`.
+        pub talent_attachment_resume_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `termination_reason`.
+        pub termination_reason: Option<TerminationReasonInfo>,
+        /// `termination_reason_note`.
+        pub termination_reason_note: Option<String>,
+        /// `terminator_id`.
+        pub terminator_id: Option<String>,
+        /// `website_resume_source`.
+        pub website_resume_source: Option<ApplicationWebsiteResumeSource>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationDetailInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ApplicationDetailInfo {
+        /// `agency`.
+        pub agency: Option<AgencyInfo>,
+        /// `basic_info`.
+        pub basic_info: Option<ApplicationDetailBasicInfo>,
+        /// `employee`.
+        pub employee: Option<EmployeeV2>,
+        /// `evaluations`.
+        pub evaluations: Option<Vec<Evaluation>>,
+        /// `interview_aggregation`.
+        pub interview_aggregation: Option<InterviewAggregation>,
+        /// `job`.
+        pub job: Option<JobBasicInfo>,
+        /// `offer`.
+        pub offer: Option<OfferInfoV2>,
+        /// `portal`.
+        pub portal: Option<ApplicationDetailPortalInfo>,
+        /// `referral`.
+        pub referral: Option<ReferralInfoV2>,
+        /// `talent`.
+        pub talent: Option<TalentBasicInfoV2>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationDetailPortalInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ApplicationDetailPortalInfo {
+        /// `campus_volunteer_info`.
+        pub campus_volunteer_info: Option<CampusVolumnteerInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationOffer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct ApplicationOffer {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `basic_info`.
+        pub basic_info: Option<ApplicationOfferBasicInfo>,
+        /// `customized_module_list`.
+        pub customized_module_list: Option<Vec<ApplicationOfferCustomModule>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_info`.
+        pub job_info: Option<OfferJobInfo>,
+        /// `job_requirement_id`.
+        pub job_requirement_id: Option<String>,
+        /// `offer_send_record_list`.
+        pub offer_send_record_list: Option<Vec<OfferSendRecord>>,
+        /// `offer_status`.
+        pub offer_status: Option<feishu_core::generated::Int64>,
+        /// `salary_plan`.
+        pub salary_plan: Option<ApplicationOfferSalaryPlan>,
+        /// `schema_id`.
+        pub schema_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationOfferBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct ApplicationOfferBasicInfo {
+        /// `common_attachment_id_list`.
+        pub common_attachment_id_list: Option<Vec<String>>,
+        /// `contract_period`.
+        pub contract_period: Option<ContractPeriodInfo>,
+        /// `contract_year`.
+        pub contract_year: Option<feishu_core::generated::Int64>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_user_id`.
+        pub creator_user_id: Option<String>,
+        /// `customize_info_list`.
+        pub customize_info_list: Option<Vec<ApplicationOfferCustomValue>>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `employee_type`.
+        pub employee_type: Option<BaseBilingualWithId>,
+        /// `expire_time`.
+        pub expire_time: Option<feishu_core::generated::Int64>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `job_offered`.
+        pub job_offered: Option<String>,
+        /// `leader_user_id`.
+        pub leader_user_id: Option<String>,
+        /// `level`.
+        pub level: Option<BaseBilingualWithId>,
+        /// `offer_type`.
+        pub offer_type: Option<feishu_core::generated::Int64>,
+        /// `onboard_address`.
+        pub onboard_address: Option<BaseAddress>,
+        /// `onboard_date`.
+        pub onboard_date: Option<String>,
+        /// `owner_user_id`.
+        pub owner_user_id: Option<String>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `probation_month`.
+        pub probation_month: Option<feishu_core::generated::Int64>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<BaseBilingualWithId>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `sequence`.
+        pub sequence: Option<BaseBilingualWithId>,
+        /// `work_address`.
+        pub work_address: Option<BaseAddress>,
+        /// `work_location_address_info`.
+        pub work_location_address_info: Option<MasterLocationAddressInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationOfferCustomModule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct ApplicationOfferCustomModule {
+        /// `id`.
+        pub id: Option<String>,
+        /// `object_list`.
+        pub object_list: Option<Vec<ApplicationOfferCustomValue>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationOfferCustomValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ApplicationOfferCustomValue {
+        /// `customize_value`.
+        pub customize_value: Option<String>,
+        /// `object_id`.
+        pub object_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationOfferSalaryPlan`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct ApplicationOfferSalaryPlan {
+        /// `award_salary_multiple`.
+        pub award_salary_multiple: Option<String>,
+        /// `basic_salary`.
+        pub basic_salary: Option<String>,
+        /// `currency`.
+        pub currency: Option<String>,
+        /// `customize_info_list`.
+        pub customize_info_list: Option<Vec<ApplicationOfferCustomValue>>,
+        /// `half_year_bonus`.
+        pub half_year_bonus: Option<String>,
+        /// `option_shares`.
+        pub option_shares: Option<String>,
+        /// `probation_salary_percentage`.
+        pub probation_salary_percentage: Option<String>,
+        /// `quarterly_bonus`.
+        pub quarterly_bonus: Option<String>,
+        /// `total_annual_cash`.
+        pub total_annual_cash: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationResumeSource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct ApplicationResumeSource {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `resume_source_type`.
+        pub resume_source_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationStageInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct ApplicationStageInfo {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationStageTime`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct ApplicationStageTime {
+        /// `enter_time`.
+        pub enter_time: Option<String>,
+        /// `exit_time`.
+        pub exit_time: Option<String>,
+        /// `stage_id`.
+        pub stage_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationWebsiteChannel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct ApplicationWebsiteChannel {
+        /// `channel_id`.
+        pub channel_id: Option<String>,
+        /// `channel_name`.
+        pub channel_name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `ApplicationWebsiteResumeSource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct ApplicationWebsiteResumeSource {
+        /// `channel`.
+        pub channel: Option<ApplicationWebsiteChannel>,
+        /// `website_id`.
+        pub website_id: Option<String>,
+        /// `website_name`.
+        pub website_name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `AssessmentScoreInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct AssessmentScoreInfo {
+        /// `calculate_type`.
+        pub calculate_type: Option<feishu_core::generated::Int64>,
+        /// `full_score`.
+        pub full_score: Option<feishu_core::generated::Int64>,
+        /// `score`.
+        pub score: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Assets`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
+    pub struct Assets {
+        /// `confirmed_bonus`.
+        pub confirmed_bonus: Option<BonusAmount>,
+        /// `paid_bonus`.
+        pub paid_bonus: Option<BonusAmount>,
+    }
+}
+
+feishu_core::model! {
+    /// `Attachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=attachment&version=v1>
+    pub struct Attachment {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mime`.
+        pub mime: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AttachmentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=interview_record.attachment&version=v1>
+    pub struct AttachmentInfo {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mime`.
+        pub mime: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AttachmentV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct AttachmentV2 {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mime`.
+        pub mime: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BackgroundCheckCustomFieldDataValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct BackgroundCheckCustomFieldDataValue {
+        /// `key`.
+        pub key: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BackgroundCheckItemInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct BackgroundCheckItemInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BackgroundCheckOrder`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct BackgroundCheckOrder {
+        /// `account_third_type`.
+        pub account_third_type: Option<feishu_core::generated::Int64>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `begin_time`.
+        pub begin_time: Option<String>,
+        /// `candidate_info`.
+        pub candidate_info: Option<UserContactInfo>,
+        /// `conclusion`.
+        pub conclusion: Option<String>,
+        /// `contactor_info`.
+        pub contactor_info: Option<UserContactInfo>,
+        /// `creator_info`.
+        pub creator_info: Option<BackgroundCheckOrderCreator>,
+        /// `custom_data_list`.
+        pub custom_data_list: Option<Vec<BackgroundCheckCustomFieldDataValue>>,
+        /// `custom_field_list`.
+        pub custom_field_list: Option<Vec<EcoBackgroundCheckCustomFieldData>>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `ext_item_info_list`.
+        pub ext_item_info_list: Option<Vec<BackgroundCheckItemInfo>>,
+        /// `feedback_info_list`.
+        pub feedback_info_list: Option<Vec<BackgroundCheckOrderFeedbackInfo>>,
+        /// `geo`.
+        pub geo: Option<String>,
+        /// `location_code`.
+        pub location_code: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `order_id`.
+        pub order_id: Option<String>,
+        /// `order_status`.
+        pub order_status: Option<feishu_core::generated::Int64>,
+        /// `package`.
+        pub package: Option<String>,
+        /// `process_info_list`.
+        pub process_info_list: Option<Vec<BackgroundCheckOrderProcessInfo>>,
+        /// `provider_info`.
+        pub provider_info: Option<ProviderIdNameObject>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `upload_time`.
+        pub upload_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BackgroundCheckOrderCreator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct BackgroundCheckOrderCreator {
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BackgroundCheckOrderFeedbackInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct BackgroundCheckOrderFeedbackInfo {
+        /// `attachment_url`.
+        pub attachment_url: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `report_name`.
+        pub report_name: Option<String>,
+        /// `report_preview_url`.
+        pub report_preview_url: Option<String>,
+        /// `report_type`.
+        pub report_type: Option<feishu_core::generated::Int64>,
+        /// `result`.
+        pub result: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BackgroundCheckOrderProcessInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct BackgroundCheckOrderProcessInfo {
+        /// `en_process`.
+        pub en_process: Option<String>,
+        /// `process`.
+        pub process: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BaseAddress`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct BaseAddress {
+        /// `city`.
+        pub city: Option<BaseCity>,
+        /// `country`.
+        pub country: Option<BaseCountry>,
+        /// `district`.
+        pub district: Option<BaseDistrict>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `state`.
+        pub state: Option<BaseCity>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BaseAddressV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct BaseAddressV2 {
+        /// `city`.
+        pub city: Option<BaseLocation>,
+        /// `country`.
+        pub country: Option<BaseLocation>,
+        /// `district`.
+        pub district: Option<BaseLocation>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `state`.
+        pub state: Option<BaseLocation>,
+    }
+}
+
+feishu_core::model! {
+    /// `BaseBilingualWithId`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct BaseBilingualWithId {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BaseCity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct BaseCity {
+        /// `code`.
+        pub code: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `location_type`.
+        pub location_type: Option<feishu_core::generated::Int64>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BaseCountry`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct BaseCountry {
+        /// `code`.
+        pub code: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `location_type`.
+        pub location_type: Option<feishu_core::generated::Int64>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BaseDistrict`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct BaseDistrict {
+        /// `code`.
+        pub code: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `location_type`.
+        pub location_type: Option<feishu_core::generated::Int64>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BaseLocation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct BaseLocation {
+        /// `code`.
+        pub code: Option<String>,
+        /// `location_type`.
+        pub location_type: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `BasicDepartmentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct BasicDepartmentInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `BasicUserInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct BasicUserInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchGetIdTalentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_id&project=hire&resource=talent&version=v1>
+    pub struct BatchGetIdTalentResponseBody {
+        /// `talent_list`.
+        pub talent_list: Option<Vec<TalentBatchInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchQueryAgencyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=agency&version=v1>
+    pub struct BatchQueryAgencyResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AgencySupplier>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchQueryBackgroundCheckOrderResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=background_check_order&version=v1>
+    pub struct BatchQueryBackgroundCheckOrderResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<BackgroundCheckOrder>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchQueryExternalBackgroundCheckResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=external_background_check&version=v1>
+    pub struct BatchQueryExternalBackgroundCheckResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ExternalBackgroundCheck>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchQueryExternalInterviewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=external_interview&version=v1>
+    pub struct BatchQueryExternalInterviewResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ExternalInterview>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchQueryExternalOfferResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=hire&resource=external_offer&version=v1>
+    pub struct BatchQueryExternalOfferResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ExternalOffer>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `BatchUpdateJobManagerResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update&project=hire&resource=job.manager&version=v1>
+    pub struct BatchUpdateJobManagerResponseBody {
+        /// `job_manager`.
+        pub job_manager: Option<JobManager>,
+    }
+}
+
+feishu_core::model! {
+    /// `BonusAmount`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
+    pub struct BonusAmount {
+        /// `bonus_type`.
+        pub bonus_type: Option<feishu_core::generated::Int64>,
+        /// `cash`.
+        pub cash: Option<Cash>,
+        /// `cash_bonus`.
+        pub cash_bonus: Option<Vec<Cash>>,
+        /// `point_bonus`.
+        pub point_bonus: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `BusinessManagementScope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
+    pub struct BusinessManagementScope {
+        /// `entity`.
+        pub entity: Option<EntityInfo>,
+        /// `permission_groups`.
+        pub permission_groups: Option<Vec<PermissionGroupInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `CampusVolumnteerInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct CampusVolumnteerInfo {
+        /// `volunteer_seq`.
+        pub volunteer_seq: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Cash`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
+    pub struct Cash {
+        /// `amount`.
+        pub amount: Option<f64>,
+        /// `currency_type`.
+        pub currency_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CheckFailedAccountInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reconciliation&project=hire&resource=referral_account&version=v1>
+    pub struct CheckFailedAccountInfo {
+        /// `account_id`.
+        pub account_id: Option<String>,
+        /// `total_recharge_reward_info`.
+        pub total_recharge_reward_info: Option<BonusAmount>,
+        /// `total_withdraw_reward_info`.
+        pub total_withdraw_reward_info: Option<BonusAmount>,
+    }
+}
+
+feishu_core::model! {
+    /// `CodeNameObject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct CodeNameObject {
+        /// `code`.
+        pub code: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `CombinedCreateJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=job&version=v1>
+    pub struct CombinedCreateJobResponseBody {
+        /// `default_job_post`.
+        pub default_job_post: Option<CombinedJobResultDefaultJobPost>,
+        /// `interview_registration_schema_info`.
+        pub interview_registration_schema_info: Option<RegistrationSchemaInfo>,
+        /// `job`.
+        pub job: Option<Job>,
+        /// `job_manager`.
+        pub job_manager: Option<JobManager>,
+        /// `onboard_registration_schema_info`.
+        pub onboard_registration_schema_info: Option<RegistrationSchemaInfo>,
+        /// `portal_website_apply_form_schema_info`.
+        pub portal_website_apply_form_schema_info: Option<RegistrationSchemaInfo>,
+        /// `target_major_list`.
+        pub target_major_list: Option<Vec<TargetMajorInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `CombinedCreateTalentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_create&project=hire&resource=talent&version=v1>
+    pub struct CombinedCreateTalentResponseBody {
+        /// `creator_account_type`.
+        pub creator_account_type: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CombinedJobResultDefaultJobPost`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
+    pub struct CombinedJobResultDefaultJobPost {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CombinedUpdateJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
+    pub struct CombinedUpdateJobResponseBody {
+        /// `default_job_post`.
+        pub default_job_post: Option<CombinedJobResultDefaultJobPost>,
+        /// `interview_registration_schema_info`.
+        pub interview_registration_schema_info: Option<RegistrationSchemaInfo>,
+        /// `job`.
+        pub job: Option<Job>,
+        /// `job_manager`.
+        pub job_manager: Option<JobManager>,
+        /// `onboard_registration_schema_info`.
+        pub onboard_registration_schema_info: Option<RegistrationSchemaInfo>,
+        /// `portal_website_apply_form_schema_info`.
+        pub portal_website_apply_form_schema_info: Option<RegistrationSchemaInfo>,
+        /// `target_major_list`.
+        pub target_major_list: Option<Vec<TargetMajorInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `CombinedUpdateTalentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=talent&version=v1>
+    pub struct CombinedUpdateTalentResponseBody {
+        /// `operator_account_type`.
+        pub operator_account_type: Option<feishu_core::generated::Int64>,
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommonAddress`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct CommonAddress {
+        /// `city`.
+        pub city: Option<CodeNameObject>,
+        /// `country`.
+        pub country: Option<CodeNameObject>,
+        /// `district`.
+        pub district: Option<CodeNameObject>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `state`.
+        pub state: Option<CodeNameObject>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommonSchema`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
+    pub struct CommonSchema {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `children_list`.
+        pub children_list: Option<Vec<CommonSchemaChild>>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_customized`.
+        pub is_customized: Option<bool>,
+        /// `is_required`.
+        pub is_required: Option<bool>,
+        /// `is_visible`.
+        pub is_visible: Option<bool>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `setting`.
+        pub setting: Option<CommonSchemaSetting>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommonSchemaChild`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
+    pub struct CommonSchemaChild {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_customized`.
+        pub is_customized: Option<bool>,
+        /// `is_required`.
+        pub is_required: Option<bool>,
+        /// `is_visible`.
+        pub is_visible: Option<bool>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `setting`.
+        pub setting: Option<CommonSchemaSetting>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommonSchemaConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
+    pub struct CommonSchemaConfig {
+        /// `options`.
+        pub options: Option<Vec<CommonSchemaOption>>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommonSchemaOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
+    pub struct CommonSchemaOption {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `CommonSchemaSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
+    pub struct CommonSchemaSetting {
+        /// `config`.
+        pub config: Option<CommonSchemaConfig>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ConfigJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
+    pub struct ConfigJobResponseBody {
+        /// `job_config`.
+        pub job_config: Option<JobConfigResult>,
+    }
+}
+
+feishu_core::model! {
+    /// `ContractPeriodInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ContractPeriodInfo {
+        /// `period`.
+        pub period: Option<feishu_core::generated::Int64>,
+        /// `period_type`.
+        pub period_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=application&version=v1>
+    pub struct CreateApplicationResponseBody {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=attachment&version=v1>
+    pub struct CreateAttachmentResponseBody {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateByAttachmentWebsiteDeliveryResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_by_attachment&project=hire&resource=website.delivery&version=v1>
+    pub struct CreateByAttachmentWebsiteDeliveryResponseBody {
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateByResumeWebsiteDeliveryResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_by_resume&project=hire&resource=website.delivery&version=v1>
+    pub struct CreateByResumeWebsiteDeliveryResponseBody {
+        /// `delivery`.
+        pub delivery: Option<WebsiteDeliveryDto>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExamResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=exam&version=v1>
+    pub struct CreateExamResponseBody {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `exam_id`.
+        pub exam_id: Option<String>,
+        /// `exam_resource_name`.
+        pub exam_resource_name: Option<String>,
+        /// `operate_time`.
+        pub operate_time: Option<String>,
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `score`.
+        pub score: Option<f64>,
+        /// `uuid`.
+        pub uuid: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExternalApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_application&version=v1>
+    pub struct CreateExternalApplicationResponseBody {
+        /// `external_application`.
+        pub external_application: Option<ExternalApplication>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExternalBackgroundCheckResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_background_check&version=v1>
+    pub struct CreateExternalBackgroundCheckResponseBody {
+        /// `external_background_check`.
+        pub external_background_check: Option<ExternalBackgroundCheck>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExternalInterviewAssessmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview_assessment&version=v1>
+    pub struct CreateExternalInterviewAssessmentResponseBody {
+        /// `external_interview_assessment`.
+        pub external_interview_assessment: Option<ExternalInterviewAssessment>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExternalInterviewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview&version=v1>
+    pub struct CreateExternalInterviewResponseBody {
+        /// `external_interview`.
+        pub external_interview: Option<ExternalInterview>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExternalOfferResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_offer&version=v1>
+    pub struct CreateExternalOfferResponseBody {
+        /// `external_offer`.
+        pub external_offer: Option<ExternalOffer>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateExternalReferralRewardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_referral_reward&version=v1>
+    pub struct CreateExternalReferralRewardResponseBody {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateJobRequirementResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=job_requirement&version=v1>
+    pub struct CreateJobRequirementResponseBody {
+        /// `job_requirement`.
+        pub job_requirement: Option<JobRequirementDto>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateNoteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=note&version=v1>
+    pub struct CreateNoteResponseBody {
+        /// `note`.
+        pub note: Option<Note>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateOfferResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
+    pub struct CreateOfferResponseBody {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `basic_info`.
+        pub basic_info: Option<OfferBasicInfo>,
+        /// `customized_info_list`.
+        pub customized_info_list: Option<Vec<OfferCustomizedInfo>>,
+        /// `offer_id`.
+        pub offer_id: Option<String>,
+        /// `offer_type`.
+        pub offer_type: Option<feishu_core::generated::Int64>,
+        /// `salary_info`.
+        pub salary_info: Option<OfferSalaryInfo>,
+        /// `schema_id`.
+        pub schema_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateReferralAccountResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=referral_account&version=v1>
+    pub struct CreateReferralAccountResponseBody {
+        /// `account`.
+        pub account: Option<Account>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateTalentExternalInfoResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=talent.external_info&version=v1>
+    pub struct CreateTalentExternalInfoResponseBody {
+        /// `external_info`.
+        pub external_info: Option<TalentExternalInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateTripartiteAgreementResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=tripartite_agreement&version=v1>
+    pub struct CreateTripartiteAgreementResponseBody {
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateWebsiteChannelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=website.channel&version=v1>
+    pub struct CreateWebsiteChannelResponseBody {
+        /// `code`.
+        pub code: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateWebsiteSiteUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=website.site_user&version=v1>
+    pub struct CreateWebsiteSiteUserResponseBody {
+        /// `site_user`.
+        pub site_user: Option<WebsiteUser>,
+    }
+}
+
+feishu_core::model! {
+    /// `DataPermission`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
+    pub struct DataPermission {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `select_status`.
+        pub select_status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `DeactivateReferralAccountResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=deactivate&project=hire&resource=referral_account&version=v1>
+    pub struct DeactivateReferralAccountResponseBody {
+        /// `account`.
+        pub account: Option<Account>,
+    }
+}
+
+feishu_core::model! {
+    /// `DeleteExternalApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=hire&resource=external_application&version=v1>
+    pub struct DeleteExternalApplicationResponseBody {
+        /// `external_application`.
+        pub external_application: Option<ExternalApplication>,
+    }
+}
+
+feishu_core::model! {
+    /// `Department`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_approval_template&version=v1>
+    pub struct Department {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DiData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=diversity_inclusion&version=v1>
+    pub struct DiData {
+        /// `object_attribute`.
+        pub object_attribute: Option<ObjectAttribute>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DiInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=diversity_inclusion&version=v1>
+    pub struct DiInfo {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `di_data`.
+        pub di_data: Option<Vec<DiData>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `source_type`.
+        pub source_type: Option<feishu_core::generated::Int64>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DimensionAbility`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct DimensionAbility {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `DimensionAbilityArgs`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct DimensionAbilityArgs {
+        /// `ability_id`.
+        pub ability_id: Option<String>,
+        /// `en_place_holder`.
+        pub en_place_holder: Option<String>,
+        /// `place_holder`.
+        pub place_holder: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DimensionAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct DimensionAssessment {
+        /// `ability_assessments`.
+        pub ability_assessments: Option<Vec<AbilityAssessment>>,
+        /// `dimension_content`.
+        pub dimension_content: Option<String>,
+        /// `dimension_name`.
+        pub dimension_name: Option<I18n>,
+        /// `dimension_option`.
+        pub dimension_option: Option<DimensionOption>,
+        /// `dimension_options`.
+        pub dimension_options: Option<Vec<DimensionOption>>,
+        /// `dimension_score`.
+        pub dimension_score: Option<feishu_core::generated::Int64>,
+        /// `dimension_type`.
+        pub dimension_type: Option<feishu_core::generated::Int64>,
+        /// `interview_feedback_form_dimension_id`.
+        pub interview_feedback_form_dimension_id: Option<String>,
+        /// `question_assessments`.
+        pub question_assessments: Option<Vec<QuestionAssessment>>,
+        /// `recommended_job_level`.
+        pub recommended_job_level: Option<RecommendedJobLevel>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `DimensionOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct DimensionOption {
+        /// `alias_name`.
+        pub alias_name: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `score_val`.
+        pub score_val: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `EcoBackgroundCheckCustomFieldData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct EcoBackgroundCheckCustomFieldData {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `is_required`.
+        pub is_required: Option<bool>,
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `options`.
+        pub options: Option<Vec<EcoBackgroundCheckCustomFieldDataOption>>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EcoBackgroundCheckCustomFieldDataOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct EcoBackgroundCheckCustomFieldDataOption {
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `Employee`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
+    pub struct Employee {
+        /// `actual_conversion_time`.
+        pub actual_conversion_time: Option<feishu_core::generated::Int64>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `conversion_status`.
+        pub conversion_status: Option<feishu_core::generated::Int64>,
+        /// `department`.
+        pub department: Option<String>,
+        /// `employee_type`.
+        pub employee_type: Option<String>,
+        /// `expected_conversion_time`.
+        pub expected_conversion_time: Option<feishu_core::generated::Int64>,
+        /// `external_employment_id`.
+        pub external_employment_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_requirement_id`.
+        pub job_requirement_id: Option<String>,
+        /// `leader`.
+        pub leader: Option<String>,
+        /// `level`.
+        pub level: Option<String>,
+        /// `onboard_city_code`.
+        pub onboard_city_code: Option<String>,
+        /// `onboard_status`.
+        pub onboard_status: Option<feishu_core::generated::Int64>,
+        /// `onboard_time`.
+        pub onboard_time: Option<feishu_core::generated::Int64>,
+        /// `overboard_note`.
+        pub overboard_note: Option<String>,
+        /// `overboard_time`.
+        pub overboard_time: Option<feishu_core::generated::Int64>,
+        /// `sequence`.
+        pub sequence: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EmployeeV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct EmployeeV2 {
+        /// `actual_conversion_time`.
+        pub actual_conversion_time: Option<String>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `conversion_status`.
+        pub conversion_status: Option<feishu_core::generated::Int64>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `employee_type`.
+        pub employee_type: Option<String>,
+        /// `expected_conversion_time`.
+        pub expected_conversion_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_requirement_id`.
+        pub job_requirement_id: Option<String>,
+        /// `leader_id`.
+        pub leader_id: Option<String>,
+        /// `level_id`.
+        pub level_id: Option<String>,
+        /// `onboard_city_code`.
+        pub onboard_city_code: Option<String>,
+        /// `onboard_status`.
+        pub onboard_status: Option<feishu_core::generated::Int64>,
+        /// `onboard_time`.
+        pub onboard_time: Option<String>,
+        /// `overboard_note`.
+        pub overboard_note: Option<String>,
+        /// `overboard_time`.
+        pub overboard_time: Option<String>,
+        /// `sequence_id`.
+        pub sequence_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EnableReferralAccountResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=enable&project=hire&resource=referral_account&version=v1>
+    pub struct EnableReferralAccountResponseBody {
+        /// `account`.
+        pub account: Option<Account>,
+    }
+}
+
+feishu_core::model! {
+    /// `EntityInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
+    pub struct EntityInfo {
+        /// `code`.
+        pub code: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `Evaluation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct Evaluation {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `commit_status`.
+        pub commit_status: Option<feishu_core::generated::Int64>,
+        /// `conclusion`.
+        pub conclusion: Option<feishu_core::generated::Int64>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `evaluator_id`.
+        pub evaluator_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `stage_id`.
+        pub stage_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `EvaluationTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=evaluation_task&version=v1>
+    pub struct EvaluationTask {
+        /// `activity_status`.
+        pub activity_status: Option<feishu_core::generated::Int64>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExamMarkingTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=exam_marking_task&version=v1>
+    pub struct ExamMarkingTask {
+        /// `activity_status`.
+        pub activity_status: Option<feishu_core::generated::Int64>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalApplication`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=hire&resource=external_application&version=v1>
+    pub struct ExternalApplication {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `delivery_type`.
+        pub delivery_type: Option<feishu_core::generated::Int64>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_recruitment_type`.
+        pub job_recruitment_type: Option<feishu_core::generated::Int64>,
+        /// `job_title`.
+        pub job_title: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<feishu_core::generated::Int64>,
+        /// `resume_source`.
+        pub resume_source: Option<String>,
+        /// `stage`.
+        pub stage: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `termination_reason`.
+        pub termination_reason: Option<String>,
+        /// `termination_type`.
+        pub termination_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalBackgroundCheck`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_background_check&version=v1>
+    pub struct ExternalBackgroundCheck {
+        /// `attachment_id_list`.
+        pub attachment_id_list: Option<Vec<String>>,
+        /// `attachment_list`.
+        pub attachment_list: Option<Vec<ExternalBackgroundCheckAttachment>>,
+        /// `date`.
+        pub date: Option<feishu_core::generated::Int64>,
+        /// `external_application_id`.
+        pub external_application_id: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `result`.
+        pub result: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalBackgroundCheckAttachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_background_check&version=v1>
+    pub struct ExternalBackgroundCheckAttachment {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `size`.
+        pub size: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalCommonAttachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_offer&version=v1>
+    pub struct ExternalCommonAttachment {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `size`.
+        pub size: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalInterview`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview&version=v1>
+    pub struct ExternalInterview {
+        /// `begin_time`.
+        pub begin_time: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `external_application_id`.
+        pub external_application_id: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interview_assessments`.
+        pub interview_assessments: Option<Vec<ExternalInterviewAssessment>>,
+        /// `participate_status`.
+        pub participate_status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalInterviewAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview&version=v1>
+    pub struct ExternalInterviewAssessment {
+        /// `assessment_dimension_list`.
+        pub assessment_dimension_list: Option<Vec<ExternalInterviewAssessmentDimension>>,
+        /// `conclusion`.
+        pub conclusion: Option<feishu_core::generated::Int64>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `external_interview_id`.
+        pub external_interview_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `username`.
+        pub username: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalInterviewAssessmentDimension`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_interview&version=v1>
+    pub struct ExternalInterviewAssessmentDimension {
+        /// `assessment_type`.
+        pub assessment_type: Option<feishu_core::generated::Int64>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `option`.
+        pub option: Option<String>,
+        /// `options`.
+        pub options: Option<Vec<String>>,
+        /// `score`.
+        pub score: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ExternalOffer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=external_offer&version=v1>
+    pub struct ExternalOffer {
+        /// `attachment_id_list`.
+        pub attachment_id_list: Option<Vec<String>>,
+        /// `attachment_list`.
+        pub attachment_list: Option<Vec<ExternalCommonAttachment>>,
+        /// `biz_create_time`.
+        pub biz_create_time: Option<String>,
+        /// `creator`.
+        pub creator: Option<String>,
+        /// `external_application_id`.
+        pub external_application_id: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `offer_status`.
+        pub offer_status: Option<String>,
+        /// `owner`.
+        pub owner: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `FiveStartScoringResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
+    pub struct FiveStartScoringResult {
+        /// `highest_score_desc`.
+        pub highest_score_desc: Option<String>,
+        /// `highest_score_en_desc`.
+        pub highest_score_en_desc: Option<String>,
+        /// `lowest_score_desc`.
+        pub lowest_score_desc: Option<String>,
+        /// `lowest_score_en_desc`.
+        pub lowest_score_en_desc: Option<String>,
+        /// `score_result`.
+        pub score_result: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetAccountAssetsReferralAccountResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_account_assets&project=hire&resource=referral_account&version=v1>
+    pub struct GetAccountAssetsReferralAccountResponseBody {
+        /// `account`.
+        pub account: Option<Account>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetAgencyAccountAgencyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_agency_account&project=hire&resource=agency&version=v1>
+    pub struct GetAgencyAccountAgencyResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AgencyAccount>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetAgencyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=agency&version=v1>
+    pub struct GetAgencyResponseBody {
+        /// `agency`.
+        pub agency: Option<Agency>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct GetApplicationResponseBody {
+        /// `application`.
+        pub application: Option<Application>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=attachment&version=v1>
+    pub struct GetAttachmentResponseBody {
+        /// `attachment`.
+        pub attachment: Option<Attachment>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetByApplicationEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=employee&version=v1>
+    pub struct GetByApplicationEmployeeResponseBody {
+        /// `employee`.
+        pub employee: Option<Employee>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetByApplicationReferralResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=referral&version=v1>
+    pub struct GetByApplicationReferralResponseBody {
+        /// `referral`.
+        pub referral: Option<Referral>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetByTalentInterviewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_talent&project=hire&resource=interview&version=v1>
+    pub struct GetByTalentInterviewResponseBody {
+        /// `items`.
+        pub items: Option<Vec<TalentInterview>>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetDetailApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct GetDetailApplicationResponseBody {
+        /// `application_detail`.
+        pub application_detail: Option<ApplicationDetailInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetDetailJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct GetDetailJobResponseBody {
+        /// `job_detail`.
+        pub job_detail: Option<JobDetail>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=employee&version=v1>
+    pub struct GetEmployeeResponseBody {
+        /// `employee`.
+        pub employee: Option<Employee>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetInterviewRecordAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=interview_record.attachment&version=v1>
+    pub struct GetInterviewRecordAttachmentResponseBody {
+        /// `attachment`.
+        pub attachment: Option<AttachmentInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetInterviewRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=interview_record&version=v1>
+    pub struct GetInterviewRecordResponseBody {
+        /// `interview_record`.
+        pub interview_record: Option<InterviewRecord>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobManagerResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job.manager&version=v1>
+    pub struct GetJobManagerResponseBody {
+        /// `info`.
+        pub info: Option<JobManager>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=job&version=v1>
+    pub struct GetJobResponseBody {
+        /// `job`.
+        pub job: Option<Job>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetMinutesResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=minutes&version=v1>
+    pub struct GetMinutesResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `minutes`.
+        pub minutes: Option<Minutes>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetNoteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=note&version=v1>
+    pub struct GetNoteResponseBody {
+        /// `note`.
+        pub note: Option<Note>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetOfferApplicationFormResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct GetOfferApplicationFormResponseBody {
+        /// `offer_apply_form`.
+        pub offer_apply_form: Option<OfferApplyFormInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetOfferResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer&version=v1>
+    pub struct GetOfferResponseBody {
+        /// `offer`.
+        pub offer: Option<Offer>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetOfferSchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_schema&version=v1>
+    pub struct GetOfferSchemaResponseBody {
+        /// `id`.
+        pub id: Option<String>,
+        /// `object_list`.
+        pub object_list: Option<Vec<OfferSchemaDetail>>,
+        /// `scenario`.
+        pub scenario: Option<feishu_core::generated::Int64>,
+        /// `version`.
+        pub version: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetReferralWebsiteJobPostResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=referral_website.job_post&version=v1>
+    pub struct GetReferralWebsiteJobPostResponseBody {
+        /// `job_post`.
+        pub job_post: Option<PortalJobPost>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
+    pub struct GetRoleResponseBody {
+        /// `role`.
+        pub role: Option<RoleDetail>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetTalentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v1>
+    pub struct GetTalentResponseBody {
+        /// `talent`.
+        pub talent: Option<Talent>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetWebsiteDeliveryTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=website.delivery_task&version=v1>
+    pub struct GetWebsiteDeliveryTaskResponseBody {
+        /// `delivery`.
+        pub delivery: Option<WebsiteDeliveryDto>,
+        /// `extra_info`.
+        pub extra_info: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `status_msg`.
+        pub status_msg: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetWebsiteJobPostResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=website.job_post&version=v1>
+    pub struct GetWebsiteJobPostResponseBody {
+        /// `job_post`.
+        pub job_post: Option<WebsiteJobPost>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=agency&version=v1>
+    pub struct I18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `IdNameObject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct IdNameObject {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `InternOfferOffboardingInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=intern_offer_status&project=hire&resource=offer&version=v1>
+    pub struct InternOfferOffboardingInfo {
+        /// `actual_offboarding_date`.
+        pub actual_offboarding_date: Option<String>,
+        /// `notes`.
+        pub notes: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InternOfferOnboardingInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=intern_offer_status&project=hire&resource=offer&version=v1>
+    pub struct InternOfferOnboardingInfo {
+        /// `actual_onboarding_date`.
+        pub actual_onboarding_date: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InternOfferStatusOfferResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=intern_offer_status&project=hire&resource=offer&version=v1>
+    pub struct InternOfferStatusOfferResponseBody {
+        /// `offboarding_info`.
+        pub offboarding_info: Option<InternOfferOffboardingInfo>,
+        /// `offer_id`.
+        pub offer_id: Option<String>,
+        /// `onboarding_info`.
+        pub onboarding_info: Option<InternOfferOnboardingInfo>,
+        /// `operation`.
+        pub operation: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Interview`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct Interview {
+        /// `begin_time`.
+        pub begin_time: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interview_record_list`.
+        pub interview_record_list: Option<Vec<InterviewRecord>>,
+        /// `round`.
+        pub round: Option<feishu_core::generated::Int64>,
+        /// `stage_id`.
+        pub stage_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewAddress`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview&version=v1>
+    pub struct InterviewAddress {
+        /// `city`.
+        pub city: Option<CodeNameObject>,
+        /// `country`.
+        pub country: Option<CodeNameObject>,
+        /// `district`.
+        pub district: Option<CodeNameObject>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `state`.
+        pub state: Option<CodeNameObject>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewAggregation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct InterviewAggregation {
+        /// `interviews`.
+        pub interviews: Option<Vec<InterviewExtendV2>>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewAppointmentConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
+    pub struct InterviewAppointmentConfig {
+        /// `config`.
+        pub config: Option<InterviewAppointmentConfigContent>,
+        /// `enable_interview_appointment_by_interviewer`.
+        pub enable_interview_appointment_by_interviewer: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewAppointmentConfigContent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
+    pub struct InterviewAppointmentConfigContent {
+        /// `address_id`.
+        pub address_id: Option<String>,
+        /// `appointment_notification_template_id`.
+        pub appointment_notification_template_id: Option<String>,
+        /// `cancel_interview_notification_template_id`.
+        pub cancel_interview_notification_template_id: Option<String>,
+        /// `cc`.
+        pub cc: Option<Vec<String>>,
+        /// `contact_email`.
+        pub contact_email: Option<String>,
+        /// `contact_mobile`.
+        pub contact_mobile: Option<String>,
+        /// `contact_user_id`.
+        pub contact_user_id: Option<String>,
+        /// `interview_notification_template_id`.
+        pub interview_notification_template_id: Option<String>,
+        /// `interview_type`.
+        pub interview_type: Option<feishu_core::generated::Int64>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `talent_timezone_code`.
+        pub talent_timezone_code: Option<String>,
+        /// `video_type`.
+        pub video_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewAttachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct InterviewAttachment {
+        /// `content_type`.
+        pub content_type: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `file_id`.
+        pub file_id: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewDimensionAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct InterviewDimensionAssessment {
+        /// `ability_list`.
+        pub ability_list: Option<Vec<Ability>>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `dimension_custom_score`.
+        pub dimension_custom_score: Option<feishu_core::generated::Int64>,
+        /// `dimension_id`.
+        pub dimension_id: Option<String>,
+        /// `dimension_score`.
+        pub dimension_score: Option<InterviewDimensionScore>,
+        /// `dimension_score_list`.
+        pub dimension_score_list: Option<Vec<InterviewDimensionScore>>,
+        /// `dimension_type`.
+        pub dimension_type: Option<feishu_core::generated::Int64>,
+        /// `full_score`.
+        pub full_score: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `question_list`.
+        pub question_list: Option<Vec<InterviewQuestion>>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewDimensionOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct InterviewDimensionOption {
+        /// `alias_name`.
+        pub alias_name: Option<I18n>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `score_val`.
+        pub score_val: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewDimensionScore`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct InterviewDimensionScore {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `score_val`.
+        pub score_val: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewExtend`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview&version=v1>
+    pub struct InterviewExtend {
+        /// `address`.
+        pub address: Option<InterviewAddress>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `arrangement_appointment_kind`.
+        pub arrangement_appointment_kind: Option<feishu_core::generated::Int64>,
+        /// `arrangement_status`.
+        pub arrangement_status: Option<feishu_core::generated::Int64>,
+        /// `arrangement_type`.
+        pub arrangement_type: Option<feishu_core::generated::Int64>,
+        /// `begin_time`.
+        pub begin_time: Option<feishu_core::generated::Int64>,
+        /// `biz_create_time`.
+        pub biz_create_time: Option<feishu_core::generated::Int64>,
+        /// `biz_modify_time`.
+        pub biz_modify_time: Option<feishu_core::generated::Int64>,
+        /// `contact_mobile`.
+        pub contact_mobile: Option<String>,
+        /// `contact_user`.
+        pub contact_user: Option<IdNameObject>,
+        /// `creator`.
+        pub creator: Option<IdNameObject>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `feedback_submit_time`.
+        pub feedback_submit_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interview_arrangement_id`.
+        pub interview_arrangement_id: Option<String>,
+        /// `interview_record_list`.
+        pub interview_record_list: Option<Vec<InterviewRecord>>,
+        /// `interview_round_summary`.
+        pub interview_round_summary: Option<feishu_core::generated::Int64>,
+        /// `interview_round_type`.
+        pub interview_round_type: Option<IdNameObject>,
+        /// `interview_type`.
+        pub interview_type: Option<feishu_core::generated::Int64>,
+        /// `meeting_room_list`.
+        pub meeting_room_list: Option<Vec<InterviewMeetingRoom>>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `round`.
+        pub round: Option<feishu_core::generated::Int64>,
+        /// `stage`.
+        pub stage: Option<IdNameObject>,
+        /// `stage_id`.
+        pub stage_id: Option<String>,
+        /// `talent_time_zone`.
+        pub talent_time_zone: Option<CodeNameObject>,
+        /// `video_type`.
+        pub video_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewExtendV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct InterviewExtendV2 {
+        /// `address`.
+        pub address: Option<BaseAddressV2>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `arrangement_appointment_kind`.
+        pub arrangement_appointment_kind: Option<feishu_core::generated::Int64>,
+        /// `arrangement_status`.
+        pub arrangement_status: Option<feishu_core::generated::Int64>,
+        /// `arrangement_type`.
+        pub arrangement_type: Option<feishu_core::generated::Int64>,
+        /// `begin_time`.
+        pub begin_time: Option<String>,
+        /// `contact_mobile`.
+        pub contact_mobile: Option<String>,
+        /// `contact_user`.
+        pub contact_user: Option<IdNameObject>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator`.
+        pub creator: Option<IdNameObject>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `feedback_submit_time`.
+        pub feedback_submit_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interview_arrangement_id`.
+        pub interview_arrangement_id: Option<String>,
+        /// `interview_record_list`.
+        pub interview_record_list: Option<Vec<InterviewRecordV2>>,
+        /// `interview_round_summary`.
+        pub interview_round_summary: Option<feishu_core::generated::Int64>,
+        /// `interview_round_type`.
+        pub interview_round_type: Option<IdNameObject>,
+        /// `interview_type`.
+        pub interview_type: Option<feishu_core::generated::Int64>,
+        /// `meeting_room_list`.
+        pub meeting_room_list: Option<Vec<InterviewMeetingRoom>>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `round`.
+        pub round: Option<feishu_core::generated::Int64>,
+        /// `stage`.
+        pub stage: Option<IdNameObject>,
+        /// `stage_id`.
+        pub stage_id: Option<String>,
+        /// `talent_time_zone`.
+        pub talent_time_zone: Option<CodeNameObject>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `video_type`.
+        pub video_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewFeedbackForm`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct InterviewFeedbackForm {
+        /// `id`.
+        pub id: Option<String>,
+        /// `modules`.
+        pub modules: Option<Vec<InterviewFeedbackFormModule>>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `score_calculation_config`.
+        pub score_calculation_config: Option<ScoreCalculationConfig>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `version`.
+        pub version: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewFeedbackFormDimension`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct InterviewFeedbackFormDimension {
+        /// `ability_list`.
+        pub ability_list: Option<Vec<DimensionAbility>>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `dimension_ability_args`.
+        pub dimension_ability_args: Option<Vec<DimensionAbilityArgs>>,
+        /// `display_not_evident`.
+        pub display_not_evident: Option<bool>,
+        /// `enabled`.
+        pub enabled: Option<bool>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_required`.
+        pub is_required: Option<bool>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `option_items`.
+        pub option_items: Option<Vec<InterviewDimensionOption>>,
+        /// `related_dimension_config`.
+        pub related_dimension_config: Option<RelatedDimensionConfig>,
+        /// `score_dimension_config`.
+        pub score_dimension_config: Option<ScoreDimensionConfig>,
+        /// `sequence`.
+        pub sequence: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewFeedbackFormModule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct InterviewFeedbackFormModule {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `dimensions`.
+        pub dimensions: Option<Vec<InterviewFeedbackFormDimension>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `sequence`.
+        pub sequence: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewMeetingRoom`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct InterviewMeetingRoom {
+        /// `building_name`.
+        pub building_name: Option<String>,
+        /// `floor_name`.
+        pub floor_name: Option<String>,
+        /// `reserved_status`.
+        pub reserved_status: Option<feishu_core::generated::Int64>,
+        /// `room_id`.
+        pub room_id: Option<String>,
+        /// `room_name`.
+        pub room_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewQuestion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct InterviewQuestion {
+        /// `ability_list`.
+        pub ability_list: Option<Vec<Ability>>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `title`.
+        pub title: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct InterviewRecord {
+        /// `assessment_score`.
+        pub assessment_score: Option<AssessmentScoreInfo>,
+        /// `code_question_list`.
+        pub code_question_list: Option<Vec<InterviewQuestion>>,
+        /// `commit_status`.
+        pub commit_status: Option<feishu_core::generated::Int64>,
+        /// `conclusion`.
+        pub conclusion: Option<feishu_core::generated::Int64>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `dimension_assessment_list`.
+        pub dimension_assessment_list: Option<Vec<InterviewDimensionAssessment>>,
+        /// `feedback_submit_time`.
+        pub feedback_submit_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `image_list`.
+        pub image_list: Option<Vec<AttachmentV2>>,
+        /// `interview_score`.
+        pub interview_score: Option<InterviewScore>,
+        /// `interviewer`.
+        pub interviewer: Option<IdNameObject>,
+        /// `max_job_level_id`.
+        pub max_job_level_id: Option<String>,
+        /// `min_job_level_id`.
+        pub min_job_level_id: Option<String>,
+        /// `question_list`.
+        pub question_list: Option<Vec<InterviewQuestion>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewRecordV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct InterviewRecordV2 {
+        /// `attachments`.
+        pub attachments: Option<Vec<InterviewAttachment>>,
+        /// `commit_status`.
+        pub commit_status: Option<feishu_core::generated::Int64>,
+        /// `feedback_form_id`.
+        pub feedback_form_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interviewer`.
+        pub interviewer: Option<BasicUserInfo>,
+        /// `module_assessments`.
+        pub module_assessments: Option<Vec<ModuleAssessment>>,
+        /// `record_score`.
+        pub record_score: Option<RecordScore>,
+        /// `submit_time`.
+        pub submit_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewRegistrationSchema`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
+    pub struct InterviewRegistrationSchema {
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_used_as_interview`.
+        pub is_used_as_interview: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `object_list`.
+        pub object_list: Option<Vec<CommonSchema>>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewRoundType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_round_type&version=v1>
+    pub struct InterviewRoundType {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `biz_id`.
+        pub biz_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interview_assessment_template_info`.
+        pub interview_assessment_template_info: Option<InterviewRoundTypeAssessmentTemplate>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `process_type`.
+        pub process_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewRoundTypeAssessmentTemplate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_round_type&version=v1>
+    pub struct InterviewRoundTypeAssessmentTemplate {
+        /// `biz_id`.
+        pub biz_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewScore`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct InterviewScore {
+        /// `en_description`.
+        pub en_description: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `level`.
+        pub level: Option<feishu_core::generated::Int64>,
+        /// `zh_description`.
+        pub zh_description: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `InterviewTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_task&version=v1>
+    pub struct InterviewTask {
+        /// `activity_status`.
+        pub activity_status: Option<feishu_core::generated::Int64>,
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Interviewer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interviewer&version=v1>
+    pub struct Interviewer {
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `verify_status`.
+        pub verify_status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Job`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct Job {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `city`.
+        pub city: Option<JobCity>,
+        /// `city_list`.
+        pub city_list: Option<Vec<CodeNameObject>>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `create_timestamp`.
+        pub create_timestamp: Option<String>,
+        /// `create_user_id`.
+        pub create_user_id: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<JobCustomizedData>>,
+        /// `department`.
+        pub department: Option<JobDepartment>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `experience`.
+        pub experience: Option<feishu_core::generated::Int64>,
+        /// `expiry_time`.
+        pub expiry_time: Option<feishu_core::generated::Int64>,
+        /// `expiry_timestamp`.
+        pub expiry_timestamp: Option<String>,
+        /// `head_count`.
+        pub head_count: Option<feishu_core::generated::Int64>,
+        /// `highlight_list`.
+        pub highlight_list: Option<Vec<JobHighlight>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_attribute`.
+        pub job_attribute: Option<feishu_core::generated::Int64>,
+        /// `job_category`.
+        pub job_category: Option<JobCategory>,
+        /// `job_function`.
+        pub job_function: Option<IdNameObject>,
+        /// `job_type`.
+        pub job_type: Option<JobType>,
+        /// `max_job_level`.
+        pub max_job_level: Option<JobLevel>,
+        /// `max_salary`.
+        pub max_salary: Option<feishu_core::generated::Int64>,
+        /// `min_job_level`.
+        pub min_job_level: Option<JobLevel>,
+        /// `min_salary`.
+        pub min_salary: Option<feishu_core::generated::Int64>,
+        /// `process_en_name`.
+        pub process_en_name: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `process_name`.
+        pub process_name: Option<String>,
+        /// `process_type`.
+        pub process_type: Option<feishu_core::generated::Int64>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<JobRecruitmentType>,
+        /// `required_degree`.
+        pub required_degree: Option<feishu_core::generated::Int64>,
+        /// `requirement`.
+        pub requirement: Option<String>,
+        /// `subject`.
+        pub subject: Option<IdNameObject>,
+        /// `target_major_list`.
+        pub target_major_list: Option<Vec<TargetMajorInfo>>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `update_timestamp`.
+        pub update_timestamp: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct JobBasicInfo {
+        /// `city_list`.
+        pub city_list: Option<CodeNameObject>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `department`.
+        pub department: Option<JobDetailDepartment>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `process_type`.
+        pub process_type: Option<feishu_core::generated::Int64>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<JobDetailRecruitmentType>,
+        /// `requirement`.
+        pub requirement: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobCategory`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobCategory {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobCity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobCity {
+        /// `city_code`.
+        pub city_code: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobConfigDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobConfigDetail {
+        /// `assessment_template`.
+        pub assessment_template: Option<IdNameObject>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `internship_offer_apply_schema`.
+        pub internship_offer_apply_schema: Option<IdNameObject>,
+        /// `interview_appointment_config`.
+        pub interview_appointment_config: Option<InterviewAppointmentConfig>,
+        /// `interview_registration`.
+        pub interview_registration: Option<RegistrationInfo>,
+        /// `interview_round_list`.
+        pub interview_round_list: Option<Vec<JobConfigInterviewRound>>,
+        /// `interview_round_type_list`.
+        pub interview_round_type_list: Option<Vec<JobConfigRoundTypeResult>>,
+        /// `job_attribute`.
+        pub job_attribute: Option<feishu_core::generated::Int64>,
+        /// `offer_apply_schema`.
+        pub offer_apply_schema: Option<IdNameObject>,
+        /// `offer_process_conf`.
+        pub offer_process_conf: Option<IdNameObject>,
+        /// `onboard_registration`.
+        pub onboard_registration: Option<RegistrationInfo>,
+        /// `recommended_evaluator_list`.
+        pub recommended_evaluator_list: Option<Vec<IdNameObject>>,
+        /// `related_job_list`.
+        pub related_job_list: Option<Vec<IdNameObject>>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobConfigInterviewRound`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
+    pub struct JobConfigInterviewRound {
+        /// `interviewer_list`.
+        pub interviewer_list: Option<Vec<IdNameObject>>,
+        /// `round`.
+        pub round: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobConfigResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
+    pub struct JobConfigResult {
+        /// `assessment_template`.
+        pub assessment_template: Option<IdNameObject>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interview_appointment_config`.
+        pub interview_appointment_config: Option<InterviewAppointmentConfig>,
+        /// `interview_registration`.
+        pub interview_registration: Option<RegistrationInfo>,
+        /// `interview_round_list`.
+        pub interview_round_list: Option<Vec<JobConfigInterviewRound>>,
+        /// `interview_round_type_list`.
+        pub interview_round_type_list: Option<Vec<JobConfigRoundTypeResult>>,
+        /// `job_attribute`.
+        pub job_attribute: Option<feishu_core::generated::Int64>,
+        /// `job_requirement_list`.
+        pub job_requirement_list: Option<Vec<IdNameObject>>,
+        /// `offer_apply_schema`.
+        pub offer_apply_schema: Option<IdNameObject>,
+        /// `offer_process_conf`.
+        pub offer_process_conf: Option<IdNameObject>,
+        /// `onboard_registration`.
+        pub onboard_registration: Option<RegistrationInfo>,
+        /// `portal_website_apply_form_schema_info`.
+        pub portal_website_apply_form_schema_info: Option<RegistrationInfo>,
+        /// `recommended_evaluator_list`.
+        pub recommended_evaluator_list: Option<Vec<IdNameObject>>,
+        /// `related_job_list`.
+        pub related_job_list: Option<Vec<IdNameObject>>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobConfigRoundTypeResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
+    pub struct JobConfigRoundTypeResult {
+        /// `assessment_round`.
+        pub assessment_round: Option<IdNameObject>,
+        /// `assessment_template`.
+        pub assessment_template: Option<IdNameObject>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobCustomizedData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobCustomizedData {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_id`.
+        pub object_id: Option<String>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<JobCustomizedValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobCustomizedOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobCustomizedOption {
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobCustomizedTimeRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobCustomizedTimeRange {
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobCustomizedValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobCustomizedValue {
+        /// `content`.
+        pub content: Option<String>,
+        /// `number`.
+        pub number: Option<String>,
+        /// `option`.
+        pub option: Option<JobCustomizedOption>,
+        /// `option_list`.
+        pub option_list: Option<Vec<JobCustomizedOption>>,
+        /// `time`.
+        pub time: Option<String>,
+        /// `time_range`.
+        pub time_range: Option<JobCustomizedTimeRange>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDepartment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobDepartment {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDepartmentSimple`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDepartmentSimple {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDetail {
+        /// `address_list`.
+        pub address_list: Option<Vec<CommonAddress>>,
+        /// `assistant_list`.
+        pub assistant_list: Option<Vec<JobUserInfo>>,
+        /// `basic_info`.
+        pub basic_info: Option<JobDetailBasicInfo>,
+        /// `hiring_manager_list`.
+        pub hiring_manager_list: Option<Vec<JobUserInfo>>,
+        /// `job_config`.
+        pub job_config: Option<JobConfigDetail>,
+        /// `job_requirement_list`.
+        pub job_requirement_list: Option<Vec<JobRequirementSimple>>,
+        /// `recruiter`.
+        pub recruiter: Option<JobUserInfo>,
+        /// `stage_count_list`.
+        pub stage_count_list: Option<Vec<StageCountInfo>>,
+        /// `storefront_list`.
+        pub storefront_list: Option<Vec<JobStorefront>>,
+        /// `tag_list`.
+        pub tag_list: Option<Vec<JobDetailTag>>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDetailBasicInfo {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `city_list`.
+        pub city_list: Option<Vec<CodeNameObject>>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<JobCustomizedData>>,
+        /// `department`.
+        pub department: Option<JobDetailDepartment>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `experience`.
+        pub experience: Option<feishu_core::generated::Int64>,
+        /// `expiry_time`.
+        pub expiry_time: Option<String>,
+        /// `head_count`.
+        pub head_count: Option<feishu_core::generated::Int64>,
+        /// `highlight_list`.
+        pub highlight_list: Option<Vec<JobDetailHighlight>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_attribute`.
+        pub job_attribute: Option<feishu_core::generated::Int64>,
+        /// `job_category`.
+        pub job_category: Option<JobDetailCategory>,
+        /// `job_function`.
+        pub job_function: Option<IdNameObject>,
+        /// `job_type`.
+        pub job_type: Option<JobDetailType>,
+        /// `max_job_level`.
+        pub max_job_level: Option<JobDetailLevel>,
+        /// `max_salary`.
+        pub max_salary: Option<feishu_core::generated::Int64>,
+        /// `min_job_level`.
+        pub min_job_level: Option<JobDetailLevel>,
+        /// `min_salary`.
+        pub min_salary: Option<feishu_core::generated::Int64>,
+        /// `process_id`.
+        pub process_id: Option<String>,
+        /// `process_name`.
+        pub process_name: Option<I18n>,
+        /// `process_type`.
+        pub process_type: Option<feishu_core::generated::Int64>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<JobDetailRecruitmentType>,
+        /// `required_degree`.
+        pub required_degree: Option<feishu_core::generated::Int64>,
+        /// `requirement`.
+        pub requirement: Option<String>,
+        /// `storefront_mode`.
+        pub storefront_mode: Option<feishu_core::generated::Int64>,
+        /// `subject`.
+        pub subject: Option<IdNameObject>,
+        /// `target_major_list`.
+        pub target_major_list: Option<Vec<JobDetailTargetMajorInfo>>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailCategory`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDetailCategory {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailDepartment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct JobDetailDepartment {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailHighlight`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDetailHighlight {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDetailLevel {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailRecruitmentType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=application&version=v1>
+    pub struct JobDetailRecruitmentType {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailTag`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDetailTag {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `order`.
+        pub order: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailTargetMajorInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDetailTargetMajorInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobDetailType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobDetailType {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobFunction`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_function&version=v1>
+    pub struct JobFunction {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobHighlight`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobHighlight {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobLevel {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobManager`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
+    pub struct JobManager {
+        /// `assistant_id_list`.
+        pub assistant_id_list: Option<Vec<String>>,
+        /// `hiring_manager_id_list`.
+        pub hiring_manager_id_list: Option<Vec<String>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `recruiter_id`.
+        pub recruiter_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobProcesses`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_process&version=v1>
+    pub struct JobProcesses {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `stage_list`.
+        pub stage_list: Option<Vec<JobProcessesStage>>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobProcessesStage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_process&version=v1>
+    pub struct JobProcessesStage {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRecruiter2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recruiter&project=hire&resource=job&version=v1>
+    pub struct JobRecruiter2 {
+        /// `assistant_id_list`.
+        pub assistant_id_list: Option<Vec<String>>,
+        /// `hiring_manager_id_list`.
+        pub hiring_manager_id_list: Option<Vec<String>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `recruiter_id`.
+        pub recruiter_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRecruitmentType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobRecruitmentType {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRequirementCustomizedDataDto`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
+    pub struct JobRequirementCustomizedDataDto {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_id`.
+        pub object_id: Option<String>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<JobRequirementCustomizedValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRequirementCustomizedOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
+    pub struct JobRequirementCustomizedOption {
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRequirementCustomizedTimeRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
+    pub struct JobRequirementCustomizedTimeRange {
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRequirementCustomizedValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
+    pub struct JobRequirementCustomizedValue {
+        /// `content`.
+        pub content: Option<String>,
+        /// `number`.
+        pub number: Option<String>,
+        /// `option`.
+        pub option: Option<JobRequirementCustomizedOption>,
+        /// `option_list`.
+        pub option_list: Option<Vec<JobRequirementCustomizedOption>>,
+        /// `time`.
+        pub time: Option<String>,
+        /// `time_range`.
+        pub time_range: Option<JobRequirementCustomizedTimeRange>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRequirementDto`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
+    pub struct JobRequirementDto {
+        /// `address`.
+        pub address: Option<IdNameObject>,
+        /// `approval_status`.
+        pub approval_status: Option<feishu_core::generated::Int64>,
+        /// `category`.
+        pub category: Option<feishu_core::generated::Int64>,
+        /// `completion_time`.
+        pub completion_time: Option<String>,
+        /// `count_data`.
+        pub count_data: Option<JrCountDataInfo>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<JobRequirementCustomizedDataDto>>,
+        /// `deadline`.
+        pub deadline: Option<String>,
+        /// `department`.
+        pub department: Option<IdNameObject>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `direct_leader_list`.
+        pub direct_leader_list: Option<Vec<IdNameObject>>,
+        /// `display_progress`.
+        pub display_progress: Option<feishu_core::generated::Int64>,
+        /// `employee_type`.
+        pub employee_type: Option<IdNameObject>,
+        /// `employment_job_id`.
+        pub employment_job_id: Option<String>,
+        /// `head_count`.
+        pub head_count: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_id_list`.
+        pub job_id_list: Option<Vec<String>>,
+        /// `job_type`.
+        pub job_type: Option<JobTypeInfo>,
+        /// `jr_hiring_managers`.
+        pub jr_hiring_managers: Option<Vec<IdNameObject>>,
+        /// `max_level`.
+        pub max_level: Option<IdNameObject>,
+        /// `max_salary`.
+        pub max_salary: Option<String>,
+        /// `min_level`.
+        pub min_level: Option<IdNameObject>,
+        /// `min_salary`.
+        pub min_salary: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `priority`.
+        pub priority: Option<feishu_core::generated::Int64>,
+        /// `process_type`.
+        pub process_type: Option<feishu_core::generated::Int64>,
+        /// `recruiter_list`.
+        pub recruiter_list: Option<Vec<IdNameObject>>,
+        /// `recruitment_type`.
+        pub recruitment_type: Option<IdNameObject>,
+        /// `required_degree`.
+        pub required_degree: Option<feishu_core::generated::Int64>,
+        /// `sequence`.
+        pub sequence: Option<IdNameObject>,
+        /// `short_code`.
+        pub short_code: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRequirementSchema`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement_schema&version=v1>
+    pub struct JobRequirementSchema {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_list`.
+        pub object_list: Option<Vec<CommonSchema>>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobRequirementSimple`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobRequirementSimple {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `short_code`.
+        pub short_code: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobSchema`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_schema&version=v1>
+    pub struct JobSchema {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_list`.
+        pub object_list: Option<Vec<CommonSchema>>,
+        /// `scenario_type`.
+        pub scenario_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobStorefront`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobStorefront {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `address`.
+        pub address: Option<CommonAddress>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `department`.
+        pub department: Option<JobDepartmentSimple>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `manager`.
+        pub manager: Option<JobUserInfo>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `remark`.
+        pub remark: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobType`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct JobType {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobTypeInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
+    pub struct JobTypeInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobUserInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct JobUserInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JrCountDataInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
+    pub struct JrCountDataInfo {
+        /// `complete_count`.
+        pub complete_count: Option<feishu_core::generated::Int64>,
+        /// `offer_count`.
+        pub offer_count: Option<feishu_core::generated::Int64>,
+        /// `pre_hire_count`.
+        pub pre_hire_count: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListApplicationInterviewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application.interview&version=v1>
+    pub struct ListApplicationInterviewResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Interview>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=application&version=v1>
+    pub struct ListApplicationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListBackgroundCheckOrderResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct ListBackgroundCheckOrderResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<BackgroundCheckOrder>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListByIdJobRequirementResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_id&project=hire&resource=job_requirement&version=v1>
+    pub struct ListByIdJobRequirementResponseBody {
+        /// `items`.
+        pub items: Option<Vec<JobRequirementDto>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListEvaluationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=evaluation&version=v1>
+    pub struct ListEvaluationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Evaluation>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListEvaluationTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=evaluation_task&version=v1>
+    pub struct ListEvaluationTaskResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<EvaluationTask>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListExamMarkingTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=exam_marking_task&version=v1>
+    pub struct ListExamMarkingTaskResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ExamMarkingTask>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListExternalApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=external_application&version=v1>
+    pub struct ListExternalApplicationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ExternalApplication>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInterviewFeedbackFormResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct ListInterviewFeedbackFormResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<InterviewFeedbackForm>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInterviewRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v1>
+    pub struct ListInterviewRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<InterviewRecord>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInterviewRegistrationSchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_registration_schema&version=v1>
+    pub struct ListInterviewRegistrationSchemaResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<InterviewRegistrationSchema>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInterviewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview&version=v1>
+    pub struct ListInterviewResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<InterviewExtend>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInterviewRoundTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_round_type&version=v1>
+    pub struct ListInterviewRoundTypeResponseBody {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `items`.
+        pub items: Option<Vec<InterviewRoundType>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInterviewTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_task&version=v1>
+    pub struct ListInterviewTaskResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<InterviewTask>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListInterviewerResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interviewer&version=v1>
+    pub struct ListInterviewerResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Interviewer>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobFunctionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_function&version=v1>
+    pub struct ListJobFunctionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobFunction>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobProcessResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_process&version=v1>
+    pub struct ListJobProcessResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobProcesses>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobRequirementResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement&version=v1>
+    pub struct ListJobRequirementResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobRequirementDto>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobRequirementSchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_requirement_schema&version=v1>
+    pub struct ListJobRequirementSchemaResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobRequirementSchema>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct ListJobResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Job>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobSchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_schema&version=v1>
+    pub struct ListJobSchemaResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobSchema>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListJobTypeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job_type&version=v1>
+    pub struct ListJobTypeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<JobTypeInfo>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListLocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=location&version=v1>
+    pub struct ListLocationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Location>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListNoteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=note&version=v1>
+    pub struct ListNoteResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Note>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListOfferApplicationFormResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_application_form&version=v1>
+    pub struct ListOfferApplicationFormResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<OfferApplyForm>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListOfferApprovalTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_approval_template&version=v1>
+    pub struct ListOfferApprovalTemplateResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<OfferApprovalTemplate>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListOfferResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer&version=v1>
+    pub struct ListOfferResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<OfferListInfo>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListPortalApplySchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=portal_apply_schema&version=v1>
+    pub struct ListPortalApplySchemaResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<RegistrationSchema>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListQuestionnaireResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
+    pub struct ListQuestionnaireResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Questionnaire>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListReferralWebsiteJobPostResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=referral_website.job_post&version=v1>
+    pub struct ListReferralWebsiteJobPostResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<PortalJobPost>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListRegistrationSchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=registration_schema&version=v1>
+    pub struct ListRegistrationSchemaResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<RegistrationSchema>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListResumeSourceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=resume_source&version=v1>
+    pub struct ListResumeSourceResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ResumeSource>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=role&version=v1>
+    pub struct ListRoleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Role>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSubjectResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=subject&version=v1>
+    pub struct ListSubjectResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Subject>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTalentFolderResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent_folder&version=v1>
+    pub struct ListTalentFolderResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TalentFolderForList>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTalentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct ListTalentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Talent>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTalentTagResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent_tag&version=v1>
+    pub struct ListTalentTagResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TalentTag>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTerminationReasonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=termination_reason&version=v1>
+    pub struct ListTerminationReasonResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TerminationReason>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTodoResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=todo&version=v1>
+    pub struct ListTodoResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Todo>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTripartiteAgreementResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=tripartite_agreement&version=v1>
+    pub struct ListTripartiteAgreementResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TripartiteAgreementInfo>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListUserRoleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=user_role&version=v1>
+    pub struct ListUserRoleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<UserRole>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListWebsiteChannelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.channel&version=v1>
+    pub struct ListWebsiteChannelResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `website_channel_list`.
+        pub website_channel_list: Option<Vec<WebsiteChannelInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListWebsiteJobPostResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.job_post&version=v1>
+    pub struct ListWebsiteJobPostResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WebsiteJobPost>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListWebsiteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website&version=v1>
+    pub struct ListWebsiteResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Website>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Location`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=location&version=v1>
+    pub struct Location {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `city`.
+        pub city: Option<CodeNameObject>,
+        /// `country`.
+        pub country: Option<CodeNameObject>,
+        /// `district`.
+        pub district: Option<CodeNameObject>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `state`.
+        pub state: Option<CodeNameObject>,
+    }
+}
+
+feishu_core::model! {
+    /// `LocationCity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
+    pub struct LocationCity {
+        /// `city_code`.
+        pub city_code: Option<String>,
+        /// `city_name_info`.
+        pub city_name_info: Option<LocationNameInfo>,
+        /// `country_code`.
+        pub country_code: Option<String>,
+        /// `state_code`.
+        pub state_code: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LocationCountry`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
+    pub struct LocationCountry {
+        /// `country_code`.
+        pub country_code: Option<String>,
+        /// `country_name_info`.
+        pub country_name_info: Option<LocationNameInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `LocationDistrict`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
+    pub struct LocationDistrict {
+        /// `city_code`.
+        pub city_code: Option<String>,
+        /// `country_code`.
+        pub country_code: Option<String>,
+        /// `district_code`.
+        pub district_code: Option<String>,
+        /// `district_name_info`.
+        pub district_name_info: Option<LocationNameInfo>,
+        /// `state_code`.
+        pub state_code: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LocationDto`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
+    pub struct LocationDto {
+        /// `city`.
+        pub city: Option<LocationCity>,
+        /// `country`.
+        pub country: Option<LocationCountry>,
+        /// `district`.
+        pub district: Option<LocationDistrict>,
+        /// `state`.
+        pub state: Option<LocationState>,
+    }
+}
+
+feishu_core::model! {
+    /// `LocationNameInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
+    pub struct LocationNameInfo {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `py_name`.
+        pub py_name: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `LocationState`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
+    pub struct LocationState {
+        /// `country_code`.
+        pub country_code: Option<String>,
+        /// `state_code`.
+        pub state_code: Option<String>,
+        /// `state_name_info`.
+        pub state_name_info: Option<LocationNameInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `MasterLocationAddressInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct MasterLocationAddressInfo {
+        /// `address_info`.
+        pub address_info: Option<MasterLocationInfo>,
+        /// `location_info`.
+        pub location_info: Option<MasterLocationInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `MasterLocationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct MasterLocationInfo {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MentionEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=note&version=v1>
+    pub struct MentionEntity {
+        /// `offset`.
+        pub offset: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Minutes`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=minutes&version=v1>
+    pub struct Minutes {
+        /// `sentences`.
+        pub sentences: Option<Vec<Sentence>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ModuleAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ModuleAssessment {
+        /// `dimension_assessments`.
+        pub dimension_assessments: Option<Vec<DimensionAssessment>>,
+        /// `interview_feedback_form_module_id`.
+        pub interview_feedback_form_module_id: Option<String>,
+        /// `module_name`.
+        pub module_name: Option<I18n>,
+        /// `module_score`.
+        pub module_score: Option<f64>,
+        /// `module_type`.
+        pub module_type: Option<feishu_core::generated::Int64>,
+        /// `module_weight`.
+        pub module_weight: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `MoveTalentTalentPoolResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move_talent&project=hire&resource=talent_pool&version=v1>
+    pub struct MoveTalentTalentPoolResponseBody {
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `talent_pool_id`.
+        pub talent_pool_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Note`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=note&version=v1>
+    pub struct Note {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_private`.
+        pub is_private: Option<bool>,
+        /// `mention_entity_list`.
+        pub mention_entity_list: Option<Vec<MentionEntity>>,
+        /// `modify_time`.
+        pub modify_time: Option<feishu_core::generated::Int64>,
+        /// `notify_mentioned_user`.
+        pub notify_mentioned_user: Option<bool>,
+        /// `privacy`.
+        pub privacy: Option<feishu_core::generated::Int64>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectAttribute`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=diversity_inclusion&version=v1>
+    pub struct ObjectAttribute {
+        /// `data_type`.
+        pub data_type: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `is_di_data`.
+        pub is_di_data: Option<bool>,
+        /// `is_fcf_data`.
+        pub is_fcf_data: Option<bool>,
+        /// `tags`.
+        pub tags: Option<Vec<feishu_core::generated::Int64>>,
+        /// `title`.
+        pub title: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `Offer`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer&version=v1>
+    pub struct Offer {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `basic_info`.
+        pub basic_info: Option<ApplicationOfferBasicInfo>,
+        /// `customized_module_list`.
+        pub customized_module_list: Option<Vec<ApplicationOfferCustomModule>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_info`.
+        pub job_info: Option<OfferJobInfo>,
+        /// `job_requirement_id`.
+        pub job_requirement_id: Option<String>,
+        /// `offer_send_record_list`.
+        pub offer_send_record_list: Option<Vec<OfferSendRecord>>,
+        /// `offer_status`.
+        pub offer_status: Option<feishu_core::generated::Int64>,
+        /// `offer_type`.
+        pub offer_type: Option<feishu_core::generated::Int64>,
+        /// `salary_plan`.
+        pub salary_plan: Option<ApplicationOfferSalaryPlan>,
+        /// `schema_id`.
+        pub schema_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct OfferApplicationResponseBody {
+        /// `offer`.
+        pub offer: Option<ApplicationOffer>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyForm`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyForm {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormConfigFormulaInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormConfigFormulaInfo {
+        /// `extra_map`.
+        pub extra_map: Option<Vec<OfferApplyFormFormulaExtraMapInfo>>,
+        /// `result`.
+        pub result: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormConfigOptionInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormConfigOptionInfo {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormFormulaExtraMapInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormFormulaExtraMapInfo {
+        /// `key`.
+        pub key: Option<String>,
+        /// `value`.
+        pub value: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `schema`.
+        pub schema: Option<OfferApplyFormSchema>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormModuleInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormModuleInfo {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `hint`.
+        pub hint: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_customized`.
+        pub is_customized: Option<bool>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_list`.
+        pub object_list: Option<Vec<OfferApplyFormObjectInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormObjectConfigInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormObjectConfigInfo {
+        /// `formula`.
+        pub formula: Option<OfferApplyFormConfigFormulaInfo>,
+        /// `object_display_config`.
+        pub object_display_config: Option<OfferApplyFormObjectDisplayConfigInfo>,
+        /// `options`.
+        pub options: Option<Vec<OfferApplyFormConfigOptionInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormObjectDisplayConfigInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormObjectDisplayConfigInfo {
+        /// `display_condition`.
+        pub display_condition: Option<feishu_core::generated::Int64>,
+        /// `pre_object_config_list`.
+        pub pre_object_config_list: Option<Vec<OfferApplyFormPreObjectConfigInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormObjectInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormObjectInfo {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `config`.
+        pub config: Option<OfferApplyFormObjectConfigInfo>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_customized`.
+        pub is_customized: Option<bool>,
+        /// `is_required`.
+        pub is_required: Option<bool>,
+        /// `is_sensitive`.
+        pub is_sensitive: Option<bool>,
+        /// `module_id`.
+        pub module_id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `need_approve`.
+        pub need_approve: Option<bool>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+        /// `object_type_v2`.
+        pub object_type_v2: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormPreObjectConfigInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormPreObjectConfigInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `operator`.
+        pub operator: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApplyFormSchema`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_application_form&version=v1>
+    pub struct OfferApplyFormSchema {
+        /// `id`.
+        pub id: Option<String>,
+        /// `module_list`.
+        pub module_list: Option<Vec<OfferApplyFormModuleInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferApprovalTemplate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer_approval_template&version=v1>
+    pub struct OfferApprovalTemplate {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `department_list`.
+        pub department_list: Option<Vec<Department>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `remark`.
+        pub remark: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferAttachmentInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct OfferAttachmentInfo {
+        /// `common_attachment_id`.
+        pub common_attachment_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `size`.
+        pub size: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
+    pub struct OfferBasicInfo {
+        /// `attachment_description`.
+        pub attachment_description: Option<String>,
+        /// `attachment_id_list`.
+        pub attachment_id_list: Option<Vec<String>>,
+        /// `common_attachment_id_list`.
+        pub common_attachment_id_list: Option<Vec<String>>,
+        /// `contract_period`.
+        pub contract_period: Option<ContractPeriodInfo>,
+        /// `contract_year`.
+        pub contract_year: Option<feishu_core::generated::Int64>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `employee_type_id`.
+        pub employee_type_id: Option<String>,
+        /// `employment_job_id`.
+        pub employment_job_id: Option<String>,
+        /// `expected_onboard_date`.
+        pub expected_onboard_date: Option<String>,
+        /// `job_family_id`.
+        pub job_family_id: Option<String>,
+        /// `job_grade_id`.
+        pub job_grade_id: Option<String>,
+        /// `job_level_id`.
+        pub job_level_id: Option<String>,
+        /// `job_offered`.
+        pub job_offered: Option<String>,
+        /// `job_process_type_id`.
+        pub job_process_type_id: Option<feishu_core::generated::Int64>,
+        /// `job_requirement_id`.
+        pub job_requirement_id: Option<String>,
+        /// `leader_user_id`.
+        pub leader_user_id: Option<String>,
+        /// `onboard_address_id`.
+        pub onboard_address_id: Option<String>,
+        /// `operator_user_id`.
+        pub operator_user_id: Option<String>,
+        /// `owner_user_id`.
+        pub owner_user_id: Option<String>,
+        /// `pathway_id`.
+        pub pathway_id: Option<String>,
+        /// `position_id`.
+        pub position_id: Option<String>,
+        /// `probation_month`.
+        pub probation_month: Option<feishu_core::generated::Int64>,
+        /// `recommended_words`.
+        pub recommended_words: Option<String>,
+        /// `work_address_id`.
+        pub work_address_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferBasicInfoV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct OfferBasicInfoV2 {
+        /// `attachment_list`.
+        pub attachment_list: Option<Vec<OfferAttachmentInfo>>,
+        /// `company_main_body`.
+        pub company_main_body: Option<IdNameObject>,
+        /// `contract_period`.
+        pub contract_period: Option<ContractPeriodInfo>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `customize_info_list`.
+        pub customize_info_list: Option<Vec<ApplicationOfferCustomValue>>,
+        /// `department`.
+        pub department: Option<BasicDepartmentInfo>,
+        /// `employee_type`.
+        pub employee_type: Option<IdNameObject>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_requirement_id`.
+        pub job_requirement_id: Option<String>,
+        /// `leader`.
+        pub leader: Option<BasicUserInfo>,
+        /// `level`.
+        pub level: Option<IdNameObject>,
+        /// `offer_status`.
+        pub offer_status: Option<feishu_core::generated::Int64>,
+        /// `offer_type`.
+        pub offer_type: Option<feishu_core::generated::Int64>,
+        /// `onboard_address`.
+        pub onboard_address: Option<BaseAddressV2>,
+        /// `onboard_date`.
+        pub onboard_date: Option<String>,
+        /// `owner`.
+        pub owner: Option<BasicUserInfo>,
+        /// `probation_month`.
+        pub probation_month: Option<feishu_core::generated::Int64>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `sequence`.
+        pub sequence: Option<IdNameObject>,
+        /// `work_address`.
+        pub work_address: Option<BaseAddressV2>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferCustomizedInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
+    pub struct OfferCustomizedInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferEmailInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct OfferEmailInfo {
+        /// `cc_email_list`.
+        pub cc_email_list: Option<Vec<String>>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `receiver_email_list`.
+        pub receiver_email_list: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferFile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct OfferFile {
+        /// `file_template_id`.
+        pub file_template_id: Option<String>,
+        /// `file_template_name`.
+        pub file_template_name: Option<String>,
+        /// `file_template_type_id`.
+        pub file_template_type_id: Option<String>,
+        /// `file_template_type_name`.
+        pub file_template_type_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferInfoV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct OfferInfoV2 {
+        /// `offer_basic`.
+        pub offer_basic: Option<OfferBasicInfoV2>,
+        /// `offer_salary`.
+        pub offer_salary: Option<OfferSalaryInfoV2>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferJobInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct OfferJobInfo {
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_name`.
+        pub job_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferListInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=offer&version=v1>
+    pub struct OfferListInfo {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `employee_type`.
+        pub employee_type: Option<BaseBilingualWithId>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_info`.
+        pub job_info: Option<OfferJobInfo>,
+        /// `offer_status`.
+        pub offer_status: Option<feishu_core::generated::Int64>,
+        /// `offer_type`.
+        pub offer_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferSalaryInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=offer&version=v1>
+    pub struct OfferSalaryInfo {
+        /// `award_salary_multiple`.
+        pub award_salary_multiple: Option<String>,
+        /// `basic_salary`.
+        pub basic_salary: Option<String>,
+        /// `currency`.
+        pub currency: Option<String>,
+        /// `half_year_bonus`.
+        pub half_year_bonus: Option<String>,
+        /// `option_shares`.
+        pub option_shares: Option<String>,
+        /// `probation_salary_percentage`.
+        pub probation_salary_percentage: Option<String>,
+        /// `quarterly_bonus`.
+        pub quarterly_bonus: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferSalaryInfoV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct OfferSalaryInfoV2 {
+        /// `award_salary_multiple`.
+        pub award_salary_multiple: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `customize_info_list`.
+        pub customize_info_list: Option<Vec<ApplicationOfferCustomValue>>,
+        /// `half_year_bonus`.
+        pub half_year_bonus: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `option_shares`.
+        pub option_shares: Option<String>,
+        /// `probation_salary_percentage`.
+        pub probation_salary_percentage: Option<String>,
+        /// `quarterly_bonus`.
+        pub quarterly_bonus: Option<String>,
+        /// `salary_status`.
+        pub salary_status: Option<feishu_core::generated::Int64>,
+        /// `total_annual_cash`.
+        pub total_annual_cash: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferSchemaDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_schema&version=v1>
+    pub struct OfferSchemaDetail {
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_customized`.
+        pub is_customized: Option<bool>,
+        /// `name`.
+        pub name: Option<OfferSchemaName>,
+        /// `option_list`.
+        pub option_list: Option<Vec<OfferSchemaDetailOption>>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferSchemaDetailOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_schema&version=v1>
+    pub struct OfferSchemaDetailOption {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `index`.
+        pub index: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<OfferSchemaName>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferSchemaName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=offer_schema&version=v1>
+    pub struct OfferSchemaName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferSendRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct OfferSendRecord {
+        /// `acceptance_list`.
+        pub acceptance_list: Option<Vec<Acceptance>>,
+        /// `email_info`.
+        pub email_info: Option<OfferEmailInfo>,
+        /// `offer_file_list`.
+        pub offer_file_list: Option<Vec<OfferFile>>,
+        /// `offer_letter_status`.
+        pub offer_letter_status: Option<feishu_core::generated::Int64>,
+        /// `offer_send_record_id`.
+        pub offer_send_record_id: Option<String>,
+        /// `offer_signature_info`.
+        pub offer_signature_info: Option<OfferSignatureInfo>,
+        /// `operator_user_id`.
+        pub operator_user_id: Option<String>,
+        /// `send_time`.
+        pub send_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OfferSignatureInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct OfferSignatureInfo {
+        /// `attachment_list`.
+        pub attachment_list: Option<Vec<SignatureAttachment>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `signature_status`.
+        pub signature_status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchEmployeeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=employee&version=v1>
+    pub struct PatchEmployeeResponseBody {
+        /// `employee`.
+        pub employee: Option<Employee>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchExternalInterviewAssessmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=external_interview_assessment&version=v1>
+    pub struct PatchExternalInterviewAssessmentResponseBody {
+        /// `external_interview_assessment`.
+        pub external_interview_assessment: Option<ExternalInterviewAssessment>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchInterviewerResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=interviewer&version=v1>
+    pub struct PatchInterviewerResponseBody {
+        /// `interviewer`.
+        pub interviewer: Option<Interviewer>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchNoteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=hire&resource=note&version=v1>
+    pub struct PatchNoteResponseBody {
+        /// `note`.
+        pub note: Option<Note>,
+    }
+}
+
+feishu_core::model! {
+    /// `PermissionCollection`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
+    pub struct PermissionCollection {
+        /// `business_management_scopes`.
+        pub business_management_scopes: Option<Vec<BusinessManagementScope>>,
+        /// `data_permissions`.
+        pub data_permissions: Option<Vec<DataPermission>>,
+        /// `feature_permissions`.
+        pub feature_permissions: Option<Vec<IdNameObject>>,
+        /// `management_permissions`.
+        pub management_permissions: Option<Vec<IdNameObject>>,
+    }
+}
+
+feishu_core::model! {
+    /// `PermissionGroupInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
+    pub struct PermissionGroupInfo {
+        /// `permission_ids`.
+        pub permission_ids: Option<Vec<String>>,
+        /// `scope_rule`.
+        pub scope_rule: Option<PermissionScopeRule>,
+    }
+}
+
+feishu_core::model! {
+    /// `PermissionScopeRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
+    pub struct PermissionScopeRule {
+        /// `rule_type`.
+        pub rule_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `PortalJobPost`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=referral_website.job_post&version=v1>
+    pub struct PortalJobPost {
+        /// `address`.
+        pub address: Option<CommonAddress>,
+        /// `address_list`.
+        pub address_list: Option<Vec<CommonAddress>>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator`.
+        pub creator: Option<IdNameObject>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<WebsiteJobPostCustomizedData>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `experience`.
+        pub experience: Option<feishu_core::generated::Int64>,
+        /// `headcount`.
+        pub headcount: Option<feishu_core::generated::Int64>,
+        /// `high_light_list`.
+        pub high_light_list: Option<Vec<IdNameObject>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_active_status`.
+        pub job_active_status: Option<feishu_core::generated::Int64>,
+        /// `job_code`.
+        pub job_code: Option<String>,
+        /// `job_department`.
+        pub job_department: Option<IdNameObject>,
+        /// `job_expire_time`.
+        pub job_expire_time: Option<String>,
+        /// `job_function`.
+        pub job_function: Option<IdNameObject>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_process_type`.
+        pub job_process_type: Option<feishu_core::generated::Int64>,
+        /// `job_recruitment_type`.
+        pub job_recruitment_type: Option<IdNameObject>,
+        /// `job_type`.
+        pub job_type: Option<IdNameObject>,
+        /// `max_job_level`.
+        pub max_job_level: Option<IdNameObject>,
+        /// `max_salary`.
+        pub max_salary: Option<String>,
+        /// `min_job_level`.
+        pub min_job_level: Option<IdNameObject>,
+        /// `min_salary`.
+        pub min_salary: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `required_degree`.
+        pub required_degree: Option<feishu_core::generated::Int64>,
+        /// `requirement`.
+        pub requirement: Option<String>,
+        /// `subject`.
+        pub subject: Option<IdNameObject>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PreviewAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=preview&project=hire&resource=attachment&version=v1>
+    pub struct PreviewAttachmentResponseBody {
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProtectSearchAgencyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=protect_search&project=hire&resource=agency&version=v1>
+    pub struct ProtectSearchAgencyResponseBody {
+        /// `is_onboarded`.
+        pub is_onboarded: Option<bool>,
+        /// `onboarded_in_protection`.
+        pub onboarded_in_protection: Option<bool>,
+        /// `onboarded_protection`.
+        pub onboarded_protection: Option<AgencyProtection>,
+        /// `protection_list`.
+        pub protection_list: Option<Vec<AgencyProtection>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ProviderIdNameObject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct ProviderIdNameObject {
+        /// `provider_id`.
+        pub provider_id: Option<String>,
+        /// `provider_name`.
+        pub provider_name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryAgencyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=agency&version=v1>
+    pub struct QueryAgencyResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Agency>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryLocationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=location&version=v1>
+    pub struct QueryLocationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<LocationDto>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryTalentObjectResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=hire&resource=talent_object&version=v1>
+    pub struct QueryTalentObjectResponseBody {
+        /// `items`.
+        pub items: Option<Vec<CommonSchema>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Question`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
+    pub struct Question {
+        /// `description_result`.
+        pub description_result: Option<String>,
+        /// `five_start_scoring_result`.
+        pub five_start_scoring_result: Option<FiveStartScoringResult>,
+        /// `is_required`.
+        pub is_required: Option<bool>,
+        /// `question_desc`.
+        pub question_desc: Option<String>,
+        /// `question_en_desc`.
+        pub question_en_desc: Option<String>,
+        /// `question_en_name`.
+        pub question_en_name: Option<String>,
+        /// `question_id`.
+        pub question_id: Option<String>,
+        /// `question_name`.
+        pub question_name: Option<String>,
+        /// `question_type`.
+        pub question_type: Option<feishu_core::generated::Int64>,
+        /// `select_option_result_list`.
+        pub select_option_result_list: Option<Vec<SelectOptionResult>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QuestionAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct QuestionAssessment {
+        /// `abilities`.
+        pub abilities: Option<Vec<Ability>>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `question_type`.
+        pub question_type: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `Questionnaire`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
+    pub struct Questionnaire {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `has_answers`.
+        pub has_answers: Option<bool>,
+        /// `interview_id`.
+        pub interview_id: Option<String>,
+        /// `questionnaire_id`.
+        pub questionnaire_id: Option<String>,
+        /// `questions`.
+        pub questions: Option<Vec<Question>>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `version`.
+        pub version: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecommendedJobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct RecommendedJobLevel {
+        /// `higher_limit_job_level_name`.
+        pub higher_limit_job_level_name: Option<I18n>,
+        /// `lower_limit_job_level_name`.
+        pub lower_limit_job_level_name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReconciliationReferralAccountResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reconciliation&project=hire&resource=referral_account&version=v1>
+    pub struct ReconciliationReferralAccountResponseBody {
+        /// `check_failed_list`.
+        pub check_failed_list: Option<Vec<CheckFailedAccountInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecordScore`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct RecordScore {
+        /// `score`.
+        pub score: Option<f64>,
+        /// `total_score`.
+        pub total_score: Option<f64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RecruiterJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recruiter&project=hire&resource=job&version=v1>
+    pub struct RecruiterJobResponseBody {
+        /// `info`.
+        pub info: Option<JobRecruiter2>,
+    }
+}
+
+feishu_core::model! {
+    /// `Referral`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_application&project=hire&resource=referral&version=v1>
+    pub struct Referral {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `referral_user`.
+        pub referral_user: Option<IdNameObject>,
+        /// `referral_user_id`.
+        pub referral_user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReferralBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ReferralBasicInfo {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `referral_method`.
+        pub referral_method: Option<feishu_core::generated::Int64>,
+        /// `referral_type`.
+        pub referral_type: Option<feishu_core::generated::Int64>,
+        /// `user_info`.
+        pub user_info: Option<BasicUserInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReferralInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=referral&version=v1>
+    pub struct ReferralInfo {
+        /// `application_ids`.
+        pub application_ids: Option<Vec<String>>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `referral_user`.
+        pub referral_user: Option<IdNameObject>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReferralInfoV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ReferralInfoV2 {
+        /// `basic_info`.
+        pub basic_info: Option<ReferralBasicInfo>,
+        /// `recommend_info`.
+        pub recommend_info: Option<ReferralRecommendInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReferralRecommendInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ReferralRecommendInfo {
+        /// `comment`.
+        pub comment: Option<String>,
+        /// `familiarity`.
+        pub familiarity: Option<feishu_core::generated::Int64>,
+        /// `match_degree`.
+        pub match_degree: Option<feishu_core::generated::Int64>,
+        /// `relationship`.
+        pub relationship: Option<feishu_core::generated::Int64>,
+        /// `specific_relationship`.
+        pub specific_relationship: Option<SpecificRelationship>,
+        /// `work_ability_familiarity`.
+        pub work_ability_familiarity: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RegistrationBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct RegistrationBasicInfo {
+        /// `download_url`.
+        pub download_url: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `registration_time`.
+        pub registration_time: Option<feishu_core::generated::Int64>,
+        /// `scenario`.
+        pub scenario: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RegistrationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=config&project=hire&resource=job&version=v1>
+    pub struct RegistrationInfo {
+        /// `name`.
+        pub name: Option<String>,
+        /// `schema_id`.
+        pub schema_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RegistrationSchema`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=portal_apply_schema&version=v1>
+    pub struct RegistrationSchema {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `objects`.
+        pub objects: Option<Vec<CommonSchema>>,
+        /// `scenarios`.
+        pub scenarios: Option<Vec<feishu_core::generated::Int64>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RegistrationSchemaInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=combined_update&project=hire&resource=job&version=v1>
+    pub struct RegistrationSchemaInfo {
+        /// `name`.
+        pub name: Option<String>,
+        /// `schema_id`.
+        pub schema_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RelatedDimensionConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct RelatedDimensionConfig {
+        /// `related_dimension_settings`.
+        pub related_dimension_settings: Option<Vec<RelatedDimensionSetting>>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RelatedDimensionSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct RelatedDimensionSetting {
+        /// `dimension_id`.
+        pub dimension_id: Option<String>,
+        /// `dimension_option_ids`.
+        pub dimension_option_ids: Option<Vec<String>>,
+        /// `related_operator_type`.
+        pub related_operator_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RemoveToFolderTalentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_to_folder&project=hire&resource=talent&version=v1>
+    pub struct RemoveToFolderTalentResponseBody {
+        /// `folder_id`.
+        pub folder_id: Option<String>,
+        /// `talent_id_list`.
+        pub talent_id_list: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReportCustomData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct ReportCustomData {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `value`.
+        pub value: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResumeSource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=resume_source&version=v1>
+    pub struct ResumeSource {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `resume_source_type`.
+        pub resume_source_type: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Role`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=role&version=v1>
+    pub struct Role {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `role_status`.
+        pub role_status: Option<feishu_core::generated::Int64>,
+        /// `role_type`.
+        pub role_type: Option<feishu_core::generated::Int64>,
+        /// `scope_of_application`.
+        pub scope_of_application: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoleDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=role&version=v1>
+    pub struct RoleDetail {
+        /// `campus_permission_collection`.
+        pub campus_permission_collection: Option<PermissionCollection>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `has_business_management_scope`.
+        pub has_business_management_scope: Option<bool>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `role_status`.
+        pub role_status: Option<feishu_core::generated::Int64>,
+        /// `role_type`.
+        pub role_type: Option<feishu_core::generated::Int64>,
+        /// `scope_of_application`.
+        pub scope_of_application: Option<feishu_core::generated::Int64>,
+        /// `socail_permission_collection`.
+        pub socail_permission_collection: Option<PermissionCollection>,
+    }
+}
+
+feishu_core::model! {
+    /// `ScoreCalculationConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct ScoreCalculationConfig {
+        /// `calculation_mode`.
+        pub calculation_mode: Option<feishu_core::generated::Int64>,
+        /// `enabled`.
+        pub enabled: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ScoreDimensionConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_feedback_form&version=v1>
+    pub struct ScoreDimensionConfig {
+        /// `lower_limit_score`.
+        pub lower_limit_score: Option<feishu_core::generated::Int64>,
+        /// `score_dimension_type`.
+        pub score_dimension_type: Option<feishu_core::generated::Int64>,
+        /// `upper_limit_score`.
+        pub upper_limit_score: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchDiversityInclusionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=diversity_inclusion&version=v1>
+    pub struct SearchDiversityInclusionResponseBody {
+        /// `items`.
+        pub items: Option<Vec<DiInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchJobPublishRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
+    pub struct SearchJobPublishRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WebsiteJobPost>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchReferralResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=referral&version=v1>
+    pub struct SearchReferralResponseBody {
+        /// `items`.
+        pub items: Option<Vec<ReferralInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchTalentOperationLogResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=talent_operation_log&version=v1>
+    pub struct SearchTalentOperationLogResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TalentOperationLog>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchTalentPoolResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=talent_pool&version=v1>
+    pub struct SearchTalentPoolResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TalentPool>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchTestResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=test&version=v1>
+    pub struct SearchTestResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Test>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchWebsiteJobPostResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=website.job_post&version=v1>
+    pub struct SearchWebsiteJobPostResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WebsiteJobPost>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SelectOptionResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=questionnaire&version=v1>
+    pub struct SelectOptionResult {
+        /// `is_selected`.
+        pub is_selected: Option<bool>,
+        /// `option_desc`.
+        pub option_desc: Option<String>,
+        /// `option_en_desc`.
+        pub option_en_desc: Option<String>,
+        /// `option_en_name`.
+        pub option_en_name: Option<String>,
+        /// `option_id`.
+        pub option_id: Option<String>,
+        /// `option_name`.
+        pub option_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Sentence`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=minutes&version=v1>
+    pub struct Sentence {
+        /// `content`.
+        pub content: Option<String>,
+        /// `speak_time`.
+        pub speak_time: Option<String>,
+        /// `speaker_name`.
+        pub speaker_name: Option<I18n>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SignatureAttachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=offer&project=hire&resource=application&version=v1>
+    pub struct SignatureAttachment {
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `file_template_id`.
+        pub file_template_id: Option<String>,
+        /// `file_template_name`.
+        pub file_template_name: Option<String>,
+        /// `file_template_type_id`.
+        pub file_template_type_id: Option<String>,
+        /// `file_template_type_name`.
+        pub file_template_type_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SpecificRelationship`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct SpecificRelationship {
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `relation_with_candidate`.
+        pub relation_with_candidate: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `StageCountInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=job&version=v1>
+    pub struct StageCountInfo {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `stage`.
+        pub stage: Option<ApplicationStageInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `Subject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=subject&version=v1>
+    pub struct Subject {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `application_limit`.
+        pub application_limit: Option<feishu_core::generated::Int64>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator`.
+        pub creator: Option<IdNameObject>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `Talent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct Talent {
+        /// `award_list`.
+        pub award_list: Option<Vec<TalentAwardInfo>>,
+        /// `basic_info`.
+        pub basic_info: Option<TalentBasicInfo>,
+        /// `career_list`.
+        pub career_list: Option<Vec<TalentCareerInfo>>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedData>>,
+        /// `education_list`.
+        pub education_list: Option<Vec<TalentEducationInfo>>,
+        /// `first_degree`.
+        pub first_degree: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interview_registration_list`.
+        pub interview_registration_list: Option<Vec<TalentInterviewRegistrationSimple>>,
+        /// `is_in_agency_period`.
+        pub is_in_agency_period: Option<bool>,
+        /// `is_onboarded`.
+        pub is_onboarded: Option<bool>,
+        /// `language_list`.
+        pub language_list: Option<Vec<TalentLanguageInfo>>,
+        /// `project_list`.
+        pub project_list: Option<Vec<TalentProjectInfo>>,
+        /// `registration_list`.
+        pub registration_list: Option<Vec<RegistrationBasicInfo>>,
+        /// `resume_attachment_id_list`.
+        pub resume_attachment_id_list: Option<Vec<String>>,
+        /// `resume_source_list`.
+        pub resume_source_list: Option<Vec<TalentResumeSource>>,
+        /// `sns_list`.
+        pub sns_list: Option<Vec<TalentSnsInfo>>,
+        /// `top_degree`.
+        pub top_degree: Option<feishu_core::generated::Int64>,
+        /// `works_list`.
+        pub works_list: Option<Vec<TalentWorksInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentAwardInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentAwardInfo {
+        /// `award_time`.
+        pub award_time: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `desc`.
+        pub desc: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentBasicInfo {
+        /// `age`.
+        pub age: Option<feishu_core::generated::Int64>,
+        /// `birthday`.
+        pub birthday: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `current_city`.
+        pub current_city: Option<TalentCityInfo>,
+        /// `current_home_address`.
+        pub current_home_address: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `experience_years`.
+        pub experience_years: Option<feishu_core::generated::Int64>,
+        /// `gender`.
+        pub gender: Option<feishu_core::generated::Int64>,
+        /// `hometown_city`.
+        pub hometown_city: Option<TalentCityInfo>,
+        /// `hukou_location_code`.
+        pub hukou_location_code: Option<String>,
+        /// `identification`.
+        pub identification: Option<TalentIdentificationInfo>,
+        /// `identification_number`.
+        pub identification_number: Option<String>,
+        /// `identification_type`.
+        pub identification_type: Option<feishu_core::generated::Int64>,
+        /// `marital_status`.
+        pub marital_status: Option<feishu_core::generated::Int64>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `mobile_code`.
+        pub mobile_code: Option<String>,
+        /// `mobile_country_code`.
+        pub mobile_country_code: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `nationality`.
+        pub nationality: Option<TalentNationality>,
+        /// `preferred_city_list`.
+        pub preferred_city_list: Option<Vec<TalentCityInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentBasicInfoV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct TalentBasicInfoV2 {
+        /// `email`.
+        pub email: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mobile_code`.
+        pub mobile_code: Option<String>,
+        /// `mobile_number`.
+        pub mobile_number: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentBatchInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get_id&project=hire&resource=talent&version=v1>
+    pub struct TalentBatchInfo {
+        /// `email`.
+        pub email: Option<String>,
+        /// `identification_number`.
+        pub identification_number: Option<String>,
+        /// `identification_type`.
+        pub identification_type: Option<feishu_core::generated::Int64>,
+        /// `is_onboarded`.
+        pub is_onboarded: Option<bool>,
+        /// `mobile_code`.
+        pub mobile_code: Option<String>,
+        /// `mobile_number`.
+        pub mobile_number: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentCareerInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentCareerInfo {
+        /// `career_type`.
+        pub career_type: Option<feishu_core::generated::Int64>,
+        /// `company`.
+        pub company: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `desc`.
+        pub desc: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `tag_list`.
+        pub tag_list: Option<Vec<feishu_core::generated::Int64>>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentCityInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentCityInfo {
+        /// `city_code`.
+        pub city_code: Option<String>,
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentCustomizedAttachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentCustomizedAttachment {
+        /// `content_type`.
+        pub content_type: Option<String>,
+        /// `file_id`.
+        pub file_id: Option<String>,
+        /// `file_size`.
+        pub file_size: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentCustomizedData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentCustomizedData {
+        /// `children`.
+        pub children: Option<Vec<TalentCustomizedDataChild>>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_id`.
+        pub object_id: Option<String>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentCustomizedDataChild`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentCustomizedDataChild {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_id`.
+        pub object_id: Option<String>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<TalentCustomizedValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentCustomizedOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentCustomizedOption {
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentCustomizedTimeRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentCustomizedTimeRange {
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentCustomizedValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentCustomizedValue {
+        /// `content`.
+        pub content: Option<String>,
+        /// `customized_attachment`.
+        pub customized_attachment: Option<Vec<TalentCustomizedAttachment>>,
+        /// `number`.
+        pub number: Option<String>,
+        /// `option`.
+        pub option: Option<TalentCustomizedOption>,
+        /// `option_list`.
+        pub option_list: Option<Vec<TalentCustomizedOption>>,
+        /// `time`.
+        pub time: Option<String>,
+        /// `time_range`.
+        pub time_range: Option<TalentCustomizedTimeRange>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentEducationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentEducationInfo {
+        /// `academic_ranking`.
+        pub academic_ranking: Option<feishu_core::generated::Int64>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `degree`.
+        pub degree: Option<feishu_core::generated::Int64>,
+        /// `education_type`.
+        pub education_type: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `end_time_v2`.
+        pub end_time_v2: Option<String>,
+        /// `field_of_study`.
+        pub field_of_study: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `school`.
+        pub school: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `tag_list`.
+        pub tag_list: Option<Vec<feishu_core::generated::Int64>>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentExternalInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=talent.external_info&version=v1>
+    pub struct TalentExternalInfo {
+        /// `external_create_time`.
+        pub external_create_time: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentFolderForList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent_folder&version=v1>
+    pub struct TalentFolderForList {
+        /// `folder_id`.
+        pub folder_id: Option<String>,
+        /// `folder_name`.
+        pub folder_name: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentIdentificationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentIdentificationInfo {
+        /// `identification_number`.
+        pub identification_number: Option<String>,
+        /// `identification_type`.
+        pub identification_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentInterview`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_talent&project=hire&resource=interview&version=v1>
+    pub struct TalentInterview {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `interview_list`.
+        pub interview_list: Option<Vec<InterviewExtend>>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentInterviewRegistrationSimple`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentInterviewRegistrationSimple {
+        /// `download_url`.
+        pub download_url: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `registration_time`.
+        pub registration_time: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentLanguageInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentLanguageInfo {
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `language`.
+        pub language: Option<feishu_core::generated::Int64>,
+        /// `proficiency`.
+        pub proficiency: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentNationality`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentNationality {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `nationality_code`.
+        pub nationality_code: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentOperationLog`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=talent_operation_log&version=v1>
+    pub struct TalentOperationLog {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `operation_time`.
+        pub operation_time: Option<String>,
+        /// `operation_type`.
+        pub operation_type: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<IdNameObject>,
+        /// `operator_type`.
+        pub operator_type: Option<feishu_core::generated::Int64>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentPool`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=talent_pool&version=v1>
+    pub struct TalentPool {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `i18n_description`.
+        pub i18n_description: Option<I18n>,
+        /// `i18n_name`.
+        pub i18n_name: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_private`.
+        pub is_private: Option<feishu_core::generated::Int64>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentProjectInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentProjectInfo {
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `desc`.
+        pub desc: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `role`.
+        pub role: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentResumeSource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentResumeSource {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentSnsInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentSnsInfo {
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `sns_type`.
+        pub sns_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentTag`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent_tag&version=v1>
+    pub struct TalentTag {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TalentWorksInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=talent&version=v1>
+    pub struct TalentWorksInfo {
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `desc`.
+        pub desc: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TargetMajorInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=job&version=v1>
+    pub struct TargetMajorInfo {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TerminationReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=termination_reason&version=v1>
+    pub struct TerminationReason {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_used_as_evaluation`.
+        pub is_used_as_evaluation: Option<bool>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `referral_name`.
+        pub referral_name: Option<I18n>,
+        /// `termination_type`.
+        pub termination_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TerminationReasonChildInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct TerminationReasonChildInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `TerminationReasonInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_detail&project=hire&resource=application&version=v1>
+    pub struct TerminationReasonInfo {
+        /// `children`.
+        pub children: Option<Vec<TerminationReasonChildInfo>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `Test`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=test&version=v1>
+    pub struct Test {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `reply_status`.
+        pub reply_status: Option<feishu_core::generated::Int64>,
+        /// `report_url_list`.
+        pub report_url_list: Option<Vec<String>>,
+        /// `result_detail_list`.
+        pub result_detail_list: Option<Vec<TestResultDetail>>,
+        /// `result_upload_time`.
+        pub result_upload_time: Option<String>,
+        /// `review_created_at`.
+        pub review_created_at: Option<String>,
+        /// `reviewer`.
+        pub reviewer: Option<String>,
+        /// `score`.
+        pub score: Option<String>,
+        /// `score_submit_time`.
+        pub score_submit_time: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `test_complete_time`.
+        pub test_complete_time: Option<String>,
+        /// `test_id`.
+        pub test_id: Option<String>,
+        /// `test_paper_id`.
+        pub test_paper_id: Option<String>,
+        /// `test_paper_name`.
+        pub test_paper_name: Option<String>,
+        /// `test_paper_source_id`.
+        pub test_paper_source_id: Option<String>,
+        /// `test_paper_source_name`.
+        pub test_paper_source_name: Option<I18n>,
+        /// `test_schedule`.
+        pub test_schedule: Option<TestSchedule>,
+        /// `test_status`.
+        pub test_status: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `TestResultDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=test&version=v1>
+    pub struct TestResultDetail {
+        /// `result`.
+        pub result: Option<String>,
+        /// `subject`.
+        pub subject: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TestSchedule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=test&version=v1>
+    pub struct TestSchedule {
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Todo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=todo&version=v1>
+    pub struct Todo {
+        /// `evaluation`.
+        pub evaluation: Option<TodoCommon>,
+        /// `exam`.
+        pub exam: Option<TodoCommon>,
+        /// `interview`.
+        pub interview: Option<TodoCommon>,
+        /// `offer`.
+        pub offer: Option<TodoCommon>,
+    }
+}
+
+feishu_core::model! {
+    /// `TodoCommon`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=todo&version=v1>
+    pub struct TodoCommon {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TransferOnboardApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=transfer_onboard&project=hire&resource=application&version=v1>
+    pub struct TransferOnboardApplicationResponseBody {
+        /// `employee`.
+        pub employee: Option<Employee>,
+    }
+}
+
+feishu_core::model! {
+    /// `TripartiteAgreementInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=tripartite_agreement&version=v1>
+    pub struct TripartiteAgreementInfo {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `state`.
+        pub state: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateConfigJobResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_config&project=hire&resource=job&version=v1>
+    pub struct UpdateConfigJobResponseBody {
+        /// `job_config`.
+        pub job_config: Option<JobConfigResult>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateExternalApplicationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=external_application&version=v1>
+    pub struct UpdateExternalApplicationResponseBody {
+        /// `external_application`.
+        pub external_application: Option<ExternalApplication>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateExternalBackgroundCheckResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=external_background_check&version=v1>
+    pub struct UpdateExternalBackgroundCheckResponseBody {
+        /// `external_background_check`.
+        pub external_background_check: Option<ExternalBackgroundCheck>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateExternalInterviewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=external_interview&version=v1>
+    pub struct UpdateExternalInterviewResponseBody {
+        /// `external_interview`.
+        pub external_interview: Option<ExternalInterview>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateExternalOfferResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=external_offer&version=v1>
+    pub struct UpdateExternalOfferResponseBody {
+        /// `external_offer`.
+        pub external_offer: Option<ExternalOffer>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateOfferResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=offer&version=v1>
+    pub struct UpdateOfferResponseBody {
+        /// `basic_info`.
+        pub basic_info: Option<OfferBasicInfo>,
+        /// `customized_info_list`.
+        pub customized_info_list: Option<Vec<OfferCustomizedInfo>>,
+        /// `offer_id`.
+        pub offer_id: Option<String>,
+        /// `salary_info`.
+        pub salary_info: Option<OfferSalaryInfo>,
+        /// `schema_id`.
+        pub schema_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateTalentExternalInfoResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=talent.external_info&version=v1>
+    pub struct UpdateTalentExternalInfoResponseBody {
+        /// `external_info`.
+        pub external_info: Option<TalentExternalInfo>,
+    }
+}
+
+feishu_core::model! {
+    /// `UpdateWebsiteChannelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=hire&resource=website.channel&version=v1>
+    pub struct UpdateWebsiteChannelResponseBody {
+        /// `code`.
+        pub code: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserBusinessManagementScope`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=user_role&version=v1>
+    pub struct UserBusinessManagementScope {
+        /// `entity`.
+        pub entity: Option<EntityInfo>,
+        /// `scope_rule`.
+        pub scope_rule: Option<PermissionScopeRule>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserContactInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=background_check_order&version=v1>
+    pub struct UserContactInfo {
+        /// `email`.
+        pub email: Option<String>,
+        /// `first_name`.
+        pub first_name: Option<String>,
+        /// `last_name`.
+        pub last_name: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=user_role&version=v1>
+    pub struct UserRole {
+        /// `business_management_scopes`.
+        pub business_management_scopes: Option<Vec<UserBusinessManagementScope>>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `role_description`.
+        pub role_description: Option<I18n>,
+        /// `role_id`.
+        pub role_id: Option<String>,
+        /// `role_name`.
+        pub role_name: Option<I18n>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Website`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website&version=v1>
+    pub struct Website {
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_channel_id`.
+        pub job_channel_id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `process_type_list`.
+        pub process_type_list: Option<Vec<feishu_core::generated::Int64>>,
+    }
+}
+
+feishu_core::model! {
+    /// `WebsiteChannelInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=website.channel&version=v1>
+    pub struct WebsiteChannelInfo {
+        /// `code`.
+        pub code: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WebsiteDeliveryDto`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create_by_resume&project=hire&resource=website.delivery&version=v1>
+    pub struct WebsiteDeliveryDto {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_post_id`.
+        pub job_post_id: Option<String>,
+        /// `portal_resume_id`.
+        pub portal_resume_id: Option<String>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WebsiteJobPost`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
+    pub struct WebsiteJobPost {
+        /// `address`.
+        pub address: Option<CommonAddress>,
+        /// `address_list`.
+        pub address_list: Option<Vec<CommonAddress>>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator`.
+        pub creator: Option<IdNameObject>,
+        /// `currency`.
+        pub currency: Option<feishu_core::generated::Int64>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<WebsiteJobPostCustomizedData>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `experience`.
+        pub experience: Option<feishu_core::generated::Int64>,
+        /// `headcount`.
+        pub headcount: Option<feishu_core::generated::Int64>,
+        /// `high_light_list`.
+        pub high_light_list: Option<Vec<IdNameObject>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `job_active_status`.
+        pub job_active_status: Option<feishu_core::generated::Int64>,
+        /// `job_code`.
+        pub job_code: Option<String>,
+        /// `job_department`.
+        pub job_department: Option<IdNameObject>,
+        /// `job_expire_time`.
+        pub job_expire_time: Option<String>,
+        /// `job_function`.
+        pub job_function: Option<IdNameObject>,
+        /// `job_id`.
+        pub job_id: Option<String>,
+        /// `job_process_type`.
+        pub job_process_type: Option<feishu_core::generated::Int64>,
+        /// `job_recruitment_type`.
+        pub job_recruitment_type: Option<IdNameObject>,
+        /// `job_sequence_info`.
+        pub job_sequence_info: Option<IdNameObject>,
+        /// `job_type`.
+        pub job_type: Option<IdNameObject>,
+        /// `max_job_level`.
+        pub max_job_level: Option<IdNameObject>,
+        /// `max_salary`.
+        pub max_salary: Option<String>,
+        /// `min_job_level`.
+        pub min_job_level: Option<IdNameObject>,
+        /// `min_salary`.
+        pub min_salary: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `required_degree`.
+        pub required_degree: Option<feishu_core::generated::Int64>,
+        /// `requirement`.
+        pub requirement: Option<String>,
+        /// `subject`.
+        pub subject: Option<IdNameObject>,
+        /// `target_major_list`.
+        pub target_major_list: Option<Vec<IdNameObject>>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WebsiteJobPostCustomizedData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
+    pub struct WebsiteJobPostCustomizedData {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_id`.
+        pub object_id: Option<String>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<WebsiteJobPostCustomizedValue>,
+    }
+}
+
+feishu_core::model! {
+    /// `WebsiteJobPostCustomizedOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
+    pub struct WebsiteJobPostCustomizedOption {
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `WebsiteJobPostCustomizedTimeRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
+    pub struct WebsiteJobPostCustomizedTimeRange {
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WebsiteJobPostCustomizedValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=hire&resource=job_publish_record&version=v1>
+    pub struct WebsiteJobPostCustomizedValue {
+        /// `content`.
+        pub content: Option<String>,
+        /// `number`.
+        pub number: Option<String>,
+        /// `option`.
+        pub option: Option<WebsiteJobPostCustomizedOption>,
+        /// `option_list`.
+        pub option_list: Option<Vec<WebsiteJobPostCustomizedOption>>,
+        /// `time`.
+        pub time: Option<String>,
+        /// `time_range`.
+        pub time_range: Option<WebsiteJobPostCustomizedTimeRange>,
+    }
+}
+
+feishu_core::model! {
+    /// `WebsiteUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=hire&resource=website.site_user&version=v1>
+    pub struct WebsiteUser {
+        /// `email`.
+        pub email: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `mobile_country_code`.
+        pub mobile_country_code: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WithdrawReferralAccountResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=withdraw&project=hire&resource=referral_account&version=v1>
+    pub struct WithdrawReferralAccountResponseBody {
+        /// `external_order_id`.
+        pub external_order_id: Option<String>,
+        /// `trans_time`.
+        pub trans_time: Option<String>,
+        /// `withdrawal_details`.
+        pub withdrawal_details: Option<BonusAmount>,
+    }
 }

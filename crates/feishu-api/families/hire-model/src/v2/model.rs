@@ -3,736 +3,736 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Ability`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Ability {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `name`.
-    pub name: Option<I18n>,
+feishu_core::model! {
+    /// `Ability`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct Ability {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
 }
 
-/// `AbilityAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AbilityAssessment {
-    /// `ability_id`.
-    pub ability_id: Option<String>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
+feishu_core::model! {
+    /// `AbilityAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct AbilityAssessment {
+        /// `ability_id`.
+        pub ability_id: Option<String>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+    }
 }
 
-/// `Attachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attachment {
-    /// `content_type`.
-    pub content_type: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `file_id`.
-    pub file_id: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `file_size`.
-    pub file_size: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Attachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct Attachment {
+        /// `content_type`.
+        pub content_type: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `file_id`.
+        pub file_id: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `file_size`.
+        pub file_size: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CompositeTalentAwardInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentAwardInfo {
-    /// `award_name`.
-    pub award_name: Option<String>,
-    /// `award_time`.
-    pub award_time: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `description`.
-    pub description: Option<String>,
+feishu_core::model! {
+    /// `CompositeTalentAwardInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentAwardInfo {
+        /// `award_name`.
+        pub award_name: Option<String>,
+        /// `award_time`.
+        pub award_time: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `description`.
+        pub description: Option<String>,
+    }
 }
 
-/// `CompositeTalentBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentBasicInfo {
-    /// `age`.
-    pub age: Option<feishu_core::generated::Int64>,
-    /// `birthday`.
-    pub birthday: Option<feishu_core::generated::Int64>,
-    /// `confidential`.
-    pub confidential: Option<feishu_core::generated::Int64>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `current_location_code`.
-    pub current_location_code: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `experience_years`.
-    pub experience_years: Option<feishu_core::generated::Int64>,
-    /// `gender`.
-    pub gender: Option<feishu_core::generated::Int64>,
-    /// `home_address`.
-    pub home_address: Option<String>,
-    /// `hometown_location_code`.
-    pub hometown_location_code: Option<String>,
-    /// `hukou_location_code`.
-    pub hukou_location_code: Option<String>,
-    /// `identification_number`.
-    pub identification_number: Option<String>,
-    /// `identification_type`.
-    pub identification_type: Option<feishu_core::generated::Int64>,
-    /// `marital_status`.
-    pub marital_status: Option<feishu_core::generated::Int64>,
-    /// `mobile_code`.
-    pub mobile_code: Option<String>,
-    /// `mobile_number`.
-    pub mobile_number: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `nationality_code`.
-    pub nationality_code: Option<String>,
-    /// `preferred_location_code_list`.
-    pub preferred_location_code_list: Option<Vec<String>>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `CompositeTalentBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentBasicInfo {
+        /// `age`.
+        pub age: Option<feishu_core::generated::Int64>,
+        /// `birthday`.
+        pub birthday: Option<feishu_core::generated::Int64>,
+        /// `confidential`.
+        pub confidential: Option<feishu_core::generated::Int64>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `current_location_code`.
+        pub current_location_code: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `experience_years`.
+        pub experience_years: Option<feishu_core::generated::Int64>,
+        /// `gender`.
+        pub gender: Option<feishu_core::generated::Int64>,
+        /// `home_address`.
+        pub home_address: Option<String>,
+        /// `hometown_location_code`.
+        pub hometown_location_code: Option<String>,
+        /// `hukou_location_code`.
+        pub hukou_location_code: Option<String>,
+        /// `identification_number`.
+        pub identification_number: Option<String>,
+        /// `identification_type`.
+        pub identification_type: Option<feishu_core::generated::Int64>,
+        /// `marital_status`.
+        pub marital_status: Option<feishu_core::generated::Int64>,
+        /// `mobile_code`.
+        pub mobile_code: Option<String>,
+        /// `mobile_number`.
+        pub mobile_number: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `nationality_code`.
+        pub nationality_code: Option<String>,
+        /// `preferred_location_code_list`.
+        pub preferred_location_code_list: Option<Vec<String>>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `CompositeTalentCareerInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentCareerInfo {
-    /// `company_name`.
-    pub company_name: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
+feishu_core::model! {
+    /// `CompositeTalentCareerInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentCareerInfo {
+        /// `company_name`.
+        pub company_name: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
 }
 
-/// `CompositeTalentCustomizedData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentCustomizedData {
-    /// `children`.
-    pub children: Option<Vec<TalentCustomizedDataChild>>,
-    /// `module_id`.
-    pub module_id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CompositeTalentCustomizedData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentCustomizedData {
+        /// `children`.
+        pub children: Option<Vec<TalentCustomizedDataChild>>,
+        /// `module_id`.
+        pub module_id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CompositeTalentEducationInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentEducationInfo {
-    /// `academic_ranking`.
-    pub academic_ranking: Option<feishu_core::generated::Int64>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `degree`.
-    pub degree: Option<feishu_core::generated::Int64>,
-    /// `education_type`.
-    pub education_type: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `major`.
-    pub major: Option<String>,
-    /// `school_name`.
-    pub school_name: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `tag_list`.
-    pub tag_list: Option<Vec<feishu_core::generated::Int64>>,
+feishu_core::model! {
+    /// `CompositeTalentEducationInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentEducationInfo {
+        /// `academic_ranking`.
+        pub academic_ranking: Option<feishu_core::generated::Int64>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `degree`.
+        pub degree: Option<feishu_core::generated::Int64>,
+        /// `education_type`.
+        pub education_type: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `major`.
+        pub major: Option<String>,
+        /// `school_name`.
+        pub school_name: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `tag_list`.
+        pub tag_list: Option<Vec<feishu_core::generated::Int64>>,
+    }
 }
 
-/// `CompositeTalentInternshipInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentInternshipInfo {
-    /// `company_name`.
-    pub company_name: Option<String>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
+feishu_core::model! {
+    /// `CompositeTalentInternshipInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentInternshipInfo {
+        /// `company_name`.
+        pub company_name: Option<String>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
 }
 
-/// `CompositeTalentLanguageInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentLanguageInfo {
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `language`.
-    pub language: Option<feishu_core::generated::Int64>,
-    /// `proficiency`.
-    pub proficiency: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CompositeTalentLanguageInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentLanguageInfo {
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `language`.
+        pub language: Option<feishu_core::generated::Int64>,
+        /// `proficiency`.
+        pub proficiency: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CompositeTalentProjectInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentProjectInfo {
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `project_name`.
-    pub project_name: Option<String>,
-    /// `role`.
-    pub role: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
+feishu_core::model! {
+    /// `CompositeTalentProjectInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentProjectInfo {
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `project_name`.
+        pub project_name: Option<String>,
+        /// `role`.
+        pub role: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
 }
 
-/// `CompositeTalentSnsInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentSnsInfo {
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `sns_type`.
-    pub sns_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CompositeTalentSnsInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentSnsInfo {
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `sns_type`.
+        pub sns_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CompositeTalentWorksInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompositeTalentWorksInfo {
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
+feishu_core::model! {
+    /// `CompositeTalentWorksInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct CompositeTalentWorksInfo {
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<TalentCustomizedDataChild>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `link`.
+        pub link: Option<String>,
+    }
 }
 
-/// `DimensionAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionAssessment {
-    /// `ability_assessments`.
-    pub ability_assessments: Option<Vec<AbilityAssessment>>,
-    /// `dimension_content`.
-    pub dimension_content: Option<String>,
-    /// `dimension_name`.
-    pub dimension_name: Option<I18n>,
-    /// `dimension_option`.
-    pub dimension_option: Option<DimensionOption>,
-    /// `dimension_options`.
-    pub dimension_options: Option<Vec<DimensionOption>>,
-    /// `dimension_score`.
-    pub dimension_score: Option<feishu_core::generated::Int64>,
-    /// `dimension_type`.
-    pub dimension_type: Option<feishu_core::generated::Int64>,
-    /// `interview_feedback_form_dimension_id`.
-    pub interview_feedback_form_dimension_id: Option<String>,
-    /// `question_assessments`.
-    pub question_assessments: Option<Vec<QuestionAssessment>>,
-    /// `recommended_job_level`.
-    pub recommended_job_level: Option<RecommendedJobLevel>,
-    /// `weight`.
-    pub weight: Option<f64>,
+feishu_core::model! {
+    /// `DimensionAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct DimensionAssessment {
+        /// `ability_assessments`.
+        pub ability_assessments: Option<Vec<AbilityAssessment>>,
+        /// `dimension_content`.
+        pub dimension_content: Option<String>,
+        /// `dimension_name`.
+        pub dimension_name: Option<I18n>,
+        /// `dimension_option`.
+        pub dimension_option: Option<DimensionOption>,
+        /// `dimension_options`.
+        pub dimension_options: Option<Vec<DimensionOption>>,
+        /// `dimension_score`.
+        pub dimension_score: Option<feishu_core::generated::Int64>,
+        /// `dimension_type`.
+        pub dimension_type: Option<feishu_core::generated::Int64>,
+        /// `interview_feedback_form_dimension_id`.
+        pub interview_feedback_form_dimension_id: Option<String>,
+        /// `question_assessments`.
+        pub question_assessments: Option<Vec<QuestionAssessment>>,
+        /// `recommended_job_level`.
+        pub recommended_job_level: Option<RecommendedJobLevel>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
 }
 
-/// `DimensionOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionOption {
-    /// `alias_name`.
-    pub alias_name: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `score_val`.
-    pub score_val: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DimensionOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct DimensionOption {
+        /// `alias_name`.
+        pub alias_name: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `score_val`.
+        pub score_val: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetInterviewRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetInterviewRecordResponseBody {
-    /// `interview_record`.
-    pub interview_record: Option<InterviewRecord>,
+feishu_core::model! {
+    /// `GetInterviewRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=interview_record&version=v2>
+    pub struct GetInterviewRecordResponseBody {
+        /// `interview_record`.
+        pub interview_record: Option<InterviewRecord>,
+    }
 }
 
-/// `GetTalentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTalentResponseBody {
-    /// `award_list`.
-    pub award_list: Option<Vec<CompositeTalentAwardInfo>>,
-    /// `basic_info`.
-    pub basic_info: Option<CompositeTalentBasicInfo>,
-    /// `block_info`.
-    pub block_info: Option<TalentBlock>,
-    /// `career_list`.
-    pub career_list: Option<Vec<CompositeTalentCareerInfo>>,
-    /// `customized_data_list`.
-    pub customized_data_list: Option<Vec<CompositeTalentCustomizedData>>,
-    /// `education_list`.
-    pub education_list: Option<Vec<CompositeTalentEducationInfo>>,
-    /// `internship_list`.
-    pub internship_list: Option<Vec<CompositeTalentInternshipInfo>>,
-    /// `interview_registration_list`.
-    pub interview_registration_list: Option<Vec<TalentInterviewRegistrationSimple>>,
-    /// `is_in_agency_period`.
-    pub is_in_agency_period: Option<bool>,
-    /// `is_onboarded`.
-    pub is_onboarded: Option<bool>,
-    /// `language_list`.
-    pub language_list: Option<Vec<CompositeTalentLanguageInfo>>,
-    /// `note_list_v2`.
-    pub note_list_v2: Option<Vec<TalentNote>>,
-    /// `project_list`.
-    pub project_list: Option<Vec<CompositeTalentProjectInfo>>,
-    /// `registration_list`.
-    pub registration_list: Option<Vec<RegistrationBasicInfo>>,
-    /// `resume_attachment_id_list`.
-    pub resume_attachment_id_list: Option<Vec<String>>,
-    /// `resume_attachment_list`.
-    pub resume_attachment_list: Option<Vec<TalentResumeAttachment>>,
-    /// `resume_source_list`.
-    pub resume_source_list: Option<Vec<TalentResumeSource>>,
-    /// `similar_info_v2`.
-    pub similar_info_v2: Option<TalentSimilar>,
-    /// `sns_list`.
-    pub sns_list: Option<Vec<CompositeTalentSnsInfo>>,
-    /// `tag_list`.
-    pub tag_list: Option<Vec<TalentTag>>,
-    /// `talent_folder_ref_list_v2`.
-    pub talent_folder_ref_list_v2: Option<Vec<TalentFolder>>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `talent_pool_id_list`.
-    pub talent_pool_id_list: Option<Vec<String>>,
-    /// `talent_pool_ref_list_v2`.
-    pub talent_pool_ref_list_v2: Option<Vec<TalentPool>>,
-    /// `top_degree`.
-    pub top_degree: Option<feishu_core::generated::Int64>,
-    /// `works_list`.
-    pub works_list: Option<Vec<CompositeTalentWorksInfo>>,
+feishu_core::model! {
+    /// `GetTalentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct GetTalentResponseBody {
+        /// `award_list`.
+        pub award_list: Option<Vec<CompositeTalentAwardInfo>>,
+        /// `basic_info`.
+        pub basic_info: Option<CompositeTalentBasicInfo>,
+        /// `block_info`.
+        pub block_info: Option<TalentBlock>,
+        /// `career_list`.
+        pub career_list: Option<Vec<CompositeTalentCareerInfo>>,
+        /// `customized_data_list`.
+        pub customized_data_list: Option<Vec<CompositeTalentCustomizedData>>,
+        /// `education_list`.
+        pub education_list: Option<Vec<CompositeTalentEducationInfo>>,
+        /// `internship_list`.
+        pub internship_list: Option<Vec<CompositeTalentInternshipInfo>>,
+        /// `interview_registration_list`.
+        pub interview_registration_list: Option<Vec<TalentInterviewRegistrationSimple>>,
+        /// `is_in_agency_period`.
+        pub is_in_agency_period: Option<bool>,
+        /// `is_onboarded`.
+        pub is_onboarded: Option<bool>,
+        /// `language_list`.
+        pub language_list: Option<Vec<CompositeTalentLanguageInfo>>,
+        /// `note_list_v2`.
+        pub note_list_v2: Option<Vec<TalentNote>>,
+        /// `project_list`.
+        pub project_list: Option<Vec<CompositeTalentProjectInfo>>,
+        /// `registration_list`.
+        pub registration_list: Option<Vec<RegistrationBasicInfo>>,
+        /// `resume_attachment_id_list`.
+        pub resume_attachment_id_list: Option<Vec<String>>,
+        /// `resume_attachment_list`.
+        pub resume_attachment_list: Option<Vec<TalentResumeAttachment>>,
+        /// `resume_source_list`.
+        pub resume_source_list: Option<Vec<TalentResumeSource>>,
+        /// `similar_info_v2`.
+        pub similar_info_v2: Option<TalentSimilar>,
+        /// `sns_list`.
+        pub sns_list: Option<Vec<CompositeTalentSnsInfo>>,
+        /// `tag_list`.
+        pub tag_list: Option<Vec<TalentTag>>,
+        /// `talent_folder_ref_list_v2`.
+        pub talent_folder_ref_list_v2: Option<Vec<TalentFolder>>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `talent_pool_id_list`.
+        pub talent_pool_id_list: Option<Vec<String>>,
+        /// `talent_pool_ref_list_v2`.
+        pub talent_pool_ref_list_v2: Option<Vec<TalentPool>>,
+        /// `top_degree`.
+        pub top_degree: Option<feishu_core::generated::Int64>,
+        /// `works_list`.
+        pub works_list: Option<Vec<CompositeTalentWorksInfo>>,
+    }
 }
 
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct I18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `IdNameObject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IdNameObject {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
+feishu_core::model! {
+    /// `IdNameObject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct IdNameObject {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
 }
 
-/// `InterviewRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InterviewRecord {
-    /// `attachments`.
-    pub attachments: Option<Vec<Attachment>>,
-    /// `commit_status`.
-    pub commit_status: Option<feishu_core::generated::Int64>,
-    /// `feedback_form_id`.
-    pub feedback_form_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `interviewer`.
-    pub interviewer: Option<IdNameObject>,
-    /// `module_assessments`.
-    pub module_assessments: Option<Vec<ModuleAssessment>>,
-    /// `record_score`.
-    pub record_score: Option<RecordScore>,
-    /// `submit_time`.
-    pub submit_time: Option<String>,
+feishu_core::model! {
+    /// `InterviewRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct InterviewRecord {
+        /// `attachments`.
+        pub attachments: Option<Vec<Attachment>>,
+        /// `commit_status`.
+        pub commit_status: Option<feishu_core::generated::Int64>,
+        /// `feedback_form_id`.
+        pub feedback_form_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `interviewer`.
+        pub interviewer: Option<IdNameObject>,
+        /// `module_assessments`.
+        pub module_assessments: Option<Vec<ModuleAssessment>>,
+        /// `record_score`.
+        pub record_score: Option<RecordScore>,
+        /// `submit_time`.
+        pub submit_time: Option<String>,
+    }
 }
 
-/// `ListInterviewRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListInterviewRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<InterviewRecord>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListInterviewRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct ListInterviewRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<InterviewRecord>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ModuleAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ModuleAssessment {
-    /// `dimension_assessments`.
-    pub dimension_assessments: Option<Vec<DimensionAssessment>>,
-    /// `interview_feedback_form_module_id`.
-    pub interview_feedback_form_module_id: Option<String>,
-    /// `module_name`.
-    pub module_name: Option<I18n>,
-    /// `module_score`.
-    pub module_score: Option<f64>,
-    /// `module_type`.
-    pub module_type: Option<feishu_core::generated::Int64>,
-    /// `module_weight`.
-    pub module_weight: Option<f64>,
+feishu_core::model! {
+    /// `ModuleAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct ModuleAssessment {
+        /// `dimension_assessments`.
+        pub dimension_assessments: Option<Vec<DimensionAssessment>>,
+        /// `interview_feedback_form_module_id`.
+        pub interview_feedback_form_module_id: Option<String>,
+        /// `module_name`.
+        pub module_name: Option<I18n>,
+        /// `module_score`.
+        pub module_score: Option<f64>,
+        /// `module_type`.
+        pub module_type: Option<feishu_core::generated::Int64>,
+        /// `module_weight`.
+        pub module_weight: Option<f64>,
+    }
 }
 
-/// `QuestionAssessment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuestionAssessment {
-    /// `abilities`.
-    pub abilities: Option<Vec<Ability>>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `question_type`.
-    pub question_type: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<I18n>,
+feishu_core::model! {
+    /// `QuestionAssessment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct QuestionAssessment {
+        /// `abilities`.
+        pub abilities: Option<Vec<Ability>>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `question_type`.
+        pub question_type: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<I18n>,
+    }
 }
 
-/// `RecommendedJobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecommendedJobLevel {
-    /// `higher_limit_job_level_name`.
-    pub higher_limit_job_level_name: Option<I18n>,
-    /// `lower_limit_job_level_name`.
-    pub lower_limit_job_level_name: Option<I18n>,
+feishu_core::model! {
+    /// `RecommendedJobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct RecommendedJobLevel {
+        /// `higher_limit_job_level_name`.
+        pub higher_limit_job_level_name: Option<I18n>,
+        /// `lower_limit_job_level_name`.
+        pub lower_limit_job_level_name: Option<I18n>,
+    }
 }
 
-/// `RecordScore`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecordScore {
-    /// `score`.
-    pub score: Option<f64>,
-    /// `total_score`.
-    pub total_score: Option<f64>,
+feishu_core::model! {
+    /// `RecordScore`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=hire&resource=interview_record&version=v2>
+    pub struct RecordScore {
+        /// `score`.
+        pub score: Option<f64>,
+        /// `total_score`.
+        pub total_score: Option<f64>,
+    }
 }
 
-/// `RegistrationBasicInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RegistrationBasicInfo {
-    /// `download_url`.
-    pub download_url: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `registration_time`.
-    pub registration_time: Option<feishu_core::generated::Int64>,
-    /// `scenario`.
-    pub scenario: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `RegistrationBasicInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct RegistrationBasicInfo {
+        /// `download_url`.
+        pub download_url: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `registration_time`.
+        pub registration_time: Option<feishu_core::generated::Int64>,
+        /// `scenario`.
+        pub scenario: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `TalentBlock`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentBlock {
-    /// `blocked_time`.
-    pub blocked_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `reason`.
-    pub reason: Option<String>,
+feishu_core::model! {
+    /// `TalentBlock`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentBlock {
+        /// `blocked_time`.
+        pub blocked_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `reason`.
+        pub reason: Option<String>,
+    }
 }
 
-/// `TalentCustomizedAttachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedAttachment {
-    /// `content_type`.
-    pub content_type: Option<String>,
-    /// `file_id`.
-    pub file_id: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `file_size`.
-    pub file_size: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `TalentCustomizedAttachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentCustomizedAttachment {
+        /// `content_type`.
+        pub content_type: Option<String>,
+        /// `file_id`.
+        pub file_id: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `file_size`.
+        pub file_size: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `TalentCustomizedDataChild`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedDataChild {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `object_id`.
-    pub object_id: Option<String>,
-    /// `object_type`.
-    pub object_type: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<TalentCustomizedValue>,
+feishu_core::model! {
+    /// `TalentCustomizedDataChild`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentCustomizedDataChild {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `object_id`.
+        pub object_id: Option<String>,
+        /// `object_type`.
+        pub object_type: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<TalentCustomizedValue>,
+    }
 }
 
-/// `TalentCustomizedOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedOption {
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
+feishu_core::model! {
+    /// `TalentCustomizedOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentCustomizedOption {
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
 }
 
-/// `TalentCustomizedTimeRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedTimeRange {
-    /// `end_time`.
-    pub end_time: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
+feishu_core::model! {
+    /// `TalentCustomizedTimeRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentCustomizedTimeRange {
+        /// `end_time`.
+        pub end_time: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+    }
 }
 
-/// `TalentCustomizedValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentCustomizedValue {
-    /// `content`.
-    pub content: Option<String>,
-    /// `customized_attachment`.
-    pub customized_attachment: Option<Vec<TalentCustomizedAttachment>>,
-    /// `number`.
-    pub number: Option<String>,
-    /// `option`.
-    pub option: Option<TalentCustomizedOption>,
-    /// `option_list`.
-    pub option_list: Option<Vec<TalentCustomizedOption>>,
-    /// `time`.
-    pub time: Option<String>,
-    /// `time_range`.
-    pub time_range: Option<TalentCustomizedTimeRange>,
+feishu_core::model! {
+    /// `TalentCustomizedValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentCustomizedValue {
+        /// `content`.
+        pub content: Option<String>,
+        /// `customized_attachment`.
+        pub customized_attachment: Option<Vec<TalentCustomizedAttachment>>,
+        /// `number`.
+        pub number: Option<String>,
+        /// `option`.
+        pub option: Option<TalentCustomizedOption>,
+        /// `option_list`.
+        pub option_list: Option<Vec<TalentCustomizedOption>>,
+        /// `time`.
+        pub time: Option<String>,
+        /// `time_range`.
+        pub time_range: Option<TalentCustomizedTimeRange>,
+    }
 }
 
-/// `TalentFolder`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentFolder {
-    /// `add_time`.
-    pub add_time: Option<String>,
-    /// `folder_id`.
-    pub folder_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
+feishu_core::model! {
+    /// `TalentFolder`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentFolder {
+        /// `add_time`.
+        pub add_time: Option<String>,
+        /// `folder_id`.
+        pub folder_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+    }
 }
 
-/// `TalentInterviewRegistrationSimple`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentInterviewRegistrationSimple {
-    /// `download_url`.
-    pub download_url: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `registration_time`.
-    pub registration_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `TalentInterviewRegistrationSimple`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentInterviewRegistrationSimple {
+        /// `download_url`.
+        pub download_url: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `registration_time`.
+        pub registration_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `TalentNote`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentNote {
-    /// `application_id`.
-    pub application_id: Option<String>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `privacy`.
-    pub privacy: Option<feishu_core::generated::Int64>,
-    /// `talent_id`.
-    pub talent_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `TalentNote`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentNote {
+        /// `application_id`.
+        pub application_id: Option<String>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `privacy`.
+        pub privacy: Option<feishu_core::generated::Int64>,
+        /// `talent_id`.
+        pub talent_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `TalentPool`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentPool {
-    /// `add_time`.
-    pub add_time: Option<String>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
+feishu_core::model! {
+    /// `TalentPool`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentPool {
+        /// `add_time`.
+        pub add_time: Option<String>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
 }
 
-/// `TalentResumeAttachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentResumeAttachment {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mime`.
-    pub mime: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `TalentResumeAttachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentResumeAttachment {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mime`.
+        pub mime: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `TalentResumeSource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentResumeSource {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
+feishu_core::model! {
+    /// `TalentResumeSource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentResumeSource {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
 }
 
-/// `TalentSimilar`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentSimilar {
-    /// `is_similar_talent`.
-    pub is_similar_talent: Option<bool>,
-    /// `similar_talent_id_list`.
-    pub similar_talent_id_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `TalentSimilar`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentSimilar {
+        /// `is_similar_talent`.
+        pub is_similar_talent: Option<bool>,
+        /// `similar_talent_id_list`.
+        pub similar_talent_id_list: Option<Vec<String>>,
+    }
 }
 
-/// `TalentTag`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TalentTag {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `TalentTag`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=hire&resource=talent&version=v2>
+    pub struct TalentTag {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
 }

@@ -3,12 +3,12 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `CreateIdentityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=human_authentication&resource=identity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateIdentityResponseBody {
-    /// `verify_uid`.
-    pub verify_uid: Option<String>,
+feishu_core::model! {
+    /// `CreateIdentityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=human_authentication&resource=identity&version=v1>
+    pub struct CreateIdentityResponseBody {
+        /// `verify_uid`.
+        pub verify_uid: Option<String>,
+    }
 }

@@ -2,20 +2,6 @@
 //! `chat` of `im v1`: [`DeleteChat`], [`ListChat`], [`GetChat`], [`SearchChat`], [`CreateChat`], [`LinkChat`], [`UpdateChat`].
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat&version=v1>
-    pub enum CreateChatUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `download_has_permission_setting`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat&version=v1>
@@ -36,20 +22,6 @@ feishu_core::string_enum! {
         OnlyOwner = "only_owner",
         /// `all_members`.
         AllMembers = "all_members",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat&version=v1>
-    pub enum GetChatUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -125,42 +97,6 @@ pub struct RestrictedModeSetting {
 }
 
 feishu_core::string_enum! {
-    /// The values of `download_has_permission_setting`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat&version=v1>
-    pub enum RestrictedModeSettingDownloadHasPermissionSetting {
-        /// `all_members`.
-        AllMembers = "all_members",
-        /// `not_anyone`.
-        NotAnyone = "not_anyone",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `message_has_permission_setting`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat&version=v1>
-    pub enum RestrictedModeSettingMessageHasPermissionSetting {
-        /// `all_members`.
-        AllMembers = "all_members",
-        /// `not_anyone`.
-        NotAnyone = "not_anyone",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `screenshot_has_permission_setting`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat&version=v1>
-    pub enum RestrictedModeSettingScreenshotHasPermissionSetting {
-        /// `all_members`.
-        AllMembers = "all_members",
-        /// `not_anyone`.
-        NotAnyone = "not_anyone",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `screenshot_has_permission_setting`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat&version=v1>
@@ -173,20 +109,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v1>
-    pub enum SearchChatUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `sort_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=chat&version=v1>
@@ -195,30 +117,6 @@ feishu_core::string_enum! {
         ByCreateTimeAsc = "ByCreateTimeAsc",
         /// `ByActiveTimeDesc`.
         ByActiveTimeDesc = "ByActiveTimeDesc",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `group_message_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat&version=v1>
-    pub enum UpdateChatGroupMessageType {
-        /// `chat`.
-        Chat = "chat",
-        /// `thread`.
-        Thread = "thread",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `hide_member_count_setting`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat&version=v1>
-    pub enum UpdateChatHideMemberCountSetting {
-        /// `all_members`.
-        AllMembers = "all_members",
-        /// `only_owner`.
-        OnlyOwner = "only_owner",
     }
 }
 
@@ -245,54 +143,16 @@ pub struct UpdateChatI18nNames {
 pub struct UpdateChatRestrictedModeSetting {
     /// Whether to allow downloading pictures, videos and files in messages.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub download_has_permission_setting: Option<RestrictedModeSettingDownloadHasPermissionSetting>,
+    pub download_has_permission_setting: Option<DownloadHasPermissionSetting>,
     /// Whether to allow copying and forwarding of messages.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_has_permission_setting: Option<RestrictedModeSettingMessageHasPermissionSetting>,
+    pub message_has_permission_setting: Option<MessageHasPermissionSetting>,
     /// Whether to allow screenshots.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub screenshot_has_permission_setting: Option<RestrictedModeSettingScreenshotHasPermissionSetting>,
+    pub screenshot_has_permission_setting: Option<ScreenshotHasPermissionSetting>,
     /// Whether the confidentiality mode is enabledOptional values:- true: Enabled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<bool>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `urgent_setting`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat&version=v1>
-    pub enum UpdateChatUrgentSetting {
-        /// `only_owner`.
-        OnlyOwner = "only_owner",
-        /// `all_members`.
-        AllMembers = "all_members",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat&version=v1>
-    pub enum UpdateChatUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `video_conference_setting`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat&version=v1>
-    pub enum UpdateChatVideoConferenceSetting {
-        /// `only_owner`.
-        OnlyOwner = "only_owner",
-        /// `all_members`.
-        AllMembers = "all_members",
-    }
 }
 
 feishu_core::string_enum! {
@@ -304,20 +164,6 @@ feishu_core::string_enum! {
         OnlyOwner = "only_owner",
         /// `all_members`.
         AllMembers = "all_members",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=chat&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -392,7 +238,7 @@ pub struct ListChat {
     page_token: Option<String>,
     sort_type: Option<SortType>,
     types: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListChat {
@@ -426,7 +272,7 @@ impl ListChat {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -470,7 +316,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetChat {
     chat_id: String,
-    user_id_type: Option<GetChatUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetChat {
@@ -483,7 +329,7 @@ impl GetChat {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetChatUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -519,7 +365,7 @@ pub struct SearchChat {
     page_size: Option<i64>,
     page_token: Option<String>,
     query: Option<String>,
-    user_id_type: Option<SearchChatUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl SearchChat {
@@ -547,7 +393,7 @@ impl SearchChat {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchChatUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -590,7 +436,7 @@ pub struct CreateChat {
     #[serde(skip)]
     set_bot_manager: Option<bool>,
     #[serde(skip)]
-    user_id_type: Option<CreateChatUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip)]
     uuid: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -644,7 +490,7 @@ impl CreateChat {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateChatUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -840,7 +686,7 @@ pub struct UpdateChat {
     #[serde(skip)]
     chat_id: String,
     #[serde(skip)]
-    user_id_type: Option<UpdateChatUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     add_member_permission: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -854,9 +700,9 @@ pub struct UpdateChat {
     #[serde(skip_serializing_if = "Option::is_none")]
     edit_permission: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    group_message_type: Option<UpdateChatGroupMessageType>,
+    group_message_type: Option<GroupMessageType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    hide_member_count_setting: Option<UpdateChatHideMemberCountSetting>,
+    hide_member_count_setting: Option<HideMemberCountSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
     i18n_names: Option<UpdateChatI18nNames>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -874,9 +720,9 @@ pub struct UpdateChat {
     #[serde(skip_serializing_if = "Option::is_none")]
     share_card_permission: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    urgent_setting: Option<UpdateChatUrgentSetting>,
+    urgent_setting: Option<UrgentSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    video_conference_setting: Option<UpdateChatVideoConferenceSetting>,
+    video_conference_setting: Option<VideoConferenceSetting>,
 }
 
 impl UpdateChat {
@@ -907,7 +753,7 @@ impl UpdateChat {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateChatUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -949,13 +795,13 @@ impl UpdateChat {
     }
 
     /// Group message type.
-    pub fn group_message_type(mut self, value: UpdateChatGroupMessageType) -> Self {
+    pub fn group_message_type(mut self, value: GroupMessageType) -> Self {
         self.group_message_type = Some(value);
         self
     }
 
     /// Hide member count setting.
-    pub fn hide_member_count_setting(mut self, value: UpdateChatHideMemberCountSetting) -> Self {
+    pub fn hide_member_count_setting(mut self, value: HideMemberCountSetting) -> Self {
         self.hide_member_count_setting = Some(value);
         self
     }
@@ -1009,13 +855,13 @@ impl UpdateChat {
     }
 
     /// Who can buzz others.
-    pub fn urgent_setting(mut self, value: UpdateChatUrgentSetting) -> Self {
+    pub fn urgent_setting(mut self, value: UrgentSetting) -> Self {
         self.urgent_setting = Some(value);
         self
     }
 
     /// Who can start video calls.
-    pub fn video_conference_setting(mut self, value: UpdateChatVideoConferenceSetting) -> Self {
+    pub fn video_conference_setting(mut self, value: VideoConferenceSetting) -> Self {
         self.video_conference_setting = Some(value);
         self
     }

@@ -4,22 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `member_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_managers&project=im&resource=chat.managers&version=v1>
-    pub enum DeleteManagersChatManagersMemberIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `app_id`.
-        AppId = "app_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_managers&project=im&resource=chat.managers&version=v1>
     pub enum MemberIdType {
         /// `open_id`.
@@ -99,7 +83,7 @@ pub struct DeleteManagersChatManagers {
     #[serde(skip)]
     chat_id: String,
     #[serde(skip)]
-    member_id_type: Option<DeleteManagersChatManagersMemberIdType>,
+    member_id_type: Option<MemberIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     manager_ids: Option<Vec<String>>,
 }
@@ -115,7 +99,7 @@ impl DeleteManagersChatManagers {
     }
 
     /// User ID categories.
-    pub fn member_id_type(mut self, value: DeleteManagersChatManagersMemberIdType) -> Self {
+    pub fn member_id_type(mut self, value: MemberIdType) -> Self {
         self.member_id_type = Some(value);
         self
     }

@@ -4,36 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `member_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat.members&version=v1>
-    pub enum CreateChatMembersMemberIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `app_id`.
-        AppId = "app_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.members&version=v1>
-    pub enum GetChatMembersMemberIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `member_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.members&version=v1>
     pub enum MemberIdType {
         /// `open_id`.
@@ -113,7 +83,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetChatMembers {
     chat_id: String,
-    member_id_type: Option<GetChatMembersMemberIdType>,
+    member_id_type: Option<feishu_core::UserIdType>,
     page_size: Option<i64>,
     page_token: Option<String>,
 }
@@ -130,7 +100,7 @@ impl GetChatMembers {
     }
 
     /// User ID categories.
-    pub fn member_id_type(mut self, value: GetChatMembersMemberIdType) -> Self {
+    pub fn member_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.member_id_type = Some(value);
         self
     }
@@ -247,7 +217,7 @@ pub struct CreateChatMembers {
     #[serde(skip)]
     chat_id: String,
     #[serde(skip)]
-    member_id_type: Option<CreateChatMembersMemberIdType>,
+    member_id_type: Option<MemberIdType>,
     #[serde(skip)]
     succeed_type: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -266,7 +236,7 @@ impl CreateChatMembers {
     }
 
     /// User ID categories.
-    pub fn member_id_type(mut self, value: CreateChatMembersMemberIdType) -> Self {
+    pub fn member_id_type(mut self, value: MemberIdType) -> Self {
         self.member_id_type = Some(value);
         self
     }

@@ -86,36 +86,6 @@ pub struct ChatTabTabContent {
 feishu_core::string_enum! {
     /// The values of `tab_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_tabs&project=im&resource=chat.tab&version=v1>
-    pub enum ChatTabTabType {
-        /// `message`.
-        Message = "message",
-        /// `doc_list`.
-        DocList = "doc_list",
-        /// `doc`.
-        Doc = "doc",
-        /// `pin`.
-        Pin = "pin",
-        /// `meeting_minute`.
-        MeetingMinute = "meeting_minute",
-        /// `chat_announcement`.
-        ChatAnnouncement = "chat_announcement",
-        /// `url`.
-        Url = "url",
-        /// `file`.
-        File = "file",
-        /// `files_resources`.
-        FilesResources = "files_resources",
-        /// `images_videos`.
-        ImagesVideos = "images_videos",
-        /// `task`.
-        Task = "task",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `tab_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat.tab&version=v1>
     pub enum TabType {
         /// `message`.
@@ -161,7 +131,7 @@ pub struct UpdateTabsChatTabChatTabs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tab_name: Option<String>,
     /// Tab typeNote: Only doc and url type tabs can be updated.
-    pub tab_type: ChatTabTabType,
+    pub tab_type: TabType,
 }
 
 /// `DELETE /open-apis/im/v1/chats/:chat_id/chat_tabs/delete_tabs`: Delete chat tab.

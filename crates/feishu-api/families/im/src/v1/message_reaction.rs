@@ -10,20 +10,6 @@ pub struct Emoji {
     pub emoji_type: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=message.reaction&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `DELETE /open-apis/im/v1/messages/:message_id/reactions/:reaction_id`: Message reaction.
 ///
 /// Delete a reaction for a message-Deletes a reaction for a specified message.
@@ -71,7 +57,7 @@ pub struct ListMessageReaction {
     page_size: Option<i64>,
     page_token: Option<String>,
     reaction_type: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListMessageReaction {
@@ -105,7 +91,7 @@ impl ListMessageReaction {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,768 +3,768 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AddManagersChatManagersResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_managers&project=im&resource=chat.managers&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddManagersChatManagersResponseBody {
-    /// `chat_bot_managers`.
-    pub chat_bot_managers: Option<Vec<String>>,
-    /// `chat_managers`.
-    pub chat_managers: Option<Vec<String>>,
+feishu_core::model! {
+    /// `AddManagersChatManagersResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_managers&project=im&resource=chat.managers&version=v1>
+    pub struct AddManagersChatManagersResponseBody {
+        /// `chat_bot_managers`.
+        pub chat_bot_managers: Option<Vec<String>>,
+        /// `chat_managers`.
+        pub chat_managers: Option<Vec<String>>,
+    }
 }
 
-/// `BatchMessageReadUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=read_user&project=im&resource=batch_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchMessageReadUser {
-    /// `read_count`.
-    pub read_count: Option<String>,
-    /// `total_count`.
-    pub total_count: Option<String>,
+feishu_core::model! {
+    /// `BatchMessageReadUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=read_user&project=im&resource=batch_message&version=v1>
+    pub struct BatchMessageReadUser {
+        /// `read_count`.
+        pub read_count: Option<String>,
+        /// `total_count`.
+        pub total_count: Option<String>,
+    }
 }
 
-/// `BatchMessageRecallProgress`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_progress&project=im&resource=batch_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchMessageRecallProgress {
-    /// `recall`.
-    pub recall: Option<bool>,
-    /// `recall_count`.
-    pub recall_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `BatchMessageRecallProgress`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_progress&project=im&resource=batch_message&version=v1>
+    pub struct BatchMessageRecallProgress {
+        /// `recall`.
+        pub recall: Option<bool>,
+        /// `recall_count`.
+        pub recall_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `BatchMessageSendProgress`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_progress&project=im&resource=batch_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchMessageSendProgress {
-    /// `read_user_ids_count`.
-    pub read_user_ids_count: Option<feishu_core::generated::Int64>,
-    /// `success_user_ids_count`.
-    pub success_user_ids_count: Option<feishu_core::generated::Int64>,
-    /// `valid_user_ids_count`.
-    pub valid_user_ids_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `BatchMessageSendProgress`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_progress&project=im&resource=batch_message&version=v1>
+    pub struct BatchMessageSendProgress {
+        /// `read_user_ids_count`.
+        pub read_user_ids_count: Option<feishu_core::generated::Int64>,
+        /// `success_user_ids_count`.
+        pub success_user_ids_count: Option<feishu_core::generated::Int64>,
+        /// `valid_user_ids_count`.
+        pub valid_user_ids_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `BatchQueryMessageReactionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchQueryMessageReactionResponseBody {
-    /// `fail_msg_reaction_details`.
-    pub fail_msg_reaction_details: Option<Vec<FailMsgReactionDetails>>,
-    /// `success_msg_reaction_counts`.
-    pub success_msg_reaction_counts: Option<Vec<SuccessMsgReactionCount>>,
-    /// `success_msg_reaction_details`.
-    pub success_msg_reaction_details: Option<Vec<SuccessMsgReactionDetails>>,
+feishu_core::model! {
+    /// `BatchQueryMessageReactionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
+    pub struct BatchQueryMessageReactionResponseBody {
+        /// `fail_msg_reaction_details`.
+        pub fail_msg_reaction_details: Option<Vec<FailMsgReactionDetails>>,
+        /// `success_msg_reaction_counts`.
+        pub success_msg_reaction_counts: Option<Vec<SuccessMsgReactionCount>>,
+        /// `success_msg_reaction_details`.
+        pub success_msg_reaction_details: Option<Vec<SuccessMsgReactionDetails>>,
+    }
 }
 
-/// `ChatMenuItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=chat.menu_item&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatMenuItem {
-    /// `action_type`.
-    pub action_type: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<I18nNames>,
-    /// `image_key`.
-    pub image_key: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `redirect_link`.
-    pub redirect_link: Option<ChatMenuItemRedirectLink>,
+feishu_core::model! {
+    /// `ChatMenuItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=chat.menu_item&version=v1>
+    pub struct ChatMenuItem {
+        /// `action_type`.
+        pub action_type: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<I18nNames>,
+        /// `image_key`.
+        pub image_key: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `redirect_link`.
+        pub redirect_link: Option<ChatMenuItemRedirectLink>,
+    }
 }
 
-/// `ChatMenuItemRedirectLink`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=chat.menu_item&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatMenuItemRedirectLink {
-    /// `android_url`.
-    pub android_url: Option<String>,
-    /// `common_url`.
-    pub common_url: Option<String>,
-    /// `ios_url`.
-    pub ios_url: Option<String>,
-    /// `pc_url`.
-    pub pc_url: Option<String>,
-    /// `web_url`.
-    pub web_url: Option<String>,
+feishu_core::model! {
+    /// `ChatMenuItemRedirectLink`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=chat.menu_item&version=v1>
+    pub struct ChatMenuItemRedirectLink {
+        /// `android_url`.
+        pub android_url: Option<String>,
+        /// `common_url`.
+        pub common_url: Option<String>,
+        /// `ios_url`.
+        pub ios_url: Option<String>,
+        /// `pc_url`.
+        pub pc_url: Option<String>,
+        /// `web_url`.
+        pub web_url: Option<String>,
+    }
 }
 
-/// `ChatMenuSecondLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.menu_tree&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatMenuSecondLevel {
-    /// `chat_menu_item`.
-    pub chat_menu_item: Option<ChatMenuItem>,
-    /// `chat_menu_second_level_id`.
-    pub chat_menu_second_level_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ChatMenuSecondLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.menu_tree&version=v1>
+    pub struct ChatMenuSecondLevel {
+        /// `chat_menu_item`.
+        pub chat_menu_item: Option<ChatMenuItem>,
+        /// `chat_menu_second_level_id`.
+        pub chat_menu_second_level_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ChatMenuTopLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.menu_tree&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatMenuTopLevel {
-    /// `chat_menu_item`.
-    pub chat_menu_item: Option<ChatMenuItem>,
-    /// `chat_menu_top_level_id`.
-    pub chat_menu_top_level_id: Option<feishu_core::generated::Int64>,
-    /// `children`.
-    pub children: Option<Vec<ChatMenuSecondLevel>>,
+feishu_core::model! {
+    /// `ChatMenuTopLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.menu_tree&version=v1>
+    pub struct ChatMenuTopLevel {
+        /// `chat_menu_item`.
+        pub chat_menu_item: Option<ChatMenuItem>,
+        /// `chat_menu_top_level_id`.
+        pub chat_menu_top_level_id: Option<feishu_core::generated::Int64>,
+        /// `children`.
+        pub children: Option<Vec<ChatMenuSecondLevel>>,
+    }
 }
 
-/// `ChatMenuTree`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.menu_tree&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatMenuTree {
-    /// `chat_menu_top_levels`.
-    pub chat_menu_top_levels: Option<Vec<ChatMenuTopLevel>>,
+feishu_core::model! {
+    /// `ChatMenuTree`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.menu_tree&version=v1>
+    pub struct ChatMenuTree {
+        /// `chat_menu_top_levels`.
+        pub chat_menu_top_levels: Option<Vec<ChatMenuTopLevel>>,
+    }
 }
 
-/// `ChatTab`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_tabs&project=im&resource=chat.tab&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatTab {
-    /// `tab_config`.
-    pub tab_config: Option<ChatTabConfig>,
-    /// `tab_content`.
-    pub tab_content: Option<ChatTabContent>,
-    /// `tab_id`.
-    pub tab_id: Option<String>,
-    /// `tab_name`.
-    pub tab_name: Option<String>,
-    /// `tab_type`.
-    pub tab_type: Option<String>,
+feishu_core::model! {
+    /// `ChatTab`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_tabs&project=im&resource=chat.tab&version=v1>
+    pub struct ChatTab {
+        /// `tab_config`.
+        pub tab_config: Option<ChatTabConfig>,
+        /// `tab_content`.
+        pub tab_content: Option<ChatTabContent>,
+        /// `tab_id`.
+        pub tab_id: Option<String>,
+        /// `tab_name`.
+        pub tab_name: Option<String>,
+        /// `tab_type`.
+        pub tab_type: Option<String>,
+    }
 }
 
-/// `ChatTabConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_tabs&project=im&resource=chat.tab&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatTabConfig {
-    /// `icon_key`.
-    pub icon_key: Option<String>,
-    /// `is_built_in`.
-    pub is_built_in: Option<bool>,
+feishu_core::model! {
+    /// `ChatTabConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_tabs&project=im&resource=chat.tab&version=v1>
+    pub struct ChatTabConfig {
+        /// `icon_key`.
+        pub icon_key: Option<String>,
+        /// `is_built_in`.
+        pub is_built_in: Option<bool>,
+    }
 }
 
-/// `ChatTabContent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_tabs&project=im&resource=chat.tab&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatTabContent {
-    /// `doc`.
-    pub doc: Option<String>,
-    /// `meeting_minute`.
-    pub meeting_minute: Option<String>,
-    /// `task`.
-    pub task: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `ChatTabContent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_tabs&project=im&resource=chat.tab&version=v1>
+    pub struct ChatTabContent {
+        /// `doc`.
+        pub doc: Option<String>,
+        /// `meeting_minute`.
+        pub meeting_minute: Option<String>,
+        /// `task`.
+        pub task: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `CreateChatMembersResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat.members&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateChatMembersResponseBody {
-    /// `invalid_id_list`.
-    pub invalid_id_list: Option<Vec<String>>,
-    /// `not_existed_id_list`.
-    pub not_existed_id_list: Option<Vec<String>>,
-    /// `pending_approval_id_list`.
-    pub pending_approval_id_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `CreateChatMembersResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat.members&version=v1>
+    pub struct CreateChatMembersResponseBody {
+        /// `invalid_id_list`.
+        pub invalid_id_list: Option<Vec<String>>,
+        /// `not_existed_id_list`.
+        pub not_existed_id_list: Option<Vec<String>>,
+        /// `pending_approval_id_list`.
+        pub pending_approval_id_list: Option<Vec<String>>,
+    }
 }
 
-/// `CreateChatMenuTreeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat.menu_tree&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateChatMenuTreeResponseBody {
-    /// `menu_tree`.
-    pub menu_tree: Option<ChatMenuTree>,
+feishu_core::model! {
+    /// `CreateChatMenuTreeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat.menu_tree&version=v1>
+    pub struct CreateChatMenuTreeResponseBody {
+        /// `menu_tree`.
+        pub menu_tree: Option<ChatMenuTree>,
+    }
 }
 
-/// `CreateChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateChatResponseBody {
-    /// `add_member_permission`.
-    pub add_member_permission: Option<String>,
-    /// `at_all_permission`.
-    pub at_all_permission: Option<String>,
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `chat_mode`.
-    pub chat_mode: Option<String>,
-    /// `chat_tag`.
-    pub chat_tag: Option<String>,
-    /// `chat_type`.
-    pub chat_type: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `edit_permission`.
-    pub edit_permission: Option<String>,
-    /// `external`.
-    pub external: Option<bool>,
-    /// `group_message_type`.
-    pub group_message_type: Option<String>,
-    /// `hide_member_count_setting`.
-    pub hide_member_count_setting: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<I18nNames>,
-    /// `join_message_visibility`.
-    pub join_message_visibility: Option<String>,
-    /// `labels`.
-    pub labels: Option<Vec<String>>,
-    /// `leave_message_visibility`.
-    pub leave_message_visibility: Option<String>,
-    /// `membership_approval`.
-    pub membership_approval: Option<String>,
-    /// `moderation_permission`.
-    pub moderation_permission: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `owner_id_type`.
-    pub owner_id_type: Option<String>,
-    /// `pin_manage_setting`.
-    pub pin_manage_setting: Option<String>,
-    /// `restricted_mode_setting`.
-    pub restricted_mode_setting: Option<RestrictedModeSetting>,
-    /// `share_card_permission`.
-    pub share_card_permission: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `toolkit_ids`.
-    pub toolkit_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `urgent_setting`.
-    pub urgent_setting: Option<String>,
-    /// `video_conference_setting`.
-    pub video_conference_setting: Option<String>,
+feishu_core::model! {
+    /// `CreateChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat&version=v1>
+    pub struct CreateChatResponseBody {
+        /// `add_member_permission`.
+        pub add_member_permission: Option<String>,
+        /// `at_all_permission`.
+        pub at_all_permission: Option<String>,
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `chat_mode`.
+        pub chat_mode: Option<String>,
+        /// `chat_tag`.
+        pub chat_tag: Option<String>,
+        /// `chat_type`.
+        pub chat_type: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `edit_permission`.
+        pub edit_permission: Option<String>,
+        /// `external`.
+        pub external: Option<bool>,
+        /// `group_message_type`.
+        pub group_message_type: Option<String>,
+        /// `hide_member_count_setting`.
+        pub hide_member_count_setting: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<I18nNames>,
+        /// `join_message_visibility`.
+        pub join_message_visibility: Option<String>,
+        /// `labels`.
+        pub labels: Option<Vec<String>>,
+        /// `leave_message_visibility`.
+        pub leave_message_visibility: Option<String>,
+        /// `membership_approval`.
+        pub membership_approval: Option<String>,
+        /// `moderation_permission`.
+        pub moderation_permission: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `owner_id_type`.
+        pub owner_id_type: Option<String>,
+        /// `pin_manage_setting`.
+        pub pin_manage_setting: Option<String>,
+        /// `restricted_mode_setting`.
+        pub restricted_mode_setting: Option<RestrictedModeSetting>,
+        /// `share_card_permission`.
+        pub share_card_permission: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `toolkit_ids`.
+        pub toolkit_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `urgent_setting`.
+        pub urgent_setting: Option<String>,
+        /// `video_conference_setting`.
+        pub video_conference_setting: Option<String>,
+    }
 }
 
-/// `CreateChatTabResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat.tab&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateChatTabResponseBody {
-    /// `chat_tabs`.
-    pub chat_tabs: Option<Vec<ChatTab>>,
+feishu_core::model! {
+    /// `CreateChatTabResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=chat.tab&version=v1>
+    pub struct CreateChatTabResponseBody {
+        /// `chat_tabs`.
+        pub chat_tabs: Option<Vec<ChatTab>>,
+    }
 }
 
-/// `CreateMessageReactionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateMessageReactionResponseBody {
-    /// `action_time`.
-    pub action_time: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<Operator>,
-    /// `reaction_id`.
-    pub reaction_id: Option<String>,
-    /// `reaction_type`.
-    pub reaction_type: Option<Emoji>,
+feishu_core::model! {
+    /// `CreateMessageReactionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=message.reaction&version=v1>
+    pub struct CreateMessageReactionResponseBody {
+        /// `action_time`.
+        pub action_time: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<Operator>,
+        /// `reaction_id`.
+        pub reaction_id: Option<String>,
+        /// `reaction_type`.
+        pub reaction_type: Option<Emoji>,
+    }
 }
 
-/// `CreatePinResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=pin&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePinResponseBody {
-    /// `pin`.
-    pub pin: Option<Pin>,
+feishu_core::model! {
+    /// `CreatePinResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=pin&version=v1>
+    pub struct CreatePinResponseBody {
+        /// `pin`.
+        pub pin: Option<Pin>,
+    }
 }
 
-/// `DeleteChatMembersResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.members&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteChatMembersResponseBody {
-    /// `invalid_id_list`.
-    pub invalid_id_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `DeleteChatMembersResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.members&version=v1>
+    pub struct DeleteChatMembersResponseBody {
+        /// `invalid_id_list`.
+        pub invalid_id_list: Option<Vec<String>>,
+    }
 }
 
-/// `DeleteChatMenuTreeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.menu_tree&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteChatMenuTreeResponseBody {
-    /// `menu_tree`.
-    pub menu_tree: Option<ChatMenuTree>,
+feishu_core::model! {
+    /// `DeleteChatMenuTreeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=chat.menu_tree&version=v1>
+    pub struct DeleteChatMenuTreeResponseBody {
+        /// `menu_tree`.
+        pub menu_tree: Option<ChatMenuTree>,
+    }
 }
 
-/// `DeleteManagersChatManagersResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_managers&project=im&resource=chat.managers&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteManagersChatManagersResponseBody {
-    /// `chat_bot_managers`.
-    pub chat_bot_managers: Option<Vec<String>>,
-    /// `chat_managers`.
-    pub chat_managers: Option<Vec<String>>,
+feishu_core::model! {
+    /// `DeleteManagersChatManagersResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_managers&project=im&resource=chat.managers&version=v1>
+    pub struct DeleteManagersChatManagersResponseBody {
+        /// `chat_bot_managers`.
+        pub chat_bot_managers: Option<Vec<String>>,
+        /// `chat_managers`.
+        pub chat_managers: Option<Vec<String>>,
+    }
 }
 
-/// `DeleteMessageReactionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteMessageReactionResponseBody {
-    /// `action_time`.
-    pub action_time: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<Operator>,
-    /// `reaction_id`.
-    pub reaction_id: Option<String>,
-    /// `reaction_type`.
-    pub reaction_type: Option<Emoji>,
+feishu_core::model! {
+    /// `DeleteMessageReactionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=message.reaction&version=v1>
+    pub struct DeleteMessageReactionResponseBody {
+        /// `action_time`.
+        pub action_time: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<Operator>,
+        /// `reaction_id`.
+        pub reaction_id: Option<String>,
+        /// `reaction_type`.
+        pub reaction_type: Option<Emoji>,
+    }
 }
 
-/// `DeleteTabsChatTabResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_tabs&project=im&resource=chat.tab&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteTabsChatTabResponseBody {
-    /// `chat_tabs`.
-    pub chat_tabs: Option<Vec<ChatTab>>,
+feishu_core::model! {
+    /// `DeleteTabsChatTabResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete_tabs&project=im&resource=chat.tab&version=v1>
+    pub struct DeleteTabsChatTabResponseBody {
+        /// `chat_tabs`.
+        pub chat_tabs: Option<Vec<ChatTab>>,
+    }
 }
 
-/// `Emoji`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Emoji {
-    /// `emoji_type`.
-    pub emoji_type: Option<String>,
+feishu_core::model! {
+    /// `Emoji`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=message.reaction&version=v1>
+    pub struct Emoji {
+        /// `emoji_type`.
+        pub emoji_type: Option<String>,
+    }
 }
 
-/// `FailMsgReactionDetails`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FailMsgReactionDetails {
-    /// `fail_reason`.
-    pub fail_reason: Option<String>,
-    /// `message_id`.
-    pub message_id: Option<String>,
+feishu_core::model! {
+    /// `FailMsgReactionDetails`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
+    pub struct FailMsgReactionDetails {
+        /// `fail_reason`.
+        pub fail_reason: Option<String>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+    }
 }
 
-/// `ForwardThreadResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=forward&project=im&resource=thread&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ForwardThreadResponseBody {
-    /// `body`.
-    pub body: Option<MessageBody>,
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `deleted`.
-    pub deleted: Option<bool>,
-    /// `mentions`.
-    pub mentions: Option<Vec<Mention>>,
-    /// `message_app_link`.
-    pub message_app_link: Option<String>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `message_position`.
-    pub message_position: Option<feishu_core::generated::Int64>,
-    /// `msg_type`.
-    pub msg_type: Option<String>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `root_id`.
-    pub root_id: Option<String>,
-    /// `sender`.
-    pub sender: Option<Sender>,
-    /// `thread_id`.
-    pub thread_id: Option<String>,
-    /// `thread_message_position`.
-    pub thread_message_position: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `updated`.
-    pub updated: Option<bool>,
-    /// `upper_message_id`.
-    pub upper_message_id: Option<String>,
+feishu_core::model! {
+    /// `ForwardThreadResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=forward&project=im&resource=thread&version=v1>
+    pub struct ForwardThreadResponseBody {
+        /// `body`.
+        pub body: Option<MessageBody>,
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `deleted`.
+        pub deleted: Option<bool>,
+        /// `mentions`.
+        pub mentions: Option<Vec<Mention>>,
+        /// `message_app_link`.
+        pub message_app_link: Option<String>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `message_position`.
+        pub message_position: Option<feishu_core::generated::Int64>,
+        /// `msg_type`.
+        pub msg_type: Option<String>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `root_id`.
+        pub root_id: Option<String>,
+        /// `sender`.
+        pub sender: Option<Sender>,
+        /// `thread_id`.
+        pub thread_id: Option<String>,
+        /// `thread_message_position`.
+        pub thread_message_position: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `updated`.
+        pub updated: Option<bool>,
+        /// `upper_message_id`.
+        pub upper_message_id: Option<String>,
+    }
 }
 
-/// `GetChatAnnouncementResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.announcement&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetChatAnnouncementResponseBody {
-    /// `content`.
-    pub content: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `modifier_id`.
-    pub modifier_id: Option<String>,
-    /// `modifier_id_type`.
-    pub modifier_id_type: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `owner_id_type`.
-    pub owner_id_type: Option<String>,
-    /// `revision`.
-    pub revision: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `GetChatAnnouncementResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.announcement&version=v1>
+    pub struct GetChatAnnouncementResponseBody {
+        /// `content`.
+        pub content: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `modifier_id`.
+        pub modifier_id: Option<String>,
+        /// `modifier_id_type`.
+        pub modifier_id_type: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `owner_id_type`.
+        pub owner_id_type: Option<String>,
+        /// `revision`.
+        pub revision: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `GetChatMembersResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.members&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetChatMembersResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ListMember>>,
-    /// `member_total`.
-    pub member_total: Option<feishu_core::generated::Int64>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `security_conf_limit`.
-    pub security_conf_limit: Option<feishu_core::generated::Int64>,
-    /// `trigger_security_conf_limit`.
-    pub trigger_security_conf_limit: Option<bool>,
+feishu_core::model! {
+    /// `GetChatMembersResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.members&version=v1>
+    pub struct GetChatMembersResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ListMember>>,
+        /// `member_total`.
+        pub member_total: Option<feishu_core::generated::Int64>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `security_conf_limit`.
+        pub security_conf_limit: Option<feishu_core::generated::Int64>,
+        /// `trigger_security_conf_limit`.
+        pub trigger_security_conf_limit: Option<bool>,
+    }
 }
 
-/// `GetChatMenuTreeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.menu_tree&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetChatMenuTreeResponseBody {
-    /// `menu_tree`.
-    pub menu_tree: Option<ChatMenuTree>,
+feishu_core::model! {
+    /// `GetChatMenuTreeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.menu_tree&version=v1>
+    pub struct GetChatMenuTreeResponseBody {
+        /// `menu_tree`.
+        pub menu_tree: Option<ChatMenuTree>,
+    }
 }
 
-/// `GetChatModerationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.moderation&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetChatModerationResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ListModerator>>,
-    /// `moderation_setting`.
-    pub moderation_setting: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `GetChatModerationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.moderation&version=v1>
+    pub struct GetChatModerationResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ListModerator>>,
+        /// `moderation_setting`.
+        pub moderation_setting: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `GetChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetChatResponseBody {
-    /// `add_member_permission`.
-    pub add_member_permission: Option<String>,
-    /// `at_all_permission`.
-    pub at_all_permission: Option<String>,
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `bot_count`.
-    pub bot_count: Option<String>,
-    /// `bot_manager_id_list`.
-    pub bot_manager_id_list: Option<Vec<String>>,
-    /// `chat_mode`.
-    pub chat_mode: Option<String>,
-    /// `chat_status`.
-    pub chat_status: Option<String>,
-    /// `chat_tag`.
-    pub chat_tag: Option<String>,
-    /// `chat_type`.
-    pub chat_type: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `edit_permission`.
-    pub edit_permission: Option<String>,
-    /// `external`.
-    pub external: Option<bool>,
-    /// `group_message_type`.
-    pub group_message_type: Option<String>,
-    /// `hide_member_count_setting`.
-    pub hide_member_count_setting: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<I18nNames>,
-    /// `join_message_visibility`.
-    pub join_message_visibility: Option<String>,
-    /// `labels`.
-    pub labels: Option<Vec<String>>,
-    /// `leave_message_visibility`.
-    pub leave_message_visibility: Option<String>,
-    /// `membership_approval`.
-    pub membership_approval: Option<String>,
-    /// `moderation_permission`.
-    pub moderation_permission: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `owner_id_type`.
-    pub owner_id_type: Option<String>,
-    /// `pin_manage_setting`.
-    pub pin_manage_setting: Option<String>,
-    /// `restricted_mode_setting`.
-    pub restricted_mode_setting: Option<RestrictedModeSetting>,
-    /// `share_card_permission`.
-    pub share_card_permission: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `toolkit_ids`.
-    pub toolkit_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `urgent_setting`.
-    pub urgent_setting: Option<String>,
-    /// `user_count`.
-    pub user_count: Option<String>,
-    /// `user_manager_id_list`.
-    pub user_manager_id_list: Option<Vec<String>>,
-    /// `video_conference_setting`.
-    pub video_conference_setting: Option<String>,
+feishu_core::model! {
+    /// `GetChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat&version=v1>
+    pub struct GetChatResponseBody {
+        /// `add_member_permission`.
+        pub add_member_permission: Option<String>,
+        /// `at_all_permission`.
+        pub at_all_permission: Option<String>,
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `bot_count`.
+        pub bot_count: Option<String>,
+        /// `bot_manager_id_list`.
+        pub bot_manager_id_list: Option<Vec<String>>,
+        /// `chat_mode`.
+        pub chat_mode: Option<String>,
+        /// `chat_status`.
+        pub chat_status: Option<String>,
+        /// `chat_tag`.
+        pub chat_tag: Option<String>,
+        /// `chat_type`.
+        pub chat_type: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `edit_permission`.
+        pub edit_permission: Option<String>,
+        /// `external`.
+        pub external: Option<bool>,
+        /// `group_message_type`.
+        pub group_message_type: Option<String>,
+        /// `hide_member_count_setting`.
+        pub hide_member_count_setting: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<I18nNames>,
+        /// `join_message_visibility`.
+        pub join_message_visibility: Option<String>,
+        /// `labels`.
+        pub labels: Option<Vec<String>>,
+        /// `leave_message_visibility`.
+        pub leave_message_visibility: Option<String>,
+        /// `membership_approval`.
+        pub membership_approval: Option<String>,
+        /// `moderation_permission`.
+        pub moderation_permission: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `owner_id_type`.
+        pub owner_id_type: Option<String>,
+        /// `pin_manage_setting`.
+        pub pin_manage_setting: Option<String>,
+        /// `restricted_mode_setting`.
+        pub restricted_mode_setting: Option<RestrictedModeSetting>,
+        /// `share_card_permission`.
+        pub share_card_permission: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `toolkit_ids`.
+        pub toolkit_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `urgent_setting`.
+        pub urgent_setting: Option<String>,
+        /// `user_count`.
+        pub user_count: Option<String>,
+        /// `user_manager_id_list`.
+        pub user_manager_id_list: Option<Vec<String>>,
+        /// `video_conference_setting`.
+        pub video_conference_setting: Option<String>,
+    }
 }
 
-/// `GetProgressBatchMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_progress&project=im&resource=batch_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetProgressBatchMessageResponseBody {
-    /// `batch_message_recall_progress`.
-    pub batch_message_recall_progress: Option<BatchMessageRecallProgress>,
-    /// `batch_message_send_progress`.
-    pub batch_message_send_progress: Option<BatchMessageSendProgress>,
+feishu_core::model! {
+    /// `GetProgressBatchMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_progress&project=im&resource=batch_message&version=v1>
+    pub struct GetProgressBatchMessageResponseBody {
+        /// `batch_message_recall_progress`.
+        pub batch_message_recall_progress: Option<BatchMessageRecallProgress>,
+        /// `batch_message_send_progress`.
+        pub batch_message_send_progress: Option<BatchMessageSendProgress>,
+    }
 }
 
-/// `I18nNames`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nNames {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18nNames`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat&version=v1>
+    pub struct I18nNames {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `IsInChatChatMembersResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=is_in_chat&project=im&resource=chat.members&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IsInChatChatMembersResponseBody {
-    /// `is_in_chat`.
-    pub is_in_chat: Option<bool>,
+feishu_core::model! {
+    /// `IsInChatChatMembersResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=is_in_chat&project=im&resource=chat.members&version=v1>
+    pub struct IsInChatChatMembersResponseBody {
+        /// `is_in_chat`.
+        pub is_in_chat: Option<bool>,
+    }
 }
 
-/// `LinkChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=link&project=im&resource=chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LinkChatResponseBody {
-    /// `expire_time`.
-    pub expire_time: Option<String>,
-    /// `is_permanent`.
-    pub is_permanent: Option<bool>,
-    /// `share_link`.
-    pub share_link: Option<String>,
+feishu_core::model! {
+    /// `LinkChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=link&project=im&resource=chat&version=v1>
+    pub struct LinkChatResponseBody {
+        /// `expire_time`.
+        pub expire_time: Option<String>,
+        /// `is_permanent`.
+        pub is_permanent: Option<bool>,
+        /// `share_link`.
+        pub share_link: Option<String>,
+    }
 }
 
-/// `ListChat`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListChat {
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `chat_mode`.
-    pub chat_mode: Option<String>,
-    /// `chat_status`.
-    pub chat_status: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `external`.
-    pub external: Option<bool>,
-    /// `labels`.
-    pub labels: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `owner_id_type`.
-    pub owner_id_type: Option<String>,
-    /// `p2p_target_id`.
-    pub p2p_target_id: Option<String>,
-    /// `p2p_target_type`.
-    pub p2p_target_type: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
+feishu_core::model! {
+    /// `ListChat`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=chat&version=v1>
+    pub struct ListChat {
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `chat_mode`.
+        pub chat_mode: Option<String>,
+        /// `chat_status`.
+        pub chat_status: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `external`.
+        pub external: Option<bool>,
+        /// `labels`.
+        pub labels: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `owner_id_type`.
+        pub owner_id_type: Option<String>,
+        /// `p2p_target_id`.
+        pub p2p_target_id: Option<String>,
+        /// `p2p_target_type`.
+        pub p2p_target_type: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+    }
 }
 
-/// `ListChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListChatResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ListChat>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=chat&version=v1>
+    pub struct ListChatResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ListChat>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.members&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListMember {
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `member_id_type`.
-    pub member_id_type: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
+feishu_core::model! {
+    /// `ListMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.members&version=v1>
+    pub struct ListMember {
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `member_id_type`.
+        pub member_id_type: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+    }
 }
 
-/// `ListMessageReactionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListMessageReactionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MessageReaction>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListMessageReactionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=message.reaction&version=v1>
+    pub struct ListMessageReactionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MessageReaction>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListModerator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.moderation&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListModerator {
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `user_id_type`.
-    pub user_id_type: Option<String>,
+feishu_core::model! {
+    /// `ListModerator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat.moderation&version=v1>
+    pub struct ListModerator {
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `user_id_type`.
+        pub user_id_type: Option<String>,
+    }
 }
 
-/// `ListPinResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=pin&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPinResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Pin>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListPinResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=pin&version=v1>
+    pub struct ListPinResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Pin>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListTabsChatTabResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_tabs&project=im&resource=chat.tab&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTabsChatTabResponseBody {
-    /// `chat_tabs`.
-    pub chat_tabs: Option<Vec<ChatTab>>,
+feishu_core::model! {
+    /// `ListTabsChatTabResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_tabs&project=im&resource=chat.tab&version=v1>
+    pub struct ListTabsChatTabResponseBody {
+        /// `chat_tabs`.
+        pub chat_tabs: Option<Vec<ChatTab>>,
+    }
 }
 
-/// `Mention`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=forward&project=im&resource=thread&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Mention {
-    /// `id`.
-    pub id: Option<String>,
-    /// `id_type`.
-    pub id_type: Option<String>,
-    /// `key`.
-    pub key: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
+feishu_core::model! {
+    /// `Mention`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=forward&project=im&resource=thread&version=v1>
+    pub struct Mention {
+        /// `id`.
+        pub id: Option<String>,
+        /// `id_type`.
+        pub id_type: Option<String>,
+        /// `key`.
+        pub key: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+    }
 }
 
-/// `MessageBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=forward&project=im&resource=thread&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessageBody {
-    /// `content`.
-    pub content: Option<String>,
+feishu_core::model! {
+    /// `MessageBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=forward&project=im&resource=thread&version=v1>
+    pub struct MessageBody {
+        /// `content`.
+        pub content: Option<String>,
+    }
 }
 
 /// `MessageQuery`.
@@ -781,20 +781,20 @@ pub struct MessageQuery {
     pub page_token: Option<String>,
 }
 
-/// `MessageReaction`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessageReaction {
-    /// `action_time`.
-    pub action_time: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<Operator>,
-    /// `reaction_id`.
-    pub reaction_id: Option<String>,
-    /// `reaction_type`.
-    pub reaction_type: Option<Emoji>,
+feishu_core::model! {
+    /// `MessageReaction`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=message.reaction&version=v1>
+    pub struct MessageReaction {
+        /// `action_time`.
+        pub action_time: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<Operator>,
+        /// `reaction_id`.
+        pub reaction_id: Option<String>,
+        /// `reaction_type`.
+        pub reaction_type: Option<Emoji>,
+    }
 }
 
 /// `MessageSearchFilter`.
@@ -832,242 +832,242 @@ pub struct MessageSearchFilter {
     pub time_range: Option<TimeRange>,
 }
 
-/// `MessageSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessageSearchItem {
-    /// `display_info`.
-    pub display_info: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `meta_data`.
-    pub meta_data: Option<MessageSearchMeta>,
+feishu_core::model! {
+    /// `MessageSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=message&version=v1>
+    pub struct MessageSearchItem {
+        /// `display_info`.
+        pub display_info: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `meta_data`.
+        pub meta_data: Option<MessageSearchMeta>,
+    }
 }
 
-/// `MessageSearchMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessageSearchMeta {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `from_id`.
-    pub from_id: Option<String>,
-    /// `is_p2p_chat`.
-    pub is_p2p_chat: Option<bool>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `position`.
-    pub position: Option<feishu_core::generated::Int64>,
-    /// `thread_id`.
-    pub thread_id: Option<String>,
-    /// `thread_position`.
-    pub thread_position: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `MessageSearchMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=message&version=v1>
+    pub struct MessageSearchMeta {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `from_id`.
+        pub from_id: Option<String>,
+        /// `is_p2p_chat`.
+        pub is_p2p_chat: Option<bool>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `position`.
+        pub position: Option<feishu_core::generated::Int64>,
+        /// `thread_id`.
+        pub thread_id: Option<String>,
+        /// `thread_position`.
+        pub thread_position: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `Operator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Operator {
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `operator_type`.
-    pub operator_type: Option<String>,
+feishu_core::model! {
+    /// `Operator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=message.reaction&version=v1>
+    pub struct Operator {
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `operator_type`.
+        pub operator_type: Option<String>,
+    }
 }
 
-/// `PatchChatMenuItemResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=chat.menu_item&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchChatMenuItemResponseBody {
-    /// `chat_menu_item`.
-    pub chat_menu_item: Option<ChatMenuItem>,
+feishu_core::model! {
+    /// `PatchChatMenuItemResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=chat.menu_item&version=v1>
+    pub struct PatchChatMenuItemResponseBody {
+        /// `chat_menu_item`.
+        pub chat_menu_item: Option<ChatMenuItem>,
+    }
 }
 
-/// `Pin`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=pin&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Pin {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `operator_id`.
-    pub operator_id: Option<String>,
-    /// `operator_id_type`.
-    pub operator_id_type: Option<String>,
+feishu_core::model! {
+    /// `Pin`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=im&resource=pin&version=v1>
+    pub struct Pin {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `operator_id`.
+        pub operator_id: Option<String>,
+        /// `operator_id_type`.
+        pub operator_id_type: Option<String>,
+    }
 }
 
-/// `Reaction`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Reaction {
-    /// `action_time`.
-    pub action_time: Option<String>,
-    /// `emoji_type`.
-    pub emoji_type: Option<String>,
-    /// `operator`.
-    pub operator: Option<Operator>,
-    /// `reaction_id`.
-    pub reaction_id: Option<String>,
+feishu_core::model! {
+    /// `Reaction`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
+    pub struct Reaction {
+        /// `action_time`.
+        pub action_time: Option<String>,
+        /// `emoji_type`.
+        pub emoji_type: Option<String>,
+        /// `operator`.
+        pub operator: Option<Operator>,
+        /// `reaction_id`.
+        pub reaction_id: Option<String>,
+    }
 }
 
-/// `ReactionCount`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReactionCount {
-    /// `count`.
-    pub count: Option<String>,
-    /// `reaction_type`.
-    pub reaction_type: Option<String>,
+feishu_core::model! {
+    /// `ReactionCount`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
+    pub struct ReactionCount {
+        /// `count`.
+        pub count: Option<String>,
+        /// `reaction_type`.
+        pub reaction_type: Option<String>,
+    }
 }
 
-/// `ReadUserBatchMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=read_user&project=im&resource=batch_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReadUserBatchMessageResponseBody {
-    /// `read_user`.
-    pub read_user: Option<BatchMessageReadUser>,
+feishu_core::model! {
+    /// `ReadUserBatchMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=read_user&project=im&resource=batch_message&version=v1>
+    pub struct ReadUserBatchMessageResponseBody {
+        /// `read_user`.
+        pub read_user: Option<BatchMessageReadUser>,
+    }
 }
 
-/// `RestrictedModeSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RestrictedModeSetting {
-    /// `download_has_permission_setting`.
-    pub download_has_permission_setting: Option<String>,
-    /// `message_has_permission_setting`.
-    pub message_has_permission_setting: Option<String>,
-    /// `screenshot_has_permission_setting`.
-    pub screenshot_has_permission_setting: Option<String>,
-    /// `status`.
-    pub status: Option<bool>,
+feishu_core::model! {
+    /// `RestrictedModeSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=chat&version=v1>
+    pub struct RestrictedModeSetting {
+        /// `download_has_permission_setting`.
+        pub download_has_permission_setting: Option<String>,
+        /// `message_has_permission_setting`.
+        pub message_has_permission_setting: Option<String>,
+        /// `screenshot_has_permission_setting`.
+        pub screenshot_has_permission_setting: Option<String>,
+        /// `status`.
+        pub status: Option<bool>,
+    }
 }
 
-/// `SearchChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchChatResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ListChat>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v1>
+    pub struct SearchChatResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ListChat>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `SearchMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchMessageResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MessageSearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SearchMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=message&version=v1>
+    pub struct SearchMessageResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MessageSearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Sender`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=forward&project=im&resource=thread&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Sender {
-    /// `id`.
-    pub id: Option<String>,
-    /// `id_type`.
-    pub id_type: Option<String>,
-    /// `open_bot_id`.
-    pub open_bot_id: Option<String>,
-    /// `sender_i18n_names`.
-    pub sender_i18n_names: Option<I18nNames>,
-    /// `sender_name`.
-    pub sender_name: Option<String>,
-    /// `sender_type`.
-    pub sender_type: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
+feishu_core::model! {
+    /// `Sender`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=forward&project=im&resource=thread&version=v1>
+    pub struct Sender {
+        /// `id`.
+        pub id: Option<String>,
+        /// `id_type`.
+        pub id_type: Option<String>,
+        /// `open_bot_id`.
+        pub open_bot_id: Option<String>,
+        /// `sender_i18n_names`.
+        pub sender_i18n_names: Option<I18nNames>,
+        /// `sender_name`.
+        pub sender_name: Option<String>,
+        /// `sender_type`.
+        pub sender_type: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+    }
 }
 
-/// `SortChatMenuTreeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=sort&project=im&resource=chat.menu_tree&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SortChatMenuTreeResponseBody {
-    /// `menu_tree`.
-    pub menu_tree: Option<ChatMenuTree>,
+feishu_core::model! {
+    /// `SortChatMenuTreeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=sort&project=im&resource=chat.menu_tree&version=v1>
+    pub struct SortChatMenuTreeResponseBody {
+        /// `menu_tree`.
+        pub menu_tree: Option<ChatMenuTree>,
+    }
 }
 
-/// `SortTabsChatTabResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=sort_tabs&project=im&resource=chat.tab&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SortTabsChatTabResponseBody {
-    /// `chat_tabs`.
-    pub chat_tabs: Option<Vec<ChatTab>>,
+feishu_core::model! {
+    /// `SortTabsChatTabResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=sort_tabs&project=im&resource=chat.tab&version=v1>
+    pub struct SortTabsChatTabResponseBody {
+        /// `chat_tabs`.
+        pub chat_tabs: Option<Vec<ChatTab>>,
+    }
 }
 
-/// `SuccessMsgReactionCount`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SuccessMsgReactionCount {
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `reaction_count`.
-    pub reaction_count: Option<Vec<ReactionCount>>,
+feishu_core::model! {
+    /// `SuccessMsgReactionCount`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
+    pub struct SuccessMsgReactionCount {
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `reaction_count`.
+        pub reaction_count: Option<Vec<ReactionCount>>,
+    }
 }
 
-/// `SuccessMsgReactionDetails`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SuccessMsgReactionDetails {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `message_reaction_items`.
-    pub message_reaction_items: Option<Vec<Reaction>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SuccessMsgReactionDetails`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_query&project=im&resource=message.reaction&version=v1>
+    pub struct SuccessMsgReactionDetails {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `message_reaction_items`.
+        pub message_reaction_items: Option<Vec<Reaction>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
 /// `TimeRange`.
@@ -1084,42 +1084,42 @@ pub struct TimeRange {
     pub start_time: Option<String>,
 }
 
-/// `UpdateTabsChatTabResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_tabs&project=im&resource=chat.tab&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateTabsChatTabResponseBody {
-    /// `chat_tabs`.
-    pub chat_tabs: Option<Vec<ChatTab>>,
+feishu_core::model! {
+    /// `UpdateTabsChatTabResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update_tabs&project=im&resource=chat.tab&version=v1>
+    pub struct UpdateTabsChatTabResponseBody {
+        /// `chat_tabs`.
+        pub chat_tabs: Option<Vec<ChatTab>>,
+    }
 }
 
-/// `UrgentAppMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=urgent_app&project=im&resource=message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UrgentAppMessageResponseBody {
-    /// `invalid_user_id_list`.
-    pub invalid_user_id_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `UrgentAppMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=urgent_app&project=im&resource=message&version=v1>
+    pub struct UrgentAppMessageResponseBody {
+        /// `invalid_user_id_list`.
+        pub invalid_user_id_list: Option<Vec<String>>,
+    }
 }
 
-/// `UrgentPhoneMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=urgent_phone&project=im&resource=message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UrgentPhoneMessageResponseBody {
-    /// `invalid_user_id_list`.
-    pub invalid_user_id_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `UrgentPhoneMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=urgent_phone&project=im&resource=message&version=v1>
+    pub struct UrgentPhoneMessageResponseBody {
+        /// `invalid_user_id_list`.
+        pub invalid_user_id_list: Option<Vec<String>>,
+    }
 }
 
-/// `UrgentSmsMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=urgent_sms&project=im&resource=message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UrgentSmsMessageResponseBody {
-    /// `invalid_user_id_list`.
-    pub invalid_user_id_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `UrgentSmsMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=urgent_sms&project=im&resource=message&version=v1>
+    pub struct UrgentSmsMessageResponseBody {
+        /// `invalid_user_id_list`.
+        pub invalid_user_id_list: Option<Vec<String>>,
+    }
 }

@@ -171,20 +171,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=app_feed_card&version=v2>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `POST /open-apis/im/v2/app_feed_card`: Create app feed card.
 ///
 /// The app feed card is a tool that allows applications to directly send messages within the feed list, ensuring that important messages reach users more quickly.
@@ -193,7 +179,7 @@ feishu_core::string_enum! {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct CreateAppFeedCard {
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     app_feed_card: Option<OpenAppFeedCard>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -207,7 +193,7 @@ impl CreateAppFeedCard {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

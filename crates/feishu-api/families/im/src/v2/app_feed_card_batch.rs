@@ -172,20 +172,6 @@ feishu_core::string_enum! {
 }
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=app_feed_card.batch&version=v2>
-    pub enum UpdateAppFeedCardBatchUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `update_fields`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=app_feed_card.batch&version=v2>
@@ -210,20 +196,6 @@ feishu_core::string_enum! {
         V102 = "102",
         /// `103`.
         V103 = "103",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=app_feed_card.batch&version=v2>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -259,7 +231,7 @@ pub struct UserOpenAppFeedCardUpdater {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct DeleteAppFeedCardBatch {
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     feed_cards: Option<Vec<UserOpenAppFeedCardDeleter>>,
 }
@@ -271,7 +243,7 @@ impl DeleteAppFeedCardBatch {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -308,7 +280,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct UpdateAppFeedCardBatch {
     #[serde(skip)]
-    user_id_type: Option<UpdateAppFeedCardBatchUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     feed_cards: Option<Vec<UserOpenAppFeedCardUpdater>>,
 }
@@ -320,7 +292,7 @@ impl UpdateAppFeedCardBatch {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateAppFeedCardBatchUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

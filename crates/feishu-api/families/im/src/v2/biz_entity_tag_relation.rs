@@ -4,28 +4,8 @@
 feishu_core::string_enum! {
     /// The values of `tag_biz_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=biz_entity_tag_relation&version=v2>
-    pub enum CreateBizEntityTagRelationTagBizType {
-        /// `chat`.
-        Chat = "chat",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `tag_biz_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
     pub enum TagBizType {
-        /// `chat`.
-        Chat = "chat",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `tag_biz_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=biz_entity_tag_relation&version=v2>
-    pub enum UpdateBizEntityTagRelationTagBizType {
         /// `chat`.
         Chat = "chat",
     }
@@ -74,14 +54,14 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateBizEntityTagRelation {
     biz_entity_id: String,
-    tag_biz_type: CreateBizEntityTagRelationTagBizType,
+    tag_biz_type: TagBizType,
     #[serde(skip_serializing_if = "Option::is_none")]
     tag_ids: Option<Vec<String>>,
 }
 
 impl CreateBizEntityTagRelation {
     /// A request with the required fields.
-    pub fn new(biz_entity_id: impl Into<String>, tag_biz_type: CreateBizEntityTagRelationTagBizType) -> Self {
+    pub fn new(biz_entity_id: impl Into<String>, tag_biz_type: TagBizType) -> Self {
         Self {
             biz_entity_id: biz_entity_id.into(),
             tag_biz_type,
@@ -114,14 +94,14 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct UpdateBizEntityTagRelation {
     biz_entity_id: String,
-    tag_biz_type: UpdateBizEntityTagRelationTagBizType,
+    tag_biz_type: TagBizType,
     #[serde(skip_serializing_if = "Option::is_none")]
     tag_ids: Option<Vec<String>>,
 }
 
 impl UpdateBizEntityTagRelation {
     /// A request with the required fields.
-    pub fn new(biz_entity_id: impl Into<String>, tag_biz_type: UpdateBizEntityTagRelationTagBizType) -> Self {
+    pub fn new(biz_entity_id: impl Into<String>, tag_biz_type: TagBizType) -> Self {
         Self {
             biz_entity_id: biz_entity_id.into(),
             tag_biz_type,

@@ -84,20 +84,6 @@ pub struct OpenAppFeedCardUrl {
     pub url: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat_button&version=v2>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `PUT /open-apis/im/v2/chat_button`: Update feed card button.
 ///
 /// You can add shortcut operation buttons, update buttons, or delete buttons to Groups \& Bots feed card.
@@ -106,7 +92,7 @@ feishu_core::string_enum! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct UpdateChatButton {
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     buttons: Option<OpenAppFeedCardButtons>,
     chat_id: String,
@@ -126,7 +112,7 @@ impl UpdateChatButton {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,14 +3,14 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `BotTimeSentiveFeedCardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=bot_time_sentive&project=im&resource=feed_card&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BotTimeSentiveFeedCardResponseBody {
-    /// `failed_user_reasons`.
-    pub failed_user_reasons: Option<Vec<FailedReason>>,
+feishu_core::model! {
+    /// `BotTimeSentiveFeedCardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=bot_time_sentive&project=im&resource=feed_card&version=v2>
+    pub struct BotTimeSentiveFeedCardResponseBody {
+        /// `failed_user_reasons`.
+        pub failed_user_reasons: Option<Vec<FailedReason>>,
+    }
 }
 
 /// `ChatSearchFilter`.
@@ -36,272 +36,272 @@ pub struct ChatSearchFilter {
     pub search_types: Option<Vec<String>>,
 }
 
-/// `ChatSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatSearchItem {
-    /// `display_info`.
-    pub display_info: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `meta_data`.
-    pub meta_data: Option<ChatSearchMeta>,
+feishu_core::model! {
+    /// `ChatSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v2>
+    pub struct ChatSearchItem {
+        /// `display_info`.
+        pub display_info: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `meta_data`.
+        pub meta_data: Option<ChatSearchMeta>,
+    }
 }
 
-/// `ChatSearchMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatSearchMeta {
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `chat_mode`.
-    pub chat_mode: Option<String>,
-    /// `chat_status`.
-    pub chat_status: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `external`.
-    pub external: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `owner_id_type`.
-    pub owner_id_type: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `ChatSearchMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v2>
+    pub struct ChatSearchMeta {
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `chat_mode`.
+        pub chat_mode: Option<String>,
+        /// `chat_status`.
+        pub chat_status: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `external`.
+        pub external: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `owner_id_type`.
+        pub owner_id_type: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `CreateAppFeedCardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=app_feed_card&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppFeedCardResponseBody {
-    /// `biz_id`.
-    pub biz_id: Option<String>,
-    /// `failed_cards`.
-    pub failed_cards: Option<Vec<OpenFailedUserAppFeedCardItem>>,
+feishu_core::model! {
+    /// `CreateAppFeedCardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=app_feed_card&version=v2>
+    pub struct CreateAppFeedCardResponseBody {
+        /// `biz_id`.
+        pub biz_id: Option<String>,
+        /// `failed_cards`.
+        pub failed_cards: Option<Vec<OpenFailedUserAppFeedCardItem>>,
+    }
 }
 
-/// `CreateTagFailReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=tag&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTagFailReason {
-    /// `duplicate_id`.
-    pub duplicate_id: Option<String>,
+feishu_core::model! {
+    /// `CreateTagFailReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=tag&version=v2>
+    pub struct CreateTagFailReason {
+        /// `duplicate_id`.
+        pub duplicate_id: Option<String>,
+    }
 }
 
-/// `CreateTagResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=tag&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTagResponseBody {
-    /// `create_tag_fail_reason`.
-    pub create_tag_fail_reason: Option<CreateTagFailReason>,
-    /// `id`.
-    pub id: Option<String>,
+feishu_core::model! {
+    /// `CreateTagResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=tag&version=v2>
+    pub struct CreateTagResponseBody {
+        /// `create_tag_fail_reason`.
+        pub create_tag_fail_reason: Option<CreateTagFailReason>,
+        /// `id`.
+        pub id: Option<String>,
+    }
 }
 
-/// `DeleteAppFeedCardBatchResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=app_feed_card.batch&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAppFeedCardBatchResponseBody {
-    /// `failed_cards`.
-    pub failed_cards: Option<Vec<OpenFailedUserAppFeedCardItem>>,
+feishu_core::model! {
+    /// `DeleteAppFeedCardBatchResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=im&resource=app_feed_card.batch&version=v2>
+    pub struct DeleteAppFeedCardBatchResponseBody {
+        /// `failed_cards`.
+        pub failed_cards: Option<Vec<OpenFailedUserAppFeedCardItem>>,
+    }
 }
 
-/// `FailedReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat_button&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FailedReason {
-    /// `error_code`.
-    pub error_code: Option<feishu_core::generated::Int64>,
-    /// `error_message`.
-    pub error_message: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `FailedReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat_button&version=v2>
+    pub struct FailedReason {
+        /// `error_code`.
+        pub error_code: Option<feishu_core::generated::Int64>,
+        /// `error_message`.
+        pub error_message: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `GetBizEntityTagRelationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetBizEntityTagRelationResponseBody {
-    /// `tag_info_with_bind_versions`.
-    pub tag_info_with_bind_versions: Option<Vec<TagInfoWithBindVersion>>,
+feishu_core::model! {
+    /// `GetBizEntityTagRelationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
+    pub struct GetBizEntityTagRelationResponseBody {
+        /// `tag_info_with_bind_versions`.
+        pub tag_info_with_bind_versions: Option<Vec<TagInfoWithBindVersion>>,
+    }
 }
 
-/// `OpenFailedUserAppFeedCardItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=app_feed_card&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenFailedUserAppFeedCardItem {
-    /// `biz_id`.
-    pub biz_id: Option<String>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `OpenFailedUserAppFeedCardItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=im&resource=app_feed_card&version=v2>
+    pub struct OpenFailedUserAppFeedCardItem {
+        /// `biz_id`.
+        pub biz_id: Option<String>,
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `PatchFeedCardResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=feed_card&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchFeedCardResponseBody {
-    /// `failed_user_reasons`.
-    pub failed_user_reasons: Option<Vec<FailedReason>>,
+feishu_core::model! {
+    /// `PatchFeedCardResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=feed_card&version=v2>
+    pub struct PatchFeedCardResponseBody {
+        /// `failed_user_reasons`.
+        pub failed_user_reasons: Option<Vec<FailedReason>>,
+    }
 }
 
-/// `PatchTagFailReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=tag&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchTagFailReason {
-    /// `duplicate_id`.
-    pub duplicate_id: Option<String>,
+feishu_core::model! {
+    /// `PatchTagFailReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=tag&version=v2>
+    pub struct PatchTagFailReason {
+        /// `duplicate_id`.
+        pub duplicate_id: Option<String>,
+    }
 }
 
-/// `PatchTagResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=tag&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchTagResponseBody {
-    /// `patch_tag_fail_reason`.
-    pub patch_tag_fail_reason: Option<PatchTagFailReason>,
-    /// `tag_info`.
-    pub tag_info: Option<TagInfo>,
+feishu_core::model! {
+    /// `PatchTagResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=tag&version=v2>
+    pub struct PatchTagResponseBody {
+        /// `patch_tag_fail_reason`.
+        pub patch_tag_fail_reason: Option<PatchTagFailReason>,
+        /// `tag_info`.
+        pub tag_info: Option<TagInfo>,
+    }
 }
 
-/// `SearchChatResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchChatResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<ChatSearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SearchChatResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=im&resource=chat&version=v2>
+    pub struct SearchChatResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<ChatSearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `TagI18nNameV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TagI18nNameV2 {
-    /// `locale`.
-    pub locale: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `TagI18nNameV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
+    pub struct TagI18nNameV2 {
+        /// `locale`.
+        pub locale: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `TagInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=tag&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TagInfo {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<TagI18nNameV2>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `tag_type`.
-    pub tag_type: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `TagInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=im&resource=tag&version=v2>
+    pub struct TagInfo {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<TagI18nNameV2>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `tag_type`.
+        pub tag_type: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `TagInfoV2`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TagInfoV2 {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<TagI18nNameV2>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `tag_type`.
-    pub tag_type: Option<String>,
-    /// `tenant_id`.
-    pub tenant_id: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `TagInfoV2`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
+    pub struct TagInfoV2 {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<TagI18nNameV2>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `tag_type`.
+        pub tag_type: Option<String>,
+        /// `tenant_id`.
+        pub tenant_id: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `TagInfoWithBindVersion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TagInfoWithBindVersion {
-    /// `bind_version`.
-    pub bind_version: Option<String>,
-    /// `tag_info`.
-    pub tag_info: Option<TagInfoV2>,
+feishu_core::model! {
+    /// `TagInfoWithBindVersion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=im&resource=biz_entity_tag_relation&version=v2>
+    pub struct TagInfoWithBindVersion {
+        /// `bind_version`.
+        pub bind_version: Option<String>,
+        /// `tag_info`.
+        pub tag_info: Option<TagInfoV2>,
+    }
 }
 
-/// `UpdateAppFeedCardBatchResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=app_feed_card.batch&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAppFeedCardBatchResponseBody {
-    /// `failed_cards`.
-    pub failed_cards: Option<Vec<OpenFailedUserAppFeedCardItem>>,
+feishu_core::model! {
+    /// `UpdateAppFeedCardBatchResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=app_feed_card.batch&version=v2>
+    pub struct UpdateAppFeedCardBatchResponseBody {
+        /// `failed_cards`.
+        pub failed_cards: Option<Vec<OpenFailedUserAppFeedCardItem>>,
+    }
 }
 
-/// `UpdateChatButtonResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat_button&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateChatButtonResponseBody {
-    /// `failed_user_reasons`.
-    pub failed_user_reasons: Option<Vec<FailedReason>>,
+feishu_core::model! {
+    /// `UpdateChatButtonResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=im&resource=chat_button&version=v2>
+    pub struct UpdateChatButtonResponseBody {
+        /// `failed_user_reasons`.
+        pub failed_user_reasons: Option<Vec<FailedReason>>,
+    }
 }

@@ -344,34 +344,6 @@ pub struct UpdateDraftRelatedMeta {
     pub users: Option<Vec<RelatedMetaUsers2>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=lingo&resource=draft&version=v1>
-    pub enum UpdateDraftUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=lingo&resource=draft&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `POST /open-apis/lingo/v1/drafts`: Create draft.
 ///
 /// Draft is not an entry, but an application to create a new entry or update an existing entry through the API.
@@ -382,7 +354,7 @@ pub struct CreateDraft {
     #[serde(skip)]
     repo_id: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     aliases: Option<Vec<Term>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -424,7 +396,7 @@ impl CreateDraft {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -502,7 +474,7 @@ pub struct UpdateDraft {
     #[serde(skip)]
     draft_id: String,
     #[serde(skip)]
-    user_id_type: Option<UpdateDraftUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     aliases: Option<Vec<UpdateDraftAliases>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -535,7 +507,7 @@ impl UpdateDraft {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateDraftUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -56,20 +56,6 @@ pub struct CreateEntityMainKeys {
     pub key: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=lingo&resource=entity&version=v1>
-    pub enum CreateEntityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `display_status` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=lingo&resource=entity&version=v1>
@@ -79,20 +65,6 @@ pub struct DisplayStatus {
     pub allow_highlight: bool,
     /// Is it allowed to be searched in Feishu?.
     pub allow_search: bool,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=lingo&resource=entity&version=v1>
-    pub enum GetEntityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `i18n_descs` of a request.
@@ -295,20 +267,6 @@ pub struct RelatedMetaUsers2 {
     pub title: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=lingo&resource=entity&version=v1>
-    pub enum SearchEntityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `aliases` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=lingo&resource=entity&version=v1>
@@ -410,34 +368,6 @@ pub struct UpdateEntityRelatedMeta {
     pub users: Option<Vec<RelatedMetaUsers2>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=lingo&resource=entity&version=v1>
-    pub enum UpdateEntityUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=lingo&resource=entity&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `DELETE /open-apis/lingo/v1/entities/:entity_id`: Delete the exemption entry.
 ///
 /// Delete the existing entries by entity\_id, do not need Lingo moderator review, please use carefully \[tenant moderator please review carefully\].
@@ -507,7 +437,7 @@ pub struct ListEntity {
     page_token: Option<String>,
     provider: Option<String>,
     repo_id: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListEntity {
@@ -541,7 +471,7 @@ impl ListEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -572,14 +502,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListEntity, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                entities: Vec<super::model::Entity>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub entities: Vec<super::model::Entity>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.entities, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -599,7 +528,7 @@ pub struct GetEntity {
     entity_id: String,
     outer_id: Option<String>,
     provider: Option<String>,
-    user_id_type: Option<GetEntityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetEntity {
@@ -626,7 +555,7 @@ impl GetEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetEntityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -666,7 +595,7 @@ pub struct CreateEntity {
     #[serde(skip)]
     repo_id: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<CreateEntityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     aliases: Option<Vec<Term>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -705,7 +634,7 @@ impl CreateEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateEntityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -859,7 +788,7 @@ pub struct SearchEntity {
     #[serde(skip)]
     repo_id: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<SearchEntityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     classification_filter: Option<ClassificationFilter>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -895,7 +824,7 @@ impl SearchEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchEntityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -947,14 +876,13 @@ feishu_core::endpoint! {
         },
         body: json,
         shape: data(|_: &SearchEntity, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                entities: Vec<super::model::Entity>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub entities: Vec<super::model::Entity>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.entities, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -974,7 +902,7 @@ pub struct UpdateEntity {
     #[serde(skip)]
     entity_id: String,
     #[serde(skip)]
-    user_id_type: Option<UpdateEntityUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     aliases: Option<Vec<UpdateEntityAliases>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1007,7 +935,7 @@ impl UpdateEntity {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateEntityUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -4,52 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `who_can_send_mail`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup&version=v1>
-    pub enum CreateMailgroupWhoCanSendMail {
-        /// `ANYONE`.
-        Anyone = "ANYONE",
-        /// `ALL_INTERNAL_USERS`.
-        AllInternalUsers = "ALL_INTERNAL_USERS",
-        /// `ALL_GROUP_MEMBERS`.
-        AllGroupMembers = "ALL_GROUP_MEMBERS",
-        /// `CUSTOM_MEMBERS`.
-        CustomMembers = "CUSTOM_MEMBERS",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `who_can_send_mail`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=mailgroup&version=v1>
-    pub enum UpdateMailgroupWhoCanSendMail {
-        /// `ANYONE`.
-        Anyone = "ANYONE",
-        /// `ALL_INTERNAL_USERS`.
-        AllInternalUsers = "ALL_INTERNAL_USERS",
-        /// `ALL_GROUP_MEMBERS`.
-        AllGroupMembers = "ALL_GROUP_MEMBERS",
-        /// `CUSTOM_MEMBERS`.
-        CustomMembers = "CUSTOM_MEMBERS",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `who_can_send_mail`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=mail&resource=mailgroup&version=v1>
     pub enum WhoCanSendMail {
         /// `ANYONE`.
@@ -103,7 +57,7 @@ pub struct ListMailgroup {
     manager_user_id: Option<String>,
     page_size: Option<i64>,
     page_token: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListMailgroup {
@@ -131,7 +85,7 @@ impl ListMailgroup {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -277,7 +231,7 @@ pub struct CreateMailgroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    who_can_send_mail: Option<CreateMailgroupWhoCanSendMail>,
+    who_can_send_mail: Option<WhoCanSendMail>,
 }
 
 impl CreateMailgroup {
@@ -305,7 +259,7 @@ impl CreateMailgroup {
     }
 
     /// Who can send emails to this mailing list.
-    pub fn who_can_send_mail(mut self, value: CreateMailgroupWhoCanSendMail) -> Self {
+    pub fn who_can_send_mail(mut self, value: WhoCanSendMail) -> Self {
         self.who_can_send_mail = Some(value);
         self
     }
@@ -339,7 +293,7 @@ pub struct UpdateMailgroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    who_can_send_mail: Option<UpdateMailgroupWhoCanSendMail>,
+    who_can_send_mail: Option<WhoCanSendMail>,
 }
 
 impl UpdateMailgroup {
@@ -373,7 +327,7 @@ impl UpdateMailgroup {
     }
 
     /// Who can send emails to this mailing list.
-    pub fn who_can_send_mail(mut self, value: UpdateMailgroupWhoCanSendMail) -> Self {
+    pub fn who_can_send_mail(mut self, value: WhoCanSendMail) -> Self {
         self.who_can_send_mail = Some(value);
         self
     }

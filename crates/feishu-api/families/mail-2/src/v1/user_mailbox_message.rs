@@ -58,20 +58,6 @@ pub struct SendUserMailboxMessageTo {
     pub name: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_card&project=mail&resource=user_mailbox.message&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/mail/v1/user_mailboxes/:user_mailbox_id/messages`: List Emails.
 ///
 /// A list: walk every page with a [`Pager`](feishu_core::Pager).
@@ -231,7 +217,7 @@ pub struct GetByCardUserMailboxMessage {
     user_mailbox_id: String,
     card_id: String,
     owner_id: String,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetByCardUserMailboxMessage {
@@ -246,7 +232,7 @@ impl GetByCardUserMailboxMessage {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,572 +3,572 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AccessibleMailboxesUserMailboxResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=accessible_mailboxes&project=mail&resource=user_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccessibleMailboxesUserMailboxResponseBody {
-    /// `accessible_mailboxes`.
-    pub accessible_mailboxes: Option<Vec<EmailInfo>>,
+feishu_core::model! {
+    /// `AccessibleMailboxesUserMailboxResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=accessible_mailboxes&project=mail&resource=user_mailbox&version=v1>
+    pub struct AccessibleMailboxesUserMailboxResponseBody {
+        /// `accessible_mailboxes`.
+        pub accessible_mailboxes: Option<Vec<EmailInfo>>,
+    }
 }
 
-/// `Attachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attachment {
-    /// `attachment_type`.
-    pub attachment_type: Option<feishu_core::generated::Int64>,
-    /// `body`.
-    pub body: Option<String>,
-    /// `cid`.
-    pub cid: Option<String>,
-    /// `filename`.
-    pub filename: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `is_inline`.
-    pub is_inline: Option<bool>,
+feishu_core::model! {
+    /// `Attachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct Attachment {
+        /// `attachment_type`.
+        pub attachment_type: Option<feishu_core::generated::Int64>,
+        /// `body`.
+        pub body: Option<String>,
+        /// `cid`.
+        pub cid: Option<String>,
+        /// `filename`.
+        pub filename: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `is_inline`.
+        pub is_inline: Option<bool>,
+    }
 }
 
-/// `AttachmentDownloadFailedReason`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=download_url&project=mail&resource=user_mailbox.message.attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttachmentDownloadFailedReason {
-    /// `attachment_id`.
-    pub attachment_id: Option<String>,
-    /// `reason`.
-    pub reason: Option<String>,
+feishu_core::model! {
+    /// `AttachmentDownloadFailedReason`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=download_url&project=mail&resource=user_mailbox.message.attachment&version=v1>
+    pub struct AttachmentDownloadFailedReason {
+        /// `attachment_id`.
+        pub attachment_id: Option<String>,
+        /// `reason`.
+        pub reason: Option<String>,
+    }
 }
 
-/// `AttachmentDownloadUrlItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=download_url&project=mail&resource=user_mailbox.message.attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttachmentDownloadUrlItem {
-    /// `attachment_id`.
-    pub attachment_id: Option<String>,
-    /// `download_url`.
-    pub download_url: Option<String>,
+feishu_core::model! {
+    /// `AttachmentDownloadUrlItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=download_url&project=mail&resource=user_mailbox.message.attachment&version=v1>
+    pub struct AttachmentDownloadUrlItem {
+        /// `attachment_id`.
+        pub attachment_id: Option<String>,
+        /// `download_url`.
+        pub download_url: Option<String>,
+    }
 }
 
-/// `AutomationSendDisable`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AutomationSendDisable {
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `reference`.
-    pub reference: Option<String>,
+feishu_core::model! {
+    /// `AutomationSendDisable`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct AutomationSendDisable {
+        /// `reason`.
+        pub reason: Option<String>,
+        /// `reference`.
+        pub reference: Option<String>,
+    }
 }
 
-/// `BatchCreateMailgroupMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=mail&resource=mailgroup.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateMailgroupMemberResponseBody {
-    /// `items`.
-    pub items: Option<Vec<MailgroupMember>>,
+feishu_core::model! {
+    /// `BatchCreateMailgroupMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=mail&resource=mailgroup.member&version=v1>
+    pub struct BatchCreateMailgroupMemberResponseBody {
+        /// `items`.
+        pub items: Option<Vec<MailgroupMember>>,
+    }
 }
 
-/// `BatchCreateMailgroupPermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=mail&resource=mailgroup.permission_member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreateMailgroupPermissionMemberResponseBody {
-    /// `items`.
-    pub items: Option<Vec<MailgroupPermissionMember>>,
+feishu_core::model! {
+    /// `BatchCreateMailgroupPermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=mail&resource=mailgroup.permission_member&version=v1>
+    pub struct BatchCreateMailgroupPermissionMemberResponseBody {
+        /// `items`.
+        pub items: Option<Vec<MailgroupPermissionMember>>,
+    }
 }
 
-/// `BatchCreatePublicMailboxMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=mail&resource=public_mailbox.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCreatePublicMailboxMemberResponseBody {
-    /// `items`.
-    pub items: Option<Vec<PublicMailboxMember>>,
+feishu_core::model! {
+    /// `BatchCreatePublicMailboxMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_create&project=mail&resource=public_mailbox.member&version=v1>
+    pub struct BatchCreatePublicMailboxMemberResponseBody {
+        /// `items`.
+        pub items: Option<Vec<PublicMailboxMember>>,
+    }
 }
 
-/// `BatchGetUserMailboxMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetUserMailboxMessageResponseBody {
-    /// `messages`.
-    pub messages: Option<Vec<Message>>,
+feishu_core::model! {
+    /// `BatchGetUserMailboxMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct BatchGetUserMailboxMessageResponseBody {
+        /// `messages`.
+        pub messages: Option<Vec<Message>>,
+    }
 }
 
-/// `CreateMailgroupAliasResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup.alias&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateMailgroupAliasResponseBody {
-    /// `mailgroup_alias`.
-    pub mailgroup_alias: Option<EmailAlias>,
+feishu_core::model! {
+    /// `CreateMailgroupAliasResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup.alias&version=v1>
+    pub struct CreateMailgroupAliasResponseBody {
+        /// `mailgroup_alias`.
+        pub mailgroup_alias: Option<EmailAlias>,
+    }
 }
 
-/// `CreateMailgroupMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateMailgroupMemberResponseBody {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreateMailgroupMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup.member&version=v1>
+    pub struct CreateMailgroupMemberResponseBody {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CreateMailgroupPermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup.permission_member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateMailgroupPermissionMemberResponseBody {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `permission_member_id`.
-    pub permission_member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreateMailgroupPermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup.permission_member&version=v1>
+    pub struct CreateMailgroupPermissionMemberResponseBody {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `permission_member_id`.
+        pub permission_member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CreateMailgroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateMailgroupResponseBody {
-    /// `description`.
-    pub description: Option<String>,
-    /// `direct_members_count`.
-    pub direct_members_count: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `include_all_company_member`.
-    pub include_all_company_member: Option<bool>,
-    /// `include_external_member`.
-    pub include_external_member: Option<bool>,
-    /// `mailgroup_id`.
-    pub mailgroup_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `who_can_send_mail`.
-    pub who_can_send_mail: Option<String>,
+feishu_core::model! {
+    /// `CreateMailgroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=mailgroup&version=v1>
+    pub struct CreateMailgroupResponseBody {
+        /// `description`.
+        pub description: Option<String>,
+        /// `direct_members_count`.
+        pub direct_members_count: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `include_all_company_member`.
+        pub include_all_company_member: Option<bool>,
+        /// `include_external_member`.
+        pub include_external_member: Option<bool>,
+        /// `mailgroup_id`.
+        pub mailgroup_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `who_can_send_mail`.
+        pub who_can_send_mail: Option<String>,
+    }
 }
 
-/// `CreatePublicMailboxAliasResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=public_mailbox.alias&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePublicMailboxAliasResponseBody {
-    /// `public_mailbox_alias`.
-    pub public_mailbox_alias: Option<EmailAlias>,
+feishu_core::model! {
+    /// `CreatePublicMailboxAliasResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=public_mailbox.alias&version=v1>
+    pub struct CreatePublicMailboxAliasResponseBody {
+        /// `public_mailbox_alias`.
+        pub public_mailbox_alias: Option<EmailAlias>,
+    }
 }
 
-/// `CreatePublicMailboxMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=public_mailbox.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePublicMailboxMemberResponseBody {
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CreatePublicMailboxMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=public_mailbox.member&version=v1>
+    pub struct CreatePublicMailboxMemberResponseBody {
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CreatePublicMailboxResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=public_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePublicMailboxResponseBody {
-    /// `email`.
-    pub email: Option<String>,
-    /// `geo`.
-    pub geo: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `public_mailbox_id`.
-    pub public_mailbox_id: Option<String>,
+feishu_core::model! {
+    /// `CreatePublicMailboxResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=public_mailbox&version=v1>
+    pub struct CreatePublicMailboxResponseBody {
+        /// `email`.
+        pub email: Option<String>,
+        /// `geo`.
+        pub geo: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `public_mailbox_id`.
+        pub public_mailbox_id: Option<String>,
+    }
 }
 
-/// `CreateUserMailboxAliasResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.alias&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserMailboxAliasResponseBody {
-    /// `user_mailbox_alias`.
-    pub user_mailbox_alias: Option<EmailAlias>,
+feishu_core::model! {
+    /// `CreateUserMailboxAliasResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.alias&version=v1>
+    pub struct CreateUserMailboxAliasResponseBody {
+        /// `user_mailbox_alias`.
+        pub user_mailbox_alias: Option<EmailAlias>,
+    }
 }
 
-/// `CreateUserMailboxDraftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserMailboxDraftResponseBody {
-    /// `draft`.
-    pub draft: Option<Draft>,
-    /// `reference`.
-    pub reference: Option<String>,
+feishu_core::model! {
+    /// `CreateUserMailboxDraftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct CreateUserMailboxDraftResponseBody {
+        /// `draft`.
+        pub draft: Option<Draft>,
+        /// `reference`.
+        pub reference: Option<String>,
+    }
 }
 
-/// `CreateUserMailboxFolderResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.folder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserMailboxFolderResponseBody {
-    /// `folder`.
-    pub folder: Option<Folder>,
+feishu_core::model! {
+    /// `CreateUserMailboxFolderResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.folder&version=v1>
+    pub struct CreateUserMailboxFolderResponseBody {
+        /// `folder`.
+        pub folder: Option<Folder>,
+    }
 }
 
-/// `CreateUserMailboxLabelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.label&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserMailboxLabelResponseBody {
-    /// `label`.
-    pub label: Option<Label>,
+feishu_core::model! {
+    /// `CreateUserMailboxLabelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.label&version=v1>
+    pub struct CreateUserMailboxLabelResponseBody {
+        /// `label`.
+        pub label: Option<Label>,
+    }
 }
 
-/// `CreateUserMailboxMailContactResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.mail_contact&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserMailboxMailContactResponseBody {
-    /// `mail_contact`.
-    pub mail_contact: Option<MailContact>,
+feishu_core::model! {
+    /// `CreateUserMailboxMailContactResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.mail_contact&version=v1>
+    pub struct CreateUserMailboxMailContactResponseBody {
+        /// `mail_contact`.
+        pub mail_contact: Option<MailContact>,
+    }
 }
 
-/// `CreateUserMailboxRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserMailboxRuleResponseBody {
-    /// `rule`.
-    pub rule: Option<Rule>,
+feishu_core::model! {
+    /// `CreateUserMailboxRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.rule&version=v1>
+    pub struct CreateUserMailboxRuleResponseBody {
+        /// `rule`.
+        pub rule: Option<Rule>,
+    }
 }
 
-/// `CreateUserMailboxTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.template&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserMailboxTemplateResponseBody {
-    /// `template`.
-    pub template: Option<Template>,
+feishu_core::model! {
+    /// `CreateUserMailboxTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=mail&resource=user_mailbox.template&version=v1>
+    pub struct CreateUserMailboxTemplateResponseBody {
+        /// `template`.
+        pub template: Option<Template>,
+    }
 }
 
-/// `DownloadUrlUserMailboxMessageAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=download_url&project=mail&resource=user_mailbox.message.attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DownloadUrlUserMailboxMessageAttachmentResponseBody {
-    /// `download_urls`.
-    pub download_urls: Option<Vec<AttachmentDownloadUrlItem>>,
-    /// `failed_ids`.
-    pub failed_ids: Option<Vec<String>>,
-    /// `failed_reasons`.
-    pub failed_reasons: Option<Vec<AttachmentDownloadFailedReason>>,
+feishu_core::model! {
+    /// `DownloadUrlUserMailboxMessageAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=download_url&project=mail&resource=user_mailbox.message.attachment&version=v1>
+    pub struct DownloadUrlUserMailboxMessageAttachmentResponseBody {
+        /// `download_urls`.
+        pub download_urls: Option<Vec<AttachmentDownloadUrlItem>>,
+        /// `failed_ids`.
+        pub failed_ids: Option<Vec<String>>,
+        /// `failed_reasons`.
+        pub failed_reasons: Option<Vec<AttachmentDownloadFailedReason>>,
+    }
 }
 
-/// `DownloadUrlUserMailboxTemplateAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=download_url&project=mail&resource=user_mailbox.template.attachment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DownloadUrlUserMailboxTemplateAttachmentResponseBody {
-    /// `download_urls`.
-    pub download_urls: Option<Vec<AttachmentDownloadUrlItem>>,
-    /// `failed_reasons`.
-    pub failed_reasons: Option<Vec<AttachmentDownloadFailedReason>>,
+feishu_core::model! {
+    /// `DownloadUrlUserMailboxTemplateAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=download_url&project=mail&resource=user_mailbox.template.attachment&version=v1>
+    pub struct DownloadUrlUserMailboxTemplateAttachmentResponseBody {
+        /// `download_urls`.
+        pub download_urls: Option<Vec<AttachmentDownloadUrlItem>>,
+        /// `failed_reasons`.
+        pub failed_reasons: Option<Vec<AttachmentDownloadFailedReason>>,
+    }
 }
 
-/// `Draft`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Draft {
-    /// `id`.
-    pub id: Option<String>,
-    /// `message`.
-    pub message: Option<Message>,
+feishu_core::model! {
+    /// `Draft`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct Draft {
+        /// `id`.
+        pub id: Option<String>,
+        /// `message`.
+        pub message: Option<Message>,
+    }
 }
 
-/// `EmailAlias`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.alias&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmailAlias {
-    /// `email_alias`.
-    pub email_alias: Option<String>,
-    /// `primary_email`.
-    pub primary_email: Option<String>,
+feishu_core::model! {
+    /// `EmailAlias`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.alias&version=v1>
+    pub struct EmailAlias {
+        /// `email_alias`.
+        pub email_alias: Option<String>,
+        /// `primary_email`.
+        pub primary_email: Option<String>,
+    }
 }
 
-/// `EmailInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=accessible_mailboxes&project=mail&resource=user_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EmailInfo {
-    /// `email_address`.
-    pub email_address: Option<String>,
-    /// `email_type`.
-    pub email_type: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `EmailInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=accessible_mailboxes&project=mail&resource=user_mailbox&version=v1>
+    pub struct EmailInfo {
+        /// `email_address`.
+        pub email_address: Option<String>,
+        /// `email_type`.
+        pub email_type: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `Folder`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.folder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Folder {
-    /// `folder_type`.
-    pub folder_type: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `parent_folder_id`.
-    pub parent_folder_id: Option<feishu_core::generated::Int64>,
-    /// `unread_message_count`.
-    pub unread_message_count: Option<feishu_core::generated::Int64>,
-    /// `unread_thread_count`.
-    pub unread_thread_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Folder`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.folder&version=v1>
+    pub struct Folder {
+        /// `folder_type`.
+        pub folder_type: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `parent_folder_id`.
+        pub parent_folder_id: Option<feishu_core::generated::Int64>,
+        /// `unread_message_count`.
+        pub unread_message_count: Option<feishu_core::generated::Int64>,
+        /// `unread_thread_count`.
+        pub unread_thread_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetByCardUserMailboxMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_card&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetByCardUserMailboxMessageResponseBody {
-    /// `card_id`.
-    pub card_id: Option<String>,
-    /// `message_ids`.
-    pub message_ids: Option<Vec<String>>,
-    /// `owner_info`.
-    pub owner_info: Option<UserInfo>,
+feishu_core::model! {
+    /// `GetByCardUserMailboxMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_card&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct GetByCardUserMailboxMessageResponseBody {
+        /// `card_id`.
+        pub card_id: Option<String>,
+        /// `message_ids`.
+        pub message_ids: Option<Vec<String>>,
+        /// `owner_info`.
+        pub owner_info: Option<UserInfo>,
+    }
 }
 
-/// `GetMailgroupMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=mailgroup.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMailgroupMemberResponseBody {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `GetMailgroupMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=mailgroup.member&version=v1>
+    pub struct GetMailgroupMemberResponseBody {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `GetMailgroupPermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=mailgroup.permission_member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMailgroupPermissionMemberResponseBody {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `permission_member_id`.
-    pub permission_member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `GetMailgroupPermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=mailgroup.permission_member&version=v1>
+    pub struct GetMailgroupPermissionMemberResponseBody {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `permission_member_id`.
+        pub permission_member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `GetMailgroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=mailgroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMailgroupResponseBody {
-    /// `description`.
-    pub description: Option<String>,
-    /// `direct_members_count`.
-    pub direct_members_count: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `include_all_company_member`.
-    pub include_all_company_member: Option<bool>,
-    /// `include_external_member`.
-    pub include_external_member: Option<bool>,
-    /// `mailgroup_id`.
-    pub mailgroup_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `who_can_send_mail`.
-    pub who_can_send_mail: Option<String>,
+feishu_core::model! {
+    /// `GetMailgroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=mailgroup&version=v1>
+    pub struct GetMailgroupResponseBody {
+        /// `description`.
+        pub description: Option<String>,
+        /// `direct_members_count`.
+        pub direct_members_count: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `include_all_company_member`.
+        pub include_all_company_member: Option<bool>,
+        /// `include_external_member`.
+        pub include_external_member: Option<bool>,
+        /// `mailgroup_id`.
+        pub mailgroup_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `who_can_send_mail`.
+        pub who_can_send_mail: Option<String>,
+    }
 }
 
-/// `GetPublicMailboxMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=public_mailbox.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetPublicMailboxMemberResponseBody {
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `GetPublicMailboxMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=public_mailbox.member&version=v1>
+    pub struct GetPublicMailboxMemberResponseBody {
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `GetPublicMailboxResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=public_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetPublicMailboxResponseBody {
-    /// `email`.
-    pub email: Option<String>,
-    /// `geo`.
-    pub geo: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `public_mailbox_id`.
-    pub public_mailbox_id: Option<String>,
+feishu_core::model! {
+    /// `GetPublicMailboxResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=public_mailbox&version=v1>
+    pub struct GetPublicMailboxResponseBody {
+        /// `email`.
+        pub email: Option<String>,
+        /// `geo`.
+        pub geo: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `public_mailbox_id`.
+        pub public_mailbox_id: Option<String>,
+    }
 }
 
-/// `GetRecallDetailUserMailboxSentMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_recall_detail&project=mail&resource=user_mailbox.sent_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRecallDetailUserMailboxSentMessageResponseBody {
-    /// `failure_count`.
-    pub failure_count: Option<feishu_core::generated::Int64>,
-    /// `items`.
-    pub items: Option<Vec<RecallDetailItem>>,
-    /// `processing_count`.
-    pub processing_count: Option<feishu_core::generated::Int64>,
-    /// `recall_result`.
-    pub recall_result: Option<String>,
-    /// `recall_status`.
-    pub recall_status: Option<String>,
-    /// `success_count`.
-    pub success_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `GetRecallDetailUserMailboxSentMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_recall_detail&project=mail&resource=user_mailbox.sent_message&version=v1>
+    pub struct GetRecallDetailUserMailboxSentMessageResponseBody {
+        /// `failure_count`.
+        pub failure_count: Option<feishu_core::generated::Int64>,
+        /// `items`.
+        pub items: Option<Vec<RecallDetailItem>>,
+        /// `processing_count`.
+        pub processing_count: Option<feishu_core::generated::Int64>,
+        /// `recall_result`.
+        pub recall_result: Option<String>,
+        /// `recall_status`.
+        pub recall_status: Option<String>,
+        /// `success_count`.
+        pub success_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetSignaturesUserMailboxSettingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSignaturesUserMailboxSettingResponseBody {
-    /// `signatures`.
-    pub signatures: Option<Vec<UserMailboxSignature>>,
-    /// `usages`.
-    pub usages: Option<Vec<UserMailboxSignatureUsage>>,
+feishu_core::model! {
+    /// `GetSignaturesUserMailboxSettingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
+    pub struct GetSignaturesUserMailboxSettingResponseBody {
+        /// `signatures`.
+        pub signatures: Option<Vec<UserMailboxSignature>>,
+        /// `usages`.
+        pub usages: Option<Vec<UserMailboxSignatureUsage>>,
+    }
 }
 
-/// `GetUserMailboxDraftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserMailboxDraftResponseBody {
-    /// `draft`.
-    pub draft: Option<Draft>,
+feishu_core::model! {
+    /// `GetUserMailboxDraftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct GetUserMailboxDraftResponseBody {
+        /// `draft`.
+        pub draft: Option<Draft>,
+    }
 }
 
-/// `GetUserMailboxFolderResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.folder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserMailboxFolderResponseBody {
-    /// `folder`.
-    pub folder: Option<Folder>,
+feishu_core::model! {
+    /// `GetUserMailboxFolderResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.folder&version=v1>
+    pub struct GetUserMailboxFolderResponseBody {
+        /// `folder`.
+        pub folder: Option<Folder>,
+    }
 }
 
-/// `GetUserMailboxLabelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.label&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserMailboxLabelResponseBody {
-    /// `label`.
-    pub label: Option<Label>,
+feishu_core::model! {
+    /// `GetUserMailboxLabelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.label&version=v1>
+    pub struct GetUserMailboxLabelResponseBody {
+        /// `label`.
+        pub label: Option<Label>,
+    }
 }
 
-/// `GetUserMailboxMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserMailboxMessageResponseBody {
-    /// `message`.
-    pub message: Option<Message>,
+feishu_core::model! {
+    /// `GetUserMailboxMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct GetUserMailboxMessageResponseBody {
+        /// `message`.
+        pub message: Option<Message>,
+    }
 }
 
-/// `GetUserMailboxTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.template&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserMailboxTemplateResponseBody {
-    /// `template`.
-    pub template: Option<Template>,
+feishu_core::model! {
+    /// `GetUserMailboxTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.template&version=v1>
+    pub struct GetUserMailboxTemplateResponseBody {
+        /// `template`.
+        pub template: Option<Template>,
+    }
 }
 
-/// `GetUserMailboxThreadResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.thread&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserMailboxThreadResponseBody {
-    /// `thread`.
-    pub thread: Option<Thread>,
+feishu_core::model! {
+    /// `GetUserMailboxThreadResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mail&resource=user_mailbox.thread&version=v1>
+    pub struct GetUserMailboxThreadResponseBody {
+        /// `thread`.
+        pub thread: Option<Thread>,
+    }
 }
 
 /// `Label`.
@@ -591,226 +591,226 @@ pub struct Label {
     pub name: Option<String>,
 }
 
-/// `ListMailgroupAliasResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.alias&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListMailgroupAliasResponseBody {
-    /// `items`.
-    pub items: Option<Vec<EmailAlias>>,
+feishu_core::model! {
+    /// `ListMailgroupAliasResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.alias&version=v1>
+    pub struct ListMailgroupAliasResponseBody {
+        /// `items`.
+        pub items: Option<Vec<EmailAlias>>,
+    }
 }
 
-/// `ListMailgroupManagerResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.manager&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListMailgroupManagerResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MailgroupManager>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListMailgroupManagerResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.manager&version=v1>
+    pub struct ListMailgroupManagerResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MailgroupManager>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListMailgroupMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListMailgroupMemberResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MailgroupMember>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListMailgroupMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.member&version=v1>
+    pub struct ListMailgroupMemberResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MailgroupMember>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListMailgroupPermissionMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.permission_member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListMailgroupPermissionMemberResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MailgroupPermissionMember>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListMailgroupPermissionMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.permission_member&version=v1>
+    pub struct ListMailgroupPermissionMemberResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MailgroupPermissionMember>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListMailgroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListMailgroupResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Mailgroup>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListMailgroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup&version=v1>
+    pub struct ListMailgroupResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Mailgroup>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListPublicMailboxAliasResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox.alias&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPublicMailboxAliasResponseBody {
-    /// `items`.
-    pub items: Option<Vec<EmailAlias>>,
+feishu_core::model! {
+    /// `ListPublicMailboxAliasResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox.alias&version=v1>
+    pub struct ListPublicMailboxAliasResponseBody {
+        /// `items`.
+        pub items: Option<Vec<EmailAlias>>,
+    }
 }
 
-/// `ListPublicMailboxMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPublicMailboxMemberResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<PublicMailboxMember>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListPublicMailboxMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox.member&version=v1>
+    pub struct ListPublicMailboxMemberResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<PublicMailboxMember>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListPublicMailboxResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPublicMailboxResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<PublicMailbox>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListPublicMailboxResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox&version=v1>
+    pub struct ListPublicMailboxResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<PublicMailbox>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListThreadMessageUserMailboxMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_thread_message&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListThreadMessageUserMailboxMessageResponseBody {
-    /// `items`.
-    pub items: Option<Vec<MessageMeta>>,
+feishu_core::model! {
+    /// `ListThreadMessageUserMailboxMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_thread_message&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct ListThreadMessageUserMailboxMessageResponseBody {
+        /// `items`.
+        pub items: Option<Vec<MessageMeta>>,
+    }
 }
 
-/// `ListUserMailboxAliasResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.alias&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxAliasResponseBody {
-    /// `items`.
-    pub items: Option<Vec<EmailAlias>>,
+feishu_core::model! {
+    /// `ListUserMailboxAliasResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.alias&version=v1>
+    pub struct ListUserMailboxAliasResponseBody {
+        /// `items`.
+        pub items: Option<Vec<EmailAlias>>,
+    }
 }
 
-/// `ListUserMailboxDraftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxDraftResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Draft>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListUserMailboxDraftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct ListUserMailboxDraftResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Draft>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListUserMailboxFolderResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.folder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxFolderResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Folder>>,
+feishu_core::model! {
+    /// `ListUserMailboxFolderResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.folder&version=v1>
+    pub struct ListUserMailboxFolderResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Folder>>,
+    }
 }
 
-/// `ListUserMailboxLabelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.label&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxLabelResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Label>>,
+feishu_core::model! {
+    /// `ListUserMailboxLabelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.label&version=v1>
+    pub struct ListUserMailboxLabelResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Label>>,
+    }
 }
 
-/// `ListUserMailboxMailContactResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.mail_contact&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxMailContactResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `hint`.
-    pub hint: Option<String>,
-    /// `items`.
-    pub items: Option<Vec<MailContact>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListUserMailboxMailContactResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.mail_contact&version=v1>
+    pub struct ListUserMailboxMailContactResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `hint`.
+        pub hint: Option<String>,
+        /// `items`.
+        pub items: Option<Vec<MailContact>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListUserMailboxMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxMessageResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListUserMailboxMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct ListUserMailboxMessageResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListUserMailboxRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxRuleResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Rule>>,
+feishu_core::model! {
+    /// `ListUserMailboxRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
+    pub struct ListUserMailboxRuleResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Rule>>,
+    }
 }
 
-/// `ListUserMailboxTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.template&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxTemplateResponseBody {
-    /// `items`.
-    pub items: Option<Vec<serde_json::Value>>,
+feishu_core::model! {
+    /// `ListUserMailboxTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.template&version=v1>
+    pub struct ListUserMailboxTemplateResponseBody {
+        /// `items`.
+        pub items: Option<Vec<serde_json::Value>>,
+    }
 }
 
-/// `ListUserMailboxThreadResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.thread&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserMailboxThreadResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Thread>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListUserMailboxThreadResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.thread&version=v1>
+    pub struct ListUserMailboxThreadResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Thread>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
 /// `MailAddress`.
@@ -827,30 +827,30 @@ pub struct MailAddress {
     pub name: Option<String>,
 }
 
-/// `MailContact`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.mail_contact&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MailContact {
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `company`.
-    pub company: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mail_address`.
-    pub mail_address: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `phone`.
-    pub phone: Option<String>,
-    /// `position`.
-    pub position: Option<String>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `tag`.
-    pub tag: Option<String>,
+feishu_core::model! {
+    /// `MailContact`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.mail_contact&version=v1>
+    pub struct MailContact {
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `company`.
+        pub company: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mail_address`.
+        pub mail_address: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `phone`.
+        pub phone: Option<String>,
+        /// `position`.
+        pub position: Option<String>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `tag`.
+        pub tag: Option<String>,
+    }
 }
 
 /// `MailSearchFilter`.
@@ -892,545 +892,544 @@ pub struct MailSearchFilter {
     pub to: Option<Vec<String>>,
 }
 
-/// `MailSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=user_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MailSearchItem {
-    /// `display_info`.
-    pub display_info: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `meta_data`.
-    pub meta_data: Option<MailSearchMeta>,
+feishu_core::model! {
+    /// `MailSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=user_mailbox&version=v1>
+    pub struct MailSearchItem {
+        /// `display_info`.
+        pub display_info: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `meta_data`.
+        pub meta_data: Option<MailSearchMeta>,
+    }
 }
 
-/// `MailSearchMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=user_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MailSearchMeta {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `from_`.
-    #[serde(rename = "from_")]
-    pub from: Option<MailAddress>,
-    /// `message_biz_id`.
-    pub message_biz_id: Option<String>,
-    /// `thread_id`.
-    pub thread_id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
+feishu_core::model! {
+    /// `MailSearchMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=user_mailbox&version=v1>
+    pub struct MailSearchMeta {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `from_`.
+        pub from: Option<MailAddress> = "from_",
+        /// `message_biz_id`.
+        pub message_biz_id: Option<String>,
+        /// `thread_id`.
+        pub thread_id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
 }
 
-/// `Mailgroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Mailgroup {
-    /// `description`.
-    pub description: Option<String>,
-    /// `direct_members_count`.
-    pub direct_members_count: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `include_all_company_member`.
-    pub include_all_company_member: Option<bool>,
-    /// `include_external_member`.
-    pub include_external_member: Option<bool>,
-    /// `mailgroup_id`.
-    pub mailgroup_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `who_can_send_mail`.
-    pub who_can_send_mail: Option<String>,
+feishu_core::model! {
+    /// `Mailgroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup&version=v1>
+    pub struct Mailgroup {
+        /// `description`.
+        pub description: Option<String>,
+        /// `direct_members_count`.
+        pub direct_members_count: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `include_all_company_member`.
+        pub include_all_company_member: Option<bool>,
+        /// `include_external_member`.
+        pub include_external_member: Option<bool>,
+        /// `mailgroup_id`.
+        pub mailgroup_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `who_can_send_mail`.
+        pub who_can_send_mail: Option<String>,
+    }
 }
 
-/// `MailgroupManager`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.manager&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MailgroupManager {
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `MailgroupManager`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.manager&version=v1>
+    pub struct MailgroupManager {
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `MailgroupMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MailgroupMember {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `MailgroupMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.member&version=v1>
+    pub struct MailgroupMember {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `MailgroupPermissionMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.permission_member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MailgroupPermissionMember {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `permission_member_id`.
-    pub permission_member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `MailgroupPermissionMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=mailgroup.permission_member&version=v1>
+    pub struct MailgroupPermissionMember {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `permission_member_id`.
+        pub permission_member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `Message`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Message {
-    /// `attachments`.
-    pub attachments: Option<Vec<Attachment>>,
-    /// `bcc`.
-    pub bcc: Option<Vec<MailAddress>>,
-    /// `body_calendar`.
-    pub body_calendar: Option<String>,
-    /// `body_html`.
-    pub body_html: Option<String>,
-    /// `body_plain_text`.
-    pub body_plain_text: Option<String>,
-    /// `body_preview`.
-    pub body_preview: Option<String>,
-    /// `cc`.
-    pub cc: Option<Vec<MailAddress>>,
-    /// `folder_id`.
-    pub folder_id: Option<String>,
-    /// `head_from`.
-    pub head_from: Option<MailAddress>,
-    /// `in_reply_to`.
-    pub in_reply_to: Option<String>,
-    /// `internal_date`.
-    pub internal_date: Option<feishu_core::generated::Int64>,
-    /// `label_ids`.
-    pub label_ids: Option<Vec<String>>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `message_state`.
-    pub message_state: Option<feishu_core::generated::Int64>,
-    /// `priority_type`.
-    pub priority_type: Option<String>,
-    /// `raw`.
-    pub raw: Option<String>,
-    /// `references`.
-    pub references: Option<String>,
-    /// `reply_to`.
-    pub reply_to: Option<String>,
-    /// `security_level`.
-    pub security_level: Option<SecurityLevel>,
-    /// `smtp_message_id`.
-    pub smtp_message_id: Option<String>,
-    /// `subject`.
-    pub subject: Option<String>,
-    /// `thread_id`.
-    pub thread_id: Option<String>,
-    /// `to`.
-    pub to: Option<Vec<MailAddress>>,
+feishu_core::model! {
+    /// `Message`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct Message {
+        /// `attachments`.
+        pub attachments: Option<Vec<Attachment>>,
+        /// `bcc`.
+        pub bcc: Option<Vec<MailAddress>>,
+        /// `body_calendar`.
+        pub body_calendar: Option<String>,
+        /// `body_html`.
+        pub body_html: Option<String>,
+        /// `body_plain_text`.
+        pub body_plain_text: Option<String>,
+        /// `body_preview`.
+        pub body_preview: Option<String>,
+        /// `cc`.
+        pub cc: Option<Vec<MailAddress>>,
+        /// `folder_id`.
+        pub folder_id: Option<String>,
+        /// `head_from`.
+        pub head_from: Option<MailAddress>,
+        /// `in_reply_to`.
+        pub in_reply_to: Option<String>,
+        /// `internal_date`.
+        pub internal_date: Option<feishu_core::generated::Int64>,
+        /// `label_ids`.
+        pub label_ids: Option<Vec<String>>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `message_state`.
+        pub message_state: Option<feishu_core::generated::Int64>,
+        /// `priority_type`.
+        pub priority_type: Option<String>,
+        /// `raw`.
+        pub raw: Option<String>,
+        /// `references`.
+        pub references: Option<String>,
+        /// `reply_to`.
+        pub reply_to: Option<String>,
+        /// `security_level`.
+        pub security_level: Option<SecurityLevel>,
+        /// `smtp_message_id`.
+        pub smtp_message_id: Option<String>,
+        /// `subject`.
+        pub subject: Option<String>,
+        /// `thread_id`.
+        pub thread_id: Option<String>,
+        /// `to`.
+        pub to: Option<Vec<MailAddress>>,
+    }
 }
 
-/// `MessageMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_thread_message&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessageMeta {
-    /// `folder_id`.
-    pub folder_id: Option<String>,
-    /// `internal_date`.
-    pub internal_date: Option<feishu_core::generated::Int64>,
-    /// `message`.
-    pub message: Option<Message>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `message_state`.
-    pub message_state: Option<feishu_core::generated::Int64>,
-    /// `smtp_message_id`.
-    pub smtp_message_id: Option<String>,
-    /// `thread_id`.
-    pub thread_id: Option<String>,
+feishu_core::model! {
+    /// `MessageMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_thread_message&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct MessageMeta {
+        /// `folder_id`.
+        pub folder_id: Option<String>,
+        /// `internal_date`.
+        pub internal_date: Option<feishu_core::generated::Int64>,
+        /// `message`.
+        pub message: Option<Message>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `message_state`.
+        pub message_state: Option<feishu_core::generated::Int64>,
+        /// `smtp_message_id`.
+        pub smtp_message_id: Option<String>,
+        /// `thread_id`.
+        pub thread_id: Option<String>,
+    }
 }
 
-/// `MultiEntitySearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=multi_entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MultiEntitySearchItem {
-    /// `chat_id`.
-    pub chat_id: Option<String>,
-    /// `department`.
-    pub department: Option<String>,
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `member_count`.
-    pub member_count: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `tag`.
-    pub tag: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `MultiEntitySearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=multi_entity&version=v1>
+    pub struct MultiEntitySearchItem {
+        /// `chat_id`.
+        pub chat_id: Option<String>,
+        /// `department`.
+        pub department: Option<String>,
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `member_count`.
+        pub member_count: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `tag`.
+        pub tag: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `PatchMailgroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=mail&resource=mailgroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchMailgroupResponseBody {
-    /// `description`.
-    pub description: Option<String>,
-    /// `direct_members_count`.
-    pub direct_members_count: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `include_all_company_member`.
-    pub include_all_company_member: Option<bool>,
-    /// `include_external_member`.
-    pub include_external_member: Option<bool>,
-    /// `mailgroup_id`.
-    pub mailgroup_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `who_can_send_mail`.
-    pub who_can_send_mail: Option<String>,
+feishu_core::model! {
+    /// `PatchMailgroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=mail&resource=mailgroup&version=v1>
+    pub struct PatchMailgroupResponseBody {
+        /// `description`.
+        pub description: Option<String>,
+        /// `direct_members_count`.
+        pub direct_members_count: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `include_all_company_member`.
+        pub include_all_company_member: Option<bool>,
+        /// `include_external_member`.
+        pub include_external_member: Option<bool>,
+        /// `mailgroup_id`.
+        pub mailgroup_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `who_can_send_mail`.
+        pub who_can_send_mail: Option<String>,
+    }
 }
 
-/// `PatchPublicMailboxResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=mail&resource=public_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPublicMailboxResponseBody {
-    /// `email`.
-    pub email: Option<String>,
-    /// `geo`.
-    pub geo: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `public_mailbox_id`.
-    pub public_mailbox_id: Option<String>,
+feishu_core::model! {
+    /// `PatchPublicMailboxResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=mail&resource=public_mailbox&version=v1>
+    pub struct PatchPublicMailboxResponseBody {
+        /// `email`.
+        pub email: Option<String>,
+        /// `geo`.
+        pub geo: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `public_mailbox_id`.
+        pub public_mailbox_id: Option<String>,
+    }
 }
 
-/// `PatchUserMailboxLabelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=mail&resource=user_mailbox.label&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchUserMailboxLabelResponseBody {
-    /// `label`.
-    pub label: Option<Label>,
+feishu_core::model! {
+    /// `PatchUserMailboxLabelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=mail&resource=user_mailbox.label&version=v1>
+    pub struct PatchUserMailboxLabelResponseBody {
+        /// `label`.
+        pub label: Option<Label>,
+    }
 }
 
-/// `ProfileUserMailboxResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=profile&project=mail&resource=user_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProfileUserMailboxResponseBody {
-    /// `not_found_reason`.
-    pub not_found_reason: Option<String>,
-    /// `primary_email_address`.
-    pub primary_email_address: Option<String>,
+feishu_core::model! {
+    /// `ProfileUserMailboxResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=profile&project=mail&resource=user_mailbox&version=v1>
+    pub struct ProfileUserMailboxResponseBody {
+        /// `not_found_reason`.
+        pub not_found_reason: Option<String>,
+        /// `primary_email_address`.
+        pub primary_email_address: Option<String>,
+    }
 }
 
-/// `PublicMailbox`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PublicMailbox {
-    /// `email`.
-    pub email: Option<String>,
-    /// `geo`.
-    pub geo: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `public_mailbox_id`.
-    pub public_mailbox_id: Option<String>,
+feishu_core::model! {
+    /// `PublicMailbox`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox&version=v1>
+    pub struct PublicMailbox {
+        /// `email`.
+        pub email: Option<String>,
+        /// `geo`.
+        pub geo: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `public_mailbox_id`.
+        pub public_mailbox_id: Option<String>,
+    }
 }
 
-/// `PublicMailboxMember`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox.member&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PublicMailboxMember {
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `PublicMailboxMember`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=public_mailbox.member&version=v1>
+    pub struct PublicMailboxMember {
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `QueryUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=mail&resource=user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserResponseBody {
-    /// `user_list`.
-    pub user_list: Option<Vec<User>>,
+feishu_core::model! {
+    /// `QueryUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=mail&resource=user&version=v1>
+    pub struct QueryUserResponseBody {
+        /// `user_list`.
+        pub user_list: Option<Vec<User>>,
+    }
 }
 
-/// `RecallDetailItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_recall_detail&project=mail&resource=user_mailbox.sent_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecallDetailItem {
-    /// `fail_reason`.
-    pub fail_reason: Option<String>,
-    /// `is_mailing_list`.
-    pub is_mailing_list: Option<bool>,
-    /// `mailing_list_failure_count`.
-    pub mailing_list_failure_count: Option<feishu_core::generated::Int64>,
-    /// `mailing_list_finish_percent`.
-    pub mailing_list_finish_percent: Option<feishu_core::generated::Int64>,
-    /// `mailing_list_success_count`.
-    pub mailing_list_success_count: Option<feishu_core::generated::Int64>,
-    /// `recipient_address`.
-    pub recipient_address: Option<String>,
-    /// `recipient_name`.
-    pub recipient_name: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `RecallDetailItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_recall_detail&project=mail&resource=user_mailbox.sent_message&version=v1>
+    pub struct RecallDetailItem {
+        /// `fail_reason`.
+        pub fail_reason: Option<String>,
+        /// `is_mailing_list`.
+        pub is_mailing_list: Option<bool>,
+        /// `mailing_list_failure_count`.
+        pub mailing_list_failure_count: Option<feishu_core::generated::Int64>,
+        /// `mailing_list_finish_percent`.
+        pub mailing_list_finish_percent: Option<feishu_core::generated::Int64>,
+        /// `mailing_list_success_count`.
+        pub mailing_list_success_count: Option<feishu_core::generated::Int64>,
+        /// `recipient_address`.
+        pub recipient_address: Option<String>,
+        /// `recipient_name`.
+        pub recipient_name: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `RecallUserMailboxSentMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recall&project=mail&resource=user_mailbox.sent_message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RecallUserMailboxSentMessageResponseBody {
-    /// `recall_restriction_reason`.
-    pub recall_restriction_reason: Option<String>,
-    /// `recall_status`.
-    pub recall_status: Option<String>,
+feishu_core::model! {
+    /// `RecallUserMailboxSentMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=recall&project=mail&resource=user_mailbox.sent_message&version=v1>
+    pub struct RecallUserMailboxSentMessageResponseBody {
+        /// `recall_restriction_reason`.
+        pub recall_restriction_reason: Option<String>,
+        /// `recall_status`.
+        pub recall_status: Option<String>,
+    }
 }
 
-/// `Rule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Rule {
-    /// `action`.
-    pub action: Option<RuleAction>,
-    /// `condition`.
-    pub condition: Option<RuleCondition>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `ignore_the_rest_of_rules`.
-    pub ignore_the_rest_of_rules: Option<bool>,
-    /// `is_enable`.
-    pub is_enable: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `Rule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
+    pub struct Rule {
+        /// `action`.
+        pub action: Option<RuleAction>,
+        /// `condition`.
+        pub condition: Option<RuleCondition>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `ignore_the_rest_of_rules`.
+        pub ignore_the_rest_of_rules: Option<bool>,
+        /// `is_enable`.
+        pub is_enable: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `RuleAction`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RuleAction {
-    /// `items`.
-    pub items: Option<Vec<RuleActionItem>>,
+feishu_core::model! {
+    /// `RuleAction`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
+    pub struct RuleAction {
+        /// `items`.
+        pub items: Option<Vec<RuleActionItem>>,
+    }
 }
 
-/// `RuleActionItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RuleActionItem {
-    /// `input`.
-    pub input: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `RuleActionItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
+    pub struct RuleActionItem {
+        /// `input`.
+        pub input: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `RuleCondition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RuleCondition {
-    /// `items`.
-    pub items: Option<Vec<RuleConditionItem>>,
-    /// `match_type`.
-    pub match_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `RuleCondition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
+    pub struct RuleCondition {
+        /// `items`.
+        pub items: Option<Vec<RuleConditionItem>>,
+        /// `match_type`.
+        pub match_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `RuleConditionItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RuleConditionItem {
-    /// `input`.
-    pub input: Option<String>,
-    /// `operator`.
-    pub operator: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `RuleConditionItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.rule&version=v1>
+    pub struct RuleConditionItem {
+        /// `input`.
+        pub input: Option<String>,
+        /// `operator`.
+        pub operator: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `SearchMultiEntityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=multi_entity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchMultiEntityResponseBody {
-    /// `items`.
-    pub items: Option<Vec<MultiEntitySearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
+feishu_core::model! {
+    /// `SearchMultiEntityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=multi_entity&version=v1>
+    pub struct SearchMultiEntityResponseBody {
+        /// `items`.
+        pub items: Option<Vec<MultiEntitySearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+    }
 }
 
-/// `SearchUserMailboxResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=user_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchUserMailboxResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MailSearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SearchUserMailboxResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=mail&resource=user_mailbox&version=v1>
+    pub struct SearchUserMailboxResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MailSearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `SecurityLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SecurityLevel {
-    /// `is_header_from_external`.
-    pub is_header_from_external: Option<bool>,
-    /// `is_risk`.
-    pub is_risk: Option<bool>,
-    /// `risk_banner_level`.
-    pub risk_banner_level: Option<String>,
-    /// `risk_banner_reason`.
-    pub risk_banner_reason: Option<String>,
-    /// `spam_banner_info`.
-    pub spam_banner_info: Option<String>,
-    /// `spam_banner_type`.
-    pub spam_banner_type: Option<String>,
-    /// `spam_user_rule_id`.
-    pub spam_user_rule_id: Option<String>,
-    /// `via_domain`.
-    pub via_domain: Option<String>,
+feishu_core::model! {
+    /// `SecurityLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct SecurityLevel {
+        /// `is_header_from_external`.
+        pub is_header_from_external: Option<bool>,
+        /// `is_risk`.
+        pub is_risk: Option<bool>,
+        /// `risk_banner_level`.
+        pub risk_banner_level: Option<String>,
+        /// `risk_banner_reason`.
+        pub risk_banner_reason: Option<String>,
+        /// `spam_banner_info`.
+        pub spam_banner_info: Option<String>,
+        /// `spam_banner_type`.
+        pub spam_banner_type: Option<String>,
+        /// `spam_user_rule_id`.
+        pub spam_user_rule_id: Option<String>,
+        /// `via_domain`.
+        pub via_domain: Option<String>,
+    }
 }
 
-/// `SendAsUserMailboxSettingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send_as&project=mail&resource=user_mailbox.setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SendAsUserMailboxSettingResponseBody {
-    /// `sendable_addresses`.
-    pub sendable_addresses: Option<Vec<EmailInfo>>,
+feishu_core::model! {
+    /// `SendAsUserMailboxSettingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send_as&project=mail&resource=user_mailbox.setting&version=v1>
+    pub struct SendAsUserMailboxSettingResponseBody {
+        /// `sendable_addresses`.
+        pub sendable_addresses: Option<Vec<EmailInfo>>,
+    }
 }
 
-/// `SendStatusDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send_status&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SendStatusDetail {
-    /// `last_updated_time`.
-    pub last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `recipient`.
-    pub recipient: Option<MailAddress>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SendStatusDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send_status&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct SendStatusDetail {
+        /// `last_updated_time`.
+        pub last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `recipient`.
+        pub recipient: Option<MailAddress>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `SendStatusUserMailboxMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send_status&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SendStatusUserMailboxMessageResponseBody {
-    /// `details`.
-    pub details: Option<Vec<SendStatusDetail>>,
-    /// `message_id`.
-    pub message_id: Option<String>,
+feishu_core::model! {
+    /// `SendStatusUserMailboxMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send_status&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct SendStatusUserMailboxMessageResponseBody {
+        /// `details`.
+        pub details: Option<Vec<SendStatusDetail>>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+    }
 }
 
-/// `SendUserMailboxDraftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SendUserMailboxDraftResponseBody {
-    /// `automation_send_disable`.
-    pub automation_send_disable: Option<AutomationSendDisable>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `recall_status`.
-    pub recall_status: Option<String>,
-    /// `thread_id`.
-    pub thread_id: Option<String>,
+feishu_core::model! {
+    /// `SendUserMailboxDraftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct SendUserMailboxDraftResponseBody {
+        /// `automation_send_disable`.
+        pub automation_send_disable: Option<AutomationSendDisable>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `recall_status`.
+        pub recall_status: Option<String>,
+        /// `thread_id`.
+        pub thread_id: Option<String>,
+    }
 }
 
-/// `SendUserMailboxMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SendUserMailboxMessageResponseBody {
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `thread_id`.
-    pub thread_id: Option<String>,
+feishu_core::model! {
+    /// `SendUserMailboxMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=send&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct SendUserMailboxMessageResponseBody {
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `thread_id`.
+        pub thread_id: Option<String>,
+    }
 }
 
-/// `SubscriptionUserMailboxEventResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=subscription&project=mail&resource=user_mailbox.event&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubscriptionUserMailboxEventResponseBody {
-    /// `event_types`.
-    pub event_types: Option<Vec<feishu_core::generated::Int64>>,
+feishu_core::model! {
+    /// `SubscriptionUserMailboxEventResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=subscription&project=mail&resource=user_mailbox.event&version=v1>
+    pub struct SubscriptionUserMailboxEventResponseBody {
+        /// `event_types`.
+        pub event_types: Option<Vec<feishu_core::generated::Int64>>,
+    }
 }
 
 /// `Template`.
@@ -1494,18 +1493,18 @@ pub struct TemplateAttachment {
     pub is_inline: Option<bool>,
 }
 
-/// `Thread`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.thread&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Thread {
-    /// `body_preview`.
-    pub body_preview: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `messages`.
-    pub messages: Option<Vec<Message>>,
+feishu_core::model! {
+    /// `Thread`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mail&resource=user_mailbox.thread&version=v1>
+    pub struct Thread {
+        /// `body_preview`.
+        pub body_preview: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `messages`.
+        pub messages: Option<Vec<Message>>,
+    }
 }
 
 /// `TimeRange`.
@@ -1522,164 +1521,164 @@ pub struct TimeRange {
     pub start_time: Option<String>,
 }
 
-/// `UpdateMailgroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=mailgroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateMailgroupResponseBody {
-    /// `description`.
-    pub description: Option<String>,
-    /// `direct_members_count`.
-    pub direct_members_count: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `include_all_company_member`.
-    pub include_all_company_member: Option<bool>,
-    /// `include_external_member`.
-    pub include_external_member: Option<bool>,
-    /// `mailgroup_id`.
-    pub mailgroup_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `who_can_send_mail`.
-    pub who_can_send_mail: Option<String>,
+feishu_core::model! {
+    /// `UpdateMailgroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=mailgroup&version=v1>
+    pub struct UpdateMailgroupResponseBody {
+        /// `description`.
+        pub description: Option<String>,
+        /// `direct_members_count`.
+        pub direct_members_count: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `include_all_company_member`.
+        pub include_all_company_member: Option<bool>,
+        /// `include_external_member`.
+        pub include_external_member: Option<bool>,
+        /// `mailgroup_id`.
+        pub mailgroup_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `who_can_send_mail`.
+        pub who_can_send_mail: Option<String>,
+    }
 }
 
-/// `UpdatePublicMailboxResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=public_mailbox&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdatePublicMailboxResponseBody {
-    /// `email`.
-    pub email: Option<String>,
-    /// `geo`.
-    pub geo: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `public_mailbox_id`.
-    pub public_mailbox_id: Option<String>,
+feishu_core::model! {
+    /// `UpdatePublicMailboxResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=public_mailbox&version=v1>
+    pub struct UpdatePublicMailboxResponseBody {
+        /// `email`.
+        pub email: Option<String>,
+        /// `geo`.
+        pub geo: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `public_mailbox_id`.
+        pub public_mailbox_id: Option<String>,
+    }
 }
 
-/// `UpdateUserMailboxDraftResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=user_mailbox.draft&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateUserMailboxDraftResponseBody {
-    /// `draft`.
-    pub draft: Option<Draft>,
-    /// `reference`.
-    pub reference: Option<String>,
+feishu_core::model! {
+    /// `UpdateUserMailboxDraftResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=user_mailbox.draft&version=v1>
+    pub struct UpdateUserMailboxDraftResponseBody {
+        /// `draft`.
+        pub draft: Option<Draft>,
+        /// `reference`.
+        pub reference: Option<String>,
+    }
 }
 
-/// `UpdateUserMailboxTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=user_mailbox.template&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateUserMailboxTemplateResponseBody {
-    /// `template`.
-    pub template: Option<Template>,
+feishu_core::model! {
+    /// `UpdateUserMailboxTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=mail&resource=user_mailbox.template&version=v1>
+    pub struct UpdateUserMailboxTemplateResponseBody {
+        /// `template`.
+        pub template: Option<Template>,
+    }
 }
 
-/// `User`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=mail&resource=user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// `email`.
-    pub email: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `User`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=mail&resource=user&version=v1>
+    pub struct User {
+        /// `email`.
+        pub email: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `UserInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_card&project=mail&resource=user_mailbox.message&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserInfo {
-    /// `owner_user_id`.
-    pub owner_user_id: Option<String>,
-    /// `public_mailbox_id`.
-    pub public_mailbox_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `UserInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_by_card&project=mail&resource=user_mailbox.message&version=v1>
+    pub struct UserInfo {
+        /// `owner_user_id`.
+        pub owner_user_id: Option<String>,
+        /// `public_mailbox_id`.
+        pub public_mailbox_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `UserMailboxSiganatureImage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserMailboxSiganatureImage {
-    /// `cid`.
-    pub cid: Option<String>,
-    /// `download_url`.
-    pub download_url: Option<String>,
-    /// `file_key`.
-    pub file_key: Option<String>,
-    /// `file_size`.
-    pub file_size: Option<String>,
-    /// `image_height`.
-    pub image_height: Option<feishu_core::generated::Int64>,
-    /// `image_name`.
-    pub image_name: Option<String>,
-    /// `image_width`.
-    pub image_width: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `UserMailboxSiganatureImage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
+    pub struct UserMailboxSiganatureImage {
+        /// `cid`.
+        pub cid: Option<String>,
+        /// `download_url`.
+        pub download_url: Option<String>,
+        /// `file_key`.
+        pub file_key: Option<String>,
+        /// `file_size`.
+        pub file_size: Option<String>,
+        /// `image_height`.
+        pub image_height: Option<feishu_core::generated::Int64>,
+        /// `image_name`.
+        pub image_name: Option<String>,
+        /// `image_width`.
+        pub image_width: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `UserMailboxSignature`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserMailboxSignature {
-    /// `content`.
-    pub content: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `images`.
-    pub images: Option<Vec<UserMailboxSiganatureImage>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `signature_device`.
-    pub signature_device: Option<String>,
-    /// `signature_type`.
-    pub signature_type: Option<String>,
-    /// `template_json_keys`.
-    pub template_json_keys: Option<Vec<String>>,
-    /// `user_fields`.
-    pub user_fields: Option<std::collections::BTreeMap<String, UserMailboxSignatureI18nVal>>,
+feishu_core::model! {
+    /// `UserMailboxSignature`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
+    pub struct UserMailboxSignature {
+        /// `content`.
+        pub content: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `images`.
+        pub images: Option<Vec<UserMailboxSiganatureImage>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `signature_device`.
+        pub signature_device: Option<String>,
+        /// `signature_type`.
+        pub signature_type: Option<String>,
+        /// `template_json_keys`.
+        pub template_json_keys: Option<Vec<String>>,
+        /// `user_fields`.
+        pub user_fields: Option<std::collections::BTreeMap<String, UserMailboxSignatureI18nVal>>,
+    }
 }
 
-/// `UserMailboxSignatureI18nVal`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserMailboxSignatureI18nVal {
-    /// `default_val`.
-    pub default_val: Option<String>,
-    /// `i18n_vals`.
-    pub i18n_vals: Option<std::collections::BTreeMap<String, String>>,
+feishu_core::model! {
+    /// `UserMailboxSignatureI18nVal`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
+    pub struct UserMailboxSignatureI18nVal {
+        /// `default_val`.
+        pub default_val: Option<String>,
+        /// `i18n_vals`.
+        pub i18n_vals: Option<std::collections::BTreeMap<String, String>>,
+    }
 }
 
-/// `UserMailboxSignatureUsage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserMailboxSignatureUsage {
-    /// `email_address`.
-    pub email_address: Option<String>,
-    /// `reply_signature_id`.
-    pub reply_signature_id: Option<String>,
-    /// `send_mail_signature_id`.
-    pub send_mail_signature_id: Option<String>,
+feishu_core::model! {
+    /// `UserMailboxSignatureUsage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_signatures&project=mail&resource=user_mailbox.setting&version=v1>
+    pub struct UserMailboxSignatureUsage {
+        /// `email_address`.
+        pub email_address: Option<String>,
+        /// `reply_signature_id`.
+        pub reply_signature_id: Option<String>,
+        /// `send_mail_signature_id`.
+        pub send_mail_signature_id: Option<String>,
+    }
 }

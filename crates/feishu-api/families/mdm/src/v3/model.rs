@@ -20,172 +20,172 @@ pub struct Common {
     pub tenant_id: Option<String>,
 }
 
-/// `CountryRegion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CountryRegion {
-    /// `alpha_2_code`.
-    pub alpha_2_code: Option<String>,
-    /// `alpha_3_code`.
-    pub alpha_3_code: Option<String>,
-    /// `continents`.
-    pub continents: Option<Enum>,
-    /// `create_by`.
-    pub create_by: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `full_name`.
-    pub full_name: Option<I18nString>,
-    /// `global_code`.
-    pub global_code: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `level`.
-    pub level: Option<String>,
-    /// `local_script`.
-    pub local_script: Option<String>,
-    /// `md_local_script`.
-    pub md_local_script: Option<Language>,
-    /// `md_time_zone`.
-    pub md_time_zone: Option<Vec<TimeZone>>,
-    /// `md_western_script`.
-    pub md_western_script: Option<Language>,
-    /// `mdm_code`.
-    pub mdm_code: Option<String>,
-    /// `name`.
-    pub name: Option<I18nString>,
-    /// `numeric_code`.
-    pub numeric_code: Option<String>,
-    /// `overseas`.
-    pub overseas: Option<String>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `time_zone`.
-    pub time_zone: Option<Vec<String>>,
-    /// `update_by`.
-    pub update_by: Option<String>,
-    /// `update_reason`.
-    pub update_reason: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `western_script`.
-    pub western_script: Option<String>,
+feishu_core::model! {
+    /// `CountryRegion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
+    pub struct CountryRegion {
+        /// `alpha_2_code`.
+        pub alpha_2_code: Option<String>,
+        /// `alpha_3_code`.
+        pub alpha_3_code: Option<String>,
+        /// `continents`.
+        pub continents: Option<Enum>,
+        /// `create_by`.
+        pub create_by: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `full_name`.
+        pub full_name: Option<I18nString>,
+        /// `global_code`.
+        pub global_code: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `level`.
+        pub level: Option<String>,
+        /// `local_script`.
+        pub local_script: Option<String>,
+        /// `md_local_script`.
+        pub md_local_script: Option<Language>,
+        /// `md_time_zone`.
+        pub md_time_zone: Option<Vec<TimeZone>>,
+        /// `md_western_script`.
+        pub md_western_script: Option<Language>,
+        /// `mdm_code`.
+        pub mdm_code: Option<String>,
+        /// `name`.
+        pub name: Option<I18nString>,
+        /// `numeric_code`.
+        pub numeric_code: Option<String>,
+        /// `overseas`.
+        pub overseas: Option<String>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `time_zone`.
+        pub time_zone: Option<Vec<String>>,
+        /// `update_by`.
+        pub update_by: Option<String>,
+        /// `update_reason`.
+        pub update_reason: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `western_script`.
+        pub western_script: Option<String>,
+    }
 }
 
-/// `Enum`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Enum {
-    /// `multilingual_name`.
-    pub multilingual_name: Option<std::collections::BTreeMap<String, String>>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `Enum`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
+    pub struct Enum {
+        /// `multilingual_name`.
+        pub multilingual_name: Option<std::collections::BTreeMap<String, String>>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `GetBatchCountryRegionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetBatchCountryRegionResponseBody {
-    /// `data`.
-    pub data: Option<Vec<CountryRegion>>,
+feishu_core::model! {
+    /// `GetBatchCountryRegionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
+    pub struct GetBatchCountryRegionResponseBody {
+        /// `data`.
+        pub data: Option<Vec<CountryRegion>>,
+    }
 }
 
-/// `I18nString`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nString {
-    /// `multilingual_value`.
-    pub multilingual_value: Option<std::collections::BTreeMap<String, String>>,
-    /// `return_language`.
-    pub return_language: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `I18nString`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
+    pub struct I18nString {
+        /// `multilingual_value`.
+        pub multilingual_value: Option<std::collections::BTreeMap<String, String>>,
+        /// `return_language`.
+        pub return_language: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `Language`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Language {
-    /// `create_by`.
-    pub create_by: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `enable`.
-    pub enable: Option<bool>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `ietf_language_tag`.
-    pub ietf_language_tag: Option<String>,
-    /// `mdm_code`.
-    pub mdm_code: Option<String>,
-    /// `name`.
-    pub name: Option<I18nString>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `system_status`.
-    pub system_status: Option<String>,
-    /// `update_by`.
-    pub update_by: Option<String>,
-    /// `update_reason`.
-    pub update_reason: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `Language`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
+    pub struct Language {
+        /// `create_by`.
+        pub create_by: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `enable`.
+        pub enable: Option<bool>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `ietf_language_tag`.
+        pub ietf_language_tag: Option<String>,
+        /// `mdm_code`.
+        pub mdm_code: Option<String>,
+        /// `name`.
+        pub name: Option<I18nString>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `system_status`.
+        pub system_status: Option<String>,
+        /// `update_by`.
+        pub update_by: Option<String>,
+        /// `update_reason`.
+        pub update_reason: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
-/// `ListCountryRegionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mdm&resource=country_region&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCountryRegionResponseBody {
-    /// `data`.
-    pub data: Option<Vec<CountryRegion>>,
-    /// `next_page_token`.
-    pub next_page_token: Option<String>,
-    /// `total`.
-    pub total: Option<String>,
+feishu_core::model! {
+    /// `ListCountryRegionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=mdm&resource=country_region&version=v3>
+    pub struct ListCountryRegionResponseBody {
+        /// `data`.
+        pub data: Option<Vec<CountryRegion>>,
+        /// `next_page_token`.
+        pub next_page_token: Option<String>,
+        /// `total`.
+        pub total: Option<String>,
+    }
 }
 
-/// `TimeZone`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TimeZone {
-    /// `create_by`.
-    pub create_by: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `mdm_code`.
-    pub mdm_code: Option<String>,
-    /// `name`.
-    pub name: Option<Common>,
-    /// `remark`.
-    pub remark: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `time_zone_id`.
-    pub time_zone_id: Option<String>,
-    /// `update_by`.
-    pub update_by: Option<String>,
-    /// `update_reason`.
-    pub update_reason: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `utc_offset`.
-    pub utc_offset: Option<String>,
+feishu_core::model! {
+    /// `TimeZone`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=mdm&resource=batch_country_region&version=v3>
+    pub struct TimeZone {
+        /// `create_by`.
+        pub create_by: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `mdm_code`.
+        pub mdm_code: Option<String>,
+        /// `name`.
+        pub name: Option<Common>,
+        /// `remark`.
+        pub remark: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `time_zone_id`.
+        pub time_zone_id: Option<String>,
+        /// `update_by`.
+        pub update_by: Option<String>,
+        /// `update_reason`.
+        pub update_reason: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `utc_offset`.
+        pub utc_offset: Option<String>,
+    }
 }

@@ -3,110 +3,110 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `ArtifactsMinuteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=artifacts&project=minutes&resource=minute&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ArtifactsMinuteResponseBody {
-    /// `keywords`.
-    pub keywords: Option<Vec<String>>,
-    /// `minute_chapters`.
-    pub minute_chapters: Option<Vec<MinuteChapter>>,
-    /// `minute_todos`.
-    pub minute_todos: Option<Vec<MinuteTodo>>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `transcript`.
-    pub transcript: Option<String>,
+feishu_core::model! {
+    /// `ArtifactsMinuteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=artifacts&project=minutes&resource=minute&version=v1>
+    pub struct ArtifactsMinuteResponseBody {
+        /// `keywords`.
+        pub keywords: Option<Vec<String>>,
+        /// `minute_chapters`.
+        pub minute_chapters: Option<Vec<MinuteChapter>>,
+        /// `minute_todos`.
+        pub minute_todos: Option<Vec<MinuteTodo>>,
+        /// `summary`.
+        pub summary: Option<String>,
+        /// `transcript`.
+        pub transcript: Option<String>,
+    }
 }
 
-/// `GetMinuteMediaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute.media&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMinuteMediaResponseBody {
-    /// `download_url`.
-    pub download_url: Option<String>,
+feishu_core::model! {
+    /// `GetMinuteMediaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute.media&version=v1>
+    pub struct GetMinuteMediaResponseBody {
+        /// `download_url`.
+        pub download_url: Option<String>,
+    }
 }
 
-/// `GetMinuteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMinuteResponseBody {
-    /// `minute`.
-    pub minute: Option<Minute>,
+feishu_core::model! {
+    /// `GetMinuteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute&version=v1>
+    pub struct GetMinuteResponseBody {
+        /// `minute`.
+        pub minute: Option<Minute>,
+    }
 }
 
-/// `GetMinuteStatisticsResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute.statistics&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMinuteStatisticsResponseBody {
-    /// `statistics`.
-    pub statistics: Option<Statictics>,
+feishu_core::model! {
+    /// `GetMinuteStatisticsResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute.statistics&version=v1>
+    pub struct GetMinuteStatisticsResponseBody {
+        /// `statistics`.
+        pub statistics: Option<Statictics>,
+    }
 }
 
-/// `Minute`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Minute {
-    /// `cover`.
-    pub cover: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `duration`.
-    pub duration: Option<String>,
-    /// `note_id`.
-    pub note_id: Option<feishu_core::generated::Int64>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `Minute`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute&version=v1>
+    pub struct Minute {
+        /// `cover`.
+        pub cover: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `duration`.
+        pub duration: Option<String>,
+        /// `note_id`.
+        pub note_id: Option<feishu_core::generated::Int64>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `MinuteChapter`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=artifacts&project=minutes&resource=minute&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MinuteChapter {
-    /// `start_ms`.
-    pub start_ms: Option<feishu_core::generated::Int64>,
-    /// `stop_ms`.
-    pub stop_ms: Option<feishu_core::generated::Int64>,
-    /// `summary_content`.
-    pub summary_content: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
+feishu_core::model! {
+    /// `MinuteChapter`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=artifacts&project=minutes&resource=minute&version=v1>
+    pub struct MinuteChapter {
+        /// `start_ms`.
+        pub start_ms: Option<feishu_core::generated::Int64>,
+        /// `stop_ms`.
+        pub stop_ms: Option<feishu_core::generated::Int64>,
+        /// `summary_content`.
+        pub summary_content: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
 }
 
-/// `MinuteTodo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=artifacts&project=minutes&resource=minute&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MinuteTodo {
-    /// `assignees`.
-    pub assignees: Option<Vec<String>>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `is_done`.
-    pub is_done: Option<bool>,
-    /// `operation`.
-    pub operation: Option<String>,
-    /// `todo_id`.
-    pub todo_id: Option<String>,
+feishu_core::model! {
+    /// `MinuteTodo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=artifacts&project=minutes&resource=minute&version=v1>
+    pub struct MinuteTodo {
+        /// `assignees`.
+        pub assignees: Option<Vec<String>>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `is_done`.
+        pub is_done: Option<bool>,
+        /// `operation`.
+        pub operation: Option<String>,
+        /// `todo_id`.
+        pub todo_id: Option<String>,
+    }
 }
 
 /// `MinutesFilter`.
@@ -126,64 +126,64 @@ pub struct MinutesFilter {
     pub participant_ids: Option<Vec<String>>,
 }
 
-/// `MinutesMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=minutes&resource=minute&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MinutesMeta {
-    /// `app_link`.
-    pub app_link: Option<String>,
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
+feishu_core::model! {
+    /// `MinutesMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=minutes&resource=minute&version=v1>
+    pub struct MinutesMeta {
+        /// `app_link`.
+        pub app_link: Option<String>,
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+    }
 }
 
-/// `MinutesSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=minutes&resource=minute&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MinutesSearchItem {
-    /// `display_info`.
-    pub display_info: Option<String>,
-    /// `meta_data`.
-    pub meta_data: Option<MinutesMeta>,
-    /// `token`.
-    pub token: Option<String>,
+feishu_core::model! {
+    /// `MinutesSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=minutes&resource=minute&version=v1>
+    pub struct MinutesSearchItem {
+        /// `display_info`.
+        pub display_info: Option<String>,
+        /// `meta_data`.
+        pub meta_data: Option<MinutesMeta>,
+        /// `token`.
+        pub token: Option<String>,
+    }
 }
 
-/// `SearchMinuteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=minutes&resource=minute&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchMinuteResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MinutesSearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SearchMinuteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=minutes&resource=minute&version=v1>
+    pub struct SearchMinuteResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MinutesSearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Statictics`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute.statistics&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Statictics {
-    /// `page_view_count`.
-    pub page_view_count: Option<String>,
-    /// `user_view_count`.
-    pub user_view_count: Option<String>,
-    /// `user_view_list`.
-    pub user_view_list: Option<Vec<UserViewDetail>>,
+feishu_core::model! {
+    /// `Statictics`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute.statistics&version=v1>
+    pub struct Statictics {
+        /// `page_view_count`.
+        pub page_view_count: Option<String>,
+        /// `user_view_count`.
+        pub user_view_count: Option<String>,
+        /// `user_view_list`.
+        pub user_view_list: Option<Vec<UserViewDetail>>,
+    }
 }
 
 /// `TimeRange`.
@@ -200,14 +200,14 @@ pub struct TimeRange {
     pub start_time: Option<String>,
 }
 
-/// `UserViewDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute.statistics&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserViewDetail {
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `view_time`.
-    pub view_time: Option<String>,
+feishu_core::model! {
+    /// `UserViewDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=minutes&resource=minute.statistics&version=v1>
+    pub struct UserViewDetail {
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `view_time`.
+        pub view_time: Option<String>,
+    }
 }

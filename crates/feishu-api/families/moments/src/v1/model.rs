@@ -3,72 +3,72 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `GetPostResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=moments&resource=post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetPostResponseBody {
-    /// `post`.
-    pub post: Option<Post>,
+feishu_core::model! {
+    /// `GetPostResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=moments&resource=post&version=v1>
+    pub struct GetPostResponseBody {
+        /// `post`.
+        pub post: Option<Post>,
+    }
 }
 
-/// `Post`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=moments&resource=post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Post {
-    /// `category_ids`.
-    pub category_ids: Option<Vec<String>>,
-    /// `cid`.
-    pub cid: Option<String>,
-    /// `comment_count`.
-    pub comment_count: Option<feishu_core::generated::Int64>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `dislike_count`.
-    pub dislike_count: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `image_key_list`.
-    pub image_key_list: Option<Vec<String>>,
-    /// `link`.
-    pub link: Option<String>,
-    /// `media_cover_image_key`.
-    pub media_cover_image_key: Option<String>,
-    /// `media_file_token`.
-    pub media_file_token: Option<String>,
-    /// `reaction_set`.
-    pub reaction_set: Option<ReactionSet>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Post`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=moments&resource=post&version=v1>
+    pub struct Post {
+        /// `category_ids`.
+        pub category_ids: Option<Vec<String>>,
+        /// `cid`.
+        pub cid: Option<String>,
+        /// `comment_count`.
+        pub comment_count: Option<feishu_core::generated::Int64>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `dislike_count`.
+        pub dislike_count: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `image_key_list`.
+        pub image_key_list: Option<Vec<String>>,
+        /// `link`.
+        pub link: Option<String>,
+        /// `media_cover_image_key`.
+        pub media_cover_image_key: Option<String>,
+        /// `media_file_token`.
+        pub media_file_token: Option<String>,
+        /// `reaction_set`.
+        pub reaction_set: Option<ReactionSet>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ReactionList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=moments&resource=post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReactionList {
-    /// `count`.
-    pub count: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `ReactionList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=moments&resource=post&version=v1>
+    pub struct ReactionList {
+        /// `count`.
+        pub count: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `ReactionSet`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=moments&resource=post&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReactionSet {
-    /// `reactions`.
-    pub reactions: Option<Vec<ReactionList>>,
-    /// `total_count`.
-    pub total_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ReactionSet`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=moments&resource=post&version=v1>
+    pub struct ReactionSet {
+        /// `reactions`.
+        pub reactions: Option<Vec<ReactionList>>,
+        /// `total_count`.
+        pub total_count: Option<feishu_core::generated::Int64>,
+    }
 }

@@ -3,558 +3,558 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `BatchGetOkrResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchGetOkrResponseBody {
-    /// `okr_list`.
-    pub okr_list: Option<Vec<OkrBatch>>,
+feishu_core::model! {
+    /// `BatchGetOkrResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
+    pub struct BatchGetOkrResponseBody {
+        /// `okr_list`.
+        pub okr_list: Option<Vec<OkrBatch>>,
+    }
 }
 
-/// `ContentBlock`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentBlock {
-    /// `blocks`.
-    pub blocks: Option<Vec<ContentBlockElement>>,
+feishu_core::model! {
+    /// `ContentBlock`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentBlock {
+        /// `blocks`.
+        pub blocks: Option<Vec<ContentBlockElement>>,
+    }
 }
 
-/// `ContentBlockElement`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentBlockElement {
-    /// `gallery`.
-    pub gallery: Option<ContentGallery>,
-    /// `paragraph`.
-    pub paragraph: Option<ContentParagraph>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `ContentBlockElement`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentBlockElement {
+        /// `gallery`.
+        pub gallery: Option<ContentGallery>,
+        /// `paragraph`.
+        pub paragraph: Option<ContentParagraph>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `ContentColor`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentColor {
-    /// `alpha`.
-    pub alpha: Option<f64>,
-    /// `blue`.
-    pub blue: Option<feishu_core::generated::Int64>,
-    /// `green`.
-    pub green: Option<feishu_core::generated::Int64>,
-    /// `red`.
-    pub red: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ContentColor`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentColor {
+        /// `alpha`.
+        pub alpha: Option<f64>,
+        /// `blue`.
+        pub blue: Option<feishu_core::generated::Int64>,
+        /// `green`.
+        pub green: Option<feishu_core::generated::Int64>,
+        /// `red`.
+        pub red: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ContentDocsLink`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentDocsLink {
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `ContentDocsLink`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentDocsLink {
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `ContentGallery`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentGallery {
-    /// `image_list`.
-    pub image_list: Option<Vec<ContentImageItem>>,
+feishu_core::model! {
+    /// `ContentGallery`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentGallery {
+        /// `image_list`.
+        pub image_list: Option<Vec<ContentImageItem>>,
+    }
 }
 
-/// `ContentImageItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentImageItem {
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `height`.
-    pub height: Option<f64>,
-    /// `src`.
-    pub src: Option<String>,
-    /// `width`.
-    pub width: Option<f64>,
+feishu_core::model! {
+    /// `ContentImageItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentImageItem {
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `height`.
+        pub height: Option<f64>,
+        /// `src`.
+        pub src: Option<String>,
+        /// `width`.
+        pub width: Option<f64>,
+    }
 }
 
-/// `ContentLink`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentLink {
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `ContentLink`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentLink {
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `ContentList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentList {
-    /// `indent_level`.
-    pub indent_level: Option<feishu_core::generated::Int64>,
-    /// `number`.
-    pub number: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `ContentList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentList {
+        /// `indent_level`.
+        pub indent_level: Option<feishu_core::generated::Int64>,
+        /// `number`.
+        pub number: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `ContentParagraph`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentParagraph {
-    /// `elements`.
-    pub elements: Option<Vec<ContentParagraphElement>>,
-    /// `style`.
-    pub style: Option<ContentParagraphStyle>,
+feishu_core::model! {
+    /// `ContentParagraph`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentParagraph {
+        /// `elements`.
+        pub elements: Option<Vec<ContentParagraphElement>>,
+        /// `style`.
+        pub style: Option<ContentParagraphStyle>,
+    }
 }
 
-/// `ContentParagraphElement`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentParagraphElement {
-    /// `docs_link`.
-    pub docs_link: Option<ContentDocsLink>,
-    /// `person`.
-    pub person: Option<ContentPerson>,
-    /// `text_run`.
-    pub text_run: Option<ContentTextRun>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `ContentParagraphElement`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentParagraphElement {
+        /// `docs_link`.
+        pub docs_link: Option<ContentDocsLink>,
+        /// `person`.
+        pub person: Option<ContentPerson>,
+        /// `text_run`.
+        pub text_run: Option<ContentTextRun>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `ContentParagraphStyle`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentParagraphStyle {
-    /// `list`.
-    pub list: Option<ContentList>,
+feishu_core::model! {
+    /// `ContentParagraphStyle`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentParagraphStyle {
+        /// `list`.
+        pub list: Option<ContentList>,
+    }
 }
 
-/// `ContentPerson`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentPerson {
-    /// `open_id`.
-    pub open_id: Option<String>,
+feishu_core::model! {
+    /// `ContentPerson`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentPerson {
+        /// `open_id`.
+        pub open_id: Option<String>,
+    }
 }
 
-/// `ContentTextRun`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentTextRun {
-    /// `style`.
-    pub style: Option<ContentTextStyle>,
-    /// `text`.
-    pub text: Option<String>,
+feishu_core::model! {
+    /// `ContentTextRun`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentTextRun {
+        /// `style`.
+        pub style: Option<ContentTextStyle>,
+        /// `text`.
+        pub text: Option<String>,
+    }
 }
 
-/// `ContentTextStyle`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ContentTextStyle {
-    /// `back_color`.
-    pub back_color: Option<ContentColor>,
-    /// `bold`.
-    pub bold: Option<bool>,
-    /// `link`.
-    pub link: Option<ContentLink>,
-    /// `strike_through`.
-    pub strike_through: Option<bool>,
-    /// `text_color`.
-    pub text_color: Option<ContentColor>,
+feishu_core::model! {
+    /// `ContentTextStyle`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ContentTextStyle {
+        /// `back_color`.
+        pub back_color: Option<ContentColor>,
+        /// `bold`.
+        pub bold: Option<bool>,
+        /// `link`.
+        pub link: Option<ContentLink>,
+        /// `strike_through`.
+        pub strike_through: Option<bool>,
+        /// `text_color`.
+        pub text_color: Option<ContentColor>,
+    }
 }
 
-/// `CreatePeriodResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=period&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePeriodResponseBody {
-    /// `end_month`.
-    pub end_month: Option<String>,
-    /// `period_id`.
-    pub period_id: Option<String>,
-    /// `start_month`.
-    pub start_month: Option<String>,
+feishu_core::model! {
+    /// `CreatePeriodResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=period&version=v1>
+    pub struct CreatePeriodResponseBody {
+        /// `end_month`.
+        pub end_month: Option<String>,
+        /// `period_id`.
+        pub period_id: Option<String>,
+        /// `start_month`.
+        pub start_month: Option<String>,
+    }
 }
 
-/// `CreateProgressRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateProgressRecordResponseBody {
-    /// `content`.
-    pub content: Option<ContentBlock>,
-    /// `modify_time`.
-    pub modify_time: Option<feishu_core::generated::Int64>,
-    /// `progress_id`.
-    pub progress_id: Option<feishu_core::generated::Int64>,
-    /// `progress_rate`.
-    pub progress_rate: Option<ProgressRateNew>,
+feishu_core::model! {
+    /// `CreateProgressRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=progress_record&version=v1>
+    pub struct CreateProgressRecordResponseBody {
+        /// `content`.
+        pub content: Option<ContentBlock>,
+        /// `modify_time`.
+        pub modify_time: Option<feishu_core::generated::Int64>,
+        /// `progress_id`.
+        pub progress_id: Option<feishu_core::generated::Int64>,
+        /// `progress_rate`.
+        pub progress_rate: Option<ProgressRateNew>,
+    }
 }
 
-/// `GetProgressRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetProgressRecordResponseBody {
-    /// `content`.
-    pub content: Option<ContentBlock>,
-    /// `modify_time`.
-    pub modify_time: Option<feishu_core::generated::Int64>,
-    /// `progress_id`.
-    pub progress_id: Option<feishu_core::generated::Int64>,
-    /// `progress_rate`.
-    pub progress_rate: Option<ProgressRateNew>,
+feishu_core::model! {
+    /// `GetProgressRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct GetProgressRecordResponseBody {
+        /// `content`.
+        pub content: Option<ContentBlock>,
+        /// `modify_time`.
+        pub modify_time: Option<feishu_core::generated::Int64>,
+        /// `progress_id`.
+        pub progress_id: Option<feishu_core::generated::Int64>,
+        /// `progress_rate`.
+        pub progress_rate: Option<ProgressRateNew>,
+    }
 }
 
-/// `ListPeriodResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=period&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPeriodResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Period>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListPeriodResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=period&version=v1>
+    pub struct ListPeriodResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Period>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListPeriodRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=period_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPeriodRuleResponseBody {
-    /// `period_rules`.
-    pub period_rules: Option<Vec<PeriodRule>>,
+feishu_core::model! {
+    /// `ListPeriodRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=period_rule&version=v1>
+    pub struct ListPeriodRuleResponseBody {
+        /// `period_rules`.
+        pub period_rules: Option<Vec<PeriodRule>>,
+    }
 }
 
-/// `ListUserOkrResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=user.okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserOkrResponseBody {
-    /// `okr_list`.
-    pub okr_list: Option<Vec<OkrBatch>>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListUserOkrResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=user.okr&version=v1>
+    pub struct ListUserOkrResponseBody {
+        /// `okr_list`.
+        pub okr_list: Option<Vec<OkrBatch>>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `OkrBatch`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrBatch {
-    /// `confirm_status`.
-    pub confirm_status: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `objective_list`.
-    pub objective_list: Option<Vec<OkrObjective>>,
-    /// `period_id`.
-    pub period_id: Option<feishu_core::generated::Int64>,
-    /// `permission`.
-    pub permission: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `OkrBatch`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
+    pub struct OkrBatch {
+        /// `confirm_status`.
+        pub confirm_status: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `objective_list`.
+        pub objective_list: Option<Vec<OkrObjective>>,
+        /// `period_id`.
+        pub period_id: Option<feishu_core::generated::Int64>,
+        /// `permission`.
+        pub permission: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `OkrObjective`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrObjective {
-    /// `aligned_objective_list`.
-    pub aligned_objective_list: Option<Vec<OkrObjectiveAlignedObjective>>,
-    /// `aligning_objective_list`.
-    pub aligning_objective_list: Option<Vec<OkrObjectiveAlignedObjective>>,
-    /// `content`.
-    pub content: Option<String>,
-    /// `deadline`.
-    pub deadline: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `kr_list`.
-    pub kr_list: Option<Vec<OkrObjectiveKr>>,
-    /// `mentioned_user_list`.
-    pub mentioned_user_list: Option<Vec<OkrObjectiveAlignedObjectiveOwner>>,
-    /// `permission`.
-    pub permission: Option<feishu_core::generated::Int64>,
-    /// `progress_rate`.
-    pub progress_rate: Option<OkrObjectiveProgressRate>,
-    /// `progress_rate_percent_last_updated_time`.
-    pub progress_rate_percent_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `progress_rate_status_last_updated_time`.
-    pub progress_rate_status_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `progress_record_last_updated_time`.
-    pub progress_record_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `progress_record_list`.
-    pub progress_record_list: Option<Vec<ProgressRecordSimplify>>,
-    /// `progress_report`.
-    pub progress_report: Option<String>,
-    /// `progress_report_last_updated_time`.
-    pub progress_report_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `score`.
-    pub score: Option<feishu_core::generated::Int64>,
-    /// `score_last_updated_time`.
-    pub score_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `weight`.
-    pub weight: Option<f64>,
+feishu_core::model! {
+    /// `OkrObjective`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
+    pub struct OkrObjective {
+        /// `aligned_objective_list`.
+        pub aligned_objective_list: Option<Vec<OkrObjectiveAlignedObjective>>,
+        /// `aligning_objective_list`.
+        pub aligning_objective_list: Option<Vec<OkrObjectiveAlignedObjective>>,
+        /// `content`.
+        pub content: Option<String>,
+        /// `deadline`.
+        pub deadline: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `kr_list`.
+        pub kr_list: Option<Vec<OkrObjectiveKr>>,
+        /// `mentioned_user_list`.
+        pub mentioned_user_list: Option<Vec<OkrObjectiveAlignedObjectiveOwner>>,
+        /// `permission`.
+        pub permission: Option<feishu_core::generated::Int64>,
+        /// `progress_rate`.
+        pub progress_rate: Option<OkrObjectiveProgressRate>,
+        /// `progress_rate_percent_last_updated_time`.
+        pub progress_rate_percent_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `progress_rate_status_last_updated_time`.
+        pub progress_rate_status_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `progress_record_last_updated_time`.
+        pub progress_record_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `progress_record_list`.
+        pub progress_record_list: Option<Vec<ProgressRecordSimplify>>,
+        /// `progress_report`.
+        pub progress_report: Option<String>,
+        /// `progress_report_last_updated_time`.
+        pub progress_report_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `score`.
+        pub score: Option<feishu_core::generated::Int64>,
+        /// `score_last_updated_time`.
+        pub score_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
 }
 
-/// `OkrObjectiveAlignedObjective`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrObjectiveAlignedObjective {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `okr_id`.
-    pub okr_id: Option<feishu_core::generated::Int64>,
-    /// `owner`.
-    pub owner: Option<OkrObjectiveAlignedObjectiveOwner>,
+feishu_core::model! {
+    /// `OkrObjectiveAlignedObjective`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
+    pub struct OkrObjectiveAlignedObjective {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `okr_id`.
+        pub okr_id: Option<feishu_core::generated::Int64>,
+        /// `owner`.
+        pub owner: Option<OkrObjectiveAlignedObjectiveOwner>,
+    }
 }
 
-/// `OkrObjectiveAlignedObjectiveOwner`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrObjectiveAlignedObjectiveOwner {
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `OkrObjectiveAlignedObjectiveOwner`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
+    pub struct OkrObjectiveAlignedObjectiveOwner {
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `OkrObjectiveKr`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrObjectiveKr {
-    /// `content`.
-    pub content: Option<String>,
-    /// `deadline`.
-    pub deadline: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `kr_weight`.
-    pub kr_weight: Option<f64>,
-    /// `mentioned_user_list`.
-    pub mentioned_user_list: Option<Vec<OkrObjectiveAlignedObjectiveOwner>>,
-    /// `progress_rate`.
-    pub progress_rate: Option<OkrObjectiveProgressRate>,
-    /// `progress_rate_percent_last_updated_time`.
-    pub progress_rate_percent_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `progress_rate_status_last_updated_time`.
-    pub progress_rate_status_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `progress_record_last_updated_time`.
-    pub progress_record_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `progress_record_list`.
-    pub progress_record_list: Option<Vec<ProgressRecordSimplify>>,
-    /// `progress_report_last_updated_time`.
-    pub progress_report_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `score`.
-    pub score: Option<feishu_core::generated::Int64>,
-    /// `score_last_updated_time`.
-    pub score_last_updated_time: Option<feishu_core::generated::Int64>,
-    /// `weight`.
-    pub weight: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `OkrObjectiveKr`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
+    pub struct OkrObjectiveKr {
+        /// `content`.
+        pub content: Option<String>,
+        /// `deadline`.
+        pub deadline: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `kr_weight`.
+        pub kr_weight: Option<f64>,
+        /// `mentioned_user_list`.
+        pub mentioned_user_list: Option<Vec<OkrObjectiveAlignedObjectiveOwner>>,
+        /// `progress_rate`.
+        pub progress_rate: Option<OkrObjectiveProgressRate>,
+        /// `progress_rate_percent_last_updated_time`.
+        pub progress_rate_percent_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `progress_rate_status_last_updated_time`.
+        pub progress_rate_status_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `progress_record_last_updated_time`.
+        pub progress_record_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `progress_record_list`.
+        pub progress_record_list: Option<Vec<ProgressRecordSimplify>>,
+        /// `progress_report_last_updated_time`.
+        pub progress_report_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `score`.
+        pub score: Option<feishu_core::generated::Int64>,
+        /// `score_last_updated_time`.
+        pub score_last_updated_time: Option<feishu_core::generated::Int64>,
+        /// `weight`.
+        pub weight: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `OkrObjectiveProgressRate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrObjectiveProgressRate {
-    /// `percent`.
-    pub percent: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `OkrObjectiveProgressRate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
+    pub struct OkrObjectiveProgressRate {
+        /// `percent`.
+        pub percent: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `OkrReview`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=okr&resource=review&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrReview {
-    /// `review_period_list`.
-    pub review_period_list: Option<Vec<OkrReviewPeriod>>,
-    /// `user_id`.
-    pub user_id: Option<OkrObjectiveAlignedObjectiveOwner>,
+feishu_core::model! {
+    /// `OkrReview`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=okr&resource=review&version=v1>
+    pub struct OkrReview {
+        /// `review_period_list`.
+        pub review_period_list: Option<Vec<OkrReviewPeriod>>,
+        /// `user_id`.
+        pub user_id: Option<OkrObjectiveAlignedObjectiveOwner>,
+    }
 }
 
-/// `OkrReviewPeriod`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=okr&resource=review&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrReviewPeriod {
-    /// `cycle_review_list`.
-    pub cycle_review_list: Option<Vec<OkrReviewPeriodUrl>>,
-    /// `period_id`.
-    pub period_id: Option<feishu_core::generated::Int64>,
-    /// `progress_report_list`.
-    pub progress_report_list: Option<Vec<OkrReviewPeriodUrl>>,
+feishu_core::model! {
+    /// `OkrReviewPeriod`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=okr&resource=review&version=v1>
+    pub struct OkrReviewPeriod {
+        /// `cycle_review_list`.
+        pub cycle_review_list: Option<Vec<OkrReviewPeriodUrl>>,
+        /// `period_id`.
+        pub period_id: Option<feishu_core::generated::Int64>,
+        /// `progress_report_list`.
+        pub progress_report_list: Option<Vec<OkrReviewPeriodUrl>>,
+    }
 }
 
-/// `OkrReviewPeriodUrl`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=okr&resource=review&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OkrReviewPeriodUrl {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `OkrReviewPeriodUrl`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=okr&resource=review&version=v1>
+    pub struct OkrReviewPeriodUrl {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `PatchPeriodResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=period&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPeriodResponseBody {
-    /// `period_id`.
-    pub period_id: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `PatchPeriodResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=period&version=v1>
+    pub struct PatchPeriodResponseBody {
+        /// `period_id`.
+        pub period_id: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Period`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=period&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Period {
-    /// `en_name`.
-    pub en_name: Option<String>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `period_end_time`.
-    pub period_end_time: Option<String>,
-    /// `period_start_time`.
-    pub period_start_time: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `zh_name`.
-    pub zh_name: Option<String>,
+feishu_core::model! {
+    /// `Period`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=period&version=v1>
+    pub struct Period {
+        /// `en_name`.
+        pub en_name: Option<String>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `period_end_time`.
+        pub period_end_time: Option<String>,
+        /// `period_start_time`.
+        pub period_start_time: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `zh_name`.
+        pub zh_name: Option<String>,
+    }
 }
 
-/// `PeriodRule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=period_rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PeriodRule {
-    /// `first_month`.
-    pub first_month: Option<feishu_core::generated::Int64>,
-    /// `length`.
-    pub length: Option<feishu_core::generated::Int64>,
-    /// `period_rule_id`.
-    pub period_rule_id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `PeriodRule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=period_rule&version=v1>
+    pub struct PeriodRule {
+        /// `first_month`.
+        pub first_month: Option<feishu_core::generated::Int64>,
+        /// `length`.
+        pub length: Option<feishu_core::generated::Int64>,
+        /// `period_rule_id`.
+        pub period_rule_id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `ProgressRateNew`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProgressRateNew {
-    /// `percent`.
-    pub percent: Option<f64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ProgressRateNew`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
+    pub struct ProgressRateNew {
+        /// `percent`.
+        pub percent: Option<f64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ProgressRecordSimplify`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProgressRecordSimplify {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ProgressRecordSimplify`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_get&project=okr&resource=okr&version=v1>
+    pub struct ProgressRecordSimplify {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `QueryReviewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=okr&resource=review&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryReviewResponseBody {
-    /// `review_list`.
-    pub review_list: Option<Vec<OkrReview>>,
+feishu_core::model! {
+    /// `QueryReviewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=okr&resource=review&version=v1>
+    pub struct QueryReviewResponseBody {
+        /// `review_list`.
+        pub review_list: Option<Vec<OkrReview>>,
+    }
 }
 
-/// `UpdateProgressRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=okr&resource=progress_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateProgressRecordResponseBody {
-    /// `content`.
-    pub content: Option<ContentBlock>,
-    /// `modify_time`.
-    pub modify_time: Option<feishu_core::generated::Int64>,
-    /// `progress_id`.
-    pub progress_id: Option<feishu_core::generated::Int64>,
-    /// `progress_rate`.
-    pub progress_rate: Option<ProgressRateNew>,
+feishu_core::model! {
+    /// `UpdateProgressRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=okr&resource=progress_record&version=v1>
+    pub struct UpdateProgressRecordResponseBody {
+        /// `content`.
+        pub content: Option<ContentBlock>,
+        /// `modify_time`.
+        pub modify_time: Option<feishu_core::generated::Int64>,
+        /// `progress_id`.
+        pub progress_id: Option<feishu_core::generated::Int64>,
+        /// `progress_rate`.
+        pub progress_rate: Option<ProgressRateNew>,
+    }
 }
 
-/// `UploadImageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=okr&resource=image&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadImageResponseBody {
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `UploadImageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=okr&resource=image&version=v1>
+    pub struct UploadImageResponseBody {
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }

@@ -24,7 +24,7 @@ pub struct ContentBlockBlocks {
     pub paragraph: Option<ContentBlockElementParagraph>,
     /// Document element type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ContentBlockElementType2>,
+    pub r#type: Option<ContentBlockElementType>,
 }
 
 /// `blocks` of a request.
@@ -72,18 +72,6 @@ feishu_core::string_enum! {
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=progress_record&version=v1>
     pub enum ContentBlockElementType {
-        /// `paragraph`.
-        Paragraph = "paragraph",
-        /// `gallery`.
-        Gallery = "gallery",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=okr&resource=progress_record&version=v1>
-    pub enum ContentBlockElementType2 {
         /// `paragraph`.
         Paragraph = "paragraph",
         /// `gallery`.
@@ -164,24 +152,6 @@ feishu_core::string_enum! {
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=progress_record&version=v1>
     pub enum ContentListType {
-        /// `number`.
-        Number = "number",
-        /// `bullet`.
-        Bullet = "bullet",
-        /// `checkBox`.
-        CheckBox = "checkBox",
-        /// `checkedBox`.
-        CheckedBox = "checkedBox",
-        /// `indent`.
-        Indent = "indent",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=okr&resource=progress_record&version=v1>
-    pub enum ContentListType2 {
         /// `number`.
         Number = "number",
         /// `bullet`.
@@ -438,20 +408,6 @@ pub struct ContentParagraphElementTextRunStyleTextColor2 {
     pub red: Option<i64>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=okr&resource=progress_record&version=v1>
-    pub enum ContentParagraphElementType {
-        /// `textRun`.
-        TextRun = "textRun",
-        /// `docsLink`.
-        DocsLink = "docsLink",
-        /// `person`.
-        Person = "person",
-    }
-}
-
 /// `elements` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=okr&resource=progress_record&version=v1>
@@ -470,7 +426,7 @@ pub struct ContentParagraphElements {
     pub text_run: Option<ContentParagraphElementTextRun2>,
     /// Element type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ContentParagraphElementType>,
+    pub r#type: Option<Type>,
 }
 
 /// `style` of a request.
@@ -507,7 +463,7 @@ pub struct ContentParagraphStyleList {
     pub number: Option<i64>,
     /// List type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ContentListType2>,
+    pub r#type: Option<ContentListType>,
 }
 
 /// `person` of a request.
@@ -519,20 +475,6 @@ pub struct ContentPerson {
     #[serde(rename = "openId")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_id: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=progress_record&version=v1>
-    pub enum CreateProgressRecordUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -557,34 +499,6 @@ pub struct UpdateProgressRecordContent {
     /// The document structure is arranged in rows, each row of content is a Block.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocks: Option<Vec<ContentBlockBlocks>>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=okr&resource=progress_record&version=v1>
-    pub enum UpdateProgressRecordUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=progress_record&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `DELETE /open-apis/okr/v1/progress_records/:progress_id`: Delete OKR progress.
@@ -625,7 +539,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetProgressRecord {
     progress_id: String,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetProgressRecord {
@@ -638,7 +552,7 @@ impl GetProgressRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -668,7 +582,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateProgressRecord {
     #[serde(skip)]
-    user_id_type: Option<CreateProgressRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     content: ContentBlock,
     source_title: String,
     source_url: String,
@@ -696,7 +610,7 @@ impl CreateProgressRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateProgressRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -739,7 +653,7 @@ pub struct UpdateProgressRecord {
     #[serde(skip)]
     progress_id: String,
     #[serde(skip)]
-    user_id_type: Option<UpdateProgressRecordUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     content: UpdateProgressRecordContent,
 }
 
@@ -754,7 +668,7 @@ impl UpdateProgressRecord {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UpdateProgressRecordUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

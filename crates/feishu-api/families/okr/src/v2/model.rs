@@ -3,66 +3,66 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Alignment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.alignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Alignment {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `from_entity_id`.
-    pub from_entity_id: Option<feishu_core::generated::Int64>,
-    /// `from_entity_type`.
-    pub from_entity_type: Option<feishu_core::generated::Int64>,
-    /// `from_owner`.
-    pub from_owner: Option<Owner>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `to_entity_id`.
-    pub to_entity_id: Option<feishu_core::generated::Int64>,
-    /// `to_entity_type`.
-    pub to_entity_type: Option<feishu_core::generated::Int64>,
-    /// `to_owner`.
-    pub to_owner: Option<Owner>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Alignment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.alignment&version=v2>
+    pub struct Alignment {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `from_entity_id`.
+        pub from_entity_id: Option<feishu_core::generated::Int64>,
+        /// `from_entity_type`.
+        pub from_entity_type: Option<feishu_core::generated::Int64>,
+        /// `from_owner`.
+        pub from_owner: Option<Owner>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `to_entity_id`.
+        pub to_entity_id: Option<feishu_core::generated::Int64>,
+        /// `to_entity_type`.
+        pub to_entity_type: Option<feishu_core::generated::Int64>,
+        /// `to_owner`.
+        pub to_owner: Option<Owner>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Category`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.category&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Category {
-    /// `category_type`.
-    pub category_type: Option<String>,
-    /// `color`.
-    pub color: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `enabled`.
-    pub enabled: Option<bool>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<CategoryName>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Category`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.category&version=v2>
+    pub struct Category {
+        /// `category_type`.
+        pub category_type: Option<String>,
+        /// `color`.
+        pub color: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `enabled`.
+        pub enabled: Option<bool>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<CategoryName>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CategoryName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.category&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CategoryName {
-    /// `en`.
-    pub en: Option<String>,
-    /// `ja`.
-    pub ja: Option<String>,
-    /// `zh`.
-    pub zh: Option<String>,
+feishu_core::model! {
+    /// `CategoryName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.category&version=v2>
+    pub struct CategoryName {
+        /// `en`.
+        pub en: Option<String>,
+        /// `ja`.
+        pub ja: Option<String>,
+        /// `zh`.
+        pub zh: Option<String>,
+    }
 }
 
 /// `ContentBlock`.
@@ -279,154 +279,154 @@ pub struct ContentTextStyle {
     pub text_color: Option<ContentColor>,
 }
 
-/// `CreateOkrCycleObjectiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.cycle.objective&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOkrCycleObjectiveResponseBody {
-    /// `objective_id`.
-    pub objective_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateOkrCycleObjectiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.cycle.objective&version=v2>
+    pub struct CreateOkrCycleObjectiveResponseBody {
+        /// `objective_id`.
+        pub objective_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateOkrObjectiveAlignmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.objective.alignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOkrObjectiveAlignmentResponseBody {
-    /// `alignment_id`.
-    pub alignment_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateOkrObjectiveAlignmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.objective.alignment&version=v2>
+    pub struct CreateOkrObjectiveAlignmentResponseBody {
+        /// `alignment_id`.
+        pub alignment_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateOkrObjectiveKeyResultResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.objective.key_result&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOkrObjectiveKeyResultResponseBody {
-    /// `key_result_id`.
-    pub key_result_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateOkrObjectiveKeyResultResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=okr&resource=okr.objective.key_result&version=v2>
+    pub struct CreateOkrObjectiveKeyResultResponseBody {
+        /// `key_result_id`.
+        pub key_result_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Cycle`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.cycle&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Cycle {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `cycle_status`.
-    pub cycle_status: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `owner`.
-    pub owner: Option<Owner>,
-    /// `score`.
-    pub score: Option<f64>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `tenant_cycle_id`.
-    pub tenant_cycle_id: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Cycle`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.cycle&version=v2>
+    pub struct Cycle {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `cycle_status`.
+        pub cycle_status: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `owner`.
+        pub owner: Option<Owner>,
+        /// `score`.
+        pub score: Option<f64>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `tenant_cycle_id`.
+        pub tenant_cycle_id: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `DeleteOkrAlignmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=okr&resource=okr.alignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteOkrAlignmentResponseBody {
-    /// `alignment_id`.
-    pub alignment_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DeleteOkrAlignmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=okr&resource=okr.alignment&version=v2>
+    pub struct DeleteOkrAlignmentResponseBody {
+        /// `alignment_id`.
+        pub alignment_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `DeleteOkrKeyResultResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=okr&resource=okr.key_result&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteOkrKeyResultResponseBody {
-    /// `key_result_id`.
-    pub key_result_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DeleteOkrKeyResultResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=okr&resource=okr.key_result&version=v2>
+    pub struct DeleteOkrKeyResultResponseBody {
+        /// `key_result_id`.
+        pub key_result_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `DeleteOkrObjectiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=okr&resource=okr.objective&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteOkrObjectiveResponseBody {
-    /// `objective_id`.
-    pub objective_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DeleteOkrObjectiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=okr&resource=okr.objective&version=v2>
+    pub struct DeleteOkrObjectiveResponseBody {
+        /// `objective_id`.
+        pub objective_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetOkrAlignmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.alignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOkrAlignmentResponseBody {
-    /// `alignment`.
-    pub alignment: Option<Alignment>,
+feishu_core::model! {
+    /// `GetOkrAlignmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.alignment&version=v2>
+    pub struct GetOkrAlignmentResponseBody {
+        /// `alignment`.
+        pub alignment: Option<Alignment>,
+    }
 }
 
-/// `GetOkrKeyResultResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.key_result&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOkrKeyResultResponseBody {
-    /// `key_result`.
-    pub key_result: Option<KeyResult>,
+feishu_core::model! {
+    /// `GetOkrKeyResultResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.key_result&version=v2>
+    pub struct GetOkrKeyResultResponseBody {
+        /// `key_result`.
+        pub key_result: Option<KeyResult>,
+    }
 }
 
-/// `GetOkrObjectiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.objective&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOkrObjectiveResponseBody {
-    /// `objective`.
-    pub objective: Option<Objective>,
+feishu_core::model! {
+    /// `GetOkrObjectiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.objective&version=v2>
+    pub struct GetOkrObjectiveResponseBody {
+        /// `objective`.
+        pub objective: Option<Objective>,
+    }
 }
 
-/// `Indicator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.indicator&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Indicator {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `current_value`.
-    pub current_value: Option<f64>,
-    /// `current_value_calculate_type`.
-    pub current_value_calculate_type: Option<feishu_core::generated::Int64>,
-    /// `entity_id`.
-    pub entity_id: Option<feishu_core::generated::Int64>,
-    /// `entity_type`.
-    pub entity_type: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `indicator_status`.
-    pub indicator_status: Option<feishu_core::generated::Int64>,
-    /// `owner`.
-    pub owner: Option<Owner>,
-    /// `start_value`.
-    pub start_value: Option<f64>,
-    /// `status_calculate_type`.
-    pub status_calculate_type: Option<feishu_core::generated::Int64>,
-    /// `target_value`.
-    pub target_value: Option<f64>,
-    /// `unit`.
-    pub unit: Option<IndicatorUnit>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Indicator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.indicator&version=v2>
+    pub struct Indicator {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `current_value`.
+        pub current_value: Option<f64>,
+        /// `current_value_calculate_type`.
+        pub current_value_calculate_type: Option<feishu_core::generated::Int64>,
+        /// `entity_id`.
+        pub entity_id: Option<feishu_core::generated::Int64>,
+        /// `entity_type`.
+        pub entity_type: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `indicator_status`.
+        pub indicator_status: Option<feishu_core::generated::Int64>,
+        /// `owner`.
+        pub owner: Option<Owner>,
+        /// `start_value`.
+        pub start_value: Option<f64>,
+        /// `status_calculate_type`.
+        pub status_calculate_type: Option<feishu_core::generated::Int64>,
+        /// `target_value`.
+        pub target_value: Option<f64>,
+        /// `unit`.
+        pub unit: Option<IndicatorUnit>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `IndicatorUnit`.
@@ -443,32 +443,32 @@ pub struct IndicatorUnit {
     pub unit_value: Option<String>,
 }
 
-/// `KeyResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.key_result&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct KeyResult {
-    /// `content`.
-    pub content: Option<ContentBlock>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `deadline`.
-    pub deadline: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `objective_id`.
-    pub objective_id: Option<feishu_core::generated::Int64>,
-    /// `owner`.
-    pub owner: Option<Owner>,
-    /// `position`.
-    pub position: Option<feishu_core::generated::Int64>,
-    /// `score`.
-    pub score: Option<f64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `weight`.
-    pub weight: Option<f64>,
+feishu_core::model! {
+    /// `KeyResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.key_result&version=v2>
+    pub struct KeyResult {
+        /// `content`.
+        pub content: Option<ContentBlock>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `deadline`.
+        pub deadline: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `objective_id`.
+        pub objective_id: Option<feishu_core::generated::Int64>,
+        /// `owner`.
+        pub owner: Option<Owner>,
+        /// `position`.
+        pub position: Option<feishu_core::generated::Int64>,
+        /// `score`.
+        pub score: Option<f64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
 }
 
 /// `KeyResultWeight`.
@@ -485,174 +485,174 @@ pub struct KeyResultWeight {
     pub weight: Option<f64>,
 }
 
-/// `KeyResultsPositionOkrObjectiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=key_results_position&project=okr&resource=okr.objective&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct KeyResultsPositionOkrObjectiveResponseBody {
-    /// `items`.
-    pub items: Option<Vec<KeyResult>>,
+feishu_core::model! {
+    /// `KeyResultsPositionOkrObjectiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=key_results_position&project=okr&resource=okr.objective&version=v2>
+    pub struct KeyResultsPositionOkrObjectiveResponseBody {
+        /// `items`.
+        pub items: Option<Vec<KeyResult>>,
+    }
 }
 
-/// `KeyResultsWeightOkrObjectiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=key_results_weight&project=okr&resource=okr.objective&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct KeyResultsWeightOkrObjectiveResponseBody {
-    /// `items`.
-    pub items: Option<Vec<KeyResult>>,
+feishu_core::model! {
+    /// `KeyResultsWeightOkrObjectiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=key_results_weight&project=okr&resource=okr.objective&version=v2>
+    pub struct KeyResultsWeightOkrObjectiveResponseBody {
+        /// `items`.
+        pub items: Option<Vec<KeyResult>>,
+    }
 }
 
-/// `ListOkrCategoryResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.category&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrCategoryResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Category>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListOkrCategoryResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.category&version=v2>
+    pub struct ListOkrCategoryResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Category>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListOkrCycleObjectiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.cycle.objective&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrCycleObjectiveResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Objective>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListOkrCycleObjectiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.cycle.objective&version=v2>
+    pub struct ListOkrCycleObjectiveResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Objective>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListOkrCycleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.cycle&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrCycleResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Cycle>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListOkrCycleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.cycle&version=v2>
+    pub struct ListOkrCycleResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Cycle>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListOkrKeyResultIndicatorResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.indicator&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrKeyResultIndicatorResponseBody {
-    /// `indicator`.
-    pub indicator: Option<Indicator>,
+feishu_core::model! {
+    /// `ListOkrKeyResultIndicatorResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.indicator&version=v2>
+    pub struct ListOkrKeyResultIndicatorResponseBody {
+        /// `indicator`.
+        pub indicator: Option<Indicator>,
+    }
 }
 
-/// `ListOkrKeyResultProgressResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.progress&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrKeyResultProgressResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Progress>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListOkrKeyResultProgressResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.progress&version=v2>
+    pub struct ListOkrKeyResultProgressResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Progress>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListOkrObjectiveAlignmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.alignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrObjectiveAlignmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Alignment>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListOkrObjectiveAlignmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.alignment&version=v2>
+    pub struct ListOkrObjectiveAlignmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Alignment>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListOkrObjectiveIndicatorResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.indicator&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrObjectiveIndicatorResponseBody {
-    /// `indicator`.
-    pub indicator: Option<Indicator>,
+feishu_core::model! {
+    /// `ListOkrObjectiveIndicatorResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.indicator&version=v2>
+    pub struct ListOkrObjectiveIndicatorResponseBody {
+        /// `indicator`.
+        pub indicator: Option<Indicator>,
+    }
 }
 
-/// `ListOkrObjectiveKeyResultResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.key_result&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrObjectiveKeyResultResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<KeyResult>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListOkrObjectiveKeyResultResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.key_result&version=v2>
+    pub struct ListOkrObjectiveKeyResultResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<KeyResult>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListOkrObjectiveProgressResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.progress&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOkrObjectiveProgressResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Progress>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListOkrObjectiveProgressResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.objective.progress&version=v2>
+    pub struct ListOkrObjectiveProgressResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Progress>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `Objective`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=objectives_position&project=okr&resource=okr.cycle&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Objective {
-    /// `category_id`.
-    pub category_id: Option<feishu_core::generated::Int64>,
-    /// `content`.
-    pub content: Option<ContentBlock>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `cycle_id`.
-    pub cycle_id: Option<feishu_core::generated::Int64>,
-    /// `deadline`.
-    pub deadline: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `notes`.
-    pub notes: Option<ContentBlock>,
-    /// `owner`.
-    pub owner: Option<Owner>,
-    /// `position`.
-    pub position: Option<feishu_core::generated::Int64>,
-    /// `score`.
-    pub score: Option<f64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `weight`.
-    pub weight: Option<f64>,
+feishu_core::model! {
+    /// `Objective`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=objectives_position&project=okr&resource=okr.cycle&version=v2>
+    pub struct Objective {
+        /// `category_id`.
+        pub category_id: Option<feishu_core::generated::Int64>,
+        /// `content`.
+        pub content: Option<ContentBlock>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `cycle_id`.
+        pub cycle_id: Option<feishu_core::generated::Int64>,
+        /// `deadline`.
+        pub deadline: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `notes`.
+        pub notes: Option<ContentBlock>,
+        /// `owner`.
+        pub owner: Option<Owner>,
+        /// `position`.
+        pub position: Option<feishu_core::generated::Int64>,
+        /// `score`.
+        pub score: Option<f64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `weight`.
+        pub weight: Option<f64>,
+    }
 }
 
 /// `ObjectiveWeight`.
@@ -669,100 +669,100 @@ pub struct ObjectiveWeight {
     pub weight: Option<f64>,
 }
 
-/// `ObjectivesPositionOkrCycleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=objectives_position&project=okr&resource=okr.cycle&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectivesPositionOkrCycleResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Objective>>,
+feishu_core::model! {
+    /// `ObjectivesPositionOkrCycleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=objectives_position&project=okr&resource=okr.cycle&version=v2>
+    pub struct ObjectivesPositionOkrCycleResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Objective>>,
+    }
 }
 
-/// `ObjectivesWeightOkrCycleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=objectives_weight&project=okr&resource=okr.cycle&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectivesWeightOkrCycleResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Objective>>,
+feishu_core::model! {
+    /// `ObjectivesWeightOkrCycleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=objectives_weight&project=okr&resource=okr.cycle&version=v2>
+    pub struct ObjectivesWeightOkrCycleResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Objective>>,
+    }
 }
 
-/// `Owner`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.alignment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Owner {
-    /// `owner_type`.
-    pub owner_type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `Owner`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=okr&resource=okr.alignment&version=v2>
+    pub struct Owner {
+        /// `owner_type`.
+        pub owner_type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `PatchOkrIndicatorResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.indicator&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchOkrIndicatorResponseBody {
-    /// `indicator`.
-    pub indicator: Option<Indicator>,
+feishu_core::model! {
+    /// `PatchOkrIndicatorResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.indicator&version=v2>
+    pub struct PatchOkrIndicatorResponseBody {
+        /// `indicator`.
+        pub indicator: Option<Indicator>,
+    }
 }
 
-/// `PatchOkrKeyResultResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.key_result&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchOkrKeyResultResponseBody {
-    /// `key_result`.
-    pub key_result: Option<KeyResult>,
+feishu_core::model! {
+    /// `PatchOkrKeyResultResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.key_result&version=v2>
+    pub struct PatchOkrKeyResultResponseBody {
+        /// `key_result`.
+        pub key_result: Option<KeyResult>,
+    }
 }
 
-/// `PatchOkrObjectiveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.objective&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchOkrObjectiveResponseBody {
-    /// `objective`.
-    pub objective: Option<Objective>,
+feishu_core::model! {
+    /// `PatchOkrObjectiveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=okr&resource=okr.objective&version=v2>
+    pub struct PatchOkrObjectiveResponseBody {
+        /// `objective`.
+        pub objective: Option<Objective>,
+    }
 }
 
-/// `Progress`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.progress&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Progress {
-    /// `content`.
-    pub content: Option<ContentBlock>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `entity_id`.
-    pub entity_id: Option<feishu_core::generated::Int64>,
-    /// `entity_type`.
-    pub entity_type: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `owner`.
-    pub owner: Option<Owner>,
-    /// `progress_rate`.
-    pub progress_rate: Option<ProgressRate>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Progress`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.progress&version=v2>
+    pub struct Progress {
+        /// `content`.
+        pub content: Option<ContentBlock>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `entity_id`.
+        pub entity_id: Option<feishu_core::generated::Int64>,
+        /// `entity_type`.
+        pub entity_type: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `owner`.
+        pub owner: Option<Owner>,
+        /// `progress_rate`.
+        pub progress_rate: Option<ProgressRate>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ProgressRate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.progress&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProgressRate {
-    /// `progress_percent`.
-    pub progress_percent: Option<f64>,
-    /// `progress_status`.
-    pub progress_status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ProgressRate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=okr&resource=okr.key_result.progress&version=v2>
+    pub struct ProgressRate {
+        /// `progress_percent`.
+        pub progress_percent: Option<f64>,
+        /// `progress_status`.
+        pub progress_status: Option<feishu_core::generated::Int64>,
+    }
 }

@@ -3,12 +3,12 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `BasicRecognizeImageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=basic_recognize&project=optical_char_recognition&resource=image&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BasicRecognizeImageResponseBody {
-    /// `text_list`.
-    pub text_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `BasicRecognizeImageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=basic_recognize&project=optical_char_recognition&resource=image&version=v1>
+    pub struct BasicRecognizeImageResponseBody {
+        /// `text_list`.
+        pub text_list: Option<Vec<String>>,
+    }
 }

@@ -3,28 +3,28 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `MaskSession`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=passport&resource=session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaskSession {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `sid`.
-    pub sid: Option<String>,
-    /// `terminal_type`.
-    pub terminal_type: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `MaskSession`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=passport&resource=session&version=v1>
+    pub struct MaskSession {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `sid`.
+        pub sid: Option<String>,
+        /// `terminal_type`.
+        pub terminal_type: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `QuerySessionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=passport&resource=session&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySessionResponseBody {
-    /// `mask_sessions`.
-    pub mask_sessions: Option<Vec<MaskSession>>,
+feishu_core::model! {
+    /// `QuerySessionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=passport&resource=session&version=v1>
+    pub struct QuerySessionResponseBody {
+        /// `mask_sessions`.
+        pub mask_sessions: Option<Vec<MaskSession>>,
+    }
 }

@@ -44,14 +44,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListDatasource, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                datasources: Vec<super::model::Datasource>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub datasources: Vec<super::model::Datasource>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.datasources, wire.has_more, wire.page_token.or(wire.next_page_token)))

@@ -3,538 +3,538 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AccountingItemValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccountingItemValue {
-    /// `original_value`.
-    pub original_value: Option<String>,
-    /// `reference_values`.
-    pub reference_values: Option<Vec<I18nContent>>,
+feishu_core::model! {
+    /// `AccountingItemValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
+    pub struct AccountingItemValue {
+        /// `original_value`.
+        pub original_value: Option<String>,
+        /// `reference_values`.
+        pub reference_values: Option<Vec<I18nContent>>,
+    }
 }
 
-/// `AcctItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=acct_item&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AcctItem {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `category_id`.
-    pub category_id: Option<String>,
-    /// `data_type`.
-    pub data_type: Option<feishu_core::generated::Int64>,
-    /// `decimal_places`.
-    pub decimal_places: Option<feishu_core::generated::Int64>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
-    /// `id`.
-    pub id: Option<String>,
+feishu_core::model! {
+    /// `AcctItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=acct_item&version=v1>
+    pub struct AcctItem {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `category_id`.
+        pub category_id: Option<String>,
+        /// `data_type`.
+        pub data_type: Option<feishu_core::generated::Int64>,
+        /// `decimal_places`.
+        pub decimal_places: Option<feishu_core::generated::Int64>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+        /// `id`.
+        pub id: Option<String>,
+    }
 }
 
-/// `CalculationActivity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CalculationActivity {
-    /// `calculation_activity_id`.
-    pub calculation_activity_id: Option<feishu_core::generated::Int64>,
-    /// `calculation_activity_names`.
-    pub calculation_activity_names: Option<Vec<I18nContent>>,
+feishu_core::model! {
+    /// `CalculationActivity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity&version=v1>
+    pub struct CalculationActivity {
+        /// `calculation_activity_id`.
+        pub calculation_activity_id: Option<feishu_core::generated::Int64>,
+        /// `calculation_activity_names`.
+        pub calculation_activity_names: Option<Vec<I18nContent>>,
+    }
 }
 
-/// `CompensationCost`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompensationCost {
-    /// `compensation_cost_value`.
-    pub compensation_cost_value: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
+feishu_core::model! {
+    /// `CompensationCost`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
+    pub struct CompensationCost {
+        /// `compensation_cost_value`.
+        pub compensation_cost_value: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+    }
 }
 
-/// `CompensationCostItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CompensationCostItem {
-    /// `compensation_costs`.
-    pub compensation_costs: Option<Vec<CompensationCost>>,
-    /// `number_of_individuals_for_payment`.
-    pub number_of_individuals_for_payment: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CompensationCostItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
+    pub struct CompensationCostItem {
+        /// `compensation_costs`.
+        pub compensation_costs: Option<Vec<CompensationCost>>,
+        /// `number_of_individuals_for_payment`.
+        pub number_of_individuals_for_payment: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CostAllocationPlan`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CostAllocationPlan {
-    /// `applicable_country_region`.
-    pub applicable_country_region: Option<String>,
-    /// `cost_items`.
-    pub cost_items: Option<Vec<CostItem>>,
-    /// `dimensions`.
-    pub dimensions: Option<Vec<Dimension>>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `names`.
-    pub names: Option<Vec<I18nContent>>,
+feishu_core::model! {
+    /// `CostAllocationPlan`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_plan&version=v1>
+    pub struct CostAllocationPlan {
+        /// `applicable_country_region`.
+        pub applicable_country_region: Option<String>,
+        /// `cost_items`.
+        pub cost_items: Option<Vec<CostItem>>,
+        /// `dimensions`.
+        pub dimensions: Option<Vec<Dimension>>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `names`.
+        pub names: Option<Vec<I18nContent>>,
+    }
 }
 
-/// `CostAllocationReportData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CostAllocationReportData {
-    /// `compensation_cost_item`.
-    pub compensation_cost_item: Option<CompensationCostItem>,
-    /// `data_summary_dimensions`.
-    pub data_summary_dimensions: Option<Vec<DataSummaryDimension>>,
-    /// `employment_id`.
-    pub employment_id: Option<String>,
+feishu_core::model! {
+    /// `CostAllocationReportData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
+    pub struct CostAllocationReportData {
+        /// `compensation_cost_item`.
+        pub compensation_cost_item: Option<CompensationCostItem>,
+        /// `data_summary_dimensions`.
+        pub data_summary_dimensions: Option<Vec<DataSummaryDimension>>,
+        /// `employment_id`.
+        pub employment_id: Option<String>,
+    }
 }
 
-/// `CostItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CostItem {
-    /// `enable_correct`.
-    pub enable_correct: Option<bool>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<Vec<I18nContent>>,
+feishu_core::model! {
+    /// `CostItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_plan&version=v1>
+    pub struct CostItem {
+        /// `enable_correct`.
+        pub enable_correct: Option<bool>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<Vec<I18nContent>>,
+    }
 }
 
-/// `CountryRegion`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=paygroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CountryRegion {
-    /// `alpha3_code`.
-    pub alpha3_code: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
+feishu_core::model! {
+    /// `CountryRegion`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=paygroup&version=v1>
+    pub struct CountryRegion {
+        /// `alpha3_code`.
+        pub alpha3_code: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+    }
 }
 
-/// `DataSummaryDimension`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataSummaryDimension {
-    /// `dimension_level`.
-    pub dimension_level: Option<feishu_core::generated::Int64>,
-    /// `dimension_names`.
-    pub dimension_names: Option<Vec<I18nContent>>,
-    /// `dimension_titles`.
-    pub dimension_titles: Option<Vec<I18nContent>>,
-    /// `dimension_type`.
-    pub dimension_type: Option<feishu_core::generated::Int64>,
-    /// `dimension_value_id`.
-    pub dimension_value_id: Option<String>,
-    /// `dimension_value_lookup_info`.
-    pub dimension_value_lookup_info: Option<DimensionValueLookupInfo>,
-    /// `enum_dimension`.
-    pub enum_dimension: Option<EnumObject>,
+feishu_core::model! {
+    /// `DataSummaryDimension`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
+    pub struct DataSummaryDimension {
+        /// `dimension_level`.
+        pub dimension_level: Option<feishu_core::generated::Int64>,
+        /// `dimension_names`.
+        pub dimension_names: Option<Vec<I18nContent>>,
+        /// `dimension_titles`.
+        pub dimension_titles: Option<Vec<I18nContent>>,
+        /// `dimension_type`.
+        pub dimension_type: Option<feishu_core::generated::Int64>,
+        /// `dimension_value_id`.
+        pub dimension_value_id: Option<String>,
+        /// `dimension_value_lookup_info`.
+        pub dimension_value_lookup_info: Option<DimensionValueLookupInfo>,
+        /// `enum_dimension`.
+        pub enum_dimension: Option<EnumObject>,
+    }
 }
 
-/// `Datasource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=datasource&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Datasource {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `data_period_type`.
-    pub data_period_type: Option<feishu_core::generated::Int64>,
-    /// `fields`.
-    pub fields: Option<Vec<DatasourceField>>,
-    /// `i18n_description`.
-    pub i18n_description: Option<Vec<I18nContent>>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
+feishu_core::model! {
+    /// `Datasource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=datasource&version=v1>
+    pub struct Datasource {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `data_period_type`.
+        pub data_period_type: Option<feishu_core::generated::Int64>,
+        /// `fields`.
+        pub fields: Option<Vec<DatasourceField>>,
+        /// `i18n_description`.
+        pub i18n_description: Option<Vec<I18nContent>>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+    }
 }
 
-/// `DatasourceField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=datasource&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DatasourceField {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `code`.
-    pub code: Option<String>,
-    /// `decimal_places`.
-    pub decimal_places: Option<feishu_core::generated::Int64>,
-    /// `field_type`.
-    pub field_type: Option<feishu_core::generated::Int64>,
-    /// `i18n_description`.
-    pub i18n_description: Option<Vec<I18nContent>>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
+feishu_core::model! {
+    /// `DatasourceField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=datasource&version=v1>
+    pub struct DatasourceField {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `code`.
+        pub code: Option<String>,
+        /// `decimal_places`.
+        pub decimal_places: Option<feishu_core::generated::Int64>,
+        /// `field_type`.
+        pub field_type: Option<feishu_core::generated::Int64>,
+        /// `i18n_description`.
+        pub i18n_description: Option<Vec<I18nContent>>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+    }
 }
 
-/// `DatasourceRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=datasource_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DatasourceRecord {
-    /// `active_status`.
-    pub active_status: Option<feishu_core::generated::Int64>,
-    /// `field_values`.
-    pub field_values: Option<Vec<DatasourceRecordField>>,
+feishu_core::model! {
+    /// `DatasourceRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=datasource_record&version=v1>
+    pub struct DatasourceRecord {
+        /// `active_status`.
+        pub active_status: Option<feishu_core::generated::Int64>,
+        /// `field_values`.
+        pub field_values: Option<Vec<DatasourceRecordField>>,
+    }
 }
 
-/// `DatasourceRecordField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=datasource_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DatasourceRecordField {
-    /// `field_code`.
-    pub field_code: Option<String>,
-    /// `field_type`.
-    pub field_type: Option<feishu_core::generated::Int64>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `DatasourceRecordField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=datasource_record&version=v1>
+    pub struct DatasourceRecordField {
+        /// `field_code`.
+        pub field_code: Option<String>,
+        /// `field_type`.
+        pub field_type: Option<feishu_core::generated::Int64>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `Dimension`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Dimension {
-    /// `api_name`.
-    pub api_name: Option<String>,
-    /// `i18n_names`.
-    pub i18n_names: Option<Vec<I18nContent>>,
-    /// `obj_api_name`.
-    pub obj_api_name: Option<String>,
+feishu_core::model! {
+    /// `Dimension`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_plan&version=v1>
+    pub struct Dimension {
+        /// `api_name`.
+        pub api_name: Option<String>,
+        /// `i18n_names`.
+        pub i18n_names: Option<Vec<I18nContent>>,
+        /// `obj_api_name`.
+        pub obj_api_name: Option<String>,
+    }
 }
 
-/// `DimensionValueLookupInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DimensionValueLookupInfo {
-    /// `code`.
-    pub code: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `DimensionValueLookupInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
+    pub struct DimensionValueLookupInfo {
+        /// `code`.
+        pub code: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `EnumObject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EnumObject {
-    /// `enum_key`.
-    pub enum_key: Option<String>,
-    /// `enum_value_id`.
-    pub enum_value_id: Option<String>,
+feishu_core::model! {
+    /// `EnumObject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
+    pub struct EnumObject {
+        /// `enum_key`.
+        pub enum_key: Option<String>,
+        /// `enum_value_id`.
+        pub enum_value_id: Option<String>,
+    }
 }
 
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=paygroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=paygroup&version=v1>
+    pub struct I18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `I18nContent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=acct_item&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nContent {
-    /// `id`.
-    pub id: Option<String>,
-    /// `locale`.
-    pub locale: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `I18nContent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=acct_item&version=v1>
+    pub struct I18nContent {
+        /// `id`.
+        pub id: Option<String>,
+        /// `locale`.
+        pub locale: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `ListAcctItemResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=acct_item&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAcctItemResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AcctItem>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAcctItemResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=acct_item&version=v1>
+    pub struct ListAcctItemResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AcctItem>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListCostAllocationDetailResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCostAllocationDetailResponseBody {
-    /// `cost_allocation_report_datas`.
-    pub cost_allocation_report_datas: Option<Vec<CostAllocationReportData>>,
-    /// `cost_allocation_report_names`.
-    pub cost_allocation_report_names: Option<Vec<I18nContent>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `pay_period`.
-    pub pay_period: Option<String>,
+feishu_core::model! {
+    /// `ListCostAllocationDetailResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_detail&version=v1>
+    pub struct ListCostAllocationDetailResponseBody {
+        /// `cost_allocation_report_datas`.
+        pub cost_allocation_report_datas: Option<Vec<CostAllocationReportData>>,
+        /// `cost_allocation_report_names`.
+        pub cost_allocation_report_names: Option<Vec<I18nContent>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `pay_period`.
+        pub pay_period: Option<String>,
+    }
 }
 
-/// `ListCostAllocationPlanResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCostAllocationPlanResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CostAllocationPlan>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListCostAllocationPlanResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_plan&version=v1>
+    pub struct ListCostAllocationPlanResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CostAllocationPlan>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListCostAllocationReportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_report&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCostAllocationReportResponseBody {
-    /// `cost_allocation_report_datas`.
-    pub cost_allocation_report_datas: Option<Vec<CostAllocationReportData>>,
-    /// `cost_allocation_report_names`.
-    pub cost_allocation_report_names: Option<Vec<I18nContent>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `pay_period`.
-    pub pay_period: Option<String>,
+feishu_core::model! {
+    /// `ListCostAllocationReportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=cost_allocation_report&version=v1>
+    pub struct ListCostAllocationReportResponseBody {
+        /// `cost_allocation_report_datas`.
+        pub cost_allocation_report_datas: Option<Vec<CostAllocationReportData>>,
+        /// `cost_allocation_report_names`.
+        pub cost_allocation_report_names: Option<Vec<I18nContent>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `pay_period`.
+        pub pay_period: Option<String>,
+    }
 }
 
-/// `ListDatasourceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=datasource&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDatasourceResponseBody {
-    /// `datasources`.
-    pub datasources: Option<Vec<Datasource>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListDatasourceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=datasource&version=v1>
+    pub struct ListDatasourceResponseBody {
+        /// `datasources`.
+        pub datasources: Option<Vec<Datasource>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListPaygroupResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=paygroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPaygroupResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Paygroup>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListPaygroupResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=paygroup&version=v1>
+    pub struct ListPaygroupResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Paygroup>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListPaymentActivityDetailResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPaymentActivityDetailResponseBody {
-    /// `payment_activity_details`.
-    pub payment_activity_details: Option<Vec<PaymentActivityDetail>>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ListPaymentActivityDetailResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
+    pub struct ListPaymentActivityDetailResponseBody {
+        /// `payment_activity_details`.
+        pub payment_activity_details: Option<Vec<PaymentActivityDetail>>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListPaymentActivityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListPaymentActivityResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `payment_activitys`.
-    pub payment_activitys: Option<Vec<PaymentActivity>>,
+feishu_core::model! {
+    /// `ListPaymentActivityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity&version=v1>
+    pub struct ListPaymentActivityResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `payment_activitys`.
+        pub payment_activitys: Option<Vec<PaymentActivity>>,
+    }
 }
 
-/// `Paygroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=paygroup&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Paygroup {
-    /// `code`.
-    pub code: Option<String>,
-    /// `country_region`.
-    pub country_region: Option<CountryRegion>,
-    /// `is_global_region`.
-    pub is_global_region: Option<bool>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `pay_group_id`.
-    pub pay_group_id: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Paygroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=paygroup&version=v1>
+    pub struct Paygroup {
+        /// `code`.
+        pub code: Option<String>,
+        /// `country_region`.
+        pub country_region: Option<CountryRegion>,
+        /// `is_global_region`.
+        pub is_global_region: Option<bool>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `pay_group_id`.
+        pub pay_group_id: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `PaymentAccountingItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentAccountingItem {
-    /// `accounting_item_names`.
-    pub accounting_item_names: Option<Vec<I18nContent>>,
-    /// `accounting_item_type`.
-    pub accounting_item_type: Option<feishu_core::generated::Int64>,
-    /// `accounting_item_value`.
-    pub accounting_item_value: Option<AccountingItemValue>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `segment_values`.
-    pub segment_values: Option<Vec<SegmentValue>>,
+feishu_core::model! {
+    /// `PaymentAccountingItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
+    pub struct PaymentAccountingItem {
+        /// `accounting_item_names`.
+        pub accounting_item_names: Option<Vec<I18nContent>>,
+        /// `accounting_item_type`.
+        pub accounting_item_type: Option<feishu_core::generated::Int64>,
+        /// `accounting_item_value`.
+        pub accounting_item_value: Option<AccountingItemValue>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `segment_values`.
+        pub segment_values: Option<Vec<SegmentValue>>,
+    }
 }
 
-/// `PaymentActivity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentActivity {
-    /// `activity_id`.
-    pub activity_id: Option<feishu_core::generated::Int64>,
-    /// `activity_names`.
-    pub activity_names: Option<Vec<I18nContent>>,
-    /// `activity_status`.
-    pub activity_status: Option<feishu_core::generated::Int64>,
-    /// `calculation_activities`.
-    pub calculation_activities: Option<Vec<CalculationActivity>>,
-    /// `number_of_calculation_activities`.
-    pub number_of_calculation_activities: Option<feishu_core::generated::Int64>,
-    /// `pay_date`.
-    pub pay_date: Option<String>,
-    /// `total_number_of_payroll`.
-    pub total_number_of_payroll: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `PaymentActivity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity&version=v1>
+    pub struct PaymentActivity {
+        /// `activity_id`.
+        pub activity_id: Option<feishu_core::generated::Int64>,
+        /// `activity_names`.
+        pub activity_names: Option<Vec<I18nContent>>,
+        /// `activity_status`.
+        pub activity_status: Option<feishu_core::generated::Int64>,
+        /// `calculation_activities`.
+        pub calculation_activities: Option<Vec<CalculationActivity>>,
+        /// `number_of_calculation_activities`.
+        pub number_of_calculation_activities: Option<feishu_core::generated::Int64>,
+        /// `pay_date`.
+        pub pay_date: Option<String>,
+        /// `total_number_of_payroll`.
+        pub total_number_of_payroll: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `PaymentActivityDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentActivityDetail {
-    /// `employee_id`.
-    pub employee_id: Option<String>,
-    /// `payment_details`.
-    pub payment_details: Option<Vec<PaymentAccountingItem>>,
+feishu_core::model! {
+    /// `PaymentActivityDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
+    pub struct PaymentActivityDetail {
+        /// `employee_id`.
+        pub employee_id: Option<String>,
+        /// `payment_details`.
+        pub payment_details: Option<Vec<PaymentAccountingItem>>,
+    }
 }
 
-/// `PaymentDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=payment_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaymentDetail {
-    /// `activity_id`.
-    pub activity_id: Option<feishu_core::generated::Int64>,
-    /// `employee_id`.
-    pub employee_id: Option<String>,
-    /// `payment_accounting_items`.
-    pub payment_accounting_items: Option<Vec<PaymentAccountingItem>>,
+feishu_core::model! {
+    /// `PaymentDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=payment_detail&version=v1>
+    pub struct PaymentDetail {
+        /// `activity_id`.
+        pub activity_id: Option<feishu_core::generated::Int64>,
+        /// `employee_id`.
+        pub employee_id: Option<String>,
+        /// `payment_accounting_items`.
+        pub payment_accounting_items: Option<Vec<PaymentAccountingItem>>,
+    }
 }
 
-/// `QueryDatasourceRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=datasource_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryDatasourceRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `records`.
-    pub records: Option<Vec<DatasourceRecord>>,
+feishu_core::model! {
+    /// `QueryDatasourceRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=datasource_record&version=v1>
+    pub struct QueryDatasourceRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `records`.
+        pub records: Option<Vec<DatasourceRecord>>,
+    }
 }
 
-/// `QueryPaymentDetailResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=payment_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryPaymentDetailResponseBody {
-    /// `payment_details`.
-    pub payment_details: Option<Vec<PaymentDetail>>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `QueryPaymentDetailResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=payroll&resource=payment_detail&version=v1>
+    pub struct QueryPaymentDetailResponseBody {
+        /// `payment_details`.
+        pub payment_details: Option<Vec<PaymentDetail>>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `SaveDatasourceRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=save&project=payroll&resource=datasource_record&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SaveDatasourceRecordResponseBody {
-    /// `affect_counts`.
-    pub affect_counts: Option<String>,
+feishu_core::model! {
+    /// `SaveDatasourceRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=save&project=payroll&resource=datasource_record&version=v1>
+    pub struct SaveDatasourceRecordResponseBody {
+        /// `affect_counts`.
+        pub affect_counts: Option<String>,
+    }
 }
 
-/// `SegmentValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SegmentValue {
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `original_value`.
-    pub original_value: Option<String>,
-    /// `reference_values`.
-    pub reference_values: Option<Vec<I18nContent>>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SegmentValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=payroll&resource=payment_activity_detail&version=v1>
+    pub struct SegmentValue {
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `original_value`.
+        pub original_value: Option<String>,
+        /// `reference_values`.
+        pub reference_values: Option<Vec<I18nContent>>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+    }
 }

@@ -79,14 +79,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListPaymentActivity, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                payment_activitys: Vec<super::model::PaymentActivity>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub payment_activitys: Vec<super::model::PaymentActivity>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.payment_activitys, wire.has_more, wire.page_token.or(wire.next_page_token)))

@@ -3,328 +3,328 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Activity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Activity {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `semester_id`.
-    pub semester_id: Option<String>,
+feishu_core::model! {
+    /// `Activity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct Activity {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `semester_id`.
+        pub semester_id: Option<String>,
+    }
 }
 
-/// `Field`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Field {
-    /// `id`.
-    pub id: Option<String>,
-    /// `indicator_id`.
-    pub indicator_id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `parent_field_id`.
-    pub parent_field_id: Option<String>,
+feishu_core::model! {
+    /// `Field`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct Field {
+        /// `id`.
+        pub id: Option<String>,
+        /// `indicator_id`.
+        pub indicator_id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `parent_field_id`.
+        pub parent_field_id: Option<String>,
+    }
 }
 
-/// `FindByPageStageTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FindByPageStageTaskResponseBody {
-    /// `base`.
-    pub base: Option<SemesterBaseInfo>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<StageTask>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `FindByPageStageTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
+    pub struct FindByPageStageTaskResponseBody {
+        /// `base`.
+        pub base: Option<SemesterBaseInfo>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<StageTask>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `FindByUserListStageTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_user_list&project=performance&resource=stage_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FindByUserListStageTaskResponseBody {
-    /// `base`.
-    pub base: Option<SemesterBaseInfo>,
-    /// `items`.
-    pub items: Option<Vec<StageTask>>,
+feishu_core::model! {
+    /// `FindByUserListStageTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_user_list&project=performance&resource=stage_task&version=v1>
+    pub struct FindByUserListStageTaskResponseBody {
+        /// `base`.
+        pub base: Option<SemesterBaseInfo>,
+        /// `items`.
+        pub items: Option<Vec<StageTask>>,
+    }
 }
 
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct I18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `Indicator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Indicator {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `options`.
-    pub options: Option<Vec<IndicatorOption>>,
+feishu_core::model! {
+    /// `Indicator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct Indicator {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `options`.
+        pub options: Option<Vec<IndicatorOption>>,
+    }
 }
 
-/// `IndicatorOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IndicatorOption {
-    /// `id`.
-    pub id: Option<String>,
-    /// `label`.
-    pub label: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
+feishu_core::model! {
+    /// `IndicatorOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct IndicatorOption {
+        /// `id`.
+        pub id: Option<String>,
+        /// `label`.
+        pub label: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
 }
 
-/// `ListSemesterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=performance&resource=semester&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSemesterResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Semester>>,
+feishu_core::model! {
+    /// `ListSemesterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=performance&resource=semester&version=v1>
+    pub struct ListSemesterResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Semester>>,
+    }
 }
 
-/// `QueryReviewDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryReviewDataResponseBody {
-    /// `activities`.
-    pub activities: Option<Vec<Activity>>,
-    /// `datas`.
-    pub datas: Option<Vec<ReviewProfile>>,
-    /// `fields`.
-    pub fields: Option<Vec<Field>>,
-    /// `indicators`.
-    pub indicators: Option<Vec<Indicator>>,
-    /// `semesters`.
-    pub semesters: Option<Vec<Semester>>,
-    /// `templates`.
-    pub templates: Option<Vec<Template>>,
-    /// `units`.
-    pub units: Option<Vec<Unit>>,
+feishu_core::model! {
+    /// `QueryReviewDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct QueryReviewDataResponseBody {
+        /// `activities`.
+        pub activities: Option<Vec<Activity>>,
+        /// `datas`.
+        pub datas: Option<Vec<ReviewProfile>>,
+        /// `fields`.
+        pub fields: Option<Vec<Field>>,
+        /// `indicators`.
+        pub indicators: Option<Vec<Indicator>>,
+        /// `semesters`.
+        pub semesters: Option<Vec<Semester>>,
+        /// `templates`.
+        pub templates: Option<Vec<Template>>,
+        /// `units`.
+        pub units: Option<Vec<Unit>>,
+    }
 }
 
-/// `ReviewDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewDetail {
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `indicator_id`.
-    pub indicator_id: Option<String>,
-    /// `option_id`.
-    pub option_id: Option<String>,
-    /// `perf_coefficient_result`.
-    pub perf_coefficient_result: Option<String>,
-    /// `reviewer_user_id`.
-    pub reviewer_user_id: Option<User>,
-    /// `richtext`.
-    pub richtext: Option<String>,
-    /// `score`.
-    pub score: Option<String>,
-    /// `submit_time`.
-    pub submit_time: Option<feishu_core::generated::Int64>,
-    /// `template_id`.
-    pub template_id: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-    /// `unit_id`.
-    pub unit_id: Option<String>,
+feishu_core::model! {
+    /// `ReviewDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct ReviewDetail {
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `indicator_id`.
+        pub indicator_id: Option<String>,
+        /// `option_id`.
+        pub option_id: Option<String>,
+        /// `perf_coefficient_result`.
+        pub perf_coefficient_result: Option<String>,
+        /// `reviewer_user_id`.
+        pub reviewer_user_id: Option<User>,
+        /// `richtext`.
+        pub richtext: Option<String>,
+        /// `score`.
+        pub score: Option<String>,
+        /// `submit_time`.
+        pub submit_time: Option<feishu_core::generated::Int64>,
+        /// `template_id`.
+        pub template_id: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+        /// `unit_id`.
+        pub unit_id: Option<String>,
+    }
 }
 
-/// `ReviewProfile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewProfile {
-    /// `activity_id`.
-    pub activity_id: Option<String>,
-    /// `semester_id`.
-    pub semester_id: Option<String>,
-    /// `stages`.
-    pub stages: Option<Vec<ReviewStage>>,
-    /// `user_id`.
-    pub user_id: Option<User>,
+feishu_core::model! {
+    /// `ReviewProfile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct ReviewProfile {
+        /// `activity_id`.
+        pub activity_id: Option<String>,
+        /// `semester_id`.
+        pub semester_id: Option<String>,
+        /// `stages`.
+        pub stages: Option<Vec<ReviewStage>>,
+        /// `user_id`.
+        pub user_id: Option<User>,
+    }
 }
 
-/// `ReviewStage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewStage {
-    /// `data`.
-    pub data: Option<Vec<ReviewDetail>>,
-    /// `progress`.
-    pub progress: Option<feishu_core::generated::Int64>,
-    /// `stage_type`.
-    pub stage_type: Option<String>,
+feishu_core::model! {
+    /// `ReviewStage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct ReviewStage {
+        /// `data`.
+        pub data: Option<Vec<ReviewDetail>>,
+        /// `progress`.
+        pub progress: Option<feishu_core::generated::Int64>,
+        /// `stage_type`.
+        pub stage_type: Option<String>,
+    }
 }
 
-/// `Semester`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Semester {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `create_user_id`.
-    pub create_user_id: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<feishu_core::generated::Int64>,
-    /// `modify_user_id`.
-    pub modify_user_id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `progress`.
-    pub progress: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `type_group`.
-    pub type_group: Option<String>,
-    /// `year`.
-    pub year: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Semester`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct Semester {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `create_user_id`.
+        pub create_user_id: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<feishu_core::generated::Int64>,
+        /// `modify_user_id`.
+        pub modify_user_id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `progress`.
+        pub progress: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `type_group`.
+        pub type_group: Option<String>,
+        /// `year`.
+        pub year: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `SemesterBaseInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SemesterBaseInfo {
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `semester_id`.
-    pub semester_id: Option<String>,
-    /// `semester_name`.
-    pub semester_name: Option<I18n>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SemesterBaseInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
+    pub struct SemesterBaseInfo {
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `semester_id`.
+        pub semester_id: Option<String>,
+        /// `semester_name`.
+        pub semester_name: Option<I18n>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `StageTask`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StageTask {
-    /// `stage_num_lists`.
-    pub stage_num_lists: Option<Vec<StageTaskStatusNum>>,
-    /// `stage_task_info_lists`.
-    pub stage_task_info_lists: Option<Vec<StageTaskInfo>>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `StageTask`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
+    pub struct StageTask {
+        /// `stage_num_lists`.
+        pub stage_num_lists: Option<Vec<StageTaskStatusNum>>,
+        /// `stage_task_info_lists`.
+        pub stage_task_info_lists: Option<Vec<StageTaskInfo>>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `StageTaskInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StageTaskInfo {
-    /// `deadline`.
-    pub deadline: Option<feishu_core::generated::Int64>,
-    /// `finished_count`.
-    pub finished_count: Option<feishu_core::generated::Int64>,
-    /// `jump_url`.
-    pub jump_url: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `need_todo_count`.
-    pub need_todo_count: Option<feishu_core::generated::Int64>,
-    /// `stage_id`.
-    pub stage_id: Option<String>,
-    /// `stage_task_status`.
-    pub stage_task_status: Option<String>,
-    /// `task_option_id`.
-    pub task_option_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `StageTaskInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
+    pub struct StageTaskInfo {
+        /// `deadline`.
+        pub deadline: Option<feishu_core::generated::Int64>,
+        /// `finished_count`.
+        pub finished_count: Option<feishu_core::generated::Int64>,
+        /// `jump_url`.
+        pub jump_url: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `need_todo_count`.
+        pub need_todo_count: Option<feishu_core::generated::Int64>,
+        /// `stage_id`.
+        pub stage_id: Option<String>,
+        /// `stage_task_status`.
+        pub stage_task_status: Option<String>,
+        /// `task_option_id`.
+        pub task_option_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `StageTaskStatusNum`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StageTaskStatusNum {
-    /// `stage_num`.
-    pub stage_num: Option<feishu_core::generated::Int64>,
-    /// `task_option_id`.
-    pub task_option_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `StageTaskStatusNum`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
+    pub struct StageTaskStatusNum {
+        /// `stage_num`.
+        pub stage_num: Option<feishu_core::generated::Int64>,
+        /// `task_option_id`.
+        pub task_option_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Template`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Template {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `stage`.
-    pub stage: Option<String>,
+feishu_core::model! {
+    /// `Template`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct Template {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `stage`.
+        pub stage: Option<String>,
+    }
 }
 
-/// `Unit`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Unit {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
+feishu_core::model! {
+    /// `Unit`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct Unit {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
 }
 
-/// `User`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `User`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v1>
+    pub struct User {
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }

@@ -4,22 +4,6 @@
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_user_list&project=performance&resource=stage_task&version=v1>
-    pub enum FindByUserListStageTaskUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find_by_page&project=performance&resource=stage_task&version=v1>
     pub enum UserIdType {
         /// `open_id`.
@@ -131,7 +115,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct FindByUserListStageTask {
     #[serde(skip)]
-    user_id_type: Option<FindByUserListStageTaskUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     after_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +140,7 @@ impl FindByUserListStageTask {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: FindByUserListStageTaskUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -25,22 +25,6 @@ pub struct AdditionalInformation {
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=additional_information&version=v2>
-    pub enum QueryAdditionalInformationUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=import&project=performance&resource=additional_information&version=v2>
     pub enum UserIdType {
         /// `open_id`.
@@ -135,7 +119,7 @@ pub struct QueryAdditionalInformation {
     #[serde(skip)]
     page_token: Option<String>,
     #[serde(skip)]
-    user_id_type: Option<QueryAdditionalInformationUserIdType>,
+    user_id_type: Option<UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     external_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,7 +156,7 @@ impl QueryAdditionalInformation {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: QueryAdditionalInformationUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -215,14 +199,13 @@ feishu_core::endpoint! {
         },
         body: json,
         shape: data(|_: &QueryAdditionalInformation, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                additional_informations: Vec<super::model::AdditionalInformation>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub additional_informations: Vec<super::model::AdditionalInformation>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.additional_informations, wire.has_more, wire.page_token.or(wire.next_page_token)))

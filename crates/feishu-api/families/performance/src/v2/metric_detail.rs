@@ -32,22 +32,6 @@ pub struct ImportedMetricField {
 feishu_core::string_enum! {
     /// The values of `user_id_type`.
     ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
-    pub enum QueryMetricDetailUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-        /// `people_admin_id`.
-        PeopleAdminId = "people_admin_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=import&project=performance&resource=metric_detail&version=v2>
     pub enum UserIdType {
         /// `open_id`.
@@ -129,7 +113,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct QueryMetricDetail {
     #[serde(skip)]
-    user_id_type: Option<QueryMetricDetailUserIdType>,
+    user_id_type: Option<UserIdType>,
     reviewee_user_ids: Vec<String>,
     semester_id: String,
 }
@@ -145,7 +129,7 @@ impl QueryMetricDetail {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: QueryMetricDetailUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,1074 +3,1074 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Activity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=activity&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Activity {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `create_user_id`.
-    pub create_user_id: Option<String>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `mode`.
-    pub mode: Option<String>,
-    /// `modify_time`.
-    pub modify_time: Option<String>,
-    /// `modify_user_id`.
-    pub modify_user_id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `progress`.
-    pub progress: Option<String>,
-    /// `semester_id`.
-    pub semester_id: Option<String>,
-}
-
-/// `AdditionalInformation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=import&project=performance&resource=additional_information&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AdditionalInformation {
-    /// `detailed_description`.
-    pub detailed_description: Option<String>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `item`.
-    pub item: Option<String>,
-    /// `item_id`.
-    pub item_id: Option<feishu_core::generated::Int64>,
-    /// `reviewee_user_id`.
-    pub reviewee_user_id: Option<String>,
-    /// `time`.
-    pub time: Option<String>,
-}
-
-/// `CooperationProject`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CooperationProject {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `roles`.
-    pub roles: Option<Vec<CooperationRole>>,
-    /// `underling_roles`.
-    pub underling_roles: Option<Vec<CooperationUserRole>>,
-    /// `user_roles`.
-    pub user_roles: Option<Vec<CooperationUserRole>>,
-}
-
-/// `CooperationRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CooperationRole {
-    /// `reviewee_role`.
-    pub reviewee_role: Option<CooperationUserRole>,
-    /// `reviewer_role`.
-    pub reviewer_role: Option<CooperationUserRole>,
-}
-
-/// `CooperationUserRole`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CooperationUserRole {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `role_id`.
-    pub role_id: Option<String>,
-}
-
-/// `CustomMetricConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomMetricConfig {
-    /// `add_metric_options`.
-    pub add_metric_options: Option<Vec<feishu_core::generated::Int64>>,
-    /// `default_formula_id`.
-    pub default_formula_id: Option<feishu_core::generated::Int64>,
-    /// `least_metrics_size`.
-    pub least_metrics_size: Option<feishu_core::generated::Int64>,
-}
-
-/// `DeleteAdditionalInformationsBatchResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=performance&resource=additional_informations.batch&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAdditionalInformationsBatchResponseBody {
-    /// `additional_informations`.
-    pub additional_informations: Option<Vec<String>>,
-}
-
-/// `Department`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Department {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `DirectProjectLeaderRecordInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DirectProjectLeaderRecordInfo {
-    /// `cooperation_projects`.
-    pub cooperation_projects: Option<Vec<CooperationProject>>,
-    /// `participated_projects`.
-    pub participated_projects: Option<Vec<CooperationProject>>,
-    /// `review_depend_projects`.
-    pub review_depend_projects: Option<Vec<CooperationProject>>,
-    /// `reviewer_id`.
-    pub reviewer_id: Option<User>,
-}
-
-/// `Field`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Field {
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `indicator_id`.
-    pub indicator_id: Option<String>,
-    /// `keyresult_text_qustion_title`.
-    pub keyresult_text_qustion_title: Option<I18n>,
-    /// `kpi_template_id`.
-    pub kpi_template_id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `objective_text_qustion_title`.
-    pub objective_text_qustion_title: Option<I18n>,
-    /// `parent_field_id`.
-    pub parent_field_id: Option<String>,
-    /// `tag_based_question_id`.
-    pub tag_based_question_id: Option<String>,
-}
-
-/// `Formula`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Formula {
-    /// `formula_details`.
-    pub formula_details: Option<String>,
-    /// `formula_id`.
-    pub formula_id: Option<feishu_core::generated::Int64>,
-    /// `formula_name`.
-    pub formula_name: Option<String>,
-}
-
-/// `I18n`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=activity&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18n {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-}
-
-/// `ImportAdditionalInformationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=import&project=performance&resource=additional_information&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImportAdditionalInformationResponseBody {
-    /// `additional_informations`.
-    pub additional_informations: Option<Vec<AdditionalInformation>>,
-    /// `import_record_id`.
-    pub import_record_id: Option<String>,
-}
-
-/// `ImportMetricDetailResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=import&project=performance&resource=metric_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImportMetricDetailResponseBody {
-    /// `import_record_id`.
-    pub import_record_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `Indicator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=indicator&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Indicator {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `options`.
-    pub options: Option<Vec<IndicatorOption>>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `IndicatorOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=indicator&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IndicatorOption {
-    /// `id`.
-    pub id: Option<String>,
-    /// `lable`.
-    pub lable: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `InvitedReviewRecordInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InvitedReviewRecordInfo {
-    /// `avg_diff`.
-    pub avg_diff: Option<String>,
-    /// `distribute_type`.
-    pub distribute_type: Option<feishu_core::generated::Int64>,
-    /// `invitedby`.
-    pub invitedby: Option<String>,
-    /// `is_rejected`.
-    pub is_rejected: Option<bool>,
-    /// `rejected_reason`.
-    pub rejected_reason: Option<String>,
-    /// `relationship_with_reviewee`.
-    pub relationship_with_reviewee: Option<String>,
-    /// `reviewer_id`.
-    pub reviewer_id: Option<User>,
-}
-
-/// `JobFamily`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobFamily {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `JobLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JobLevel {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `KeyresultData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct KeyresultData {
-    /// `keyresult_id`.
-    pub keyresult_id: Option<String>,
-    /// `richtext`.
-    pub richtext: Option<String>,
-    /// `score`.
-    pub score: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-}
-
-/// `ListMetricTagResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=performance&resource=metric_tag&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListMetricTagResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MetricTag>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `MetricData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricData {
-    /// `id`.
-    pub id: Option<String>,
-    /// `score`.
-    pub score: Option<String>,
-}
-
-/// `MetricDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricDetail {
-    /// `add_from`.
-    pub add_from: Option<String>,
-    /// `dimension_id`.
-    pub dimension_id: Option<feishu_core::generated::Int64>,
-    /// `dimension_name`.
-    pub dimension_name: Option<I18n>,
-    /// `dimension_weight`.
-    pub dimension_weight: Option<String>,
-    /// `fields`.
-    pub fields: Option<Vec<MetricFieldInDetails>>,
-    /// `is_from_library`.
-    pub is_from_library: Option<bool>,
-    /// `metric_id`.
-    pub metric_id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `MetricDimension`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricDimension {
-    /// `custom_metric_config`.
-    pub custom_metric_config: Option<CustomMetricConfig>,
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `dimension_weight`.
-    pub dimension_weight: Option<String>,
-    /// `evaluation_rule_id_for_each_metric`.
-    pub evaluation_rule_id_for_each_metric: Option<feishu_core::generated::Int64>,
-    /// `group_id`.
-    pub group_id: Option<feishu_core::generated::Int64>,
-    /// `metric_dimension_id`.
-    pub metric_dimension_id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `review_rule_option`.
-    pub review_rule_option: Option<feishu_core::generated::Int64>,
-}
-
-/// `MetricField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricField {
-    /// `field_id`.
-    pub field_id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `MetricFieldInDetails`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricFieldInDetails {
-    /// `field_id`.
-    pub field_id: Option<feishu_core::generated::Int64>,
-    /// `field_value`.
-    pub field_value: Option<String>,
-    /// `field_value_person`.
-    pub field_value_person: Option<User>,
-}
-
-/// `MetricFieldInLibrary`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricFieldInLibrary {
-    /// `field_id`.
-    pub field_id: Option<feishu_core::generated::Int64>,
-    /// `field_value`.
-    pub field_value: Option<String>,
-    /// `field_value_person`.
-    pub field_value_person: Option<User>,
-    /// `input_setting`.
-    pub input_setting: Option<String>,
-}
-
-/// `MetricFieldInTemplate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricFieldInTemplate {
-    /// `field_value_person`.
-    pub field_value_person: Option<User>,
-    /// `filed_value`.
-    pub filed_value: Option<String>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `input_setting`.
-    pub input_setting: Option<String>,
-}
-
-/// `MetricGroup`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricGroup {
-    /// `group_id`.
-    pub group_id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `MetricInLibrary`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricInLibrary {
-    /// `data_source_inputters`.
-    pub data_source_inputters: Option<Vec<User>>,
-    /// `fields`.
-    pub fields: Option<Vec<MetricFieldInLibrary>>,
-    /// `is_active`.
-    pub is_active: Option<bool>,
-    /// `metric_id`.
-    pub metric_id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `range_of_availability`.
-    pub range_of_availability: Option<String>,
-    /// `scoring_formula`.
-    pub scoring_formula: Option<Formula>,
-    /// `scoring_setting_type`.
-    pub scoring_setting_type: Option<String>,
-    /// `tags`.
-    pub tags: Option<Vec<MetricTag>>,
-    /// `type_id`.
-    pub type_id: Option<feishu_core::generated::Int64>,
-}
-
-/// `MetricInTemplate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricInTemplate {
-    /// `data_source_inputters`.
-    pub data_source_inputters: Option<Vec<User>>,
-    /// `fields`.
-    pub fields: Option<Vec<MetricFieldInTemplate>>,
-    /// `group_id`.
-    pub group_id: Option<feishu_core::generated::Int64>,
-    /// `is_from_library`.
-    pub is_from_library: Option<bool>,
-    /// `metric_dimension_id`.
-    pub metric_dimension_id: Option<feishu_core::generated::Int64>,
-    /// `metric_id`.
-    pub metric_id: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `review_rule_config`.
-    pub review_rule_config: Option<MetricReviewRuleConfig>,
-    /// `scoring_setting_type`.
-    pub scoring_setting_type: Option<String>,
-    /// `type_id`.
-    pub type_id: Option<String>,
-}
-
-/// `MetricReviewRuleConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricReviewRuleConfig {
-    /// `max`.
-    pub max: Option<String>,
-    /// `min`.
-    pub min: Option<String>,
-}
-
-/// `MetricTag`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricTag {
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `index`.
-    pub index: Option<feishu_core::generated::Int64>,
-    /// `tag_id`.
-    pub tag_id: Option<feishu_core::generated::Int64>,
-    /// `tag_name`.
-    pub tag_name: Option<I18n>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-}
-
-/// `MetricTemplate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MetricTemplate {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `groups`.
-    pub groups: Option<Vec<MetricGroup>>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `is_set_by_group`.
-    pub is_set_by_group: Option<bool>,
-    /// `metric_dimensions`.
-    pub metric_dimensions: Option<Vec<MetricDimension>>,
-    /// `metric_weight_method`.
-    pub metric_weight_method: Option<String>,
-    /// `metrics`.
-    pub metrics: Option<Vec<MetricInTemplate>>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `total_metric_score_method`.
-    pub total_metric_score_method: Option<String>,
-}
-
-/// `ObjectiveData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjectiveData {
-    /// `keyresult_data`.
-    pub keyresult_data: Option<Vec<KeyresultData>>,
-    /// `objective_id`.
-    pub objective_id: Option<String>,
-    /// `richtext`.
-    pub richtext: Option<String>,
-    /// `score`.
-    pub score: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-}
-
-/// `QueryActivityResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=activity&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryActivityResponseBody {
-    /// `activities`.
-    pub activities: Option<Vec<Activity>>,
-}
-
-/// `QueryAdditionalInformationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=additional_information&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryAdditionalInformationResponseBody {
-    /// `additional_informations`.
-    pub additional_informations: Option<Vec<AdditionalInformation>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryIndicatorResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=indicator&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryIndicatorResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `indicators`.
-    pub indicators: Option<Vec<Indicator>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryMetricDetailResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMetricDetailResponseBody {
-    /// `reviewee_metrics`.
-    pub reviewee_metrics: Option<Vec<RevieweeMetric>>,
-    /// `semester_id`.
-    pub semester_id: Option<String>,
-}
-
-/// `QueryMetricFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMetricFieldResponseBody {
-    /// `items`.
-    pub items: Option<Vec<MetricField>>,
-}
-
-/// `QueryMetricLibResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMetricLibResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MetricInLibrary>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryMetricTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryMetricTemplateResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MetricTemplate>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `QueryQuestionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=question&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryQuestionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `tag_based_questions`.
-    pub tag_based_questions: Option<Vec<Question>>,
-}
-
-/// `QueryReviewDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryReviewDataResponseBody {
-    /// `datas`.
-    pub datas: Option<Vec<ReviewProfile>>,
-}
-
-/// `QueryReviewTemplateResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryReviewTemplateResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `review_templates`.
-    pub review_templates: Option<Vec<ReviewTemplate>>,
-}
-
-/// `QueryRevieweeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=reviewee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRevieweeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `reviewees`.
-    pub reviewees: Option<Vec<Reviewee>>,
-    /// `semester_id`.
-    pub semester_id: Option<String>,
-}
-
-/// `QueryUserInfoResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryUserInfoResponseBody {
-    /// `semester_id`.
-    pub semester_id: Option<String>,
-    /// `user_infos`.
-    pub user_infos: Option<Vec<UserInfo>>,
-}
-
-/// `Question`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=question&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Question {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `question_id`.
-    pub question_id: Option<String>,
-    /// `tag_items`.
-    pub tag_items: Option<Vec<TagItem>>,
-}
-
-/// `ReviewDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewDetail {
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `indicator_id`.
-    pub indicator_id: Option<String>,
-    /// `is_principal_review_item`.
-    pub is_principal_review_item: Option<bool>,
-    /// `leader_review_data_source`.
-    pub leader_review_data_source: Option<String>,
-    /// `metric_data`.
-    pub metric_data: Option<Vec<MetricData>>,
-    /// `multi_richtexts`.
-    pub multi_richtexts: Option<Vec<String>>,
-    /// `multi_texts`.
-    pub multi_texts: Option<Vec<String>>,
-    /// `objective_data`.
-    pub objective_data: Option<Vec<ObjectiveData>>,
-    /// `option_id`.
-    pub option_id: Option<feishu_core::generated::Int64>,
-    /// `perf_coefficient_value`.
-    pub perf_coefficient_value: Option<String>,
-    /// `reviewer_user_id`.
-    pub reviewer_user_id: Option<User>,
-    /// `richtext`.
-    pub richtext: Option<String>,
-    /// `score`.
-    pub score: Option<String>,
-    /// `sub_indicator_data`.
-    pub sub_indicator_data: Option<Vec<SubIndicator>>,
-    /// `submit_time`.
-    pub submit_time: Option<feishu_core::generated::Int64>,
-    /// `tag_based_question_id`.
-    pub tag_based_question_id: Option<String>,
-    /// `tag_text_item_data`.
-    pub tag_text_item_data: Option<Vec<TagText>>,
-    /// `text`.
-    pub text: Option<String>,
-}
-
-/// `ReviewProfile`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewProfile {
-    /// `activity_id`.
-    pub activity_id: Option<String>,
-    /// `review_template_id`.
-    pub review_template_id: Option<String>,
-    /// `semester_id`.
-    pub semester_id: Option<String>,
-    /// `stages`.
-    pub stages: Option<Vec<ReviewStage>>,
-    /// `user_id`.
-    pub user_id: Option<User>,
-}
-
-/// `ReviewRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewRecord {
-    /// `direct_project_leader_record_info`.
-    pub direct_project_leader_record_info: Option<DirectProjectLeaderRecordInfo>,
-    /// `invited_review_record_info`.
-    pub invited_review_record_info: Option<InvitedReviewRecordInfo>,
-    /// `progress`.
-    pub progress: Option<feishu_core::generated::Int64>,
-    /// `record_id`.
-    pub record_id: Option<String>,
-    /// `units`.
-    pub units: Option<Vec<ReviewUnit>>,
-}
-
-/// `ReviewStage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewStage {
-    /// `records`.
-    pub records: Option<Vec<ReviewRecord>>,
-    /// `review_stage_role`.
-    pub review_stage_role: Option<String>,
-    /// `review_stage_roles`.
-    pub review_stage_roles: Option<Vec<String>>,
-    /// `stage_id`.
-    pub stage_id: Option<String>,
-    /// `stage_type`.
-    pub stage_type: Option<String>,
-    /// `template_id`.
-    pub template_id: Option<String>,
-}
-
-/// `ReviewTemplate`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewTemplate {
-    /// `description`.
-    pub description: Option<I18n>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `review_template_id`.
-    pub review_template_id: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `templates`.
-    pub templates: Option<Vec<Template>>,
-    /// `units`.
-    pub units: Option<Vec<Unit>>,
-}
-
-/// `ReviewUnit`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReviewUnit {
-    /// `data`.
-    pub data: Option<Vec<ReviewDetail>>,
-    /// `is_unknown`.
-    pub is_unknown: Option<bool>,
-    /// `unit_id`.
-    pub unit_id: Option<String>,
-}
-
-/// `Reviewee`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=reviewee&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Reviewee {
-    /// `activity_ids`.
-    pub activity_ids: Option<Vec<String>>,
-    /// `reviewee_user_id`.
-    pub reviewee_user_id: Option<User>,
-    /// `reviewprofile_url`.
-    pub reviewprofile_url: Option<String>,
-}
-
-/// `RevieweeMetric`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RevieweeMetric {
-    /// `metric_details`.
-    pub metric_details: Option<MetricDetail>,
-    /// `metric_template_id`.
-    pub metric_template_id: Option<feishu_core::generated::Int64>,
-    /// `reviewee_stage_statuses`.
-    pub reviewee_stage_statuses: Option<Vec<RevieweeStageStatus>>,
-    /// `reviewee_user_id`.
-    pub reviewee_user_id: Option<User>,
-}
-
-/// `RevieweeStageStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RevieweeStageStatus {
-    /// `stage_id`.
-    pub stage_id: Option<String>,
-    /// `stage_status`.
-    pub stage_status: Option<feishu_core::generated::Int64>,
-    /// `stage_type`.
-    pub stage_type: Option<String>,
-}
-
-/// `SubIndicator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubIndicator {
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `indicator_id`.
-    pub indicator_id: Option<String>,
-    /// `option_id`.
-    pub option_id: Option<String>,
-    /// `richtext`.
-    pub richtext: Option<String>,
-    /// `score`.
-    pub score: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-}
-
-/// `TagItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=question&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TagItem {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<I18n>,
-}
-
-/// `TagText`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TagText {
-    /// `tag_richtext`.
-    pub tag_richtext: Option<String>,
-    /// `tag_text`.
-    pub tag_text: Option<String>,
-    /// `tag_text_id`.
-    pub tag_text_id: Option<String>,
-}
-
-/// `Template`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Template {
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `review_stage_data_write_mode`.
-    pub review_stage_data_write_mode: Option<String>,
-    /// `review_stage_role`.
-    pub review_stage_role: Option<String>,
-    /// `stage_type`.
-    pub stage_type: Option<String>,
-    /// `template_id`.
-    pub template_id: Option<String>,
-}
-
-/// `Unit`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Unit {
-    /// `fields`.
-    pub fields: Option<Vec<Field>>,
-    /// `name`.
-    pub name: Option<I18n>,
-    /// `unit_id`.
-    pub unit_id: Option<String>,
-}
-
-/// `User`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `UserInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserInfo {
-    /// `department`.
-    pub department: Option<Department>,
-    /// `direct_leader_user_id`.
-    pub direct_leader_user_id: Option<User>,
-    /// `job_family`.
-    pub job_family: Option<JobFamily>,
-    /// `job_level`.
-    pub job_level: Option<JobLevel>,
-    /// `user_id`.
-    pub user_id: Option<User>,
-}
-
-/// `WriteUserGroupScopeData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=write&project=performance&resource=user_group_user_rel&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WriteUserGroupScopeData {
-    /// `fail_user_datas`.
-    pub fail_user_datas: Option<Vec<WriteUserGroupScopeFailUserData>>,
-    /// `success_user_ids`.
-    pub success_user_ids: Option<Vec<String>>,
-}
-
-/// `WriteUserGroupScopeFailUserData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=write&project=performance&resource=user_group_user_rel&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WriteUserGroupScopeFailUserData {
-    /// `fail_code`.
-    pub fail_code: Option<feishu_core::generated::Int64>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-}
-
-/// `WriteUserGroupUserRelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=write&project=performance&resource=user_group_user_rel&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WriteUserGroupUserRelResponseBody {
-    /// `data`.
-    pub data: Option<WriteUserGroupScopeData>,
+feishu_core::model! {
+    /// `Activity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=activity&version=v2>
+    pub struct Activity {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `create_user_id`.
+        pub create_user_id: Option<String>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `mode`.
+        pub mode: Option<String>,
+        /// `modify_time`.
+        pub modify_time: Option<String>,
+        /// `modify_user_id`.
+        pub modify_user_id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `progress`.
+        pub progress: Option<String>,
+        /// `semester_id`.
+        pub semester_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `AdditionalInformation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=import&project=performance&resource=additional_information&version=v2>
+    pub struct AdditionalInformation {
+        /// `detailed_description`.
+        pub detailed_description: Option<String>,
+        /// `external_id`.
+        pub external_id: Option<String>,
+        /// `item`.
+        pub item: Option<String>,
+        /// `item_id`.
+        pub item_id: Option<feishu_core::generated::Int64>,
+        /// `reviewee_user_id`.
+        pub reviewee_user_id: Option<String>,
+        /// `time`.
+        pub time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CooperationProject`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct CooperationProject {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `roles`.
+        pub roles: Option<Vec<CooperationRole>>,
+        /// `underling_roles`.
+        pub underling_roles: Option<Vec<CooperationUserRole>>,
+        /// `user_roles`.
+        pub user_roles: Option<Vec<CooperationUserRole>>,
+    }
+}
+
+feishu_core::model! {
+    /// `CooperationRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct CooperationRole {
+        /// `reviewee_role`.
+        pub reviewee_role: Option<CooperationUserRole>,
+        /// `reviewer_role`.
+        pub reviewer_role: Option<CooperationUserRole>,
+    }
+}
+
+feishu_core::model! {
+    /// `CooperationUserRole`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct CooperationUserRole {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `role_id`.
+        pub role_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomMetricConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
+    pub struct CustomMetricConfig {
+        /// `add_metric_options`.
+        pub add_metric_options: Option<Vec<feishu_core::generated::Int64>>,
+        /// `default_formula_id`.
+        pub default_formula_id: Option<feishu_core::generated::Int64>,
+        /// `least_metrics_size`.
+        pub least_metrics_size: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `DeleteAdditionalInformationsBatchResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=performance&resource=additional_informations.batch&version=v2>
+    pub struct DeleteAdditionalInformationsBatchResponseBody {
+        /// `additional_informations`.
+        pub additional_informations: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Department`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
+    pub struct Department {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `DirectProjectLeaderRecordInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct DirectProjectLeaderRecordInfo {
+        /// `cooperation_projects`.
+        pub cooperation_projects: Option<Vec<CooperationProject>>,
+        /// `participated_projects`.
+        pub participated_projects: Option<Vec<CooperationProject>>,
+        /// `review_depend_projects`.
+        pub review_depend_projects: Option<Vec<CooperationProject>>,
+        /// `reviewer_id`.
+        pub reviewer_id: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `Field`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
+    pub struct Field {
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `indicator_id`.
+        pub indicator_id: Option<String>,
+        /// `keyresult_text_qustion_title`.
+        pub keyresult_text_qustion_title: Option<I18n>,
+        /// `kpi_template_id`.
+        pub kpi_template_id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `objective_text_qustion_title`.
+        pub objective_text_qustion_title: Option<I18n>,
+        /// `parent_field_id`.
+        pub parent_field_id: Option<String>,
+        /// `tag_based_question_id`.
+        pub tag_based_question_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Formula`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
+    pub struct Formula {
+        /// `formula_details`.
+        pub formula_details: Option<String>,
+        /// `formula_id`.
+        pub formula_id: Option<feishu_core::generated::Int64>,
+        /// `formula_name`.
+        pub formula_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18n`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=activity&version=v2>
+    pub struct I18n {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ImportAdditionalInformationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=import&project=performance&resource=additional_information&version=v2>
+    pub struct ImportAdditionalInformationResponseBody {
+        /// `additional_informations`.
+        pub additional_informations: Option<Vec<AdditionalInformation>>,
+        /// `import_record_id`.
+        pub import_record_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ImportMetricDetailResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=import&project=performance&resource=metric_detail&version=v2>
+    pub struct ImportMetricDetailResponseBody {
+        /// `import_record_id`.
+        pub import_record_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Indicator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=indicator&version=v2>
+    pub struct Indicator {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `options`.
+        pub options: Option<Vec<IndicatorOption>>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `IndicatorOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=indicator&version=v2>
+    pub struct IndicatorOption {
+        /// `id`.
+        pub id: Option<String>,
+        /// `lable`.
+        pub lable: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `InvitedReviewRecordInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct InvitedReviewRecordInfo {
+        /// `avg_diff`.
+        pub avg_diff: Option<String>,
+        /// `distribute_type`.
+        pub distribute_type: Option<feishu_core::generated::Int64>,
+        /// `invitedby`.
+        pub invitedby: Option<String>,
+        /// `is_rejected`.
+        pub is_rejected: Option<bool>,
+        /// `rejected_reason`.
+        pub rejected_reason: Option<String>,
+        /// `relationship_with_reviewee`.
+        pub relationship_with_reviewee: Option<String>,
+        /// `reviewer_id`.
+        pub reviewer_id: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobFamily`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
+    pub struct JobFamily {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `JobLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
+    pub struct JobLevel {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `KeyresultData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct KeyresultData {
+        /// `keyresult_id`.
+        pub keyresult_id: Option<String>,
+        /// `richtext`.
+        pub richtext: Option<String>,
+        /// `score`.
+        pub score: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListMetricTagResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=performance&resource=metric_tag&version=v2>
+    pub struct ListMetricTagResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MetricTag>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct MetricData {
+        /// `id`.
+        pub id: Option<String>,
+        /// `score`.
+        pub score: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
+    pub struct MetricDetail {
+        /// `add_from`.
+        pub add_from: Option<String>,
+        /// `dimension_id`.
+        pub dimension_id: Option<feishu_core::generated::Int64>,
+        /// `dimension_name`.
+        pub dimension_name: Option<I18n>,
+        /// `dimension_weight`.
+        pub dimension_weight: Option<String>,
+        /// `fields`.
+        pub fields: Option<Vec<MetricFieldInDetails>>,
+        /// `is_from_library`.
+        pub is_from_library: Option<bool>,
+        /// `metric_id`.
+        pub metric_id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricDimension`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
+    pub struct MetricDimension {
+        /// `custom_metric_config`.
+        pub custom_metric_config: Option<CustomMetricConfig>,
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `dimension_weight`.
+        pub dimension_weight: Option<String>,
+        /// `evaluation_rule_id_for_each_metric`.
+        pub evaluation_rule_id_for_each_metric: Option<feishu_core::generated::Int64>,
+        /// `group_id`.
+        pub group_id: Option<feishu_core::generated::Int64>,
+        /// `metric_dimension_id`.
+        pub metric_dimension_id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `review_rule_option`.
+        pub review_rule_option: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_field&version=v2>
+    pub struct MetricField {
+        /// `field_id`.
+        pub field_id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricFieldInDetails`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
+    pub struct MetricFieldInDetails {
+        /// `field_id`.
+        pub field_id: Option<feishu_core::generated::Int64>,
+        /// `field_value`.
+        pub field_value: Option<String>,
+        /// `field_value_person`.
+        pub field_value_person: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricFieldInLibrary`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
+    pub struct MetricFieldInLibrary {
+        /// `field_id`.
+        pub field_id: Option<feishu_core::generated::Int64>,
+        /// `field_value`.
+        pub field_value: Option<String>,
+        /// `field_value_person`.
+        pub field_value_person: Option<User>,
+        /// `input_setting`.
+        pub input_setting: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricFieldInTemplate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
+    pub struct MetricFieldInTemplate {
+        /// `field_value_person`.
+        pub field_value_person: Option<User>,
+        /// `filed_value`.
+        pub filed_value: Option<String>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `input_setting`.
+        pub input_setting: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricGroup`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
+    pub struct MetricGroup {
+        /// `group_id`.
+        pub group_id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricInLibrary`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
+    pub struct MetricInLibrary {
+        /// `data_source_inputters`.
+        pub data_source_inputters: Option<Vec<User>>,
+        /// `fields`.
+        pub fields: Option<Vec<MetricFieldInLibrary>>,
+        /// `is_active`.
+        pub is_active: Option<bool>,
+        /// `metric_id`.
+        pub metric_id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `range_of_availability`.
+        pub range_of_availability: Option<String>,
+        /// `scoring_formula`.
+        pub scoring_formula: Option<Formula>,
+        /// `scoring_setting_type`.
+        pub scoring_setting_type: Option<String>,
+        /// `tags`.
+        pub tags: Option<Vec<MetricTag>>,
+        /// `type_id`.
+        pub type_id: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricInTemplate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
+    pub struct MetricInTemplate {
+        /// `data_source_inputters`.
+        pub data_source_inputters: Option<Vec<User>>,
+        /// `fields`.
+        pub fields: Option<Vec<MetricFieldInTemplate>>,
+        /// `group_id`.
+        pub group_id: Option<feishu_core::generated::Int64>,
+        /// `is_from_library`.
+        pub is_from_library: Option<bool>,
+        /// `metric_dimension_id`.
+        pub metric_dimension_id: Option<feishu_core::generated::Int64>,
+        /// `metric_id`.
+        pub metric_id: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `review_rule_config`.
+        pub review_rule_config: Option<MetricReviewRuleConfig>,
+        /// `scoring_setting_type`.
+        pub scoring_setting_type: Option<String>,
+        /// `type_id`.
+        pub type_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricReviewRuleConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
+    pub struct MetricReviewRuleConfig {
+        /// `max`.
+        pub max: Option<String>,
+        /// `min`.
+        pub min: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricTag`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
+    pub struct MetricTag {
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `index`.
+        pub index: Option<feishu_core::generated::Int64>,
+        /// `tag_id`.
+        pub tag_id: Option<feishu_core::generated::Int64>,
+        /// `tag_name`.
+        pub tag_name: Option<I18n>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MetricTemplate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
+    pub struct MetricTemplate {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `groups`.
+        pub groups: Option<Vec<MetricGroup>>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `is_set_by_group`.
+        pub is_set_by_group: Option<bool>,
+        /// `metric_dimensions`.
+        pub metric_dimensions: Option<Vec<MetricDimension>>,
+        /// `metric_weight_method`.
+        pub metric_weight_method: Option<String>,
+        /// `metrics`.
+        pub metrics: Option<Vec<MetricInTemplate>>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `total_metric_score_method`.
+        pub total_metric_score_method: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ObjectiveData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct ObjectiveData {
+        /// `keyresult_data`.
+        pub keyresult_data: Option<Vec<KeyresultData>>,
+        /// `objective_id`.
+        pub objective_id: Option<String>,
+        /// `richtext`.
+        pub richtext: Option<String>,
+        /// `score`.
+        pub score: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryActivityResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=activity&version=v2>
+    pub struct QueryActivityResponseBody {
+        /// `activities`.
+        pub activities: Option<Vec<Activity>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryAdditionalInformationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=additional_information&version=v2>
+    pub struct QueryAdditionalInformationResponseBody {
+        /// `additional_informations`.
+        pub additional_informations: Option<Vec<AdditionalInformation>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryIndicatorResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=indicator&version=v2>
+    pub struct QueryIndicatorResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `indicators`.
+        pub indicators: Option<Vec<Indicator>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMetricDetailResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
+    pub struct QueryMetricDetailResponseBody {
+        /// `reviewee_metrics`.
+        pub reviewee_metrics: Option<Vec<RevieweeMetric>>,
+        /// `semester_id`.
+        pub semester_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMetricFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_field&version=v2>
+    pub struct QueryMetricFieldResponseBody {
+        /// `items`.
+        pub items: Option<Vec<MetricField>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMetricLibResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_lib&version=v2>
+    pub struct QueryMetricLibResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MetricInLibrary>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryMetricTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_template&version=v2>
+    pub struct QueryMetricTemplateResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MetricTemplate>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryQuestionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=question&version=v2>
+    pub struct QueryQuestionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `tag_based_questions`.
+        pub tag_based_questions: Option<Vec<Question>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryReviewDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct QueryReviewDataResponseBody {
+        /// `datas`.
+        pub datas: Option<Vec<ReviewProfile>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryReviewTemplateResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
+    pub struct QueryReviewTemplateResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `review_templates`.
+        pub review_templates: Option<Vec<ReviewTemplate>>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRevieweeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=reviewee&version=v2>
+    pub struct QueryRevieweeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `reviewees`.
+        pub reviewees: Option<Vec<Reviewee>>,
+        /// `semester_id`.
+        pub semester_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryUserInfoResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
+    pub struct QueryUserInfoResponseBody {
+        /// `semester_id`.
+        pub semester_id: Option<String>,
+        /// `user_infos`.
+        pub user_infos: Option<Vec<UserInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Question`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=question&version=v2>
+    pub struct Question {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `question_id`.
+        pub question_id: Option<String>,
+        /// `tag_items`.
+        pub tag_items: Option<Vec<TagItem>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReviewDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct ReviewDetail {
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `indicator_id`.
+        pub indicator_id: Option<String>,
+        /// `is_principal_review_item`.
+        pub is_principal_review_item: Option<bool>,
+        /// `leader_review_data_source`.
+        pub leader_review_data_source: Option<String>,
+        /// `metric_data`.
+        pub metric_data: Option<Vec<MetricData>>,
+        /// `multi_richtexts`.
+        pub multi_richtexts: Option<Vec<String>>,
+        /// `multi_texts`.
+        pub multi_texts: Option<Vec<String>>,
+        /// `objective_data`.
+        pub objective_data: Option<Vec<ObjectiveData>>,
+        /// `option_id`.
+        pub option_id: Option<feishu_core::generated::Int64>,
+        /// `perf_coefficient_value`.
+        pub perf_coefficient_value: Option<String>,
+        /// `reviewer_user_id`.
+        pub reviewer_user_id: Option<User>,
+        /// `richtext`.
+        pub richtext: Option<String>,
+        /// `score`.
+        pub score: Option<String>,
+        /// `sub_indicator_data`.
+        pub sub_indicator_data: Option<Vec<SubIndicator>>,
+        /// `submit_time`.
+        pub submit_time: Option<feishu_core::generated::Int64>,
+        /// `tag_based_question_id`.
+        pub tag_based_question_id: Option<String>,
+        /// `tag_text_item_data`.
+        pub tag_text_item_data: Option<Vec<TagText>>,
+        /// `text`.
+        pub text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReviewProfile`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct ReviewProfile {
+        /// `activity_id`.
+        pub activity_id: Option<String>,
+        /// `review_template_id`.
+        pub review_template_id: Option<String>,
+        /// `semester_id`.
+        pub semester_id: Option<String>,
+        /// `stages`.
+        pub stages: Option<Vec<ReviewStage>>,
+        /// `user_id`.
+        pub user_id: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReviewRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct ReviewRecord {
+        /// `direct_project_leader_record_info`.
+        pub direct_project_leader_record_info: Option<DirectProjectLeaderRecordInfo>,
+        /// `invited_review_record_info`.
+        pub invited_review_record_info: Option<InvitedReviewRecordInfo>,
+        /// `progress`.
+        pub progress: Option<feishu_core::generated::Int64>,
+        /// `record_id`.
+        pub record_id: Option<String>,
+        /// `units`.
+        pub units: Option<Vec<ReviewUnit>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReviewStage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct ReviewStage {
+        /// `records`.
+        pub records: Option<Vec<ReviewRecord>>,
+        /// `review_stage_role`.
+        pub review_stage_role: Option<String>,
+        /// `review_stage_roles`.
+        pub review_stage_roles: Option<Vec<String>>,
+        /// `stage_id`.
+        pub stage_id: Option<String>,
+        /// `stage_type`.
+        pub stage_type: Option<String>,
+        /// `template_id`.
+        pub template_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReviewTemplate`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
+    pub struct ReviewTemplate {
+        /// `description`.
+        pub description: Option<I18n>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `review_template_id`.
+        pub review_template_id: Option<String>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `templates`.
+        pub templates: Option<Vec<Template>>,
+        /// `units`.
+        pub units: Option<Vec<Unit>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReviewUnit`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct ReviewUnit {
+        /// `data`.
+        pub data: Option<Vec<ReviewDetail>>,
+        /// `is_unknown`.
+        pub is_unknown: Option<bool>,
+        /// `unit_id`.
+        pub unit_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Reviewee`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=reviewee&version=v2>
+    pub struct Reviewee {
+        /// `activity_ids`.
+        pub activity_ids: Option<Vec<String>>,
+        /// `reviewee_user_id`.
+        pub reviewee_user_id: Option<User>,
+        /// `reviewprofile_url`.
+        pub reviewprofile_url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RevieweeMetric`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
+    pub struct RevieweeMetric {
+        /// `metric_details`.
+        pub metric_details: Option<MetricDetail>,
+        /// `metric_template_id`.
+        pub metric_template_id: Option<feishu_core::generated::Int64>,
+        /// `reviewee_stage_statuses`.
+        pub reviewee_stage_statuses: Option<Vec<RevieweeStageStatus>>,
+        /// `reviewee_user_id`.
+        pub reviewee_user_id: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `RevieweeStageStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
+    pub struct RevieweeStageStatus {
+        /// `stage_id`.
+        pub stage_id: Option<String>,
+        /// `stage_status`.
+        pub stage_status: Option<feishu_core::generated::Int64>,
+        /// `stage_type`.
+        pub stage_type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SubIndicator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct SubIndicator {
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `indicator_id`.
+        pub indicator_id: Option<String>,
+        /// `option_id`.
+        pub option_id: Option<String>,
+        /// `richtext`.
+        pub richtext: Option<String>,
+        /// `score`.
+        pub score: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TagItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=question&version=v2>
+    pub struct TagItem {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<I18n>,
+    }
+}
+
+feishu_core::model! {
+    /// `TagText`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_data&version=v2>
+    pub struct TagText {
+        /// `tag_richtext`.
+        pub tag_richtext: Option<String>,
+        /// `tag_text`.
+        pub tag_text: Option<String>,
+        /// `tag_text_id`.
+        pub tag_text_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Template`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
+    pub struct Template {
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `review_stage_data_write_mode`.
+        pub review_stage_data_write_mode: Option<String>,
+        /// `review_stage_role`.
+        pub review_stage_role: Option<String>,
+        /// `stage_type`.
+        pub stage_type: Option<String>,
+        /// `template_id`.
+        pub template_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Unit`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=review_template&version=v2>
+    pub struct Unit {
+        /// `fields`.
+        pub fields: Option<Vec<Field>>,
+        /// `name`.
+        pub name: Option<I18n>,
+        /// `unit_id`.
+        pub unit_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `User`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=metric_detail&version=v2>
+    pub struct User {
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `UserInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=performance&resource=user_info&version=v2>
+    pub struct UserInfo {
+        /// `department`.
+        pub department: Option<Department>,
+        /// `direct_leader_user_id`.
+        pub direct_leader_user_id: Option<User>,
+        /// `job_family`.
+        pub job_family: Option<JobFamily>,
+        /// `job_level`.
+        pub job_level: Option<JobLevel>,
+        /// `user_id`.
+        pub user_id: Option<User>,
+    }
+}
+
+feishu_core::model! {
+    /// `WriteUserGroupScopeData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=write&project=performance&resource=user_group_user_rel&version=v2>
+    pub struct WriteUserGroupScopeData {
+        /// `fail_user_datas`.
+        pub fail_user_datas: Option<Vec<WriteUserGroupScopeFailUserData>>,
+        /// `success_user_ids`.
+        pub success_user_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `WriteUserGroupScopeFailUserData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=write&project=performance&resource=user_group_user_rel&version=v2>
+    pub struct WriteUserGroupScopeFailUserData {
+        /// `fail_code`.
+        pub fail_code: Option<feishu_core::generated::Int64>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `WriteUserGroupUserRelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=write&project=performance&resource=user_group_user_rel&version=v2>
+    pub struct WriteUserGroupUserRelResponseBody {
+        /// `data`.
+        pub data: Option<WriteUserGroupScopeData>,
+    }
 }

@@ -57,14 +57,13 @@ feishu_core::endpoint! {
         },
         body: json,
         shape: data(|_: &QueryQuestion, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                tag_based_questions: Vec<super::model::Question>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub tag_based_questions: Vec<super::model::Question>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.tag_based_questions, wire.has_more, wire.page_token.or(wire.next_page_token)))

@@ -102,14 +102,13 @@ feishu_core::endpoint! {
         },
         body: json,
         shape: data(|_: &QueryReviewee, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                reviewees: Vec<super::model::Reviewee>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub reviewees: Vec<super::model::Reviewee>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.reviewees, wire.has_more, wire.page_token.or(wire.next_page_token)))

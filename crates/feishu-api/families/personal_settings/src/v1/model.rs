@@ -3,164 +3,164 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `BatchCloseSystemStatusResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_close&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchCloseSystemStatusResponseBody {
-    /// `result_list`.
-    pub result_list: Option<Vec<SystemStatusUserCloseResultEntity>>,
+feishu_core::model! {
+    /// `BatchCloseSystemStatusResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_close&project=personal_settings&resource=system_status&version=v1>
+    pub struct BatchCloseSystemStatusResponseBody {
+        /// `result_list`.
+        pub result_list: Option<Vec<SystemStatusUserCloseResultEntity>>,
+    }
 }
 
-/// `BatchOpenSystemStatusResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_open&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchOpenSystemStatusResponseBody {
-    /// `result_list`.
-    pub result_list: Option<Vec<SystemStatusUserOpenResultEntity>>,
+feishu_core::model! {
+    /// `BatchOpenSystemStatusResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_open&project=personal_settings&resource=system_status&version=v1>
+    pub struct BatchOpenSystemStatusResponseBody {
+        /// `result_list`.
+        pub result_list: Option<Vec<SystemStatusUserOpenResultEntity>>,
+    }
 }
 
-/// `CreateSystemStatusResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSystemStatusResponseBody {
-    /// `system_status`.
-    pub system_status: Option<SystemStatus>,
+feishu_core::model! {
+    /// `CreateSystemStatusResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=personal_settings&resource=system_status&version=v1>
+    pub struct CreateSystemStatusResponseBody {
+        /// `system_status`.
+        pub system_status: Option<SystemStatus>,
+    }
 }
 
-/// `ListSystemStatusResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSystemStatusResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<SystemStatus>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListSystemStatusResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
+    pub struct ListSystemStatusResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<SystemStatus>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `PatchSystemStatusResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchSystemStatusResponseBody {
-    /// `system_status`.
-    pub system_status: Option<SystemStatus>,
+feishu_core::model! {
+    /// `PatchSystemStatusResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=personal_settings&resource=system_status&version=v1>
+    pub struct PatchSystemStatusResponseBody {
+        /// `system_status`.
+        pub system_status: Option<SystemStatus>,
+    }
 }
 
-/// `SystemStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SystemStatus {
-    /// `color`.
-    pub color: Option<String>,
-    /// `i18n_title`.
-    pub i18n_title: Option<SystemStatusI18nName>,
-    /// `icon_key`.
-    pub icon_key: Option<String>,
-    /// `priority`.
-    pub priority: Option<feishu_core::generated::Int64>,
-    /// `sync_setting`.
-    pub sync_setting: Option<SystemStatusSyncSetting>,
-    /// `system_status_id`.
-    pub system_status_id: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<String>,
+feishu_core::model! {
+    /// `SystemStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
+    pub struct SystemStatus {
+        /// `color`.
+        pub color: Option<String>,
+        /// `i18n_title`.
+        pub i18n_title: Option<SystemStatusI18nName>,
+        /// `icon_key`.
+        pub icon_key: Option<String>,
+        /// `priority`.
+        pub priority: Option<feishu_core::generated::Int64>,
+        /// `sync_setting`.
+        pub sync_setting: Option<SystemStatusSyncSetting>,
+        /// `system_status_id`.
+        pub system_status_id: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<String>,
+    }
 }
 
-/// `SystemStatusI18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SystemStatusI18nName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `SystemStatusI18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
+    pub struct SystemStatusI18nName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `SystemStatusSyncI18nExplain`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SystemStatusSyncI18nExplain {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `SystemStatusSyncI18nExplain`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
+    pub struct SystemStatusSyncI18nExplain {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `SystemStatusSyncI18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SystemStatusSyncI18nName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `SystemStatusSyncI18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
+    pub struct SystemStatusSyncI18nName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `SystemStatusSyncSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SystemStatusSyncSetting {
-    /// `explain`.
-    pub explain: Option<String>,
-    /// `i18n_explain`.
-    pub i18n_explain: Option<SystemStatusSyncI18nExplain>,
-    /// `i18n_title`.
-    pub i18n_title: Option<SystemStatusSyncI18nName>,
-    /// `is_open_by_default`.
-    pub is_open_by_default: Option<bool>,
-    /// `title`.
-    pub title: Option<String>,
+feishu_core::model! {
+    /// `SystemStatusSyncSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=personal_settings&resource=system_status&version=v1>
+    pub struct SystemStatusSyncSetting {
+        /// `explain`.
+        pub explain: Option<String>,
+        /// `i18n_explain`.
+        pub i18n_explain: Option<SystemStatusSyncI18nExplain>,
+        /// `i18n_title`.
+        pub i18n_title: Option<SystemStatusSyncI18nName>,
+        /// `is_open_by_default`.
+        pub is_open_by_default: Option<bool>,
+        /// `title`.
+        pub title: Option<String>,
+    }
 }
 
-/// `SystemStatusUserCloseResultEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_close&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SystemStatusUserCloseResultEntity {
-    /// `result`.
-    pub result: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `SystemStatusUserCloseResultEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_close&project=personal_settings&resource=system_status&version=v1>
+    pub struct SystemStatusUserCloseResultEntity {
+        /// `result`.
+        pub result: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `SystemStatusUserOpenResultEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_open&project=personal_settings&resource=system_status&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SystemStatusUserOpenResultEntity {
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `result`.
-    pub result: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `SystemStatusUserOpenResultEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_open&project=personal_settings&resource=system_status&version=v1>
+    pub struct SystemStatusUserOpenResultEntity {
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `result`.
+        pub result: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }

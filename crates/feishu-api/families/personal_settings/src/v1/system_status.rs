@@ -2,58 +2,10 @@
 //! `system_status` of `personal_settings v1`: [`DeleteSystemStatus`], [`ListSystemStatus`], [`PatchSystemStatus`], [`CreateSystemStatus`], [`BatchCloseSystemStatus`], [`BatchOpenSystemStatus`].
 
 feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_open&project=personal_settings&resource=system_status&version=v1>
-    pub enum BatchOpenSystemStatusUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `color`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=personal_settings&resource=system_status&version=v1>
     pub enum Color {
-        /// `BLUE`.
-        Blue = "BLUE",
-        /// `GRAY`.
-        Gray = "GRAY",
-        /// `INDIGO`.
-        Indigo = "INDIGO",
-        /// `WATHET`.
-        Wathet = "WATHET",
-        /// `GREEN`.
-        Green = "GREEN",
-        /// `TURQUOISE`.
-        Turquoise = "TURQUOISE",
-        /// `YELLOW`.
-        Yellow = "YELLOW",
-        /// `LIME`.
-        Lime = "LIME",
-        /// `RED`.
-        Red = "RED",
-        /// `ORANGE`.
-        Orange = "ORANGE",
-        /// `PURPLE`.
-        Purple = "PURPLE",
-        /// `VIOLET`.
-        Violet = "VIOLET",
-        /// `CARMINE`.
-        Carmine = "CARMINE",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `color`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=personal_settings&resource=system_status&version=v1>
-    pub enum CreateSystemStatusColor {
         /// `BLUE`.
         Blue = "BLUE",
         /// `GRAY`.
@@ -97,50 +49,6 @@ pub struct CreateSystemStatusI18nTitle {
     /// Chinese name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zh_cn: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `icon_key`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=personal_settings&resource=system_status&version=v1>
-    pub enum CreateSystemStatusIconKey {
-        /// `GeneralDoNotDisturb`.
-        GeneralDoNotDisturb = "GeneralDoNotDisturb",
-        /// `GeneralInMeetingBusy`.
-        GeneralInMeetingBusy = "GeneralInMeetingBusy",
-        /// `Coffee`.
-        Coffee = "Coffee",
-        /// `GeneralBusinessTrip`.
-        GeneralBusinessTrip = "GeneralBusinessTrip",
-        /// `GeneralWorkFromHome`.
-        GeneralWorkFromHome = "GeneralWorkFromHome",
-        /// `StatusEnjoyLife`.
-        StatusEnjoyLife = "StatusEnjoyLife",
-        /// `GeneralTravellingCar`.
-        GeneralTravellingCar = "GeneralTravellingCar",
-        /// `StatusBus`.
-        StatusBus = "StatusBus",
-        /// `StatusInFlight`.
-        StatusInFlight = "StatusInFlight",
-        /// `Typing`.
-        Typing = "Typing",
-        /// `EatingFood`.
-        EatingFood = "EatingFood",
-        /// `SICK`.
-        Sick = "SICK",
-        /// `GeneralSun`.
-        GeneralSun = "GeneralSun",
-        /// `GeneralMoonRest`.
-        GeneralMoonRest = "GeneralMoonRest",
-        /// `StatusReading`.
-        StatusReading = "StatusReading",
-        /// `Status_PrivateMessage`.
-        StatusPrivateMessage = "Status_PrivateMessage",
-        /// `StatusFlashOfInspiration`.
-        StatusFlashOfInspiration = "StatusFlashOfInspiration",
-        /// `GeneralVacation`.
-        GeneralVacation = "GeneralVacation",
-    }
 }
 
 /// `sync_setting` of a request.
@@ -365,20 +273,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_close&project=personal_settings&resource=system_status&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `DELETE /open-apis/personal_settings/v1/system_statuses/:system_status_id`: Delete system status.
 ///
 /// Delete a system status of the full-tenant dimension.
@@ -509,10 +403,10 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateSystemStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
-    color: Option<CreateSystemStatusColor>,
+    color: Option<Color>,
     #[serde(skip_serializing_if = "Option::is_none")]
     i18n_title: Option<CreateSystemStatusI18nTitle>,
-    icon_key: CreateSystemStatusIconKey,
+    icon_key: IconKey,
     #[serde(skip_serializing_if = "Option::is_none")]
     priority: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -522,7 +416,7 @@ pub struct CreateSystemStatus {
 
 impl CreateSystemStatus {
     /// A request with the required fields.
-    pub fn new(icon_key: CreateSystemStatusIconKey, title: impl Into<String>) -> Self {
+    pub fn new(icon_key: IconKey, title: impl Into<String>) -> Self {
         Self {
             color: None,
             i18n_title: None,
@@ -534,7 +428,7 @@ impl CreateSystemStatus {
     }
 
     /// Color.
-    pub fn color(mut self, value: CreateSystemStatusColor) -> Self {
+    pub fn color(mut self, value: Color) -> Self {
         self.color = Some(value);
         self
     }
@@ -580,7 +474,7 @@ pub struct BatchCloseSystemStatus {
     #[serde(skip)]
     system_status_id: String,
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     user_list: Vec<String>,
 }
 
@@ -595,7 +489,7 @@ impl BatchCloseSystemStatus {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -629,7 +523,7 @@ pub struct BatchOpenSystemStatus {
     #[serde(skip)]
     system_status_id: String,
     #[serde(skip)]
-    user_id_type: Option<BatchOpenSystemStatusUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     user_list: Vec<SystemStatusUserOpenParam>,
 }
 
@@ -644,7 +538,7 @@ impl BatchOpenSystemStatus {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: BatchOpenSystemStatusUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

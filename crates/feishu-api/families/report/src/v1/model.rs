@@ -3,132 +3,132 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `FormContent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormContent {
-    /// `field_id`.
-    pub field_id: Option<String>,
-    /// `field_name`.
-    pub field_name: Option<String>,
-    /// `field_value`.
-    pub field_value: Option<String>,
+feishu_core::model! {
+    /// `FormContent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=task&version=v1>
+    pub struct FormContent {
+        /// `field_id`.
+        pub field_id: Option<String>,
+        /// `field_name`.
+        pub field_name: Option<String>,
+        /// `field_value`.
+        pub field_value: Option<String>,
+    }
 }
 
-/// `FormField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormField {
-    /// `name`.
-    pub name: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `FormField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=rule&version=v1>
+    pub struct FormField {
+        /// `name`.
+        pub name: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `QueryRuleResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRuleResponseBody {
-    /// `rules`.
-    pub rules: Option<Vec<Rule>>,
+feishu_core::model! {
+    /// `QueryRuleResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=rule&version=v1>
+    pub struct QueryRuleResponseBody {
+        /// `rules`.
+        pub rules: Option<Vec<Rule>>,
+    }
 }
 
-/// `QueryTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTaskResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Task>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `QueryTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=task&version=v1>
+    pub struct QueryTaskResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Task>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `Rule`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=rule&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Rule {
-    /// `cc_chat_ids`.
-    pub cc_chat_ids: Option<Vec<String>>,
-    /// `cc_department_ids`.
-    pub cc_department_ids: Option<Vec<String>>,
-    /// `cc_user_ids`.
-    pub cc_user_ids: Option<Vec<String>>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `creator_user_id`.
-    pub creator_user_id: Option<String>,
-    /// `creator_user_name`.
-    pub creator_user_name: Option<String>,
-    /// `form_schema`.
-    pub form_schema: Option<Vec<FormField>>,
-    /// `icon_name`.
-    pub icon_name: Option<String>,
-    /// `is_deleted`.
-    pub is_deleted: Option<feishu_core::generated::Int64>,
-    /// `manager_user_ids`.
-    pub manager_user_ids: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `need_report_chat_ids`.
-    pub need_report_chat_ids: Option<Vec<String>>,
-    /// `need_report_department_ids`.
-    pub need_report_department_ids: Option<Vec<String>>,
-    /// `need_report_user_ids`.
-    pub need_report_user_ids: Option<Vec<String>>,
-    /// `owner_user_id`.
-    pub owner_user_id: Option<String>,
-    /// `owner_user_name`.
-    pub owner_user_name: Option<String>,
-    /// `rule_id`.
-    pub rule_id: Option<feishu_core::generated::Int64>,
-    /// `to_chat_ids`.
-    pub to_chat_ids: Option<Vec<String>>,
-    /// `to_department_owners`.
-    pub to_department_owners: Option<Vec<feishu_core::generated::Int64>>,
-    /// `to_leaders`.
-    pub to_leaders: Option<Vec<feishu_core::generated::Int64>>,
-    /// `to_user_ids`.
-    pub to_user_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Rule`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=rule&version=v1>
+    pub struct Rule {
+        /// `cc_chat_ids`.
+        pub cc_chat_ids: Option<Vec<String>>,
+        /// `cc_department_ids`.
+        pub cc_department_ids: Option<Vec<String>>,
+        /// `cc_user_ids`.
+        pub cc_user_ids: Option<Vec<String>>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `creator_user_id`.
+        pub creator_user_id: Option<String>,
+        /// `creator_user_name`.
+        pub creator_user_name: Option<String>,
+        /// `form_schema`.
+        pub form_schema: Option<Vec<FormField>>,
+        /// `icon_name`.
+        pub icon_name: Option<String>,
+        /// `is_deleted`.
+        pub is_deleted: Option<feishu_core::generated::Int64>,
+        /// `manager_user_ids`.
+        pub manager_user_ids: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `need_report_chat_ids`.
+        pub need_report_chat_ids: Option<Vec<String>>,
+        /// `need_report_department_ids`.
+        pub need_report_department_ids: Option<Vec<String>>,
+        /// `need_report_user_ids`.
+        pub need_report_user_ids: Option<Vec<String>>,
+        /// `owner_user_id`.
+        pub owner_user_id: Option<String>,
+        /// `owner_user_name`.
+        pub owner_user_name: Option<String>,
+        /// `rule_id`.
+        pub rule_id: Option<feishu_core::generated::Int64>,
+        /// `to_chat_ids`.
+        pub to_chat_ids: Option<Vec<String>>,
+        /// `to_department_owners`.
+        pub to_department_owners: Option<Vec<feishu_core::generated::Int64>>,
+        /// `to_leaders`.
+        pub to_leaders: Option<Vec<feishu_core::generated::Int64>>,
+        /// `to_user_ids`.
+        pub to_user_ids: Option<Vec<String>>,
+    }
 }
 
-/// `Task`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Task {
-    /// `commit_time`.
-    pub commit_time: Option<feishu_core::generated::Int64>,
-    /// `department_ids`.
-    pub department_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `department_name`.
-    pub department_name: Option<String>,
-    /// `form_contents`.
-    pub form_contents: Option<Vec<FormContent>>,
-    /// `from_user_id`.
-    pub from_user_id: Option<feishu_core::generated::Int64>,
-    /// `from_user_name`.
-    pub from_user_name: Option<String>,
-    /// `rule_id`.
-    pub rule_id: Option<feishu_core::generated::Int64>,
-    /// `rule_name`.
-    pub rule_name: Option<String>,
-    /// `task_id`.
-    pub task_id: Option<feishu_core::generated::Int64>,
-    /// `to_user_ids`.
-    pub to_user_ids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `to_user_names`.
-    pub to_user_names: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Task`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=report&resource=task&version=v1>
+    pub struct Task {
+        /// `commit_time`.
+        pub commit_time: Option<feishu_core::generated::Int64>,
+        /// `department_ids`.
+        pub department_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `department_name`.
+        pub department_name: Option<String>,
+        /// `form_contents`.
+        pub form_contents: Option<Vec<FormContent>>,
+        /// `from_user_id`.
+        pub from_user_id: Option<feishu_core::generated::Int64>,
+        /// `from_user_name`.
+        pub from_user_name: Option<String>,
+        /// `rule_id`.
+        pub rule_id: Option<feishu_core::generated::Int64>,
+        /// `rule_name`.
+        pub rule_name: Option<String>,
+        /// `task_id`.
+        pub task_id: Option<feishu_core::generated::Int64>,
+        /// `to_user_ids`.
+        pub to_user_ids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `to_user_names`.
+        pub to_user_names: Option<Vec<String>>,
+    }
 }

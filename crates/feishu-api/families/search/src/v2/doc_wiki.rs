@@ -65,14 +65,13 @@ feishu_core::endpoint! {
         tokens: [Tenant, User],
         body: json,
         shape: data(|_: &SearchDocWiki, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                res_units: Vec<super::model::DocResUnit>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub res_units: Vec<super::model::DocResUnit>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.res_units, wire.has_more, wire.page_token.or(wire.next_page_token)))

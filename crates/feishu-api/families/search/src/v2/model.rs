@@ -3,120 +3,120 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Acl`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Acl {
-    /// `access`.
-    pub access: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<String>,
+feishu_core::model! {
+    /// `Acl`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
+    pub struct Acl {
+        /// `access`.
+        pub access: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<String>,
+    }
 }
 
-/// `ConnectorParam`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=search&resource=data_source&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectorParam {
-    /// `callback_endpoint`.
-    pub callback_endpoint: Option<String>,
-    /// `callback_user_id_type`.
-    pub callback_user_id_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ConnectorParam`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=search&resource=data_source&version=v2>
+    pub struct ConnectorParam {
+        /// `callback_endpoint`.
+        pub callback_endpoint: Option<String>,
+        /// `callback_user_id_type`.
+        pub callback_user_id_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=app&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `CreateAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=app&version=v2>
+    pub struct CreateAppResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `CreateDataSourceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=data_source&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDataSourceResponseBody {
-    /// `data_source`.
-    pub data_source: Option<DataSource>,
+feishu_core::model! {
+    /// `CreateDataSourceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=data_source&version=v2>
+    pub struct CreateDataSourceResponseBody {
+        /// `data_source`.
+        pub data_source: Option<DataSource>,
+    }
 }
 
-/// `CreateMessageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=message&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateMessageResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<String>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `CreateMessageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=message&version=v2>
+    pub struct CreateMessageResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<String>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `CreateSchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSchemaResponseBody {
-    /// `schema`.
-    pub schema: Option<Schema>,
+feishu_core::model! {
+    /// `CreateSchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=schema&version=v2>
+    pub struct CreateSchemaResponseBody {
+        /// `schema`.
+        pub schema: Option<Schema>,
+    }
 }
 
-/// `DataSource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=search&resource=data_source&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DataSource {
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `connect_type`.
-    pub connect_type: Option<feishu_core::generated::Int64>,
-    /// `connector_param`.
-    pub connector_param: Option<ConnectorParam>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `enable_answer`.
-    pub enable_answer: Option<bool>,
-    /// `i18n_description`.
-    pub i18n_description: Option<I18nMeta>,
-    /// `i18n_name`.
-    pub i18n_name: Option<I18nMeta>,
-    /// `icon_url`.
-    pub icon_url: Option<String>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `is_exceed_quota`.
-    pub is_exceed_quota: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `schema_id`.
-    pub schema_id: Option<String>,
-    /// `searchable_fields`.
-    pub searchable_fields: Option<Vec<String>>,
-    /// `state`.
-    pub state: Option<feishu_core::generated::Int64>,
-    /// `template`.
-    pub template: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
+feishu_core::model! {
+    /// `DataSource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=search&resource=data_source&version=v2>
+    pub struct DataSource {
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `connect_type`.
+        pub connect_type: Option<feishu_core::generated::Int64>,
+        /// `connector_param`.
+        pub connector_param: Option<ConnectorParam>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `enable_answer`.
+        pub enable_answer: Option<bool>,
+        /// `i18n_description`.
+        pub i18n_description: Option<I18nMeta>,
+        /// `i18n_name`.
+        pub i18n_name: Option<I18nMeta>,
+        /// `icon_url`.
+        pub icon_url: Option<String>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `is_exceed_quota`.
+        pub is_exceed_quota: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `schema_id`.
+        pub schema_id: Option<String>,
+        /// `searchable_fields`.
+        pub searchable_fields: Option<Vec<String>>,
+        /// `state`.
+        pub state: Option<feishu_core::generated::Int64>,
+        /// `template`.
+        pub template: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+    }
 }
 
 /// `DocFilter`.
@@ -166,382 +166,382 @@ pub struct DocFilter {
     pub sort_type: Option<String>,
 }
 
-/// `DocMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=search&resource=doc_wiki&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DocMeta {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `doc_types`.
-    pub doc_types: Option<String>,
-    /// `edit_user_id`.
-    pub edit_user_id: Option<String>,
-    /// `edit_user_name`.
-    pub edit_user_name: Option<String>,
-    /// `file_type`.
-    pub file_type: Option<String>,
-    /// `icon_info`.
-    pub icon_info: Option<String>,
-    /// `is_cross_tenant`.
-    pub is_cross_tenant: Option<bool>,
-    /// `last_open_time`.
-    pub last_open_time: Option<feishu_core::generated::Int64>,
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `owner_name`.
-    pub owner_name: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `DocMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=search&resource=doc_wiki&version=v2>
+    pub struct DocMeta {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `doc_types`.
+        pub doc_types: Option<String>,
+        /// `edit_user_id`.
+        pub edit_user_id: Option<String>,
+        /// `edit_user_name`.
+        pub edit_user_name: Option<String>,
+        /// `file_type`.
+        pub file_type: Option<String>,
+        /// `icon_info`.
+        pub icon_info: Option<String>,
+        /// `is_cross_tenant`.
+        pub is_cross_tenant: Option<bool>,
+        /// `last_open_time`.
+        pub last_open_time: Option<feishu_core::generated::Int64>,
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `owner_name`.
+        pub owner_name: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `DocResUnit`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=search&resource=doc_wiki&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DocResUnit {
-    /// `entity_type`.
-    pub entity_type: Option<String>,
-    /// `result_meta`.
-    pub result_meta: Option<DocMeta>,
-    /// `summary_highlighted`.
-    pub summary_highlighted: Option<String>,
-    /// `title_highlighted`.
-    pub title_highlighted: Option<String>,
+feishu_core::model! {
+    /// `DocResUnit`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=search&resource=doc_wiki&version=v2>
+    pub struct DocResUnit {
+        /// `entity_type`.
+        pub entity_type: Option<String>,
+        /// `result_meta`.
+        pub result_meta: Option<DocMeta>,
+        /// `summary_highlighted`.
+        pub summary_highlighted: Option<String>,
+        /// `title_highlighted`.
+        pub title_highlighted: Option<String>,
+    }
 }
 
-/// `GetDataSourceItemResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDataSourceItemResponseBody {
-    /// `item`.
-    pub item: Option<Item>,
+feishu_core::model! {
+    /// `GetDataSourceItemResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
+    pub struct GetDataSourceItemResponseBody {
+        /// `item`.
+        pub item: Option<Item>,
+    }
 }
 
-/// `GetDataSourceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDataSourceResponseBody {
-    /// `data_source`.
-    pub data_source: Option<DataSource>,
+feishu_core::model! {
+    /// `GetDataSourceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source&version=v2>
+    pub struct GetDataSourceResponseBody {
+        /// `data_source`.
+        pub data_source: Option<DataSource>,
+    }
 }
 
-/// `GetSchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSchemaResponseBody {
-    /// `schema`.
-    pub schema: Option<Schema>,
+feishu_core::model! {
+    /// `GetSchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct GetSchemaResponseBody {
+        /// `schema`.
+        pub schema: Option<Schema>,
+    }
 }
 
-/// `I18nMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=search&resource=data_source&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nMeta {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18nMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=search&resource=data_source&version=v2>
+    pub struct I18nMeta {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `Item`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Item {
-    /// `acl`.
-    pub acl: Option<Vec<Acl>>,
-    /// `content`.
-    pub content: Option<ItemContent>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `metadata`.
-    pub metadata: Option<ItemMetadata>,
-    /// `structured_data`.
-    pub structured_data: Option<String>,
+feishu_core::model! {
+    /// `Item`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
+    pub struct Item {
+        /// `acl`.
+        pub acl: Option<Vec<Acl>>,
+        /// `content`.
+        pub content: Option<ItemContent>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `metadata`.
+        pub metadata: Option<ItemMetadata>,
+        /// `structured_data`.
+        pub structured_data: Option<String>,
+    }
 }
 
-/// `ItemContent`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ItemContent {
-    /// `content_data`.
-    pub content_data: Option<String>,
-    /// `format`.
-    pub format: Option<String>,
+feishu_core::model! {
+    /// `ItemContent`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
+    pub struct ItemContent {
+        /// `content_data`.
+        pub content_data: Option<String>,
+        /// `format`.
+        pub format: Option<String>,
+    }
 }
 
-/// `ItemMetadata`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ItemMetadata {
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `source_url`.
-    pub source_url: Option<String>,
-    /// `source_url_mobile`.
-    pub source_url_mobile: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `ItemMetadata`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=data_source.item&version=v2>
+    pub struct ItemMetadata {
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `source_url`.
+        pub source_url: Option<String>,
+        /// `source_url_mobile`.
+        pub source_url_mobile: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `ListDataSourceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=search&resource=data_source&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDataSourceResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<DataSource>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListDataSourceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=search&resource=data_source&version=v2>
+    pub struct ListDataSourceResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<DataSource>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `PatchDataSourceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=search&resource=data_source&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchDataSourceResponseBody {
-    /// `data_source`.
-    pub data_source: Option<DataSource>,
+feishu_core::model! {
+    /// `PatchDataSourceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=search&resource=data_source&version=v2>
+    pub struct PatchDataSourceResponseBody {
+        /// `data_source`.
+        pub data_source: Option<DataSource>,
+    }
 }
 
-/// `PatchSchemaResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchSchemaResponseBody {
-    /// `schema`.
-    pub schema: Option<Schema>,
+feishu_core::model! {
+    /// `PatchSchemaResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=search&resource=schema&version=v2>
+    pub struct PatchSchemaResponseBody {
+        /// `schema`.
+        pub schema: Option<Schema>,
+    }
 }
 
-/// `Schema`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Schema {
-    /// `display`.
-    pub display: Option<SchemaDisplay>,
-    /// `properties`.
-    pub properties: Option<Vec<SchemaProperty>>,
-    /// `schema_id`.
-    pub schema_id: Option<String>,
+feishu_core::model! {
+    /// `Schema`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct Schema {
+        /// `display`.
+        pub display: Option<SchemaDisplay>,
+        /// `properties`.
+        pub properties: Option<Vec<SchemaProperty>>,
+        /// `schema_id`.
+        pub schema_id: Option<String>,
+    }
 }
 
-/// `SchemaDisplay`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaDisplay {
-    /// `card_key`.
-    pub card_key: Option<String>,
-    /// `fields_mapping`.
-    pub fields_mapping: Option<Vec<SchemaDisplayFieldMapping>>,
+feishu_core::model! {
+    /// `SchemaDisplay`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaDisplay {
+        /// `card_key`.
+        pub card_key: Option<String>,
+        /// `fields_mapping`.
+        pub fields_mapping: Option<Vec<SchemaDisplayFieldMapping>>,
+    }
 }
 
-/// `SchemaDisplayFieldMapping`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaDisplayFieldMapping {
-    /// `data_field`.
-    pub data_field: Option<String>,
-    /// `display_field`.
-    pub display_field: Option<String>,
+feishu_core::model! {
+    /// `SchemaDisplayFieldMapping`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaDisplayFieldMapping {
+        /// `data_field`.
+        pub data_field: Option<String>,
+        /// `display_field`.
+        pub display_field: Option<String>,
+    }
 }
 
-/// `SchemaFieldAnswerOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaFieldAnswerOption {
-    /// `is_returnable`.
-    pub is_returnable: Option<bool>,
-    /// `is_searchable`.
-    pub is_searchable: Option<bool>,
+feishu_core::model! {
+    /// `SchemaFieldAnswerOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaFieldAnswerOption {
+        /// `is_returnable`.
+        pub is_returnable: Option<bool>,
+        /// `is_searchable`.
+        pub is_searchable: Option<bool>,
+    }
 }
 
-/// `SchemaFilterOptions`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaFilterOptions {
-    /// `associated_smart_filter`.
-    pub associated_smart_filter: Option<String>,
-    /// `display_name`.
-    pub display_name: Option<String>,
-    /// `enable_client_filter`.
-    pub enable_client_filter: Option<bool>,
-    /// `filter_type`.
-    pub filter_type: Option<String>,
-    /// `i18n_display_name`.
-    pub i18n_display_name: Option<I18nMeta>,
-    /// `option_mode`.
-    pub option_mode: Option<String>,
-    /// `predefine_enum_values`.
-    pub predefine_enum_values: Option<Vec<SchemaPredefineEnumStruct>>,
-    /// `reference_datasource_id`.
-    pub reference_datasource_id: Option<String>,
+feishu_core::model! {
+    /// `SchemaFilterOptions`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaFilterOptions {
+        /// `associated_smart_filter`.
+        pub associated_smart_filter: Option<String>,
+        /// `display_name`.
+        pub display_name: Option<String>,
+        /// `enable_client_filter`.
+        pub enable_client_filter: Option<bool>,
+        /// `filter_type`.
+        pub filter_type: Option<String>,
+        /// `i18n_display_name`.
+        pub i18n_display_name: Option<I18nMeta>,
+        /// `option_mode`.
+        pub option_mode: Option<String>,
+        /// `predefine_enum_values`.
+        pub predefine_enum_values: Option<Vec<SchemaPredefineEnumStruct>>,
+        /// `reference_datasource_id`.
+        pub reference_datasource_id: Option<String>,
+    }
 }
 
-/// `SchemaPredefineEnumStruct`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaPredefineEnumStruct {
-    /// `name`.
-    pub name: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
+feishu_core::model! {
+    /// `SchemaPredefineEnumStruct`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaPredefineEnumStruct {
+        /// `name`.
+        pub name: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
 }
 
-/// `SchemaProperty`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaProperty {
-    /// `answer_option`.
-    pub answer_option: Option<SchemaFieldAnswerOption>,
-    /// `desc`.
-    pub desc: Option<String>,
-    /// `filter_options`.
-    pub filter_options: Option<SchemaFilterOptions>,
-    /// `is_filterable`.
-    pub is_filterable: Option<bool>,
-    /// `is_returnable`.
-    pub is_returnable: Option<bool>,
-    /// `is_searchable`.
-    pub is_searchable: Option<bool>,
-    /// `is_sortable`.
-    pub is_sortable: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `search_options`.
-    pub search_options: Option<SchemaSearchOptions>,
-    /// `sort_options`.
-    pub sort_options: Option<SchemaSortOptions>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `type_definitions`.
-    pub type_definitions: Option<SchemaTypeDefinitions>,
+feishu_core::model! {
+    /// `SchemaProperty`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaProperty {
+        /// `answer_option`.
+        pub answer_option: Option<SchemaFieldAnswerOption>,
+        /// `desc`.
+        pub desc: Option<String>,
+        /// `filter_options`.
+        pub filter_options: Option<SchemaFilterOptions>,
+        /// `is_filterable`.
+        pub is_filterable: Option<bool>,
+        /// `is_returnable`.
+        pub is_returnable: Option<bool>,
+        /// `is_searchable`.
+        pub is_searchable: Option<bool>,
+        /// `is_sortable`.
+        pub is_sortable: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `search_options`.
+        pub search_options: Option<SchemaSearchOptions>,
+        /// `sort_options`.
+        pub sort_options: Option<SchemaSortOptions>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `type_definitions`.
+        pub type_definitions: Option<SchemaTypeDefinitions>,
+    }
 }
 
-/// `SchemaSearchOptions`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaSearchOptions {
-    /// `enable_camel_match`.
-    pub enable_camel_match: Option<bool>,
-    /// `enable_exact_match`.
-    pub enable_exact_match: Option<bool>,
-    /// `enable_number_suffix_match`.
-    pub enable_number_suffix_match: Option<bool>,
-    /// `enable_prefix_match`.
-    pub enable_prefix_match: Option<bool>,
-    /// `enable_semantic_match`.
-    pub enable_semantic_match: Option<bool>,
+feishu_core::model! {
+    /// `SchemaSearchOptions`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaSearchOptions {
+        /// `enable_camel_match`.
+        pub enable_camel_match: Option<bool>,
+        /// `enable_exact_match`.
+        pub enable_exact_match: Option<bool>,
+        /// `enable_number_suffix_match`.
+        pub enable_number_suffix_match: Option<bool>,
+        /// `enable_prefix_match`.
+        pub enable_prefix_match: Option<bool>,
+        /// `enable_semantic_match`.
+        pub enable_semantic_match: Option<bool>,
+    }
 }
 
-/// `SchemaSortOptions`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaSortOptions {
-    /// `order`.
-    pub order: Option<String>,
-    /// `priority`.
-    pub priority: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SchemaSortOptions`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaSortOptions {
+        /// `order`.
+        pub order: Option<String>,
+        /// `priority`.
+        pub priority: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `SchemaTagOptions`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaTagOptions {
-    /// `color`.
-    pub color: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
+feishu_core::model! {
+    /// `SchemaTagOptions`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaTagOptions {
+        /// `color`.
+        pub color: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
 }
 
-/// `SchemaTypeDefinitions`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaTypeDefinitions {
-    /// `tag`.
-    pub tag: Option<Vec<SchemaTagOptions>>,
-    /// `user_ids`.
-    pub user_ids: Option<SchemaUserIdsOption>,
+feishu_core::model! {
+    /// `SchemaTypeDefinitions`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaTypeDefinitions {
+        /// `tag`.
+        pub tag: Option<Vec<SchemaTagOptions>>,
+        /// `user_ids`.
+        pub user_ids: Option<SchemaUserIdsOption>,
+    }
 }
 
-/// `SchemaUserIdsOption`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SchemaUserIdsOption {
-    /// `id_type`.
-    pub id_type: Option<String>,
+feishu_core::model! {
+    /// `SchemaUserIdsOption`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=search&resource=schema&version=v2>
+    pub struct SchemaUserIdsOption {
+        /// `id_type`.
+        pub id_type: Option<String>,
+    }
 }
 
-/// `SearchDocWikiResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=search&resource=doc_wiki&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchDocWikiResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `res_units`.
-    pub res_units: Option<Vec<DocResUnit>>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `SearchDocWikiResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=search&resource=doc_wiki&version=v2>
+    pub struct SearchDocWikiResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `res_units`.
+        pub res_units: Option<Vec<DocResUnit>>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `TimeRange`.

@@ -47,7 +47,7 @@ feishu_core::string_enum! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateSchemaDisplay {
     /// Options:search\_common\_card(Common 普通 common 卡片).
-    pub card_key: SchemaDisplayCardKey,
+    pub card_key: CardKey,
     /// `fields_mapping`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields_mapping: Option<Vec<SchemaDisplayFieldsMapping>>,
@@ -83,20 +83,6 @@ pub struct I18nMeta {
     /// `zh_cn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zh_cn: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=schema&version=v2>
-    pub enum IdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -148,16 +134,6 @@ pub struct SchemaDisplay {
     /// `fields_mapping`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields_mapping: Option<Vec<SchemaDisplayFieldMapping>>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `card_key`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=search&resource=schema&version=v2>
-    pub enum SchemaDisplayCardKey {
-        /// `search_common_card`.
-        SearchCommonCard = "search_common_card",
-    }
 }
 
 /// `fields_mapping` of a request.
@@ -357,7 +333,7 @@ pub struct SchemaTypeDefinitions {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SchemaUserIdsOption {
     /// Options:open\_id(OpenID 用户在应用内的身份),union\_id(UnionID 用户在同一应用服务商所开发的多个应用下的统一身份),user\_id(UserID 用户在租户内的身份).
-    pub id_type: IdType,
+    pub id_type: feishu_core::UserIdType,
 }
 
 feishu_core::string_enum! {

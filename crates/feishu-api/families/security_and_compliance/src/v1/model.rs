@@ -3,124 +3,124 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `CreateUserMigrationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=security_and_compliance&resource=user_migration&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserMigrationResponseBody {
-    /// `user_migrations`.
-    pub user_migrations: Option<Vec<UserMigration>>,
+feishu_core::model! {
+    /// `CreateUserMigrationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=security_and_compliance&resource=user_migration&version=v1>
+    pub struct CreateUserMigrationResponseBody {
+        /// `user_migrations`.
+        pub user_migrations: Option<Vec<UserMigration>>,
+    }
 }
 
-/// `GetMultiGeoEntityTenantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=multi_geo_entity.tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMultiGeoEntityTenantResponseBody {
-    /// `tenant`.
-    pub tenant: Option<Tenant>,
+feishu_core::model! {
+    /// `GetMultiGeoEntityTenantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=multi_geo_entity.tenant&version=v1>
+    pub struct GetMultiGeoEntityTenantResponseBody {
+        /// `tenant`.
+        pub tenant: Option<Tenant>,
+    }
 }
 
-/// `GetUserMigrationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=user_migration&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserMigrationResponseBody {
-    /// `user_migration`.
-    pub user_migration: Option<UserMigration>,
+feishu_core::model! {
+    /// `GetUserMigrationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=user_migration&version=v1>
+    pub struct GetUserMigrationResponseBody {
+        /// `user_migration`.
+        pub user_migration: Option<UserMigration>,
+    }
 }
 
-/// `ListDataOpenapiLogResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_data&project=security_and_compliance&resource=openapi_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDataOpenapiLogResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<OpenapiLog>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListDataOpenapiLogResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_data&project=security_and_compliance&resource=openapi_log&version=v1>
+    pub struct ListDataOpenapiLogResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<OpenapiLog>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `OpenapiLog`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_data&project=security_and_compliance&resource=openapi_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenapiLog {
-    /// `api_key`.
-    pub api_key: Option<String>,
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `event_time`.
-    pub event_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `ip`.
-    pub ip: Option<String>,
-    /// `log_detail`.
-    pub log_detail: Option<OpenapiLogDetail>,
+feishu_core::model! {
+    /// `OpenapiLog`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_data&project=security_and_compliance&resource=openapi_log&version=v1>
+    pub struct OpenapiLog {
+        /// `api_key`.
+        pub api_key: Option<String>,
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `event_time`.
+        pub event_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `ip`.
+        pub ip: Option<String>,
+        /// `log_detail`.
+        pub log_detail: Option<OpenapiLogDetail>,
+    }
 }
 
-/// `OpenapiLogDetail`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_data&project=security_and_compliance&resource=openapi_log&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpenapiLogDetail {
-    /// `method`.
-    pub method: Option<String>,
-    /// `path`.
-    pub path: Option<String>,
-    /// `payload`.
-    pub payload: Option<String>,
-    /// `query_param`.
-    pub query_param: Option<String>,
-    /// `response`.
-    pub response: Option<String>,
-    /// `status_code`.
-    pub status_code: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `OpenapiLogDetail`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_data&project=security_and_compliance&resource=openapi_log&version=v1>
+    pub struct OpenapiLogDetail {
+        /// `method`.
+        pub method: Option<String>,
+        /// `path`.
+        pub path: Option<String>,
+        /// `payload`.
+        pub payload: Option<String>,
+        /// `query_param`.
+        pub query_param: Option<String>,
+        /// `response`.
+        pub response: Option<String>,
+        /// `status_code`.
+        pub status_code: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `SearchUserMigrationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=security_and_compliance&resource=user_migration&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchUserMigrationResponseBody {
-    /// `items`.
-    pub items: Option<Vec<UserMigration>>,
+feishu_core::model! {
+    /// `SearchUserMigrationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=security_and_compliance&resource=user_migration&version=v1>
+    pub struct SearchUserMigrationResponseBody {
+        /// `items`.
+        pub items: Option<Vec<UserMigration>>,
+    }
 }
 
-/// `Tenant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=multi_geo_entity.tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Tenant {
-    /// `available_geo_locations`.
-    pub available_geo_locations: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Tenant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=multi_geo_entity.tenant&version=v1>
+    pub struct Tenant {
+        /// `available_geo_locations`.
+        pub available_geo_locations: Option<Vec<String>>,
+    }
 }
 
-/// `UserMigration`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=user_migration&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserMigration {
-    /// `dest_geo`.
-    pub dest_geo: Option<String>,
-    /// `progress`.
-    pub progress: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `UserMigration`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=user_migration&version=v1>
+    pub struct UserMigration {
+        /// `dest_geo`.
+        pub dest_geo: Option<String>,
+        /// `progress`.
+        pub progress: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
 }

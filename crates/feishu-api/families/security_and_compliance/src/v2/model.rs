@@ -3,120 +3,120 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `CreateDeviceRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=security_and_compliance&resource=device_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDeviceRecordResponseBody {
-    /// `device_record_id`.
-    pub device_record_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateDeviceRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=security_and_compliance&resource=device_record&version=v2>
+    pub struct CreateDeviceRecordResponseBody {
+        /// `device_record_id`.
+        pub device_record_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `DeviceRecord`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=security_and_compliance&resource=device_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeviceRecord {
-    /// `aaid`.
-    pub aaid: Option<String>,
-    /// `android_id`.
-    pub android_id: Option<String>,
-    /// `cert_issuer`.
-    pub cert_issuer: Option<String>,
-    /// `cert_serial_number`.
-    pub cert_serial_number: Option<String>,
-    /// `cert_verified_at_unix`.
-    pub cert_verified_at_unix: Option<feishu_core::generated::Int64>,
-    /// `certification_level`.
-    pub certification_level: Option<feishu_core::generated::Int64>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `current_user_id`.
-    pub current_user_id: Option<String>,
-    /// `device_env_info`.
-    pub device_env_info: Option<String>,
-    /// `device_name`.
-    pub device_name: Option<String>,
-    /// `device_ownership`.
-    pub device_ownership: Option<feishu_core::generated::Int64>,
-    /// `device_record_id`.
-    pub device_record_id: Option<feishu_core::generated::Int64>,
-    /// `device_status`.
-    pub device_status: Option<feishu_core::generated::Int64>,
-    /// `device_system`.
-    pub device_system: Option<feishu_core::generated::Int64>,
-    /// `device_terminal_type`.
-    pub device_terminal_type: Option<feishu_core::generated::Int64>,
-    /// `dids`.
-    pub dids: Option<Vec<feishu_core::generated::Int64>>,
-    /// `disk_serial_number`.
-    pub disk_serial_number: Option<String>,
-    /// `idfv`.
-    pub idfv: Option<String>,
-    /// `is_managed`.
-    pub is_managed: Option<bool>,
-    /// `is_public`.
-    pub is_public: Option<bool>,
-    /// `latest_user_id`.
-    pub latest_user_id: Option<String>,
-    /// `lsa_info`.
-    pub lsa_info: Option<String>,
-    /// `mac_address`.
-    pub mac_address: Option<String>,
-    /// `mdm_device_id`.
-    pub mdm_device_id: Option<String>,
-    /// `mdm_provider_name`.
-    pub mdm_provider_name: Option<String>,
-    /// `model`.
-    pub model: Option<String>,
-    /// `serial_number`.
-    pub serial_number: Option<String>,
-    /// `source`.
-    pub source: Option<feishu_core::generated::Int64>,
-    /// `updated_at`.
-    pub updated_at: Option<feishu_core::generated::Int64>,
-    /// `uuid`.
-    pub uuid: Option<String>,
-    /// `version`.
-    pub version: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DeviceRecord`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=security_and_compliance&resource=device_record&version=v2>
+    pub struct DeviceRecord {
+        /// `aaid`.
+        pub aaid: Option<String>,
+        /// `android_id`.
+        pub android_id: Option<String>,
+        /// `cert_issuer`.
+        pub cert_issuer: Option<String>,
+        /// `cert_serial_number`.
+        pub cert_serial_number: Option<String>,
+        /// `cert_verified_at_unix`.
+        pub cert_verified_at_unix: Option<feishu_core::generated::Int64>,
+        /// `certification_level`.
+        pub certification_level: Option<feishu_core::generated::Int64>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `current_user_id`.
+        pub current_user_id: Option<String>,
+        /// `device_env_info`.
+        pub device_env_info: Option<String>,
+        /// `device_name`.
+        pub device_name: Option<String>,
+        /// `device_ownership`.
+        pub device_ownership: Option<feishu_core::generated::Int64>,
+        /// `device_record_id`.
+        pub device_record_id: Option<feishu_core::generated::Int64>,
+        /// `device_status`.
+        pub device_status: Option<feishu_core::generated::Int64>,
+        /// `device_system`.
+        pub device_system: Option<feishu_core::generated::Int64>,
+        /// `device_terminal_type`.
+        pub device_terminal_type: Option<feishu_core::generated::Int64>,
+        /// `dids`.
+        pub dids: Option<Vec<feishu_core::generated::Int64>>,
+        /// `disk_serial_number`.
+        pub disk_serial_number: Option<String>,
+        /// `idfv`.
+        pub idfv: Option<String>,
+        /// `is_managed`.
+        pub is_managed: Option<bool>,
+        /// `is_public`.
+        pub is_public: Option<bool>,
+        /// `latest_user_id`.
+        pub latest_user_id: Option<String>,
+        /// `lsa_info`.
+        pub lsa_info: Option<String>,
+        /// `mac_address`.
+        pub mac_address: Option<String>,
+        /// `mdm_device_id`.
+        pub mdm_device_id: Option<String>,
+        /// `mdm_provider_name`.
+        pub mdm_provider_name: Option<String>,
+        /// `model`.
+        pub model: Option<String>,
+        /// `serial_number`.
+        pub serial_number: Option<String>,
+        /// `source`.
+        pub source: Option<feishu_core::generated::Int64>,
+        /// `updated_at`.
+        pub updated_at: Option<feishu_core::generated::Int64>,
+        /// `uuid`.
+        pub uuid: Option<String>,
+        /// `version`.
+        pub version: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetDeviceRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=device_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDeviceRecordResponseBody {
-    /// `device_record`.
-    pub device_record: Option<DeviceRecord>,
+feishu_core::model! {
+    /// `GetDeviceRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=security_and_compliance&resource=device_record&version=v2>
+    pub struct GetDeviceRecordResponseBody {
+        /// `device_record`.
+        pub device_record: Option<DeviceRecord>,
+    }
 }
 
-/// `ListDeviceRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=security_and_compliance&resource=device_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListDeviceRecordResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<DeviceRecord>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListDeviceRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=security_and_compliance&resource=device_record&version=v2>
+    pub struct ListDeviceRecordResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<DeviceRecord>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `MineDeviceRecordResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mine&project=security_and_compliance&resource=device_record&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MineDeviceRecordResponseBody {
-    /// `device_ownership`.
-    pub device_ownership: Option<feishu_core::generated::Int64>,
-    /// `device_record_id`.
-    pub device_record_id: Option<feishu_core::generated::Int64>,
-    /// `device_status`.
-    pub device_status: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `MineDeviceRecordResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mine&project=security_and_compliance&resource=device_record&version=v2>
+    pub struct MineDeviceRecordResponseBody {
+        /// `device_ownership`.
+        pub device_ownership: Option<feishu_core::generated::Int64>,
+        /// `device_record_id`.
+        pub device_record_id: Option<feishu_core::generated::Int64>,
+        /// `device_status`.
+        pub device_status: Option<feishu_core::generated::Int64>,
+    }
 }

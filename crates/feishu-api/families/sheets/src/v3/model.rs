@@ -3,386 +3,386 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Condition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Condition {
-    /// `compare_type`.
-    pub compare_type: Option<String>,
-    /// `expected`.
-    pub expected: Option<Vec<String>>,
-    /// `filter_type`.
-    pub filter_type: Option<String>,
+feishu_core::model! {
+    /// `Condition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter&version=v3>
+    pub struct Condition {
+        /// `compare_type`.
+        pub compare_type: Option<String>,
+        /// `expected`.
+        pub expected: Option<Vec<String>>,
+        /// `filter_type`.
+        pub filter_type: Option<String>,
+    }
 }
 
-/// `CreateSpreadsheetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSpreadsheetResponseBody {
-    /// `spreadsheet`.
-    pub spreadsheet: Option<Spreadsheet>,
+feishu_core::model! {
+    /// `CreateSpreadsheetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet&version=v3>
+    pub struct CreateSpreadsheetResponseBody {
+        /// `spreadsheet`.
+        pub spreadsheet: Option<Spreadsheet>,
+    }
 }
 
-/// `CreateSpreadsheetSheetFilterViewConditionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSpreadsheetSheetFilterViewConditionResponseBody {
-    /// `condition`.
-    pub condition: Option<FilterViewCondition>,
+feishu_core::model! {
+    /// `CreateSpreadsheetSheetFilterViewConditionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
+    pub struct CreateSpreadsheetSheetFilterViewConditionResponseBody {
+        /// `condition`.
+        pub condition: Option<FilterViewCondition>,
+    }
 }
 
-/// `CreateSpreadsheetSheetFilterViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSpreadsheetSheetFilterViewResponseBody {
-    /// `filter_view`.
-    pub filter_view: Option<FilterView>,
+feishu_core::model! {
+    /// `CreateSpreadsheetSheetFilterViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
+    pub struct CreateSpreadsheetSheetFilterViewResponseBody {
+        /// `filter_view`.
+        pub filter_view: Option<FilterView>,
+    }
 }
 
-/// `CreateSpreadsheetSheetFloatImageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSpreadsheetSheetFloatImageResponseBody {
-    /// `float_image`.
-    pub float_image: Option<FloatImage>,
+feishu_core::model! {
+    /// `CreateSpreadsheetSheetFloatImageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
+    pub struct CreateSpreadsheetSheetFloatImageResponseBody {
+        /// `float_image`.
+        pub float_image: Option<FloatImage>,
+    }
 }
 
-/// `FilterInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilterInfo {
-    /// `col`.
-    pub col: Option<String>,
-    /// `conditions`.
-    pub conditions: Option<Vec<Condition>>,
+feishu_core::model! {
+    /// `FilterInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter&version=v3>
+    pub struct FilterInfo {
+        /// `col`.
+        pub col: Option<String>,
+        /// `conditions`.
+        pub conditions: Option<Vec<Condition>>,
+    }
 }
 
-/// `FilterView`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilterView {
-    /// `filter_view_id`.
-    pub filter_view_id: Option<String>,
-    /// `filter_view_name`.
-    pub filter_view_name: Option<String>,
-    /// `range`.
-    pub range: Option<String>,
+feishu_core::model! {
+    /// `FilterView`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
+    pub struct FilterView {
+        /// `filter_view_id`.
+        pub filter_view_id: Option<String>,
+        /// `filter_view_name`.
+        pub filter_view_name: Option<String>,
+        /// `range`.
+        pub range: Option<String>,
+    }
 }
 
-/// `FilterViewCondition`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilterViewCondition {
-    /// `compare_type`.
-    pub compare_type: Option<String>,
-    /// `condition_id`.
-    pub condition_id: Option<String>,
-    /// `expected`.
-    pub expected: Option<Vec<String>>,
-    /// `filter_type`.
-    pub filter_type: Option<String>,
+feishu_core::model! {
+    /// `FilterViewCondition`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
+    pub struct FilterViewCondition {
+        /// `compare_type`.
+        pub compare_type: Option<String>,
+        /// `condition_id`.
+        pub condition_id: Option<String>,
+        /// `expected`.
+        pub expected: Option<Vec<String>>,
+        /// `filter_type`.
+        pub filter_type: Option<String>,
+    }
 }
 
-/// `FindReplaceResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find&project=sheets&resource=spreadsheet.sheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FindReplaceResult {
-    /// `matched_cells`.
-    pub matched_cells: Option<Vec<String>>,
-    /// `matched_formula_cells`.
-    pub matched_formula_cells: Option<Vec<String>>,
-    /// `rows_count`.
-    pub rows_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `FindReplaceResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find&project=sheets&resource=spreadsheet.sheet&version=v3>
+    pub struct FindReplaceResult {
+        /// `matched_cells`.
+        pub matched_cells: Option<Vec<String>>,
+        /// `matched_formula_cells`.
+        pub matched_formula_cells: Option<Vec<String>>,
+        /// `rows_count`.
+        pub rows_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `FindSpreadsheetSheetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find&project=sheets&resource=spreadsheet.sheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FindSpreadsheetSheetResponseBody {
-    /// `find_result`.
-    pub find_result: Option<FindReplaceResult>,
+feishu_core::model! {
+    /// `FindSpreadsheetSheetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=find&project=sheets&resource=spreadsheet.sheet&version=v3>
+    pub struct FindSpreadsheetSheetResponseBody {
+        /// `find_result`.
+        pub find_result: Option<FindReplaceResult>,
+    }
 }
 
-/// `FloatImage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FloatImage {
-    /// `float_image_id`.
-    pub float_image_id: Option<String>,
-    /// `float_image_token`.
-    pub float_image_token: Option<String>,
-    /// `height`.
-    pub height: Option<f64>,
-    /// `offset_x`.
-    pub offset_x: Option<f64>,
-    /// `offset_y`.
-    pub offset_y: Option<f64>,
-    /// `range`.
-    pub range: Option<String>,
-    /// `width`.
-    pub width: Option<f64>,
+feishu_core::model! {
+    /// `FloatImage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
+    pub struct FloatImage {
+        /// `float_image_id`.
+        pub float_image_id: Option<String>,
+        /// `float_image_token`.
+        pub float_image_token: Option<String>,
+        /// `height`.
+        pub height: Option<f64>,
+        /// `offset_x`.
+        pub offset_x: Option<f64>,
+        /// `offset_y`.
+        pub offset_y: Option<f64>,
+        /// `range`.
+        pub range: Option<String>,
+        /// `width`.
+        pub width: Option<f64>,
+    }
 }
 
-/// `GetSpreadsheet`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSpreadsheet {
-    /// `owner_id`.
-    pub owner_id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `token`.
-    pub token: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `GetSpreadsheet`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet&version=v3>
+    pub struct GetSpreadsheet {
+        /// `owner_id`.
+        pub owner_id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `token`.
+        pub token: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `GetSpreadsheetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSpreadsheetResponseBody {
-    /// `spreadsheet`.
-    pub spreadsheet: Option<GetSpreadsheet>,
+feishu_core::model! {
+    /// `GetSpreadsheetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet&version=v3>
+    pub struct GetSpreadsheetResponseBody {
+        /// `spreadsheet`.
+        pub spreadsheet: Option<GetSpreadsheet>,
+    }
 }
 
-/// `GetSpreadsheetSheetFilterResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSpreadsheetSheetFilterResponseBody {
-    /// `sheet_filter_info`.
-    pub sheet_filter_info: Option<SheetFilterInfo>,
+feishu_core::model! {
+    /// `GetSpreadsheetSheetFilterResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter&version=v3>
+    pub struct GetSpreadsheetSheetFilterResponseBody {
+        /// `sheet_filter_info`.
+        pub sheet_filter_info: Option<SheetFilterInfo>,
+    }
 }
 
-/// `GetSpreadsheetSheetFilterViewConditionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSpreadsheetSheetFilterViewConditionResponseBody {
-    /// `condition`.
-    pub condition: Option<FilterViewCondition>,
+feishu_core::model! {
+    /// `GetSpreadsheetSheetFilterViewConditionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
+    pub struct GetSpreadsheetSheetFilterViewConditionResponseBody {
+        /// `condition`.
+        pub condition: Option<FilterViewCondition>,
+    }
 }
 
-/// `GetSpreadsheetSheetFilterViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSpreadsheetSheetFilterViewResponseBody {
-    /// `filter_view`.
-    pub filter_view: Option<FilterView>,
+feishu_core::model! {
+    /// `GetSpreadsheetSheetFilterViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
+    pub struct GetSpreadsheetSheetFilterViewResponseBody {
+        /// `filter_view`.
+        pub filter_view: Option<FilterView>,
+    }
 }
 
-/// `GetSpreadsheetSheetFloatImageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSpreadsheetSheetFloatImageResponseBody {
-    /// `float_image`.
-    pub float_image: Option<FloatImage>,
+feishu_core::model! {
+    /// `GetSpreadsheetSheetFloatImageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
+    pub struct GetSpreadsheetSheetFloatImageResponseBody {
+        /// `float_image`.
+        pub float_image: Option<FloatImage>,
+    }
 }
 
-/// `GetSpreadsheetSheetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSpreadsheetSheetResponseBody {
-    /// `sheet`.
-    pub sheet: Option<Sheet>,
+feishu_core::model! {
+    /// `GetSpreadsheetSheetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet&version=v3>
+    pub struct GetSpreadsheetSheetResponseBody {
+        /// `sheet`.
+        pub sheet: Option<Sheet>,
+    }
 }
 
-/// `GridProperties`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GridProperties {
-    /// `column_count`.
-    pub column_count: Option<feishu_core::generated::Int64>,
-    /// `frozen_column_count`.
-    pub frozen_column_count: Option<feishu_core::generated::Int64>,
-    /// `frozen_row_count`.
-    pub frozen_row_count: Option<feishu_core::generated::Int64>,
-    /// `row_count`.
-    pub row_count: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `GridProperties`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet&version=v3>
+    pub struct GridProperties {
+        /// `column_count`.
+        pub column_count: Option<feishu_core::generated::Int64>,
+        /// `frozen_column_count`.
+        pub frozen_column_count: Option<feishu_core::generated::Int64>,
+        /// `frozen_row_count`.
+        pub frozen_row_count: Option<feishu_core::generated::Int64>,
+        /// `row_count`.
+        pub row_count: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `MergeRange`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MergeRange {
-    /// `end_column_index`.
-    pub end_column_index: Option<feishu_core::generated::Int64>,
-    /// `end_row_index`.
-    pub end_row_index: Option<feishu_core::generated::Int64>,
-    /// `start_column_index`.
-    pub start_column_index: Option<feishu_core::generated::Int64>,
-    /// `start_row_index`.
-    pub start_row_index: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `MergeRange`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet&version=v3>
+    pub struct MergeRange {
+        /// `end_column_index`.
+        pub end_column_index: Option<feishu_core::generated::Int64>,
+        /// `end_row_index`.
+        pub end_row_index: Option<feishu_core::generated::Int64>,
+        /// `start_column_index`.
+        pub start_column_index: Option<feishu_core::generated::Int64>,
+        /// `start_row_index`.
+        pub start_row_index: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `PatchSpreadsheetSheetFilterViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchSpreadsheetSheetFilterViewResponseBody {
-    /// `filter_view`.
-    pub filter_view: Option<FilterView>,
+feishu_core::model! {
+    /// `PatchSpreadsheetSheetFilterViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
+    pub struct PatchSpreadsheetSheetFilterViewResponseBody {
+        /// `filter_view`.
+        pub filter_view: Option<FilterView>,
+    }
 }
 
-/// `PatchSpreadsheetSheetFloatImageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchSpreadsheetSheetFloatImageResponseBody {
-    /// `float_image`.
-    pub float_image: Option<FloatImage>,
+feishu_core::model! {
+    /// `PatchSpreadsheetSheetFloatImageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
+    pub struct PatchSpreadsheetSheetFloatImageResponseBody {
+        /// `float_image`.
+        pub float_image: Option<FloatImage>,
+    }
 }
 
-/// `QuerySpreadsheetSheetFilterViewConditionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySpreadsheetSheetFilterViewConditionResponseBody {
-    /// `items`.
-    pub items: Option<Vec<FilterViewCondition>>,
+feishu_core::model! {
+    /// `QuerySpreadsheetSheetFilterViewConditionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
+    pub struct QuerySpreadsheetSheetFilterViewConditionResponseBody {
+        /// `items`.
+        pub items: Option<Vec<FilterViewCondition>>,
+    }
 }
 
-/// `QuerySpreadsheetSheetFilterViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySpreadsheetSheetFilterViewResponseBody {
-    /// `items`.
-    pub items: Option<Vec<FilterView>>,
+feishu_core::model! {
+    /// `QuerySpreadsheetSheetFilterViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=sheets&resource=spreadsheet.sheet.filter_view&version=v3>
+    pub struct QuerySpreadsheetSheetFilterViewResponseBody {
+        /// `items`.
+        pub items: Option<Vec<FilterView>>,
+    }
 }
 
-/// `QuerySpreadsheetSheetFloatImageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySpreadsheetSheetFloatImageResponseBody {
-    /// `items`.
-    pub items: Option<Vec<FloatImage>>,
+feishu_core::model! {
+    /// `QuerySpreadsheetSheetFloatImageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=sheets&resource=spreadsheet.sheet.float_image&version=v3>
+    pub struct QuerySpreadsheetSheetFloatImageResponseBody {
+        /// `items`.
+        pub items: Option<Vec<FloatImage>>,
+    }
 }
 
-/// `QuerySpreadsheetSheetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=sheets&resource=spreadsheet.sheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QuerySpreadsheetSheetResponseBody {
-    /// `sheets`.
-    pub sheets: Option<Vec<Sheet>>,
+feishu_core::model! {
+    /// `QuerySpreadsheetSheetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=sheets&resource=spreadsheet.sheet&version=v3>
+    pub struct QuerySpreadsheetSheetResponseBody {
+        /// `sheets`.
+        pub sheets: Option<Vec<Sheet>>,
+    }
 }
 
-/// `ReplaceSpreadsheetSheetResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=replace&project=sheets&resource=spreadsheet.sheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReplaceSpreadsheetSheetResponseBody {
-    /// `replace_result`.
-    pub replace_result: Option<FindReplaceResult>,
+feishu_core::model! {
+    /// `ReplaceSpreadsheetSheetResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=replace&project=sheets&resource=spreadsheet.sheet&version=v3>
+    pub struct ReplaceSpreadsheetSheetResponseBody {
+        /// `replace_result`.
+        pub replace_result: Option<FindReplaceResult>,
+    }
 }
 
-/// `Sheet`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Sheet {
-    /// `grid_properties`.
-    pub grid_properties: Option<GridProperties>,
-    /// `hidden`.
-    pub hidden: Option<bool>,
-    /// `index`.
-    pub index: Option<feishu_core::generated::Int64>,
-    /// `merges`.
-    pub merges: Option<Vec<MergeRange>>,
-    /// `resource_type`.
-    pub resource_type: Option<String>,
-    /// `sheet_id`.
-    pub sheet_id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
+feishu_core::model! {
+    /// `Sheet`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet&version=v3>
+    pub struct Sheet {
+        /// `grid_properties`.
+        pub grid_properties: Option<GridProperties>,
+        /// `hidden`.
+        pub hidden: Option<bool>,
+        /// `index`.
+        pub index: Option<feishu_core::generated::Int64>,
+        /// `merges`.
+        pub merges: Option<Vec<MergeRange>>,
+        /// `resource_type`.
+        pub resource_type: Option<String>,
+        /// `sheet_id`.
+        pub sheet_id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
 }
 
-/// `SheetFilterInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SheetFilterInfo {
-    /// `filter_infos`.
-    pub filter_infos: Option<Vec<FilterInfo>>,
-    /// `filtered_out_rows`.
-    pub filtered_out_rows: Option<Vec<feishu_core::generated::Int64>>,
-    /// `range`.
-    pub range: Option<String>,
+feishu_core::model! {
+    /// `SheetFilterInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=sheets&resource=spreadsheet.sheet.filter&version=v3>
+    pub struct SheetFilterInfo {
+        /// `filter_infos`.
+        pub filter_infos: Option<Vec<FilterInfo>>,
+        /// `filtered_out_rows`.
+        pub filtered_out_rows: Option<Vec<feishu_core::generated::Int64>>,
+        /// `range`.
+        pub range: Option<String>,
+    }
 }
 
-/// `Spreadsheet`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Spreadsheet {
-    /// `folder_token`.
-    pub folder_token: Option<String>,
-    /// `spreadsheet_token`.
-    pub spreadsheet_token: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-    /// `without_mount`.
-    pub without_mount: Option<bool>,
+feishu_core::model! {
+    /// `Spreadsheet`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=sheets&resource=spreadsheet&version=v3>
+    pub struct Spreadsheet {
+        /// `folder_token`.
+        pub folder_token: Option<String>,
+        /// `spreadsheet_token`.
+        pub spreadsheet_token: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+        /// `without_mount`.
+        pub without_mount: Option<bool>,
+    }
 }
 
-/// `UpdateSpreadsheetSheetFilterViewConditionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateSpreadsheetSheetFilterViewConditionResponseBody {
-    /// `condition`.
-    pub condition: Option<FilterViewCondition>,
+feishu_core::model! {
+    /// `UpdateSpreadsheetSheetFilterViewConditionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=sheets&resource=spreadsheet.sheet.filter_view.condition&version=v3>
+    pub struct UpdateSpreadsheetSheetFilterViewConditionResponseBody {
+        /// `condition`.
+        pub condition: Option<FilterViewCondition>,
+    }
 }

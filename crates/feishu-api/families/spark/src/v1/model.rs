@@ -3,130 +3,130 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `App`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=spark&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct App {
-    /// `app_id`.
-    pub app_id: Option<String>,
-    /// `app_type`.
-    pub app_type: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `icon_url`.
-    pub icon_url: Option<String>,
-    /// `is_published`.
-    pub is_published: Option<bool>,
-    /// `meta_token`.
-    pub meta_token: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `online_url`.
-    pub online_url: Option<String>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
+feishu_core::model! {
+    /// `App`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=spark&resource=app&version=v1>
+    pub struct App {
+        /// `app_id`.
+        pub app_id: Option<String>,
+        /// `app_type`.
+        pub app_type: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `icon_url`.
+        pub icon_url: Option<String>,
+        /// `is_published`.
+        pub is_published: Option<bool>,
+        /// `meta_token`.
+        pub meta_token: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `online_url`.
+        pub online_url: Option<String>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+    }
 }
 
-/// `AppEnum`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_enum_list&project=spark&resource=app.enum&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppEnum {
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `options`.
-    pub options: Option<Vec<String>>,
+feishu_core::model! {
+    /// `AppEnum`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_enum_list&project=spark&resource=app.enum&version=v1>
+    pub struct AppEnum {
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `options`.
+        pub options: Option<Vec<String>>,
+    }
 }
 
-/// `AppTable`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTable {
-    /// `columns`.
-    pub columns: Option<Vec<AppTableColumn>>,
-    /// `constraints`.
-    pub constraints: Option<Vec<AppTableConstraint>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `estimated_row_count`.
-    pub estimated_row_count: Option<feishu_core::generated::Int64>,
-    /// `indexes`.
-    pub indexes: Option<Vec<AppTableIndex>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `size_bytes`.
-    pub size_bytes: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AppTable`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
+    pub struct AppTable {
+        /// `columns`.
+        pub columns: Option<Vec<AppTableColumn>>,
+        /// `constraints`.
+        pub constraints: Option<Vec<AppTableConstraint>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `estimated_row_count`.
+        pub estimated_row_count: Option<feishu_core::generated::Int64>,
+        /// `indexes`.
+        pub indexes: Option<Vec<AppTableIndex>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `size_bytes`.
+        pub size_bytes: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `AppTableColumn`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableColumn {
-    /// `data_type`.
-    pub data_type: Option<String>,
-    /// `default_value`.
-    pub default_value: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `is_allow_null`.
-    pub is_allow_null: Option<bool>,
-    /// `is_array`.
-    pub is_array: Option<bool>,
-    /// `is_auto_increment`.
-    pub is_auto_increment: Option<bool>,
-    /// `is_primary_key`.
-    pub is_primary_key: Option<bool>,
-    /// `is_unique`.
-    pub is_unique: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `AppTableColumn`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
+    pub struct AppTableColumn {
+        /// `data_type`.
+        pub data_type: Option<String>,
+        /// `default_value`.
+        pub default_value: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `is_allow_null`.
+        pub is_allow_null: Option<bool>,
+        /// `is_array`.
+        pub is_array: Option<bool>,
+        /// `is_auto_increment`.
+        pub is_auto_increment: Option<bool>,
+        /// `is_primary_key`.
+        pub is_primary_key: Option<bool>,
+        /// `is_unique`.
+        pub is_unique: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `AppTableConstraint`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableConstraint {
-    /// `columns`.
-    pub columns: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `referenced_columns`.
-    pub referenced_columns: Option<Vec<String>>,
-    /// `referenced_table`.
-    pub referenced_table: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `AppTableConstraint`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
+    pub struct AppTableConstraint {
+        /// `columns`.
+        pub columns: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `referenced_columns`.
+        pub referenced_columns: Option<Vec<String>>,
+        /// `referenced_table`.
+        pub referenced_table: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `AppTableIndex`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppTableIndex {
-    /// `columns`.
-    pub columns: Option<Vec<String>>,
-    /// `definition`.
-    pub definition: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `AppTableIndex`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
+    pub struct AppTableIndex {
+        /// `columns`.
+        pub columns: Option<Vec<String>>,
+        /// `definition`.
+        pub definition: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
 /// `ApplyConfig`.
@@ -143,288 +143,288 @@ pub struct ApplyConfig {
     pub enabled: Option<bool>,
 }
 
-/// `BatchUpdateTableRecordsAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update_table_records&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchUpdateTableRecordsAppTableResponseBody {
-    /// `record_ids`.
-    pub record_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `BatchUpdateTableRecordsAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_update_table_records&project=spark&resource=app.table&version=v1>
+    pub struct BatchUpdateTableRecordsAppTableResponseBody {
+        /// `record_ids`.
+        pub record_ids: Option<Vec<String>>,
+    }
 }
 
-/// `CreateAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=spark&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAppResponseBody {
-    /// `app`.
-    pub app: Option<App>,
+feishu_core::model! {
+    /// `CreateAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=spark&resource=app&version=v1>
+    pub struct CreateAppResponseBody {
+        /// `app`.
+        pub app: Option<App>,
+    }
 }
 
-/// `GetAppVisibilityAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_app_visibility&project=spark&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAppVisibilityAppResponseBody {
-    /// `apply_config`.
-    pub apply_config: Option<ApplyConfig>,
-    /// `chats`.
-    pub chats: Option<Vec<String>>,
-    /// `departments`.
-    pub departments: Option<Vec<String>>,
-    /// `require_login`.
-    pub require_login: Option<bool>,
-    /// `scope`.
-    pub scope: Option<String>,
-    /// `users`.
-    pub users: Option<Vec<String>>,
+feishu_core::model! {
+    /// `GetAppVisibilityAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_app_visibility&project=spark&resource=app&version=v1>
+    pub struct GetAppVisibilityAppResponseBody {
+        /// `apply_config`.
+        pub apply_config: Option<ApplyConfig>,
+        /// `chats`.
+        pub chats: Option<Vec<String>>,
+        /// `departments`.
+        pub departments: Option<Vec<String>>,
+        /// `require_login`.
+        pub require_login: Option<bool>,
+        /// `scope`.
+        pub scope: Option<String>,
+        /// `users`.
+        pub users: Option<Vec<String>>,
+    }
 }
 
-/// `GetEnumDetailAppEnumResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_enum_detail&project=spark&resource=app.enum&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetEnumDetailAppEnumResponseBody {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `options`.
-    pub options: Option<Vec<String>>,
+feishu_core::model! {
+    /// `GetEnumDetailAppEnumResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_enum_detail&project=spark&resource=app.enum&version=v1>
+    pub struct GetEnumDetailAppEnumResponseBody {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `options`.
+        pub options: Option<Vec<String>>,
+    }
 }
 
-/// `GetEnumListAppEnumResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_enum_list&project=spark&resource=app.enum&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetEnumListAppEnumResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppEnum>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `GetEnumListAppEnumResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_enum_list&project=spark&resource=app.enum&version=v1>
+    pub struct GetEnumListAppEnumResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppEnum>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `GetTableDetailAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_detail&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTableDetailAppTableResponseBody {
-    /// `columns`.
-    pub columns: Option<Vec<AppTableColumn>>,
-    /// `constraints`.
-    pub constraints: Option<Vec<AppTableConstraint>>,
-    /// `ddl`.
-    pub ddl: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `estimated_row_count`.
-    pub estimated_row_count: Option<feishu_core::generated::Int64>,
-    /// `indexes`.
-    pub indexes: Option<Vec<AppTableIndex>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `size_bytes`.
-    pub size_bytes: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `GetTableDetailAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_detail&project=spark&resource=app.table&version=v1>
+    pub struct GetTableDetailAppTableResponseBody {
+        /// `columns`.
+        pub columns: Option<Vec<AppTableColumn>>,
+        /// `constraints`.
+        pub constraints: Option<Vec<AppTableConstraint>>,
+        /// `ddl`.
+        pub ddl: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `estimated_row_count`.
+        pub estimated_row_count: Option<feishu_core::generated::Int64>,
+        /// `indexes`.
+        pub indexes: Option<Vec<AppTableIndex>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `size_bytes`.
+        pub size_bytes: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetTableListAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTableListAppTableResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<AppTable>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `GetTableListAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_list&project=spark&resource=app.table&version=v1>
+    pub struct GetTableListAppTableResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<AppTable>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `GetTableRecordListAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_record_list&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTableRecordListAppTableResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `GetTableRecordListAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_table_record_list&project=spark&resource=app.table&version=v1>
+    pub struct GetTableRecordListAppTableResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetViewRecordListAppViewResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_view_record_list&project=spark&resource=app.view&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetViewRecordListAppViewResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `GetViewRecordListAppViewResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_view_record_list&project=spark&resource=app.view&version=v1>
+    pub struct GetViewRecordListAppViewResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `IconAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=icon&project=spark&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IconAppResponseBody {
-    /// `icon_url`.
-    pub icon_url: Option<String>,
+feishu_core::model! {
+    /// `IconAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=icon&project=spark&resource=app&version=v1>
+    pub struct IconAppResponseBody {
+        /// `icon_url`.
+        pub icon_url: Option<String>,
+    }
 }
 
-/// `IdConvertDirectoryUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=id_convert&project=spark&resource=directory.user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IdConvertDirectoryUserResponseBody {
-    /// `items`.
-    pub items: Option<Vec<IdMapItem>>,
+feishu_core::model! {
+    /// `IdConvertDirectoryUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=id_convert&project=spark&resource=directory.user&version=v1>
+    pub struct IdConvertDirectoryUserResponseBody {
+        /// `items`.
+        pub items: Option<Vec<IdMapItem>>,
+    }
 }
 
-/// `IdMapItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=id_convert&project=spark&resource=directory.user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IdMapItem {
-    /// `source_id`.
-    pub source_id: Option<String>,
-    /// `target_id`.
-    pub target_id: Option<String>,
+feishu_core::model! {
+    /// `IdMapItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=id_convert&project=spark&resource=directory.user&version=v1>
+    pub struct IdMapItem {
+        /// `source_id`.
+        pub source_id: Option<String>,
+        /// `target_id`.
+        pub target_id: Option<String>,
+    }
 }
 
-/// `ListAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=spark&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAppResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<App>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=spark&resource=app&version=v1>
+    pub struct ListAppResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<App>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `PatchAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=spark&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchAppResponseBody {
-    /// `app`.
-    pub app: Option<App>,
+feishu_core::model! {
+    /// `PatchAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=spark&resource=app&version=v1>
+    pub struct PatchAppResponseBody {
+        /// `app`.
+        pub app: Option<App>,
+    }
 }
 
-/// `PatchTableRecordsAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch_table_records&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchTableRecordsAppTableResponseBody {
-    /// `record_ids`.
-    pub record_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `PatchTableRecordsAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch_table_records&project=spark&resource=app.table&version=v1>
+    pub struct PatchTableRecordsAppTableResponseBody {
+        /// `record_ids`.
+        pub record_ids: Option<Vec<String>>,
+    }
 }
 
-/// `PostTableRecordsAppTableResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=post_table_records&project=spark&resource=app.table&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PostTableRecordsAppTableResponseBody {
-    /// `record_ids`.
-    pub record_ids: Option<Vec<String>>,
+feishu_core::model! {
+    /// `PostTableRecordsAppTableResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=post_table_records&project=spark&resource=app.table&version=v1>
+    pub struct PostTableRecordsAppTableResponseBody {
+        /// `record_ids`.
+        pub record_ids: Option<Vec<String>>,
+    }
 }
 
-/// `SqlCommandsAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=sql_commands&project=spark&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SqlCommandsAppResponseBody {
-    /// `result`.
-    pub result: Option<String>,
+feishu_core::model! {
+    /// `SqlCommandsAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=sql_commands&project=spark&resource=app&version=v1>
+    pub struct SqlCommandsAppResponseBody {
+        /// `result`.
+        pub result: Option<String>,
+    }
 }
 
-/// `UploadAppStorageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=spark&resource=app.storage&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadAppStorageResponseBody {
-    /// `file_key`.
-    pub file_key: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `file_size`.
-    pub file_size: Option<feishu_core::generated::Int64>,
-    /// `file_url`.
-    pub file_url: Option<String>,
-    /// `mime_type`.
-    pub mime_type: Option<String>,
+feishu_core::model! {
+    /// `UploadAppStorageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=spark&resource=app.storage&version=v1>
+    pub struct UploadAppStorageResponseBody {
+        /// `file_key`.
+        pub file_key: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `file_size`.
+        pub file_size: Option<feishu_core::generated::Int64>,
+        /// `file_url`.
+        pub file_url: Option<String>,
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+    }
 }
 
-/// `UploadCompleteAppStorageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_complete&project=spark&resource=app.storage&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadCompleteAppStorageResponseBody {
-    /// `file_key`.
-    pub file_key: Option<String>,
-    /// `file_name`.
-    pub file_name: Option<String>,
-    /// `file_size`.
-    pub file_size: Option<feishu_core::generated::Int64>,
-    /// `file_url`.
-    pub file_url: Option<String>,
-    /// `mime_type`.
-    pub mime_type: Option<String>,
+feishu_core::model! {
+    /// `UploadCompleteAppStorageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_complete&project=spark&resource=app.storage&version=v1>
+    pub struct UploadCompleteAppStorageResponseBody {
+        /// `file_key`.
+        pub file_key: Option<String>,
+        /// `file_name`.
+        pub file_name: Option<String>,
+        /// `file_size`.
+        pub file_size: Option<feishu_core::generated::Int64>,
+        /// `file_url`.
+        pub file_url: Option<String>,
+        /// `mime_type`.
+        pub mime_type: Option<String>,
+    }
 }
 
-/// `UploadHtmlCodeAndReleaseAppResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_html_code_and_release&project=spark&resource=app&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadHtmlCodeAndReleaseAppResponseBody {
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `UploadHtmlCodeAndReleaseAppResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_html_code_and_release&project=spark&resource=app&version=v1>
+    pub struct UploadHtmlCodeAndReleaseAppResponseBody {
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `UploadInitializeAppStorageResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_initialize&project=spark&resource=app.storage&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadInitializeAppStorageResponseBody {
-    /// `chunk_numbers`.
-    pub chunk_numbers: Option<feishu_core::generated::Int64>,
-    /// `chunk_size`.
-    pub chunk_size: Option<feishu_core::generated::Int64>,
-    /// `upload_id`.
-    pub upload_id: Option<String>,
+feishu_core::model! {
+    /// `UploadInitializeAppStorageResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload_initialize&project=spark&resource=app.storage&version=v1>
+    pub struct UploadInitializeAppStorageResponseBody {
+        /// `chunk_numbers`.
+        pub chunk_numbers: Option<feishu_core::generated::Int64>,
+        /// `chunk_size`.
+        pub chunk_size: Option<feishu_core::generated::Int64>,
+        /// `upload_id`.
+        pub upload_id: Option<String>,
+    }
 }

@@ -3,26 +3,26 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `FileRecognizeSpeechResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=file_recognize&project=speech_to_text&resource=speech&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FileRecognizeSpeechResponseBody {
-    /// `recognition_text`.
-    pub recognition_text: Option<String>,
+feishu_core::model! {
+    /// `FileRecognizeSpeechResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=file_recognize&project=speech_to_text&resource=speech&version=v1>
+    pub struct FileRecognizeSpeechResponseBody {
+        /// `recognition_text`.
+        pub recognition_text: Option<String>,
+    }
 }
 
-/// `StreamRecognizeSpeechResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=stream_recognize&project=speech_to_text&resource=speech&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StreamRecognizeSpeechResponseBody {
-    /// `recognition_text`.
-    pub recognition_text: Option<String>,
-    /// `sequence_id`.
-    pub sequence_id: Option<feishu_core::generated::Int64>,
-    /// `stream_id`.
-    pub stream_id: Option<String>,
+feishu_core::model! {
+    /// `StreamRecognizeSpeechResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=stream_recognize&project=speech_to_text&resource=speech&version=v1>
+    pub struct StreamRecognizeSpeechResponseBody {
+        /// `recognition_text`.
+        pub recognition_text: Option<String>,
+        /// `sequence_id`.
+        pub sequence_id: Option<feishu_core::generated::Int64>,
+        /// `stream_id`.
+        pub stream_id: Option<String>,
+    }
 }

@@ -41,16 +41,16 @@ pub struct CreateCustomFieldNumberSetting {
     pub custom_symbol: Option<String>,
     /// When'format 'is set to "custom", the display position of the custom symbol relative to the number is defined.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_symbol_position: Option<NumberSettingCustomSymbolPosition>,
+    pub custom_symbol_position: Option<CustomSymbolPosition>,
     /// The number of decimal places reserved for the value of a custom field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decimal_count: Option<i64>,
     /// number format in which number value are displayed in the app format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<NumberSettingFormat>,
+    pub format: Option<Format>,
     /// number separator in the integer part.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub separator: Option<NumberSettingSeparator>,
+    pub separator: Option<Separator>,
 }
 
 /// `single_select_setting` of a request.
@@ -61,20 +61,6 @@ pub struct CreateCustomFieldSingleSelectSetting {
     /// single select options.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectSettingOptions2>>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=custom_field&version=v2>
-    pub enum CreateCustomFieldUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 feishu_core::string_enum! {
@@ -114,20 +100,6 @@ feishu_core::string_enum! {
         Usd = "usd",
         /// `custom`.
         Custom = "custom",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=custom_field&version=v2>
-    pub enum GetCustomFieldUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -201,48 +173,6 @@ pub struct NumberSetting {
     pub separator: Option<Separator>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `custom_symbol_position`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=custom_field&version=v2>
-    pub enum NumberSettingCustomSymbolPosition {
-        /// `left`.
-        Left = "left",
-        /// `right`.
-        Right = "right",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `format`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=custom_field&version=v2>
-    pub enum NumberSettingFormat {
-        /// `normal`.
-        Normal = "normal",
-        /// `percentage`.
-        Percentage = "percentage",
-        /// `cny`.
-        Cny = "cny",
-        /// `usd`.
-        Usd = "usd",
-        /// `custom`.
-        Custom = "custom",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `separator`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=custom_field&version=v2>
-    pub enum NumberSettingSeparator {
-        /// `none`.
-        None_ = "none",
-        /// `thousand`.
-        Thousand = "thousand",
-    }
-}
-
 /// `options` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=custom_field&version=v2>
@@ -257,20 +187,6 @@ pub struct Option_ {
     /// Option name, maximum 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=custom_field&version=v2>
-    pub enum PatchCustomFieldUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `multi_select_setting` of a request.
@@ -345,20 +261,6 @@ feishu_core::string_enum! {
     }
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/task/v2/custom_fields`: List Custom Field.
 ///
 /// Get a list of custom fields accessible to the calling identity.
@@ -373,7 +275,7 @@ pub struct ListCustomField {
     resource_id: Option<String>,
     resource_type: Option<String>,
     update_msec: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListCustomField {
@@ -413,7 +315,7 @@ impl ListCustomField {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -460,7 +362,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetCustomField {
     custom_field_guid: String,
-    user_id_type: Option<GetCustomFieldUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetCustomField {
@@ -473,7 +375,7 @@ impl GetCustomField {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetCustomFieldUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -507,7 +409,7 @@ pub struct PatchCustomField {
     #[serde(skip)]
     custom_field_guid: String,
     #[serde(skip)]
-    user_id_type: Option<PatchCustomFieldUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     custom_field: Option<InputCustomField>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -526,7 +428,7 @@ impl PatchCustomField {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchCustomFieldUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -570,7 +472,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateCustomField {
     #[serde(skip)]
-    user_id_type: Option<CreateCustomFieldUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     datetime_setting: Option<CreateCustomFieldDatetimeSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -608,7 +510,7 @@ impl CreateCustomField {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateCustomFieldUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -14,34 +14,6 @@ pub struct CreateTasklistActivitySubscriptionSubscribers {
     pub r#type: Option<String>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=tasklist.activity_subscription&version=v2>
-    pub enum CreateTasklistActivitySubscriptionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=tasklist.activity_subscription&version=v2>
-    pub enum GetTasklistActivitySubscriptionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `subscribers` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=tasklist.activity_subscription&version=v2>
@@ -53,20 +25,6 @@ pub struct Member {
     /// member type. only support 'chat'.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=tasklist.activity_subscription&version=v2>
-    pub enum PatchTasklistActivitySubscriptionUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `activity_subscription` of a request.
@@ -101,20 +59,6 @@ feishu_core::string_enum! {
         Subscribers = "subscribers",
         /// `disabled`.
         Disabled = "disabled",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist.activity_subscription&version=v2>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
     }
 }
 
@@ -161,7 +105,7 @@ feishu_core::endpoint! {
 pub struct ListTasklistActivitySubscription {
     tasklist_guid: String,
     limit: Option<i64>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListTasklistActivitySubscription {
@@ -181,7 +125,7 @@ impl ListTasklistActivitySubscription {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -217,7 +161,7 @@ feishu_core::endpoint! {
 pub struct GetTasklistActivitySubscription {
     tasklist_guid: String,
     activity_subscription_guid: String,
-    user_id_type: Option<GetTasklistActivitySubscriptionUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetTasklistActivitySubscription {
@@ -231,7 +175,7 @@ impl GetTasklistActivitySubscription {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetTasklistActivitySubscriptionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -267,7 +211,7 @@ pub struct PatchTasklistActivitySubscription {
     #[serde(skip)]
     activity_subscription_guid: String,
     #[serde(skip)]
-    user_id_type: Option<PatchTasklistActivitySubscriptionUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     activity_subscription: TasklistActivitySubscription,
     update_fields: Vec<UpdateFields>,
 }
@@ -285,7 +229,7 @@ impl PatchTasklistActivitySubscription {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchTasklistActivitySubscriptionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -319,7 +263,7 @@ pub struct CreateTasklistActivitySubscription {
     #[serde(skip)]
     tasklist_guid: String,
     #[serde(skip)]
-    user_id_type: Option<CreateTasklistActivitySubscriptionUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     disabled: Option<bool>,
     include_keys: Vec<i64>,
@@ -341,7 +285,7 @@ impl CreateTasklistActivitySubscription {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateTasklistActivitySubscriptionUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

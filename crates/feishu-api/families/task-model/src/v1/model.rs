@@ -3,324 +3,324 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `BatchDeleteCollaboratorTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete_collaborator&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDeleteCollaboratorTaskResponseBody {
-    /// `collaborators`.
-    pub collaborators: Option<Vec<String>>,
+feishu_core::model! {
+    /// `BatchDeleteCollaboratorTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete_collaborator&project=task&resource=task&version=v1>
+    pub struct BatchDeleteCollaboratorTaskResponseBody {
+        /// `collaborators`.
+        pub collaborators: Option<Vec<String>>,
+    }
 }
 
-/// `BatchDeleteFollowerTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete_follower&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BatchDeleteFollowerTaskResponseBody {
-    /// `followers`.
-    pub followers: Option<Vec<String>>,
+feishu_core::model! {
+    /// `BatchDeleteFollowerTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=batch_delete_follower&project=task&resource=task&version=v1>
+    pub struct BatchDeleteFollowerTaskResponseBody {
+        /// `followers`.
+        pub followers: Option<Vec<String>>,
+    }
 }
 
-/// `Collaborator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Collaborator {
-    /// `id`.
-    pub id: Option<String>,
-    /// `id_list`.
-    pub id_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Collaborator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
+    pub struct Collaborator {
+        /// `id`.
+        pub id: Option<String>,
+        /// `id_list`.
+        pub id_list: Option<Vec<String>>,
+    }
 }
 
-/// `Comment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Comment {
-    /// `content`.
-    pub content: Option<String>,
-    /// `create_milli_time`.
-    pub create_milli_time: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `parent_id`.
-    pub parent_id: Option<feishu_core::generated::Int64>,
-    /// `rich_content`.
-    pub rich_content: Option<String>,
+feishu_core::model! {
+    /// `Comment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.comment&version=v1>
+    pub struct Comment {
+        /// `content`.
+        pub content: Option<String>,
+        /// `create_milli_time`.
+        pub create_milli_time: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `parent_id`.
+        pub parent_id: Option<feishu_core::generated::Int64>,
+        /// `rich_content`.
+        pub rich_content: Option<String>,
+    }
 }
 
-/// `CreateTaskCollaboratorResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.collaborator&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTaskCollaboratorResponseBody {
-    /// `collaborator`.
-    pub collaborator: Option<Collaborator>,
+feishu_core::model! {
+    /// `CreateTaskCollaboratorResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.collaborator&version=v1>
+    pub struct CreateTaskCollaboratorResponseBody {
+        /// `collaborator`.
+        pub collaborator: Option<Collaborator>,
+    }
 }
 
-/// `CreateTaskCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTaskCommentResponseBody {
-    /// `comment`.
-    pub comment: Option<Comment>,
+feishu_core::model! {
+    /// `CreateTaskCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.comment&version=v1>
+    pub struct CreateTaskCommentResponseBody {
+        /// `comment`.
+        pub comment: Option<Comment>,
+    }
 }
 
-/// `CreateTaskFollowerResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.follower&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTaskFollowerResponseBody {
-    /// `follower`.
-    pub follower: Option<Follower>,
+feishu_core::model! {
+    /// `CreateTaskFollowerResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.follower&version=v1>
+    pub struct CreateTaskFollowerResponseBody {
+        /// `follower`.
+        pub follower: Option<Follower>,
+    }
 }
 
-/// `CreateTaskReminderResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.reminder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTaskReminderResponseBody {
-    /// `reminder`.
-    pub reminder: Option<Reminder>,
+feishu_core::model! {
+    /// `CreateTaskReminderResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.reminder&version=v1>
+    pub struct CreateTaskReminderResponseBody {
+        /// `reminder`.
+        pub reminder: Option<Reminder>,
+    }
 }
 
-/// `CreateTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
+feishu_core::model! {
+    /// `CreateTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task&version=v1>
+    pub struct CreateTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
 }
 
-/// `Due`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Due {
-    /// `is_all_day`.
-    pub is_all_day: Option<bool>,
-    /// `time`.
-    pub time: Option<feishu_core::generated::Int64>,
-    /// `timezone`.
-    pub timezone: Option<String>,
+feishu_core::model! {
+    /// `Due`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
+    pub struct Due {
+        /// `is_all_day`.
+        pub is_all_day: Option<bool>,
+        /// `time`.
+        pub time: Option<feishu_core::generated::Int64>,
+        /// `timezone`.
+        pub timezone: Option<String>,
+    }
 }
 
-/// `Follower`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Follower {
-    /// `id`.
-    pub id: Option<String>,
-    /// `id_list`.
-    pub id_list: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Follower`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
+    pub struct Follower {
+        /// `id`.
+        pub id: Option<String>,
+        /// `id_list`.
+        pub id_list: Option<Vec<String>>,
+    }
 }
 
-/// `GetTaskCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=task.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTaskCommentResponseBody {
-    /// `comment`.
-    pub comment: Option<Comment>,
+feishu_core::model! {
+    /// `GetTaskCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=task.comment&version=v1>
+    pub struct GetTaskCommentResponseBody {
+        /// `comment`.
+        pub comment: Option<Comment>,
+    }
 }
 
-/// `GetTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
+feishu_core::model! {
+    /// `GetTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=task&version=v1>
+    pub struct GetTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
 }
 
-/// `Href`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Href {
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `Href`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
+    pub struct Href {
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `ListTaskCollaboratorResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.collaborator&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTaskCollaboratorResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Collaborator>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListTaskCollaboratorResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.collaborator&version=v1>
+    pub struct ListTaskCollaboratorResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Collaborator>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListTaskCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTaskCommentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Comment>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListTaskCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.comment&version=v1>
+    pub struct ListTaskCommentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Comment>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListTaskFollowerResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.follower&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTaskFollowerResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Follower>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListTaskFollowerResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.follower&version=v1>
+    pub struct ListTaskFollowerResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Follower>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListTaskReminderResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.reminder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTaskReminderResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Reminder>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListTaskReminderResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.reminder&version=v1>
+    pub struct ListTaskReminderResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Reminder>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTaskResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Task>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
+    pub struct ListTaskResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Task>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `Origin`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Origin {
-    /// `href`.
-    pub href: Option<Href>,
-    /// `platform_i18n_name`.
-    pub platform_i18n_name: Option<String>,
+feishu_core::model! {
+    /// `Origin`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
+    pub struct Origin {
+        /// `href`.
+        pub href: Option<Href>,
+        /// `platform_i18n_name`.
+        pub platform_i18n_name: Option<String>,
+    }
 }
 
-/// `PatchTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
+feishu_core::model! {
+    /// `PatchTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=task&version=v1>
+    pub struct PatchTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
 }
 
-/// `Reminder`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.reminder&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Reminder {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `relative_fire_minute`.
-    pub relative_fire_minute: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Reminder`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.reminder&version=v1>
+    pub struct Reminder {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `relative_fire_minute`.
+        pub relative_fire_minute: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `Task`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Task {
-    /// `can_edit`.
-    pub can_edit: Option<bool>,
-    /// `collaborator_ids`.
-    pub collaborator_ids: Option<Vec<String>>,
-    /// `collaborators`.
-    pub collaborators: Option<Vec<Collaborator>>,
-    /// `complete_time`.
-    pub complete_time: Option<feishu_core::generated::Int64>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<String>,
-    /// `custom`.
-    pub custom: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `due`.
-    pub due: Option<Due>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `follower_ids`.
-    pub follower_ids: Option<Vec<String>>,
-    /// `followers`.
-    pub followers: Option<Vec<Follower>>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `origin`.
-    pub origin: Option<Origin>,
-    /// `repeat_rule`.
-    pub repeat_rule: Option<String>,
-    /// `rich_description`.
-    pub rich_description: Option<String>,
-    /// `rich_summary`.
-    pub rich_summary: Option<String>,
-    /// `source`.
-    pub source: Option<feishu_core::generated::Int64>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Task`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v1>
+    pub struct Task {
+        /// `can_edit`.
+        pub can_edit: Option<bool>,
+        /// `collaborator_ids`.
+        pub collaborator_ids: Option<Vec<String>>,
+        /// `collaborators`.
+        pub collaborators: Option<Vec<Collaborator>>,
+        /// `complete_time`.
+        pub complete_time: Option<feishu_core::generated::Int64>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<String>,
+        /// `custom`.
+        pub custom: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `due`.
+        pub due: Option<Due>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `follower_ids`.
+        pub follower_ids: Option<Vec<String>>,
+        /// `followers`.
+        pub followers: Option<Vec<Follower>>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `origin`.
+        pub origin: Option<Origin>,
+        /// `repeat_rule`.
+        pub repeat_rule: Option<String>,
+        /// `rich_description`.
+        pub rich_description: Option<String>,
+        /// `rich_summary`.
+        pub rich_summary: Option<String>,
+        /// `source`.
+        pub source: Option<feishu_core::generated::Int64>,
+        /// `summary`.
+        pub summary: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `UpdateTaskCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=task&resource=task.comment&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateTaskCommentResponseBody {
-    /// `comment`.
-    pub comment: Option<Comment>,
+feishu_core::model! {
+    /// `UpdateTaskCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=task&resource=task.comment&version=v1>
+    pub struct UpdateTaskCommentResponseBody {
+        /// `comment`.
+        pub comment: Option<Comment>,
+    }
 }

@@ -3,980 +3,980 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AddDependenciesTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_dependencies&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddDependenciesTaskResponseBody {
-    /// `dependencies`.
-    pub dependencies: Option<Vec<TaskDependency>>,
-}
-
-/// `AddMembersTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_members&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddMembersTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `AddMembersTasklistResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_members&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddMembersTasklistResponseBody {
-    /// `tasklist`.
-    pub tasklist: Option<Tasklist>,
-}
-
-/// `AddRemindersTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_reminders&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddRemindersTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `AddTasklistTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_tasklist&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddTasklistTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `Attachment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=attachment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Attachment {
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `is_cover`.
-    pub is_cover: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `resource`.
-    pub resource: Option<Resource>,
-    /// `size`.
-    pub size: Option<feishu_core::generated::Int64>,
-    /// `uploaded_at`.
-    pub uploaded_at: Option<feishu_core::generated::Int64>,
-    /// `uploader`.
-    pub uploader: Option<Member>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `Comment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=comment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Comment {
-    /// `content`.
-    pub content: Option<String>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `creator`.
-    pub creator: Option<Member>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `reply_to_comment_id`.
-    pub reply_to_comment_id: Option<feishu_core::generated::Int64>,
-    /// `resource_id`.
-    pub resource_id: Option<String>,
-    /// `resource_type`.
-    pub resource_type: Option<String>,
-    /// `updated_at`.
-    pub updated_at: Option<feishu_core::generated::Int64>,
-}
-
-/// `CreateCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=comment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCommentResponseBody {
-    /// `comment`.
-    pub comment: Option<Comment>,
-}
-
-/// `CreateCustomFieldOptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=custom_field.option&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCustomFieldOptionResponseBody {
-    /// `option`.
-    pub option: Option<Option_>,
-}
-
-/// `CreateCustomFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCustomFieldResponseBody {
-    /// `custom_field`.
-    pub custom_field: Option<CustomField>,
-}
-
-/// `CreateSectionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSectionResponseBody {
-    /// `section`.
-    pub section: Option<Section>,
-}
-
-/// `CreateTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `CreateTaskSubtaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.subtask&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTaskSubtaskResponseBody {
-    /// `subtask`.
-    pub subtask: Option<Task>,
-}
-
-/// `CreateTasklistActivitySubscriptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=tasklist.activity_subscription&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTasklistActivitySubscriptionResponseBody {
-    /// `activity_subscription`.
-    pub activity_subscription: Option<TasklistActivitySubscription>,
-}
-
-/// `CreateTasklistResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTasklistResponseBody {
-    /// `tasklist`.
-    pub tasklist: Option<Tasklist>,
-}
-
-/// `CustomComplete`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomComplete {
-    /// `android`.
-    pub android: Option<CustomCompleteItem>,
-    /// `ios`.
-    pub ios: Option<CustomCompleteItem>,
-    /// `pc`.
-    pub pc: Option<CustomCompleteItem>,
-}
-
-/// `CustomCompleteItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomCompleteItem {
-    /// `href`.
-    pub href: Option<String>,
-    /// `tip`.
-    pub tip: Option<I18nText>,
-}
-
-/// `CustomField`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomField {
-    /// `created_at`.
-    pub created_at: Option<String>,
-    /// `creator`.
-    pub creator: Option<Member>,
-    /// `datetime_setting`.
-    pub datetime_setting: Option<DatetimeSetting>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `member_setting`.
-    pub member_setting: Option<MemberSetting>,
-    /// `multi_select_setting`.
-    pub multi_select_setting: Option<SelectSetting>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `number_setting`.
-    pub number_setting: Option<NumberSetting>,
-    /// `single_select_setting`.
-    pub single_select_setting: Option<SelectSetting>,
-    /// `text_setting`.
-    pub text_setting: Option<TextSetting>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `updated_at`.
-    pub updated_at: Option<String>,
-}
-
-/// `CustomFieldValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomFieldValue {
-    /// `datetime_value`.
-    pub datetime_value: Option<String>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `member_value`.
-    pub member_value: Option<Vec<Member>>,
-    /// `multi_select_value`.
-    pub multi_select_value: Option<Vec<String>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `number_value`.
-    pub number_value: Option<String>,
-    /// `single_select_value`.
-    pub single_select_value: Option<String>,
-    /// `text_value`.
-    pub text_value: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `DatetimeSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DatetimeSetting {
-    /// `format`.
-    pub format: Option<String>,
-}
-
-/// `Due`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Due {
-    /// `is_all_day`.
-    pub is_all_day: Option<bool>,
-    /// `timestamp`.
-    pub timestamp: Option<feishu_core::generated::Int64>,
-}
-
-/// `GetAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=attachment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAttachmentResponseBody {
-    /// `attachment`.
-    pub attachment: Option<Attachment>,
-}
-
-/// `GetCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=comment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCommentResponseBody {
-    /// `comment`.
-    pub comment: Option<Comment>,
-}
-
-/// `GetCustomFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCustomFieldResponseBody {
-    /// `custom_field`.
-    pub custom_field: Option<CustomField>,
-}
-
-/// `GetSectionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSectionResponseBody {
-    /// `section`.
-    pub section: Option<Section>,
-}
-
-/// `GetTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `GetTasklistActivitySubscriptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=tasklist.activity_subscription&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTasklistActivitySubscriptionResponseBody {
-    /// `activity_subscription`.
-    pub activity_subscription: Option<TasklistActivitySubscription>,
-}
-
-/// `GetTasklistResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTasklistResponseBody {
-    /// `tasklist`.
-    pub tasklist: Option<Tasklist>,
-}
-
-/// `Href`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Href {
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `I18nText`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nText {
-    /// `de_de`.
-    pub de_de: Option<String>,
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `es_es`.
-    pub es_es: Option<String>,
-    /// `fr_fr`.
-    pub fr_fr: Option<String>,
-    /// `it_it`.
-    pub it_it: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `ko_kr`.
-    pub ko_kr: Option<String>,
-    /// `ru_ru`.
-    pub ru_ru: Option<String>,
-    /// `th_th`.
-    pub th_th: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
-    /// `zh_hk`.
-    pub zh_hk: Option<String>,
-    /// `zh_tw`.
-    pub zh_tw: Option<String>,
-}
-
-/// `ListAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=attachment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAttachmentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Attachment>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=comment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCommentResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Comment>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListCustomFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCustomFieldResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CustomField>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListRelatedTaskTaskV2ResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_related_task&project=task&resource=task_v2&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListRelatedTaskTaskV2ResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Task>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListSectionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSectionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<SectionSummary>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTaskResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Task>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTaskSubtaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.subtask&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTaskSubtaskResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Task>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `ListTasklistActivitySubscriptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist.activity_subscription&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTasklistActivitySubscriptionResponseBody {
-    /// `items`.
-    pub items: Option<Vec<TasklistActivitySubscription>>,
-}
-
-/// `ListTasklistResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListTasklistResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Tasklist>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-}
-
-/// `Member`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=attachment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Member {
-    /// `id`.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `role`.
-    pub role: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `MemberSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MemberSetting {
-    /// `multi`.
-    pub multi: Option<bool>,
-}
-
-/// `NumberSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NumberSetting {
-    /// `custom_symbol`.
-    pub custom_symbol: Option<String>,
-    /// `custom_symbol_position`.
-    pub custom_symbol_position: Option<String>,
-    /// `decimal_count`.
-    pub decimal_count: Option<feishu_core::generated::Int64>,
-    /// `format`.
-    pub format: Option<String>,
-    /// `separator`.
-    pub separator: Option<String>,
-}
-
-/// `Option_`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Option_ {
-    /// `color_index`.
-    pub color_index: Option<feishu_core::generated::Int64>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `is_hidden`.
-    pub is_hidden: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `Origin`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Origin {
-    /// `href`.
-    pub href: Option<Href>,
-    /// `platform_i18n_name`.
-    pub platform_i18n_name: Option<I18nText>,
-    /// `refer_resources`.
-    pub refer_resources: Option<Vec<OriginReferResource>>,
-}
-
-/// `OriginReferResource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OriginReferResource {
-    /// `resource_id`.
-    pub resource_id: Option<String>,
-    /// `source_message`.
-    pub source_message: Option<OriginSourceMessage>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `unavailable_reason`.
-    pub unavailable_reason: Option<String>,
-}
-
-/// `OriginSourceMessage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OriginSourceMessage {
-    /// `content`.
-    pub content: Option<String>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-}
-
-/// `PatchCommentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=comment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchCommentResponseBody {
-    /// `comment`.
-    pub comment: Option<Comment>,
-}
-
-/// `PatchCustomFieldOptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=custom_field.option&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchCustomFieldOptionResponseBody {
-    /// `option`.
-    pub option: Option<Option_>,
-}
-
-/// `PatchCustomFieldResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchCustomFieldResponseBody {
-    /// `custom_field`.
-    pub custom_field: Option<CustomField>,
-}
-
-/// `PatchSectionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchSectionResponseBody {
-    /// `section`.
-    pub section: Option<Section>,
-}
-
-/// `PatchTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `PatchTasklistActivitySubscriptionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=tasklist.activity_subscription&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchTasklistActivitySubscriptionResponseBody {
-    /// `activity_subscription`.
-    pub activity_subscription: Option<TasklistActivitySubscription>,
-}
-
-/// `PatchTasklistResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchTasklistResponseBody {
-    /// `tasklist`.
-    pub tasklist: Option<Tasklist>,
-}
-
-/// `Reminder`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Reminder {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `relative_fire_minute`.
-    pub relative_fire_minute: Option<feishu_core::generated::Int64>,
-}
-
-/// `RemoveDependenciesTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_dependencies&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RemoveDependenciesTaskResponseBody {
-    /// `dependencies`.
-    pub dependencies: Option<Vec<TaskDependency>>,
-}
-
-/// `RemoveMembersTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_members&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RemoveMembersTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `RemoveMembersTasklistResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_members&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RemoveMembersTasklistResponseBody {
-    /// `tasklist`.
-    pub tasklist: Option<Tasklist>,
-}
-
-/// `RemoveRemindersTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_reminders&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RemoveRemindersTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `RemoveTasklistTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_tasklist&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RemoveTasklistTaskResponseBody {
-    /// `task`.
-    pub task: Option<Task>,
-}
-
-/// `Resource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=attachment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Resource {
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `SearchTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchTaskResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TaskSearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `SearchTasklistResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchTasklistResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TasklistSearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `Section`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Section {
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `creator`.
-    pub creator: Option<Member>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `is_default`.
-    pub is_default: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `resource_type`.
-    pub resource_type: Option<String>,
-    /// `tasklist`.
-    pub tasklist: Option<TasklistSummary>,
-    /// `updated_at`.
-    pub updated_at: Option<feishu_core::generated::Int64>,
-}
-
-/// `SectionSummary`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SectionSummary {
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `is_default`.
-    pub is_default: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-}
-
-/// `SelectSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SelectSetting {
-    /// `options`.
-    pub options: Option<Vec<Option_>>,
-}
-
-/// `Start`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Start {
-    /// `is_all_day`.
-    pub is_all_day: Option<bool>,
-    /// `timestamp`.
-    pub timestamp: Option<feishu_core::generated::Int64>,
-}
-
-/// `Task`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Task {
-    /// `agent_task_progress`.
-    pub agent_task_progress: Option<String>,
-    /// `agent_task_status`.
-    pub agent_task_status: Option<feishu_core::generated::Int64>,
-    /// `assignee_related`.
-    pub assignee_related: Option<Vec<TaskAssignee>>,
-    /// `attachment_deliveries`.
-    pub attachment_deliveries: Option<Vec<Attachment>>,
-    /// `attachments`.
-    pub attachments: Option<Vec<Attachment>>,
-    /// `completed_at`.
-    pub completed_at: Option<feishu_core::generated::Int64>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `creator`.
-    pub creator: Option<Member>,
-    /// `custom_complete`.
-    pub custom_complete: Option<CustomComplete>,
-    /// `custom_fields`.
-    pub custom_fields: Option<Vec<CustomFieldValue>>,
-    /// `dependencies`.
-    pub dependencies: Option<Vec<TaskDependency>>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `due`.
-    pub due: Option<Due>,
-    /// `extra`.
-    pub extra: Option<String>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `is_milestone`.
-    pub is_milestone: Option<bool>,
-    /// `members`.
-    pub members: Option<Vec<Member>>,
-    /// `mode`.
-    pub mode: Option<feishu_core::generated::Int64>,
-    /// `next_task_guid`.
-    pub next_task_guid: Option<String>,
-    /// `origin`.
-    pub origin: Option<Origin>,
-    /// `parent_task_guid`.
-    pub parent_task_guid: Option<String>,
-    /// `positive_reminders`.
-    pub positive_reminders: Option<Vec<Reminder>>,
-    /// `reminders`.
-    pub reminders: Option<Vec<Reminder>>,
-    /// `repeat_rule`.
-    pub repeat_rule: Option<String>,
-    /// `source`.
-    pub source: Option<feishu_core::generated::Int64>,
-    /// `start`.
-    pub start: Option<Start>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `subtask_count`.
-    pub subtask_count: Option<feishu_core::generated::Int64>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `tasklists`.
-    pub tasklists: Option<Vec<TaskInTasklistInfo>>,
-    /// `text_deliveries`.
-    pub text_deliveries: Option<Vec<String>>,
-    /// `updated_at`.
-    pub updated_at: Option<feishu_core::generated::Int64>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `TaskAssignee`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskAssignee {
-    /// `completed_at`.
-    pub completed_at: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-}
-
-/// `TaskDependency`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskDependency {
-    /// `task_guid`.
-    pub task_guid: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-}
-
-/// `TaskInTasklistInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskInTasklistInfo {
-    /// `section_guid`.
-    pub section_guid: Option<String>,
-    /// `tasklist_guid`.
-    pub tasklist_guid: Option<String>,
+feishu_core::model! {
+    /// `AddDependenciesTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_dependencies&project=task&resource=task&version=v2>
+    pub struct AddDependenciesTaskResponseBody {
+        /// `dependencies`.
+        pub dependencies: Option<Vec<TaskDependency>>,
+    }
+}
+
+feishu_core::model! {
+    /// `AddMembersTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_members&project=task&resource=task&version=v2>
+    pub struct AddMembersTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `AddMembersTasklistResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_members&project=task&resource=tasklist&version=v2>
+    pub struct AddMembersTasklistResponseBody {
+        /// `tasklist`.
+        pub tasklist: Option<Tasklist>,
+    }
+}
+
+feishu_core::model! {
+    /// `AddRemindersTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_reminders&project=task&resource=task&version=v2>
+    pub struct AddRemindersTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `AddTasklistTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=add_tasklist&project=task&resource=task&version=v2>
+    pub struct AddTasklistTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `Attachment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=attachment&version=v2>
+    pub struct Attachment {
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `is_cover`.
+        pub is_cover: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `resource`.
+        pub resource: Option<Resource>,
+        /// `size`.
+        pub size: Option<feishu_core::generated::Int64>,
+        /// `uploaded_at`.
+        pub uploaded_at: Option<feishu_core::generated::Int64>,
+        /// `uploader`.
+        pub uploader: Option<Member>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Comment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=comment&version=v2>
+    pub struct Comment {
+        /// `content`.
+        pub content: Option<String>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `creator`.
+        pub creator: Option<Member>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `reply_to_comment_id`.
+        pub reply_to_comment_id: Option<feishu_core::generated::Int64>,
+        /// `resource_id`.
+        pub resource_id: Option<String>,
+        /// `resource_type`.
+        pub resource_type: Option<String>,
+        /// `updated_at`.
+        pub updated_at: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=comment&version=v2>
+    pub struct CreateCommentResponseBody {
+        /// `comment`.
+        pub comment: Option<Comment>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateCustomFieldOptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=custom_field.option&version=v2>
+    pub struct CreateCustomFieldOptionResponseBody {
+        /// `option`.
+        pub option: Option<Option_>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateCustomFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=custom_field&version=v2>
+    pub struct CreateCustomFieldResponseBody {
+        /// `custom_field`.
+        pub custom_field: Option<CustomField>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateSectionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=section&version=v2>
+    pub struct CreateSectionResponseBody {
+        /// `section`.
+        pub section: Option<Section>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task&version=v2>
+    pub struct CreateTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateTaskSubtaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=task.subtask&version=v2>
+    pub struct CreateTaskSubtaskResponseBody {
+        /// `subtask`.
+        pub subtask: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateTasklistActivitySubscriptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=tasklist.activity_subscription&version=v2>
+    pub struct CreateTasklistActivitySubscriptionResponseBody {
+        /// `activity_subscription`.
+        pub activity_subscription: Option<TasklistActivitySubscription>,
+    }
+}
+
+feishu_core::model! {
+    /// `CreateTasklistResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=task&resource=tasklist&version=v2>
+    pub struct CreateTasklistResponseBody {
+        /// `tasklist`.
+        pub tasklist: Option<Tasklist>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomComplete`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct CustomComplete {
+        /// `android`.
+        pub android: Option<CustomCompleteItem>,
+        /// `ios`.
+        pub ios: Option<CustomCompleteItem>,
+        /// `pc`.
+        pub pc: Option<CustomCompleteItem>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomCompleteItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct CustomCompleteItem {
+        /// `href`.
+        pub href: Option<String>,
+        /// `tip`.
+        pub tip: Option<I18nText>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomField`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
+    pub struct CustomField {
+        /// `created_at`.
+        pub created_at: Option<String>,
+        /// `creator`.
+        pub creator: Option<Member>,
+        /// `datetime_setting`.
+        pub datetime_setting: Option<DatetimeSetting>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `member_setting`.
+        pub member_setting: Option<MemberSetting>,
+        /// `multi_select_setting`.
+        pub multi_select_setting: Option<SelectSetting>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `number_setting`.
+        pub number_setting: Option<NumberSetting>,
+        /// `single_select_setting`.
+        pub single_select_setting: Option<SelectSetting>,
+        /// `text_setting`.
+        pub text_setting: Option<TextSetting>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `updated_at`.
+        pub updated_at: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `CustomFieldValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct CustomFieldValue {
+        /// `datetime_value`.
+        pub datetime_value: Option<String>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `member_value`.
+        pub member_value: Option<Vec<Member>>,
+        /// `multi_select_value`.
+        pub multi_select_value: Option<Vec<String>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `number_value`.
+        pub number_value: Option<String>,
+        /// `single_select_value`.
+        pub single_select_value: Option<String>,
+        /// `text_value`.
+        pub text_value: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `DatetimeSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
+    pub struct DatetimeSetting {
+        /// `format`.
+        pub format: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Due`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=section&version=v2>
+    pub struct Due {
+        /// `is_all_day`.
+        pub is_all_day: Option<bool>,
+        /// `timestamp`.
+        pub timestamp: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=attachment&version=v2>
+    pub struct GetAttachmentResponseBody {
+        /// `attachment`.
+        pub attachment: Option<Attachment>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=comment&version=v2>
+    pub struct GetCommentResponseBody {
+        /// `comment`.
+        pub comment: Option<Comment>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetCustomFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=custom_field&version=v2>
+    pub struct GetCustomFieldResponseBody {
+        /// `custom_field`.
+        pub custom_field: Option<CustomField>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetSectionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=section&version=v2>
+    pub struct GetSectionResponseBody {
+        /// `section`.
+        pub section: Option<Section>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=task&version=v2>
+    pub struct GetTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetTasklistActivitySubscriptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=tasklist.activity_subscription&version=v2>
+    pub struct GetTasklistActivitySubscriptionResponseBody {
+        /// `activity_subscription`.
+        pub activity_subscription: Option<TasklistActivitySubscription>,
+    }
+}
+
+feishu_core::model! {
+    /// `GetTasklistResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=tasklist&version=v2>
+    pub struct GetTasklistResponseBody {
+        /// `tasklist`.
+        pub tasklist: Option<Tasklist>,
+    }
+}
+
+feishu_core::model! {
+    /// `Href`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct Href {
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `I18nText`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct I18nText {
+        /// `de_de`.
+        pub de_de: Option<String>,
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `es_es`.
+        pub es_es: Option<String>,
+        /// `fr_fr`.
+        pub fr_fr: Option<String>,
+        /// `it_it`.
+        pub it_it: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `ko_kr`.
+        pub ko_kr: Option<String>,
+        /// `ru_ru`.
+        pub ru_ru: Option<String>,
+        /// `th_th`.
+        pub th_th: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+        /// `zh_hk`.
+        pub zh_hk: Option<String>,
+        /// `zh_tw`.
+        pub zh_tw: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=attachment&version=v2>
+    pub struct ListAttachmentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Attachment>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=comment&version=v2>
+    pub struct ListCommentResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Comment>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListCustomFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
+    pub struct ListCustomFieldResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CustomField>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListRelatedTaskTaskV2ResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_related_task&project=task&resource=task_v2&version=v2>
+    pub struct ListRelatedTaskTaskV2ResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Task>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListSectionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=section&version=v2>
+    pub struct ListSectionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<SectionSummary>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct ListTaskResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Task>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTaskSubtaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task.subtask&version=v2>
+    pub struct ListTaskSubtaskResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Task>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTasklistActivitySubscriptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist.activity_subscription&version=v2>
+    pub struct ListTasklistActivitySubscriptionResponseBody {
+        /// `items`.
+        pub items: Option<Vec<TasklistActivitySubscription>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ListTasklistResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist&version=v2>
+    pub struct ListTasklistResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Tasklist>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Member`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=attachment&version=v2>
+    pub struct Member {
+        /// `id`.
+        pub id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `role`.
+        pub role: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MemberSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
+    pub struct MemberSetting {
+        /// `multi`.
+        pub multi: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `NumberSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
+    pub struct NumberSetting {
+        /// `custom_symbol`.
+        pub custom_symbol: Option<String>,
+        /// `custom_symbol_position`.
+        pub custom_symbol_position: Option<String>,
+        /// `decimal_count`.
+        pub decimal_count: Option<feishu_core::generated::Int64>,
+        /// `format`.
+        pub format: Option<String>,
+        /// `separator`.
+        pub separator: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Option_`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
+    pub struct Option_ {
+        /// `color_index`.
+        pub color_index: Option<feishu_core::generated::Int64>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `is_hidden`.
+        pub is_hidden: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Origin`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct Origin {
+        /// `href`.
+        pub href: Option<Href>,
+        /// `platform_i18n_name`.
+        pub platform_i18n_name: Option<I18nText>,
+        /// `refer_resources`.
+        pub refer_resources: Option<Vec<OriginReferResource>>,
+    }
+}
+
+feishu_core::model! {
+    /// `OriginReferResource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct OriginReferResource {
+        /// `resource_id`.
+        pub resource_id: Option<String>,
+        /// `source_message`.
+        pub source_message: Option<OriginSourceMessage>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `unavailable_reason`.
+        pub unavailable_reason: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `OriginSourceMessage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct OriginSourceMessage {
+        /// `content`.
+        pub content: Option<String>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchCommentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=comment&version=v2>
+    pub struct PatchCommentResponseBody {
+        /// `comment`.
+        pub comment: Option<Comment>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchCustomFieldOptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=custom_field.option&version=v2>
+    pub struct PatchCustomFieldOptionResponseBody {
+        /// `option`.
+        pub option: Option<Option_>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchCustomFieldResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=custom_field&version=v2>
+    pub struct PatchCustomFieldResponseBody {
+        /// `custom_field`.
+        pub custom_field: Option<CustomField>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchSectionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=section&version=v2>
+    pub struct PatchSectionResponseBody {
+        /// `section`.
+        pub section: Option<Section>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=task&version=v2>
+    pub struct PatchTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchTasklistActivitySubscriptionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=tasklist.activity_subscription&version=v2>
+    pub struct PatchTasklistActivitySubscriptionResponseBody {
+        /// `activity_subscription`.
+        pub activity_subscription: Option<TasklistActivitySubscription>,
+    }
+}
+
+feishu_core::model! {
+    /// `PatchTasklistResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=task&resource=tasklist&version=v2>
+    pub struct PatchTasklistResponseBody {
+        /// `tasklist`.
+        pub tasklist: Option<Tasklist>,
+    }
+}
+
+feishu_core::model! {
+    /// `Reminder`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct Reminder {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `relative_fire_minute`.
+        pub relative_fire_minute: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RemoveDependenciesTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_dependencies&project=task&resource=task&version=v2>
+    pub struct RemoveDependenciesTaskResponseBody {
+        /// `dependencies`.
+        pub dependencies: Option<Vec<TaskDependency>>,
+    }
+}
+
+feishu_core::model! {
+    /// `RemoveMembersTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_members&project=task&resource=task&version=v2>
+    pub struct RemoveMembersTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `RemoveMembersTasklistResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_members&project=task&resource=tasklist&version=v2>
+    pub struct RemoveMembersTasklistResponseBody {
+        /// `tasklist`.
+        pub tasklist: Option<Tasklist>,
+    }
+}
+
+feishu_core::model! {
+    /// `RemoveRemindersTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_reminders&project=task&resource=task&version=v2>
+    pub struct RemoveRemindersTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `RemoveTasklistTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=remove_tasklist&project=task&resource=task&version=v2>
+    pub struct RemoveTasklistTaskResponseBody {
+        /// `task`.
+        pub task: Option<Task>,
+    }
+}
+
+feishu_core::model! {
+    /// `Resource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=attachment&version=v2>
+    pub struct Resource {
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=task&version=v2>
+    pub struct SearchTaskResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TaskSearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchTasklistResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=tasklist&version=v2>
+    pub struct SearchTasklistResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TasklistSearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Section`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=section&version=v2>
+    pub struct Section {
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `creator`.
+        pub creator: Option<Member>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `is_default`.
+        pub is_default: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `resource_type`.
+        pub resource_type: Option<String>,
+        /// `tasklist`.
+        pub tasklist: Option<TasklistSummary>,
+        /// `updated_at`.
+        pub updated_at: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SectionSummary`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=section&version=v2>
+    pub struct SectionSummary {
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `is_default`.
+        pub is_default: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SelectSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
+    pub struct SelectSetting {
+        /// `options`.
+        pub options: Option<Vec<Option_>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Start`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=section&version=v2>
+    pub struct Start {
+        /// `is_all_day`.
+        pub is_all_day: Option<bool>,
+        /// `timestamp`.
+        pub timestamp: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Task`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct Task {
+        /// `agent_task_progress`.
+        pub agent_task_progress: Option<String>,
+        /// `agent_task_status`.
+        pub agent_task_status: Option<feishu_core::generated::Int64>,
+        /// `assignee_related`.
+        pub assignee_related: Option<Vec<TaskAssignee>>,
+        /// `attachment_deliveries`.
+        pub attachment_deliveries: Option<Vec<Attachment>>,
+        /// `attachments`.
+        pub attachments: Option<Vec<Attachment>>,
+        /// `completed_at`.
+        pub completed_at: Option<feishu_core::generated::Int64>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `creator`.
+        pub creator: Option<Member>,
+        /// `custom_complete`.
+        pub custom_complete: Option<CustomComplete>,
+        /// `custom_fields`.
+        pub custom_fields: Option<Vec<CustomFieldValue>>,
+        /// `dependencies`.
+        pub dependencies: Option<Vec<TaskDependency>>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `due`.
+        pub due: Option<Due>,
+        /// `extra`.
+        pub extra: Option<String>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `is_milestone`.
+        pub is_milestone: Option<bool>,
+        /// `members`.
+        pub members: Option<Vec<Member>>,
+        /// `mode`.
+        pub mode: Option<feishu_core::generated::Int64>,
+        /// `next_task_guid`.
+        pub next_task_guid: Option<String>,
+        /// `origin`.
+        pub origin: Option<Origin>,
+        /// `parent_task_guid`.
+        pub parent_task_guid: Option<String>,
+        /// `positive_reminders`.
+        pub positive_reminders: Option<Vec<Reminder>>,
+        /// `reminders`.
+        pub reminders: Option<Vec<Reminder>>,
+        /// `repeat_rule`.
+        pub repeat_rule: Option<String>,
+        /// `source`.
+        pub source: Option<feishu_core::generated::Int64>,
+        /// `start`.
+        pub start: Option<Start>,
+        /// `status`.
+        pub status: Option<String>,
+        /// `subtask_count`.
+        pub subtask_count: Option<feishu_core::generated::Int64>,
+        /// `summary`.
+        pub summary: Option<String>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `tasklists`.
+        pub tasklists: Option<Vec<TaskInTasklistInfo>>,
+        /// `text_deliveries`.
+        pub text_deliveries: Option<Vec<String>>,
+        /// `updated_at`.
+        pub updated_at: Option<feishu_core::generated::Int64>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaskAssignee`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct TaskAssignee {
+        /// `completed_at`.
+        pub completed_at: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaskDependency`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct TaskDependency {
+        /// `task_guid`.
+        pub task_guid: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TaskInTasklistInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=task&version=v2>
+    pub struct TaskInTasklistInfo {
+        /// `section_guid`.
+        pub section_guid: Option<String>,
+        /// `tasklist_guid`.
+        pub tasklist_guid: Option<String>,
+    }
 }
 
 /// `TaskSearchFilter`.
@@ -1002,110 +1002,110 @@ pub struct TaskSearchFilter {
     pub is_completed: Option<bool>,
 }
 
-/// `TaskSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskSearchItem {
-    /// `display_info`.
-    pub display_info: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `meta_data`.
-    pub meta_data: Option<TaskSearchMeta>,
+feishu_core::model! {
+    /// `TaskSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=task&version=v2>
+    pub struct TaskSearchItem {
+        /// `display_info`.
+        pub display_info: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `meta_data`.
+        pub meta_data: Option<TaskSearchMeta>,
+    }
 }
 
-/// `TaskSearchMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskSearchMeta {
-    /// `app_link`.
-    pub app_link: Option<String>,
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
+feishu_core::model! {
+    /// `TaskSearchMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=task&version=v2>
+    pub struct TaskSearchMeta {
+        /// `app_link`.
+        pub app_link: Option<String>,
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+    }
 }
 
-/// `TaskSubscriptionTaskV2ResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=task_subscription&project=task&resource=task_v2&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskSubscriptionTaskV2ResponseBody {
-    /// `code`.
-    pub code: Option<feishu_core::generated::Int64>,
-    /// `msg`.
-    pub msg: Option<String>,
+feishu_core::model! {
+    /// `TaskSubscriptionTaskV2ResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=task_subscription&project=task&resource=task_v2&version=v2>
+    pub struct TaskSubscriptionTaskV2ResponseBody {
+        /// `code`.
+        pub code: Option<feishu_core::generated::Int64>,
+        /// `msg`.
+        pub msg: Option<String>,
+    }
 }
 
-/// `TaskSummary`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskSummary {
-    /// `completed_at`.
-    pub completed_at: Option<feishu_core::generated::Int64>,
-    /// `due`.
-    pub due: Option<Due>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `members`.
-    pub members: Option<Vec<Member>>,
-    /// `start`.
-    pub start: Option<Start>,
-    /// `subtask_count`.
-    pub subtask_count: Option<feishu_core::generated::Int64>,
-    /// `summary`.
-    pub summary: Option<String>,
+feishu_core::model! {
+    /// `TaskSummary`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=section&version=v2>
+    pub struct TaskSummary {
+        /// `completed_at`.
+        pub completed_at: Option<feishu_core::generated::Int64>,
+        /// `due`.
+        pub due: Option<Due>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `members`.
+        pub members: Option<Vec<Member>>,
+        /// `start`.
+        pub start: Option<Start>,
+        /// `subtask_count`.
+        pub subtask_count: Option<feishu_core::generated::Int64>,
+        /// `summary`.
+        pub summary: Option<String>,
+    }
 }
 
-/// `Tasklist`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Tasklist {
-    /// `archive_msec`.
-    pub archive_msec: Option<feishu_core::generated::Int64>,
-    /// `created_at`.
-    pub created_at: Option<feishu_core::generated::Int64>,
-    /// `creator`.
-    pub creator: Option<Member>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `members`.
-    pub members: Option<Vec<Member>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `owner`.
-    pub owner: Option<Member>,
-    /// `updated_at`.
-    pub updated_at: Option<feishu_core::generated::Int64>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `Tasklist`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist&version=v2>
+    pub struct Tasklist {
+        /// `archive_msec`.
+        pub archive_msec: Option<feishu_core::generated::Int64>,
+        /// `created_at`.
+        pub created_at: Option<feishu_core::generated::Int64>,
+        /// `creator`.
+        pub creator: Option<Member>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `members`.
+        pub members: Option<Vec<Member>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `owner`.
+        pub owner: Option<Member>,
+        /// `updated_at`.
+        pub updated_at: Option<feishu_core::generated::Int64>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `TasklistActivitySubscription`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist.activity_subscription&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TasklistActivitySubscription {
-    /// `disabled`.
-    pub disabled: Option<bool>,
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `include_keys`.
-    pub include_keys: Option<Vec<feishu_core::generated::Int64>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `subscribers`.
-    pub subscribers: Option<Vec<Member>>,
+feishu_core::model! {
+    /// `TasklistActivitySubscription`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=tasklist.activity_subscription&version=v2>
+    pub struct TasklistActivitySubscription {
+        /// `disabled`.
+        pub disabled: Option<bool>,
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `include_keys`.
+        pub include_keys: Option<Vec<feishu_core::generated::Int64>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `subscribers`.
+        pub subscribers: Option<Vec<Member>>,
+    }
 }
 
 /// `TasklistSearchFilter`.
@@ -1122,90 +1122,90 @@ pub struct TasklistSearchFilter {
     pub user_id: Option<Vec<String>>,
 }
 
-/// `TasklistSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TasklistSearchItem {
-    /// `display_info`.
-    pub display_info: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `meta_data`.
-    pub meta_data: Option<TasklistSearchMeta>,
+feishu_core::model! {
+    /// `TasklistSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=tasklist&version=v2>
+    pub struct TasklistSearchItem {
+        /// `display_info`.
+        pub display_info: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `meta_data`.
+        pub meta_data: Option<TasklistSearchMeta>,
+    }
 }
 
-/// `TasklistSearchMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TasklistSearchMeta {
-    /// `app_link`.
-    pub app_link: Option<String>,
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
+feishu_core::model! {
+    /// `TasklistSearchMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=task&resource=tasklist&version=v2>
+    pub struct TasklistSearchMeta {
+        /// `app_link`.
+        pub app_link: Option<String>,
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+    }
 }
 
-/// `TasklistSummary`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TasklistSummary {
-    /// `guid`.
-    pub guid: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `TasklistSummary`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=task&resource=section&version=v2>
+    pub struct TasklistSummary {
+        /// `guid`.
+        pub guid: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `TasklistsTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasklists&project=task&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TasklistsTaskResponseBody {
-    /// `tasklists`.
-    pub tasklists: Option<Vec<TaskInTasklistInfo>>,
+feishu_core::model! {
+    /// `TasklistsTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasklists&project=task&resource=task&version=v2>
+    pub struct TasklistsTaskResponseBody {
+        /// `tasklists`.
+        pub tasklists: Option<Vec<TaskInTasklistInfo>>,
+    }
 }
 
-/// `TasksSectionResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=section&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TasksSectionResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TaskSummary>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `TasksSectionResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=section&version=v2>
+    pub struct TasksSectionResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TaskSummary>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `TasksTasklistResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=tasklist&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TasksTasklistResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<TaskSummary>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `TasksTasklistResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=tasks&project=task&resource=tasklist&version=v2>
+    pub struct TasksTasklistResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<TaskSummary>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `TextSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TextSetting {
+feishu_core::model! {
+    /// `TextSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=task&resource=custom_field&version=v2>
+    pub struct TextSetting {
+    }
 }
 
 /// `TimeRange`.
@@ -1222,12 +1222,12 @@ pub struct TimeRange {
     pub start_time: Option<String>,
 }
 
-/// `UploadAttachmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=task&resource=attachment&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UploadAttachmentResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Attachment>>,
+feishu_core::model! {
+    /// `UploadAttachmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=upload&project=task&resource=attachment&version=v2>
+    pub struct UploadAttachmentResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Attachment>>,
+    }
 }

@@ -3,96 +3,96 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Avatar`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Avatar {
-    /// `avatar_240`.
-    pub avatar_240: Option<String>,
-    /// `avatar_640`.
-    pub avatar_640: Option<String>,
-    /// `avatar_72`.
-    pub avatar_72: Option<String>,
-    /// `avatar_origin`.
-    pub avatar_origin: Option<String>,
+feishu_core::model! {
+    /// `Avatar`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant&version=v2>
+    pub struct Avatar {
+        /// `avatar_240`.
+        pub avatar_240: Option<String>,
+        /// `avatar_640`.
+        pub avatar_640: Option<String>,
+        /// `avatar_72`.
+        pub avatar_72: Option<String>,
+        /// `avatar_origin`.
+        pub avatar_origin: Option<String>,
+    }
 }
 
-/// `ProductI18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant.product_assign_info&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductI18nName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `ProductI18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant.product_assign_info&version=v2>
+    pub struct ProductI18nName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `QueryTenantProductAssignInfoResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant.product_assign_info&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTenantProductAssignInfoResponseBody {
-    /// `assign_info_list`.
-    pub assign_info_list: Option<Vec<TenantAssignInfo>>,
+feishu_core::model! {
+    /// `QueryTenantProductAssignInfoResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant.product_assign_info&version=v2>
+    pub struct QueryTenantProductAssignInfoResponseBody {
+        /// `assign_info_list`.
+        pub assign_info_list: Option<Vec<TenantAssignInfo>>,
+    }
 }
 
-/// `QueryTenantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryTenantResponseBody {
-    /// `tenant`.
-    pub tenant: Option<Tenant>,
+feishu_core::model! {
+    /// `QueryTenantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant&version=v2>
+    pub struct QueryTenantResponseBody {
+        /// `tenant`.
+        pub tenant: Option<Tenant>,
+    }
 }
 
-/// `Tenant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Tenant {
-    /// `avatar`.
-    pub avatar: Option<Avatar>,
-    /// `display_id`.
-    pub display_id: Option<String>,
-    /// `domain`.
-    pub domain: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `tenant_tag`.
-    pub tenant_tag: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Tenant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant&version=v2>
+    pub struct Tenant {
+        /// `avatar`.
+        pub avatar: Option<Avatar>,
+        /// `display_id`.
+        pub display_id: Option<String>,
+        /// `domain`.
+        pub domain: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `tenant_tag`.
+        pub tenant_tag: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `TenantAssignInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant.product_assign_info&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TenantAssignInfo {
-    /// `assigned_seats`.
-    pub assigned_seats: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `i18n_name`.
-    pub i18n_name: Option<ProductI18nName>,
-    /// `license_plan_key`.
-    pub license_plan_key: Option<String>,
-    /// `product_name`.
-    pub product_name: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `subscription_id`.
-    pub subscription_id: Option<feishu_core::generated::Int64>,
-    /// `total_seats`.
-    pub total_seats: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `TenantAssignInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=tenant&resource=tenant.product_assign_info&version=v2>
+    pub struct TenantAssignInfo {
+        /// `assigned_seats`.
+        pub assigned_seats: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `i18n_name`.
+        pub i18n_name: Option<ProductI18nName>,
+        /// `license_plan_key`.
+        pub license_plan_key: Option<String>,
+        /// `product_name`.
+        pub product_name: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `subscription_id`.
+        pub subscription_id: Option<feishu_core::generated::Int64>,
+        /// `total_seats`.
+        pub total_seats: Option<feishu_core::generated::Int64>,
+    }
 }

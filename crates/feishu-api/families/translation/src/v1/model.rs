@@ -3,22 +3,22 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `DetectTextResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detect&project=translation&resource=text&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetectTextResponseBody {
-    /// `language`.
-    pub language: Option<String>,
+feishu_core::model! {
+    /// `DetectTextResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=detect&project=translation&resource=text&version=v1>
+    pub struct DetectTextResponseBody {
+        /// `language`.
+        pub language: Option<String>,
+    }
 }
 
-/// `TranslateTextResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=translate&project=translation&resource=text&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TranslateTextResponseBody {
-    /// `text`.
-    pub text: Option<String>,
+feishu_core::model! {
+    /// `TranslateTextResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=translate&project=translation&resource=text&version=v1>
+    pub struct TranslateTextResponseBody {
+        /// `text`.
+        pub text: Option<String>,
+    }
 }

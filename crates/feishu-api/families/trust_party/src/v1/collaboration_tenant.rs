@@ -2,18 +2,6 @@
 //! `collaboration_tenant` of `trust_party v1`: [`ListCollaborationTenant`], [`GetCollaborationTenant`], [`VisibleOrganizationCollaborationTenant`].
 
 feishu_core::string_enum! {
-    /// The values of `department_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=visible_organization&project=trust_party&resource=collaboration_tenant&version=v1>
-    pub enum DepartmentIdType {
-        /// `department_id`.
-        DepartmentId = "department_id",
-        /// `open_department_id`.
-        OpenDepartmentId = "open_department_id",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `group_id_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=visible_organization&project=trust_party&resource=collaboration_tenant&version=v1>
@@ -73,14 +61,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListCollaborationTenant, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                target_tenant_list: Vec<super::model::CollaborationTenant>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub target_tenant_list: Vec<super::model::CollaborationTenant>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.target_tenant_list, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -132,7 +119,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct VisibleOrganizationCollaborationTenant {
     target_tenant_key: String,
-    department_id_type: Option<DepartmentIdType>,
+    department_id_type: Option<feishu_core::DepartmentIdType>,
     group_id_type: Option<GroupIdType>,
     page_size: Option<i64>,
     page_token: Option<String>,
@@ -155,7 +142,7 @@ impl VisibleOrganizationCollaborationTenant {
     }
 
     /// The type of department ID used in this function call.
-    pub fn department_id_type(mut self, value: DepartmentIdType) -> Self {
+    pub fn department_id_type(mut self, value: feishu_core::DepartmentIdType) -> Self {
         self.department_id_type = Some(value);
         self
     }
@@ -220,14 +207,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &VisibleOrganizationCollaborationTenant, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                collaboration_entity_list: Vec<super::model::CollaborationEntity>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub collaboration_entity_list: Vec<super::model::CollaborationEntity>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.collaboration_entity_list, wire.has_more, wire.page_token.or(wire.next_page_token)))

@@ -3,324 +3,324 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AvatarInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=trust_party&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AvatarInfo {
-    /// `avatar_240`.
-    pub avatar_240: Option<String>,
-    /// `avatar_640`.
-    pub avatar_640: Option<String>,
-    /// `avatar_72`.
-    pub avatar_72: Option<String>,
-    /// `avatar_origin`.
-    pub avatar_origin: Option<String>,
+feishu_core::model! {
+    /// `AvatarInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=trust_party&resource=collaboration_tenant&version=v1>
+    pub struct AvatarInfo {
+        /// `avatar_240`.
+        pub avatar_240: Option<String>,
+        /// `avatar_640`.
+        pub avatar_640: Option<String>,
+        /// `avatar_72`.
+        pub avatar_72: Option<String>,
+        /// `avatar_origin`.
+        pub avatar_origin: Option<String>,
+    }
 }
 
-/// `CollaborationDepartment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationDepartment {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `i18n_name`.
-    pub i18n_name: Option<I18nName>,
-    /// `leaders`.
-    pub leaders: Option<Vec<CollaborationDepartmentLeader>>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `open_department_id`.
-    pub open_department_id: Option<String>,
-    /// `order`.
-    pub order: Option<String>,
-    /// `parent_department_id`.
-    pub parent_department_id: Option<CollaborationDepartmentId>,
+feishu_core::model! {
+    /// `CollaborationDepartment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
+    pub struct CollaborationDepartment {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `i18n_name`.
+        pub i18n_name: Option<I18nName>,
+        /// `leaders`.
+        pub leaders: Option<Vec<CollaborationDepartmentLeader>>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `open_department_id`.
+        pub open_department_id: Option<String>,
+        /// `order`.
+        pub order: Option<String>,
+        /// `parent_department_id`.
+        pub parent_department_id: Option<CollaborationDepartmentId>,
+    }
 }
 
-/// `CollaborationDepartmentId`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationDepartmentId {
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `open_department_id`.
-    pub open_department_id: Option<String>,
+feishu_core::model! {
+    /// `CollaborationDepartmentId`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
+    pub struct CollaborationDepartmentId {
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `open_department_id`.
+        pub open_department_id: Option<String>,
+    }
 }
 
-/// `CollaborationDepartmentLeader`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationDepartmentLeader {
-    /// `id`.
-    pub id: Option<CollaborationUserId>,
-    /// `leader_type`.
-    pub leader_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CollaborationDepartmentLeader`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
+    pub struct CollaborationDepartmentLeader {
+        /// `id`.
+        pub id: Option<CollaborationUserId>,
+        /// `leader_type`.
+        pub leader_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CollaborationEntity`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=visible_organization&project=trust_party&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationEntity {
-    /// `collaboration_entity_type`.
-    pub collaboration_entity_type: Option<String>,
-    /// `department_id`.
-    pub department_id: Option<String>,
-    /// `department_name`.
-    pub department_name: Option<String>,
-    /// `department_order`.
-    pub department_order: Option<String>,
-    /// `group_id`.
-    pub group_id: Option<String>,
-    /// `group_name`.
-    pub group_name: Option<String>,
-    /// `i18n_department_name`.
-    pub i18n_department_name: Option<I18nName>,
-    /// `i18n_group_name`.
-    pub i18n_group_name: Option<I18nName>,
-    /// `i18n_user_name`.
-    pub i18n_user_name: Option<I18nName>,
-    /// `open_department_id`.
-    pub open_department_id: Option<String>,
-    /// `open_group_id`.
-    pub open_group_id: Option<String>,
-    /// `open_user_id`.
-    pub open_user_id: Option<String>,
-    /// `union_user_id`.
-    pub union_user_id: Option<String>,
-    /// `user_avatar`.
-    pub user_avatar: Option<AvatarInfo>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `user_name`.
-    pub user_name: Option<String>,
+feishu_core::model! {
+    /// `CollaborationEntity`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=visible_organization&project=trust_party&resource=collaboration_tenant&version=v1>
+    pub struct CollaborationEntity {
+        /// `collaboration_entity_type`.
+        pub collaboration_entity_type: Option<String>,
+        /// `department_id`.
+        pub department_id: Option<String>,
+        /// `department_name`.
+        pub department_name: Option<String>,
+        /// `department_order`.
+        pub department_order: Option<String>,
+        /// `group_id`.
+        pub group_id: Option<String>,
+        /// `group_name`.
+        pub group_name: Option<String>,
+        /// `i18n_department_name`.
+        pub i18n_department_name: Option<I18nName>,
+        /// `i18n_group_name`.
+        pub i18n_group_name: Option<I18nName>,
+        /// `i18n_user_name`.
+        pub i18n_user_name: Option<I18nName>,
+        /// `open_department_id`.
+        pub open_department_id: Option<String>,
+        /// `open_group_id`.
+        pub open_group_id: Option<String>,
+        /// `open_user_id`.
+        pub open_user_id: Option<String>,
+        /// `union_user_id`.
+        pub union_user_id: Option<String>,
+        /// `user_avatar`.
+        pub user_avatar: Option<AvatarInfo>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+    }
 }
 
-/// `CollaborationTenant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=trust_party&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationTenant {
-    /// `avatar`.
-    pub avatar: Option<AvatarInfo>,
-    /// `brand`.
-    pub brand: Option<String>,
-    /// `connect_time`.
-    pub connect_time: Option<feishu_core::generated::Int64>,
-    /// `i18n_tenant_name`.
-    pub i18n_tenant_name: Option<I18nName>,
-    /// `i18n_tenant_short_name`.
-    pub i18n_tenant_short_name: Option<I18nName>,
-    /// `i18n_tenant_tag`.
-    pub i18n_tenant_tag: Option<I18nName>,
-    /// `tenant_key`.
-    pub tenant_key: Option<String>,
-    /// `tenant_name`.
-    pub tenant_name: Option<String>,
-    /// `tenant_short_name`.
-    pub tenant_short_name: Option<String>,
-    /// `tenant_tag`.
-    pub tenant_tag: Option<String>,
+feishu_core::model! {
+    /// `CollaborationTenant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=trust_party&resource=collaboration_tenant&version=v1>
+    pub struct CollaborationTenant {
+        /// `avatar`.
+        pub avatar: Option<AvatarInfo>,
+        /// `brand`.
+        pub brand: Option<String>,
+        /// `connect_time`.
+        pub connect_time: Option<feishu_core::generated::Int64>,
+        /// `i18n_tenant_name`.
+        pub i18n_tenant_name: Option<I18nName>,
+        /// `i18n_tenant_short_name`.
+        pub i18n_tenant_short_name: Option<I18nName>,
+        /// `i18n_tenant_tag`.
+        pub i18n_tenant_tag: Option<I18nName>,
+        /// `tenant_key`.
+        pub tenant_key: Option<String>,
+        /// `tenant_name`.
+        pub tenant_name: Option<String>,
+        /// `tenant_short_name`.
+        pub tenant_short_name: Option<String>,
+        /// `tenant_tag`.
+        pub tenant_tag: Option<String>,
+    }
 }
 
-/// `CollaborationUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationUser {
-    /// `avatar`.
-    pub avatar: Option<AvatarInfo>,
-    /// `custom_attrs`.
-    pub custom_attrs: Option<Vec<UserCustomAttr>>,
-    /// `department_ids`.
-    pub department_ids: Option<Vec<String>>,
-    /// `employee_no`.
-    pub employee_no: Option<String>,
-    /// `i18n_name`.
-    pub i18n_name: Option<I18nName>,
-    /// `job_title`.
-    pub job_title: Option<String>,
-    /// `leader_id`.
-    pub leader_id: Option<CollaborationUserId>,
-    /// `leader_user_id`.
-    pub leader_user_id: Option<String>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `parent_department_ids`.
-    pub parent_department_ids: Option<Vec<CollaborationDepartmentId>>,
-    /// `status`.
-    pub status: Option<UserStatus>,
-    /// `union_id`.
-    pub union_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CollaborationUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
+    pub struct CollaborationUser {
+        /// `avatar`.
+        pub avatar: Option<AvatarInfo>,
+        /// `custom_attrs`.
+        pub custom_attrs: Option<Vec<UserCustomAttr>>,
+        /// `department_ids`.
+        pub department_ids: Option<Vec<String>>,
+        /// `employee_no`.
+        pub employee_no: Option<String>,
+        /// `i18n_name`.
+        pub i18n_name: Option<I18nName>,
+        /// `job_title`.
+        pub job_title: Option<String>,
+        /// `leader_id`.
+        pub leader_id: Option<CollaborationUserId>,
+        /// `leader_user_id`.
+        pub leader_user_id: Option<String>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `parent_department_ids`.
+        pub parent_department_ids: Option<Vec<CollaborationDepartmentId>>,
+        /// `status`.
+        pub status: Option<UserStatus>,
+        /// `union_id`.
+        pub union_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CollaborationUserId`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CollaborationUserId {
-    /// `open_id`.
-    pub open_id: Option<String>,
-    /// `union_id`.
-    pub union_id: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<String>,
+feishu_core::model! {
+    /// `CollaborationUserId`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
+    pub struct CollaborationUserId {
+        /// `open_id`.
+        pub open_id: Option<String>,
+        /// `union_id`.
+        pub union_id: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+    }
 }
 
-/// `CustomAttrGenericUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomAttrGenericUser {
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CustomAttrGenericUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
+    pub struct CustomAttrGenericUser {
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetCollaborationTenantCollaborationDepartmentResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCollaborationTenantCollaborationDepartmentResponseBody {
-    /// `target_department`.
-    pub target_department: Option<CollaborationDepartment>,
+feishu_core::model! {
+    /// `GetCollaborationTenantCollaborationDepartmentResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_department&version=v1>
+    pub struct GetCollaborationTenantCollaborationDepartmentResponseBody {
+        /// `target_department`.
+        pub target_department: Option<CollaborationDepartment>,
+    }
 }
 
-/// `GetCollaborationTenantCollaborationUserResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCollaborationTenantCollaborationUserResponseBody {
-    /// `target_user`.
-    pub target_user: Option<CollaborationUser>,
+feishu_core::model! {
+    /// `GetCollaborationTenantCollaborationUserResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
+    pub struct GetCollaborationTenantCollaborationUserResponseBody {
+        /// `target_user`.
+        pub target_user: Option<CollaborationUser>,
+    }
 }
 
-/// `GetCollaborationTenantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCollaborationTenantResponseBody {
-    /// `target_tenant`.
-    pub target_tenant: Option<CollaborationTenant>,
+feishu_core::model! {
+    /// `GetCollaborationTenantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant&version=v1>
+    pub struct GetCollaborationTenantResponseBody {
+        /// `target_tenant`.
+        pub target_tenant: Option<CollaborationTenant>,
+    }
 }
 
-/// `I18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=trust_party&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nName {
-    /// `en_us`.
-    pub en_us: Option<String>,
-    /// `ja_jp`.
-    pub ja_jp: Option<String>,
-    /// `zh_cn`.
-    pub zh_cn: Option<String>,
+feishu_core::model! {
+    /// `I18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=trust_party&resource=collaboration_tenant&version=v1>
+    pub struct I18nName {
+        /// `en_us`.
+        pub en_us: Option<String>,
+        /// `ja_jp`.
+        pub ja_jp: Option<String>,
+        /// `zh_cn`.
+        pub zh_cn: Option<String>,
+    }
 }
 
-/// `ListCollaborationTenantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=trust_party&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListCollaborationTenantResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `target_tenant_list`.
-    pub target_tenant_list: Option<Vec<CollaborationTenant>>,
+feishu_core::model! {
+    /// `ListCollaborationTenantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=trust_party&resource=collaboration_tenant&version=v1>
+    pub struct ListCollaborationTenantResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `target_tenant_list`.
+        pub target_tenant_list: Option<Vec<CollaborationTenant>>,
+    }
 }
 
-/// `UserCustomAttr`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserCustomAttr {
-    /// `id`.
-    pub id: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
-    /// `value`.
-    pub value: Option<UserCustomAttrValue>,
+feishu_core::model! {
+    /// `UserCustomAttr`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
+    pub struct UserCustomAttr {
+        /// `id`.
+        pub id: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+        /// `value`.
+        pub value: Option<UserCustomAttrValue>,
+    }
 }
 
-/// `UserCustomAttrValue`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserCustomAttrValue {
-    /// `generic_user`.
-    pub generic_user: Option<CustomAttrGenericUser>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `option_id`.
-    pub option_id: Option<String>,
-    /// `option_value`.
-    pub option_value: Option<String>,
-    /// `pc_url`.
-    pub pc_url: Option<String>,
-    /// `picture_url`.
-    pub picture_url: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `UserCustomAttrValue`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
+    pub struct UserCustomAttrValue {
+        /// `generic_user`.
+        pub generic_user: Option<CustomAttrGenericUser>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `option_id`.
+        pub option_id: Option<String>,
+        /// `option_value`.
+        pub option_value: Option<String>,
+        /// `pc_url`.
+        pub pc_url: Option<String>,
+        /// `picture_url`.
+        pub picture_url: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `UserStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserStatus {
-    /// `is_activated`.
-    pub is_activated: Option<bool>,
-    /// `is_exited`.
-    pub is_exited: Option<bool>,
-    /// `is_frozen`.
-    pub is_frozen: Option<bool>,
-    /// `is_resigned`.
-    pub is_resigned: Option<bool>,
-    /// `is_unjoin`.
-    pub is_unjoin: Option<bool>,
+feishu_core::model! {
+    /// `UserStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=trust_party&resource=collaboration_tenant.collaboration_user&version=v1>
+    pub struct UserStatus {
+        /// `is_activated`.
+        pub is_activated: Option<bool>,
+        /// `is_exited`.
+        pub is_exited: Option<bool>,
+        /// `is_frozen`.
+        pub is_frozen: Option<bool>,
+        /// `is_resigned`.
+        pub is_resigned: Option<bool>,
+        /// `is_unjoin`.
+        pub is_unjoin: Option<bool>,
+    }
 }
 
-/// `VisibleOrganizationCollaborationTenantResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=visible_organization&project=trust_party&resource=collaboration_tenant&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VisibleOrganizationCollaborationTenantResponseBody {
-    /// `collaboration_entity_list`.
-    pub collaboration_entity_list: Option<Vec<CollaborationEntity>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `VisibleOrganizationCollaborationTenantResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=visible_organization&project=trust_party&resource=collaboration_tenant&version=v1>
+    pub struct VisibleOrganizationCollaborationTenantResponseBody {
+        /// `collaboration_entity_list`.
+        pub collaboration_entity_list: Option<Vec<CollaborationEntity>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }

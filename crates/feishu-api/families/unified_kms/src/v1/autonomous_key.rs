@@ -160,14 +160,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListAutonomousKey, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                autonomous_keys: Vec<super::model::AutonomousKey>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub autonomous_keys: Vec<super::model::AutonomousKey>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.autonomous_keys, wire.has_more, wire.page_token.or(wire.next_page_token)))

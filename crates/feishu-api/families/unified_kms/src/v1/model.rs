@@ -3,142 +3,142 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AutonomousKey`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=unified_kms&resource=autonomous_key&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AutonomousKey {
-    /// `algorithm_type`.
-    pub algorithm_type: Option<String>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `feature_code`.
-    pub feature_code: Option<String>,
-    /// `key_alias`.
-    pub key_alias: Option<String>,
-    /// `key_usage`.
-    pub key_usage: Option<String>,
-    /// `key_version_id`.
-    pub key_version_id: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<Operator>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `update_time`.
-    pub update_time: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AutonomousKey`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=unified_kms&resource=autonomous_key&version=v1>
+    pub struct AutonomousKey {
+        /// `algorithm_type`.
+        pub algorithm_type: Option<String>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `feature_code`.
+        pub feature_code: Option<String>,
+        /// `key_alias`.
+        pub key_alias: Option<String>,
+        /// `key_usage`.
+        pub key_usage: Option<String>,
+        /// `key_version_id`.
+        pub key_version_id: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<Operator>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `update_time`.
+        pub update_time: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateAutonomousKeyDeletionPlanResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=unified_kms&resource=autonomous_key_deletion_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAutonomousKeyDeletionPlanResponseBody {
-    /// `key_version_id`.
-    pub key_version_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateAutonomousKeyDeletionPlanResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=unified_kms&resource=autonomous_key_deletion_plan&version=v1>
+    pub struct CreateAutonomousKeyDeletionPlanResponseBody {
+        /// `key_version_id`.
+        pub key_version_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateAutonomousKeyRecoverResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=unified_kms&resource=autonomous_key_recover&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAutonomousKeyRecoverResponseBody {
-    /// `hashed_master_key`.
-    pub hashed_master_key: Option<String>,
-    /// `key_version_id`.
-    pub key_version_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateAutonomousKeyRecoverResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=unified_kms&resource=autonomous_key_recover&version=v1>
+    pub struct CreateAutonomousKeyRecoverResponseBody {
+        /// `hashed_master_key`.
+        pub hashed_master_key: Option<String>,
+        /// `key_version_id`.
+        pub key_version_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateAutonomousKeyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=unified_kms&resource=autonomous_key&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateAutonomousKeyResponseBody {
-    /// `hashed_master_key`.
-    pub hashed_master_key: Option<String>,
-    /// `key_version_id`.
-    pub key_version_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `CreateAutonomousKeyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=unified_kms&resource=autonomous_key&version=v1>
+    pub struct CreateAutonomousKeyResponseBody {
+        /// `hashed_master_key`.
+        pub hashed_master_key: Option<String>,
+        /// `key_version_id`.
+        pub key_version_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `DeleteAutonomousKeyDeletionPlanResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=unified_kms&resource=autonomous_key_deletion_plan&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAutonomousKeyDeletionPlanResponseBody {
-    /// `key_version_id`.
-    pub key_version_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DeleteAutonomousKeyDeletionPlanResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=unified_kms&resource=autonomous_key_deletion_plan&version=v1>
+    pub struct DeleteAutonomousKeyDeletionPlanResponseBody {
+        /// `key_version_id`.
+        pub key_version_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `DeleteAutonomousKeyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=unified_kms&resource=autonomous_key&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAutonomousKeyResponseBody {
-    /// `key_version_id`.
-    pub key_version_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `DeleteAutonomousKeyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=unified_kms&resource=autonomous_key&version=v1>
+    pub struct DeleteAutonomousKeyResponseBody {
+        /// `key_version_id`.
+        pub key_version_id: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `GetAutonomousKeyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=unified_kms&resource=autonomous_key&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetAutonomousKeyResponseBody {
-    /// `autonomous_key`.
-    pub autonomous_key: Option<AutonomousKey>,
+feishu_core::model! {
+    /// `GetAutonomousKeyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=unified_kms&resource=autonomous_key&version=v1>
+    pub struct GetAutonomousKeyResponseBody {
+        /// `autonomous_key`.
+        pub autonomous_key: Option<AutonomousKey>,
+    }
 }
 
-/// `GetKeyImportMaterialResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=unified_kms&resource=key_import_material&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetKeyImportMaterialResponseBody {
-    /// `key_import_material`.
-    pub key_import_material: Option<KeyImportMaterial>,
+feishu_core::model! {
+    /// `GetKeyImportMaterialResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=unified_kms&resource=key_import_material&version=v1>
+    pub struct GetKeyImportMaterialResponseBody {
+        /// `key_import_material`.
+        pub key_import_material: Option<KeyImportMaterial>,
+    }
 }
 
-/// `KeyImportMaterial`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=unified_kms&resource=key_import_material&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct KeyImportMaterial {
-    /// `encrypted_token`.
-    pub encrypted_token: Option<String>,
-    /// `public_key`.
-    pub public_key: Option<String>,
+feishu_core::model! {
+    /// `KeyImportMaterial`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=unified_kms&resource=key_import_material&version=v1>
+    pub struct KeyImportMaterial {
+        /// `encrypted_token`.
+        pub encrypted_token: Option<String>,
+        /// `public_key`.
+        pub public_key: Option<String>,
+    }
 }
 
-/// `ListAutonomousKeyResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=unified_kms&resource=autonomous_key&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAutonomousKeyResponseBody {
-    /// `autonomous_keys`.
-    pub autonomous_keys: Option<Vec<AutonomousKey>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAutonomousKeyResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=unified_kms&resource=autonomous_key&version=v1>
+    pub struct ListAutonomousKeyResponseBody {
+        /// `autonomous_keys`.
+        pub autonomous_keys: Option<Vec<AutonomousKey>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `Operator`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=unified_kms&resource=autonomous_key&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Operator {
-    /// `name`.
-    pub name: Option<String>,
-    /// `operator_type`.
-    pub operator_type: Option<String>,
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Operator`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=unified_kms&resource=autonomous_key&version=v1>
+    pub struct Operator {
+        /// `name`.
+        pub name: Option<String>,
+        /// `operator_type`.
+        pub operator_type: Option<String>,
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+    }
 }

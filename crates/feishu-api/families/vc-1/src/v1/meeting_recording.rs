@@ -15,20 +15,6 @@ pub struct RecordingPermissionObject {
     pub r#type: i64,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=set_permission&project=vc&resource=meeting.recording&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/vc/v1/meetings/:meeting_id/recording`: Obtain recording files.
 ///
 /// Obtain recording files of a meeting.
@@ -71,7 +57,7 @@ pub struct SetPermissionMeetingRecording {
     #[serde(skip)]
     meeting_id: String,
     #[serde(skip)]
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     action_type: Option<i64>,
     permission_objects: Vec<RecordingPermissionObject>,
@@ -89,7 +75,7 @@ impl SetPermissionMeetingRecording {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

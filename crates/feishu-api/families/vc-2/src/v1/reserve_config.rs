@@ -20,20 +20,6 @@ pub struct ApprovalConfig {
     pub meeting_duration: Option<f64>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=vc&resource=reserve_config&version=v1>
-    pub enum PatchReserveConfigUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `reserve_scope_config` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=vc&resource=reserve_config&version=v1>
@@ -107,20 +93,6 @@ pub struct TimeConfig {
     pub time_switch: i64,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/vc/v1/reserve_configs/reserve_scope`: Get reserve limitation.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
@@ -128,7 +100,7 @@ feishu_core::string_enum! {
 pub struct ReserveScopeReserveConfig {
     scope_id: String,
     scope_type: String,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ReserveScopeReserveConfig {
@@ -142,7 +114,7 @@ impl ReserveScopeReserveConfig {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -175,7 +147,7 @@ pub struct PatchReserveConfig {
     #[serde(skip)]
     reserve_config_id: String,
     #[serde(skip)]
-    user_id_type: Option<PatchReserveConfigUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     approval_config: Option<ApprovalConfig>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -199,7 +171,7 @@ impl PatchReserveConfig {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchReserveConfigUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

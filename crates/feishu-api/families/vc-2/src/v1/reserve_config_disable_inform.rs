@@ -19,20 +19,6 @@ pub struct DisableInformConfig {
     pub informed_users: Option<Vec<SubscribeUser>>,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=vc&resource=reserve_config.disable_inform&version=v1>
-    pub enum PatchReserveConfigDisableInformUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `informed_depts` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=vc&resource=reserve_config.disable_inform&version=v1>
@@ -51,20 +37,6 @@ pub struct SubscribeUser {
     pub user_id: String,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.disable_inform&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/vc/v1/reserve_configs/:reserve_config_id/disable_inform`: Get disable status change notifications.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.disable_inform&version=v1>
@@ -72,7 +44,7 @@ feishu_core::string_enum! {
 pub struct GetReserveConfigDisableInform {
     reserve_config_id: String,
     scope_type: i64,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetReserveConfigDisableInform {
@@ -86,7 +58,7 @@ impl GetReserveConfigDisableInform {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -119,7 +91,7 @@ pub struct PatchReserveConfigDisableInform {
     #[serde(skip)]
     reserve_config_id: String,
     #[serde(skip)]
-    user_id_type: Option<PatchReserveConfigDisableInformUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     disable_inform: DisableInformConfig,
     scope_type: i64,
 }
@@ -136,7 +108,7 @@ impl PatchReserveConfigDisableInform {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchReserveConfigDisableInformUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -88,14 +88,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &GetResourceReservationList, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                room_reservation_list: Vec<super::model::RoomMeetingReservation>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub room_reservation_list: Vec<super::model::RoomMeetingReservation>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.room_reservation_list, wire.has_more, wire.page_token.or(wire.next_page_token)))

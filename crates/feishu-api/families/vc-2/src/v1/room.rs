@@ -40,20 +40,6 @@ pub struct CreateRoomRoomStatus {
     pub status: bool,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=vc&resource=room&version=v1>
-    pub enum CreateRoomUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `device` of a request.
 ///
 /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=vc&resource=room&version=v1>
@@ -61,48 +47,6 @@ feishu_core::string_enum! {
 pub struct Device {
     /// device name.
     pub name: String,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=room&version=v1>
-    pub enum GetRoomUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=vc&resource=room&version=v1>
-    pub enum MgetRoomUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=patch&project=vc&resource=room&version=v1>
-    pub enum PatchRoomUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `room_status` of a request.
@@ -133,34 +77,6 @@ pub struct RoomStatus {
     pub schedule_status: Option<bool>,
     /// Available status of room.
     pub status: bool,
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=room&version=v1>
-    pub enum SearchRoomUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
 }
 
 /// `DELETE /open-apis/vc/v1/rooms/:room_id`: Delete meeting room.
@@ -207,7 +123,7 @@ pub struct ListRoom {
     page_size: Option<i64>,
     page_token: Option<String>,
     room_level_id: Option<String>,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl ListRoom {
@@ -235,7 +151,7 @@ impl ListRoom {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -263,14 +179,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListRoom, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                rooms: Vec<super::model::Room>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub rooms: Vec<super::model::Room>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.rooms, wire.has_more, wire.page_token.or(wire.next_page_token)))
@@ -288,7 +203,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug)]
 pub struct GetRoom {
     room_id: String,
-    user_id_type: Option<GetRoomUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl GetRoom {
@@ -301,7 +216,7 @@ impl GetRoom {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: GetRoomUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -335,7 +250,7 @@ pub struct PatchRoom {
     #[serde(skip)]
     room_id: String,
     #[serde(skip)]
-    user_id_type: Option<PatchRoomUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     capacity: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -369,7 +284,7 @@ impl PatchRoom {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: PatchRoomUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -443,7 +358,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CreateRoom {
     #[serde(skip)]
-    user_id_type: Option<CreateRoomUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     capacity: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     custom_room_id: Option<String>,
@@ -473,7 +388,7 @@ impl CreateRoom {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: CreateRoomUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -528,7 +443,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct MgetRoom {
     #[serde(skip)]
-    user_id_type: Option<MgetRoomUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     room_ids: Vec<String>,
 }
 
@@ -542,7 +457,7 @@ impl MgetRoom {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: MgetRoomUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -573,7 +488,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct SearchRoom {
     #[serde(skip)]
-    user_id_type: Option<SearchRoomUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     custom_room_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -595,7 +510,7 @@ impl SearchRoom {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SearchRoomUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

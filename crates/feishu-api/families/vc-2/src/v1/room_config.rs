@@ -128,34 +128,6 @@ pub struct RoomStatus {
     pub status: bool,
 }
 
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=set&project=vc&resource=room_config&version=v1>
-    pub enum SetRoomConfigUserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
-feishu_core::string_enum! {
-    /// The values of `user_id_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=vc&resource=room_config&version=v1>
-    pub enum UserIdType {
-        /// `open_id`.
-        OpenId = "open_id",
-        /// `union_id`.
-        UnionId = "union_id",
-        /// `user_id`.
-        UserId = "user_id",
-    }
-}
-
 /// `GET /open-apis/vc/v1/room_configs/query`: Query meeting room configuration.
 ///
 /// Queries room configurations within a scope.
@@ -169,7 +141,7 @@ pub struct QueryRoomConfig {
     floor_name: Option<String>,
     room_id: Option<String>,
     scope: i64,
-    user_id_type: Option<UserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
 }
 
 impl QueryRoomConfig {
@@ -217,7 +189,7 @@ impl QueryRoomConfig {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: UserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }
@@ -264,7 +236,7 @@ feishu_core::endpoint! {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SetRoomConfig {
     #[serde(skip)]
-    user_id_type: Option<SetRoomConfigUserIdType>,
+    user_id_type: Option<feishu_core::UserIdType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     building_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -295,7 +267,7 @@ impl SetRoomConfig {
     }
 
     /// User ID type.
-    pub fn user_id_type(mut self, value: SetRoomConfigUserIdType) -> Self {
+    pub fn user_id_type(mut self, value: feishu_core::UserIdType) -> Self {
         self.user_id_type = Some(value);
         self
     }

@@ -3,516 +3,516 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Alert`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=alert&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Alert {
-    /// `alert_id`.
-    pub alert_id: Option<feishu_core::generated::Int64>,
-    /// `alert_level`.
-    pub alert_level: Option<feishu_core::generated::Int64>,
-    /// `alert_rule`.
-    pub alert_rule: Option<String>,
-    /// `alert_rule_id`.
-    pub alert_rule_id: Option<feishu_core::generated::Int64>,
-    /// `alert_strategy`.
-    pub alert_strategy: Option<String>,
-    /// `alert_time`.
-    pub alert_time: Option<feishu_core::generated::Int64>,
-    /// `contacts`.
-    pub contacts: Option<Vec<Contact>>,
-    /// `monitor_target`.
-    pub monitor_target: Option<feishu_core::generated::Int64>,
-    /// `monitor_target_room_id`.
-    pub monitor_target_room_id: Option<String>,
-    /// `monitor_target_room_mac`.
-    pub monitor_target_room_mac: Option<String>,
-    /// `notify_methods`.
-    pub notify_methods: Option<Vec<feishu_core::generated::Int64>>,
-    /// `process_status`.
-    pub process_status: Option<feishu_core::generated::Int64>,
-    /// `process_time`.
-    pub process_time: Option<feishu_core::generated::Int64>,
-    /// `recover_time`.
-    pub recover_time: Option<feishu_core::generated::Int64>,
-    /// `resource_scope`.
-    pub resource_scope: Option<String>,
+feishu_core::model! {
+    /// `Alert`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=alert&version=v1>
+    pub struct Alert {
+        /// `alert_id`.
+        pub alert_id: Option<feishu_core::generated::Int64>,
+        /// `alert_level`.
+        pub alert_level: Option<feishu_core::generated::Int64>,
+        /// `alert_rule`.
+        pub alert_rule: Option<String>,
+        /// `alert_rule_id`.
+        pub alert_rule_id: Option<feishu_core::generated::Int64>,
+        /// `alert_strategy`.
+        pub alert_strategy: Option<String>,
+        /// `alert_time`.
+        pub alert_time: Option<feishu_core::generated::Int64>,
+        /// `contacts`.
+        pub contacts: Option<Vec<Contact>>,
+        /// `monitor_target`.
+        pub monitor_target: Option<feishu_core::generated::Int64>,
+        /// `monitor_target_room_id`.
+        pub monitor_target_room_id: Option<String>,
+        /// `monitor_target_room_mac`.
+        pub monitor_target_room_mac: Option<String>,
+        /// `notify_methods`.
+        pub notify_methods: Option<Vec<feishu_core::generated::Int64>>,
+        /// `process_status`.
+        pub process_status: Option<feishu_core::generated::Int64>,
+        /// `process_time`.
+        pub process_time: Option<feishu_core::generated::Int64>,
+        /// `recover_time`.
+        pub recover_time: Option<feishu_core::generated::Int64>,
+        /// `resource_scope`.
+        pub resource_scope: Option<String>,
+    }
 }
 
-/// `ApplyReserveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=apply&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApplyReserveResponseBody {
-    /// `reserve`.
-    pub reserve: Option<Reserve>,
-    /// `reserve_correction_check_info`.
-    pub reserve_correction_check_info: Option<ReserveCorrectionCheckInfo>,
+feishu_core::model! {
+    /// `ApplyReserveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=apply&project=vc&resource=reserve&version=v1>
+    pub struct ApplyReserveResponseBody {
+        /// `reserve`.
+        pub reserve: Option<Reserve>,
+        /// `reserve_correction_check_info`.
+        pub reserve_correction_check_info: Option<ReserveCorrectionCheckInfo>,
+    }
 }
 
-/// `ApprovalConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ApprovalConfig {
-    /// `approval_condition`.
-    pub approval_condition: Option<feishu_core::generated::Int64>,
-    /// `approval_switch`.
-    pub approval_switch: Option<feishu_core::generated::Int64>,
-    /// `approvers`.
-    pub approvers: Option<Vec<SubscribeUser>>,
-    /// `meeting_duration`.
-    pub meeting_duration: Option<f64>,
+feishu_core::model! {
+    /// `ApprovalConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
+    pub struct ApprovalConfig {
+        /// `approval_condition`.
+        pub approval_condition: Option<feishu_core::generated::Int64>,
+        /// `approval_switch`.
+        pub approval_switch: Option<feishu_core::generated::Int64>,
+        /// `approvers`.
+        pub approvers: Option<Vec<SubscribeUser>>,
+        /// `meeting_duration`.
+        pub meeting_duration: Option<f64>,
+    }
 }
 
-/// `BotMeetingInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=join&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BotMeetingInfo {
-    /// `id`.
-    pub id: Option<String>,
-    /// `meeting_no`.
-    pub meeting_no: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<String>,
-    /// `topic`.
-    pub topic: Option<String>,
+feishu_core::model! {
+    /// `BotMeetingInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=join&project=vc&resource=bot&version=v1>
+    pub struct BotMeetingInfo {
+        /// `id`.
+        pub id: Option<String>,
+        /// `meeting_no`.
+        pub meeting_no: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<String>,
+        /// `topic`.
+        pub topic: Option<String>,
+    }
 }
 
-/// `ChatMessageItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatMessageItem {
-    /// `content`.
-    pub content: Option<String>,
-    /// `message_id`.
-    pub message_id: Option<String>,
-    /// `message_type`.
-    pub message_type: Option<feishu_core::generated::Int64>,
-    /// `operator`.
-    pub operator: Option<MeetingAgentEventUser>,
-    /// `send_time`.
-    pub send_time: Option<String>,
+feishu_core::model! {
+    /// `ChatMessageItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct ChatMessageItem {
+        /// `content`.
+        pub content: Option<String>,
+        /// `message_id`.
+        pub message_id: Option<String>,
+        /// `message_type`.
+        pub message_type: Option<feishu_core::generated::Int64>,
+        /// `operator`.
+        pub operator: Option<MeetingAgentEventUser>,
+        /// `send_time`.
+        pub send_time: Option<String>,
+    }
 }
 
-/// `CommentFocus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CommentFocus {
-    /// `comment_id`.
-    pub comment_id: Option<String>,
-    /// `focused`.
-    pub focused: Option<bool>,
+feishu_core::model! {
+    /// `CommentFocus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct CommentFocus {
+        /// `comment_id`.
+        pub comment_id: Option<String>,
+        /// `focused`.
+        pub focused: Option<bool>,
+    }
 }
 
-/// `Conditions`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Conditions {
-    /// `custom_key`.
-    pub custom_key: Option<String>,
-    /// `option_keys`.
-    pub option_keys: Option<Vec<String>>,
+feishu_core::model! {
+    /// `Conditions`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
+    pub struct Conditions {
+        /// `custom_key`.
+        pub custom_key: Option<String>,
+        /// `option_keys`.
+        pub option_keys: Option<Vec<String>>,
+    }
 }
 
-/// `Contact`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=alert&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Contact {
-    /// `contact_name`.
-    pub contact_name: Option<String>,
-    /// `contact_type`.
-    pub contact_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Contact`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=alert&version=v1>
+    pub struct Contact {
+        /// `contact_name`.
+        pub contact_name: Option<String>,
+        /// `contact_type`.
+        pub contact_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `CreateRoomLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=vc&resource=room_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateRoomLevelResponseBody {
-    /// `room_level`.
-    pub room_level: Option<RoomLevel>,
+feishu_core::model! {
+    /// `CreateRoomLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=vc&resource=room_level&version=v1>
+    pub struct CreateRoomLevelResponseBody {
+        /// `room_level`.
+        pub room_level: Option<RoomLevel>,
+    }
 }
 
-/// `CreateRoomResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=vc&resource=room&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateRoomResponseBody {
-    /// `room`.
-    pub room: Option<Room>,
+feishu_core::model! {
+    /// `CreateRoomResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=vc&resource=room&version=v1>
+    pub struct CreateRoomResponseBody {
+        /// `room`.
+        pub room: Option<Room>,
+    }
 }
 
-/// `CustomList`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomList {
-    /// `conditions`.
-    pub conditions: Option<Vec<Conditions>>,
-    /// `custom_type`.
-    pub custom_type: Option<feishu_core::generated::Int64>,
-    /// `key`.
-    pub key: Option<String>,
-    /// `need_fill`.
-    pub need_fill: Option<bool>,
-    /// `options`.
-    pub options: Option<Vec<Options>>,
-    /// `placeholder`.
-    pub placeholder: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
+feishu_core::model! {
+    /// `CustomList`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
+    pub struct CustomList {
+        /// `conditions`.
+        pub conditions: Option<Vec<Conditions>>,
+        /// `custom_type`.
+        pub custom_type: Option<feishu_core::generated::Int64>,
+        /// `key`.
+        pub key: Option<String>,
+        /// `need_fill`.
+        pub need_fill: Option<bool>,
+        /// `options`.
+        pub options: Option<Vec<Options>>,
+        /// `placeholder`.
+        pub placeholder: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+    }
 }
 
-/// `Device`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Device {
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `Device`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
+    pub struct Device {
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `DisableInformConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.disable_inform&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DisableInformConfig {
-    /// `if_cover_child_scope`.
-    pub if_cover_child_scope: Option<bool>,
-    /// `if_inform`.
-    pub if_inform: Option<bool>,
-    /// `informed_depts`.
-    pub informed_depts: Option<Vec<SubscribeDepartment>>,
-    /// `informed_users`.
-    pub informed_users: Option<Vec<SubscribeUser>>,
+feishu_core::model! {
+    /// `DisableInformConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.disable_inform&version=v1>
+    pub struct DisableInformConfig {
+        /// `if_cover_child_scope`.
+        pub if_cover_child_scope: Option<bool>,
+        /// `if_inform`.
+        pub if_inform: Option<bool>,
+        /// `informed_depts`.
+        pub informed_depts: Option<Vec<SubscribeDepartment>>,
+        /// `informed_users`.
+        pub informed_users: Option<Vec<SubscribeUser>>,
+    }
 }
 
-/// `DocumentContextChangedItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DocumentContextChangedItem {
-    /// `comment_focus`.
-    pub comment_focus: Option<CommentFocus>,
-    /// `element_preview`.
-    pub element_preview: Option<ElementPreview>,
-    /// `operator`.
-    pub operator: Option<MeetingAgentEventUser>,
-    /// `section_location`.
-    pub section_location: Option<SectionLocation>,
-    /// `share_doc`.
-    pub share_doc: Option<ShareDoc>,
-    /// `share_id`.
-    pub share_id: Option<String>,
-    /// `time`.
-    pub time: Option<String>,
+feishu_core::model! {
+    /// `DocumentContextChangedItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct DocumentContextChangedItem {
+        /// `comment_focus`.
+        pub comment_focus: Option<CommentFocus>,
+        /// `element_preview`.
+        pub element_preview: Option<ElementPreview>,
+        /// `operator`.
+        pub operator: Option<MeetingAgentEventUser>,
+        /// `section_location`.
+        pub section_location: Option<SectionLocation>,
+        /// `share_doc`.
+        pub share_doc: Option<ShareDoc>,
+        /// `share_id`.
+        pub share_id: Option<String>,
+        /// `time`.
+        pub time: Option<String>,
+    }
 }
 
-/// `ElementPreview`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ElementPreview {
-    /// `action`.
-    pub action: Option<String>,
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `element_token`.
-    pub element_token: Option<String>,
-    /// `element_type`.
-    pub element_type: Option<String>,
+feishu_core::model! {
+    /// `ElementPreview`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct ElementPreview {
+        /// `action`.
+        pub action: Option<String>,
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `element_token`.
+        pub element_token: Option<String>,
+        /// `element_type`.
+        pub element_type: Option<String>,
+    }
 }
 
-/// `Event`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Event {
-    /// `event_id`.
-    pub event_id: Option<String>,
-    /// `event_time`.
-    pub event_time: Option<String>,
-    /// `event_type`.
-    pub event_type: Option<String>,
-    /// `payload`.
-    pub payload: Option<MeetingActivityItem>,
+feishu_core::model! {
+    /// `Event`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct Event {
+        /// `event_id`.
+        pub event_id: Option<String>,
+        /// `event_time`.
+        pub event_time: Option<String>,
+        /// `event_type`.
+        pub event_type: Option<String>,
+        /// `payload`.
+        pub payload: Option<MeetingActivityItem>,
+    }
 }
 
-/// `EventsBotResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventsBotResponseBody {
-    /// `events`.
-    pub events: Option<Vec<Event>>,
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `EventsBotResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct EventsBotResponseBody {
+        /// `events`.
+        pub events: Option<Vec<Event>>,
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `GeneratedSource`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GeneratedSource {
-    /// `source_entity_id`.
-    pub source_entity_id: Option<String>,
-    /// `source_type`.
-    pub source_type: Option<String>,
+feishu_core::model! {
+    /// `GeneratedSource`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
+    pub struct GeneratedSource {
+        /// `source_entity_id`.
+        pub source_entity_id: Option<String>,
+        /// `source_type`.
+        pub source_type: Option<String>,
+    }
 }
 
-/// `GetActiveMeetingReserveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_active_meeting&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetActiveMeetingReserveResponseBody {
-    /// `meeting`.
-    pub meeting: Option<Meeting>,
+feishu_core::model! {
+    /// `GetActiveMeetingReserveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_active_meeting&project=vc&resource=reserve&version=v1>
+    pub struct GetActiveMeetingReserveResponseBody {
+        /// `meeting`.
+        pub meeting: Option<Meeting>,
+    }
 }
 
-/// `GetDailyReportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_daily&project=vc&resource=report&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDailyReportResponseBody {
-    /// `meeting_report`.
-    pub meeting_report: Option<Report>,
+feishu_core::model! {
+    /// `GetDailyReportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_daily&project=vc&resource=report&version=v1>
+    pub struct GetDailyReportResponseBody {
+        /// `meeting_report`.
+        pub meeting_report: Option<Report>,
+    }
 }
 
-/// `GetExportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=export&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetExportResponseBody {
-    /// `fail_msg`.
-    pub fail_msg: Option<String>,
-    /// `file_token`.
-    pub file_token: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `GetExportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=export&version=v1>
+    pub struct GetExportResponseBody {
+        /// `fail_msg`.
+        pub fail_msg: Option<String>,
+        /// `file_token`.
+        pub file_token: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `GetMeetingListResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMeetingListResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `meeting_list`.
-    pub meeting_list: Option<Vec<MeetingInfo>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `GetMeetingListResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting_list&version=v1>
+    pub struct GetMeetingListResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `meeting_list`.
+        pub meeting_list: Option<Vec<MeetingInfo>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `GetMeetingRecordingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting.recording&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMeetingRecordingResponseBody {
-    /// `recording`.
-    pub recording: Option<MeetingRecording>,
+feishu_core::model! {
+    /// `GetMeetingRecordingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting.recording&version=v1>
+    pub struct GetMeetingRecordingResponseBody {
+        /// `recording`.
+        pub recording: Option<MeetingRecording>,
+    }
 }
 
-/// `GetMeetingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetMeetingResponseBody {
-    /// `meeting`.
-    pub meeting: Option<Meeting>,
-    /// `related_artifacts`.
-    pub related_artifacts: Option<MeetingRelatedArtifacts>,
+feishu_core::model! {
+    /// `GetMeetingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
+    pub struct GetMeetingResponseBody {
+        /// `meeting`.
+        pub meeting: Option<Meeting>,
+        /// `related_artifacts`.
+        pub related_artifacts: Option<MeetingRelatedArtifacts>,
+    }
 }
 
-/// `GetNoteResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetNoteResponseBody {
-    /// `note`.
-    pub note: Option<Note>,
+feishu_core::model! {
+    /// `GetNoteResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
+    pub struct GetNoteResponseBody {
+        /// `note`.
+        pub note: Option<Note>,
+    }
 }
 
-/// `GetParticipantListResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetParticipantListResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `participants`.
-    pub participants: Option<Vec<Participant>>,
+feishu_core::model! {
+    /// `GetParticipantListResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_list&version=v1>
+    pub struct GetParticipantListResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `participants`.
+        pub participants: Option<Vec<Participant>>,
+    }
 }
 
-/// `GetParticipantQualityListResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetParticipantQualityListResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `participant_quality_list`.
-    pub participant_quality_list: Option<Vec<ParticipantQuality>>,
+feishu_core::model! {
+    /// `GetParticipantQualityListResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
+    pub struct GetParticipantQualityListResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `participant_quality_list`.
+        pub participant_quality_list: Option<Vec<ParticipantQuality>>,
+    }
 }
 
-/// `GetReserveConfigAdminResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.admin&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetReserveConfigAdminResponseBody {
-    /// `reserve_admin_config`.
-    pub reserve_admin_config: Option<ReserveAdminConfig>,
+feishu_core::model! {
+    /// `GetReserveConfigAdminResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.admin&version=v1>
+    pub struct GetReserveConfigAdminResponseBody {
+        /// `reserve_admin_config`.
+        pub reserve_admin_config: Option<ReserveAdminConfig>,
+    }
 }
 
-/// `GetReserveConfigDisableInformResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.disable_inform&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetReserveConfigDisableInformResponseBody {
-    /// `disable_inform`.
-    pub disable_inform: Option<DisableInformConfig>,
+feishu_core::model! {
+    /// `GetReserveConfigDisableInformResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.disable_inform&version=v1>
+    pub struct GetReserveConfigDisableInformResponseBody {
+        /// `disable_inform`.
+        pub disable_inform: Option<DisableInformConfig>,
+    }
 }
 
-/// `GetReserveConfigFormResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetReserveConfigFormResponseBody {
-    /// `reserve_form_config`.
-    pub reserve_form_config: Option<ReserveFormConfig>,
+feishu_core::model! {
+    /// `GetReserveConfigFormResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
+    pub struct GetReserveConfigFormResponseBody {
+        /// `reserve_form_config`.
+        pub reserve_form_config: Option<ReserveFormConfig>,
+    }
 }
 
-/// `GetReserveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetReserveResponseBody {
-    /// `reserve`.
-    pub reserve: Option<Reserve>,
+feishu_core::model! {
+    /// `GetReserveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct GetReserveResponseBody {
+        /// `reserve`.
+        pub reserve: Option<Reserve>,
+    }
 }
 
-/// `GetResourceReservationListResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=resource_reservation_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetResourceReservationListResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `room_reservation_list`.
-    pub room_reservation_list: Option<Vec<RoomMeetingReservation>>,
+feishu_core::model! {
+    /// `GetResourceReservationListResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=resource_reservation_list&version=v1>
+    pub struct GetResourceReservationListResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `room_reservation_list`.
+        pub room_reservation_list: Option<Vec<RoomMeetingReservation>>,
+    }
 }
 
-/// `GetRoomLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=room_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRoomLevelResponseBody {
-    /// `room_level`.
-    pub room_level: Option<RoomLevel>,
+feishu_core::model! {
+    /// `GetRoomLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=room_level&version=v1>
+    pub struct GetRoomLevelResponseBody {
+        /// `room_level`.
+        pub room_level: Option<RoomLevel>,
+    }
 }
 
-/// `GetRoomResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=room&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRoomResponseBody {
-    /// `room`.
-    pub room: Option<Room>,
+feishu_core::model! {
+    /// `GetRoomResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=room&version=v1>
+    pub struct GetRoomResponseBody {
+        /// `room`.
+        pub room: Option<Room>,
+    }
 }
 
-/// `GetScopeConfigResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=scope_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetScopeConfigResponseBody {
-    /// `current_config`.
-    pub current_config: Option<ScopeConfig>,
-    /// `origin_configs`.
-    pub origin_configs: Option<Vec<ScopeConfig>>,
+feishu_core::model! {
+    /// `GetScopeConfigResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=scope_config&version=v1>
+    pub struct GetScopeConfigResponseBody {
+        /// `current_config`.
+        pub current_config: Option<ScopeConfig>,
+        /// `origin_configs`.
+        pub origin_configs: Option<Vec<ScopeConfig>>,
+    }
 }
 
-/// `GetTopUserReportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_top_user&project=vc&resource=report&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTopUserReportResponseBody {
-    /// `top_user_report`.
-    pub top_user_report: Option<Vec<ReportTopUser>>,
+feishu_core::model! {
+    /// `GetTopUserReportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_top_user&project=vc&resource=report&version=v1>
+    pub struct GetTopUserReportResponseBody {
+        /// `top_user_report`.
+        pub top_user_report: Option<Vec<ReportTopUser>>,
+    }
 }
 
-/// `InviteMeetingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=invite&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct InviteMeetingResponseBody {
-    /// `invite_results`.
-    pub invite_results: Option<Vec<MeetingInviteStatus>>,
+feishu_core::model! {
+    /// `InviteMeetingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=invite&project=vc&resource=meeting&version=v1>
+    pub struct InviteMeetingResponseBody {
+        /// `invite_results`.
+        pub invite_results: Option<Vec<MeetingInviteStatus>>,
+    }
 }
 
-/// `JoinBotResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=join&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JoinBotResponseBody {
-    /// `join_user`.
-    pub join_user: Option<MeetingUser>,
-    /// `meeting`.
-    pub meeting: Option<BotMeetingInfo>,
+feishu_core::model! {
+    /// `JoinBotResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=join&project=vc&resource=bot&version=v1>
+    pub struct JoinBotResponseBody {
+        /// `join_user`.
+        pub join_user: Option<MeetingUser>,
+        /// `meeting`.
+        pub meeting: Option<BotMeetingInfo>,
+    }
 }
 
 /// `JoinIdentify`.
@@ -526,232 +526,232 @@ pub struct JoinIdentify {
     pub meeting_no: Option<String>,
 }
 
-/// `KickoutMeetingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=kickout&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct KickoutMeetingResponseBody {
-    /// `kickout_results`.
-    pub kickout_results: Option<Vec<MeetingParticipantResult>>,
+feishu_core::model! {
+    /// `KickoutMeetingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=kickout&project=vc&resource=meeting&version=v1>
+    pub struct KickoutMeetingResponseBody {
+        /// `kickout_results`.
+        pub kickout_results: Option<Vec<MeetingParticipantResult>>,
+    }
 }
 
-/// `LeaveBotResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveBotResponseBody {
-    /// `leave_user`.
-    pub leave_user: Option<MeetingUser>,
+feishu_core::model! {
+    /// `LeaveBotResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=leave&project=vc&resource=bot&version=v1>
+    pub struct LeaveBotResponseBody {
+        /// `leave_user`.
+        pub leave_user: Option<MeetingUser>,
+    }
 }
 
-/// `ListAlertResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=alert&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAlertResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Alert>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListAlertResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=alert&version=v1>
+    pub struct ListAlertResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Alert>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListByNoMeetingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_no&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListByNoMeetingResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `meeting_briefs`.
-    pub meeting_briefs: Option<Vec<Meeting>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListByNoMeetingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list_by_no&project=vc&resource=meeting&version=v1>
+    pub struct ListByNoMeetingResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `meeting_briefs`.
+        pub meeting_briefs: Option<Vec<Meeting>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListRoomLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListRoomLevelResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<RoomLevel>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListRoomLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room_level&version=v1>
+    pub struct ListRoomLevelResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<RoomLevel>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListRoomResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListRoomResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `rooms`.
-    pub rooms: Option<Vec<Room>>,
+feishu_core::model! {
+    /// `ListRoomResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
+    pub struct ListRoomResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `rooms`.
+        pub rooms: Option<Vec<Room>>,
+    }
 }
 
-/// `MagicShareEndedItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MagicShareEndedItem {
-    /// `operator`.
-    pub operator: Option<MeetingAgentEventUser>,
-    /// `share_id`.
-    pub share_id: Option<String>,
-    /// `time`.
-    pub time: Option<String>,
+feishu_core::model! {
+    /// `MagicShareEndedItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct MagicShareEndedItem {
+        /// `operator`.
+        pub operator: Option<MeetingAgentEventUser>,
+        /// `share_id`.
+        pub share_id: Option<String>,
+        /// `time`.
+        pub time: Option<String>,
+    }
 }
 
-/// `MagicShareStartedItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MagicShareStartedItem {
-    /// `operator`.
-    pub operator: Option<MeetingAgentEventUser>,
-    /// `share_doc`.
-    pub share_doc: Option<ShareDoc>,
-    /// `share_id`.
-    pub share_id: Option<String>,
-    /// `time`.
-    pub time: Option<String>,
+feishu_core::model! {
+    /// `MagicShareStartedItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct MagicShareStartedItem {
+        /// `operator`.
+        pub operator: Option<MeetingAgentEventUser>,
+        /// `share_doc`.
+        pub share_doc: Option<ShareDoc>,
+        /// `share_id`.
+        pub share_id: Option<String>,
+        /// `time`.
+        pub time: Option<String>,
+    }
 }
 
-/// `Meeting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Meeting {
-    /// `ability`.
-    pub ability: Option<MeetingAbility>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `host_user`.
-    pub host_user: Option<MeetingUser>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `meeting_connect`.
-    pub meeting_connect: Option<bool>,
-    /// `meeting_no`.
-    pub meeting_no: Option<String>,
-    /// `note_id`.
-    pub note_id: Option<feishu_core::generated::Int64>,
-    /// `participant_count`.
-    pub participant_count: Option<feishu_core::generated::Int64>,
-    /// `participant_count_accumulated`.
-    pub participant_count_accumulated: Option<feishu_core::generated::Int64>,
-    /// `participants`.
-    pub participants: Option<Vec<MeetingParticipant>>,
-    /// `password`.
-    pub password: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `topic`.
-    pub topic: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `Meeting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
+    pub struct Meeting {
+        /// `ability`.
+        pub ability: Option<MeetingAbility>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `host_user`.
+        pub host_user: Option<MeetingUser>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `meeting_connect`.
+        pub meeting_connect: Option<bool>,
+        /// `meeting_no`.
+        pub meeting_no: Option<String>,
+        /// `note_id`.
+        pub note_id: Option<feishu_core::generated::Int64>,
+        /// `participant_count`.
+        pub participant_count: Option<feishu_core::generated::Int64>,
+        /// `participant_count_accumulated`.
+        pub participant_count_accumulated: Option<feishu_core::generated::Int64>,
+        /// `participants`.
+        pub participants: Option<Vec<MeetingParticipant>>,
+        /// `password`.
+        pub password: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `topic`.
+        pub topic: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `MeetingAbility`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingAbility {
-    /// `use_audio`.
-    pub use_audio: Option<bool>,
-    /// `use_follow_screen`.
-    pub use_follow_screen: Option<bool>,
-    /// `use_pstn`.
-    pub use_pstn: Option<bool>,
-    /// `use_recording`.
-    pub use_recording: Option<bool>,
-    /// `use_share_screen`.
-    pub use_share_screen: Option<bool>,
-    /// `use_video`.
-    pub use_video: Option<bool>,
+feishu_core::model! {
+    /// `MeetingAbility`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
+    pub struct MeetingAbility {
+        /// `use_audio`.
+        pub use_audio: Option<bool>,
+        /// `use_follow_screen`.
+        pub use_follow_screen: Option<bool>,
+        /// `use_pstn`.
+        pub use_pstn: Option<bool>,
+        /// `use_recording`.
+        pub use_recording: Option<bool>,
+        /// `use_share_screen`.
+        pub use_share_screen: Option<bool>,
+        /// `use_video`.
+        pub use_video: Option<bool>,
+    }
 }
 
-/// `MeetingActivityItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingActivityItem {
-    /// `activity_event_type`.
-    pub activity_event_type: Option<String>,
-    /// `chat_received_items`.
-    pub chat_received_items: Option<Vec<ChatMessageItem>>,
-    /// `document_context_changed_items`.
-    pub document_context_changed_items: Option<Vec<DocumentContextChangedItem>>,
-    /// `magic_share_ended_items`.
-    pub magic_share_ended_items: Option<Vec<MagicShareEndedItem>>,
-    /// `magic_share_started_items`.
-    pub magic_share_started_items: Option<Vec<MagicShareStartedItem>>,
-    /// `meeting`.
-    pub meeting: Option<MeetingAgentEventMeeting>,
-    /// `participant_joined_items`.
-    pub participant_joined_items: Option<Vec<ParticipantJoinedItem>>,
-    /// `participant_left_items`.
-    pub participant_left_items: Option<Vec<ParticipantLeftItem>>,
-    /// `transcript_received_items`.
-    pub transcript_received_items: Option<Vec<TranscriptItem>>,
+feishu_core::model! {
+    /// `MeetingActivityItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct MeetingActivityItem {
+        /// `activity_event_type`.
+        pub activity_event_type: Option<String>,
+        /// `chat_received_items`.
+        pub chat_received_items: Option<Vec<ChatMessageItem>>,
+        /// `document_context_changed_items`.
+        pub document_context_changed_items: Option<Vec<DocumentContextChangedItem>>,
+        /// `magic_share_ended_items`.
+        pub magic_share_ended_items: Option<Vec<MagicShareEndedItem>>,
+        /// `magic_share_started_items`.
+        pub magic_share_started_items: Option<Vec<MagicShareStartedItem>>,
+        /// `meeting`.
+        pub meeting: Option<MeetingAgentEventMeeting>,
+        /// `participant_joined_items`.
+        pub participant_joined_items: Option<Vec<ParticipantJoinedItem>>,
+        /// `participant_left_items`.
+        pub participant_left_items: Option<Vec<ParticipantLeftItem>>,
+        /// `transcript_received_items`.
+        pub transcript_received_items: Option<Vec<TranscriptItem>>,
+    }
 }
 
-/// `MeetingAgentEventMeeting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingAgentEventMeeting {
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `host_user`.
-    pub host_user: Option<MeetingAgentEventUser>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `meeting_no`.
-    pub meeting_no: Option<String>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `topic`.
-    pub topic: Option<String>,
+feishu_core::model! {
+    /// `MeetingAgentEventMeeting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct MeetingAgentEventMeeting {
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `host_user`.
+        pub host_user: Option<MeetingAgentEventUser>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `meeting_no`.
+        pub meeting_no: Option<String>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `topic`.
+        pub topic: Option<String>,
+    }
 }
 
-/// `MeetingAgentEventUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingAgentEventUser {
-    /// `id`.
-    pub id: Option<String>,
-    /// `user_name`.
-    pub user_name: Option<String>,
-    /// `user_role`.
-    pub user_role: Option<feishu_core::generated::Int64>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `MeetingAgentEventUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct MeetingAgentEventUser {
+        /// `id`.
+        pub id: Option<String>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+        /// `user_role`.
+        pub user_role: Option<feishu_core::generated::Int64>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `MeetingFilter`.
@@ -774,1138 +774,1138 @@ pub struct MeetingFilter {
     pub start_time: Option<TimeRange>,
 }
 
-/// `MeetingInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingInfo {
-    /// `ai_note`.
-    pub ai_note: Option<bool>,
-    /// `audio`.
-    pub audio: Option<bool>,
-    /// `department`.
-    pub department: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `employee_id`.
-    pub employee_id: Option<String>,
-    /// `has_related_document`.
-    pub has_related_document: Option<bool>,
-    /// `is_external`.
-    pub is_external: Option<bool>,
-    /// `meeting_duration`.
-    pub meeting_duration: Option<String>,
-    /// `meeting_end_time`.
-    pub meeting_end_time: Option<String>,
-    /// `meeting_id`.
-    pub meeting_id: Option<String>,
-    /// `meeting_instance_id`.
-    pub meeting_instance_id: Option<String>,
-    /// `meeting_start_time`.
-    pub meeting_start_time: Option<String>,
-    /// `meeting_subtype`.
-    pub meeting_subtype: Option<feishu_core::generated::Int64>,
-    /// `meeting_topic`.
-    pub meeting_topic: Option<String>,
-    /// `meeting_type`.
-    pub meeting_type: Option<feishu_core::generated::Int64>,
-    /// `mobile`.
-    pub mobile: Option<String>,
-    /// `number_of_devices`.
-    pub number_of_devices: Option<String>,
-    /// `number_of_participants`.
-    pub number_of_participants: Option<String>,
-    /// `number_of_webinar_viewers`.
-    pub number_of_webinar_viewers: Option<String>,
-    /// `organizer`.
-    pub organizer: Option<String>,
-    /// `recording`.
-    pub recording: Option<bool>,
-    /// `reserved_rooms`.
-    pub reserved_rooms: Option<Vec<ReservedRoom>>,
-    /// `sharing`.
-    pub sharing: Option<bool>,
-    /// `telephone`.
-    pub telephone: Option<bool>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `video`.
-    pub video: Option<bool>,
-}
-
-/// `MeetingInviteStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=invite&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingInviteStatus {
-    /// `id`.
-    pub id: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `MeetingListExportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=meeting_list&project=vc&resource=export&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingListExportResponseBody {
-    /// `task_id`.
-    pub task_id: Option<String>,
-}
-
-/// `MeetingMeta`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingMeta {
-    /// `app_link`.
-    pub app_link: Option<String>,
-    /// `avatar`.
-    pub avatar: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-}
-
-/// `MeetingParticipant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingParticipant {
-    /// `final_leave_time`.
-    pub final_leave_time: Option<feishu_core::generated::Int64>,
-    /// `first_join_time`.
-    pub first_join_time: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `in_meeting_duration`.
-    pub in_meeting_duration: Option<feishu_core::generated::Int64>,
-    /// `is_cohost`.
-    pub is_cohost: Option<bool>,
-    /// `is_external`.
-    pub is_external: Option<bool>,
-    /// `is_host`.
-    pub is_host: Option<bool>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `MeetingParticipantResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=kickout&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingParticipantResult {
-    /// `id`.
-    pub id: Option<String>,
-    /// `result`.
-    pub result: Option<feishu_core::generated::Int64>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `MeetingRecording`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting.recording&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingRecording {
-    /// `duration`.
-    pub duration: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `meeting_id`.
-    pub meeting_id: Option<feishu_core::generated::Int64>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `MeetingRelatedArtifacts`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingRelatedArtifacts {
-    /// `note_doc_token`.
-    pub note_doc_token: Option<String>,
-    /// `verbatim_doc_token`.
-    pub verbatim_doc_token: Option<String>,
-}
-
-/// `MeetingSearchItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingSearchItem {
-    /// `display_info`.
-    pub display_info: Option<String>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `meta_data`.
-    pub meta_data: Option<MeetingMeta>,
-}
-
-/// `MeetingUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=join&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MeetingUser {
-    /// `id`.
-    pub id: Option<String>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `MessageBotResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=message&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MessageBotResponseBody {
-    /// `uuid`.
-    pub uuid: Option<String>,
-}
-
-/// `MgetRoomLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=vc&resource=room_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MgetRoomLevelResponseBody {
-    /// `items`.
-    pub items: Option<Vec<RoomLevel>>,
-}
-
-/// `MgetRoomResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=vc&resource=room&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MgetRoomResponseBody {
-    /// `items`.
-    pub items: Option<Vec<Room>>,
-}
-
-/// `Note`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Note {
-    /// `artifacts`.
-    pub artifacts: Option<Vec<NoteArtifactInfo>>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `creator_id`.
-    pub creator_id: Option<feishu_core::generated::Int64>,
-    /// `note_display_type`.
-    pub note_display_type: Option<feishu_core::generated::Int64>,
-    /// `note_source`.
-    pub note_source: Option<GeneratedSource>,
-    /// `references`.
-    pub references: Option<Vec<NoteReferenceInfo>>,
-}
-
-/// `NoteArtifactInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NoteArtifactInfo {
-    /// `artifact_type`.
-    pub artifact_type: Option<feishu_core::generated::Int64>,
-    /// `create_time`.
-    pub create_time: Option<feishu_core::generated::Int64>,
-    /// `doc_token`.
-    pub doc_token: Option<String>,
-}
-
-/// `NoteReferenceInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NoteReferenceInfo {
-    /// `doc_token`.
-    pub doc_token: Option<String>,
-    /// `reference_type`.
-    pub reference_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Options`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Options {
-    /// `is_other`.
-    pub is_other: Option<bool>,
-    /// `key`.
-    pub key: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
-}
-
-/// `Participant`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Participant {
-    /// `accept_status`.
-    pub accept_status: Option<feishu_core::generated::Int64>,
-    /// `app_version`.
-    pub app_version: Option<String>,
-    /// `audio`.
-    pub audio: Option<bool>,
-    /// `camera`.
-    pub camera: Option<String>,
-    /// `department`.
-    pub department: Option<String>,
-    /// `device`.
-    pub device: Option<String>,
-    /// `email`.
-    pub email: Option<String>,
-    /// `employee_id`.
-    pub employee_id: Option<String>,
-    /// `internal_ip`.
-    pub internal_ip: Option<String>,
-    /// `is_external`.
-    pub is_external: Option<bool>,
-    /// `join_time`.
-    pub join_time: Option<String>,
-    /// `leave_reason`.
-    pub leave_reason: Option<String>,
-    /// `leave_time`.
-    pub leave_time: Option<String>,
-    /// `location`.
-    pub location: Option<String>,
-    /// `meeting_room_id`.
-    pub meeting_room_id: Option<String>,
-    /// `microphone`.
-    pub microphone: Option<String>,
-    /// `network_type`.
-    pub network_type: Option<String>,
-    /// `participant_name`.
-    pub participant_name: Option<String>,
-    /// `phone`.
-    pub phone: Option<String>,
-    /// `protocol`.
-    pub protocol: Option<String>,
-    /// `public_ip`.
-    pub public_ip: Option<String>,
-    /// `sharing`.
-    pub sharing: Option<bool>,
-    /// `speaker`.
-    pub speaker: Option<String>,
-    /// `time_in_meeting`.
-    pub time_in_meeting: Option<String>,
-    /// `use_rtc_proxy`.
-    pub use_rtc_proxy: Option<bool>,
-    /// `user_id`.
-    pub user_id: Option<String>,
-    /// `video`.
-    pub video: Option<bool>,
-    /// `webinar_user_role`.
-    pub webinar_user_role: Option<String>,
-}
-
-/// `ParticipantJoinedItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParticipantJoinedItem {
-    /// `join_time`.
-    pub join_time: Option<String>,
-    /// `participant`.
-    pub participant: Option<MeetingAgentEventUser>,
-}
-
-/// `ParticipantLeftItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParticipantLeftItem {
-    /// `leave_reason`.
-    pub leave_reason: Option<feishu_core::generated::Int64>,
-    /// `leave_time`.
-    pub leave_time: Option<String>,
-    /// `participant`.
-    pub participant: Option<MeetingAgentEventUser>,
-}
-
-/// `ParticipantListExportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=participant_list&project=vc&resource=export&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParticipantListExportResponseBody {
-    /// `task_id`.
-    pub task_id: Option<String>,
-}
-
-/// `ParticipantQuality`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParticipantQuality {
-    /// `audio`.
-    pub audio: Option<QualityAudio>,
-    /// `cpu_usage`.
-    pub cpu_usage: Option<QualityCpuUsage>,
-    /// `network`.
-    pub network: Option<QualityNetwork>,
-    /// `screen_sharing`.
-    pub screen_sharing: Option<QualityVideoSharing>,
-    /// `video`.
-    pub video: Option<QualityVideoSharing>,
-}
-
-/// `ParticipantQualityListExportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=participant_quality_list&project=vc&resource=export&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParticipantQualityListExportResponseBody {
-    /// `task_id`.
-    pub task_id: Option<String>,
-}
-
-/// `PstnSipInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PstnSipInfo {
-    /// `main_address`.
-    pub main_address: Option<String>,
-    /// `nickname`.
-    pub nickname: Option<String>,
-}
-
-/// `QualityAudio`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QualityAudio {
-    /// `bitrate_received`.
-    pub bitrate_received: Option<String>,
-    /// `bitrate_sent`.
-    pub bitrate_sent: Option<String>,
-    /// `jitter_received`.
-    pub jitter_received: Option<String>,
-    /// `jitter_sent`.
-    pub jitter_sent: Option<String>,
-    /// `latency_received`.
-    pub latency_received: Option<String>,
-    /// `latency_sent`.
-    pub latency_sent: Option<String>,
-    /// `mic_input_volume`.
-    pub mic_input_volume: Option<String>,
-    /// `speaker_volume`.
-    pub speaker_volume: Option<String>,
-    /// `time`.
-    pub time: Option<String>,
-}
-
-/// `QualityCpuUsage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QualityCpuUsage {
-    /// `client_avg_cpu_usage`.
-    pub client_avg_cpu_usage: Option<String>,
-    /// `client_max_cpu_usage`.
-    pub client_max_cpu_usage: Option<String>,
-    /// `system_avg_cpu_usage`.
-    pub system_avg_cpu_usage: Option<String>,
-    /// `system_max_cpu_usage`.
-    pub system_max_cpu_usage: Option<String>,
-    /// `time`.
-    pub time: Option<String>,
-}
-
-/// `QualityNetwork`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QualityNetwork {
-    /// `bitrate_received`.
-    pub bitrate_received: Option<String>,
-    /// `bitrate_sent`.
-    pub bitrate_sent: Option<String>,
-    /// `network_delay`.
-    pub network_delay: Option<String>,
-    /// `packet_loss_avg_received`.
-    pub packet_loss_avg_received: Option<String>,
-    /// `packet_loss_avg_sent`.
-    pub packet_loss_avg_sent: Option<String>,
-    /// `packet_loss_max_received`.
-    pub packet_loss_max_received: Option<String>,
-    /// `packet_loss_max_sent`.
-    pub packet_loss_max_sent: Option<String>,
-    /// `time`.
-    pub time: Option<String>,
-}
-
-/// `QualityVideoSharing`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QualityVideoSharing {
-    /// `bitrate_received`.
-    pub bitrate_received: Option<String>,
-    /// `bitrate_sent`.
-    pub bitrate_sent: Option<String>,
-    /// `framerate_received`.
-    pub framerate_received: Option<String>,
-    /// `framerate_sent`.
-    pub framerate_sent: Option<String>,
-    /// `jitter_received`.
-    pub jitter_received: Option<String>,
-    /// `jitter_sent`.
-    pub jitter_sent: Option<String>,
-    /// `latency_received`.
-    pub latency_received: Option<String>,
-    /// `latency_sent`.
-    pub latency_sent: Option<String>,
-    /// `maximum_resolution_received`.
-    pub maximum_resolution_received: Option<String>,
-    /// `maximum_resolution_sent`.
-    pub maximum_resolution_sent: Option<String>,
-    /// `time`.
-    pub time: Option<String>,
-}
-
-/// `QueryRoomConfigResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=vc&resource=room_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QueryRoomConfigResponseBody {
-    /// `digital_signage`.
-    pub digital_signage: Option<RoomDigitalSignage>,
-    /// `display_background`.
-    pub display_background: Option<String>,
-    /// `room_background`.
-    pub room_background: Option<String>,
-    /// `room_box_digital_signage`.
-    pub room_box_digital_signage: Option<RoomDigitalSignage>,
-    /// `room_status`.
-    pub room_status: Option<RoomStatus>,
-}
-
-/// `Report`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_daily&project=vc&resource=report&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Report {
-    /// `daily_report`.
-    pub daily_report: Option<Vec<ReportMeetingDaily>>,
-    /// `total_meeting_count`.
-    pub total_meeting_count: Option<feishu_core::generated::Int64>,
-    /// `total_meeting_duration`.
-    pub total_meeting_duration: Option<feishu_core::generated::Int64>,
-    /// `total_participant_count`.
-    pub total_participant_count: Option<feishu_core::generated::Int64>,
-}
-
-/// `ReportMeetingDaily`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_daily&project=vc&resource=report&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReportMeetingDaily {
-    /// `date`.
-    pub date: Option<feishu_core::generated::Int64>,
-    /// `meeting_count`.
-    pub meeting_count: Option<feishu_core::generated::Int64>,
-    /// `meeting_duration`.
-    pub meeting_duration: Option<feishu_core::generated::Int64>,
-    /// `participant_count`.
-    pub participant_count: Option<feishu_core::generated::Int64>,
-}
-
-/// `ReportTopUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_top_user&project=vc&resource=report&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReportTopUser {
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `meeting_count`.
-    pub meeting_count: Option<feishu_core::generated::Int64>,
-    /// `meeting_duration`.
-    pub meeting_duration: Option<feishu_core::generated::Int64>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `Reserve`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Reserve {
-    /// `app_link`.
-    pub app_link: Option<String>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `expire_status`.
-    pub expire_status: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<feishu_core::generated::Int64>,
-    /// `live_link`.
-    pub live_link: Option<String>,
-    /// `meeting_no`.
-    pub meeting_no: Option<String>,
-    /// `meeting_settings`.
-    pub meeting_settings: Option<ReserveMeetingSetting>,
-    /// `password`.
-    pub password: Option<String>,
-    /// `reserve_user_id`.
-    pub reserve_user_id: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `ReserveActionPermission`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveActionPermission {
-    /// `permission`.
-    pub permission: Option<feishu_core::generated::Int64>,
-    /// `permission_checkers`.
-    pub permission_checkers: Option<Vec<ReservePermissionChecker>>,
-}
-
-/// `ReserveAdminConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.admin&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveAdminConfig {
-    /// `depts`.
-    pub depts: Option<Vec<SubscribeDepartment>>,
-    /// `users`.
-    pub users: Option<Vec<SubscribeUser>>,
-}
-
-/// `ReserveAssignHost`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveAssignHost {
-    /// `id`.
-    pub id: Option<String>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `ReserveCallSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveCallSetting {
-    /// `callee`.
-    pub callee: Option<ReserveCallee>,
-}
-
-/// `ReserveCallee`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveCallee {
-    /// `id`.
-    pub id: Option<String>,
-    /// `pstn_sip_info`.
-    pub pstn_sip_info: Option<PstnSipInfo>,
-    /// `user_type`.
-    pub user_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `ReserveCorrectionCheckInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=apply&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveCorrectionCheckInfo {
-    /// `invalid_host_id_list`.
-    pub invalid_host_id_list: Option<Vec<String>>,
-}
-
-/// `ReserveFormConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveFormConfig {
-    /// `custom_list`.
-    pub custom_list: Option<Vec<CustomList>>,
-    /// `if_cover_child_scope`.
-    pub if_cover_child_scope: Option<bool>,
-    /// `notified_time`.
-    pub notified_time: Option<feishu_core::generated::Int64>,
-    /// `notified_users`.
-    pub notified_users: Option<Vec<SubscribeUser>>,
-    /// `reserve_form`.
-    pub reserve_form: Option<bool>,
-    /// `time_unit`.
-    pub time_unit: Option<feishu_core::generated::Int64>,
-}
-
-/// `ReserveMeetingSetting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveMeetingSetting {
-    /// `action_permissions`.
-    pub action_permissions: Option<Vec<ReserveActionPermission>>,
-    /// `assign_host_list`.
-    pub assign_host_list: Option<Vec<ReserveAssignHost>>,
-    /// `auto_record`.
-    pub auto_record: Option<bool>,
-    /// `call_setting`.
-    pub call_setting: Option<ReserveCallSetting>,
-    /// `meeting_connect`.
-    pub meeting_connect: Option<bool>,
-    /// `meeting_initial_type`.
-    pub meeting_initial_type: Option<feishu_core::generated::Int64>,
-    /// `password`.
-    pub password: Option<String>,
-    /// `topic`.
-    pub topic: Option<String>,
-}
-
-/// `ReservePermissionChecker`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReservePermissionChecker {
-    /// `check_field`.
-    pub check_field: Option<feishu_core::generated::Int64>,
-    /// `check_list`.
-    pub check_list: Option<Vec<String>>,
-    /// `check_mode`.
-    pub check_mode: Option<feishu_core::generated::Int64>,
-}
-
-/// `ReserveScopeConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveScopeConfig {
-    /// `allow_all_users`.
-    pub allow_all_users: Option<feishu_core::generated::Int64>,
-    /// `allow_depts`.
-    pub allow_depts: Option<Vec<SubscribeDepartment>>,
-    /// `allow_users`.
-    pub allow_users: Option<Vec<SubscribeUser>>,
-    /// `if_cover_child_scope`.
-    pub if_cover_child_scope: Option<bool>,
-}
-
-/// `ReserveScopeReserveConfigResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReserveScopeReserveConfigResponseBody {
-    /// `approve_config`.
-    pub approve_config: Option<ApprovalConfig>,
-    /// `reserve_scope_config`.
-    pub reserve_scope_config: Option<ReserveScopeConfig>,
-    /// `time_config`.
-    pub time_config: Option<TimeConfig>,
-}
-
-/// `ReservedRoom`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReservedRoom {
-    /// `room_id`.
-    pub room_id: Option<String>,
-    /// `room_name`.
-    pub room_name: Option<String>,
-}
-
-/// `ResourceReservationListExportResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=resource_reservation_list&project=vc&resource=export&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResourceReservationListExportResponseBody {
-    /// `task_id`.
-    pub task_id: Option<String>,
-}
-
-/// `Room`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Room {
-    /// `capacity`.
-    pub capacity: Option<feishu_core::generated::Int64>,
-    /// `custom_room_id`.
-    pub custom_room_id: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-    /// `device`.
-    pub device: Option<Vec<Device>>,
-    /// `display_id`.
-    pub display_id: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `path`.
-    pub path: Option<Vec<String>>,
-    /// `room_id`.
-    pub room_id: Option<String>,
-    /// `room_level_id`.
-    pub room_level_id: Option<String>,
-    /// `room_status`.
-    pub room_status: Option<RoomStatus>,
-}
-
-/// `RoomConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=scope_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoomConfig {
-    /// `digital_signage`.
-    pub digital_signage: Option<RoomDigitalSignage>,
-    /// `display_background`.
-    pub display_background: Option<String>,
-    /// `room_background`.
-    pub room_background: Option<String>,
-    /// `room_box_digital_signage`.
-    pub room_box_digital_signage: Option<RoomDigitalSignage>,
-    /// `room_status`.
-    pub room_status: Option<RoomStatus>,
-}
-
-/// `RoomDigitalSignage`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=vc&resource=room_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoomDigitalSignage {
-    /// `enable`.
-    pub enable: Option<bool>,
-    /// `if_cover_child_scope`.
-    pub if_cover_child_scope: Option<bool>,
-    /// `materials`.
-    pub materials: Option<Vec<RoomDigitalSignageMaterial>>,
-    /// `mute`.
-    pub mute: Option<bool>,
-    /// `start_display`.
-    pub start_display: Option<feishu_core::generated::Int64>,
-    /// `stop_display`.
-    pub stop_display: Option<feishu_core::generated::Int64>,
-}
-
-/// `RoomDigitalSignageMaterial`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=vc&resource=room_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoomDigitalSignageMaterial {
-    /// `cover`.
-    pub cover: Option<String>,
-    /// `duration`.
-    pub duration: Option<feishu_core::generated::Int64>,
-    /// `id`.
-    pub id: Option<String>,
-    /// `material_type`.
-    pub material_type: Option<feishu_core::generated::Int64>,
-    /// `md5`.
-    pub md5: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `size`.
-    pub size: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-    /// `vid`.
-    pub vid: Option<String>,
-}
-
-/// `RoomLevel`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoomLevel {
-    /// `custom_group_id`.
-    pub custom_group_id: Option<String>,
-    /// `has_child`.
-    pub has_child: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `path`.
-    pub path: Option<Vec<String>>,
-    /// `room_level_id`.
-    pub room_level_id: Option<String>,
-}
-
-/// `RoomMeetingReservation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=resource_reservation_list&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoomMeetingReservation {
-    /// `accepted_number`.
-    pub accepted_number: Option<String>,
-    /// `check_in_device`.
-    pub check_in_device: Option<String>,
-    /// `check_in_time`.
-    pub check_in_time: Option<String>,
-    /// `department_of_reserver`.
-    pub department_of_reserver: Option<String>,
-    /// `event_duration`.
-    pub event_duration: Option<String>,
-    /// `event_end_time`.
-    pub event_end_time: Option<String>,
-    /// `event_start_time`.
-    pub event_start_time: Option<String>,
-    /// `event_title`.
-    pub event_title: Option<String>,
-    /// `guests_number`.
-    pub guests_number: Option<String>,
-    /// `is_release_early`.
-    pub is_release_early: Option<String>,
-    /// `releasing_person`.
-    pub releasing_person: Option<String>,
-    /// `releasing_time`.
-    pub releasing_time: Option<String>,
-    /// `reservation_status`.
-    pub reservation_status: Option<String>,
-    /// `reserver`.
-    pub reserver: Option<String>,
-    /// `reserver_user_id`.
-    pub reserver_user_id: Option<String>,
-    /// `room_check_in_status`.
-    pub room_check_in_status: Option<String>,
-    /// `room_id`.
-    pub room_id: Option<String>,
-    /// `room_name`.
-    pub room_name: Option<String>,
-}
-
-/// `RoomStatus`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RoomStatus {
-    /// `contact_ids`.
-    pub contact_ids: Option<Vec<String>>,
-    /// `disable_end_time`.
-    pub disable_end_time: Option<feishu_core::generated::Int64>,
-    /// `disable_notice`.
-    pub disable_notice: Option<bool>,
-    /// `disable_reason`.
-    pub disable_reason: Option<String>,
-    /// `disable_start_time`.
-    pub disable_start_time: Option<feishu_core::generated::Int64>,
-    /// `resume_notice`.
-    pub resume_notice: Option<bool>,
-    /// `schedule_status`.
-    pub schedule_status: Option<bool>,
-    /// `status`.
-    pub status: Option<bool>,
-}
-
-/// `ScopeConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=scope_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ScopeConfig {
-    /// `scope_config`.
-    pub scope_config: Option<RoomConfig>,
-    /// `scope_id`.
-    pub scope_id: Option<String>,
-    /// `scope_type`.
-    pub scope_type: Option<feishu_core::generated::Int64>,
-}
-
-/// `SearchMeetingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchMeetingResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<MeetingSearchItem>>,
-    /// `notice`.
-    pub notice: Option<String>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `total`.
-    pub total: Option<feishu_core::generated::Int64>,
-}
-
-/// `SearchRoomLevelResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=room_level&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchRoomLevelResponseBody {
-    /// `level_ids`.
-    pub level_ids: Option<Vec<String>>,
-}
-
-/// `SearchRoomResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=room&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchRoomResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `page_token`.
-    pub page_token: Option<String>,
-    /// `rooms`.
-    pub rooms: Option<Vec<Room>>,
-}
-
-/// `SectionLocation`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SectionLocation {
-    /// `level`.
-    pub level: Option<feishu_core::generated::Int64>,
-    /// `parent_titles`.
-    pub parent_titles: Option<Vec<String>>,
-    /// `title`.
-    pub title: Option<String>,
-}
-
-/// `SetCheckboardAccessCodeRoomConfigResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=set_checkboard_access_code&project=vc&resource=room_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetCheckboardAccessCodeRoomConfigResponseBody {
-    /// `access_code`.
-    pub access_code: Option<String>,
-}
-
-/// `SetHostMeetingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=set_host&project=vc&resource=meeting&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetHostMeetingResponseBody {
-    /// `host_user`.
-    pub host_user: Option<MeetingUser>,
-}
-
-/// `SetRoomAccessCodeRoomConfigResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=set_room_access_code&project=vc&resource=room_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetRoomAccessCodeRoomConfigResponseBody {
-    /// `access_code`.
-    pub access_code: Option<String>,
-}
-
-/// `ShareDoc`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ShareDoc {
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-}
-
-/// `SubscribeDepartment`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubscribeDepartment {
-    /// `department_id`.
-    pub department_id: Option<feishu_core::generated::Int64>,
-    /// `department_name`.
-    pub department_name: Option<String>,
-}
-
-/// `SubscribeUser`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SubscribeUser {
-    /// `user_id`.
-    pub user_id: Option<feishu_core::generated::Int64>,
-    /// `user_name`.
-    pub user_name: Option<String>,
-}
-
-/// `TimeConfig`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TimeConfig {
-    /// `days_in_advance`.
-    pub days_in_advance: Option<feishu_core::generated::Int64>,
-    /// `end_time`.
-    pub end_time: Option<feishu_core::generated::Int64>,
-    /// `if_cover_child_scope`.
-    pub if_cover_child_scope: Option<bool>,
-    /// `max_duration`.
-    pub max_duration: Option<feishu_core::generated::Int64>,
-    /// `opening_hour`.
-    pub opening_hour: Option<feishu_core::generated::Int64>,
-    /// `start_time`.
-    pub start_time: Option<feishu_core::generated::Int64>,
-    /// `time_switch`.
-    pub time_switch: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `MeetingInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting_list&version=v1>
+    pub struct MeetingInfo {
+        /// `ai_note`.
+        pub ai_note: Option<bool>,
+        /// `audio`.
+        pub audio: Option<bool>,
+        /// `department`.
+        pub department: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `employee_id`.
+        pub employee_id: Option<String>,
+        /// `has_related_document`.
+        pub has_related_document: Option<bool>,
+        /// `is_external`.
+        pub is_external: Option<bool>,
+        /// `meeting_duration`.
+        pub meeting_duration: Option<String>,
+        /// `meeting_end_time`.
+        pub meeting_end_time: Option<String>,
+        /// `meeting_id`.
+        pub meeting_id: Option<String>,
+        /// `meeting_instance_id`.
+        pub meeting_instance_id: Option<String>,
+        /// `meeting_start_time`.
+        pub meeting_start_time: Option<String>,
+        /// `meeting_subtype`.
+        pub meeting_subtype: Option<feishu_core::generated::Int64>,
+        /// `meeting_topic`.
+        pub meeting_topic: Option<String>,
+        /// `meeting_type`.
+        pub meeting_type: Option<feishu_core::generated::Int64>,
+        /// `mobile`.
+        pub mobile: Option<String>,
+        /// `number_of_devices`.
+        pub number_of_devices: Option<String>,
+        /// `number_of_participants`.
+        pub number_of_participants: Option<String>,
+        /// `number_of_webinar_viewers`.
+        pub number_of_webinar_viewers: Option<String>,
+        /// `organizer`.
+        pub organizer: Option<String>,
+        /// `recording`.
+        pub recording: Option<bool>,
+        /// `reserved_rooms`.
+        pub reserved_rooms: Option<Vec<ReservedRoom>>,
+        /// `sharing`.
+        pub sharing: Option<bool>,
+        /// `telephone`.
+        pub telephone: Option<bool>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `video`.
+        pub video: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingInviteStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=invite&project=vc&resource=meeting&version=v1>
+    pub struct MeetingInviteStatus {
+        /// `id`.
+        pub id: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingListExportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=meeting_list&project=vc&resource=export&version=v1>
+    pub struct MeetingListExportResponseBody {
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingMeta`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=meeting&version=v1>
+    pub struct MeetingMeta {
+        /// `app_link`.
+        pub app_link: Option<String>,
+        /// `avatar`.
+        pub avatar: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingParticipant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
+    pub struct MeetingParticipant {
+        /// `final_leave_time`.
+        pub final_leave_time: Option<feishu_core::generated::Int64>,
+        /// `first_join_time`.
+        pub first_join_time: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `in_meeting_duration`.
+        pub in_meeting_duration: Option<feishu_core::generated::Int64>,
+        /// `is_cohost`.
+        pub is_cohost: Option<bool>,
+        /// `is_external`.
+        pub is_external: Option<bool>,
+        /// `is_host`.
+        pub is_host: Option<bool>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingParticipantResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=kickout&project=vc&resource=meeting&version=v1>
+    pub struct MeetingParticipantResult {
+        /// `id`.
+        pub id: Option<String>,
+        /// `result`.
+        pub result: Option<feishu_core::generated::Int64>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingRecording`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting.recording&version=v1>
+    pub struct MeetingRecording {
+        /// `duration`.
+        pub duration: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `meeting_id`.
+        pub meeting_id: Option<feishu_core::generated::Int64>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingRelatedArtifacts`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting&version=v1>
+    pub struct MeetingRelatedArtifacts {
+        /// `note_doc_token`.
+        pub note_doc_token: Option<String>,
+        /// `verbatim_doc_token`.
+        pub verbatim_doc_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingSearchItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=meeting&version=v1>
+    pub struct MeetingSearchItem {
+        /// `display_info`.
+        pub display_info: Option<String>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `meta_data`.
+        pub meta_data: Option<MeetingMeta>,
+    }
+}
+
+feishu_core::model! {
+    /// `MeetingUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=join&project=vc&resource=bot&version=v1>
+    pub struct MeetingUser {
+        /// `id`.
+        pub id: Option<String>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `MessageBotResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=message&project=vc&resource=bot&version=v1>
+    pub struct MessageBotResponseBody {
+        /// `uuid`.
+        pub uuid: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `MgetRoomLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=vc&resource=room_level&version=v1>
+    pub struct MgetRoomLevelResponseBody {
+        /// `items`.
+        pub items: Option<Vec<RoomLevel>>,
+    }
+}
+
+feishu_core::model! {
+    /// `MgetRoomResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=mget&project=vc&resource=room&version=v1>
+    pub struct MgetRoomResponseBody {
+        /// `items`.
+        pub items: Option<Vec<Room>>,
+    }
+}
+
+feishu_core::model! {
+    /// `Note`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
+    pub struct Note {
+        /// `artifacts`.
+        pub artifacts: Option<Vec<NoteArtifactInfo>>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `creator_id`.
+        pub creator_id: Option<feishu_core::generated::Int64>,
+        /// `note_display_type`.
+        pub note_display_type: Option<feishu_core::generated::Int64>,
+        /// `note_source`.
+        pub note_source: Option<GeneratedSource>,
+        /// `references`.
+        pub references: Option<Vec<NoteReferenceInfo>>,
+    }
+}
+
+feishu_core::model! {
+    /// `NoteArtifactInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
+    pub struct NoteArtifactInfo {
+        /// `artifact_type`.
+        pub artifact_type: Option<feishu_core::generated::Int64>,
+        /// `create_time`.
+        pub create_time: Option<feishu_core::generated::Int64>,
+        /// `doc_token`.
+        pub doc_token: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `NoteReferenceInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=note&version=v1>
+    pub struct NoteReferenceInfo {
+        /// `doc_token`.
+        pub doc_token: Option<String>,
+        /// `reference_type`.
+        pub reference_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Options`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
+    pub struct Options {
+        /// `is_other`.
+        pub is_other: Option<bool>,
+        /// `key`.
+        pub key: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Participant`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_list&version=v1>
+    pub struct Participant {
+        /// `accept_status`.
+        pub accept_status: Option<feishu_core::generated::Int64>,
+        /// `app_version`.
+        pub app_version: Option<String>,
+        /// `audio`.
+        pub audio: Option<bool>,
+        /// `camera`.
+        pub camera: Option<String>,
+        /// `department`.
+        pub department: Option<String>,
+        /// `device`.
+        pub device: Option<String>,
+        /// `email`.
+        pub email: Option<String>,
+        /// `employee_id`.
+        pub employee_id: Option<String>,
+        /// `internal_ip`.
+        pub internal_ip: Option<String>,
+        /// `is_external`.
+        pub is_external: Option<bool>,
+        /// `join_time`.
+        pub join_time: Option<String>,
+        /// `leave_reason`.
+        pub leave_reason: Option<String>,
+        /// `leave_time`.
+        pub leave_time: Option<String>,
+        /// `location`.
+        pub location: Option<String>,
+        /// `meeting_room_id`.
+        pub meeting_room_id: Option<String>,
+        /// `microphone`.
+        pub microphone: Option<String>,
+        /// `network_type`.
+        pub network_type: Option<String>,
+        /// `participant_name`.
+        pub participant_name: Option<String>,
+        /// `phone`.
+        pub phone: Option<String>,
+        /// `protocol`.
+        pub protocol: Option<String>,
+        /// `public_ip`.
+        pub public_ip: Option<String>,
+        /// `sharing`.
+        pub sharing: Option<bool>,
+        /// `speaker`.
+        pub speaker: Option<String>,
+        /// `time_in_meeting`.
+        pub time_in_meeting: Option<String>,
+        /// `use_rtc_proxy`.
+        pub use_rtc_proxy: Option<bool>,
+        /// `user_id`.
+        pub user_id: Option<String>,
+        /// `video`.
+        pub video: Option<bool>,
+        /// `webinar_user_role`.
+        pub webinar_user_role: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ParticipantJoinedItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct ParticipantJoinedItem {
+        /// `join_time`.
+        pub join_time: Option<String>,
+        /// `participant`.
+        pub participant: Option<MeetingAgentEventUser>,
+    }
+}
+
+feishu_core::model! {
+    /// `ParticipantLeftItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct ParticipantLeftItem {
+        /// `leave_reason`.
+        pub leave_reason: Option<feishu_core::generated::Int64>,
+        /// `leave_time`.
+        pub leave_time: Option<String>,
+        /// `participant`.
+        pub participant: Option<MeetingAgentEventUser>,
+    }
+}
+
+feishu_core::model! {
+    /// `ParticipantListExportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=participant_list&project=vc&resource=export&version=v1>
+    pub struct ParticipantListExportResponseBody {
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ParticipantQuality`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
+    pub struct ParticipantQuality {
+        /// `audio`.
+        pub audio: Option<QualityAudio>,
+        /// `cpu_usage`.
+        pub cpu_usage: Option<QualityCpuUsage>,
+        /// `network`.
+        pub network: Option<QualityNetwork>,
+        /// `screen_sharing`.
+        pub screen_sharing: Option<QualityVideoSharing>,
+        /// `video`.
+        pub video: Option<QualityVideoSharing>,
+    }
+}
+
+feishu_core::model! {
+    /// `ParticipantQualityListExportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=participant_quality_list&project=vc&resource=export&version=v1>
+    pub struct ParticipantQualityListExportResponseBody {
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `PstnSipInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct PstnSipInfo {
+        /// `main_address`.
+        pub main_address: Option<String>,
+        /// `nickname`.
+        pub nickname: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QualityAudio`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
+    pub struct QualityAudio {
+        /// `bitrate_received`.
+        pub bitrate_received: Option<String>,
+        /// `bitrate_sent`.
+        pub bitrate_sent: Option<String>,
+        /// `jitter_received`.
+        pub jitter_received: Option<String>,
+        /// `jitter_sent`.
+        pub jitter_sent: Option<String>,
+        /// `latency_received`.
+        pub latency_received: Option<String>,
+        /// `latency_sent`.
+        pub latency_sent: Option<String>,
+        /// `mic_input_volume`.
+        pub mic_input_volume: Option<String>,
+        /// `speaker_volume`.
+        pub speaker_volume: Option<String>,
+        /// `time`.
+        pub time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QualityCpuUsage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
+    pub struct QualityCpuUsage {
+        /// `client_avg_cpu_usage`.
+        pub client_avg_cpu_usage: Option<String>,
+        /// `client_max_cpu_usage`.
+        pub client_max_cpu_usage: Option<String>,
+        /// `system_avg_cpu_usage`.
+        pub system_avg_cpu_usage: Option<String>,
+        /// `system_max_cpu_usage`.
+        pub system_max_cpu_usage: Option<String>,
+        /// `time`.
+        pub time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QualityNetwork`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
+    pub struct QualityNetwork {
+        /// `bitrate_received`.
+        pub bitrate_received: Option<String>,
+        /// `bitrate_sent`.
+        pub bitrate_sent: Option<String>,
+        /// `network_delay`.
+        pub network_delay: Option<String>,
+        /// `packet_loss_avg_received`.
+        pub packet_loss_avg_received: Option<String>,
+        /// `packet_loss_avg_sent`.
+        pub packet_loss_avg_sent: Option<String>,
+        /// `packet_loss_max_received`.
+        pub packet_loss_max_received: Option<String>,
+        /// `packet_loss_max_sent`.
+        pub packet_loss_max_sent: Option<String>,
+        /// `time`.
+        pub time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QualityVideoSharing`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=participant_quality_list&version=v1>
+    pub struct QualityVideoSharing {
+        /// `bitrate_received`.
+        pub bitrate_received: Option<String>,
+        /// `bitrate_sent`.
+        pub bitrate_sent: Option<String>,
+        /// `framerate_received`.
+        pub framerate_received: Option<String>,
+        /// `framerate_sent`.
+        pub framerate_sent: Option<String>,
+        /// `jitter_received`.
+        pub jitter_received: Option<String>,
+        /// `jitter_sent`.
+        pub jitter_sent: Option<String>,
+        /// `latency_received`.
+        pub latency_received: Option<String>,
+        /// `latency_sent`.
+        pub latency_sent: Option<String>,
+        /// `maximum_resolution_received`.
+        pub maximum_resolution_received: Option<String>,
+        /// `maximum_resolution_sent`.
+        pub maximum_resolution_sent: Option<String>,
+        /// `time`.
+        pub time: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `QueryRoomConfigResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=vc&resource=room_config&version=v1>
+    pub struct QueryRoomConfigResponseBody {
+        /// `digital_signage`.
+        pub digital_signage: Option<RoomDigitalSignage>,
+        /// `display_background`.
+        pub display_background: Option<String>,
+        /// `room_background`.
+        pub room_background: Option<String>,
+        /// `room_box_digital_signage`.
+        pub room_box_digital_signage: Option<RoomDigitalSignage>,
+        /// `room_status`.
+        pub room_status: Option<RoomStatus>,
+    }
+}
+
+feishu_core::model! {
+    /// `Report`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_daily&project=vc&resource=report&version=v1>
+    pub struct Report {
+        /// `daily_report`.
+        pub daily_report: Option<Vec<ReportMeetingDaily>>,
+        /// `total_meeting_count`.
+        pub total_meeting_count: Option<feishu_core::generated::Int64>,
+        /// `total_meeting_duration`.
+        pub total_meeting_duration: Option<feishu_core::generated::Int64>,
+        /// `total_participant_count`.
+        pub total_participant_count: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReportMeetingDaily`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_daily&project=vc&resource=report&version=v1>
+    pub struct ReportMeetingDaily {
+        /// `date`.
+        pub date: Option<feishu_core::generated::Int64>,
+        /// `meeting_count`.
+        pub meeting_count: Option<feishu_core::generated::Int64>,
+        /// `meeting_duration`.
+        pub meeting_duration: Option<feishu_core::generated::Int64>,
+        /// `participant_count`.
+        pub participant_count: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReportTopUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_top_user&project=vc&resource=report&version=v1>
+    pub struct ReportTopUser {
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `meeting_count`.
+        pub meeting_count: Option<feishu_core::generated::Int64>,
+        /// `meeting_duration`.
+        pub meeting_duration: Option<feishu_core::generated::Int64>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `Reserve`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct Reserve {
+        /// `app_link`.
+        pub app_link: Option<String>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `expire_status`.
+        pub expire_status: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<feishu_core::generated::Int64>,
+        /// `live_link`.
+        pub live_link: Option<String>,
+        /// `meeting_no`.
+        pub meeting_no: Option<String>,
+        /// `meeting_settings`.
+        pub meeting_settings: Option<ReserveMeetingSetting>,
+        /// `password`.
+        pub password: Option<String>,
+        /// `reserve_user_id`.
+        pub reserve_user_id: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveActionPermission`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct ReserveActionPermission {
+        /// `permission`.
+        pub permission: Option<feishu_core::generated::Int64>,
+        /// `permission_checkers`.
+        pub permission_checkers: Option<Vec<ReservePermissionChecker>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveAdminConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.admin&version=v1>
+    pub struct ReserveAdminConfig {
+        /// `depts`.
+        pub depts: Option<Vec<SubscribeDepartment>>,
+        /// `users`.
+        pub users: Option<Vec<SubscribeUser>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveAssignHost`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct ReserveAssignHost {
+        /// `id`.
+        pub id: Option<String>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveCallSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct ReserveCallSetting {
+        /// `callee`.
+        pub callee: Option<ReserveCallee>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveCallee`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct ReserveCallee {
+        /// `id`.
+        pub id: Option<String>,
+        /// `pstn_sip_info`.
+        pub pstn_sip_info: Option<PstnSipInfo>,
+        /// `user_type`.
+        pub user_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveCorrectionCheckInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=apply&project=vc&resource=reserve&version=v1>
+    pub struct ReserveCorrectionCheckInfo {
+        /// `invalid_host_id_list`.
+        pub invalid_host_id_list: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveFormConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve_config.form&version=v1>
+    pub struct ReserveFormConfig {
+        /// `custom_list`.
+        pub custom_list: Option<Vec<CustomList>>,
+        /// `if_cover_child_scope`.
+        pub if_cover_child_scope: Option<bool>,
+        /// `notified_time`.
+        pub notified_time: Option<feishu_core::generated::Int64>,
+        /// `notified_users`.
+        pub notified_users: Option<Vec<SubscribeUser>>,
+        /// `reserve_form`.
+        pub reserve_form: Option<bool>,
+        /// `time_unit`.
+        pub time_unit: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveMeetingSetting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct ReserveMeetingSetting {
+        /// `action_permissions`.
+        pub action_permissions: Option<Vec<ReserveActionPermission>>,
+        /// `assign_host_list`.
+        pub assign_host_list: Option<Vec<ReserveAssignHost>>,
+        /// `auto_record`.
+        pub auto_record: Option<bool>,
+        /// `call_setting`.
+        pub call_setting: Option<ReserveCallSetting>,
+        /// `meeting_connect`.
+        pub meeting_connect: Option<bool>,
+        /// `meeting_initial_type`.
+        pub meeting_initial_type: Option<feishu_core::generated::Int64>,
+        /// `password`.
+        pub password: Option<String>,
+        /// `topic`.
+        pub topic: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReservePermissionChecker`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=reserve&version=v1>
+    pub struct ReservePermissionChecker {
+        /// `check_field`.
+        pub check_field: Option<feishu_core::generated::Int64>,
+        /// `check_list`.
+        pub check_list: Option<Vec<String>>,
+        /// `check_mode`.
+        pub check_mode: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveScopeConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
+    pub struct ReserveScopeConfig {
+        /// `allow_all_users`.
+        pub allow_all_users: Option<feishu_core::generated::Int64>,
+        /// `allow_depts`.
+        pub allow_depts: Option<Vec<SubscribeDepartment>>,
+        /// `allow_users`.
+        pub allow_users: Option<Vec<SubscribeUser>>,
+        /// `if_cover_child_scope`.
+        pub if_cover_child_scope: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReserveScopeReserveConfigResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
+    pub struct ReserveScopeReserveConfigResponseBody {
+        /// `approve_config`.
+        pub approve_config: Option<ApprovalConfig>,
+        /// `reserve_scope_config`.
+        pub reserve_scope_config: Option<ReserveScopeConfig>,
+        /// `time_config`.
+        pub time_config: Option<TimeConfig>,
+    }
+}
+
+feishu_core::model! {
+    /// `ReservedRoom`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=meeting_list&version=v1>
+    pub struct ReservedRoom {
+        /// `room_id`.
+        pub room_id: Option<String>,
+        /// `room_name`.
+        pub room_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ResourceReservationListExportResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=resource_reservation_list&project=vc&resource=export&version=v1>
+    pub struct ResourceReservationListExportResponseBody {
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `Room`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
+    pub struct Room {
+        /// `capacity`.
+        pub capacity: Option<feishu_core::generated::Int64>,
+        /// `custom_room_id`.
+        pub custom_room_id: Option<String>,
+        /// `description`.
+        pub description: Option<String>,
+        /// `device`.
+        pub device: Option<Vec<Device>>,
+        /// `display_id`.
+        pub display_id: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `path`.
+        pub path: Option<Vec<String>>,
+        /// `room_id`.
+        pub room_id: Option<String>,
+        /// `room_level_id`.
+        pub room_level_id: Option<String>,
+        /// `room_status`.
+        pub room_status: Option<RoomStatus>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoomConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=scope_config&version=v1>
+    pub struct RoomConfig {
+        /// `digital_signage`.
+        pub digital_signage: Option<RoomDigitalSignage>,
+        /// `display_background`.
+        pub display_background: Option<String>,
+        /// `room_background`.
+        pub room_background: Option<String>,
+        /// `room_box_digital_signage`.
+        pub room_box_digital_signage: Option<RoomDigitalSignage>,
+        /// `room_status`.
+        pub room_status: Option<RoomStatus>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoomDigitalSignage`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=vc&resource=room_config&version=v1>
+    pub struct RoomDigitalSignage {
+        /// `enable`.
+        pub enable: Option<bool>,
+        /// `if_cover_child_scope`.
+        pub if_cover_child_scope: Option<bool>,
+        /// `materials`.
+        pub materials: Option<Vec<RoomDigitalSignageMaterial>>,
+        /// `mute`.
+        pub mute: Option<bool>,
+        /// `start_display`.
+        pub start_display: Option<feishu_core::generated::Int64>,
+        /// `stop_display`.
+        pub stop_display: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoomDigitalSignageMaterial`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=query&project=vc&resource=room_config&version=v1>
+    pub struct RoomDigitalSignageMaterial {
+        /// `cover`.
+        pub cover: Option<String>,
+        /// `duration`.
+        pub duration: Option<feishu_core::generated::Int64>,
+        /// `id`.
+        pub id: Option<String>,
+        /// `material_type`.
+        pub material_type: Option<feishu_core::generated::Int64>,
+        /// `md5`.
+        pub md5: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `size`.
+        pub size: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+        /// `vid`.
+        pub vid: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoomLevel`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room_level&version=v1>
+    pub struct RoomLevel {
+        /// `custom_group_id`.
+        pub custom_group_id: Option<String>,
+        /// `has_child`.
+        pub has_child: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `path`.
+        pub path: Option<Vec<String>>,
+        /// `room_level_id`.
+        pub room_level_id: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoomMeetingReservation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=resource_reservation_list&version=v1>
+    pub struct RoomMeetingReservation {
+        /// `accepted_number`.
+        pub accepted_number: Option<String>,
+        /// `check_in_device`.
+        pub check_in_device: Option<String>,
+        /// `check_in_time`.
+        pub check_in_time: Option<String>,
+        /// `department_of_reserver`.
+        pub department_of_reserver: Option<String>,
+        /// `event_duration`.
+        pub event_duration: Option<String>,
+        /// `event_end_time`.
+        pub event_end_time: Option<String>,
+        /// `event_start_time`.
+        pub event_start_time: Option<String>,
+        /// `event_title`.
+        pub event_title: Option<String>,
+        /// `guests_number`.
+        pub guests_number: Option<String>,
+        /// `is_release_early`.
+        pub is_release_early: Option<String>,
+        /// `releasing_person`.
+        pub releasing_person: Option<String>,
+        /// `releasing_time`.
+        pub releasing_time: Option<String>,
+        /// `reservation_status`.
+        pub reservation_status: Option<String>,
+        /// `reserver`.
+        pub reserver: Option<String>,
+        /// `reserver_user_id`.
+        pub reserver_user_id: Option<String>,
+        /// `room_check_in_status`.
+        pub room_check_in_status: Option<String>,
+        /// `room_id`.
+        pub room_id: Option<String>,
+        /// `room_name`.
+        pub room_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `RoomStatus`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=vc&resource=room&version=v1>
+    pub struct RoomStatus {
+        /// `contact_ids`.
+        pub contact_ids: Option<Vec<String>>,
+        /// `disable_end_time`.
+        pub disable_end_time: Option<feishu_core::generated::Int64>,
+        /// `disable_notice`.
+        pub disable_notice: Option<bool>,
+        /// `disable_reason`.
+        pub disable_reason: Option<String>,
+        /// `disable_start_time`.
+        pub disable_start_time: Option<feishu_core::generated::Int64>,
+        /// `resume_notice`.
+        pub resume_notice: Option<bool>,
+        /// `schedule_status`.
+        pub schedule_status: Option<bool>,
+        /// `status`.
+        pub status: Option<bool>,
+    }
+}
+
+feishu_core::model! {
+    /// `ScopeConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=vc&resource=scope_config&version=v1>
+    pub struct ScopeConfig {
+        /// `scope_config`.
+        pub scope_config: Option<RoomConfig>,
+        /// `scope_id`.
+        pub scope_id: Option<String>,
+        /// `scope_type`.
+        pub scope_type: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchMeetingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=meeting&version=v1>
+    pub struct SearchMeetingResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<MeetingSearchItem>>,
+        /// `notice`.
+        pub notice: Option<String>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `total`.
+        pub total: Option<feishu_core::generated::Int64>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchRoomLevelResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=room_level&version=v1>
+    pub struct SearchRoomLevelResponseBody {
+        /// `level_ids`.
+        pub level_ids: Option<Vec<String>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SearchRoomResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=vc&resource=room&version=v1>
+    pub struct SearchRoomResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+        /// `rooms`.
+        pub rooms: Option<Vec<Room>>,
+    }
+}
+
+feishu_core::model! {
+    /// `SectionLocation`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct SectionLocation {
+        /// `level`.
+        pub level: Option<feishu_core::generated::Int64>,
+        /// `parent_titles`.
+        pub parent_titles: Option<Vec<String>>,
+        /// `title`.
+        pub title: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SetCheckboardAccessCodeRoomConfigResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=set_checkboard_access_code&project=vc&resource=room_config&version=v1>
+    pub struct SetCheckboardAccessCodeRoomConfigResponseBody {
+        /// `access_code`.
+        pub access_code: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SetHostMeetingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=set_host&project=vc&resource=meeting&version=v1>
+    pub struct SetHostMeetingResponseBody {
+        /// `host_user`.
+        pub host_user: Option<MeetingUser>,
+    }
+}
+
+feishu_core::model! {
+    /// `SetRoomAccessCodeRoomConfigResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=set_room_access_code&project=vc&resource=room_config&version=v1>
+    pub struct SetRoomAccessCodeRoomConfigResponseBody {
+        /// `access_code`.
+        pub access_code: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `ShareDoc`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct ShareDoc {
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SubscribeDepartment`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
+    pub struct SubscribeDepartment {
+        /// `department_id`.
+        pub department_id: Option<feishu_core::generated::Int64>,
+        /// `department_name`.
+        pub department_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `SubscribeUser`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
+    pub struct SubscribeUser {
+        /// `user_id`.
+        pub user_id: Option<feishu_core::generated::Int64>,
+        /// `user_name`.
+        pub user_name: Option<String>,
+    }
+}
+
+feishu_core::model! {
+    /// `TimeConfig`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=reserve_scope&project=vc&resource=reserve_config&version=v1>
+    pub struct TimeConfig {
+        /// `days_in_advance`.
+        pub days_in_advance: Option<feishu_core::generated::Int64>,
+        /// `end_time`.
+        pub end_time: Option<feishu_core::generated::Int64>,
+        /// `if_cover_child_scope`.
+        pub if_cover_child_scope: Option<bool>,
+        /// `max_duration`.
+        pub max_duration: Option<feishu_core::generated::Int64>,
+        /// `opening_hour`.
+        pub opening_hour: Option<feishu_core::generated::Int64>,
+        /// `start_time`.
+        pub start_time: Option<feishu_core::generated::Int64>,
+        /// `time_switch`.
+        pub time_switch: Option<feishu_core::generated::Int64>,
+    }
 }
 
 /// `TimeRange`.
@@ -1922,58 +1922,58 @@ pub struct TimeRange {
     pub start_time: Option<String>,
 }
 
-/// `TranscriptItem`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TranscriptItem {
-    /// `end_time_ms`.
-    pub end_time_ms: Option<String>,
-    /// `language`.
-    pub language: Option<String>,
-    /// `sentence_id`.
-    pub sentence_id: Option<String>,
-    /// `speaker`.
-    pub speaker: Option<MeetingAgentEventUser>,
-    /// `start_time_ms`.
-    pub start_time_ms: Option<String>,
-    /// `text`.
-    pub text: Option<String>,
+feishu_core::model! {
+    /// `TranscriptItem`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=events&project=vc&resource=bot&version=v1>
+    pub struct TranscriptItem {
+        /// `end_time_ms`.
+        pub end_time_ms: Option<String>,
+        /// `language`.
+        pub language: Option<String>,
+        /// `sentence_id`.
+        pub sentence_id: Option<String>,
+        /// `speaker`.
+        pub speaker: Option<MeetingAgentEventUser>,
+        /// `start_time_ms`.
+        pub start_time_ms: Option<String>,
+        /// `text`.
+        pub text: Option<String>,
+    }
 }
 
-/// `UpdateReserveResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=vc&resource=reserve&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateReserveResponseBody {
-    /// `reserve`.
-    pub reserve: Option<Reserve>,
-    /// `reserve_correction_check_info`.
-    pub reserve_correction_check_info: Option<ReserveCorrectionCheckInfo>,
+feishu_core::model! {
+    /// `UpdateReserveResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=vc&resource=reserve&version=v1>
+    pub struct UpdateReserveResponseBody {
+        /// `reserve`.
+        pub reserve: Option<Reserve>,
+        /// `reserve_correction_check_info`.
+        pub reserve_correction_check_info: Option<ReserveCorrectionCheckInfo>,
+    }
 }
 
-/// `UserActiveMeetingBotResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=user_active_meeting&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserActiveMeetingBotResponseBody {
-    /// `meetings`.
-    pub meetings: Option<Vec<UserActiveMeetingInfo>>,
+feishu_core::model! {
+    /// `UserActiveMeetingBotResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=user_active_meeting&project=vc&resource=bot&version=v1>
+    pub struct UserActiveMeetingBotResponseBody {
+        /// `meetings`.
+        pub meetings: Option<Vec<UserActiveMeetingInfo>>,
+    }
 }
 
-/// `UserActiveMeetingInfo`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=user_active_meeting&project=vc&resource=bot&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserActiveMeetingInfo {
-    /// `meeting_id`.
-    pub meeting_id: Option<String>,
-    /// `meeting_no`.
-    pub meeting_no: Option<String>,
-    /// `meeting_title`.
-    pub meeting_title: Option<String>,
+feishu_core::model! {
+    /// `UserActiveMeetingInfo`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=user_active_meeting&project=vc&resource=bot&version=v1>
+    pub struct UserActiveMeetingInfo {
+        /// `meeting_id`.
+        pub meeting_id: Option<String>,
+        /// `meeting_no`.
+        pub meeting_no: Option<String>,
+        /// `meeting_title`.
+        pub meeting_title: Option<String>,
+    }
 }

@@ -3,24 +3,24 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `GetVerificationResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=verification&resource=verification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetVerificationResponseBody {
-    /// `verification`.
-    pub verification: Option<Verification>,
+feishu_core::model! {
+    /// `GetVerificationResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=verification&resource=verification&version=v1>
+    pub struct GetVerificationResponseBody {
+        /// `verification`.
+        pub verification: Option<Verification>,
+    }
 }
 
-/// `Verification`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=verification&resource=verification&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Verification {
-    /// `has_verification`.
-    pub has_verification: Option<bool>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `Verification`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=verification&resource=verification&version=v1>
+    pub struct Verification {
+        /// `has_verification`.
+        pub has_verification: Option<bool>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }

@@ -3,56 +3,56 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `Node`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=wiki&resource=node&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Node {
-    /// `area_id`.
-    pub area_id: Option<String>,
-    /// `child_num`.
-    pub child_num: Option<feishu_core::generated::Int64>,
-    /// `create_time`.
-    pub create_time: Option<String>,
-    /// `delete_time`.
-    pub delete_time: Option<String>,
-    /// `domain`.
-    pub domain: Option<String>,
-    /// `icon`.
-    pub icon: Option<String>,
-    /// `node_id`.
-    pub node_id: Option<String>,
-    /// `obj_token`.
-    pub obj_token: Option<String>,
-    /// `obj_type`.
-    pub obj_type: Option<feishu_core::generated::Int64>,
-    /// `parent_id`.
-    pub parent_id: Option<String>,
-    /// `sort_id`.
-    pub sort_id: Option<f64>,
-    /// `space_id`.
-    pub space_id: Option<String>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `update_time`.
-    pub update_time: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
-    /// `version`.
-    pub version: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `Node`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=wiki&resource=node&version=v1>
+    pub struct Node {
+        /// `area_id`.
+        pub area_id: Option<String>,
+        /// `child_num`.
+        pub child_num: Option<feishu_core::generated::Int64>,
+        /// `create_time`.
+        pub create_time: Option<String>,
+        /// `delete_time`.
+        pub delete_time: Option<String>,
+        /// `domain`.
+        pub domain: Option<String>,
+        /// `icon`.
+        pub icon: Option<String>,
+        /// `node_id`.
+        pub node_id: Option<String>,
+        /// `obj_token`.
+        pub obj_token: Option<String>,
+        /// `obj_type`.
+        pub obj_type: Option<feishu_core::generated::Int64>,
+        /// `parent_id`.
+        pub parent_id: Option<String>,
+        /// `sort_id`.
+        pub sort_id: Option<f64>,
+        /// `space_id`.
+        pub space_id: Option<String>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `update_time`.
+        pub update_time: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+        /// `version`.
+        pub version: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `SearchNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=wiki&resource=node&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchNodeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Node>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=wiki&resource=node&version=v1>
+    pub struct SearchNodeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Node>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }

@@ -3,322 +3,322 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `CopySpaceNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=wiki&resource=space.node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CopySpaceNodeResponseBody {
-    /// `node`.
-    pub node: Option<Node>,
+feishu_core::model! {
+    /// `CopySpaceNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=copy&project=wiki&resource=space.node&version=v2>
+    pub struct CopySpaceNodeResponseBody {
+        /// `node`.
+        pub node: Option<Node>,
+    }
 }
 
-/// `CreateSpaceMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=wiki&resource=space.member&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSpaceMemberResponseBody {
-    /// `member`.
-    pub member: Option<Member>,
+feishu_core::model! {
+    /// `CreateSpaceMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=wiki&resource=space.member&version=v2>
+    pub struct CreateSpaceMemberResponseBody {
+        /// `member`.
+        pub member: Option<Member>,
+    }
 }
 
-/// `CreateSpaceNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=wiki&resource=space.node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSpaceNodeResponseBody {
-    /// `node`.
-    pub node: Option<Node>,
+feishu_core::model! {
+    /// `CreateSpaceNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=wiki&resource=space.node&version=v2>
+    pub struct CreateSpaceNodeResponseBody {
+        /// `node`.
+        pub node: Option<Node>,
+    }
 }
 
-/// `CreateSpaceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=wiki&resource=space&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSpaceResponseBody {
-    /// `space`.
-    pub space: Option<Space>,
+feishu_core::model! {
+    /// `CreateSpaceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=wiki&resource=space&version=v2>
+    pub struct CreateSpaceResponseBody {
+        /// `space`.
+        pub space: Option<Space>,
+    }
 }
 
-/// `DeleteSpaceMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=wiki&resource=space.member&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteSpaceMemberResponseBody {
-    /// `member`.
-    pub member: Option<Member>,
+feishu_core::model! {
+    /// `DeleteSpaceMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=wiki&resource=space.member&version=v2>
+    pub struct DeleteSpaceMemberResponseBody {
+        /// `member`.
+        pub member: Option<Member>,
+    }
 }
 
-/// `DeleteSpaceResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteSpaceResult {
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `DeleteSpaceResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
+    pub struct DeleteSpaceResult {
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `GetNodeSpaceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_node&project=wiki&resource=space&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetNodeSpaceResponseBody {
-    /// `node`.
-    pub node: Option<Node>,
+feishu_core::model! {
+    /// `GetNodeSpaceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_node&project=wiki&resource=space&version=v2>
+    pub struct GetNodeSpaceResponseBody {
+        /// `node`.
+        pub node: Option<Node>,
+    }
 }
 
-/// `GetSpaceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=space&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSpaceResponseBody {
-    /// `space`.
-    pub space: Option<Space>,
+feishu_core::model! {
+    /// `GetSpaceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=space&version=v2>
+    pub struct GetSpaceResponseBody {
+        /// `space`.
+        pub space: Option<Space>,
+    }
 }
 
-/// `GetTaskResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTaskResponseBody {
-    /// `task`.
-    pub task: Option<TaskResult>,
+feishu_core::model! {
+    /// `GetTaskResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
+    pub struct GetTaskResponseBody {
+        /// `task`.
+        pub task: Option<TaskResult>,
+    }
 }
 
-/// `ListSpaceMemberResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=wiki&resource=space.member&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSpaceMemberResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `members`.
-    pub members: Option<Vec<Member>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListSpaceMemberResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=wiki&resource=space.member&version=v2>
+    pub struct ListSpaceMemberResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `members`.
+        pub members: Option<Vec<Member>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListSpaceNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=wiki&resource=space.node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSpaceNodeResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Node>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListSpaceNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=wiki&resource=space.node&version=v2>
+    pub struct ListSpaceNodeResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Node>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `ListSpaceResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=wiki&resource=space&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSpaceResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<Space>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `ListSpaceResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=wiki&resource=space&version=v2>
+    pub struct ListSpaceResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<Space>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `Member`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=wiki&resource=space.member&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Member {
-    /// `member_id`.
-    pub member_id: Option<String>,
-    /// `member_perm`.
-    pub member_perm: Option<String>,
-    /// `member_role`.
-    pub member_role: Option<String>,
-    /// `member_type`.
-    pub member_type: Option<String>,
-    /// `type`.
-    pub r#type: Option<String>,
+feishu_core::model! {
+    /// `Member`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=delete&project=wiki&resource=space.member&version=v2>
+    pub struct Member {
+        /// `member_id`.
+        pub member_id: Option<String>,
+        /// `member_perm`.
+        pub member_perm: Option<String>,
+        /// `member_role`.
+        pub member_role: Option<String>,
+        /// `member_type`.
+        pub member_type: Option<String>,
+        /// `type`.
+        pub r#type: Option<String>,
+    }
 }
 
-/// `MoveDocsToWikiSpaceNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move_docs_to_wiki&project=wiki&resource=space.node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MoveDocsToWikiSpaceNodeResponseBody {
-    /// `applied`.
-    pub applied: Option<bool>,
-    /// `task_id`.
-    pub task_id: Option<String>,
-    /// `wiki_token`.
-    pub wiki_token: Option<String>,
+feishu_core::model! {
+    /// `MoveDocsToWikiSpaceNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move_docs_to_wiki&project=wiki&resource=space.node&version=v2>
+    pub struct MoveDocsToWikiSpaceNodeResponseBody {
+        /// `applied`.
+        pub applied: Option<bool>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+        /// `wiki_token`.
+        pub wiki_token: Option<String>,
+    }
 }
 
-/// `MoveResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MoveResult {
-    /// `node`.
-    pub node: Option<Node>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `status_msg`.
-    pub status_msg: Option<String>,
+feishu_core::model! {
+    /// `MoveResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
+    pub struct MoveResult {
+        /// `node`.
+        pub node: Option<Node>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `status_msg`.
+        pub status_msg: Option<String>,
+    }
 }
 
-/// `MoveSpaceNodeResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move&project=wiki&resource=space.node&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MoveSpaceNodeResponseBody {
-    /// `node`.
-    pub node: Option<Node>,
+feishu_core::model! {
+    /// `MoveSpaceNodeResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move&project=wiki&resource=space.node&version=v2>
+    pub struct MoveSpaceNodeResponseBody {
+        /// `node`.
+        pub node: Option<Node>,
+    }
 }
 
-/// `MoveWikiToDocsResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MoveWikiToDocsResult {
-    /// `obj_token`.
-    pub obj_token: Option<String>,
-    /// `obj_type`.
-    pub obj_type: Option<String>,
-    /// `status`.
-    pub status: Option<feishu_core::generated::Int64>,
-    /// `status_msg`.
-    pub status_msg: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `MoveWikiToDocsResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
+    pub struct MoveWikiToDocsResult {
+        /// `obj_token`.
+        pub obj_token: Option<String>,
+        /// `obj_type`.
+        pub obj_type: Option<String>,
+        /// `status`.
+        pub status: Option<feishu_core::generated::Int64>,
+        /// `status_msg`.
+        pub status_msg: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `Node`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_node&project=wiki&resource=space&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Node {
-    /// `creator`.
-    pub creator: Option<String>,
-    /// `has_child`.
-    pub has_child: Option<bool>,
-    /// `node_create_time`.
-    pub node_create_time: Option<feishu_core::generated::Int64>,
-    /// `node_creator`.
-    pub node_creator: Option<String>,
-    /// `node_token`.
-    pub node_token: Option<String>,
-    /// `node_type`.
-    pub node_type: Option<String>,
-    /// `obj_create_time`.
-    pub obj_create_time: Option<feishu_core::generated::Int64>,
-    /// `obj_edit_time`.
-    pub obj_edit_time: Option<feishu_core::generated::Int64>,
-    /// `obj_token`.
-    pub obj_token: Option<String>,
-    /// `obj_type`.
-    pub obj_type: Option<String>,
-    /// `origin_node_token`.
-    pub origin_node_token: Option<String>,
-    /// `origin_space_id`.
-    pub origin_space_id: Option<feishu_core::generated::Int64>,
-    /// `owner`.
-    pub owner: Option<String>,
-    /// `parent_node_token`.
-    pub parent_node_token: Option<String>,
-    /// `space_id`.
-    pub space_id: Option<feishu_core::generated::Int64>,
-    /// `title`.
-    pub title: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+feishu_core::model! {
+    /// `Node`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get_node&project=wiki&resource=space&version=v2>
+    pub struct Node {
+        /// `creator`.
+        pub creator: Option<String>,
+        /// `has_child`.
+        pub has_child: Option<bool>,
+        /// `node_create_time`.
+        pub node_create_time: Option<feishu_core::generated::Int64>,
+        /// `node_creator`.
+        pub node_creator: Option<String>,
+        /// `node_token`.
+        pub node_token: Option<String>,
+        /// `node_type`.
+        pub node_type: Option<String>,
+        /// `obj_create_time`.
+        pub obj_create_time: Option<feishu_core::generated::Int64>,
+        /// `obj_edit_time`.
+        pub obj_edit_time: Option<feishu_core::generated::Int64>,
+        /// `obj_token`.
+        pub obj_token: Option<String>,
+        /// `obj_type`.
+        pub obj_type: Option<String>,
+        /// `origin_node_token`.
+        pub origin_node_token: Option<String>,
+        /// `origin_space_id`.
+        pub origin_space_id: Option<feishu_core::generated::Int64>,
+        /// `owner`.
+        pub owner: Option<String>,
+        /// `parent_node_token`.
+        pub parent_node_token: Option<String>,
+        /// `space_id`.
+        pub space_id: Option<feishu_core::generated::Int64>,
+        /// `title`.
+        pub title: Option<String>,
+        /// `url`.
+        pub url: Option<String>,
+    }
 }
 
-/// `Setting`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=wiki&resource=space.setting&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Setting {
-    /// `comment_setting`.
-    pub comment_setting: Option<String>,
-    /// `create_setting`.
-    pub create_setting: Option<String>,
-    /// `security_setting`.
-    pub security_setting: Option<String>,
+feishu_core::model! {
+    /// `Setting`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=wiki&resource=space.setting&version=v2>
+    pub struct Setting {
+        /// `comment_setting`.
+        pub comment_setting: Option<String>,
+        /// `create_setting`.
+        pub create_setting: Option<String>,
+        /// `security_setting`.
+        pub security_setting: Option<String>,
+    }
 }
 
-/// `SimpleTaskResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SimpleTaskResult {
-    /// `status`.
-    pub status: Option<String>,
+feishu_core::model! {
+    /// `SimpleTaskResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
+    pub struct SimpleTaskResult {
+        /// `status`.
+        pub status: Option<String>,
+    }
 }
 
-/// `Space`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=wiki&resource=space&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Space {
-    /// `description`.
-    pub description: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
-    /// `open_sharing`.
-    pub open_sharing: Option<String>,
-    /// `space_id`.
-    pub space_id: Option<String>,
-    /// `space_type`.
-    pub space_type: Option<String>,
-    /// `visibility`.
-    pub visibility: Option<String>,
+feishu_core::model! {
+    /// `Space`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=list&project=wiki&resource=space&version=v2>
+    pub struct Space {
+        /// `description`.
+        pub description: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+        /// `open_sharing`.
+        pub open_sharing: Option<String>,
+        /// `space_id`.
+        pub space_id: Option<String>,
+        /// `space_type`.
+        pub space_type: Option<String>,
+        /// `visibility`.
+        pub visibility: Option<String>,
+    }
 }
 
-/// `TaskResult`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TaskResult {
-    /// `delete_space_result`.
-    pub delete_space_result: Option<DeleteSpaceResult>,
-    /// `move_result`.
-    pub move_result: Option<Vec<MoveResult>>,
-    /// `move_wiki_to_docs_result`.
-    pub move_wiki_to_docs_result: Option<MoveWikiToDocsResult>,
-    /// `simple_task_result`.
-    pub simple_task_result: Option<SimpleTaskResult>,
-    /// `task_id`.
-    pub task_id: Option<String>,
+feishu_core::model! {
+    /// `TaskResult`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=get&project=wiki&resource=task&version=v2>
+    pub struct TaskResult {
+        /// `delete_space_result`.
+        pub delete_space_result: Option<DeleteSpaceResult>,
+        /// `move_result`.
+        pub move_result: Option<Vec<MoveResult>>,
+        /// `move_wiki_to_docs_result`.
+        pub move_wiki_to_docs_result: Option<MoveWikiToDocsResult>,
+        /// `simple_task_result`.
+        pub simple_task_result: Option<SimpleTaskResult>,
+        /// `task_id`.
+        pub task_id: Option<String>,
+    }
 }
 
-/// `UpdateSpaceSettingResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=wiki&resource=space.setting&version=v2>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateSpaceSettingResponseBody {
-    /// `setting`.
-    pub setting: Option<Setting>,
+feishu_core::model! {
+    /// `UpdateSpaceSettingResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=update&project=wiki&resource=space.setting&version=v2>
+    pub struct UpdateSpaceSettingResponseBody {
+        /// `setting`.
+        pub setting: Option<Setting>,
+    }
 }

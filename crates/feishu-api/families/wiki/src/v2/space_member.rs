@@ -116,14 +116,13 @@ feishu_core::endpoint! {
         },
         body: none,
         shape: data(|_: &ListSpaceMember, response| {
-            #[derive(serde::Deserialize)]
-            struct Wire {
-                #[serde(default)]
-                members: Vec<super::model::Member>,
-                #[serde(default)]
-                has_more: bool,
-                page_token: Option<String>,
-                next_page_token: Option<String>,
+            feishu_core::model! {
+                pub struct Wire {
+                    pub members: Vec<super::model::Member>,
+                    pub has_more: bool,
+                    pub page_token: Option<String>,
+                    pub next_page_token: Option<String>,
+                }
             }
             let wire: Wire = feishu_core::Shape::Data.decode(response)?;
             Ok(feishu_core::generated::page(wire.members, wire.has_more, wire.page_token.or(wire.next_page_token)))

@@ -2,28 +2,6 @@
 //! `space_node` of `wiki v2`: [`ListSpaceNode`], [`CreateSpaceNode`], [`CopySpaceNode`], [`MoveSpaceNode`], [`UpdateTitleSpaceNode`], [`MoveDocsToWikiSpaceNode`].
 
 feishu_core::string_enum! {
-    /// The values of `obj_type`.
-    ///
-    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=move_docs_to_wiki&project=wiki&resource=space.node&version=v2>
-    pub enum MoveDocsToWikiSpaceNodeObjType {
-        /// `doc`.
-        Doc = "doc",
-        /// `sheet`.
-        Sheet = "sheet",
-        /// `bitable`.
-        Bitable = "bitable",
-        /// `mindnote`.
-        Mindnote = "mindnote",
-        /// `docx`.
-        Docx = "docx",
-        /// `file`.
-        File = "file",
-        /// `slides`.
-        Slides = "slides",
-    }
-}
-
-feishu_core::string_enum! {
     /// The values of `node_type`.
     ///
     /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=create&project=wiki&resource=space.node&version=v2>
@@ -358,14 +336,14 @@ pub struct MoveDocsToWikiSpaceNode {
     #[serde(skip_serializing_if = "Option::is_none")]
     apply: Option<bool>,
     obj_token: String,
-    obj_type: MoveDocsToWikiSpaceNodeObjType,
+    obj_type: ObjType,
     #[serde(skip_serializing_if = "Option::is_none")]
     parent_wiki_token: Option<String>,
 }
 
 impl MoveDocsToWikiSpaceNode {
     /// A request with the required fields.
-    pub fn new(space_id: impl Into<String>, obj_token: impl Into<String>, obj_type: MoveDocsToWikiSpaceNodeObjType) -> Self {
+    pub fn new(space_id: impl Into<String>, obj_token: impl Into<String>, obj_type: ObjType) -> Self {
         Self {
             space_id: space_id.into(),
             apply: None,

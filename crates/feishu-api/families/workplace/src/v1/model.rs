@@ -3,112 +3,112 @@
 //! only described by name). Every field is optional: Feishu leaves out
 //! what does not apply.
 
-/// `AccessData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=custom_workplace_access_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AccessData {
-    /// `pv`.
-    pub pv: Option<feishu_core::generated::Int64>,
-    /// `uv`.
-    pub uv: Option<feishu_core::generated::Int64>,
+feishu_core::model! {
+    /// `AccessData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=custom_workplace_access_data&version=v1>
+    pub struct AccessData {
+        /// `pv`.
+        pub pv: Option<feishu_core::generated::Int64>,
+        /// `uv`.
+        pub uv: Option<feishu_core::generated::Int64>,
+    }
 }
 
-/// `BlockAccessData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=workplace_block_access_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BlockAccessData {
-    /// `access_data`.
-    pub access_data: Option<AccessData>,
-    /// `block_id`.
-    pub block_id: Option<String>,
-    /// `date`.
-    pub date: Option<String>,
+feishu_core::model! {
+    /// `BlockAccessData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=workplace_block_access_data&version=v1>
+    pub struct BlockAccessData {
+        /// `access_data`.
+        pub access_data: Option<AccessData>,
+        /// `block_id`.
+        pub block_id: Option<String>,
+        /// `date`.
+        pub date: Option<String>,
+    }
 }
 
-/// `CustomWorkplaceAccessData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=custom_workplace_access_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomWorkplaceAccessData {
-    /// `access_data`.
-    pub access_data: Option<AccessData>,
-    /// `custom_workplace_id`.
-    pub custom_workplace_id: Option<String>,
-    /// `custom_workplace_name`.
-    pub custom_workplace_name: Option<Vec<I18nName>>,
-    /// `date`.
-    pub date: Option<String>,
+feishu_core::model! {
+    /// `CustomWorkplaceAccessData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=custom_workplace_access_data&version=v1>
+    pub struct CustomWorkplaceAccessData {
+        /// `access_data`.
+        pub access_data: Option<AccessData>,
+        /// `custom_workplace_id`.
+        pub custom_workplace_id: Option<String>,
+        /// `custom_workplace_name`.
+        pub custom_workplace_name: Option<Vec<I18nName>>,
+        /// `date`.
+        pub date: Option<String>,
+    }
 }
 
-/// `I18nName`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=custom_workplace_access_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct I18nName {
-    /// `language`.
-    pub language: Option<String>,
-    /// `name`.
-    pub name: Option<String>,
+feishu_core::model! {
+    /// `I18nName`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=custom_workplace_access_data&version=v1>
+    pub struct I18nName {
+        /// `language`.
+        pub language: Option<String>,
+        /// `name`.
+        pub name: Option<String>,
+    }
 }
 
-/// `SearchCustomWorkplaceAccessDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=custom_workplace_access_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchCustomWorkplaceAccessDataResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<CustomWorkplaceAccessData>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchCustomWorkplaceAccessDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=custom_workplace_access_data&version=v1>
+    pub struct SearchCustomWorkplaceAccessDataResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<CustomWorkplaceAccessData>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `SearchWorkplaceAccessDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=workplace_access_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchWorkplaceAccessDataResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<WorkplaceAccessData>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchWorkplaceAccessDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=workplace_access_data&version=v1>
+    pub struct SearchWorkplaceAccessDataResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<WorkplaceAccessData>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `SearchWorkplaceBlockAccessDataResponseBody`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=workplace_block_access_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SearchWorkplaceBlockAccessDataResponseBody {
-    /// `has_more`.
-    pub has_more: Option<bool>,
-    /// `items`.
-    pub items: Option<Vec<BlockAccessData>>,
-    /// `page_token`.
-    pub page_token: Option<String>,
+feishu_core::model! {
+    /// `SearchWorkplaceBlockAccessDataResponseBody`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=workplace_block_access_data&version=v1>
+    pub struct SearchWorkplaceBlockAccessDataResponseBody {
+        /// `has_more`.
+        pub has_more: Option<bool>,
+        /// `items`.
+        pub items: Option<Vec<BlockAccessData>>,
+        /// `page_token`.
+        pub page_token: Option<String>,
+    }
 }
 
-/// `WorkplaceAccessData`.
-///
-/// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=workplace_access_data&version=v1>
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[non_exhaustive]
-pub struct WorkplaceAccessData {
-    /// `all_workplace`.
-    pub all_workplace: Option<AccessData>,
-    /// `date`.
-    pub date: Option<String>,
-    /// `default_workplace`.
-    pub default_workplace: Option<AccessData>,
+feishu_core::model! {
+    /// `WorkplaceAccessData`.
+    ///
+    /// Docs: <https://open.feishu.cn/api-explorer?from=op_doc_tab&apiName=search&project=workplace&resource=workplace_access_data&version=v1>
+    pub struct WorkplaceAccessData {
+        /// `all_workplace`.
+        pub all_workplace: Option<AccessData>,
+        /// `date`.
+        pub date: Option<String>,
+        /// `default_workplace`.
+        pub default_workplace: Option<AccessData>,
+    }
 }
