@@ -72,28 +72,7 @@ pub use feishu_api_calendar as calendar;
 pub use feishu_api_compensation as compensation;
 
 #[cfg(feature = "contact")]
-#[rustfmt::skip]
-/// The `contact` family (feature `contact`).
-pub mod contact {
-    /// `contact v3`.
-    pub mod v3 {
-        pub use feishu_api_contact_model::v3::model;
-        pub use feishu_api_contact_1::v3::custom_attr;
-        pub use feishu_api_contact_1::v3::department;
-        pub use feishu_api_contact_1::v3::employee_type_enum;
-        pub use feishu_api_contact_1::v3::functional_role;
-        pub use feishu_api_contact_1::v3::functional_role_member;
-        pub use feishu_api_contact_1::v3::group;
-        pub use feishu_api_contact_1::v3::group_member;
-        pub use feishu_api_contact_2::v3::job_family;
-        pub use feishu_api_contact_2::v3::job_level;
-        pub use feishu_api_contact_2::v3::job_title;
-        pub use feishu_api_contact_2::v3::scope;
-        pub use feishu_api_contact_2::v3::unit;
-        pub use feishu_api_contact_2::v3::user;
-        pub use feishu_api_contact_2::v3::work_city;
-    }
-}
+pub use feishu_api_contact as contact;
 
 #[cfg(feature = "corehr")]
 #[rustfmt::skip]
@@ -119,9 +98,9 @@ pub mod corehr {
         pub use feishu_api_corehr_1::v1::job;
         pub use feishu_api_corehr_1::v1::job_change;
         pub use feishu_api_corehr_1::v1::job_data;
-        pub use feishu_api_corehr_2::v1::job_family;
-        pub use feishu_api_corehr_2::v1::job_level;
-        pub use feishu_api_corehr_2::v1::leave;
+        pub use feishu_api_corehr_1::v1::job_family;
+        pub use feishu_api_corehr_1::v1::job_level;
+        pub use feishu_api_corehr_1::v1::leave;
         pub use feishu_api_corehr_2::v1::leave_granting_record;
         pub use feishu_api_corehr_2::v1::location;
         pub use feishu_api_corehr_2::v1::national_id_type;
@@ -139,66 +118,66 @@ pub mod corehr {
     /// `corehr v2`.
     pub mod v2 {
         pub use feishu_api_corehr_model::v2::model;
-        pub use feishu_api_corehr_3::v2::approval_groups;
-        pub use feishu_api_corehr_3::v2::approver;
-        pub use feishu_api_corehr_3::v2::basic_info_bank;
-        pub use feishu_api_corehr_3::v2::basic_info_bank_branch;
-        pub use feishu_api_corehr_3::v2::basic_info_city;
-        pub use feishu_api_corehr_3::v2::basic_info_country_region;
-        pub use feishu_api_corehr_3::v2::basic_info_country_region_subdivision;
-        pub use feishu_api_corehr_3::v2::basic_info_currency;
-        pub use feishu_api_corehr_3::v2::basic_info_district;
-        pub use feishu_api_corehr_3::v2::basic_info_language;
-        pub use feishu_api_corehr_3::v2::basic_info_nationality;
-        pub use feishu_api_corehr_3::v2::basic_info_time_zone;
-        pub use feishu_api_corehr_3::v2::bp;
-        pub use feishu_api_corehr_3::v2::company;
-        pub use feishu_api_corehr_3::v2::contract;
-        pub use feishu_api_corehr_3::v2::cost_allocation;
+        pub use feishu_api_corehr_2::v2::approval_groups;
+        pub use feishu_api_corehr_2::v2::approver;
+        pub use feishu_api_corehr_2::v2::basic_info_bank;
+        pub use feishu_api_corehr_2::v2::basic_info_bank_branch;
+        pub use feishu_api_corehr_2::v2::basic_info_city;
+        pub use feishu_api_corehr_2::v2::basic_info_country_region;
+        pub use feishu_api_corehr_2::v2::basic_info_country_region_subdivision;
+        pub use feishu_api_corehr_2::v2::basic_info_currency;
+        pub use feishu_api_corehr_2::v2::basic_info_district;
+        pub use feishu_api_corehr_2::v2::basic_info_language;
+        pub use feishu_api_corehr_2::v2::basic_info_nationality;
+        pub use feishu_api_corehr_2::v2::basic_info_time_zone;
+        pub use feishu_api_corehr_2::v2::bp;
+        pub use feishu_api_corehr_2::v2::company;
+        pub use feishu_api_corehr_2::v2::contract;
+        pub use feishu_api_corehr_2::v2::cost_allocation;
         pub use feishu_api_corehr_3::v2::cost_center;
         pub use feishu_api_corehr_3::v2::cost_center_version;
         pub use feishu_api_corehr_3::v2::custom_org;
         pub use feishu_api_corehr_3::v2::default_cost_center;
-        pub use feishu_api_corehr_4::v2::department;
-        pub use feishu_api_corehr_4::v2::draft;
-        pub use feishu_api_corehr_4::v2::employee;
-        pub use feishu_api_corehr_4::v2::employee_custom_org;
-        pub use feishu_api_corehr_4::v2::employees_additional_job;
-        pub use feishu_api_corehr_4::v2::employees_bp;
-        pub use feishu_api_corehr_4::v2::employees_international_assignment;
-        pub use feishu_api_corehr_4::v2::employees_job_data;
-        pub use feishu_api_corehr_4::v2::r#enum;
-        pub use feishu_api_corehr_4::v2::job;
-        pub use feishu_api_corehr_4::v2::job_change;
-        pub use feishu_api_corehr_4::v2::job_family;
-        pub use feishu_api_corehr_4::v2::job_grade;
+        pub use feishu_api_corehr_3::v2::department;
+        pub use feishu_api_corehr_3::v2::draft;
+        pub use feishu_api_corehr_3::v2::employee;
+        pub use feishu_api_corehr_3::v2::employee_custom_org;
+        pub use feishu_api_corehr_3::v2::employees_additional_job;
+        pub use feishu_api_corehr_3::v2::employees_bp;
+        pub use feishu_api_corehr_3::v2::employees_international_assignment;
+        pub use feishu_api_corehr_3::v2::employees_job_data;
+        pub use feishu_api_corehr_3::v2::r#enum;
+        pub use feishu_api_corehr_3::v2::job;
+        pub use feishu_api_corehr_3::v2::job_change;
+        pub use feishu_api_corehr_3::v2::job_family;
+        pub use feishu_api_corehr_3::v2::job_grade;
         pub use feishu_api_corehr_4::v2::job_level;
         pub use feishu_api_corehr_4::v2::location;
-        pub use feishu_api_corehr_5::v2::location_address;
-        pub use feishu_api_corehr_5::v2::offboarding;
-        pub use feishu_api_corehr_5::v2::pathway;
-        pub use feishu_api_corehr_5::v2::person;
-        pub use feishu_api_corehr_5::v2::position;
-        pub use feishu_api_corehr_5::v2::pre_hire;
-        pub use feishu_api_corehr_5::v2::probation;
-        pub use feishu_api_corehr_5::v2::probation_assessment;
-        pub use feishu_api_corehr_5::v2::process;
-        pub use feishu_api_corehr_5::v2::process_approver;
-        pub use feishu_api_corehr_5::v2::process_extra;
-        pub use feishu_api_corehr_5::v2::process_form_variable_data;
-        pub use feishu_api_corehr_5::v2::process_query_flow_data_template;
-        pub use feishu_api_corehr_5::v2::process_revoke;
-        pub use feishu_api_corehr_5::v2::process_start;
-        pub use feishu_api_corehr_5::v2::process_transfer;
-        pub use feishu_api_corehr_5::v2::process_withdraw;
-        pub use feishu_api_corehr_5::v2::report_detail_row;
-        pub use feishu_api_corehr_6::v2::signature_file;
-        pub use feishu_api_corehr_6::v2::signature_node;
-        pub use feishu_api_corehr_6::v2::signature_template;
-        pub use feishu_api_corehr_6::v2::signature_template_info_with_thumbnail;
-        pub use feishu_api_corehr_6::v2::workforce_plan;
-        pub use feishu_api_corehr_6::v2::workforce_plan_detail;
-        pub use feishu_api_corehr_6::v2::workforce_plan_detail_row;
+        pub use feishu_api_corehr_4::v2::location_address;
+        pub use feishu_api_corehr_4::v2::offboarding;
+        pub use feishu_api_corehr_4::v2::pathway;
+        pub use feishu_api_corehr_4::v2::person;
+        pub use feishu_api_corehr_4::v2::position;
+        pub use feishu_api_corehr_4::v2::pre_hire;
+        pub use feishu_api_corehr_4::v2::probation;
+        pub use feishu_api_corehr_4::v2::probation_assessment;
+        pub use feishu_api_corehr_4::v2::process;
+        pub use feishu_api_corehr_4::v2::process_approver;
+        pub use feishu_api_corehr_4::v2::process_extra;
+        pub use feishu_api_corehr_4::v2::process_form_variable_data;
+        pub use feishu_api_corehr_4::v2::process_query_flow_data_template;
+        pub use feishu_api_corehr_4::v2::process_revoke;
+        pub use feishu_api_corehr_4::v2::process_start;
+        pub use feishu_api_corehr_4::v2::process_transfer;
+        pub use feishu_api_corehr_4::v2::process_withdraw;
+        pub use feishu_api_corehr_4::v2::report_detail_row;
+        pub use feishu_api_corehr_4::v2::signature_file;
+        pub use feishu_api_corehr_4::v2::signature_node;
+        pub use feishu_api_corehr_4::v2::signature_template;
+        pub use feishu_api_corehr_4::v2::signature_template_info_with_thumbnail;
+        pub use feishu_api_corehr_4::v2::workforce_plan;
+        pub use feishu_api_corehr_4::v2::workforce_plan_detail;
+        pub use feishu_api_corehr_5::v2::workforce_plan_detail_row;
     }
 }
 
@@ -215,36 +194,7 @@ pub use feishu_api_document_ai as document_ai;
 pub use feishu_api_docx as docx;
 
 #[cfg(feature = "drive")]
-#[rustfmt::skip]
-/// The `drive` family (feature `drive`).
-pub mod drive {
-    /// `drive v1`.
-    pub mod v1 {
-        pub use feishu_api_drive_model::v1::model;
-        pub use feishu_api_drive_1::v1::export_task;
-        pub use feishu_api_drive_1::v1::file;
-        pub use feishu_api_drive_1::v1::file_comment;
-        pub use feishu_api_drive_1::v1::file_comment_reply;
-        pub use feishu_api_drive_1::v1::file_statistics;
-        pub use feishu_api_drive_1::v1::file_subscription;
-        pub use feishu_api_drive_2::v1::file_version;
-        pub use feishu_api_drive_2::v1::file_view_record;
-        pub use feishu_api_drive_2::v1::import_task;
-        pub use feishu_api_drive_2::v1::media;
-        pub use feishu_api_drive_2::v1::meta;
-        pub use feishu_api_drive_2::v1::permission_member;
-        pub use feishu_api_drive_2::v1::permission_public;
-        pub use feishu_api_drive_2::v1::permission_public_password;
-        pub use feishu_api_drive_2::v1::user;
-    }
-    /// `drive v2`.
-    pub mod v2 {
-        pub use feishu_api_drive_model::v2::model;
-        pub use feishu_api_drive_2::v2::comment_reaction;
-        pub use feishu_api_drive_2::v2::file_like;
-        pub use feishu_api_drive_3::v2::permission_public;
-    }
-}
+pub use feishu_api_drive as drive;
 
 #[cfg(feature = "ehr")]
 pub use feishu_api_ehr as ehr;
@@ -277,12 +227,12 @@ pub mod hire {
         pub use feishu_api_hire_1::v1::eco_exam_paper;
         pub use feishu_api_hire_1::v1::ehr_import_task;
         pub use feishu_api_hire_1::v1::employee;
-        pub use feishu_api_hire_2::v1::evaluation;
-        pub use feishu_api_hire_2::v1::evaluation_task;
-        pub use feishu_api_hire_2::v1::exam;
-        pub use feishu_api_hire_2::v1::exam_marking_task;
-        pub use feishu_api_hire_2::v1::external_application;
-        pub use feishu_api_hire_2::v1::external_background_check;
+        pub use feishu_api_hire_1::v1::evaluation;
+        pub use feishu_api_hire_1::v1::evaluation_task;
+        pub use feishu_api_hire_1::v1::exam;
+        pub use feishu_api_hire_1::v1::exam_marking_task;
+        pub use feishu_api_hire_1::v1::external_application;
+        pub use feishu_api_hire_1::v1::external_background_check;
         pub use feishu_api_hire_2::v1::external_interview;
         pub use feishu_api_hire_2::v1::external_interview_assessment;
         pub use feishu_api_hire_2::v1::external_offer;
@@ -297,17 +247,17 @@ pub mod hire {
         pub use feishu_api_hire_2::v1::interviewer;
         pub use feishu_api_hire_2::v1::job;
         pub use feishu_api_hire_2::v1::job_function;
-        pub use feishu_api_hire_3::v1::job_manager;
-        pub use feishu_api_hire_3::v1::job_process;
-        pub use feishu_api_hire_3::v1::job_publish_record;
-        pub use feishu_api_hire_3::v1::job_requirement;
-        pub use feishu_api_hire_3::v1::job_requirement_schema;
-        pub use feishu_api_hire_3::v1::job_schema;
-        pub use feishu_api_hire_3::v1::job_type;
-        pub use feishu_api_hire_3::v1::location;
-        pub use feishu_api_hire_3::v1::minutes;
-        pub use feishu_api_hire_3::v1::note;
-        pub use feishu_api_hire_3::v1::offer;
+        pub use feishu_api_hire_2::v1::job_manager;
+        pub use feishu_api_hire_2::v1::job_process;
+        pub use feishu_api_hire_2::v1::job_publish_record;
+        pub use feishu_api_hire_2::v1::job_requirement;
+        pub use feishu_api_hire_2::v1::job_requirement_schema;
+        pub use feishu_api_hire_2::v1::job_schema;
+        pub use feishu_api_hire_2::v1::job_type;
+        pub use feishu_api_hire_2::v1::location;
+        pub use feishu_api_hire_2::v1::minutes;
+        pub use feishu_api_hire_2::v1::note;
+        pub use feishu_api_hire_2::v1::offer;
         pub use feishu_api_hire_3::v1::offer_application_form;
         pub use feishu_api_hire_3::v1::offer_approval_template;
         pub use feishu_api_hire_3::v1::offer_custom_field;
@@ -319,27 +269,27 @@ pub mod hire {
         pub use feishu_api_hire_3::v1::referral_website_job_post;
         pub use feishu_api_hire_3::v1::registration_schema;
         pub use feishu_api_hire_3::v1::resume_source;
-        pub use feishu_api_hire_4::v1::role;
-        pub use feishu_api_hire_4::v1::subject;
-        pub use feishu_api_hire_4::v1::talent;
-        pub use feishu_api_hire_4::v1::talent_blocklist;
-        pub use feishu_api_hire_4::v1::talent_external_info;
-        pub use feishu_api_hire_4::v1::talent_folder;
-        pub use feishu_api_hire_4::v1::talent_object;
-        pub use feishu_api_hire_4::v1::talent_operation_log;
-        pub use feishu_api_hire_4::v1::talent_pool;
-        pub use feishu_api_hire_4::v1::talent_tag;
-        pub use feishu_api_hire_4::v1::termination_reason;
-        pub use feishu_api_hire_4::v1::test;
-        pub use feishu_api_hire_4::v1::todo;
-        pub use feishu_api_hire_4::v1::tripartite_agreement;
-        pub use feishu_api_hire_4::v1::user_role;
-        pub use feishu_api_hire_4::v1::website;
-        pub use feishu_api_hire_4::v1::website_channel;
-        pub use feishu_api_hire_4::v1::website_delivery;
-        pub use feishu_api_hire_4::v1::website_delivery_task;
-        pub use feishu_api_hire_4::v1::website_job_post;
-        pub use feishu_api_hire_4::v1::website_site_user;
+        pub use feishu_api_hire_3::v1::role;
+        pub use feishu_api_hire_3::v1::subject;
+        pub use feishu_api_hire_3::v1::talent;
+        pub use feishu_api_hire_3::v1::talent_blocklist;
+        pub use feishu_api_hire_3::v1::talent_external_info;
+        pub use feishu_api_hire_3::v1::talent_folder;
+        pub use feishu_api_hire_3::v1::talent_object;
+        pub use feishu_api_hire_3::v1::talent_operation_log;
+        pub use feishu_api_hire_3::v1::talent_pool;
+        pub use feishu_api_hire_3::v1::talent_tag;
+        pub use feishu_api_hire_3::v1::termination_reason;
+        pub use feishu_api_hire_3::v1::test;
+        pub use feishu_api_hire_3::v1::todo;
+        pub use feishu_api_hire_3::v1::tripartite_agreement;
+        pub use feishu_api_hire_3::v1::user_role;
+        pub use feishu_api_hire_3::v1::website;
+        pub use feishu_api_hire_3::v1::website_channel;
+        pub use feishu_api_hire_3::v1::website_delivery;
+        pub use feishu_api_hire_3::v1::website_delivery_task;
+        pub use feishu_api_hire_3::v1::website_job_post;
+        pub use feishu_api_hire_3::v1::website_site_user;
     }
     /// `hire v2`.
     pub mod v2 {
@@ -439,33 +389,7 @@ pub use feishu_api_spark as spark;
 pub use feishu_api_speech_to_text as speech_to_text;
 
 #[cfg(feature = "task")]
-#[rustfmt::skip]
-/// The `task` family (feature `task`).
-pub mod task {
-    /// `task v1`.
-    pub mod v1 {
-        pub use feishu_api_task_model::v1::model;
-        pub use feishu_api_task_1::v1::task;
-        pub use feishu_api_task_1::v1::task_collaborator;
-        pub use feishu_api_task_1::v1::task_comment;
-        pub use feishu_api_task_1::v1::task_follower;
-        pub use feishu_api_task_1::v1::task_reminder;
-    }
-    /// `task v2`.
-    pub mod v2 {
-        pub use feishu_api_task_model::v2::model;
-        pub use feishu_api_task_1::v2::attachment;
-        pub use feishu_api_task_1::v2::comment;
-        pub use feishu_api_task_1::v2::custom_field;
-        pub use feishu_api_task_1::v2::custom_field_option;
-        pub use feishu_api_task_2::v2::section;
-        pub use feishu_api_task_2::v2::task;
-        pub use feishu_api_task_2::v2::task_subtask;
-        pub use feishu_api_task_2::v2::task_v2;
-        pub use feishu_api_task_2::v2::tasklist;
-        pub use feishu_api_task_2::v2::tasklist_activity_subscription;
-    }
-}
+pub use feishu_api_task as task;
 
 #[cfg(feature = "tenant")]
 pub use feishu_api_tenant as tenant;
@@ -480,34 +404,7 @@ pub use feishu_api_trust_party as trust_party;
 pub use feishu_api_unified_kms as unified_kms;
 
 #[cfg(feature = "vc")]
-#[rustfmt::skip]
-/// The `vc` family (feature `vc`).
-pub mod vc {
-    /// `vc v1`.
-    pub mod v1 {
-        pub use feishu_api_vc_model::v1::model;
-        pub use feishu_api_vc_1::v1::alert;
-        pub use feishu_api_vc_1::v1::bot;
-        pub use feishu_api_vc_1::v1::export;
-        pub use feishu_api_vc_1::v1::meeting;
-        pub use feishu_api_vc_1::v1::meeting_list;
-        pub use feishu_api_vc_1::v1::meeting_recording;
-        pub use feishu_api_vc_1::v1::note;
-        pub use feishu_api_vc_1::v1::participant_list;
-        pub use feishu_api_vc_1::v1::participant_quality_list;
-        pub use feishu_api_vc_1::v1::report;
-        pub use feishu_api_vc_2::v1::reserve;
-        pub use feishu_api_vc_2::v1::reserve_config;
-        pub use feishu_api_vc_2::v1::reserve_config_admin;
-        pub use feishu_api_vc_2::v1::reserve_config_disable_inform;
-        pub use feishu_api_vc_2::v1::reserve_config_form;
-        pub use feishu_api_vc_2::v1::resource_reservation_list;
-        pub use feishu_api_vc_2::v1::room;
-        pub use feishu_api_vc_2::v1::room_config;
-        pub use feishu_api_vc_2::v1::room_level;
-        pub use feishu_api_vc_2::v1::scope_config;
-    }
-}
+pub use feishu_api_vc as vc;
 
 #[cfg(feature = "verification")]
 pub use feishu_api_verification as verification;

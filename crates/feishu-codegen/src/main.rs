@@ -103,6 +103,25 @@ fn owned_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Removes the directories under `dir` that hold no file, deepest first.
+fn remove_empty_dirs(dir: &Path) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        remove_empty_dirs(&path)?;
+        let empty = std::fs::read_dir(&path).is_ok_and(|mut e| e.next().is_none());
+        if empty {
+            std::fs::remove_dir(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
 fn write_tree(root: &Path, files: &BTreeMap<PathBuf, String>) -> Result<(), String> {
     let mut existing = Vec::new();
     owned_files(&root.join(FAMILIES_DIR), &mut existing);
@@ -112,6 +131,9 @@ fn write_tree(root: &Path, files: &BTreeMap<PathBuf, String>) -> Result<(), Stri
     {
         std::fs::remove_file(stale).map_err(|e| format!("{}: {e}", stale.display()))?;
     }
+    // A crate the plan no longer has would stay behind as empty directories,
+    // which the workspace's `families/*` glob refuses to load.
+    remove_empty_dirs(&root.join(FAMILIES_DIR))?;
     for (path, content) in files {
         let full = root.join(path);
         if std::fs::read_to_string(&full).is_ok_and(|old| old == *content) {

@@ -14,7 +14,7 @@ mod model;
 pub use id_types::{DepartmentIdType, UserIdType};
 
 #[doc(hidden)]
-pub use model::{Fields, read_fields};
+pub use model::{Fields, read_field, read_fields};
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};

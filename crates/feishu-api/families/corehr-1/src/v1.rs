@@ -19,3 +19,6 @@ pub mod file;
 pub mod job;
 pub mod job_change;
 pub mod job_data;
+pub mod job_family;
+pub mod job_level;
+pub mod leave;

@@ -7,3 +7,5 @@
 
 #[rustfmt::skip]
 pub mod v1;
+#[rustfmt::skip]
+pub mod v2;

@@ -2,9 +2,6 @@
 //! `corehr v1`.
 
 pub use feishu_api_corehr_model::v1::model;
-pub mod job_family;
-pub mod job_level;
-pub mod leave;
 pub mod leave_granting_record;
 pub mod location;
 pub mod national_id_type;

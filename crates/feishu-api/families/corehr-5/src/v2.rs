@@ -2,21 +2,4 @@
 //! `corehr v2`.
 
 pub use feishu_api_corehr_model::v2::model;
-pub mod location_address;
-pub mod offboarding;
-pub mod pathway;
-pub mod person;
-pub mod position;
-pub mod pre_hire;
-pub mod probation;
-pub mod probation_assessment;
-pub mod process;
-pub mod process_approver;
-pub mod process_extra;
-pub mod process_form_variable_data;
-pub mod process_query_flow_data_template;
-pub mod process_revoke;
-pub mod process_start;
-pub mod process_transfer;
-pub mod process_withdraw;
-pub mod report_detail_row;
+pub mod workforce_plan_detail_row;

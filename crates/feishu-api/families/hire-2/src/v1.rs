@@ -2,12 +2,6 @@
 //! `hire v1`.
 
 pub use feishu_api_hire_model::v1::model;
-pub mod evaluation;
-pub mod evaluation_task;
-pub mod exam;
-pub mod exam_marking_task;
-pub mod external_application;
-pub mod external_background_check;
 pub mod external_interview;
 pub mod external_interview_assessment;
 pub mod external_offer;
@@ -22,3 +16,14 @@ pub mod interview_task;
 pub mod interviewer;
 pub mod job;
 pub mod job_function;
+pub mod job_manager;
+pub mod job_process;
+pub mod job_publish_record;
+pub mod job_requirement;
+pub mod job_requirement_schema;
+pub mod job_schema;
+pub mod job_type;
+pub mod location;
+pub mod minutes;
+pub mod note;
+pub mod offer;

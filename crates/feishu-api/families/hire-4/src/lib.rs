@@ -6,6 +6,4 @@
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
 #[rustfmt::skip]
-pub mod v1;
-#[rustfmt::skip]
 pub mod v2;

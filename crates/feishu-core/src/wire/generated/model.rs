@@ -65,13 +65,10 @@ macro_rules! model {
                 key: &str,
                 map: &mut A,
             ) -> ::core::result::Result<bool, A::Error> {
-                ::core::result::Result::Ok(match key {
-                    $( $crate::__model_wire!($field $(, $wire)?) => {
-                        self.$field = map.next_value()?;
-                        true
-                    } )*
-                    _ => false,
-                })
+                match key {
+                    $( $crate::__model_wire!($field $(, $wire)?) => $crate::generated::read_field(&mut self.$field, map), )*
+                    _ => ::core::result::Result::Ok(false),
+                }
             }
         }
 
@@ -105,6 +102,18 @@ pub trait Fields: Default {
     /// Reads `key`'s value from `map` into its field; `false`, with the
     /// value left unread, when the model has no such field.
     fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+}
+
+/// Reads one field's value: one call per field instead of a `?` each,
+/// which is less for rustc to check in every model.
+#[doc(hidden)]
+#[inline]
+pub fn read_field<'de, T: de::Deserialize<'de>, A: MapAccess<'de>>(
+    field: &mut T,
+    map: &mut A,
+) -> Result<bool, A::Error> {
+    *field = map.next_value()?;
+    Ok(true)
 }
 
 /// Reads a model from a JSON object.
