@@ -17,7 +17,25 @@
 //! images, CardKit) are not generated again. The `catalogue` module
 //! (feature `catalogue`, part of `full`) lists every API of the spec, and
 //! where its Rust type is.
+//!
+//! ```
+//! # #[cfg(feature = "contact")] {
+//! use feishu_api::{UserIdType, contact::v3::user::BatchGetIdUser};
+//! use feishu_core::{Config, Secret, build};
+//!
+//! let lookup = BatchGetIdUser::new()
+//!     .emails(vec!["ada@example.com".into()])
+//!     .user_id_type(UserIdType::UserId);
+//! let request = build(&Config::feishu(), &lookup, Some(&Secret::new("t-placeholder")))?;
+//! assert_eq!(request.uri().query(), Some("user_id_type=user_id"));
+//! assert_eq!(request.body(), br#"{"emails":["ada@example.com"]}"#);
+//! # }
+//! # Ok::<(), feishu_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
+
+/// The id kinds the APIs' `user_id_type` and `department_id_type` take.
+pub use feishu_core::{DepartmentIdType, UserIdType};
 
 #[cfg(feature = "catalogue")]
 #[rustfmt::skip]

@@ -268,7 +268,7 @@ fn front_manifest(plan: &Plan) -> String {
 
 fn front_lib(plan: &Plan) -> String {
     let mut out = format!("{HEADER}{}", include_str!("front_doc.txt"));
-    out.push_str("\n#[cfg(feature = \"catalogue\")]\n#[rustfmt::skip]\npub mod catalogue;\n");
+    out.push_str("\n/// The id kinds the APIs' `user_id_type` and `department_id_type` take.\npub use feishu_core::{DepartmentIdType, UserIdType};\n\n#[cfg(feature = \"catalogue\")]\n#[rustfmt::skip]\npub mod catalogue;\n");
     for (family, crates) in features(plan) {
         let module = snake(&family);
         let _ = writeln!(out, "\n#[cfg(feature = \"{family}\")]");
