@@ -13,6 +13,7 @@ Usage: merge.py <lark_oapi dir> <mcp.json> <node-sdk lib/index.js> <out dir>
 
 import ast
 import json
+import keyword
 import os
 import re
 import sys
@@ -29,6 +30,7 @@ def snake(name):
 def read_models(model_dir):
     """Every model class of one service version: name -> {field: type expr}."""
     models = {}
+    service, version = os.path.normpath(model_dir).split(os.sep)[-3:-1]
     for file in sorted(os.listdir(model_dir)):
         if not file.endswith(".py") or file == "__init__.py":
             continue
@@ -43,9 +45,22 @@ def read_models(model_dir):
                     and isinstance(stmt.value, ast.Dict)
                 ):
                     models[node.name] = {
-                        k.value: ast.unparse(v) for k, v in zip(stmt.value.keys, stmt.value.values)
+                        wire_name(k.value, f"{service}.{version}.{node.name}"): ast.unparse(v)
+                        for k, v in zip(stmt.value.keys, stmt.value.values)
                     }
     return models
+
+
+# lark-oapi names a field that is a Python keyword with a trailing `_`
+# (`from_`); on the wire, and in lark-mcp's schemas, it is the keyword.
+UNESCAPED = []
+
+
+def wire_name(name, where):
+    if name.endswith("_") and keyword.iskeyword(name[:-1]):
+        UNESCAPED.append(f"{where}.{name}")
+        return name[:-1]
+    return name
 
 
 def model_schema(expr, models, refs, prefix):
@@ -236,7 +251,10 @@ def main():
     event_types = read_event_types(root)
     sdk = read_sdk(sdk_lib)
     mcp = {f"{a['method']} {a['path']}": a for a in json.load(open(mcp_path, encoding="utf-8"))}
-    conflicts = []
+    conflicts = [
+        f"`{w}` (lark-oapi's Python name) read as `{w.rsplit('.', 1)[1][:-1]}`, as lark-mcp and the wire have it"
+        for w in sorted(set(UNESCAPED))
+    ]
     apis = []
     stats = Counter()
     for key in sorted(oapi):

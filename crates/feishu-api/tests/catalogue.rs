@@ -83,3 +83,32 @@ fn an_unknown_id_is_not_found() {
     assert!(catalogue::find("im.v1.message.send").is_none());
     assert!(catalogue::find("").is_none());
 }
+
+/// lark-oapi spells a field named after a Python keyword with a trailing
+/// `_` (`from_`); the spec must carry the wire's name (`from`). No field of
+/// Feishu's ends with `_`.
+#[test]
+fn no_field_keeps_a_python_escape() {
+    fn walk(value: &Value, at: &str, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    if let (true, Value::Object(props)) = (key == "properties", inner) {
+                        found.extend(
+                            props
+                                .keys()
+                                .filter(|k| k.ends_with('_'))
+                                .map(|k| format!("{at}.{k}")),
+                        );
+                    }
+                    walk(inner, &format!("{at}.{key}"), found);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, at, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(&spec(), "spec", &mut found);
+    assert!(found.is_empty(), "{found:?}");
+}

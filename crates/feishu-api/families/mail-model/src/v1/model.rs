@@ -871,8 +871,7 @@ pub struct MailSearchFilter {
     /// `folder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder: Option<Vec<String>>,
-    /// `from_`.
-    #[serde(rename = "from_")]
+    /// `from`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<Vec<String>>,
     /// `has_attachment`.
@@ -913,8 +912,8 @@ feishu_core::model! {
     pub struct MailSearchMeta {
         /// `create_time`.
         pub create_time: Option<String>,
-        /// `from_`.
-        pub from: Option<MailAddress> = "from_",
+        /// `from`.
+        pub from: Option<MailAddress>,
         /// `message_biz_id`.
         pub message_biz_id: Option<String>,
         /// `thread_id`.
